@@ -8,24 +8,34 @@
 
 struct options opts;
 
+/* -prefix goes before every public name, as in GNU MIG. */
+static const char *prefix(void)
+{
+	return opts.prefix ? opts.prefix : "";
+}
+
 const char *user_name(struct routine *r)
 {
-	return xasprintf("%s%s%s", opts.prefix ? opts.prefix : "",
+	return xasprintf("%s%s%s", prefix(),
 			 subsys.user_prefix ? subsys.user_prefix : "", r->name);
 }
 
-/* The user stub's definition may carry -subrprefix on top. */
 const char *user_def_name(struct routine *r)
 {
-	return xasprintf("%s%s", opts.subrprefix ? opts.subrprefix : "",
-			 user_name(r));
+	return user_name(r);
+}
+
+/* A runtime function the user stubs call; -subrprefix renames them. */
+const char *subr(const char *name)
+{
+	return xasprintf("%s%s", opts.subrprefix ? opts.subrprefix : "", name);
 }
 
 /* The function a server implements. */
 const char *server_routine_name(struct routine *r)
 {
-	return xasprintf("%s%s", subsys.server_prefix ? subsys.server_prefix : "",
-			 r->name);
+	return xasprintf("%s%s%s", prefix(),
+			 subsys.server_prefix ? subsys.server_prefix : "", r->name);
 }
 
 /* The stub in the server file that unpacks and calls it. */
@@ -37,8 +47,8 @@ const char *server_name(struct routine *r)
 const char *demux_name(void)
 {
 	if (subsys.server_demux != NULL)
-		return subsys.server_demux;
-	return xasprintf("%s_server", subsys.name);
+		return xasprintf("%s%s", prefix(), subsys.server_demux);
+	return xasprintf("%s%s_server", prefix(), subsys.name);
 }
 
 void emit_prologue(FILE *f, bool server)

@@ -372,10 +372,11 @@ void emit_write(FILE *f, struct routine *r, bool reply, const char *tname,
 				server ? xasprintf("%s != %s || ", s.data, s.inbuf) : "",
 				eb, s.cnt, maxb);
 			fprintf(f, "\t\t%s->%sType.msgtl_header.msgt_inline = 0;\n"
-				   "\t\t%s->%sP = %s;\n"
+				   "\t\t%s->%sP = (%s *) %s;\n"
 				   "\t\tmsgh_simple = FALSE;\n"
 				   "\t\tmig_n = %d;\n\t} else {\n",
-				P, nm, P, nm, s.data, target->pointer_size);
+				P, nm, P, nm, type_elem_ctype(t), s.data,
+				target->pointer_size);
 			if (a->dealloc != DEALLOC_NO)
 				fprintf(f, "\t\t%s->%sType.msgtl_header.msgt_deallocate = 0;\n",
 					P, nm);

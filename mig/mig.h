@@ -192,6 +192,7 @@ const char *server_name(struct routine *r);
 const char *server_routine_name(struct routine *r);
 const char *user_def_name(struct routine *r);
 const char *demux_name(void);
+const char *subr(const char *name);
 
 /* parser entry */
 int yyparse(void);

@@ -87,13 +87,13 @@ static void emit_unpack_out(FILE *f, struct routine *r)
 			fprintf(f, "\tif (%s->%sType.msgtl_header.msgt_inline) {\n"
 				   "\t\tif (%s / %d > *%sCnt) {\n"
 				   "\t\t\tvm_offset_t mig_addr;\n"
-				   "\t\t\tmig_allocate(&mig_addr, %d * (%s / %d));\n"
+				   "\t\t\t%s(&mig_addr, %d * (%s / %d));\n"
 				   "\t\t\t*%s = (%s *) mig_addr;\n\t\t}\n"
 				   "\t\tif (%s)\n"
 				   "\t\t\t__builtin_memcpy(*%s, %s->%s, %d * (%s / %d));\n"
 				   "\t} else\n\t\t*%s = %s->%sP;\n"
 				   "\t*%sCnt = %s / %d;\n",
-				P, nm, num, ec, nm, eb, num, ec, nm,
+				P, nm, num, ec, nm, subr("mig_allocate"), eb, num, ec, nm,
 				type_elem_ctype(t), num, nm, P, nm, eb, num, ec,
 				nm, P, nm, nm, num, ec);
 			break;
@@ -159,7 +159,8 @@ static void emit_stub(FILE *f, struct routine *r)
 		local_port = rp->name;
 	} else if (!r->simple) {
 		local = "MACH_MSG_TYPE_MAKE_SEND_ONCE";
-		local_port = kuser ? "MACH_PORT_NULL" : "mig_get_reply_port()";
+		local_port = kuser ? "MACH_PORT_NULL" :
+			     xasprintf("%s()", subr("mig_get_reply_port"));
 	}
 	fprintf(f, "\tInP->Head.msgh_bits = MACH_MSGH_BITS(%s, %s)", remote, local);
 	if (stat)
@@ -192,33 +193,33 @@ static void emit_stub(FILE *f, struct routine *r)
 		if (kuser)
 			fprintf(f, "\tmsg_result = mach_msg_send_from_kernel(&InP->Head, msgh_size);\n");
 		else
-			fprintf(f, "\tmsg_result = mach_msg(&InP->Head, MACH_SEND_MSG | %s,\n"
+			fprintf(f, "\tmsg_result = %s(&InP->Head, MACH_SEND_MSG | %s,\n"
 				   "\t\t\t      msgh_size, 0, MACH_PORT_NULL, %s, MACH_PORT_NULL);\n",
-				options, timeout);
+				subr("mach_msg"), options, timeout);
 		fprintf(f, "\treturn msg_result;\n}\n\n");
 		return;
 	}
 	if (kuser)
 		fprintf(f, "\tmsg_result = mach_msg_rpc_from_kernel(&InP->Head, msgh_size, sizeof(Reply));\n");
 	else
-		fprintf(f, "\tmsg_result = mach_msg(&InP->Head, MACH_SEND_MSG | MACH_RCV_MSG | %s,\n"
+		fprintf(f, "\tmsg_result = %s(&InP->Head, MACH_SEND_MSG | MACH_RCV_MSG | %s,\n"
 			   "\t\t\t      msgh_size, sizeof(Reply), mig_reply_port, %s,\n"
-			   "\t\t\t      MACH_PORT_NULL);\n", options, timeout);
+			   "\t\t\t      MACH_PORT_NULL);\n", subr("mach_msg"), options, timeout);
 	fprintf(f, "\tif (msg_result != MACH_MSG_SUCCESS) {\n");
 	if (own_reply)
-		fprintf(f, "\t\tmig_dealloc_reply_port(mig_reply_port);\n");
+		fprintf(f, "\t\t%s(mig_reply_port);\n", subr("mig_dealloc_reply_port"));
 	fprintf(f, "\t\treturn msg_result;\n\t}\n");
 	fprintf(f, "\tif (OutP->Head.msgh_id != %d) {\n"
 		   "\t\tif (OutP->Head.msgh_id == MACH_NOTIFY_SEND_ONCE) {\n",
 		subsys.base + r->number + 100);
 	if (own_reply)
-		fprintf(f, "\t\t\tmig_put_reply_port(mig_reply_port);\n");
+		fprintf(f, "\t\t\t%s(mig_reply_port);\n", subr("mig_put_reply_port"));
 	fprintf(f, "\t\t\treturn MIG_SERVER_DIED;\n\t\t}\n");
 	if (own_reply)
-		fprintf(f, "\t\tmig_dealloc_reply_port(mig_reply_port);\n");
+		fprintf(f, "\t\t%s(mig_reply_port);\n", subr("mig_dealloc_reply_port"));
 	fprintf(f, "\t\treturn MIG_REPLY_MISMATCH;\n\t}\n");
 	if (own_reply)
-		fprintf(f, "\tmig_put_reply_port(mig_reply_port);\n");
+		fprintf(f, "\t%s(mig_reply_port);\n", subr("mig_put_reply_port"));
 
 	/* An error reply is just the reply header. */
 	fprintf(f, "\n\tif (OutP->Head.msgh_size == sizeof(mig_reply_header_t) &&\n"

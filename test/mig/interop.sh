@@ -1,0 +1,58 @@
+#!/bin/bash
+# Interoperability with GNU MIG (Debian's mig-x86-64-gnu) as the oracle:
+# stubs for corpus/interop.defs from both generators, x86_64 layout,
+# Ernst's user stubs against GNU's server stubs and the other way round,
+# in one program (see interop_main.c).  Prints TAP.
+set -u
+top_srcdir=${top_srcdir:-.}
+top_builddir=${top_builddir:-.}
+top_srcdir=$(cd "$top_srcdir" && pwd)
+src=$top_srcdir/test/mig
+MIG=${MIG:-$top_builddir/mig/mig}
+CC=${CC:-gcc}
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+
+fail() {
+	echo "1..1"
+	echo "not ok 1 - $1"
+	[ -s "$t/log" ] && sed 's/^/# /' "$t/log"
+	exit 1
+}
+
+GNUMIG=$(command -v x86_64-gnu-mig) || fail "GNU MIG (x86_64-gnu-mig, package mig-x86-64-gnu) is not installed"
+[ -x "$MIG" ] || fail "no mig at $MIG"
+
+defs=$src/corpus/interop.defs
+inc="-I$top_srcdir/include -I$src/include -I$src/corpus -I$src -I$t"
+{
+	"$MIG" -target x86_64 -prefix eu_ -n -user "$t/eu.c" -header "$t/ernst_interop.h" $inc "$defs" &&
+	"$MIG" -target x86_64 -prefix es_ -DSERVERDEMUX=interop_server -n \
+		-server "$t/es.c" -sheader "$t/ernst_interop_server.h" $inc "$defs" &&
+	"$GNUMIG" -prefix gu_ -user "$t/gu.c" -header "$t/gnu_interop.h" -server /dev/null $inc "$defs" &&
+	(cd "$t" && "$GNUMIG" -prefix gs_ -DSERVERDEMUX=interop_server -user /dev/null -header /dev/null \
+		-server "$t/gs.c" -sheader "$t/gnu_interop_server.h" $inc "$defs")
+} > "$t/log" 2>&1 || fail "generate stubs"
+
+flags="-std=gnu11 -Wall -Wextra -Werror -g $inc"
+# GNU MIG's output is the oracle, not ours to hold to our warnings.
+gflags="-std=gnu11 -g -w -include string.h $inc"
+{
+	$CC $flags -c "$t/eu.c" -o "$t/eu.o" &&
+	$CC $flags -c "$t/es.c" -o "$t/es.o" &&
+	$CC $gflags -c "$t/gu.c" -o "$t/gu.o" &&
+	$CC $gflags -c "$t/gs.c" -o "$t/gs.o" &&
+	$CC $flags -DUP=eu_ -DCLIENT=run_eu '-DUHEADER="ernst_interop.h"' \
+		-c "$src/interop_client.c" -o "$t/client_eu.o" &&
+	$CC $flags -DUP=gu_ -DCLIENT=run_gu '-DUHEADER="gnu_interop.h"' \
+		-c "$src/interop_client.c" -o "$t/client_gu.o" &&
+	$CC $flags -DSP=es_ '-DSHEADER="ernst_interop_server.h"' \
+		-c "$src/interop_server.c" -o "$t/server_es.o" &&
+	$CC $flags -Wno-array-parameter -DSP=gs_ '-DSHEADER="gnu_interop_server.h"' \
+		-c "$src/interop_server.c" -o "$t/server_gs.o" &&
+	$CC $flags -c "$src/interop_shim.c" -o "$t/shim.o" &&
+	$CC $flags -c "$src/interop_main.c" -o "$t/main.o" &&
+	$CC -o "$t/interop" "$t"/*.o
+} >> "$t/log" 2>&1 || fail "compile and link the interop program"
+
+"$t/interop"
