@@ -55,4 +55,5 @@ gflags="-std=gnu11 -g -w -include string.h $inc"
 	$CC -o "$t/interop" "$t"/*.o
 } >> "$t/log" 2>&1 || fail "compile and link the interop program"
 
+[ -n "${INTEROP_KEEP:-}" ] && cp -r "$t" "$INTEROP_KEEP"
 "$t/interop"

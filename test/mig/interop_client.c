@@ -61,9 +61,9 @@ void CLIENT(const char *label)
 		    "%s: i_arrays bounded, fixed and struct arrays (kr %d)", label, kr);
 	}
 	{
-		char a[7] = { 'a', 'b', 'c' }, d[7];
+		char a[12] = { 'a', 'b', 'c' }, d[12];
 		int b[16] = { 10, 20 }, f[16], e = 0, g = 0;
-		mach_msg_type_number_t dCnt = 7, fCnt = 16;
+		mach_msg_type_number_t dCnt = 12, fCnt = 16;
 		kr = CALL(i_two)(SERVER, a, 3, b, 2, 100, d, &dCnt, &e, f, &fCnt, &g);
 		tap(kr == KERN_SUCCESS && dCnt == 3 && d[0] == 'b' && d[2] == 'd' &&
 		    e == 103 && fCnt == 2 && f[0] == 20 && f[1] == 40 && g == 2,

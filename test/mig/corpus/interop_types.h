@@ -16,6 +16,6 @@ typedef int fixed_t[4];
 typedef struct { int x, y, z; } st_t;
 typedef short short_t;
 typedef char char_t;
-typedef char bytes_t[7];
+typedef char bytes_t[12];
 
 #endif
