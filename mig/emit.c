@@ -125,22 +125,25 @@ static void arg_params(FILE *f, bool *first, const struct arg *a, bool server)
 		ct = t->outtran_arg;
 
 	if (!data || t->kind == TK_SIMPLE || !t->inl ||
-	    (t->kind == TK_FIXED && t->is_struct) ||
-	    ((t->utype || t->stype) && t->kind == TK_FIXED))
+	    (t->kind == TK_FIXED && t->is_struct))
 		item(f, first, xasprintf("%s %s%s", ct, out ? "*" : "", nm));
 	else if (t->kind == TK_INDEF)
 		item(f, first, xasprintf("%s%s %s%s", out ? "" : "const ", et,
 					 out ? "**" : "*", nm));
-	else
-		item(f, first, xasprintf("%s%s *%s", out ? "" : "const ", et, nm));
+	else if (t->is_string && !out) /* any C string will do */
+		item(f, first, xasprintf("const char *%s", nm));
+	else /* arrays: the array type, decaying to a pointer */
+		item(f, first, xasprintf("%s%s %s", out ? "" : "const ", ct, nm));
 
 	if (a->has_count)
 		item(f, first, xasprintf("mach_msg_type_number_t %s%sCnt",
 					 out ? "*" : "", nm));
 	bool port_arg = a->kind == AK_REQUESTPORT || a->kind == AK_REPLYPORT ||
 			a->kind == AK_UREPLYPORT || a->kind == AK_SREPLYPORT;
-	if (a->has_poly && (data || (port_arg && !server) ||
-			    (server && a->kind == AK_SREPLYPORT)))
+	if (a->has_poly && (data ||
+			    (port_arg && !server && t->in_name == MSGT_POLY) ||
+			    (server && a->kind == AK_SREPLYPORT &&
+			     t->out_name == MSGT_POLY)))
 		item(f, first, xasprintf("mach_msg_type_name_t %s%sPoly",
 					 out ? "*" : "", nm));
 	if (a->dealloc == DEALLOC_MAYBE && (!server || out))

@@ -142,7 +142,8 @@ static void emit_call_args(FILE *f, struct routine *r)
 		case AK_REPLYPORT:
 		case AK_SREPLYPORT:
 			ARG("InP->Head.msgh_remote_port");
-			if (a->has_poly && a->kind == AK_SREPLYPORT)
+			if (a->has_poly && a->kind == AK_SREPLYPORT &&
+			    t->out_name == MSGT_POLY)
 				ARG("MACH_MSGH_BITS_REMOTE(InP->Head.msgh_bits)");
 			continue;
 		case AK_MSGSEQNO:
