@@ -140,7 +140,12 @@ static void arg_params(FILE *f, bool *first, const struct arg *a, bool server)
 					 out ? "*" : "", nm));
 	bool port_arg = a->kind == AK_REQUESTPORT || a->kind == AK_REPLYPORT ||
 			a->kind == AK_UREPLYPORT || a->kind == AK_SREPLYPORT;
-	if (a->has_poly && (data ||
+	/* The side that sends a polymorphic datum names its type; the side
+	   that receives one learns it. */
+	bool sends = server ? a->kind == AK_OUT : a->kind == AK_IN;
+	bool poly_here = a->kind == AK_INOUT ? a->has_poly :
+			 sends ? t->in_name == MSGT_POLY : t->out_name == MSGT_POLY;
+	if (a->has_poly && ((data && poly_here) ||
 			    (port_arg && !server && t->in_name == MSGT_POLY) ||
 			    (server && a->kind == AK_SREPLYPORT &&
 			     t->out_name == MSGT_POLY)))

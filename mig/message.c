@@ -318,7 +318,8 @@ void emit_write(FILE *f, struct routine *r, bool reply, const char *tname,
 		case TK_FIXED:
 			if (t->is_string && !s.in_place)
 				fprintf(f, "\t(void) _mig_strcopy(%s->%s, %s, %d, %d);\n",
-					P, nm, s.data, t->number, t->number);
+					P, nm, s.data, type_inline_max_bytes(t),
+					type_inline_max_bytes(t));
 			else if (t->is_string || !t->is_struct) {
 				if (!s.in_place)
 					fprintf(f, "\t__builtin_memcpy(%s->%s, %s, %d);\n",
@@ -328,7 +329,7 @@ void emit_write(FILE *f, struct routine *r, bool reply, const char *tname,
 						P, nm, s.data, type_inline_max_bytes(t));
 				if (t->is_string)
 					fprintf(f, "\t%s->%s[%d] = 0;\n", P, nm,
-						t->number - 1);
+						type_inline_max_bytes(t) - 1);
 			} else if (!s.in_place)
 				fprintf(f, "\t%s->%s = %s;\n", P, nm, s.val);
 			else if (fl->seg > 0)
@@ -506,7 +507,8 @@ void emit_read(FILE *f, struct routine *r, bool reply, const char *tname,
 		check_desc(f, fl, P, err, server);
 		if (fl->count_only || !fl->variable) {
 			if (t->is_string && t->inl && !fl->count_only)
-				fprintf(f, "\t%s->%s[%d] = 0;\n", P, nm, t->number - 1);
+				fprintf(f, "\t%s->%s[%d] = 0;\n", P, nm,
+					type_inline_max_bytes(t) - 1);
 			continue;
 		}
 		int eb = elem_bytes(t), ec = type_elem_count(t);

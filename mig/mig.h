@@ -91,6 +91,8 @@ struct type *type_array(int kind, int number, struct type *elem);
 struct type *type_struct(int number, struct type *elem);
 struct type *type_cstring(bool var, int number);
 struct type *type_pointer(struct type *t);
+struct type *type_cstruct(int bits);
+int struct_field_bits(const char *name, int count);
 void type_finish(struct type *t, const char *name);
 bool type_is_port(const struct type *t);
 bool type_maybe_port(const struct type *t);

@@ -40,7 +40,7 @@ enum { TR_CTYPE, TR_UTYPE, TR_STYPE, TR_INTRAN, TR_OUTTRAN, TR_DESTRUCTOR,
 %token <str> sIDENT sSYMTYPE sSTRING sFILENAME
 %token <num> sNUMBER
 
-%type <num> IntExp IPCFlags IPCFlag
+%type <num> IntExp IPCFlags IPCFlag StructFields
 %type <ipc> PrimIPCType
 %type <type> TypeSpec TransTypeSpec BasicTypeSpec IPCType ArgType
 %type <arg> Arguments ArgumentList Argument
@@ -135,12 +135,9 @@ RCSDecl
 TypeDecl
 	: sTYPE sIDENT '=' TransTypeSpec
 		{
-			if (type_lookup($2) != NULL)
-				mig_error("type %s is already defined", $2);
-			else {
-				type_finish($4, $2);
-				type_define($2, $4);
-			}
+			/* A later definition replaces an earlier one. */
+			type_finish($4, $2);
+			type_define($2, $4);
 		}
 	;
 
@@ -185,6 +182,16 @@ TypeSpec
 	| sCSTRING '[' IntExp ']'	{ $$ = type_cstring(false, $3); }
 	| sCSTRING '[' '*' ':' IntExp ']' { $$ = type_cstring(true, $5); }
 	| '^' TypeSpec			{ $$ = type_pointer($2); }
+	| sSTRUCT '{' StructFields '}'	{ $$ = type_cstruct($3); }
+	;
+
+/* C-like struct bodies: the total size in bits of the fields. */
+StructFields
+	: %empty			{ $$ = 0; }
+	| StructFields sIDENT sIDENT ';'
+		{ $$ = $1 + struct_field_bits($2, 1); }
+	| StructFields sIDENT sIDENT '[' IntExp ']' ';'
+		{ $$ = $1 + struct_field_bits($2, $5); }
 	;
 
 BasicTypeSpec
@@ -311,8 +318,6 @@ ArgType
 		}
 	| ':' sIDENT '=' TransTypeSpec
 		{
-			if (type_lookup($2) != NULL)
-				mig_error("type %s is already defined", $2);
 			type_finish($4, $2);
 			type_define($2, $4);
 			$$ = $4;

@@ -62,7 +62,7 @@ static void emit_locals(FILE *f, struct routine *r)
 			fprintf(f, "\tmach_msg_type_number_t %sCnt;\n", nm);
 		if (t->kind == TK_INDEF && t->inl)
 			fprintf(f, "\t%s *%sP;\n", type_elem_ctype(t), nm);
-		if (a->has_poly)
+		if (a->has_poly && (t->in_name == MSGT_POLY || a->kind == AK_INOUT))
 			fprintf(f, "\tmach_msg_type_name_t %sPoly;\n", nm);
 		if (a->dealloc == DEALLOC_MAYBE)
 			fprintf(f, "\tboolean_t %sDealloc = FALSE;\n", nm);
@@ -162,7 +162,7 @@ static void emit_call_args(FILE *f, struct routine *r)
 				ARG("%s->%s", P, nm);
 			if (a->has_count)
 				ARG("%s / %d", num, ec);
-			if (a->has_poly)
+			if (a->has_poly && t->out_name == MSGT_POLY)
 				ARG("%s->%sType.%s", P, nm,
 				    t->longform ? "msgtl_name" : "msgt_name");
 			if (a->servercopy)
@@ -184,7 +184,7 @@ static void emit_call_args(FILE *f, struct routine *r)
 			ARG("OutP->%s", nm);
 		if (a->has_count)
 			ARG("&%sCnt", nm);
-		if (a->has_poly)
+		if (a->has_poly && (t->in_name == MSGT_POLY || a->kind == AK_INOUT))
 			ARG("&%sPoly", nm);
 		if (a->dealloc == DEALLOC_MAYBE)
 			ARG("&%sDealloc", nm);
@@ -209,8 +209,9 @@ static void emit_stub(FILE *f, struct routine *r)
 	emit_msg_struct(f, r, false, "Request");
 	emit_msg_struct(f, r, true, "Reply");
 	fprintf(f, "#pragma pack(pop)\n");
-	fprintf(f, "\t_Static_assert(sizeof(Request) == %d, \"Request layout\");\n"
-		   "\t_Static_assert(sizeof(Reply) == %d, \"Reply layout\");\n",
+	fprintf(f, "#ifndef MIG_SKIP_LAYOUT_ASSERTS\n"
+		   "\t_Static_assert(sizeof(Request) == %d, \"Request layout\");\n"
+		   "\t_Static_assert(sizeof(Reply) == %d, \"Reply layout\");\n#endif\n",
 		msg_struct_size(r, false), msg_struct_size(r, true));
 	fprintf(f, "\tRequest *InP = (Request *) InHeadP;\n"
 		   "\tReply *OutP = (Reply *) OutHeadP;\n");

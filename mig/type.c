@@ -361,6 +361,13 @@ void type_finish(struct type *t, const char *name)
 		mig_error("type %s: bit types must come in multiples of 8", name);
 		t->size = 8;
 	}
+	/* One wide element (a string or a blob of more than 64 bits) is an
+	   array to C: copy it as bytes. */
+	if (t->kind == TK_SIMPLE && t->inl &&
+	    (t->size > 64 || (t->in_name == 12 && t->size > 8))) {
+		t->kind = TK_FIXED;
+		t->is_string = t->in_name == 12;
+	}
 	if ((t->flags & FLAG_DEALLOC) && (t->flags & FLAG_NOTDEALLOC))
 		mig_error("type %s: both dealloc and notdealloc", name);
 
@@ -377,4 +384,42 @@ void type_finish(struct type *t, const char *name)
 	t->longform = lng;
 	if (t->size > 255 && !t->longform)
 		t->longform = true;
+}
+
+/* Bits one field of a C-like struct takes: count copies of type name. */
+int struct_field_bits(const char *name, int count)
+{
+	struct type *t = type_lookup(name);
+	if (t == NULL) {
+		mig_error("unknown type %s in struct", name);
+		return 0;
+	}
+	if (t->kind == TK_VAR || t->kind == TK_INDEF || !t->inl) {
+		mig_error("struct field of variable or out-of-line type %s", name);
+		return 0;
+	}
+	if (count <= 0 || count > (1 << 16)) {
+		mig_error("struct field array size %d out of range", count);
+		return 0;
+	}
+	long bits = (long)t->size * t->number * count;
+	if (bits > (1L << 24)) {
+		mig_error("struct is too large");
+		return 0;
+	}
+	return (int)bits;
+}
+
+/* struct { ... }: words of 32 bits when it divides so, else bytes. */
+struct type *type_cstruct(int bits)
+{
+	if (bits <= 0 || bits > (1 << 24)) {
+		mig_error("empty or oversized struct");
+		bits = 32;
+	}
+	int unit = bits % 32 == 0 ? 32 : 8;
+	struct type *elem = type_prim(unit == 32 ? 2 : 9, unit == 32 ? 2 : 9,
+				      unit, true);
+	elem->ctype = unit == 32 ? "int" : "char";
+	return type_struct((bits + unit - 1) / unit, elem);
 }

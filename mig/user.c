@@ -45,7 +45,7 @@ static void emit_unpack_out(FILE *f, struct routine *r)
 		const char *num = xasprintf("%s->%sType.%s", P, nm,
 			t->longform ? "msgtl_number" : "msgt_number");
 		fprintf(f, "\n");
-		if (a->has_poly)
+		if (a->has_poly && (t->out_name == MSGT_POLY || a->kind == AK_INOUT))
 			fprintf(f, "\t*%sPoly = %s->%sType.%s;\n", nm, P, nm,
 				t->longform ? "msgtl_name" : "msgt_name");
 		if (!t->inl) {
@@ -63,7 +63,7 @@ static void emit_unpack_out(FILE *f, struct routine *r)
 				fprintf(f, "\t*%s = %s->%s;\n", nm, P, nm);
 			else if (t->is_string)
 				fprintf(f, "\t(void) _mig_strcopy(%s, %s->%s, %d, 0);\n",
-					nm, P, nm, t->number);
+					nm, P, nm, type_inline_max_bytes(t));
 			else
 				fprintf(f, "\t__builtin_memcpy(%s, %s->%s, %d);\n",
 					nm, P, nm, type_inline_max_bytes(t));
@@ -121,11 +121,14 @@ static void emit_stub(FILE *f, struct routine *r)
 	if (!r->simple)
 		emit_msg_struct(f, r, true, "Reply");
 	fprintf(f, "#pragma pack(pop)\n");
-	fprintf(f, "\t_Static_assert(sizeof(Request) == %d, \"Request layout\");\n",
+	fprintf(f, "#ifndef MIG_SKIP_LAYOUT_ASSERTS\n"
+		   "\t_Static_assert(sizeof(Request) == %d, \"Request layout\");\n",
 		msg_struct_size(r, false));
-	if (!r->simple) {
+	if (!r->simple)
 		fprintf(f, "\t_Static_assert(sizeof(Reply) == %d, \"Reply layout\");\n",
 			msg_struct_size(r, true));
+	fprintf(f, "#endif\n");
+	if (!r->simple) {
 		fprintf(f, "\tunion {\n\t\tRequest In;\n\t\tReply Out;\n\t} Mess;\n"
 			   "\tRequest *InP = &Mess.In;\n\tReply *OutP = &Mess.Out;\n");
 		emit_cursor_decls(f, r, true, "Reply", "OutP");
