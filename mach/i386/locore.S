@@ -1,0 +1,99 @@
+/*
+ * Trap and interrupt entry.  Every vector pushes an error code (a zero
+ * where the CPU pushes none) and its number, so that all of them build
+ * the same struct i386_saved_state and share one path into trap().
+ */
+#include <i386/seg.h>
+#include <i386/trap.h>
+
+#define TRAP_NOERR(n) \
+	.text; 1: pushl $0; pushl $(n); jmp trap_common; \
+	.section .rodata; .long 1b
+
+#define TRAP_ERR(n) \
+	.text; 1: pushl $(n); jmp trap_common; \
+	.section .rodata; .long 1b
+
+	.section .rodata
+	.align 4
+	.globl trap_entry_table
+trap_entry_table:
+	TRAP_NOERR(0); TRAP_NOERR(1); TRAP_NOERR(2); TRAP_NOERR(3)
+	TRAP_NOERR(4); TRAP_NOERR(5); TRAP_NOERR(6); TRAP_NOERR(7)
+	TRAP_ERR(8); TRAP_NOERR(9); TRAP_ERR(10); TRAP_ERR(11)
+	TRAP_ERR(12); TRAP_ERR(13); TRAP_ERR(14); TRAP_NOERR(15)
+	TRAP_NOERR(16); TRAP_ERR(17); TRAP_NOERR(18); TRAP_NOERR(19)
+	TRAP_NOERR(20); TRAP_ERR(21); TRAP_NOERR(22); TRAP_NOERR(23)
+	TRAP_NOERR(24); TRAP_NOERR(25); TRAP_NOERR(26); TRAP_NOERR(27)
+	TRAP_NOERR(28); TRAP_ERR(29); TRAP_ERR(30); TRAP_NOERR(31)
+	.irp irq, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	TRAP_NOERR(T_IRQ_BASE + \irq)
+	.endr
+
+	.text
+	.globl trap_common
+trap_common:
+	pushal
+	pushl %ds
+	pushl %es
+	pushl %fs
+	pushl %gs
+	movl $KERNEL_DS, %eax
+	movw %ax, %ds
+	movw %ax, %es
+	xorl %eax, %eax
+	movw %ax, %fs
+	movw %ax, %gs
+	pushl %esp		/* struct i386_saved_state * */
+	call trap
+	addl $4, %esp
+	.globl trap_return
+trap_return:
+	popl %gs
+	popl %fs
+	popl %es
+	popl %ds
+	popal
+	addl $8, %esp		/* trap number and error code */
+	iret
+
+/*
+ * Fault recovery.  While cpu_recover is non-zero, a kernel page fault or
+ * general protection fault resumes at that address instead of panicking
+ * (see trap()).  The probes below read or write one word that may not be
+ * mapped; copyin/copyout are built the same way.
+ */
+	.bss
+	.align 4
+	.globl cpu_recover
+cpu_recover:
+	.long 0
+
+	.text
+/* int probe_read32(const volatile uint32_t *addr, uint32_t *value): 0, or -1 on fault. */
+	.globl probe_read32
+probe_read32:
+	movl 4(%esp), %ecx
+	movl $probe_fault, cpu_recover
+	movl (%ecx), %eax
+	movl $0, cpu_recover
+	movl 8(%esp), %ecx
+	movl %eax, (%ecx)
+	xorl %eax, %eax
+	ret
+
+/* int probe_write32(volatile uint32_t *addr, uint32_t value): 0, or -1 on fault. */
+	.globl probe_write32
+probe_write32:
+	movl 4(%esp), %ecx
+	movl 8(%esp), %eax
+	movl $probe_fault, cpu_recover
+	movl %eax, (%ecx)
+	movl $0, cpu_recover
+	xorl %eax, %eax
+	ret
+
+probe_fault:
+	movl $0, cpu_recover
+	movl $-1, %eax
+	ret

@@ -1,0 +1,79 @@
+/* Exceptions and interrupts: every vector arrives here from locore.S. */
+#include <i386/cpu.h>
+#include <i386/pic.h>
+#include <i386/seg.h>
+#include <i386/trap.h>
+#include <kern/debug.h>
+#include <kern/printf.h>
+
+extern uintptr_t cpu_recover;
+/* Address of the last fault that cpu_recover absorbed, for whoever asked. */
+uintptr_t cpu_recover_fault_addr;
+
+static irq_handler_t irq_handlers[T_IRQ_COUNT];
+unsigned long irq_spurious_count;
+
+static const char *const trap_names[] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow", "bounds check",
+	"invalid opcode", "no FPU", "double fault", "FPU overrun", "invalid TSS",
+	"segment not present", "stack fault", "general protection", "page fault", "reserved",
+	"floating point error", "alignment check", "machine check", "SSE error",
+};
+
+const char *trap_name(unsigned trapno)
+{
+	if (trapno < sizeof(trap_names) / sizeof(trap_names[0]))
+		return trap_names[trapno];
+	if (trapno >= T_IRQ_BASE && trapno < T_IRQ_BASE + T_IRQ_COUNT)
+		return "interrupt";
+	return "unknown trap";
+}
+
+void irq_register(unsigned irq, irq_handler_t handler)
+{
+	irq_handlers[irq] = handler;
+	pic_unmask(irq);
+}
+
+static void trap_interrupt(unsigned irq)
+{
+	if ((irq == 7 || irq == 15) && pic_spurious(irq)) {
+		irq_spurious_count++;
+		if (irq == 15)
+			pic_eoi(2); /* the master still saw the cascade */
+		return;
+	}
+	if (irq_handlers[irq] != NULL)
+		irq_handlers[irq](irq);
+	pic_eoi(irq);
+}
+
+void trap_dump_state(const struct i386_saved_state *ss)
+{
+	int user = (ss->cs & 3) != 0;
+
+	printf("trap %u (%s), error code 0x%x, from %s mode\n", ss->trapno, trap_name(ss->trapno), ss->err,
+	       user ? "user" : "kernel");
+	printf("eax %08x ebx %08x ecx %08x edx %08x\n", ss->eax, ss->ebx, ss->ecx, ss->edx);
+	printf("esi %08x edi %08x ebp %08x esp %08x\n", ss->esi, ss->edi, ss->ebp,
+	       user ? ss->uesp : (uint32_t)&ss->uesp);
+	printf("eip %08x cs %04x efl %08x ds %04x es %04x fs %04x gs %04x\n", ss->eip, ss->cs & 0xffff,
+	       ss->efl, ss->ds & 0xffff, ss->es & 0xffff, ss->fs & 0xffff, ss->gs & 0xffff);
+	printf("cr0 %08x cr2 %08x cr3 %08x cr4 %08x\n", get_cr0(), get_cr2(), get_cr3(), get_cr4());
+}
+
+void trap(struct i386_saved_state *ss)
+{
+	if (ss->trapno >= T_IRQ_BASE && ss->trapno < T_IRQ_BASE + T_IRQ_COUNT) {
+		trap_interrupt(ss->trapno - T_IRQ_BASE);
+		return;
+	}
+	if ((ss->cs & 3) == 0 && cpu_recover != 0 &&
+	    (ss->trapno == T_PAGE_FAULT || ss->trapno == T_GENERAL_PROTECTION)) {
+		cpu_recover_fault_addr = ss->trapno == T_PAGE_FAULT ? get_cr2() : 0;
+		ss->eip = cpu_recover;
+		cpu_recover = 0;
+		return;
+	}
+	panic_trap(ss);
+}

@@ -1,0 +1,69 @@
+#include <kern/cmdline.h>
+#include <kern/string.h>
+
+struct cmdline kernel_cmdline;
+
+static int is_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n';
+}
+
+void cmdline_parse(struct cmdline *c, const char *s)
+{
+	size_t len = strlcpy(c->buf, s, sizeof(c->buf));
+	char *p = c->buf;
+	int first = 1;
+
+	c->count = 0;
+	c->truncated = len >= sizeof(c->buf);
+	for (;;) {
+		while (is_space(*p))
+			*p++ = '\0';
+		if (*p == '\0')
+			break;
+		char *word = p, *eq = NULL;
+		for (; *p && !is_space(*p); p++)
+			if (*p == '=' && eq == NULL)
+				eq = p;
+		if (first && eq == NULL) { /* the image name */
+			first = 0;
+			continue;
+		}
+		first = 0;
+		if (c->count == CMDLINE_MAX_WORDS) {
+			c->truncated = 1;
+			break;
+		}
+		if (eq) {
+			*eq = '\0';
+			c->value[c->count] = eq + 1;
+		} else {
+			c->value[c->count] = p; /* points at the terminator: "" */
+		}
+		c->key[c->count++] = word;
+	}
+}
+
+const char *cmdline_get(const struct cmdline *c, const char *key)
+{
+	for (unsigned i = c->count; i-- > 0;)
+		if (strcmp(c->key[i], key) == 0)
+			return c->value[i];
+	return NULL;
+}
+
+int cmdline_list_has(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (n == 0)
+		return 0;
+	while (list && *list) {
+		const char *end = strchr(list, ',');
+		size_t len = end ? (size_t)(end - list) : strlen(list);
+		if (len == n && strncmp(list, word, n) == 0)
+			return 1;
+		list = end ? end + 1 : NULL;
+	}
+	return 0;
+}

@@ -1,0 +1,46 @@
+/* Machine-independent kernel start-up, after i386_init. */
+#include <i386/cpu.h>
+#include <kern/bootinfo.h>
+#include <kern/clock.h>
+#include <kern/cmdline.h>
+#include <kern/debug.h>
+#include <kern/kalloc.h>
+#include <kern/ktest.h>
+#include <kern/machine.h>
+#include <kern/printf.h>
+#include <vm/vm_page.h>
+
+static void parse_debug_level(void)
+{
+	const char *s = cmdline_get(&kernel_cmdline, "debug");
+
+	if (s == NULL)
+		return;
+	debug_level = *s ? 0 : 1; /* bare "debug" means level 1 */
+	for (; *s >= '0' && *s <= '9'; s++)
+		debug_level = debug_level * 10 + (*s - '0');
+	if (*s != '\0')
+		printf("  debug=: not a number, using %d\n", debug_level);
+}
+
+void kernel_bootstrap(void)
+{
+	parse_debug_level();
+	kalloc_init();
+	printf("  %lu pages free of %lu, HZ %d\n", vm_page_free_count, vm_page_total_count, HZ);
+	cpu_intr_enable();
+
+	uint64_t init_done = rdtsc();
+	printf("kernel initialised\n");
+	if (cmdline_get(&kernel_cmdline, "bench") != NULL)
+		printf("BENCH boot.kernel_init %llu\n", init_done - boot_tsc);
+
+	const char *ktest = cmdline_get(&kernel_cmdline, "ktest");
+	if (ktest != NULL)
+		ktest_run(ktest);
+
+	/* Tasks, and with them the first task from the boot modules, arrive
+	 * with the IPC issue; until then there is nothing more to run. */
+	printf("no first task to start yet: halting\n");
+	machine_halt(MACHINE_EXIT_SUCCESS);
+}

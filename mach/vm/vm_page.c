@@ -1,0 +1,141 @@
+/*
+ * The physical page allocator.  Free blocks of 2^order pages sit on one
+ * list per order; a freed block merges with its buddy (the block whose
+ * index differs only in bit `order`) while the buddy is free and whole.
+ * Invariant: a page is the head of a free block iff page->free, and then
+ * page->order is that block's order.
+ */
+#include <kern/debug.h>
+#include <kern/lock.h>
+#include <kern/printf.h>
+#include <kern/string.h>
+#include <vm/vm_page.h>
+
+static struct vm_page *vm_page_array;
+static unsigned long vm_page_array_count; /* covers physical 0 .. count pages */
+static struct vm_page *free_lists[VM_PAGE_MAX_ORDER + 1];
+static struct simple_lock vm_page_lock = SIMPLE_LOCK_INITIALIZER;
+unsigned long vm_page_free_count;
+unsigned long vm_page_total_count;
+
+phys_addr_t vm_page_to_phys(const struct vm_page *page)
+{
+	return (phys_addr_t)(page - vm_page_array) << PAGE_SHIFT;
+}
+
+struct vm_page *vm_page_from_phys(phys_addr_t pa)
+{
+	unsigned long i = pa >> PAGE_SHIFT;
+
+	return i < vm_page_array_count ? &vm_page_array[i] : NULL;
+}
+
+static void free_list_insert(struct vm_page *p, unsigned order)
+{
+	p->free = 1;
+	p->order = order;
+	p->prev = NULL;
+	p->next = free_lists[order];
+	if (p->next)
+		p->next->prev = p;
+	free_lists[order] = p;
+}
+
+static void free_list_remove(struct vm_page *p, unsigned order)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		free_lists[order] = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	p->free = 0;
+}
+
+static void vm_page_free_locked(struct vm_page *page, unsigned order)
+{
+	unsigned long idx = page - vm_page_array;
+
+	vm_page_free_count += 1ul << order;
+	while (order < VM_PAGE_MAX_ORDER) {
+		unsigned long buddy_idx = idx ^ (1ul << order);
+		if (buddy_idx >= vm_page_array_count)
+			break;
+		struct vm_page *buddy = &vm_page_array[buddy_idx];
+		if (!buddy->free || buddy->order != order)
+			break;
+		free_list_remove(buddy, order);
+		idx &= ~(1ul << order);
+		order++;
+	}
+	free_list_insert(&vm_page_array[idx], order);
+}
+
+void vm_page_free(struct vm_page *page, unsigned order)
+{
+	assert(order <= VM_PAGE_MAX_ORDER);
+	assert(!page->free);
+	assert(((page - vm_page_array) & ((1ul << order) - 1)) == 0);
+	int s = simple_lock_irqsave(&vm_page_lock);
+	vm_page_free_locked(page, order);
+	simple_unlock_irqrestore(&vm_page_lock, s);
+}
+
+struct vm_page *vm_page_alloc(unsigned order)
+{
+	unsigned o;
+	struct vm_page *p = NULL;
+
+	if (order > VM_PAGE_MAX_ORDER)
+		return NULL;
+	int s = simple_lock_irqsave(&vm_page_lock);
+	for (o = order; o <= VM_PAGE_MAX_ORDER && free_lists[o] == NULL; o++)
+		;
+	if (o <= VM_PAGE_MAX_ORDER) {
+		p = free_lists[o];
+		free_list_remove(p, o);
+		/* Split: give the upper halves back until the block fits. */
+		while (o > order) {
+			o--;
+			free_list_insert(p + (1ul << o), o);
+		}
+		vm_page_free_count -= 1ul << order;
+	}
+	simple_unlock_irqrestore(&vm_page_lock, s);
+	return p;
+}
+
+/* Hand [start, end) to the free lists as the largest aligned blocks. */
+static void vm_page_add_range(phys_addr_t start, phys_addr_t end)
+{
+	unsigned long idx = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
+
+	while (idx < last) {
+		unsigned order = 0;
+		while (order < VM_PAGE_MAX_ORDER && (idx & ((1ul << (order + 1)) - 1)) == 0 &&
+		       idx + (1ul << (order + 1)) <= last)
+			order++;
+		vm_page_free_locked(&vm_page_array[idx], order);
+		vm_page_total_count += 1ul << order;
+		idx += 1ul << order;
+	}
+}
+
+void vm_page_bootstrap(struct phys_range *ranges, unsigned count)
+{
+	unsigned i;
+
+	assert(count > 0);
+	vm_page_array_count = ranges[count - 1].end >> PAGE_SHIFT;
+	size_t array_size = round_page(vm_page_array_count * sizeof(struct vm_page));
+	for (i = 0; i < count; i++)
+		if (ranges[i].end - ranges[i].start >= array_size)
+			break;
+	if (i == count)
+		panic("vm_page_bootstrap: no room for the page array (%u bytes)", (unsigned)array_size);
+	vm_page_array = phystokv(ranges[i].start);
+	ranges[i].start += array_size;
+	memset(vm_page_array, 0, array_size);
+	for (i = 0; i < count; i++)
+		vm_page_add_range(ranges[i].start, ranges[i].end);
+}

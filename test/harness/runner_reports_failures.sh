@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The runner itself: failures, crashes, time-outs, plan mismatches and
+# skips are never counted as passes.
+. "$srcdir/test/harness/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mk() { printf '#!/bin/sh\n%s\n' "$2" > "$tmp/$1"; chmod +x "$tmp/$1"; }
+mk good.sh 'echo "1..2"; echo "ok 1 - a"; echo "ok 2 - b"'
+mk bad.sh 'echo "1..2"; echo "ok 1 - a"; echo "not ok 2 - b"'
+mk crash.sh 'echo "1..1"; echo "ok 1 - a"; exit 3'
+mk short.sh 'echo "1..3"; echo "ok 1 - a"'
+mk late_plan.sh 'echo "ok 1 - a"; echo "1..1"'
+mk skip.sh 'echo "ok 1 - a # SKIP not here"; echo "1..1"'
+mk hang.sh 'sleep 30'
+mk silent.sh 'true'
+
+run() { (cd "$tmp" && srcdir=$srcdir "$srcdir/test/runner" --timeout 3 "$@" > out 2>&1; echo $? > rc); }
+run ./good.sh ./late_plan.sh
+ok $(($(cat "$tmp/rc") != 0)) "passing tests exit 0"
+has "$tmp/out" "^3 passed, 0 failed$"; ok $? "passing tests are counted, a trailing plan is accepted"
+
+run ./bad.sh
+[ "$(cat "$tmp/rc")" != 0 ]; ok $? "a failing point makes the runner fail"
+has "$tmp/out" "^1 passed, 1 failed$"; ok $? "a not ok is counted as failed"
+has "$tmp/out" "^FAIL: ./bad b$"; ok $? "and named"
+
+for t in crash short hang silent; do
+	run ./$t.sh
+	[ "$(cat "$tmp/rc")" != 0 ] && grep -q "[1-9][0-9]* failed" "$tmp/out"; ok $? "$t: reported as failed"
+done
+has "$tmp/out" "no test results"; ok $? "a test with no output says so"
+
+run ./skip.sh
+[ "$(cat "$tmp/rc")" != 0 ]; ok $? "a skipped point does not count as a pass"
+has "$tmp/out" "0 passed, 0 failed, 1 skipped"; ok $? "skips are counted separately"
+tap_end
