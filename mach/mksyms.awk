@@ -1,5 +1,6 @@
 # Turn `nm -n` output into the kernel's symbol table (.ksyms section):
 # text symbols in address order, for backtraces and the debugger.
+BEGIN { n = 0 }
 NF == 3 && $2 ~ /^[tTwW]$/ && $3 !~ /^\./ {
 	addr[n] = $1
 	name[n] = $3
