@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -52,24 +53,46 @@ void mig_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/*
+ * mig is a one-shot compiler and never frees; every block is chained so
+ * that a long-running caller (the fuzzer) can release them all at once.
+ */
+struct block {
+	struct block *next;
+	max_align_t align[];
+};
+static struct block *blocks;
+
 void *xmalloc(size_t n)
 {
-	void *p = malloc(n ? n : 1);
-	if (p == NULL) {
+	struct block *b = malloc(sizeof *b + (n ? n : 1));
+	if (b == NULL) {
 		fprintf(stderr, "mig: out of memory\n");
 		exit(2);
 	}
-	return p;
+	b->next = blocks;
+	blocks = b;
+	return b->align;
 }
 
 void *xcalloc(size_t n, size_t m)
 {
-	void *p = calloc(n ? n : 1, m ? m : 1);
-	if (p == NULL) {
+	if (m != 0 && n > ((size_t)-1 - 64) / m) {
 		fprintf(stderr, "mig: out of memory\n");
 		exit(2);
 	}
+	void *p = xmalloc(n * m);
+	memset(p, 0, (n * m) != 0 ? n * m : 1);
 	return p;
+}
+
+void mig_free_all(void)
+{
+	while (blocks != NULL) {
+		struct block *b = blocks;
+		blocks = b->next;
+		free(b);
+	}
 }
 
 char *xstrdup(const char *s)

@@ -9,6 +9,7 @@
 #include "mig.h"
 
 int mig_parse(FILE *in, const char *name);
+void mig_free_all(void);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -28,5 +29,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		emit_list(sink);
 	}
 	fclose(in);
+	mig_free_all();
 	return 0;
 }
