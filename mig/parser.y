@@ -97,7 +97,7 @@ StringArg
 			size_t n = strlen($1);
 			$1[n - 1] = 0;
 			$$ = xstrdup($1 + 1);
-			free($1);
+
 		}
 	| sIDENT			{ $$ = $1; }
 	| sNUMBER			{ $$ = xasprintf("%d", $1); }
@@ -227,7 +227,7 @@ PrimIPCType
 		{
 			$$.name = msgt_lookup($1, &$$.size);
 			$$.have_size = $$.size > 0;
-			free($1);
+
 		}
 	| sPOLYMORPHIC			{ $$.name = MSGT_POLY; $$.size = 0; $$.have_size = false; }
 	;
