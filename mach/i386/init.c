@@ -2,8 +2,10 @@
  * memory and interrupts, then hand over to the machine-independent part. */
 #include <i386/cpu.h>
 #include <i386/multiboot_parse.h>
+#include <i386/pcb.h>
 #include <i386/pic.h>
 #include <i386/pit.h>
+#include <i386/pmap.h>
 #include <i386/seg.h>
 #include <kern/bootinfo.h>
 #include <kern/cmdline.h>
@@ -20,7 +22,7 @@ extern uint32_t boot_pgdir[1024];
 
 /* Drop the identity mapping of low memory that only boot.S needed, so a
  * null pointer faults, and make the direct map global in the TLB. */
-static void pmap_bootstrap(void)
+static void boot_paging_finish(void)
 {
 	boot_pgdir[0] = boot_pgdir[1] = 0;
 	for (unsigned i = KERNBASE >> SUPERPAGE_SHIFT; i < 1024; i++)
@@ -63,12 +65,13 @@ void i386_init(uint32_t magic, uint32_t mbi_pa)
 
 	gdt_init();
 	idt_init();
-	pmap_bootstrap();
+	boot_paging_finish();
 	print_memory(ranges, nranges);
 	print_modules();
 	vm_page_bootstrap(ranges, nranges);
 
 	pic_init();
 	pit_init();
+	fpu_init();
 	kernel_bootstrap();
 }

@@ -38,6 +38,7 @@ trap_common:
 	pushl %es
 	pushl %fs
 	pushl %gs
+	cld			/* C code assumes the direction flag clear */
 	movl $KERNEL_DS, %eax
 	movw %ax, %ds
 	movw %ax, %es

@@ -3,7 +3,10 @@
 #include <i386/pic.h>
 #include <i386/seg.h>
 #include <i386/trap.h>
+#include <i386/pcb.h>
 #include <kern/debug.h>
+#include <kern/sched.h>
+#include <kern/thread.h>
 #include <kern/printf.h>
 
 extern uintptr_t cpu_recover;
@@ -62,13 +65,27 @@ void trap_dump_state(const struct i386_saved_state *ss)
 	printf("cr0 %08x cr2 %08x cr3 %08x cr4 %08x\n", get_cr0(), get_cr2(), get_cr3(), get_cr4());
 }
 
+/* On the way back to user mode: preemption, suspension, termination. */
+static void trap_return_to_user(void)
+{
+	thread_ast();
+}
+
 void trap(struct i386_saved_state *ss)
 {
+	int user = (ss->cs & 3) != 0;
+
 	if (ss->trapno >= T_IRQ_BASE && ss->trapno < T_IRQ_BASE + T_IRQ_COUNT) {
 		trap_interrupt(ss->trapno - T_IRQ_BASE);
+		if (user)
+			trap_return_to_user();
 		return;
 	}
-	if ((ss->cs & 3) == 0 && cpu_recover != 0 &&
+	if (ss->trapno == T_NO_FPU) {
+		fpu_trap();
+		return;
+	}
+	if (!user && cpu_recover != 0 &&
 	    (ss->trapno == T_PAGE_FAULT || ss->trapno == T_GENERAL_PROTECTION)) {
 		cpu_recover_fault_addr = ss->trapno == T_PAGE_FAULT ? get_cr2() : 0;
 		ss->eip = cpu_recover;

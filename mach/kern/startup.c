@@ -8,7 +8,12 @@
 #include <kern/ktest.h>
 #include <kern/machine.h>
 #include <kern/printf.h>
+#include <kern/task.h>
+#include <kern/thread.h>
+#include <i386/pmap.h>
 #include <vm/vm_page.h>
+
+extern uint32_t boot_pgdir[];
 
 static void parse_debug_level(void)
 {
@@ -27,6 +32,9 @@ void kernel_bootstrap(void)
 {
 	parse_debug_level();
 	kalloc_init();
+	pmap_bootstrap(boot_pgdir);
+	task_bootstrap();
+	thread_bootstrap();
 	printf("  %lu pages free of %lu, HZ %d\n", vm_page_free_count, vm_page_total_count, HZ);
 	cpu_intr_enable();
 

@@ -1,0 +1,27 @@
+/* Per-thread machine state. */
+#ifndef I386_PCB_H
+#define I386_PCB_H
+#include <stdint.h>
+#include <i386/trap.h>
+
+#define FPU_SAVE_SIZE 512 /* fxsave area */
+
+struct pcb {
+	struct i386_saved_state *user_state; /* at the top of the kernel stack */
+	int fpu_valid;			     /* fpu_save holds this thread's FPU state */
+	uint8_t fpu_save[FPU_SAVE_SIZE] __attribute__((aligned(16)));
+};
+
+struct thread;
+/* Lay out a new thread's kernel stack so the first switch to it enters
+ * thread_start(), and give it a user register frame. */
+void pcb_init(struct thread *th);
+/* Load what the CPU needs to run th (kernel stack for traps, FPU trap). */
+void pcb_activate(struct thread *th);
+void cpu_switch_context(struct thread *old, struct thread *new);
+/* Lazy FPU: switching marks the FPU unusable; the first use traps here. */
+void fpu_init(void);
+void fpu_trap(void);
+/* The thread is gone: forget its FPU state if the CPU still holds it. */
+void fpu_thread_gone(struct thread *th);
+#endif

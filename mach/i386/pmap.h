@@ -1,0 +1,51 @@
+/*
+ * Physical maps: the i386 page tables of an address space.  Every pmap
+ * shares the kernel's page-directory entries (KERNBASE and up); below
+ * KERNBASE each has its own page tables, allocated as pages are entered.
+ * The machine-independent VM (vm/) decides what is mapped; the pmap only
+ * records it for the MMU and may be rebuilt from the VM at any time.
+ */
+#ifndef I386_PMAP_H
+#define I386_PMAP_H
+#include <stdint.h>
+#include <mach/kern_return.h>
+#include <i386/vm_param.h>
+
+#define PTE_P 0x001
+#define PTE_W 0x002
+#define PTE_U 0x004
+#define PTE_A 0x020
+#define PTE_D 0x040
+#define PTE_PS 0x080
+#define PTE_G 0x100
+#define PTE_FRAME 0xfffff000u
+
+/* Protections as VM passes them (VM_PROT_* values). */
+#define PMAP_PROT_READ 0x1
+#define PMAP_PROT_WRITE 0x2
+#define PMAP_PROT_EXECUTE 0x4
+
+struct pmap {
+	uint32_t *pgdir;     /* direct-mapped page directory */
+	phys_addr_t pgdir_pa;
+	unsigned long resident; /* user pages mapped */
+	int ref_count;
+};
+
+extern struct pmap *kernel_pmap;
+
+void pmap_bootstrap(uint32_t *boot_pgdir);
+struct pmap *pmap_create(void);
+void pmap_reference(struct pmap *p);
+void pmap_destroy(struct pmap *p);
+/* Map the page at va (user space) to pa with prot; replaces any mapping. */
+kern_return_t pmap_enter(struct pmap *p, uintptr_t va, phys_addr_t pa, unsigned prot);
+/* Unmap [start, end). */
+void pmap_remove(struct pmap *p, uintptr_t start, uintptr_t end);
+/* Reduce the rights of the mappings in [start, end) to prot (none: remove). */
+void pmap_protect(struct pmap *p, uintptr_t start, uintptr_t end, unsigned prot);
+/* The physical address va maps to, or 0 if none. */
+phys_addr_t pmap_extract(struct pmap *p, uintptr_t va);
+/* Load p into the MMU. */
+void pmap_activate(struct pmap *p);
+#endif

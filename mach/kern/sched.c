@@ -1,0 +1,300 @@
+/*
+ * The scheduler.  One CPU; every piece of state here is touched only
+ * with interrupts off.  A thread is runnable when it is neither waiting
+ * nor terminated; runnable threads other than the running one sit on the
+ * run queue of their priority.  The idle thread runs when nothing else
+ * can and is never queued.
+ */
+#include <i386/cpu.h>
+#include <kern/clock.h>
+#include <kern/debug.h>
+#include <kern/sched.h>
+#include <kern/thread.h>
+
+#define WAITQ_BUCKETS 64
+
+struct thread *active_thread;
+volatile int sched_need_resched;
+static queue_head_t run_queues[NRQS];
+static uint32_t runq_bitmap; /* bit p: run_queues[p] is not empty */
+static queue_head_t wait_queues[WAITQ_BUCKETS];
+static queue_head_t timer_queue;
+static struct thread *idle_thread_ptr;
+/* A thread that exited on the way out of the last switch, to be reaped
+ * by whoever runs next (it cannot free the stack it is standing on). */
+static struct thread *dead_thread;
+
+void thread_reap(struct thread *th); /* thread.c */
+
+static queue_head_t *wait_bucket(event_t event)
+{
+	return &wait_queues[((uintptr_t)event >> 4) % WAITQ_BUCKETS];
+}
+
+static int thread_runnable(const struct thread *th)
+{
+	return (th->state & (TH_WAIT | TH_TERMINATED)) == 0;
+}
+
+static void runq_insert(struct thread *th)
+{
+	assert(!queue_linked(&th->runq_link));
+	assert(!(th->state & TH_IDLE));
+	queue_enter_tail(&run_queues[th->priority], &th->runq_link);
+	runq_bitmap |= 1u << th->priority;
+	if (th->priority < active_thread->priority || (active_thread->state & TH_IDLE))
+		sched_need_resched = 1;
+}
+
+static void runq_remove(struct thread *th)
+{
+	queue_remove_entry(&th->runq_link);
+	if (queue_empty(&run_queues[th->priority]))
+		runq_bitmap &= ~(1u << th->priority);
+}
+
+/* The best runnable thread, taken off its queue; the idle thread if none. */
+static struct thread *runq_choose(void)
+{
+	if (runq_bitmap == 0)
+		return idle_thread_ptr;
+	int pri = __builtin_ctz(runq_bitmap);
+	struct thread *th = queue_first_entry(&run_queues[pri], struct thread, runq_link);
+	runq_remove(th);
+	return th;
+}
+
+/* Called in the new thread right after every switch. */
+void sched_after_switch(void)
+{
+	if (dead_thread != NULL) {
+		struct thread *th = dead_thread;
+		dead_thread = NULL;
+		thread_reap(th);
+	}
+}
+
+/* Interrupts off.  Runs `to` and returns when `from` is switched back to. */
+static void switch_to(struct thread *from, struct thread *to)
+{
+	sched_need_resched = 0;
+	if (from == to)
+		return;
+	to->quantum = SCHED_QUANTUM_TICKS;
+	if (from->state & TH_TERMINATED)
+		dead_thread = from;
+	active_thread = to;
+	pcb_activate(to);
+	cpu_switch_context(from, to);
+	sched_after_switch();
+}
+
+void sched_init(void)
+{
+	for (int i = 0; i < NRQS; i++)
+		queue_init(&run_queues[i]);
+	for (int i = 0; i < WAITQ_BUCKETS; i++)
+		queue_init(&wait_queues[i]);
+	queue_init(&timer_queue);
+}
+
+void sched_set_idle_thread(struct thread *th)
+{
+	idle_thread_ptr = th;
+}
+
+void assert_wait(event_t event, int interruptible)
+{
+	int s = cpu_intr_save();
+	struct thread *th = active_thread;
+
+	assert(!(th->state & TH_WAIT));
+	th->state |= TH_WAIT | (interruptible ? TH_INTERRUPTIBLE : 0);
+	th->wait_event = event;
+	th->wait_result = THREAD_AWAKENED;
+	if (event != NULL)
+		queue_enter_tail(wait_bucket(event), &th->wait_link);
+	cpu_intr_restore(s);
+}
+
+/* Interrupts off.  End th's wait; queue it unless it is the running one. */
+static void thread_unwait(struct thread *th, int result)
+{
+	if (!(th->state & TH_WAIT))
+		return;
+	if (queue_linked(&th->wait_link))
+		queue_remove_entry(&th->wait_link);
+	timer_cancel(&th->wait_timer);
+	th->state &= ~(TH_WAIT | TH_INTERRUPTIBLE);
+	th->wait_result = result;
+	th->wait_event = NULL;
+	if (th != active_thread && !(th->state & TH_TERMINATED))
+		runq_insert(th);
+}
+
+static void thread_wakeup_prim(event_t event, int one)
+{
+	int s = cpu_intr_save();
+	queue_head_t *q = wait_bucket(event);
+	queue_chain_t *e = q->next;
+
+	while (e != q) {
+		struct thread *th = queue_container(e, struct thread, wait_link);
+		e = e->next;
+		if (th->wait_event != event)
+			continue;
+		thread_unwait(th, THREAD_AWAKENED);
+		if (one)
+			break;
+	}
+	cpu_intr_restore(s);
+}
+
+void thread_wakeup(event_t event)
+{
+	thread_wakeup_prim(event, 0);
+}
+
+void thread_wakeup_one(event_t event)
+{
+	thread_wakeup_prim(event, 1);
+}
+
+void clear_wait(struct thread *th, int result)
+{
+	int s = cpu_intr_save();
+
+	if ((th->state & TH_WAIT) && (result != THREAD_INTERRUPTED || (th->state & TH_INTERRUPTIBLE)))
+		thread_unwait(th, result);
+	cpu_intr_restore(s);
+}
+
+void thread_setrun(struct thread *th)
+{
+	int s = cpu_intr_save();
+
+	if (th->state & TH_WAIT)
+		thread_unwait(th, THREAD_AWAKENED);
+	else if (th != active_thread && !queue_linked(&th->runq_link) && thread_runnable(th))
+		runq_insert(th);
+	cpu_intr_restore(s);
+}
+
+int thread_block(void)
+{
+	int s = cpu_intr_save();
+	struct thread *th = active_thread;
+
+	if (thread_runnable(th)) { /* woken before it slept */
+		cpu_intr_restore(s);
+		return th->wait_result;
+	}
+	switch_to(th, runq_choose());
+	cpu_intr_restore(s);
+	return th->wait_result;
+}
+
+static void sleep_timeout(void *arg)
+{
+	struct thread *th = arg;
+	thread_unwait(th, THREAD_TIMED_OUT);
+}
+
+int thread_sleep(event_t event, int interruptible, uint64_t timeout_ticks)
+{
+	assert_wait(event, interruptible);
+	if (timeout_ticks != 0) {
+		int s = cpu_intr_save();
+		if (active_thread->state & TH_WAIT)
+			timer_set(&active_thread->wait_timer, timeout_ticks, sleep_timeout, active_thread);
+		cpu_intr_restore(s);
+	}
+	return thread_block();
+}
+
+void thread_yield(void)
+{
+	int s = cpu_intr_save();
+	struct thread *th = active_thread;
+
+	if (runq_bitmap != 0 && (th->state & TH_IDLE ? 1 : __builtin_ctz(runq_bitmap) <= th->priority)) {
+		if (!(th->state & TH_IDLE))
+			runq_insert(th);
+		switch_to(th, runq_choose());
+	} else {
+		sched_need_resched = 0;
+	}
+	cpu_intr_restore(s);
+}
+
+void thread_handoff(struct thread *to)
+{
+	int s = cpu_intr_save();
+	struct thread *from = active_thread;
+
+	assert(thread_runnable(to));
+	if (queue_linked(&to->runq_link))
+		runq_remove(to);
+	if (thread_runnable(from) && !(from->state & TH_IDLE))
+		runq_insert(from);
+	switch_to(from, to);
+	cpu_intr_restore(s);
+}
+
+/* The idle thread: sleep the CPU until an interrupt makes work. */
+void idle_thread_loop(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		cpu_intr_disable();
+		if (runq_bitmap != 0)
+			switch_to(active_thread, runq_choose());
+		else
+			cpu_idle(); /* sti; hlt: no wake-up is missed */
+	}
+}
+
+void timer_set(struct timer *t, uint64_t ticks, void (*fn)(void *), void *arg)
+{
+	int s = cpu_intr_save();
+	struct timer *pos;
+
+	if (queue_linked(&t->link))
+		queue_remove_entry(&t->link);
+	t->deadline = clock_ticks + (ticks ? ticks : 1);
+	t->fn = fn;
+	t->arg = arg;
+	/* Insert before the first later deadline; when there is none, the
+	 * loop ends with &pos->link == &timer_queue, i.e. at the tail. */
+	queue_iterate(&timer_queue, pos, struct timer, link)
+	{
+		if (pos->deadline > t->deadline)
+			break;
+	}
+	queue_enter_tail(&pos->link, &t->link);
+	cpu_intr_restore(s);
+}
+
+int timer_cancel(struct timer *t)
+{
+	int s = cpu_intr_save();
+	int was = queue_linked(&t->link);
+
+	if (was)
+		queue_remove_entry(&t->link);
+	cpu_intr_restore(s);
+	return was;
+}
+
+void sched_clock_tick(void)
+{
+	while (!queue_empty(&timer_queue)) {
+		struct timer *t = queue_first_entry(&timer_queue, struct timer, link);
+		if (t->deadline > clock_ticks)
+			break;
+		queue_remove_entry(&t->link);
+		t->fn(t->arg);
+	}
+	if (active_thread != NULL && --active_thread->quantum <= 0)
+		sched_need_resched = 1;
+}

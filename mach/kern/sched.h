@@ -1,0 +1,64 @@
+/*
+ * The scheduler: priority run queues, blocking on events, wake-ups,
+ * time-outs and time slices.
+ *
+ * To sleep: assert_wait(event, interruptible), drop whatever locks the
+ * waker needs, then thread_block().  A wake-up that comes in between is
+ * not lost: it just makes thread_block return at once.  All scheduler
+ * state is protected by disabling interrupts (one CPU).
+ */
+#ifndef KERN_SCHED_H
+#define KERN_SCHED_H
+#include <stdint.h>
+#include <kern/queue.h>
+
+struct thread;
+typedef const void *event_t;
+
+/* Priorities: 0 is the highest, NRQS - 1 the lowest (Mach's convention). */
+#define NRQS 32
+#define BASEPRI_KERNEL 8
+#define BASEPRI_USER 16
+#define IDLEPRI (NRQS - 1)
+#define SCHED_QUANTUM_TICKS 5
+
+/* Why a wait ended (thread->wait_result). */
+#define THREAD_AWAKENED 0
+#define THREAD_TIMED_OUT 1
+#define THREAD_INTERRUPTED 2
+#define THREAD_RESTART 3
+
+/* A one-shot timer, run from the clock interrupt. */
+struct timer {
+	queue_chain_t link;
+	uint64_t deadline; /* clock_ticks value */
+	void (*fn)(void *);
+	void *arg;
+};
+
+void sched_init(void);
+void assert_wait(event_t event, int interruptible);
+int thread_block(void);
+/* assert_wait + thread_block with a time-out in ticks (0: none). */
+int thread_sleep(event_t event, int interruptible, uint64_t timeout_ticks);
+void thread_wakeup(event_t event);
+void thread_wakeup_one(event_t event);
+/* End a thread's wait with the given result, if it is waiting and the
+ * result is allowed (interrupts end only interruptible waits). */
+void clear_wait(struct thread *th, int result);
+/* Make a thread runnable (not waiting, not stopped). */
+void thread_setrun(struct thread *th);
+/* Give the CPU to another runnable thread of higher or equal priority. */
+void thread_yield(void);
+/* Switch straight to th, which must be runnable, leaving the current
+ * thread runnable or blocked as its state says (the IPC fast path). */
+void thread_handoff(struct thread *th);
+
+void timer_set(struct timer *t, uint64_t ticks, void (*fn)(void *), void *arg);
+int timer_cancel(struct timer *t);
+
+/* From the clock interrupt. */
+void sched_clock_tick(void);
+/* Whether the current thread should give up the CPU at the next chance. */
+extern volatile int sched_need_resched;
+#endif

@@ -1,0 +1,200 @@
+/* Threads: creation, suspension, termination. */
+#include <i386/cpu.h>
+#include <kern/debug.h>
+#include <kern/kalloc.h>
+#include <kern/printf.h>
+#include <kern/string.h>
+#include <kern/task.h>
+#include <kern/thread.h>
+#include <kern/zalloc.h>
+#include <vm/vm_page.h>
+
+void sched_set_idle_thread(struct thread *th);
+void idle_thread_loop(void *arg);
+
+static struct zone thread_zone;
+static struct thread bootstrap_thread;
+static unsigned thread_next_id;
+
+static struct thread *thread_alloc(struct task *task, const char *name, int pri)
+{
+	struct thread *th = zalloc(&thread_zone);
+	struct vm_page *stack;
+
+	if (th == NULL)
+		return NULL;
+	stack = vm_page_alloc(KERNEL_STACK_ORDER);
+	if (stack == NULL) {
+		zfree(&thread_zone, th);
+		return NULL;
+	}
+	memset(th, 0, sizeof(*th));
+	th->kernel_stack = phystokv(vm_page_to_phys(stack));
+	th->priority = pri;
+	th->quantum = SCHED_QUANTUM_TICKS;
+	th->ref_count = 1;
+	th->id = thread_next_id++;
+	strlcpy(th->name, name, sizeof(th->name));
+	th->task = task;
+	task_reference(task);
+	int s = cpu_intr_save();
+	queue_enter_tail(&task->threads, &th->task_link);
+	task->thread_count++;
+	cpu_intr_restore(s);
+	pcb_init(th);
+	return th;
+}
+
+/* The thread that runs i386_init becomes the kernel task's first thread;
+ * then the idle thread is made. */
+void thread_bootstrap(void)
+{
+	zone_init(&thread_zone, "threads", sizeof(struct thread), 0);
+	sched_init();
+	memset(&bootstrap_thread, 0, sizeof(bootstrap_thread));
+	bootstrap_thread.priority = BASEPRI_KERNEL;
+	bootstrap_thread.quantum = SCHED_QUANTUM_TICKS;
+	bootstrap_thread.ref_count = 1;
+	bootstrap_thread.task = kernel_task;
+	bootstrap_thread.id = thread_next_id++;
+	strlcpy(bootstrap_thread.name, "bootstrap", sizeof(bootstrap_thread.name));
+	queue_enter_tail(&kernel_task->threads, &bootstrap_thread.task_link);
+	kernel_task->thread_count++;
+	active_thread = &bootstrap_thread;
+
+	struct thread *idle = thread_alloc(kernel_task, "idle", IDLEPRI);
+	if (idle == NULL)
+		panic("thread_bootstrap: no memory for the idle thread");
+	idle->state |= TH_IDLE;
+	idle->start_fn = idle_thread_loop;
+	sched_set_idle_thread(idle);
+}
+
+struct thread *kernel_thread(struct task *task, const char *name, void (*fn)(void *), void *arg, int pri)
+{
+	struct thread *th = thread_alloc(task, name, pri);
+
+	if (th == NULL)
+		return NULL;
+	th->start_fn = fn;
+	th->start_arg = arg;
+	thread_setrun(th);
+	return th;
+}
+
+/* Entered by a new thread's first switch (i386/switch.S). */
+void thread_start(void)
+{
+	struct thread *th = current_thread();
+	void sched_after_switch(void);
+
+	sched_after_switch();
+	cpu_intr_enable();
+	th->start_fn(th->start_arg);
+	thread_exit();
+}
+
+void thread_reference(struct thread *th)
+{
+	int s = cpu_intr_save();
+	th->ref_count++;
+	cpu_intr_restore(s);
+}
+
+void thread_deallocate(struct thread *th)
+{
+	int s = cpu_intr_save();
+	int last = --th->ref_count == 0;
+	cpu_intr_restore(s);
+	if (!last)
+		return;
+	assert(th->state & TH_TERMINATED);
+	zfree(&thread_zone, th);
+}
+
+/* After the switch away from an exited thread: free what it stood on. */
+void thread_reap(struct thread *th)
+{
+	fpu_thread_gone(th);
+	vm_page_free(vm_page_from_phys(kvtophys(th->kernel_stack)), KERNEL_STACK_ORDER);
+	th->kernel_stack = NULL;
+	struct task *task = th->task;
+	th->task = NULL;
+	task_deallocate(task);
+	thread_deallocate(th);
+}
+
+void thread_exit(void)
+{
+	struct thread *th = current_thread();
+
+	cpu_intr_disable();
+	queue_remove_entry(&th->task_link);
+	th->task->thread_count--;
+	th->state |= TH_TERMINATED;
+	thread_wakeup(th); /* anyone waiting for it to end */
+	thread_block();
+	panic("thread_exit: a terminated thread ran again");
+}
+
+kern_return_t thread_terminate(struct thread *th)
+{
+	if (th == NULL)
+		return KERN_INVALID_ARGUMENT;
+	if (th == current_thread())
+		thread_exit();
+	int s = cpu_intr_save();
+	if (th->state & TH_TERMINATED) {
+		cpu_intr_restore(s);
+		return KERN_TERMINATED;
+	}
+	th->terminating = 1;
+	cpu_intr_restore(s);
+	/* It ends itself at its next safe point; get it there. */
+	clear_wait(th, THREAD_INTERRUPTED);
+	thread_wakeup(&th->suspend_count);
+	return KERN_SUCCESS;
+}
+
+kern_return_t thread_suspend(struct thread *th)
+{
+	if (th == NULL)
+		return KERN_INVALID_ARGUMENT;
+	int s = cpu_intr_save();
+	th->suspend_count++;
+	cpu_intr_restore(s);
+	return KERN_SUCCESS;
+}
+
+kern_return_t thread_resume(struct thread *th)
+{
+	if (th == NULL)
+		return KERN_INVALID_ARGUMENT;
+	int s = cpu_intr_save();
+	if (th->suspend_count == 0) {
+		cpu_intr_restore(s);
+		return KERN_FAILURE;
+	}
+	if (--th->suspend_count == 0)
+		thread_wakeup(&th->suspend_count);
+	cpu_intr_restore(s);
+	return KERN_SUCCESS;
+}
+
+void thread_ast(void)
+{
+	struct thread *th = current_thread();
+
+	for (;;) {
+		if (th->terminating)
+			thread_exit();
+		if (th->suspend_count == 0 && th->task->suspend_count == 0)
+			break;
+		assert_wait(&th->suspend_count, 1);
+		if (th->suspend_count == 0 && th->task->suspend_count == 0 && !th->terminating)
+			clear_wait(th, THREAD_AWAKENED);
+		thread_block();
+	}
+	if (sched_need_resched)
+		thread_yield();
+}

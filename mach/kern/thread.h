@@ -1,0 +1,67 @@
+/* Threads: the unit of execution; each belongs to a task. */
+#ifndef KERN_THREAD_H
+#define KERN_THREAD_H
+#include <stdint.h>
+#include <mach/kern_return.h>
+#include <i386/pcb.h>
+#include <kern/queue.h>
+#include <kern/sched.h>
+
+#define KERNEL_STACK_ORDER 1 /* 8 KiB */
+#define KERNEL_STACK_SIZE (PAGE_SIZE << KERNEL_STACK_ORDER)
+
+/* thread->state bits */
+#define TH_WAIT 0x1	  /* waiting for an event */
+#define TH_INTERRUPTIBLE 0x2 /* ... and the wait may be interrupted */
+#define TH_TERMINATED 0x4 /* gone: never runs again */
+#define TH_IDLE 0x8	  /* the idle thread */
+
+struct task;
+
+struct thread {
+	/* Must stay first: i386/switch.S saves the stack pointer here. */
+	uintptr_t kernel_esp;
+	struct pcb pcb; /* machine state: user registers, FPU */
+
+	int state;
+	int priority;
+	int quantum;	 /* ticks left in the time slice */
+	int suspend_count;
+	int terminating;	 /* asked to end: it does so at its next safe point */
+	int wait_result;
+	event_t wait_event;
+	queue_chain_t wait_link; /* on an event's wait queue */
+	queue_chain_t runq_link; /* on a run queue */
+	struct timer wait_timer;
+
+	uintptr_t recover; /* copyin/copyout fault recovery address */
+	void *kernel_stack;
+	void (*start_fn)(void *);
+	void *start_arg;
+
+	struct task *task;
+	queue_chain_t task_link; /* the task's threads */
+	int ref_count;
+	unsigned id;
+	char name[16];
+};
+
+extern struct thread *active_thread;
+static inline struct thread *current_thread(void) { return active_thread; }
+
+void thread_bootstrap(void);
+/* A kernel thread running fn(arg) at priority pri; made runnable at once. */
+struct thread *kernel_thread(struct task *task, const char *name, void (*fn)(void *), void *arg, int pri);
+/* A thread in task, not yet runnable (suspended once). */
+kern_return_t thread_create(struct task *task, struct thread **out);
+void thread_reference(struct thread *th);
+void thread_deallocate(struct thread *th);
+/* The current thread ends; never returns. */
+void thread_exit(void) __attribute__((noreturn));
+/* End another thread (or the current one). */
+kern_return_t thread_terminate(struct thread *th);
+kern_return_t thread_suspend(struct thread *th);
+kern_return_t thread_resume(struct thread *th);
+/* Called on the way back to user mode: stop while suspended, end if terminated. */
+void thread_ast(void);
+#endif
