@@ -160,6 +160,8 @@ static void usage(FILE *f)
 "  -sheader FILE   server header: the demux and the routines to implement\n"
 "  -iheader FILE   header declaring only the routines to implement\n"
 "  -list FILE      list of routines: subsystem base name index id reply-id\n"
+"  -i BASE         user stubs one routine per file, BASEroutine.c, instead\n"
+"                  of -user (BASE may name a directory: dir/)\n"
 "  -n              write only the files named, no defaults\n"
 "  -prefix P       put P before the user stubs' names\n"
 "  -subrprefix P   put P before the user stubs' definitions and declarations\n"
@@ -178,13 +180,18 @@ static void usage(FILE *f)
 "  --help          this text          --version  the version\n"
 "\n"
 "A file name of - (or none) reads standard input.  Errors are reported\n"
-"as FILE:LINE: message; then mig exits 1 and writes no output.\n");
+"as FILE:LINE: message; then mig exits 1 and writes no output.\n"
+"\n"
+"Compiling the generated code: -DTypeCheck=0 leaves out the checks of\n"
+"message sizes and type descriptors (as GNU MIG's output does);\n"
+"-DMIG_SKIP_LAYOUT_ASSERTS leaves out the message layout assertions.\n");
 }
 
 struct output {
 	const char *path;
 	char *tmp;
 	FILE *f;
+	struct routine *routine; /* -i: this routine's user stub */
 };
 
 static bool open_output(struct output *o)
@@ -237,6 +244,51 @@ static bool close_output(struct output *o, bool keep)
 	return ok;
 }
 
+/*
+ * The preprocessor names an object file as what depends on the .defs;
+ * make wants the files mig wrote (GNU MIG's wrapper does the same).
+ */
+static bool retarget_deps(const char *depfile, const struct output *outs,
+			  int nouts)
+{
+	FILE *f = fopen(depfile, "r");
+	if (f == NULL)
+		return true; /* no dependencies written: nothing to fix */
+	size_t cap = 4096, len = 0;
+	char *text = malloc(cap);
+	size_t n;
+	while (text != NULL && (n = fread(text + len, 1, cap - len, f)) > 0) {
+		len += n;
+		if (len == cap) {
+			char *more = realloc(text, cap *= 2);
+			if (more == NULL)
+				free(text);
+			text = more;
+		}
+	}
+	fclose(f);
+	char *colon = text != NULL ? memchr(text, ':', len) : NULL;
+	if (colon == NULL) {
+		free(text);
+		return true;
+	}
+	f = fopen(depfile, "w");
+	bool ok = f != NULL, first = true;
+	for (int i = 0; ok && i < nouts; i++)
+		if (outs[i].path != NULL && strcmp(outs[i].path, "/dev/null") != 0) {
+			fprintf(f, "%s%s", first ? "" : " ", outs[i].path);
+			first = false;
+		}
+	if (ok) {
+		fwrite(colon, 1, len - (size_t)(colon - text), f);
+		ok = fclose(f) == 0;
+	}
+	if (!ok)
+		fprintf(stderr, "mig: %s: cannot rewrite\n", depfile);
+	free(text);
+	return ok;
+}
+
 static const char *base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
@@ -257,7 +309,7 @@ int main(int argc, char **argv)
 {
 	const char *user = NULL, *server = NULL, *header = NULL;
 	const char *sheader = NULL, *iheader = NULL, *list = NULL;
-	const char *cc = NULL, *file = NULL;
+	const char *cc = NULL, *file = NULL, *ibase = NULL;
 	bool no_defaults = false, verbose = false, md = false;
 	char **cppargs = xcalloc((size_t)argc * 2 + 8, sizeof *cppargs);
 	int ncpp = 0;
@@ -308,8 +360,7 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "-migcom") == 0) {
 			NEED_ARG(); i++;
 		} else if (strcmp(a, "-i") == 0) {
-			fprintf(stderr, "mig: -i (one file per routine) is not supported\n");
-			return 2;
+			NEED_ARG(); ibase = argv[++i];
 		} else if (strcmp(a, "-q") == 0) {
 			mig_quiet = true;
 		} else if (strcmp(a, "-Q") == 0) {
@@ -423,26 +474,39 @@ int main(int argc, char **argv)
 	if (errors != 0)
 		return 1;
 
+	/* -i writes BASE<routine>.c for each routine instead of one user file. */
+	if (ibase != NULL)
+		user = NULL;
+	else if (!no_defaults && user == NULL)
+		user = xasprintf("%sUser.c", subsys.name);
 	if (!no_defaults) {
-		if (user == NULL)
-			user = xasprintf("%sUser.c", subsys.name);
 		if (server == NULL)
 			server = xasprintf("%sServer.c", subsys.name);
 		if (header == NULL)
 			header = xasprintf("%s.h", subsys.name);
 	}
-	struct output outs[6] = {
-		{ user, NULL, NULL }, { server, NULL, NULL }, { header, NULL, NULL },
-		{ sheader, NULL, NULL }, { iheader, NULL, NULL }, { list, NULL, NULL },
-	};
+	int nouts = 6; /* the files above, then -i's */
+	struct output *outs = xcalloc((size_t)subsys.nroutines + 6, sizeof *outs);
+	const char *fixed[6] = { user, server, header, sheader, iheader, list };
+	for (int i = 0; i < 6; i++)
+		outs[i].path = fixed[i];
+	for (struct routine *r = subsys.routines; ibase != NULL && r != NULL;
+	     r = r->next)
+		if (!r->skip) {
+			outs[nouts].path = xasprintf("%s%s.c", ibase, r->name);
+			outs[nouts++].routine = r;
+		}
 	bool ok = true;
-	for (int i = 0; i < 6 && ok; i++)
+	for (int i = 0; i < nouts && ok; i++)
 		ok = open_output(&outs[i]);
 	if (ok) {
 		bool real_header = header != NULL && strcmp(header, "/dev/null") != 0;
 		bool real_sheader = sheader != NULL && strcmp(sheader, "/dev/null") != 0;
+		const char *uheader = real_header ? base_name(header) : NULL;
 		if (outs[0].f)
-			emit_user(outs[0].f, real_header ? base_name(header) : NULL);
+			emit_user(outs[0].f, uheader, NULL);
+		for (int i = 6; i < nouts; i++)
+			emit_user(outs[i].f, uheader, outs[i].routine);
 		if (outs[1].f)
 			emit_server(outs[1].f, real_sheader ? base_name(sheader) : NULL);
 		if (outs[2].f)
@@ -454,8 +518,10 @@ int main(int argc, char **argv)
 		if (outs[5].f)
 			emit_list(outs[5].f);
 	}
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < nouts; i++)
 		ok &= close_output(&outs[i], ok);
+	if (ok && depfile != NULL)
+		ok = retarget_deps(depfile, outs, nouts);
 	return ok ? 0 : 1;
 }
 

@@ -13,6 +13,11 @@
  * Writers and readers are shared by the user side (writes requests,
  * reads replies) and the server side (reads requests, writes replies);
  * the caller says where values come from or go to.
+ *
+ * A reader's checks of sizes and descriptors sit under `#if TypeCheck`,
+ * as in GNU MIG, so that code defining TypeCheck to 0 drops them; the
+ * checks of counts against array bounds and the NUL put at the end of
+ * received strings stay, since the stub's own copies depend on them.
  */
 #include <string.h>
 #include "mig.h"
@@ -410,8 +415,9 @@ static void check_desc(FILE *f, const struct field *fl, const char *P,
 	const struct arg *a = fl->arg;
 	const char *nm = a->name;
 	if (fl->count_only) {
-		fprintf(f, "\tif (_mig_word(&%s->%sCntType) != _mig_word(&%sCntTemplate))\n"
-			   "\t\t%s\n", P, nm, nm, err);
+		fprintf(f, "#if TypeCheck\n"
+			   "\tif (_mig_word(&%s->%sCntType) != _mig_word(&%sCntTemplate))\n"
+			   "\t\t%s\n#endif\n", P, nm, nm, err);
 		return;
 	}
 	const struct type *t = a->type;
@@ -420,11 +426,12 @@ static void check_desc(FILE *f, const struct field *fl, const char *P,
 	whole |= t->inl && t->kind == TK_SIMPLE && !t->longform && expect != MSGT_POLY;
 	(void)server;
 	if (whole) {
-		fprintf(f, "\tif (_mig_word(&%s->%sType) != _mig_word(&%sCheck))\n"
-			   "\t\t%s\n", P, nm, nm, err);
+		fprintf(f, "#if TypeCheck\n"
+			   "\tif (_mig_word(&%s->%sType) != _mig_word(&%sCheck))\n"
+			   "\t\t%s\n#endif\n", P, nm, nm, err);
 		return;
 	}
-	fprintf(f, "\tif (");
+	fprintf(f, "#if TypeCheck\n\tif (");
 	if (t->kind != TK_INDEF)
 		fprintf(f, "%s->%sType.%s != %d ||\n\t    ", P, nm,
 			dfield(t, "inline"), t->inl);
@@ -443,8 +450,8 @@ static void check_desc(FILE *f, const struct field *fl, const char *P,
 	if (t->kind == TK_INDEF)
 		fprintf(f, "(!%s->%sType.msgtl_header.msgt_inline && msgh_simple) ||\n\t    ",
 			P, nm);
-	fprintf(f, "%s->%sType.%s != %d)\n\t\t%s\n", P, nm, dfield(t, "size"),
-		t->size, err);
+	fprintf(f, "%s->%sType.%s != %d)\n\t\t%s\n#endif\n", P, nm,
+		dfield(t, "size"), t->size, err);
 }
 
 void emit_check_templates(FILE *f, struct routine *r, bool reply)
@@ -455,8 +462,8 @@ void emit_check_templates(FILE *f, struct routine *r, bool reply)
 		const struct field *fl = &fs[i];
 		const struct type *t = fl->arg->type;
 		if (fl->count_only) {
-			fprintf(f, "\tstatic const mach_msg_type_t %sCntTemplate = ",
-				fl->arg->name);
+			fprintf(f, "\tstatic const mach_msg_type_t %sCntTemplate\n"
+				   "\t\t__attribute__((unused)) = ", fl->arg->name);
 			desc_init(f, type_lookup("int"), 2, 1, false);
 			fprintf(f, ";\n");
 			continue;
@@ -466,8 +473,8 @@ void emit_check_templates(FILE *f, struct routine *r, bool reply)
 			      (t->kind == TK_SIMPLE && t->out_name != MSGT_POLY));
 		if (!whole)
 			continue;
-		fprintf(f, "\tstatic const mach_msg_type_t %sCheck = ",
-			fl->arg->name);
+		fprintf(f, "\tstatic const mach_msg_type_t %sCheck\n"
+			   "\t\t__attribute__((unused)) = ", fl->arg->name);
 		desc_init(f, t, t->out_name, t->number, false);
 		fprintf(f, ";\n");
 	}
@@ -488,12 +495,12 @@ void emit_read(FILE *f, struct routine *r, bool reply, const char *tname,
 	if (dyn)
 		fprintf(f, "\tmsgh_simple = !(%s->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX);\n",
 			base);
-	fprintf(f, "\tif (msgh_size %s %d", var ? "<" : "!=", min);
+	fprintf(f, "#if TypeCheck\n\tif (msgh_size %s %d", var ? "<" : "!=", min);
 	if (stat)
 		fprintf(f, " ||\n\t    !(%s->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX)", base);
 	else if (!dyn)
 		fprintf(f, " ||\n\t    (%s->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX)", base);
-	fprintf(f, ")\n\t\t%s\n", err);
+	fprintf(f, ")\n\t\t%s\n#endif\n", err);
 	if (var)
 		fprintf(f, "\tmig_delta = 0;\n\tmig_vsize = 0;\n");
 
@@ -521,7 +528,9 @@ void emit_read(FILE *f, struct routine *r, bool reply, const char *tname,
 			fprintf(f, "\tmig_n = (%d * (%s / %d) + 3) & ~3u;\n", eb, num, ec);
 			if (t->is_string)
 				fprintf(f, "\tmig_vsize += mig_n;\n"
+					   "#if TypeCheck\n"
 					   "\tif (msgh_size < %d + mig_vsize)\n\t\t%s\n"
+					   "#endif\n"
 					   "\t%s->%s[%s - 1] = 0;\n",
 					min, err, P, nm, num);
 		} else {
@@ -535,14 +544,16 @@ void emit_read(FILE *f, struct routine *r, bool reply, const char *tname,
 		}
 		if (!t->is_string)
 			fprintf(f, "\tmig_vsize += mig_n;\n"
-				   "\tif (msgh_size < %d + mig_vsize)\n\t\t%s\n",
-				min, err);
+				   "#if TypeCheck\n"
+				   "\tif (msgh_size < %d + mig_vsize)\n\t\t%s\n"
+				   "#endif\n", min, err);
 		fprintf(f, "\tmig_delta += (int) mig_n - %d;\n", fl->data_bytes);
 		fprintf(f, "\t%s%d = (%s *) ((char *) %s + mig_delta);\n",
 			base, fl->seg + 1, tname, base);
 	}
 	if (var)
-		fprintf(f, "\n\tif (msgh_size != %d + mig_vsize)\n\t\t%s\n", min, err);
+		fprintf(f, "\n#if TypeCheck\n\tif (msgh_size != %d + mig_vsize)\n"
+			   "\t\t%s\n#endif\n", min, err);
 	(void)tname;
 }
 

@@ -96,6 +96,7 @@ int struct_field_bits(const char *name, int count);
 void type_finish(struct type *t, const char *name);
 bool type_is_port(const struct type *t);
 bool type_maybe_port(const struct type *t);
+bool type_translated_in(const struct type *t);
 int type_elem_bytes(const struct type *t);
 int type_elem_count(const struct type *t);
 int type_inline_max_bytes(const struct type *t);
@@ -178,7 +179,7 @@ struct options {
 };
 extern struct options opts;
 
-void emit_user(FILE *f, const char *header_name);
+void emit_user(FILE *f, const char *header_name, struct routine *only);
 void emit_server(FILE *f, const char *sheader_name);
 void emit_user_header(FILE *f, const char *guard_base);
 void emit_server_header(FILE *f, const char *guard_base);

@@ -113,6 +113,14 @@ static bool resolve_arg(struct routine *r, struct arg *a, bool first)
 		return false;
 	}
 
+	/* GNU MIG has no way to say how much room an inout inline array
+	   has on the way back, and refuses it; so do we. */
+	if (a->kind == AK_INOUT && t->inl && is_variable(t)) {
+		mig_error("%s: %s: inline variable-sized arguments can't be inout",
+			  r->name, a->name);
+		return false;
+	}
+
 	a->in_req = a->kind == AK_IN || a->kind == AK_INOUT;
 	a->in_rep = a->kind == AK_OUT || a->kind == AK_INOUT;
 	a->user_param = a->kind != AK_SREPLYPORT && a->kind != AK_MSGSEQNO;

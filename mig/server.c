@@ -45,10 +45,8 @@ static void emit_locals(FILE *f, struct routine *r)
 		const struct type *t = a->type;
 		const char *nm = a->name;
 		bool out = a->kind == AK_OUT || a->kind == AK_INOUT;
-		if (a->kind == AK_IN && t->intran_fn != NULL && t->kind == TK_SIMPLE)
-			fprintf(f, "\t%s %s;\n", t->intran_type, nm);
-		if (a->kind == AK_REQUESTPORT &&
-		    (t->intran_fn != NULL || t->payload_fn != NULL))
+		if ((a->kind == AK_IN || a->kind == AK_REQUESTPORT) &&
+		    type_translated_in(t))
 			fprintf(f, "\t%s %s;\n", type_server_ctype(t), nm);
 		if (!out)
 			continue;
@@ -69,13 +67,14 @@ static void emit_locals(FILE *f, struct routine *r)
 	}
 }
 
-/* Values of out and inout data before the call. */
+/* Values of out and inout data before the call.  (Inout data is never
+   variable-sized inline: routine.c refuses that, as GNU MIG does.) */
 static void emit_out_init(FILE *f, struct routine *r)
 {
 	for (struct arg *a = r->args; a != NULL; a = a->next) {
 		const struct type *t = a->type;
 		const char *nm = a->name;
-		int ec = type_elem_count(t), eb = type_elem_bytes(t);
+		int ec = type_elem_count(t);
 		if (a->kind == AK_OUT) {
 			if (t->kind == TK_VAR && t->inl && !t->is_string) {
 				int max = t->number / ec;
@@ -108,13 +107,6 @@ static void emit_out_init(FILE *f, struct routine *r)
 			fprintf(f, "\t__builtin_memcpy(%sOutP->%s, %s%s->%s, %d);\n",
 				t->is_struct ? "&" : "", nm, t->is_struct ? "&" : "",
 				P, nm, type_inline_max_bytes(t));
-		else if (t->kind == TK_VAR) {
-			fprintf(f, "\t__builtin_memcpy(OutP->%s, %s->%s, %s);\n",
-				nm, P, nm, t->is_string ? num :
-				xasprintf("%d * (%s / %d)", eb, num, ec));
-			if (a->has_count)
-				fprintf(f, "\t%sCnt = %s / %d;\n", nm, num, ec);
-		}
 	}
 }
 
@@ -134,7 +126,7 @@ static void emit_call_args(FILE *f, struct routine *r)
 		int ec = type_elem_count(t);
 		switch (a->kind) {
 		case AK_REQUESTPORT:
-			if (t->intran_fn != NULL || t->payload_fn != NULL)
+			if (type_translated_in(t))
 				ARG("%s", nm);
 			else
 				ARG("InP->Head.msgh_local_port");
@@ -151,7 +143,7 @@ static void emit_call_args(FILE *f, struct routine *r)
 			continue;
 		case AK_IN:
 			if (t->kind == TK_SIMPLE || !t->inl) {
-				if (t->intran_fn != NULL && t->kind == TK_SIMPLE)
+				if (type_translated_in(t))
 					ARG("%s", nm);
 				else
 					ARG("%s->%s", P, nm);
@@ -229,9 +221,16 @@ static void emit_stub(FILE *f, struct routine *r)
 
 	emit_read(f, r, false, "Request", "InP", bad_args, true);
 
-	/* Translations of in data. */
+	/*
+	 * Translations of in data.  The kernel gives a protected payload
+	 * only in place of the destination port, so intranpayload matters
+	 * for the request port alone; a port in the body goes through the
+	 * intran function, or is taken as it is (as GNU MIG does).
+	 */
 	for (struct arg *a = r->args; a != NULL; a = a->next) {
 		const struct type *t = a->type;
+		if (!type_translated_in(t))
+			continue;
 		if (a->kind == AK_REQUESTPORT && t->payload_fn != NULL) {
 			fprintf(f, "\tif (MACH_MSGH_BITS_LOCAL(InP->Head.msgh_bits) ==\n"
 				   "\t    MACH_MSG_TYPE_PROTECTED_PAYLOAD)\n"
@@ -242,9 +241,9 @@ static void emit_stub(FILE *f, struct routine *r)
 		} else if (a->kind == AK_REQUESTPORT && t->intran_fn != NULL)
 			fprintf(f, "\t%s = %s(InP->Head.msgh_local_port);\n",
 				a->name, t->intran_fn);
-		else if (a->kind == AK_IN && t->intran_fn != NULL &&
-			 t->kind == TK_SIMPLE)
-			fprintf(f, "\t%s = %s(%s->%s);\n", a->name, t->intran_fn,
+		else if (a->kind == AK_IN)
+			fprintf(f, "\t%s = %s(%s->%s);\n", a->name,
+				t->intran_fn != NULL ? t->intran_fn : "",
 				msg_cursor("InP", r, false, a), a->name);
 	}
 	emit_out_init(f, r);
@@ -253,14 +252,16 @@ static void emit_stub(FILE *f, struct routine *r)
 	emit_call_args(f, r);
 	fprintf(f, ");\n");
 
-	for (struct arg *a = r->args; a != NULL; a = a->next) {
+	/* Release translated objects, the last taken first (as GNU MIG). */
+	struct arg *args[MAX_FIELDS];
+	int nargs = 0;
+	for (struct arg *a = r->args; a != NULL && nargs < MAX_FIELDS; a = a->next)
+		args[nargs++] = a;
+	while (nargs-- > 0) {
+		const struct arg *a = args[nargs];
 		const struct type *t = a->type;
-		if (t->destructor_fn == NULL)
-			continue;
-		if (a->kind == AK_IN && t->intran_fn != NULL)
-			fprintf(f, "\t%s(%s);\n", t->destructor_fn, a->name);
-		else if (a->kind == AK_REQUESTPORT &&
-			 (t->intran_fn != NULL || t->payload_fn != NULL))
+		if (t->destructor_fn != NULL && type_translated_in(t) &&
+		    (a->kind == AK_IN || a->kind == AK_REQUESTPORT))
 			fprintf(f, "\t%s(%s);\n", t->destructor_fn, a->name);
 	}
 	if (r->simple) {

@@ -224,8 +224,11 @@ const char *type_user_ctype(const struct type *t)
 
 const char *type_server_ctype(const struct type *t)
 {
+	/* Either translation names the type the server works with. */
 	if (t->intran_type != NULL)
 		return t->intran_type;
+	if (t->payload_type != NULL)
+		return t->payload_type;
 	return t->stype != NULL ? t->stype : t->ctype;
 }
 
@@ -238,6 +241,13 @@ static bool is_port_name(int n)
 bool type_is_port(const struct type *t)
 {
 	return is_port_name(t->in_name) || is_port_name(t->out_name);
+}
+
+/* The server stub turns the datum into another C value before the call. */
+bool type_translated_in(const struct type *t)
+{
+	return t->kind == TK_SIMPLE && t->inl &&
+	       (t->intran_fn != NULL || t->payload_fn != NULL);
 }
 
 bool type_maybe_port(const struct type *t)

@@ -22,7 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sink == NULL)
 		sink = fopen("/dev/null", "w");
 	if (mig_parse(in, "fuzz.defs") == 0 && sink != NULL) {
-		emit_user(sink, "fuzz.h");
+		emit_user(sink, "fuzz.h", NULL);
+		if (subsys.routines != NULL)
+			emit_user(sink, "fuzz.h", subsys.routines);
 		emit_server(sink, NULL);
 		emit_user_header(sink, NULL);
 		emit_server_header(sink, "server");

@@ -179,6 +179,45 @@ void CLIENT(const char *label)
 		    "%s: i_small 16- and 8-bit scalars (kr %d)", label, kr);
 	}
 	{
+		int r = 0, live = interop_obj_live;
+		kr = CALL(i_payload)(SHIM_PAYLOAD_PORT, 9, 7, &r);
+		unsigned expect = 1u << 30 | SHIM_PAYLOAD(SHIM_PAYLOAD_PORT) << 16 | 9;
+		tap(kr == KERN_SUCCESS && (unsigned)r == expect && interop_obj_live == live,
+		    "%s: i_payload request port by intranpayload, body port by intran, "
+		    "both released (kr %d r %#x)", label, kr, (unsigned)r);
+		kr = CALL(i_payload)(SERVER, 9, 7, &r);
+		tap(kr == KERN_SUCCESS && r == (SERVER << 16 | 9) && interop_obj_live == live,
+		    "%s: i_payload request port without a payload goes through intran "
+		    "(kr %d r %#x)", label, kr, (unsigned)r);
+		kr = CALL(i_payport)(SHIM_PAYLOAD_PORT, 9, &r);
+		tap(kr == KERN_SUCCESS &&
+		    r == (int)(SHIM_PAYLOAD(SHIM_PAYLOAD_PORT) + 1000) * 100 + 9,
+		    "%s: i_payport intranpayload without intran (kr %d r %d)", label, kr, r);
+		kr = CALL(i_payport)(SERVER, 9, &r);
+		tap(kr == KERN_SUCCESS && r == SERVER * 100 + 9,
+		    "%s: i_payport plain port without a payload (kr %d r %d)", label, kr, r);
+	}
+	{
+		fixed_t f = { 1, 2, 3, 4 };
+		st_t s = { 1, 1, 1 };
+		name_t n = "in";
+		unsigned char *d = shim_alloc(3);
+		d[0] = 10, d[1] = 20, d[2] = 30;
+		vm_offset_t dv = (vm_offset_t)d;
+		mach_msg_type_number_t dCnt = 3;
+		mach_port_t p = 40;
+		kr = CALL(i_inout)(SERVER, f, &s, n, &dv, &dCnt, &p);
+		unsigned char *e = (unsigned char *)dv;
+		tap(kr == KERN_SUCCESS && f[0] == 2 && f[3] == 5 && s.x == 2 &&
+		    s.y == 3 && s.z == 4 && strcmp(n, "in+out") == 0 && dCnt == 4 &&
+		    e[0] == 11 && e[2] == 31 && e[3] == 0xee && p == 41,
+		    "%s: i_inout fixed array, struct, string, out-of-line data and "
+		    "port both ways (kr %d)", label, kr);
+		shim_free(d);
+		if (kr == KERN_SUCCESS)
+			shim_free(e);
+	}
+	{
 		int b = 0;
 		natural_t c = 1;
 		shim_corrupt_request = bad_request_type;

@@ -14,6 +14,9 @@
 
 boolean_t gs_interop_server(mach_msg_header_t *, mach_msg_header_t *);
 boolean_t es_interop_server(mach_msg_header_t *, mach_msg_header_t *);
+/* The same stubs built with TypeCheck 0 (interop_nocheck.c). */
+boolean_t gs0_interop_server(mach_msg_header_t *, mach_msg_header_t *);
+boolean_t es0_interop_server(mach_msg_header_t *, mach_msg_header_t *);
 extern int gs_last_x, es_last_x;
 extern char gs_last_s[], es_last_s[];
 
@@ -52,7 +55,7 @@ static void bad_id(boolean_t (*demux)(mach_msg_header_t *, mach_msg_header_t *),
 
 int main(void)
 {
-	printf("1..%d\n", 2 * 20 + 2);
+	printf("1..%d\n", 2 * 25 + 2 + 2 * 6);
 	setvbuf(stdout, NULL, _IONBF, 0);
 
 	shim_demux = gs_interop_server;
@@ -62,6 +65,14 @@ int main(void)
 	shim_demux = es_interop_server;
 	server_is_gnu = 0;
 	run_gu("gnu user -> ernst server");
+
+	shim_demux = gs0_interop_server;
+	server_is_gnu = 1;
+	run_eu0("ernst user -> gnu server");
+
+	shim_demux = es0_interop_server;
+	server_is_gnu = 0;
+	run_gu0("gnu user -> ernst server");
 
 	bad_id(gs_interop_server, "gnu server");
 	bad_id(es_interop_server, "ernst server");

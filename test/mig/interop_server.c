@@ -180,3 +180,42 @@ kern_return_t IMPL(i_small)(mach_port_t server, short a, char c, short *b,
 	*d = (char)(c + 1);
 	return KERN_SUCCESS;
 }
+
+/* Which translation each object came through, and from what. */
+kern_return_t IMPL(i_payload)(interop_obj_t server, interop_obj_t other, int x,
+			      int *r)
+{
+	if (x != 7)
+		return KERN_INVALID_ARGUMENT;
+	*r = (int)((unsigned)server->via_payload << 30 | server->value << 16 |
+		   (unsigned)other->via_payload << 15 | other->value);
+	return KERN_SUCCESS;
+}
+
+kern_return_t IMPL(i_payport)(mach_port_t server, mach_port_t other, int *r)
+{
+	*r = (int)(server * 100 + other);
+	return KERN_SUCCESS;
+}
+
+kern_return_t IMPL(i_inout)(mach_port_t server, fixed_t f, st_t *s, name_t n,
+			    vm_offset_t *d, mach_msg_type_number_t *dCnt,
+			    mach_port_t *p)
+{
+	(void)server;
+	for (int i = 0; i < 4; i++)
+		f[i] += 1;
+	s->x *= 2;
+	s->y *= 3;
+	s->z *= 4;
+	strncat(n, "+out", 63 - strlen(n));
+	unsigned char *in = (unsigned char *)*d, *out = shim_alloc(*dCnt + 1);
+	for (unsigned i = 0; i < *dCnt; i++)
+		out[i] = (unsigned char)(in[i] + 1);
+	out[*dCnt] = 0xee;
+	shim_free(in);
+	*d = (vm_offset_t)out;
+	*dCnt += 1;
+	*p += 1;
+	return KERN_SUCCESS;
+}

@@ -14,6 +14,7 @@
 #include <mach/mig_errors.h>
 #include <mach/mig_support.h>
 #include "interop_shim.h"
+#include "interop_types.h"
 
 boolean_t (*shim_demux)(mach_msg_header_t *, mach_msg_header_t *);
 mach_port_seqno_t shim_seqno = 1000;
@@ -58,6 +59,14 @@ static int deliver(mach_msg_header_t *msg)
 		MACH_MSGH_BITS(received(MACH_MSGH_BITS_LOCAL(bits)),
 			       received(MACH_MSGH_BITS_REMOTE(bits)));
 	msg->msgh_seqno = shim_seqno++;
+	if (msg->msgh_local_port == SHIM_PAYLOAD_PORT) {
+		/* The receive right carries a payload: the kernel hands
+		   that over in place of the destination's name. */
+		msg->msgh_bits = MACH_MSGH_BITS_OTHER(msg->msgh_bits) |
+			MACH_MSGH_BITS(MACH_MSGH_BITS_REMOTE(msg->msgh_bits),
+				       MACH_MSG_TYPE_PROTECTED_PAYLOAD);
+		msg->msgh_protected_payload = SHIM_PAYLOAD(SHIM_PAYLOAD_PORT);
+	}
 
 	char *p = (char *)(msg + 1), *end = (char *)msg + msg->msgh_size;
 	while (p < end) {
@@ -152,4 +161,30 @@ int mig_strncpy(char *dst, const char *src, int len)
 	}
 	dst[i] = 0;
 	return i;
+}
+
+/* The servers' translations of obj_t and pport_t (interop.defs). */
+int interop_obj_live;
+
+static interop_obj_t obj_new(int via_payload, unsigned long value)
+{
+	interop_obj_t o = malloc(sizeof *o);
+	o->via_payload = via_payload;
+	o->value = value;
+	interop_obj_live++;
+	return o;
+}
+
+interop_obj_t interop_obj_from_port(mach_port_t port) { return obj_new(0, port); }
+interop_obj_t interop_obj_from_payload(unsigned long payload) { return obj_new(1, payload); }
+
+void interop_obj_release(interop_obj_t obj)
+{
+	interop_obj_live--;
+	free(obj);
+}
+
+mach_port_t interop_payload_to_port(unsigned long payload)
+{
+	return (mach_port_t)(payload + 1000);
 }

@@ -6,6 +6,9 @@
 #include <mach/message.h>
 
 #define SHIM_REPLY_PORT 77
+/* Requests to this port arrive with a protected payload instead. */
+#define SHIM_PAYLOAD_PORT 6
+#define SHIM_PAYLOAD(port) (0x600UL + (port))
 
 extern boolean_t (*shim_demux)(mach_msg_header_t *, mach_msg_header_t *);
 extern mach_port_seqno_t shim_seqno;

@@ -8,5 +8,8 @@ int other_last_x(void);
 const char *other_last_s(void);
 void run_eu(const char *label);
 void run_gu(const char *label);
+/* With TypeCheck 0 on both sides (interop_nocheck.c). */
+void run_eu0(const char *label);
+void run_gu0(const char *label);
 
 #endif

@@ -18,4 +18,16 @@ typedef short short_t;
 typedef char char_t;
 typedef char bytes_t[12];
 
+/* What the servers make of obj_t ports (defined in interop_shim.c). */
+struct interop_obj {
+	int via_payload;     /* from a protected payload, not a port */
+	unsigned long value; /* the payload or the port name */
+};
+typedef struct interop_obj *interop_obj_t;
+interop_obj_t interop_obj_from_port(mach_port_t port);
+interop_obj_t interop_obj_from_payload(unsigned long payload);
+void interop_obj_release(interop_obj_t obj);
+mach_port_t interop_payload_to_port(unsigned long payload);
+extern int interop_obj_live; /* objects made and not yet released */
+
 #endif
