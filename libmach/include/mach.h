@@ -1,0 +1,54 @@
+/*
+ * libmach, the Ernst user runtime: everything a task needs to talk to the
+ * kernel besides the MIG stubs of the kernel interfaces.
+ */
+#ifndef _MACH_H_
+#define _MACH_H_
+
+#include <mach/boolean.h>
+#include <mach/kern_return.h>
+#include <mach/message.h>
+#include <mach/mig_errors.h>
+#include <mach/mig_support.h>
+#include <mach/port.h>
+#include <mach_init.h>
+#include <mach_traps.h>
+
+/*
+ * The MIG user headers of the kernel interfaces (vm_allocate,
+ * mach_port_allocate, thread_create...) will be included here once
+ * the .defs files in include/mach exist; libmach/kernel_calls.h declares the few
+ * that libmach itself calls until then.
+ */
+
+/* A server's demultiplexer, as MIG generates it: TRUE if it knew the id. */
+typedef boolean_t (*mach_msg_demux_t)(mach_msg_header_t *request, mach_msg_header_t *reply);
+
+/*
+ * Serve requests arriving on rcv_name forever: receive, demux, reply
+ * (sending the reply and receiving the next request in one mach_msg).
+ * max_size bounds a request and a reply.  Returns only on an error of
+ * mach_msg, which it returns.
+ */
+extern mach_msg_return_t mach_msg_server(mach_msg_demux_t demux, mach_msg_size_t max_size,
+					 mach_port_t rcv_name);
+/*
+ * The same, with extra mach_msg options (MACH_RCV_TIMEOUT,
+ * MACH_RCV_INTERRUPT...) and a timeout for every receive; returns
+ * MACH_RCV_TIMED_OUT when no request came in time.
+ */
+extern mach_msg_return_t mach_msg_server_timeout(mach_msg_demux_t demux, mach_msg_size_t max_size,
+						 mach_port_t rcv_name, mach_msg_option_t options,
+						 mach_msg_timeout_t timeout);
+/* Receive and serve exactly one request, then return. */
+extern mach_msg_return_t mach_msg_server_once(mach_msg_demux_t demux, mach_msg_size_t max_size,
+					      mach_port_t rcv_name, mach_msg_option_t options,
+					      mach_msg_timeout_t timeout);
+
+/*
+ * Release every port right and out-of-line region a received message
+ * carries (for a request a server will not answer, or an unexpected one).
+ */
+extern void mach_msg_destroy(mach_msg_header_t *msg);
+
+#endif /* _MACH_H_ */

@@ -1,0 +1,26 @@
+/*
+ * mach_msg: the trap, retried when a send or receive was interrupted,
+ * unless the caller asked to see interruptions (MACH_SEND_INTERRUPT,
+ * MACH_RCV_INTERRUPT).  An interrupted send sent nothing, so the whole
+ * call is repeated; an interrupted receive comes after a completed send,
+ * so only the receive is.
+ */
+#include "libmach_private.h"
+
+mach_msg_return_t mach_msg(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_size,
+			   mach_msg_size_t rcv_size, mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+			   mach_port_name_t notify)
+{
+	mach_msg_return_t mr;
+
+	mr = mach_msg_trap(msg, option, send_size, rcv_size, rcv_name, timeout, notify);
+	if (mr == MACH_MSG_SUCCESS)
+		return mr;
+	if (!(option & MACH_SEND_INTERRUPT))
+		while (mr == MACH_SEND_INTERRUPTED)
+			mr = mach_msg_trap(msg, option, send_size, rcv_size, rcv_name, timeout, notify);
+	if (!(option & MACH_RCV_INTERRUPT))
+		while (mr == MACH_RCV_INTERRUPTED)
+			mr = mach_msg_trap(msg, option & ~MACH_SEND_MSG, 0, rcv_size, rcv_name, timeout, notify);
+	return mr;
+}

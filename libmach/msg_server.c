@@ -1,0 +1,114 @@
+/*
+ * Server loops: receive a request, let the MIG demux function handle it
+ * and fill in the reply, send the reply and receive the next request in
+ * one mach_msg.  The reply is sent from one buffer and the next request
+ * received into the same one, so the two buffers swap roles each round.
+ */
+#include <stdlib.h>
+#include "libmach_private.h"
+
+/*
+ * What the routine's result means for the request and the reply: on an
+ * error the routine did not take over the request's rights and memory,
+ * so they are released here (except the reply port, still needed).
+ * Returns TRUE if the reply is to be sent.
+ */
+static boolean_t server_finish_request(mach_msg_header_t *request, mig_reply_header_t *reply)
+{
+	kern_return_t rc = reply->RetCode;
+
+	if (rc == MIG_NO_REPLY)
+		return FALSE;
+	if (rc == MIG_DESTROY_REQUEST) {
+		mach_msg_destroy(request);
+		return FALSE;
+	}
+	if (rc != KERN_SUCCESS && (request->msgh_bits & MACH_MSGH_BITS_COMPLEX)) {
+		request->msgh_remote_port = MACH_PORT_NULL;
+		mach_msg_destroy(request);
+	}
+	return reply->Head.msgh_remote_port != MACH_PORT_NULL;
+}
+
+static mach_msg_return_t server_loop(mach_msg_demux_t demux, mach_msg_size_t max_size, mach_port_t rcv_name,
+				     mach_msg_option_t options, mach_msg_timeout_t timeout, boolean_t once)
+{
+	mig_reply_header_t *request, *reply, *swap;
+	mach_msg_return_t mr;
+	mach_msg_option_t rcv_options = MACH_RCV_MSG | (options & ~MACH_SEND_MSG);
+
+	if (max_size < sizeof(mig_reply_header_t))
+		max_size = sizeof(mig_reply_header_t);
+	request = malloc(max_size);
+	reply = malloc(max_size);
+	if (request == NULL || reply == NULL) {
+		mr = MACH_RCV_HEADER_ERROR | MACH_MSG_VM_SPACE;
+		goto out;
+	}
+
+	mr = mach_msg(&request->Head, rcv_options, 0, max_size, rcv_name, timeout, MACH_PORT_NULL);
+	for (;;) {
+		if (mr == MACH_RCV_TOO_LARGE && !(options & MACH_RCV_LARGE)) {
+			/* The kernel destroyed the oversized request; wait for the next. */
+			mr = mach_msg(&request->Head, rcv_options, 0, max_size, rcv_name, timeout,
+				      MACH_PORT_NULL);
+			continue;
+		}
+		if (mr != MACH_MSG_SUCCESS)
+			break;
+
+		(void)demux(&request->Head, &reply->Head);
+		if (!server_finish_request(&request->Head, reply)) {
+			if (once)
+				break;
+			mr = mach_msg(&request->Head, rcv_options, 0, max_size, rcv_name, timeout,
+				      MACH_PORT_NULL);
+			continue;
+		}
+		if (once) {
+			mr = mach_msg(&reply->Head, MACH_SEND_MSG | (options & ~MACH_RCV_MSG),
+				      reply->Head.msgh_size, 0, MACH_PORT_NULL, timeout, MACH_PORT_NULL);
+		} else {
+			mr = mach_msg(&reply->Head, MACH_SEND_MSG | rcv_options, reply->Head.msgh_size, max_size,
+				      rcv_name, timeout, MACH_PORT_NULL);
+			/* The next request is in what was the reply buffer. */
+			swap = request;
+			request = reply;
+			reply = swap;
+		}
+		if ((mr & ~MACH_MSG_MASK) >= MACH_SEND_IN_PROGRESS && (mr & ~MACH_MSG_MASK) < MACH_RCV_IN_PROGRESS) {
+			/* The reply was not sent (client gone, say): release what it carries. */
+			mach_msg_destroy(once ? &reply->Head : &request->Head);
+			if (once)
+				break;
+			mr = mach_msg(&request->Head, rcv_options, 0, max_size, rcv_name, timeout,
+				      MACH_PORT_NULL);
+			continue;
+		}
+		if (once)
+			break;
+	}
+out:
+	free(request);
+	free(reply);
+	return mr;
+}
+
+mach_msg_return_t mach_msg_server(mach_msg_demux_t demux, mach_msg_size_t max_size, mach_port_t rcv_name)
+{
+	return server_loop(demux, max_size, rcv_name, MACH_MSG_OPTION_NONE, MACH_MSG_TIMEOUT_NONE, FALSE);
+}
+
+mach_msg_return_t mach_msg_server_timeout(mach_msg_demux_t demux, mach_msg_size_t max_size,
+					  mach_port_t rcv_name, mach_msg_option_t options,
+					  mach_msg_timeout_t timeout)
+{
+	return server_loop(demux, max_size, rcv_name, options, timeout, FALSE);
+}
+
+mach_msg_return_t mach_msg_server_once(mach_msg_demux_t demux, mach_msg_size_t max_size,
+				       mach_port_t rcv_name, mach_msg_option_t options,
+				       mach_msg_timeout_t timeout)
+{
+	return server_loop(demux, max_size, rcv_name, options, timeout, TRUE);
+}

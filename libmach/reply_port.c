@@ -1,0 +1,33 @@
+/*
+ * The reply port MIG user stubs use: one receive right per thread, made
+ * on first use and kept in the thread's descriptor, so an RPC costs no
+ * port allocation.  A stub that saw its send or receive fail gives the
+ * port back with mig_dealloc_reply_port, since a late reply may still
+ * arrive on it; the next call makes a fresh one.
+ */
+#include "libmach_private.h"
+#include "kernel_calls.h"
+
+mach_port_t mig_get_reply_port(void)
+{
+	struct cthread *self = cthread_current();
+	if (self->reply_port == MACH_PORT_NULL)
+		self->reply_port = mach_reply_port();
+	return self->reply_port;
+}
+
+void mig_dealloc_reply_port(mach_port_t port)
+{
+	struct cthread *self = cthread_current();
+	if (self->reply_port != port)
+		return;
+	/* Forget it first: the RPC below needs a reply port of its own. */
+	self->reply_port = MACH_PORT_NULL;
+	mach_port_mod_refs(mach_task_self(), port, MACH_PORT_RIGHT_RECEIVE, -1);
+}
+
+void mig_put_reply_port(mach_port_t port)
+{
+	/* The port stays cached in the descriptor. */
+	(void)port;
+}
