@@ -98,3 +98,31 @@ probe_fault:
 	movl $0, cpu_recover
 	movl $-1, %eax
 	ret
+
+/* int copy_user(void *dst, const void *src, size_t n): 0, or 1 if a
+ * page fault could not be resolved (kern/copy.c checks the range). */
+	.globl copy_user
+copy_user:
+	pushl %esi
+	pushl %edi
+	movl 12(%esp), %edi
+	movl 16(%esp), %esi
+	movl 20(%esp), %ecx
+	movl $copy_fault, cpu_recover
+	movl %ecx, %edx
+	shrl $2, %ecx
+	rep movsl
+	movl %edx, %ecx
+	andl $3, %ecx
+	rep movsb
+	movl $0, cpu_recover
+	xorl %eax, %eax
+	popl %edi
+	popl %esi
+	ret
+copy_fault:
+	movl $0, cpu_recover
+	movl $1, %eax
+	popl %edi
+	popl %esi
+	ret

@@ -83,6 +83,10 @@ static void switch_to(struct thread *from, struct thread *to)
 	to->quantum = SCHED_QUANTUM_TICKS;
 	if (from->state & TH_TERMINATED)
 		dead_thread = from;
+	/* Fault recovery belongs to the thread: one may block in copyin. */
+	extern uintptr_t cpu_recover;
+	from->recover = cpu_recover;
+	cpu_recover = to->recover;
 	active_thread = to;
 	pcb_activate(to);
 	cpu_switch_context(from, to);

@@ -9,6 +9,7 @@
 #include <kern/machine.h>
 #include <kern/printf.h>
 #include <kern/task.h>
+#include <ipc/ipc.h>
 #include <kern/thread.h>
 #include <i386/pmap.h>
 #include <vm/vm_page.h>
@@ -35,6 +36,7 @@ void kernel_bootstrap(void)
 	pmap_bootstrap(boot_pgdir);
 	task_bootstrap();
 	thread_bootstrap();
+	ipc_bootstrap();
 	printf("  %lu pages free of %lu, HZ %d\n", vm_page_free_count, vm_page_total_count, HZ);
 	cpu_intr_enable();
 

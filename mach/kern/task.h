@@ -5,6 +5,8 @@
 #include <kern/queue.h>
 
 struct pmap;
+struct ipc_space;
+struct ipc_port;
 
 struct task {
 	queue_head_t threads;
@@ -13,6 +15,10 @@ struct task {
 	int active;
 	int ref_count;
 	struct pmap *pmap;
+	struct ipc_space *itk_space;	 /* port names */
+	struct ipc_port *itk_self;	 /* the task's kernel port */
+	struct ipc_port *itk_bootstrap;	 /* send right, or NULL */
+	struct ipc_port *itk_exception;	 /* send right, or NULL */
 	unsigned id;
 	char name[32];
 };
@@ -20,6 +26,8 @@ struct task {
 extern struct task *kernel_task;
 
 void task_bootstrap(void);
+/* A task with a port name space and no user memory, for kernel threads. */
+struct task *task_create_kernel(const char *name);
 void task_reference(struct task *t);
 void task_deallocate(struct task *t);
 #endif

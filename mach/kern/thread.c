@@ -56,6 +56,7 @@ void thread_bootstrap(void)
 	bootstrap_thread.quantum = SCHED_QUANTUM_TICKS;
 	bootstrap_thread.ref_count = 1;
 	bootstrap_thread.task = kernel_task;
+	bootstrap_thread.kernel_only = 1;
 	bootstrap_thread.id = thread_next_id++;
 	strlcpy(bootstrap_thread.name, "bootstrap", sizeof(bootstrap_thread.name));
 	queue_enter_tail(&kernel_task->threads, &bootstrap_thread.task_link);
@@ -78,6 +79,7 @@ struct thread *kernel_thread(struct task *task, const char *name, void (*fn)(voi
 		return NULL;
 	th->start_fn = fn;
 	th->start_arg = arg;
+	th->kernel_only = 1;
 	thread_setrun(th);
 	return th;
 }

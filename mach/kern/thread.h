@@ -34,10 +34,16 @@ struct thread {
 	queue_chain_t runq_link; /* on a run queue */
 	struct timer wait_timer;
 
-	uintptr_t recover; /* copyin/copyout fault recovery address */
+	uintptr_t recover; /* saved cpu_recover while switched out */
+	int kernel_only;   /* a kernel thread: "user" buffers are kernel memory */
 	void *kernel_stack;
 	void (*start_fn)(void *);
 	void *start_arg;
+
+	/* IPC: a thread blocked in mach_msg waits on a port's or set's
+	 * receivers queue (receive) or on &port->msgcount (send). */
+	queue_chain_t ipc_wait_link;
+	struct ipc_port *ith_reply; /* cached reply port for kernel RPCs */
 
 	struct task *task;
 	queue_chain_t task_link; /* the task's threads */

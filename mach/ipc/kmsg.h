@@ -1,0 +1,42 @@
+/*
+ * Kernel messages.  A message sent with mach_msg is copied into a kmsg;
+ * its header and port rights are translated from the sender's names into
+ * port pointers ("copyin"), it waits on the destination port's queue, and
+ * is translated into the receiver's names on the way out ("copyout").
+ * Messages the kernel builds itself (notifications, replies from kernel
+ * objects) are made directly in that in-kernel form.
+ */
+#ifndef IPC_KMSG_H
+#define IPC_KMSG_H
+#include <mach/message.h>
+#include <kern/queue.h>
+#include <ipc/port.h>
+
+struct ipc_kmsg {
+	queue_chain_t link;
+	mach_msg_size_t capacity; /* bytes available from &hdr */
+	mach_msg_header_t hdr;	  /* followed by the body */
+};
+
+/* Largest message accepted: bigger sends get MACH_SEND_NO_BUFFER. */
+#define IPC_KMSG_MAX_SIZE (1u << 20)
+
+void ipc_kmsg_bootstrap(void);
+struct ipc_kmsg *ipc_kmsg_alloc(mach_msg_size_t size);
+void ipc_kmsg_free(struct ipc_kmsg *kmsg);
+/* Release every right and out-of-line region in a message, then free it. */
+void ipc_kmsg_destroy(struct ipc_kmsg *kmsg);
+/* Queue a message in kernel form on its destination (or hand it to a
+ * kernel object).  MACH_SEND_ALWAYS ignores the queue limit. */
+mach_msg_return_t ipc_kmsg_send(struct ipc_kmsg *kmsg, mach_msg_option_t option, mach_msg_timeout_t timeout);
+
+/* The mach_msg trap: buffers are user addresses (kernel addresses for
+ * kernel threads). */
+mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_size,
+				mach_msg_size_t rcv_size, mach_port_t rcv_name, mach_msg_timeout_t timeout,
+				mach_port_t notify);
+
+/* Kernel objects answer messages here (ipc/kobject.c): returns the reply
+ * to send, or NULL when there is none. */
+struct ipc_kmsg *ipc_kobject_server(struct ipc_kmsg *request);
+#endif

@@ -1,0 +1,575 @@
+/*
+ * mach_msg: messages from user space into the kernel and out again.
+ *
+ * Sending validates the whole message (header rights, every descriptor,
+ * every right named in the body) before taking anything from the sender's
+ * space, so a send that fails leaves the sender as it was.  Receiving
+ * takes the first message off the port (or any port of a set), gives the
+ * receiver names for the rights in it, and copies it out.
+ */
+#include <kern/debug.h>
+#include <kern/kalloc.h>
+#include <kern/sched.h>
+#include <kern/string.h>
+#include <kern/task.h>
+#include <kern/thread.h>
+#include <kern/zalloc.h>
+#include <kern/clock.h>
+#include <kern/copy.h>
+#include <ipc/kmsg.h>
+#include <ipc/space.h>
+
+#define IKM_SMALL_SIZE 256 /* messages up to this size come from a zone */
+#define IKM_OVERHEAD (sizeof(struct ipc_kmsg) - sizeof(mach_msg_header_t))
+
+static struct zone kmsg_zone;
+
+void ipc_kmsg_bootstrap(void)
+{
+	zone_init(&kmsg_zone, "ipc.kmsgs", IKM_OVERHEAD + IKM_SMALL_SIZE, 0);
+}
+
+struct ipc_kmsg *ipc_kmsg_alloc(mach_msg_size_t size)
+{
+	struct ipc_kmsg *kmsg;
+
+	if (size <= IKM_SMALL_SIZE) {
+		kmsg = zalloc(&kmsg_zone);
+		size = IKM_SMALL_SIZE;
+	} else {
+		kmsg = kalloc(IKM_OVERHEAD + size);
+	}
+	if (kmsg == NULL)
+		return NULL;
+	kmsg->link.next = kmsg->link.prev = NULL;
+	kmsg->capacity = size;
+	return kmsg;
+}
+
+void ipc_kmsg_free(struct ipc_kmsg *kmsg)
+{
+	if (kmsg->capacity == IKM_SMALL_SIZE)
+		zfree(&kmsg_zone, kmsg);
+	else
+		kfree(kmsg, IKM_OVERHEAD + kmsg->capacity);
+}
+
+/*
+ * The body of a complex message is a sequence of typed items: a type
+ * descriptor (one word, or three in the long form) followed by the data
+ * inline (rounded up to a word) or by a pointer to out-of-line data.
+ * ipc_body_walk parses it once for every pass that needs it.
+ */
+struct ipc_desc {
+	mach_msg_type_t *type; /* the descriptor word (bits may be rewritten) */
+	mach_msg_type_name_t name;
+	unsigned size;	       /* bits per element */
+	unsigned number;       /* elements */
+	int is_inline, dealloc, longform;
+	void *data;	       /* inline data, or the slot holding the OOL pointer */
+};
+
+typedef mach_msg_return_t (*ipc_desc_fn)(void *ctx, struct ipc_desc *d);
+
+static mach_msg_return_t ipc_body_walk(mach_msg_header_t *hdr, ipc_desc_fn fn, void *ctx)
+{
+	char *p = (char *)(hdr + 1), *end = (char *)hdr + hdr->msgh_size;
+
+	while (p < end) {
+		struct ipc_desc d;
+		unsigned hsize = sizeof(mach_msg_type_t);
+
+		if ((size_t)(end - p) < sizeof(mach_msg_type_t))
+			return MACH_SEND_MSG_TOO_SMALL;
+		d.type = (mach_msg_type_t *)p;
+		d.longform = d.type->msgt_longform;
+		if (d.longform) {
+			mach_msg_type_long_t *l = (mach_msg_type_long_t *)p;
+			hsize = sizeof(*l);
+			if ((size_t)(end - p) < hsize)
+				return MACH_SEND_MSG_TOO_SMALL;
+			d.name = l->msgtl_name;
+			d.size = l->msgtl_size;
+			d.number = l->msgtl_number;
+		} else {
+			d.name = d.type->msgt_name;
+			d.size = d.type->msgt_size;
+			d.number = d.type->msgt_number;
+		}
+		d.is_inline = d.type->msgt_inline;
+		d.dealloc = d.type->msgt_deallocate;
+		d.data = p + hsize;
+		uint64_t bytes = d.is_inline ? ((uint64_t)d.number * d.size + 7) / 8 : sizeof(void *);
+		bytes = (bytes + 3) & ~(uint64_t)3;
+		if (bytes > (uint64_t)(end - p - hsize))
+			return MACH_SEND_MSG_TOO_SMALL;
+		mach_msg_return_t mr = fn(ctx, &d);
+		if (mr != MACH_MSG_SUCCESS)
+			return mr;
+		p += hsize + bytes;
+	}
+	return MACH_MSG_SUCCESS;
+}
+
+static int desc_is_port(const struct ipc_desc *d)
+{
+	return MACH_MSG_TYPE_PORT_ANY(d->name);
+}
+
+/* Pass 1 of a send: is every item well formed and every right there? */
+static mach_msg_return_t body_check_one(void *ctx, struct ipc_desc *d)
+{
+	struct ipc_space *space = ctx;
+
+	if (!d->is_inline)
+		return MACH_SEND_INVALID_MEMORY; /* out-of-line data: with the VM work */
+	if (!desc_is_port(d))
+		return d->name > MACH_MSG_TYPE_LAST && d->name != MACH_MSG_TYPE_POLYMORPHIC
+			       ? MACH_SEND_INVALID_TYPE
+			       : MACH_MSG_SUCCESS;
+	if (d->size != 32 || d->name == MACH_MSG_TYPE_PORT_NAME)
+		return MACH_SEND_INVALID_TYPE;
+	mach_port_t *names = d->data;
+	for (unsigned i = 0; i < d->number; i++)
+		if (MACH_PORT_VALID(names[i]) && ipc_right_copyin_check(space, names[i], d->name) != KERN_SUCCESS)
+			return MACH_SEND_INVALID_RIGHT;
+	return MACH_MSG_SUCCESS;
+}
+
+/* Pass 2: take the rights.  After pass 1 this fails only when one right
+ * is moved twice; then the remaining slots are emptied so that the
+ * message can be destroyed as it stands. */
+struct copyin_ctx {
+	struct ipc_space *space;
+	int failed;
+};
+
+static mach_msg_return_t body_copyin_one(void *ctx, struct ipc_desc *d)
+{
+	struct copyin_ctx *c = ctx;
+
+	if (!desc_is_port(d))
+		return MACH_MSG_SUCCESS;
+	mach_port_t *slots = d->data;
+	mach_msg_type_name_t result = ipc_object_result_type(d->name);
+	for (unsigned i = 0; i < d->number; i++) {
+		struct ipc_port *port = (struct ipc_port *)(uintptr_t)slots[i]; /* NULL or DEAD */
+		mach_msg_type_name_t r;
+		if (c->failed || (MACH_PORT_VALID(slots[i]) &&
+				  ipc_right_copyin(c->space, slots[i], d->name, &port, &r) != KERN_SUCCESS)) {
+			c->failed = 1;
+			port = IP_NULL;
+		}
+		slots[i] = (mach_port_t)(uintptr_t)port;
+	}
+	d->type->msgt_name = result;
+	if (d->longform)
+		((mach_msg_type_long_t *)d->type)->msgtl_name = result;
+	return MACH_MSG_SUCCESS;
+}
+
+static mach_msg_return_t body_destroy_one(void *ctx, struct ipc_desc *d)
+{
+	(void)ctx;
+	if (!desc_is_port(d))
+		return MACH_MSG_SUCCESS;
+	struct ipc_port **ports = d->data;
+	for (unsigned i = 0; i < d->number; i++) {
+		ipc_right_release(ports[i], d->name);
+		ports[i] = IP_NULL;
+	}
+	return MACH_MSG_SUCCESS;
+}
+
+struct copyout_ctx {
+	struct ipc_space *space;
+	mach_msg_return_t error;
+};
+
+static mach_msg_return_t body_copyout_one(void *ctx, struct ipc_desc *d)
+{
+	struct copyout_ctx *c = ctx;
+
+	if (!desc_is_port(d))
+		return MACH_MSG_SUCCESS;
+	struct ipc_port **ports = d->data;
+	for (unsigned i = 0; i < d->number; i++) {
+		mach_port_t name;
+		if (ipc_right_copyout(c->space, ports[i], d->name, &name) != KERN_SUCCESS)
+			c->error = MACH_RCV_BODY_ERROR | MACH_MSG_IPC_SPACE;
+		((mach_port_t *)d->data)[i] = name;
+	}
+	return MACH_MSG_SUCCESS;
+}
+
+void ipc_kmsg_destroy(struct ipc_kmsg *kmsg)
+{
+	mach_msg_header_t *h = &kmsg->hdr;
+
+	ipc_right_release((struct ipc_port *)h->msgh_remote_port, MACH_MSGH_BITS_REMOTE(h->msgh_bits));
+	ipc_right_release((struct ipc_port *)h->msgh_local_port, MACH_MSGH_BITS_LOCAL(h->msgh_bits));
+	if (h->msgh_bits & MACH_MSGH_BITS_COMPLEX)
+		ipc_body_walk(h, body_destroy_one, NULL);
+	ipc_kmsg_free(kmsg);
+}
+
+static int disp_is_send(mach_msg_type_name_t disp)
+{
+	return disp == MACH_MSG_TYPE_MOVE_SEND || disp == MACH_MSG_TYPE_COPY_SEND ||
+	       disp == MACH_MSG_TYPE_MAKE_SEND || disp == MACH_MSG_TYPE_MOVE_SEND_ONCE ||
+	       disp == MACH_MSG_TYPE_MAKE_SEND_ONCE;
+}
+
+static int disp_consumes(mach_msg_type_name_t disp)
+{
+	return disp == MACH_MSG_TYPE_MOVE_SEND || disp == MACH_MSG_TYPE_MOVE_SEND_ONCE ||
+	       disp == MACH_MSG_TYPE_MOVE_RECEIVE;
+}
+
+/* Validate the header's rights, then the body's, then take them all.
+ * *consumed says whether the message was destroyed on the way. */
+static mach_msg_return_t ipc_kmsg_copyin(struct ipc_space *space, struct ipc_kmsg *kmsg, int *consumed)
+{
+	mach_msg_header_t *h = &kmsg->hdr;
+	mach_msg_type_name_t dest_disp = MACH_MSGH_BITS_REMOTE(h->msgh_bits);
+	mach_msg_type_name_t reply_disp = MACH_MSGH_BITS_LOCAL(h->msgh_bits);
+	mach_port_t dest_name = h->msgh_remote_port, reply_name = h->msgh_local_port;
+	mach_msg_return_t mr;
+
+	if (h->msgh_bits & MACH_MSGH_BITS_UNUSED)
+		return MACH_SEND_INVALID_HEADER;
+	if (!disp_is_send(dest_disp))
+		return MACH_SEND_INVALID_HEADER;
+	if (MACH_PORT_VALID(reply_name) && !disp_is_send(reply_disp) && reply_disp != MACH_MSG_TYPE_MOVE_RECEIVE)
+		return MACH_SEND_INVALID_HEADER;
+	if (!MACH_PORT_VALID(reply_name) && reply_disp != 0 && !disp_is_send(reply_disp) &&
+	    reply_disp != MACH_MSG_TYPE_MOVE_RECEIVE)
+		return MACH_SEND_INVALID_HEADER;
+
+	struct ipc_entry *de = MACH_PORT_VALID(dest_name) ? ipc_entry_lookup(space, dest_name) : NULL;
+	if (de == NULL || ipc_right_copyin_check(space, dest_name, dest_disp) != KERN_SUCCESS ||
+	    (IE_TYPE(de) & MACH_PORT_TYPE_DEAD_NAME))
+		return MACH_SEND_INVALID_DEST;
+	if (MACH_PORT_VALID(reply_name)) {
+		if (ipc_right_copyin_check(space, reply_name, reply_disp) != KERN_SUCCESS)
+			return MACH_SEND_INVALID_REPLY;
+		/* One name for both: both may not consume its only right. */
+		if (reply_name == dest_name && disp_consumes(dest_disp) && disp_consumes(reply_disp) &&
+		    !(dest_disp == MACH_MSG_TYPE_MOVE_SEND && reply_disp == MACH_MSG_TYPE_MOVE_SEND &&
+		      IE_UREFS(de) >= 2))
+			return MACH_SEND_INVALID_REPLY;
+	}
+	if (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) {
+		mr = ipc_body_walk(h, body_check_one, space);
+		if (mr != MACH_MSG_SUCCESS)
+			return mr;
+	}
+
+	struct ipc_port *dest, *reply = (struct ipc_port *)(uintptr_t)reply_name;
+	mach_msg_type_name_t dest_type, reply_type = reply_disp ? ipc_object_result_type(reply_disp) : 0;
+	ipc_right_copyin(space, dest_name, dest_disp, &dest, &dest_type);
+	if (MACH_PORT_VALID(reply_name) &&
+	    ipc_right_copyin(space, reply_name, reply_disp, &reply, &reply_type) != KERN_SUCCESS)
+		reply = IP_NULL;
+	h->msgh_remote_port = (mach_port_t)(uintptr_t)dest;
+	h->msgh_local_port = (mach_port_t)(uintptr_t)reply;
+	h->msgh_bits = (h->msgh_bits & ~MACH_MSGH_BITS_PORTS_MASK) | MACH_MSGH_BITS(dest_type, reply_type);
+	if (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) {
+		struct copyin_ctx c = {space, 0};
+		ipc_body_walk(h, body_copyin_one, &c);
+		if (c.failed) {
+			ipc_kmsg_destroy(kmsg);
+			*consumed = 1;
+			return MACH_SEND_INVALID_RIGHT;
+		}
+	}
+	return MACH_MSG_SUCCESS;
+}
+
+/* The queue a receiver of port waits on. */
+static queue_head_t *port_receivers(struct ipc_port *port)
+{
+	return port->pset != NULL ? &port->pset->receivers : &port->receivers;
+}
+
+/* Wake one thread waiting to receive from port; returns it (for handoff). */
+static struct thread *port_wake_receiver(struct ipc_port *port)
+{
+	queue_head_t *q = port_receivers(port);
+
+	if (queue_empty(q))
+		return NULL;
+	struct thread *th = queue_first_entry(q, struct thread, ipc_wait_link);
+	queue_remove_entry(&th->ipc_wait_link);
+	clear_wait(th, THREAD_AWAKENED);
+	return th;
+}
+
+static uint64_t ms_to_ticks(mach_msg_timeout_t ms)
+{
+	uint64_t t = ((uint64_t)ms * HZ + 999) / 1000;
+	return t ? t : 1;
+}
+
+mach_msg_return_t ipc_kmsg_send(struct ipc_kmsg *kmsg, mach_msg_option_t option, mach_msg_timeout_t timeout)
+{
+	struct ipc_port *port = (struct ipc_port *)kmsg->hdr.msgh_remote_port;
+
+	for (;;) {
+		if (!port->active)
+			return MACH_SEND_INVALID_DEST;
+		if (port->receiver == ipc_space_kernel) {
+			struct ipc_kmsg *reply = ipc_kobject_server(kmsg);
+			if (reply != NULL)
+				ipc_kmsg_send(reply, MACH_SEND_ALWAYS, 0);
+			return MACH_MSG_SUCCESS;
+		}
+		if (port->msgcount < port->qlimit || (option & MACH_SEND_ALWAYS) ||
+		    MACH_MSGH_BITS_REMOTE(kmsg->hdr.msgh_bits) == MACH_MSG_TYPE_PORT_SEND_ONCE)
+			break;
+		if ((option & MACH_SEND_TIMEOUT) && timeout == 0)
+			return MACH_SEND_TIMED_OUT;
+		port->blocked_senders++;
+		int r = thread_sleep(&port->msgcount, 1, (option & MACH_SEND_TIMEOUT) ? ms_to_ticks(timeout) : 0);
+		port->blocked_senders--;
+		if (r == THREAD_TIMED_OUT)
+			return MACH_SEND_TIMED_OUT;
+		if (r == THREAD_INTERRUPTED && (option & MACH_SEND_INTERRUPT))
+			return MACH_SEND_INTERRUPTED;
+	}
+	queue_enter_tail(&port->messages, &kmsg->link);
+	port->msgcount++;
+	port_wake_receiver(port);
+	return MACH_MSG_SUCCESS;
+}
+
+/* Undo a send that could not be queued: give the rights back to the
+ * sender and the message back to its buffer, as GNU Mach does. */
+static void ipc_kmsg_copyout_pseudo(struct ipc_space *space, struct ipc_kmsg *kmsg)
+{
+	mach_msg_header_t *h = &kmsg->hdr;
+	mach_port_t dest, reply;
+
+	ipc_right_copyout(space, (struct ipc_port *)h->msgh_remote_port, MACH_MSGH_BITS_REMOTE(h->msgh_bits), &dest);
+	ipc_right_copyout(space, (struct ipc_port *)h->msgh_local_port, MACH_MSGH_BITS_LOCAL(h->msgh_bits), &reply);
+	h->msgh_remote_port = dest;
+	h->msgh_local_port = reply;
+	if (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) {
+		struct copyout_ctx c = {space, MACH_MSG_SUCCESS};
+		ipc_body_walk(h, body_copyout_one, &c);
+	}
+}
+
+/* The message's rights, renamed for the receiver; header rearranged so
+ * that remote is the reply port and local the port received on. */
+static mach_msg_return_t ipc_kmsg_copyout(struct ipc_space *space, struct ipc_kmsg *kmsg, mach_port_t rcv_name)
+{
+	mach_msg_header_t *h = &kmsg->hdr;
+	mach_msg_type_name_t dest_type = MACH_MSGH_BITS_REMOTE(h->msgh_bits);
+	mach_msg_type_name_t reply_type = MACH_MSGH_BITS_LOCAL(h->msgh_bits);
+	struct ipc_port *dest = (struct ipc_port *)h->msgh_remote_port;
+	mach_port_t reply_name;
+	mach_msg_return_t mr = MACH_MSG_SUCCESS;
+
+	/* The right that carried the message is used up by its delivery. */
+	if (dest_type == MACH_MSG_TYPE_PORT_SEND) {
+		ipc_port_release_send(dest);
+	} else {
+		dest->sorights--;
+		ipc_port_release(dest);
+	}
+	if (ipc_right_copyout(space, (struct ipc_port *)h->msgh_local_port, reply_type, &reply_name) != KERN_SUCCESS)
+		mr = MACH_RCV_HEADER_ERROR | MACH_MSG_IPC_SPACE;
+	h->msgh_remote_port = reply_name;
+	h->msgh_local_port = rcv_name;
+	h->msgh_bits = (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) | MACH_MSGH_BITS(reply_type, dest_type);
+	if (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) {
+		struct copyout_ctx c = {space, MACH_MSG_SUCCESS};
+		ipc_body_walk(h, body_copyout_one, &c);
+		if (mr == MACH_MSG_SUCCESS)
+			mr = c.error;
+	}
+	return mr;
+}
+
+/* The first message on port, or on any port of pset. */
+static struct ipc_kmsg *receive_first(struct ipc_port *port, struct ipc_pset *pset, struct ipc_port **from)
+{
+	if (pset == NULL) {
+		*from = port;
+		return queue_empty(&port->messages) ? NULL : queue_first_entry(&port->messages, struct ipc_kmsg, link);
+	}
+	struct ipc_port *p;
+	queue_iterate(&pset->members, p, struct ipc_port, pset_link)
+	{
+		if (!queue_empty(&p->messages)) {
+			*from = p;
+			return queue_first_entry(&p->messages, struct ipc_kmsg, link);
+		}
+	}
+	return NULL;
+}
+
+static void receive_dequeue(struct ipc_port *port, struct ipc_kmsg *kmsg)
+{
+	queue_remove_entry(&kmsg->link);
+	port->msgcount--;
+	kmsg->hdr.msgh_seqno = port->seqno++;
+	if (port->blocked_senders)
+		thread_wakeup_one(&port->msgcount);
+}
+
+/* Wait for and take a message from the port or set named rcv_name. */
+static mach_msg_return_t ipc_mqueue_receive(struct ipc_space *space, mach_port_t rcv_name, mach_msg_option_t option,
+					    mach_msg_size_t rcv_size, mach_msg_timeout_t timeout,
+					    struct ipc_kmsg **out, mach_msg_size_t *too_large_size)
+{
+	struct ipc_entry *e = ipc_entry_lookup(space, rcv_name);
+	struct ipc_port *port = NULL, *from;
+	struct ipc_pset *pset = NULL;
+
+	if (e == NULL)
+		return MACH_RCV_INVALID_NAME;
+	if (IE_TYPE(e) & MACH_PORT_TYPE_RECEIVE)
+		port = e->object;
+	else if (IE_TYPE(e) & MACH_PORT_TYPE_PORT_SET)
+		pset = e->object;
+	else
+		return MACH_RCV_INVALID_NAME;
+
+	for (;;) {
+		if (pset ? !pset->active : (!port->active || port->receiver != space))
+			return MACH_RCV_PORT_DIED;
+		struct ipc_kmsg *kmsg = receive_first(port, pset, &from);
+		if (kmsg != NULL) {
+			if (kmsg->hdr.msgh_size > rcv_size) {
+				*too_large_size = kmsg->hdr.msgh_size;
+				if (option & MACH_RCV_LARGE)
+					return MACH_RCV_TOO_LARGE;
+				receive_dequeue(from, kmsg);
+				*out = kmsg;
+				return MACH_RCV_TOO_LARGE;
+			}
+			receive_dequeue(from, kmsg);
+			*out = kmsg;
+			return MACH_MSG_SUCCESS;
+		}
+		if ((option & MACH_RCV_TIMEOUT) && timeout == 0)
+			return MACH_RCV_TIMED_OUT;
+
+		struct thread *th = current_thread();
+		queue_head_t *q = pset ? &pset->receivers : &port->receivers;
+		if (pset)
+			pset->ref_count++;
+		else
+			ipc_port_reference(port);
+		queue_enter_tail(q, &th->ipc_wait_link);
+		int r = thread_sleep(&th->ipc_wait_link, 1, (option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0);
+		if (queue_linked(&th->ipc_wait_link))
+			queue_remove_entry(&th->ipc_wait_link);
+		int died = pset ? !pset->active : !port->active;
+		if (pset)
+			ipc_pset_release(pset);
+		else
+			ipc_port_release(port);
+		if (died)
+			return MACH_RCV_PORT_DIED;
+		if (r == THREAD_TIMED_OUT)
+			return MACH_RCV_TIMED_OUT;
+		if (r == THREAD_INTERRUPTED)
+			return MACH_RCV_INTERRUPTED;
+	}
+}
+
+static struct ipc_space *current_space(void)
+{
+	return current_thread()->task->itk_space;
+}
+
+static mach_msg_return_t mach_msg_send(mach_msg_header_t *umsg, mach_msg_option_t option, mach_msg_size_t send_size,
+				       mach_msg_timeout_t timeout)
+{
+	struct ipc_space *space = current_space();
+	struct ipc_kmsg *kmsg;
+	mach_msg_return_t mr;
+
+	if (send_size < sizeof(mach_msg_header_t) || (send_size & 3))
+		return MACH_SEND_MSG_TOO_SMALL;
+	if (send_size > IPC_KMSG_MAX_SIZE)
+		return MACH_SEND_NO_BUFFER;
+	kmsg = ipc_kmsg_alloc(send_size);
+	if (kmsg == NULL)
+		return MACH_SEND_NO_BUFFER;
+	if (copyin(umsg, &kmsg->hdr, send_size) != 0) {
+		ipc_kmsg_free(kmsg);
+		return MACH_SEND_INVALID_DATA;
+	}
+	kmsg->hdr.msgh_size = send_size;
+	int consumed = 0;
+	mr = ipc_kmsg_copyin(space, kmsg, &consumed);
+	if (mr != MACH_MSG_SUCCESS) {
+		if (!consumed)
+			ipc_kmsg_free(kmsg);
+		return mr;
+	}
+	mr = ipc_kmsg_send(kmsg, option & ~MACH_SEND_ALWAYS, timeout);
+	if (mr != MACH_MSG_SUCCESS) {
+		ipc_kmsg_copyout_pseudo(space, kmsg);
+		copyout(&kmsg->hdr, umsg, kmsg->hdr.msgh_size);
+		ipc_kmsg_free(kmsg);
+	}
+	return mr;
+}
+
+static mach_msg_return_t mach_msg_receive(mach_msg_header_t *umsg, mach_msg_option_t option, mach_msg_size_t rcv_size,
+					  mach_port_t rcv_name, mach_msg_timeout_t timeout)
+{
+	struct ipc_space *space = current_space();
+	struct ipc_kmsg *kmsg = NULL;
+	mach_msg_size_t needed = 0;
+	mach_msg_return_t mr;
+
+	mr = ipc_mqueue_receive(space, rcv_name, option, rcv_size, timeout, &kmsg, &needed);
+	if (mr == MACH_RCV_TOO_LARGE) {
+		if (kmsg == NULL) { /* MACH_RCV_LARGE: still queued; say how big */
+			if (copyout(&needed, &umsg->msgh_size, sizeof(needed)) != 0)
+				return MACH_RCV_INVALID_DATA;
+			return mr;
+		}
+		/* Too large and not kept: the receiver gets the header alone. */
+		mach_msg_header_t h = kmsg->hdr;
+		mach_port_t local = ((struct ipc_port *)h.msgh_remote_port)->receiver_name;
+		ipc_kmsg_destroy(kmsg);
+		h.msgh_remote_port = MACH_PORT_NULL;
+		h.msgh_local_port = local;
+		h.msgh_bits = 0;
+		if (copyout(&h, umsg, sizeof(h)) != 0)
+			return MACH_RCV_INVALID_DATA;
+		return mr;
+	}
+	if (mr != MACH_MSG_SUCCESS)
+		return mr;
+	struct ipc_port *dest = (struct ipc_port *)kmsg->hdr.msgh_remote_port;
+	mr = ipc_kmsg_copyout(space, kmsg, dest->receiver_name);
+	if (copyout(&kmsg->hdr, umsg, kmsg->hdr.msgh_size) != 0)
+		mr = MACH_RCV_INVALID_DATA;
+	ipc_kmsg_free(kmsg);
+	return mr;
+}
+
+mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_size,
+				mach_msg_size_t rcv_size, mach_port_t rcv_name, mach_msg_timeout_t timeout,
+				mach_port_t notify)
+{
+	mach_msg_return_t mr;
+
+	(void)notify;
+	if (option & MACH_SEND_MSG) {
+		mr = mach_msg_send(msg, option, send_size, timeout);
+		if (mr != MACH_MSG_SUCCESS)
+			return mr;
+	}
+	if (option & MACH_RCV_MSG)
+		return mach_msg_receive(msg, option, rcv_size, rcv_name, timeout);
+	return MACH_MSG_SUCCESS;
+}

@@ -1,0 +1,184 @@
+/* IPC spaces: name tables and the reverse (port -> name) lookup. */
+#include <kern/debug.h>
+#include <kern/kalloc.h>
+#include <kern/string.h>
+#include <kern/zalloc.h>
+#include <ipc/space.h>
+
+#define SPACE_INITIAL_SIZE 64
+#define SPACE_MAX_SIZE (1u << 18) /* names are below this */
+
+static struct zone space_zone;
+static struct ipc_space ipc_space_kernel_store;
+struct ipc_space *ipc_space_kernel = &ipc_space_kernel_store;
+
+void ipc_space_bootstrap(void)
+{
+	zone_init(&space_zone, "ipc.spaces", sizeof(struct ipc_space), 0);
+	ipc_space_kernel->active = 1;
+	ipc_space_kernel->ref_count = 1;
+}
+
+/* Grow the table to new_size entries, threading the new ones onto the
+ * free list so that the lowest names come out first. */
+static int space_grow(struct ipc_space *space, unsigned new_size)
+{
+	struct ipc_entry *table;
+
+	if (new_size > SPACE_MAX_SIZE)
+		return 0;
+	table = kalloc(new_size * sizeof(*table));
+	if (table == NULL)
+		return 0;
+	if (space->table) {
+		memcpy(table, space->table, space->size * sizeof(*table));
+		kfree(space->table, space->size * sizeof(*table));
+	}
+	memset(&table[space->size], 0, (new_size - space->size) * sizeof(*table));
+	for (unsigned i = new_size; i-- > (space->size ? space->size : 1);) {
+		table[i].next_free = space->free_head;
+		space->free_head = i;
+	}
+	space->table = table;
+	space->size = new_size;
+	return 1;
+}
+
+struct ipc_space *ipc_space_create(void)
+{
+	struct ipc_space *space = zalloc(&space_zone);
+
+	if (space == NULL)
+		return NULL;
+	memset(space, 0, sizeof(*space));
+	if (!space_grow(space, SPACE_INITIAL_SIZE)) {
+		zfree(&space_zone, space);
+		return NULL;
+	}
+	space->active = 1;
+	space->ref_count = 1;
+	return space;
+}
+
+void ipc_space_reference(struct ipc_space *space)
+{
+	space->ref_count++;
+}
+
+void ipc_space_release(struct ipc_space *space)
+{
+	if (space == ipc_space_kernel || --space->ref_count > 0)
+		return;
+	assert(!space->active);
+	kfree(space->table, space->size * sizeof(struct ipc_entry));
+	zfree(&space_zone, space);
+}
+
+void ipc_space_destroy(struct ipc_space *space)
+{
+	if (!space->active)
+		return;
+	/* Port sets first, so that destroying ports does not touch them. */
+	for (int pass = 0; pass < 2; pass++)
+		for (mach_port_t name = 1; name < space->size; name++) {
+			struct ipc_entry *e = &space->table[name];
+			int is_pset = IE_TYPE(e) & MACH_PORT_TYPE_PORT_SET;
+			if (IE_TYPE(e) != 0 && (pass == 0) == (is_pset != 0))
+				ipc_right_destroy(space, name);
+		}
+	space->active = 0;
+}
+
+struct ipc_entry *ipc_entry_lookup(struct ipc_space *space, mach_port_t name)
+{
+	if (name == 0 || name >= space->size)
+		return NULL;
+	struct ipc_entry *e = &space->table[name];
+	return IE_TYPE(e) != 0 ? e : NULL;
+}
+
+struct ipc_entry *ipc_entry_alloc(struct ipc_space *space, mach_port_t *name)
+{
+	if (space->free_head == 0 && !space_grow(space, space->size * 2))
+		return NULL;
+	*name = space->free_head;
+	struct ipc_entry *e = &space->table[*name];
+	space->free_head = e->next_free;
+	e->next_free = 0;
+	space->used++;
+	return e;
+}
+
+kern_return_t ipc_entry_alloc_name(struct ipc_space *space, mach_port_t name, struct ipc_entry **out)
+{
+	if (!MACH_PORT_VALID(name))
+		return KERN_INVALID_VALUE;
+	if (name >= SPACE_MAX_SIZE)
+		return KERN_NO_SPACE;
+	unsigned size = space->size;
+	while (size <= name)
+		size *= 2;
+	if (size != space->size && !space_grow(space, size))
+		return KERN_RESOURCE_SHORTAGE;
+	struct ipc_entry *e = &space->table[name];
+	if (IE_TYPE(e) != 0)
+		return KERN_NAME_EXISTS;
+	/* Unlink it from the free list. */
+	mach_port_t *link = &space->free_head;
+	while (*link != name)
+		link = &space->table[*link].next_free;
+	*link = e->next_free;
+	e->next_free = 0;
+	space->used++;
+	*out = e;
+	return KERN_SUCCESS;
+}
+
+void ipc_entry_dealloc(struct ipc_space *space, mach_port_t name, struct ipc_entry *e)
+{
+	struct ipc_port *notify = e->dnnotify;
+
+	e->object = NULL;
+	e->bits = 0;
+	e->dnnotify = NULL;
+	e->next_free = space->free_head;
+	space->free_head = name;
+	space->used--;
+	/* The request can never fire now: tell whoever asked. */
+	if (notify != NULL)
+		ipc_notify_port_deleted(notify, name);
+}
+
+static mach_port_t *reverse_bucket(struct ipc_space *space, struct ipc_port *port)
+{
+	uintptr_t h = (uintptr_t)port >> 4;
+	return &space->rev_heads[(h ^ (h >> 7)) % IPC_REVERSE_BUCKETS];
+}
+
+mach_port_t ipc_reverse_lookup(struct ipc_space *space, struct ipc_port *port)
+{
+	for (mach_port_t n = *reverse_bucket(space, port); n != 0; n = space->table[n].rev_next)
+		if (space->table[n].object == port)
+			return n;
+	return MACH_PORT_NULL;
+}
+
+void ipc_reverse_insert(struct ipc_space *space, struct ipc_port *port, mach_port_t name)
+{
+	mach_port_t *head = reverse_bucket(space, port);
+
+	space->table[name].rev_next = *head;
+	*head = name;
+}
+
+void ipc_reverse_remove(struct ipc_space *space, struct ipc_port *port)
+{
+	for (mach_port_t *p = reverse_bucket(space, port); *p != 0; p = &space->table[*p].rev_next) {
+		if (space->table[*p].object == port) {
+			mach_port_t n = *p;
+			*p = space->table[n].rev_next;
+			space->table[n].rev_next = 0;
+			return;
+		}
+	}
+}

@@ -1,0 +1,98 @@
+/*
+ * IPC spaces: each task's table of port names.  A name's entry holds
+ * rights to one port (send, receive, send-once) or a port set or a dead
+ * name.  All send rights a space holds for one port share one name, with
+ * a user-reference count; the reverse lookup finds that name.
+ */
+#ifndef IPC_SPACE_H
+#define IPC_SPACE_H
+#include <mach/kern_return.h>
+#include <mach/port.h>
+#include <ipc/port.h>
+
+#define IE_UREFS_MASK 0xffffu
+#define IE_TYPE_MASK MACH_PORT_TYPE_ALL_RIGHTS
+#define IE_UREFS_MAX 0xffffu
+
+struct ipc_entry {
+	void *object;	      /* struct ipc_port *, struct ipc_pset *, or NULL */
+	uint32_t bits;	      /* MACH_PORT_TYPE_* | urefs; MACH_PORT_TYPE_DNREQUEST */
+	mach_port_t next_free; /* free-list link while unused */
+	struct ipc_port *dnnotify; /* send-once right for a dead-name request */
+	mach_port_t rev_next;	   /* reverse-lookup chain (names holding send/receive) */
+};
+
+#define IPC_REVERSE_BUCKETS 64
+
+struct ipc_space {
+	struct ipc_entry *table; /* indexed by name; entry 0 unused */
+	unsigned size;
+	mach_port_t free_head;
+	unsigned used;
+	mach_port_t rev_heads[IPC_REVERSE_BUCKETS]; /* port -> name chains */
+	int active;
+	int ref_count;
+};
+
+#define IE_TYPE(e) ((e)->bits & IE_TYPE_MASK)
+#define IE_UREFS(e) ((e)->bits & IE_UREFS_MASK)
+
+void ipc_space_bootstrap(void);
+struct ipc_space *ipc_space_create(void);
+void ipc_space_reference(struct ipc_space *space);
+void ipc_space_release(struct ipc_space *space);
+/* Destroy every right in the space (task termination). */
+void ipc_space_destroy(struct ipc_space *space);
+
+/* The entry for name, or NULL if the name is not in use. */
+struct ipc_entry *ipc_entry_lookup(struct ipc_space *space, mach_port_t name);
+/* A new, empty entry; *name is its name.  NULL if the table cannot grow. */
+struct ipc_entry *ipc_entry_alloc(struct ipc_space *space, mach_port_t *name);
+/* An entry with a chosen name (mach_port_allocate_name, rename). */
+kern_return_t ipc_entry_alloc_name(struct ipc_space *space, mach_port_t name, struct ipc_entry **out);
+/* Return an entry with no rights left to the free list (fires a
+ * port-deleted notification if a dead-name request was registered). */
+void ipc_entry_dealloc(struct ipc_space *space, mach_port_t name, struct ipc_entry *e);
+/* The name under which space holds send or receive rights for port. */
+mach_port_t ipc_reverse_lookup(struct ipc_space *space, struct ipc_port *port);
+void ipc_reverse_insert(struct ipc_space *space, struct ipc_port *port, mach_port_t name);
+void ipc_reverse_remove(struct ipc_space *space, struct ipc_port *port);
+
+/* Rights moving between a space and the kernel (ipc/right.c). */
+/* Check that name holds what a disposition needs, without changing anything. */
+kern_return_t ipc_right_copyin_check(struct ipc_space *space, mach_port_t name, mach_msg_type_name_t disp);
+/* Take the right out of the space; *port gets the port (IP_DEAD for a dead
+ * name where allowed); *result the disposition it travels as. */
+kern_return_t ipc_right_copyin(struct ipc_space *space, mach_port_t name, mach_msg_type_name_t disp,
+			       struct ipc_port **port, mach_msg_type_name_t *result);
+/* Put a right (PORT_SEND, PORT_SEND_ONCE, PORT_RECEIVE) into the space. */
+kern_return_t ipc_right_copyout(struct ipc_space *space, struct ipc_port *port, mach_msg_type_name_t type,
+				mach_port_t *name);
+/* Destroy a right held in a message (for messages never delivered). */
+void ipc_right_release(struct ipc_port *port, mach_msg_type_name_t type);
+/* Give up all of a name's rights (mach_port_destroy). */
+kern_return_t ipc_right_destroy(struct ipc_space *space, mach_port_t name);
+/* Drop one user reference of the given right (mach_port_deallocate). */
+kern_return_t ipc_right_dealloc(struct ipc_space *space, mach_port_t name);
+/* Change the user references of one kind of right (mach_port_mod_refs). */
+kern_return_t ipc_right_delta(struct ipc_space *space, mach_port_t name, mach_port_right_t right, int delta);
+/* A port died: turn space's send rights to it under name into a dead name. */
+void ipc_right_port_died(struct ipc_space *space, mach_port_t name, struct ipc_port *port);
+
+/* The form a right takes in a message after copyin with disposition disp. */
+static inline mach_msg_type_name_t ipc_object_result_type(mach_msg_type_name_t disp)
+{
+	switch (disp) {
+	case MACH_MSG_TYPE_MOVE_RECEIVE:
+		return MACH_MSG_TYPE_PORT_RECEIVE;
+	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
+		return MACH_MSG_TYPE_PORT_SEND_ONCE;
+	default:
+		return MACH_MSG_TYPE_PORT_SEND;
+	}
+}
+
+/* The kernel's own space (names in kernel-built messages are ports). */
+extern struct ipc_space *ipc_space_kernel;
+#endif

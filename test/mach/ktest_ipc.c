@@ -1,0 +1,255 @@
+/* IPC in the kernel: rights, messages, queue limits, time-outs and
+ * notifications, exercised by kernel threads in tasks of their own (so
+ * each has a port name space; their message buffers are kernel memory). */
+#include <mach/mig_errors.h>
+#include <mach/notify.h>
+#include <kern/ktest.h>
+#include <kern/string.h>
+#include <kern/task.h>
+#include <kern/thread.h>
+#include <ipc/kmsg.h>
+#include <ipc/mach_port.h>
+
+struct small_msg {
+	mach_msg_header_t hdr;
+	mach_msg_type_t type;
+	uint32_t value;
+};
+
+struct port_msg {
+	mach_msg_header_t hdr;
+	mach_msg_type_t type;
+	mach_port_t port;
+};
+
+static mach_msg_type_t int_type(void)
+{
+	mach_msg_type_t t = {MACH_MSG_TYPE_INTEGER_32, 32, 1, 1, 0, 0, 0};
+	return t;
+}
+
+static struct ipc_space *space_of(struct task *t)
+{
+	return t->itk_space;
+}
+
+static unsigned names_in(struct ipc_space *space)
+{
+	return space->used;
+}
+
+/* Run fn(arg) in a new kernel thread of task and wait for it to end. */
+static void run_in(struct task *task, void (*fn)(void *), void *arg)
+{
+	struct thread *th = kernel_thread(task, "ipctest", fn, arg, BASEPRI_KERNEL + 1);
+	thread_reference(th);
+	while (!(th->state & TH_TERMINATED))
+		thread_sleep(th, 0, 0);
+	thread_deallocate(th);
+}
+
+/* Give task `to` a right of type for the port named `name` in `from`. */
+static mach_port_t give_right(struct task *from, mach_port_t name, mach_msg_type_name_t disp, struct task *to)
+{
+	struct ipc_port *port;
+	mach_msg_type_name_t type;
+	mach_port_t got;
+
+	if (mach_port_extract_right(space_of(from), name, disp, &port, &type) != KERN_SUCCESS)
+		return MACH_PORT_NULL;
+	if (ipc_right_copyout(space_of(to), port, type, &got) != KERN_SUCCESS)
+		return MACH_PORT_NULL;
+	return got;
+}
+
+static mach_msg_return_t send_int(mach_port_t dest, mach_msg_type_name_t disp, mach_port_t reply,
+				  mach_msg_type_name_t reply_disp, uint32_t value, mach_msg_option_t opt,
+				  mach_msg_timeout_t timeout)
+{
+	struct small_msg m;
+	m.hdr.msgh_bits = MACH_MSGH_BITS(disp, reply_disp);
+	m.hdr.msgh_size = sizeof(m);
+	m.hdr.msgh_remote_port = dest;
+	m.hdr.msgh_local_port = reply;
+	m.hdr.msgh_seqno = 0;
+	m.hdr.msgh_id = 1234;
+	m.type = int_type();
+	m.value = value;
+	return mach_msg_trap(&m.hdr, MACH_SEND_MSG | opt, sizeof(m), 0, MACH_PORT_NULL, timeout, MACH_PORT_NULL);
+}
+
+static mach_msg_return_t receive(mach_port_t name, void *buf, mach_msg_size_t size, mach_msg_option_t opt,
+				 mach_msg_timeout_t timeout)
+{
+	return mach_msg_trap(buf, MACH_RCV_MSG | opt, 0, size, name, timeout, MACH_PORT_NULL);
+}
+
+/* --- Port names and rights ------------------------------------------- */
+
+static void rights_body(void *arg)
+{
+	(void)arg;
+	struct ipc_space *s = space_of(current_thread()->task);
+	unsigned start = names_in(s);
+	mach_port_t rcv, set, dead;
+	mach_port_type_t type;
+	mach_port_urefs_t refs;
+
+	ktest_ok(mach_port_allocate(s, MACH_PORT_RIGHT_RECEIVE, &rcv) == KERN_SUCCESS && MACH_PORT_VALID(rcv),
+		 "allocate a receive right");
+	kern_return_t kr = mach_port_type(s, rcv, &type);
+	ktest_ok(kr == KERN_SUCCESS && type == MACH_PORT_TYPE_RECEIVE, "its type is receive (0x%x)", type);
+	struct ipc_port *port = ipc_entry_lookup(s, rcv)->object;
+	ktest_ok(mach_port_mod_refs(s, rcv, MACH_PORT_RIGHT_SEND, 1) == KERN_INVALID_RIGHT,
+		 "mod_refs on a send right the name lacks: KERN_INVALID_RIGHT");
+	ipc_port_make_send(port); /* a send right to give, as the kernel would make one */
+	ktest_ok(mach_port_insert_right(s, rcv, port, MACH_MSG_TYPE_PORT_SEND) == KERN_SUCCESS,
+		 "insert a send right under the receive right's name");
+	mach_port_type(s, rcv, &type);
+	ktest_ok(type == MACH_PORT_TYPE_SEND_RECEIVE, "now send and receive (0x%x)", type);
+	ktest_ok(mach_port_mod_refs(s, rcv, MACH_PORT_RIGHT_SEND, 3) == KERN_SUCCESS &&
+			 mach_port_get_refs(s, rcv, MACH_PORT_RIGHT_SEND, &refs) == KERN_SUCCESS && refs == 4,
+		 "mod_refs +3 gives 4 user references (%u)", refs);
+	ktest_ok(mach_port_mod_refs(s, rcv, MACH_PORT_RIGHT_SEND, -5) == KERN_INVALID_VALUE,
+		 "taking more references than there are: KERN_INVALID_VALUE");
+	ktest_ok(mach_port_deallocate(s, rcv) == KERN_SUCCESS &&
+			 mach_port_get_refs(s, rcv, MACH_PORT_RIGHT_SEND, &refs) == KERN_SUCCESS && refs == 3,
+		 "deallocate drops one (%u)", refs);
+	ktest_ok(mach_port_mod_refs(s, rcv, MACH_PORT_RIGHT_SEND, -3) == KERN_SUCCESS &&
+			 mach_port_type(s, rcv, &type) == KERN_SUCCESS && type == MACH_PORT_TYPE_RECEIVE,
+		 "dropping the last send reference leaves the receive right");
+	ktest_ok(port->srights == 0, "the port counts no send rights");
+	ktest_ok(mach_port_get_refs(s, rcv, MACH_PORT_RIGHT_RECEIVE, &refs) == KERN_SUCCESS && refs == 1,
+		 "one receive reference");
+	ktest_ok(mach_port_mod_refs(s, rcv, MACH_PORT_RIGHT_RECEIVE, 2) == KERN_INVALID_VALUE,
+		 "receive references cannot be added");
+	ktest_ok(mach_port_deallocate(s, rcv) == KERN_INVALID_RIGHT, "deallocate of a receive right: KERN_INVALID_RIGHT");
+
+	ktest_ok(mach_port_allocate(s, MACH_PORT_RIGHT_PORT_SET, &set) == KERN_SUCCESS, "allocate a port set");
+	ktest_ok(mach_port_move_member(s, rcv, set) == KERN_SUCCESS, "move the port into the set");
+	mach_port_status_t st;
+	ktest_ok(mach_port_get_receive_status(s, rcv, &st) == KERN_SUCCESS && st.mps_pset == set &&
+			 st.mps_qlimit == MACH_PORT_QLIMIT_DEFAULT,
+		 "receive status shows the set and the default queue limit");
+	ktest_ok(mach_port_move_member(s, rcv, MACH_PORT_NULL) == KERN_SUCCESS &&
+			 mach_port_move_member(s, rcv, MACH_PORT_NULL) == KERN_NOT_IN_SET,
+		 "out of the set, then KERN_NOT_IN_SET");
+	ktest_ok(mach_port_move_member(s, set, rcv) == KERN_INVALID_RIGHT, "move_member with the names swapped fails");
+
+	ktest_ok(mach_port_allocate(s, MACH_PORT_RIGHT_DEAD_NAME, &dead) == KERN_SUCCESS &&
+			 mach_port_type(s, dead, &type) == KERN_SUCCESS && type == MACH_PORT_TYPE_DEAD_NAME,
+		 "allocate a dead name");
+	ktest_ok(mach_port_allocate(s, MACH_PORT_RIGHT_SEND, &dead) == KERN_INVALID_VALUE,
+		 "allocate of a send right: KERN_INVALID_VALUE");
+	ktest_ok(mach_port_allocate_name(s, MACH_PORT_RIGHT_RECEIVE, 777) == KERN_SUCCESS &&
+			 mach_port_allocate_name(s, MACH_PORT_RIGHT_RECEIVE, 777) == KERN_NAME_EXISTS,
+		 "allocate_name, and again: KERN_NAME_EXISTS");
+	ktest_ok(mach_port_rename(s, 777, 778) == KERN_SUCCESS && mach_port_type(s, 777, &type) == KERN_INVALID_NAME &&
+			 mach_port_type(s, 778, &type) == KERN_SUCCESS && type == MACH_PORT_TYPE_RECEIVE,
+		 "rename moves the right");
+	ktest_ok(mach_port_type(s, 12345, &type) == KERN_INVALID_NAME && mach_port_type(s, 0, &type) == KERN_INVALID_NAME,
+		 "unknown names: KERN_INVALID_NAME");
+	ktest_ok(mach_port_set_qlimit(s, rcv, MACH_PORT_QLIMIT_MAX + 1) == KERN_INVALID_VALUE,
+		 "a queue limit above the maximum is refused");
+	ktest_ok(mach_port_destroy(s, rcv) == KERN_SUCCESS && mach_port_destroy(s, set) == KERN_SUCCESS &&
+			 mach_port_destroy(s, dead) == KERN_SUCCESS && mach_port_destroy(s, 778) == KERN_SUCCESS,
+		 "destroy every name");
+	ktest_ok(names_in(s) == start, "the name count is back where it started (%u)", names_in(s));
+}
+
+KTEST(ipc_rights)
+{
+	struct task *t = task_create_kernel("ipc-rights");
+	run_in(t, rights_body, NULL);
+	task_deallocate(t);
+}
+
+/* --- Messages between two tasks ------------------------------------- */
+
+struct rpc_setup {
+	struct task *server, *client;
+	mach_port_t server_port;   /* receive right in server */
+	mach_port_t client_send;   /* send right to it in client */
+	volatile int served;
+};
+
+static void server_body(void *arg)
+{
+	struct rpc_setup *r = arg;
+	struct small_msg m;
+
+	for (int i = 0; i < 3; i++) {
+		memset(&m, 0, sizeof(m));
+		mach_msg_return_t mr = receive(r->server_port, &m, sizeof(m), MACH_RCV_TIMEOUT, 5000);
+		if (i == 0) {
+			ktest_ok(mr == MACH_MSG_SUCCESS, "server receives (0x%x)", mr);
+			ktest_ok(m.hdr.msgh_local_port == r->server_port && m.hdr.msgh_id == 1234 && m.value == 42 &&
+					 m.hdr.msgh_size == sizeof(m),
+				 "the header names the receive port; id, size and data arrive");
+			ktest_ok(MACH_MSGH_BITS_REMOTE(m.hdr.msgh_bits) == MACH_MSG_TYPE_PORT_SEND_ONCE &&
+					 MACH_MSGH_BITS_LOCAL(m.hdr.msgh_bits) == MACH_MSG_TYPE_PORT_SEND,
+				 "the bits say: reply is send-once, delivered by a send right");
+			ktest_ok(m.hdr.msgh_seqno == 0, "first message has sequence number 0");
+		}
+		if (mr != MACH_MSG_SUCCESS)
+			return;
+		/* Answer on the send-once reply right. */
+		mr = send_int(m.hdr.msgh_remote_port, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, m.value + 1, 0, 0);
+		if (i == 0)
+			ktest_ok(mr == MACH_MSG_SUCCESS, "server replies on the send-once right");
+		r->served++;
+	}
+}
+
+static void client_body(void *arg)
+{
+	struct rpc_setup *r = arg;
+	struct ipc_space *s = space_of(current_thread()->task);
+	unsigned start = names_in(s);
+	mach_port_t reply;
+	struct small_msg m;
+
+	mach_port_allocate(s, MACH_PORT_RIGHT_RECEIVE, &reply);
+	for (uint32_t i = 0; i < 3; i++) {
+		struct small_msg *req = &m;
+		req->hdr.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+		req->hdr.msgh_size = sizeof(m);
+		req->hdr.msgh_remote_port = r->client_send;
+		req->hdr.msgh_local_port = reply;
+		req->hdr.msgh_id = 1234;
+		req->type = int_type();
+		req->value = 42 + i;
+		mach_msg_return_t mr = mach_msg_trap(&m.hdr, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m), sizeof(m), reply, 0,
+						     MACH_PORT_NULL);
+		if (i == 0) {
+			ktest_ok(mr == MACH_MSG_SUCCESS, "client RPC: send and receive in one call (0x%x)", mr);
+			ktest_ok(m.value == 43 && m.hdr.msgh_local_port == reply &&
+					 MACH_MSGH_BITS_LOCAL(m.hdr.msgh_bits) == MACH_MSG_TYPE_PORT_SEND_ONCE &&
+					 m.hdr.msgh_remote_port == MACH_PORT_NULL,
+				 "the reply arrives on the reply port, answering the request");
+		}
+	}
+	ktest_ok(m.value == 45 && m.hdr.msgh_seqno == 2, "three round trips in order (seqno %u)", m.hdr.msgh_seqno);
+	mach_port_destroy(s, reply);
+	ktest_ok(names_in(s) == start, "the client's names are back to where they started");
+}
+
+KTEST(ipc_rpc_between_tasks)
+{
+	static struct rpc_setup r;
+	r.server = task_create_kernel("server");
+	r.client = task_create_kernel("client");
+	r.served = 0;
+	mach_port_allocate(space_of(r.server), MACH_PORT_RIGHT_RECEIVE, &r.server_port);
+	r.client_send = give_right(r.server, r.server_port, MACH_MSG_TYPE_MAKE_SEND, r.client);
+	ktest_ok(MACH_PORT_VALID(r.client_send), "the client has a send right to the server's port");
+	struct thread *srv = kernel_thread(r.server, "server", server_body, &r, BASEPRI_KERNEL + 1);
+	thread_reference(srv);
+	run_in(r.client, client_body, &r);
+	while (!(srv->state & TH_TERMINATED))
+		thread_sleep(srv, 0, 0);
+	thread_deallocate(srv);
+	ktest_ok(r.served == 3, "the server answered three requests");
+	task_deallocate(r.client);
+	task_deallocate(r.server);
+}
