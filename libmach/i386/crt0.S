@@ -25,8 +25,7 @@ _start:
 	pushl %esi
 	pushl %ebx
 	call main
-	addl $8, %esp
-	pushl %eax
+	movl %eax, (%esp)		/* exit(status), the stack still aligned */
 	call exit
 	ud2				/* exit does not return */
 	.size _start, . - _start
