@@ -136,7 +136,10 @@ static bool resolve_arg(struct routine *r, struct arg *a, bool first)
 		a->dealloc = DEALLOC_YES;
 	else
 		a->dealloc = DEALLOC_NO;
-	if (a->dealloc != DEALLOC_NO && t->inl && t->kind != TK_INDEF) {
+	/* A port right may carry the flag too (GNU Mach's KernelUser
+	   interfaces set it on rights the kernel gives away). */
+	if (a->dealloc != DEALLOC_NO && t->inl && t->kind != TK_INDEF &&
+	    !type_is_port(t)) {
 		mig_error("%s: argument %s: dealloc needs out-of-line data",
 			  r->name, a->name);
 		a->dealloc = DEALLOC_NO;

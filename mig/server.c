@@ -25,6 +25,11 @@ static struct write_src server_src(const struct arg *a)
 	s.val = nm;
 	if (t->kind == TK_SIMPLE && t->outtran_fn != NULL)
 		s.val = xasprintf("%s(%s)", t->outtran_fn, nm);
+	else if (t->kind == TK_SIMPLE && t->ctype != NULL &&
+		 strcmp(type_server_ctype(t), t->ctype) != 0)
+		/* Translated in, but not out (a kernel's port object going
+		   back as the port it is): the message holds the C type. */
+		s.val = xasprintf("(%s) %s", t->ctype, nm);
 	s.cnt = xasprintf("%sCnt", nm);
 	s.poly = xasprintf("%sPoly", nm);
 	s.dealloc = xasprintf("%sDealloc", nm);

@@ -26,7 +26,7 @@ GNUMIG=$(command -v x86_64-gnu-mig) || fail "GNU MIG (x86_64-gnu-mig, package mi
 [ -x "$MIG" ] || fail "no mig at $MIG"
 
 defs=$src/corpus/interop.defs
-inc="-I$top_srcdir/include -I$src/include -I$src/corpus -I$src -I$t"
+inc="-I$top_srcdir/include -I$src/corpus -I$src -I$t"
 {
 	"$MIG" -target x86_64 -prefix eu_ -n -user "$t/eu.c" -header "$t/ernst_interop.h" $inc "$defs" &&
 	"$MIG" -target x86_64 -prefix es_ -DSERVERDEMUX=interop_server -n \

@@ -1,0 +1,30 @@
+/* Memory objects: the ports of the external pager protocol, and its constants. */
+#ifndef _MACH_MEMORY_OBJECT_H_
+#define _MACH_MEMORY_OBJECT_H_
+
+#include <mach/port.h>
+
+/* The pager's port for an object (the kernel keeps it as a port too). */
+typedef mach_port_t memory_object_t;
+typedef memory_object_t *memory_object_array_t;
+/* The kernel's port the pager calls (memory_object_data_supply ...). */
+typedef mach_port_t memory_object_control_t;
+/* Names the object in vm_region's answers. */
+typedef mach_port_t memory_object_name_t;
+
+#define MEMORY_OBJECT_NULL MACH_PORT_NULL
+
+/* How the kernel copies an object's memory (memory_object_ready). */
+typedef int memory_object_copy_strategy_t;
+#define MEMORY_OBJECT_COPY_NONE 0      /* copy now */
+#define MEMORY_OBJECT_COPY_CALL 1      /* ask the pager (memory_object_copy) */
+#define MEMORY_OBJECT_COPY_DELAY 2     /* copy on write */
+#define MEMORY_OBJECT_COPY_TEMPORARY 3 /* like DELAY; nobody else sees it */
+
+/* Which pages lock_request sends back (data_return). */
+typedef int memory_object_return_t;
+#define MEMORY_OBJECT_RETURN_NONE 0
+#define MEMORY_OBJECT_RETURN_DIRTY 1
+#define MEMORY_OBJECT_RETURN_ALL 2
+
+#endif /* _MACH_MEMORY_OBJECT_H_ */
