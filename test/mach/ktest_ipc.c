@@ -253,3 +253,220 @@ KTEST(ipc_rpc_between_tasks)
 	task_deallocate(r.client);
 	task_deallocate(r.server);
 }
+
+/* --- Queue limits, time-outs, sizes ------------------------------------ */
+
+struct qsetup {
+	mach_port_t port;
+	volatile int sender_done;
+	mach_msg_return_t sender_result;
+};
+
+static void blocked_sender(void *arg)
+{
+	struct qsetup *q = arg;
+	q->sender_result = send_int(q->port, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 99, 0, 0);
+	q->sender_done = 1;
+}
+
+static void queue_body(void *arg)
+{
+	(void)arg;
+	struct task *task = current_thread()->task;
+	struct ipc_space *s = space_of(task);
+	unsigned start = names_in(s);
+	static struct qsetup q;
+	struct small_msg m;
+	mach_msg_return_t mr;
+	int ok = 1;
+
+	mach_port_allocate(s, MACH_PORT_RIGHT_RECEIVE, &q.port);
+	mr = receive(q.port, &m, sizeof(m), MACH_RCV_TIMEOUT, 0);
+	ktest_ok(mr == MACH_RCV_TIMED_OUT, "receive with a zero time-out on an empty queue: MACH_RCV_TIMED_OUT");
+	mr = receive(q.port, &m, sizeof(m), MACH_RCV_TIMEOUT, 30);
+	ktest_ok(mr == MACH_RCV_TIMED_OUT, "receive with a 30 ms time-out times out");
+
+	for (unsigned i = 0; i < MACH_PORT_QLIMIT_DEFAULT; i++)
+		ok &= send_int(q.port, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, i, MACH_SEND_TIMEOUT, 0) ==
+		      MACH_MSG_SUCCESS;
+	ktest_ok(ok, "the default queue takes %u messages", MACH_PORT_QLIMIT_DEFAULT);
+	mr = send_int(q.port, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 5, MACH_SEND_TIMEOUT, 0);
+	ktest_ok(mr == MACH_SEND_TIMED_OUT, "the next send times out (0x%x)", mr);
+	mr = send_int(q.port, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 5, MACH_SEND_TIMEOUT, 20);
+	ktest_ok(mr == MACH_SEND_TIMED_OUT, "and with a 20 ms time-out too");
+	mach_port_urefs_t refs = 0;
+	mach_port_get_refs(s, q.port, MACH_PORT_RIGHT_SEND, &refs);
+	ktest_ok(refs == 2 && ((struct ipc_port *)ipc_entry_lookup(s, q.port)->object)->srights == 6,
+		 "the two timed-out sends gave their send rights back to the sender");
+	mach_port_mod_refs(s, q.port, MACH_PORT_RIGHT_SEND, -2);
+
+	/* A sender without a time-out blocks until a message is taken. */
+	q.sender_done = 0;
+	struct thread *th = kernel_thread(task, "sender", blocked_sender, &q, BASEPRI_KERNEL + 1);
+	thread_reference(th);
+	thread_sleep(NULL, 0, 3);
+	ktest_ok(!q.sender_done, "a sender to a full queue blocks");
+	mr = receive(q.port, &m, sizeof(m), 0, 0);
+	ktest_ok(mr == MACH_MSG_SUCCESS && m.value == 0, "the receiver takes the oldest message");
+	while (!(th->state & TH_TERMINATED))
+		thread_sleep(th, 0, 0);
+	thread_deallocate(th);
+	ktest_ok(q.sender_done && q.sender_result == MACH_MSG_SUCCESS, "the blocked sender went through");
+
+	uint32_t expect[] = {1, 2, 3, 4, 99};
+	ok = 1;
+	for (int i = 0; i < 5; i++) {
+		mr = receive(q.port, &m, sizeof(m), MACH_RCV_TIMEOUT, 0);
+		ok &= mr == MACH_MSG_SUCCESS && m.value == expect[i] && m.hdr.msgh_seqno == (mach_port_seqno_t)i + 1;
+	}
+	ktest_ok(ok, "the rest arrive in order with consecutive sequence numbers");
+
+	/* Too large. */
+	send_int(q.port, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 7, 0, 0);
+	memset(&m, 0, sizeof(m));
+	mr = receive(q.port, &m, sizeof(mach_msg_header_t), MACH_RCV_LARGE, 0);
+	ktest_ok(mr == MACH_RCV_TOO_LARGE && m.hdr.msgh_size == sizeof(m),
+		 "MACH_RCV_LARGE: too large, the size needed is reported");
+	mr = receive(q.port, &m, sizeof(m), MACH_RCV_TIMEOUT, 0);
+	ktest_ok(mr == MACH_MSG_SUCCESS && m.value == 7, "and the message stayed queued");
+	send_int(q.port, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 8, 0, 0);
+	mr = receive(q.port, &m, sizeof(mach_msg_header_t), 0, 0);
+	ktest_ok(mr == MACH_RCV_TOO_LARGE, "without MACH_RCV_LARGE: too large too");
+	mr = receive(q.port, &m, sizeof(m), MACH_RCV_TIMEOUT, 0);
+	ktest_ok(mr == MACH_RCV_TIMED_OUT, "but the message was dequeued and destroyed");
+	ktest_ok(((struct ipc_port *)ipc_entry_lookup(s, q.port)->object)->srights == 0,
+		 "no send rights are left behind");
+	mach_port_destroy(s, q.port);
+	ktest_ok(names_in(s) == start, "no names leaked");
+}
+
+KTEST(ipc_queue_limits)
+{
+	struct task *t = task_create_kernel("ipc-queue");
+	run_in(t, queue_body, NULL);
+	task_deallocate(t);
+}
+
+/* --- Notifications ----------------------------------------------------- */
+
+struct notify_msg {
+	mach_msg_header_t hdr;
+	mach_msg_type_t type;
+	uint32_t value;
+};
+
+/* Exactly one message waiting on port, with this id; returns its value. */
+static int expect_one(mach_port_t port, mach_msg_id_t id, uint32_t *value)
+{
+	struct notify_msg n;
+	memset(&n, 0, sizeof(n));
+	if (receive(port, &n, sizeof(n), MACH_RCV_TIMEOUT, 0) != MACH_MSG_SUCCESS || n.hdr.msgh_id != id)
+		return 0;
+	if (value)
+		*value = n.value;
+	return receive(port, &n, sizeof(n), MACH_RCV_TIMEOUT, 0) == MACH_RCV_TIMED_OUT;
+}
+
+static void notify_body(void *arg)
+{
+	(void)arg;
+	struct ipc_space *s = space_of(current_thread()->task);
+	unsigned start = names_in(s);
+	mach_port_t notify, port, name;
+	struct ipc_port *previous;
+	uint32_t value = 0;
+
+	mach_port_allocate(s, MACH_PORT_RIGHT_RECEIVE, &notify);
+	struct ipc_port *np = ipc_entry_lookup(s, notify)->object;
+
+	/* no-senders */
+	mach_port_allocate(s, MACH_PORT_RIGHT_RECEIVE, &port);
+	struct ipc_port *pp = ipc_entry_lookup(s, port)->object;
+	mach_port_insert_right(s, port, ipc_port_make_send(pp), MACH_MSG_TYPE_PORT_SEND);
+	ktest_ok(mach_port_request_notification(s, port, MACH_NOTIFY_NO_SENDERS, 0, ipc_port_make_send_once(np),
+						&previous) == KERN_SUCCESS && previous == IP_NULL,
+		 "request a no-senders notification");
+	mach_port_deallocate(s, port);
+	ktest_ok(expect_one(notify, MACH_NOTIFY_NO_SENDERS, &value) && value == 1,
+		 "dropping the last send right sends exactly one no-senders (mscount %u)", value);
+
+	/* port-destroyed */
+	ktest_ok(mach_port_request_notification(s, port, MACH_NOTIFY_PORT_DESTROYED, 0, ipc_port_make_send_once(np),
+						&previous) == KERN_SUCCESS,
+		 "request a port-destroyed notification");
+	mach_port_destroy(s, port);
+	struct port_msg pm;
+	mach_msg_return_t mr = receive(notify, &pm, sizeof(pm), MACH_RCV_TIMEOUT, 0);
+	mach_port_type_t type = 0;
+	ktest_ok(mr == MACH_MSG_SUCCESS && pm.hdr.msgh_id == MACH_NOTIFY_PORT_DESTROYED &&
+			 mach_port_type(s, pm.port, &type) == KERN_SUCCESS && type == MACH_PORT_TYPE_RECEIVE,
+		 "destroying the receive right hands it back in a port-destroyed notification");
+	port = pm.port;
+
+	/* dead-name */
+	mach_port_t sender;
+	sender = give_right(current_thread()->task, port, MACH_MSG_TYPE_MAKE_SEND, current_thread()->task);
+	ktest_ok(sender == port, "a send right for our own receive right shares its name");
+	mach_port_allocate(s, MACH_PORT_RIGHT_RECEIVE, &name); /* a second port, to be killed */
+	struct ipc_port *victim = ipc_entry_lookup(s, name)->object;
+	struct task *other = task_create_kernel("ipc-other");
+	mach_port_t other_rcv;
+	ipc_port_make_send(victim);
+	mach_port_t victim_send = MACH_PORT_NULL;
+	mach_port_allocate(space_of(other), MACH_PORT_RIGHT_DEAD_NAME, &other_rcv);
+	/* Move the receive right to the other task; keep a send right here. */
+	struct ipc_port *rp;
+	mach_msg_type_name_t rt;
+	mach_port_extract_right(s, name, MACH_MSG_TYPE_MOVE_RECEIVE, &rp, &rt);
+	ipc_right_copyout(s, victim, MACH_MSG_TYPE_PORT_SEND, &victim_send);
+	ipc_right_copyout(space_of(other), rp, rt, &other_rcv);
+	ktest_ok(mach_port_request_notification(s, victim_send, MACH_NOTIFY_DEAD_NAME, 0, ipc_port_make_send_once(np),
+						&previous) == KERN_SUCCESS,
+		 "request a dead-name notification on a send right");
+	mach_port_type(s, victim_send, &type);
+	ktest_ok(type == (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_DNREQUEST), "the name shows the request (0x%x)", type);
+	mach_port_destroy(space_of(other), other_rcv);
+	ktest_ok(expect_one(notify, MACH_NOTIFY_DEAD_NAME, &value) && value == victim_send,
+		 "the receive right's death sends exactly one dead-name, naming our send right");
+	ktest_ok(mach_port_type(s, victim_send, &type) == KERN_SUCCESS && type == MACH_PORT_TYPE_DEAD_NAME,
+		 "and the name is now a dead name");
+	mach_port_destroy(s, victim_send);
+	task_deallocate(other);
+
+	/* port-deleted */
+	mach_port_allocate(s, MACH_PORT_RIGHT_RECEIVE, &name);
+	struct ipc_port *p2 = ipc_entry_lookup(s, name)->object;
+	struct task *holder = task_create_kernel("ipc-holder");
+	mach_port_t held;
+	ipc_right_copyout(space_of(holder), ipc_port_make_send(p2), MACH_MSG_TYPE_PORT_SEND, &held);
+	struct ipc_port *so = ipc_port_make_send_once(np);
+	ktest_ok(mach_port_request_notification(space_of(holder), held, MACH_NOTIFY_DEAD_NAME, 0, so, &previous) ==
+			 KERN_SUCCESS,
+		 "request a dead-name notification in another task");
+	mach_port_deallocate(space_of(holder), held);
+	ktest_ok(expect_one(notify, MACH_NOTIFY_PORT_DELETED, &value) && value == held,
+		 "deallocating that send right sends exactly one port-deleted");
+	task_deallocate(holder);
+	mach_port_destroy(s, name);
+
+	/* send-once */
+	mach_port_allocate(s, MACH_PORT_RIGHT_RECEIVE, &name);
+	struct ipc_port *p3 = ipc_entry_lookup(s, name)->object;
+	mach_port_t so_name;
+	ipc_right_copyout(s, ipc_port_make_send_once(p3), MACH_MSG_TYPE_PORT_SEND_ONCE, &so_name);
+	mach_port_deallocate(s, so_name);
+	ktest_ok(expect_one(name, MACH_NOTIFY_SEND_ONCE, NULL), "dropping a send-once right sends exactly one send-once");
+	ktest_ok(p3->sorights == 0, "and the port counts no send-once rights");
+	mach_port_destroy(s, name);
+
+	mach_port_destroy(s, port);
+	mach_port_destroy(s, notify);
+	ktest_ok(names_in(s) == start, "no names leaked (%u)", names_in(s));
+}
+
+KTEST(ipc_notifications)
+{
+	struct task *t = task_create_kernel("ipc-notify");
+	run_in(t, notify_body, NULL);
+	task_deallocate(t);
+}
