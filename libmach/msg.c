@@ -5,7 +5,7 @@
  * call is repeated; an interrupted receive comes after a completed send,
  * so only the receive is.
  */
-#include "libmach_private.h"
+#include <mach.h>
 
 mach_msg_return_t mach_msg(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_size,
 			   mach_msg_size_t rcv_size, mach_port_name_t rcv_name, mach_msg_timeout_t timeout,

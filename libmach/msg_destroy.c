@@ -4,7 +4,8 @@
  * msgh_local_port names no right: receiving consumed the destination),
  * and in the body every port right and every out-of-line region.
  */
-#include "libmach_private.h"
+#include <stddef.h>
+#include <mach.h>
 #include "kernel_calls.h"
 
 static void destroy_right(mach_port_t name, mach_msg_type_name_t type)

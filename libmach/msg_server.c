@@ -5,7 +5,7 @@
  * received into the same one, so the two buffers swap roles each round.
  */
 #include <stdlib.h>
-#include "libmach_private.h"
+#include <mach.h>
 
 /*
  * What the routine's result means for the request and the reply: on an
