@@ -10,9 +10,16 @@
 #define PTE_INDEX(va) (((va) >> PAGE_SHIFT) & 0x3ff)
 #define KERNEL_PDE_FIRST PDE_INDEX(KERNBASE)
 
+/* A mapping of a page beyond the first, which lives in the vm_page. */
+struct pv_entry {
+	struct pv_entry *next;
+	struct pmap *pmap;
+	uintptr_t va;
+};
+
 static struct pmap kernel_pmap_store;
 struct pmap *kernel_pmap = &kernel_pmap_store;
-static struct zone pmap_zone;
+static struct zone pmap_zone, pv_zone;
 static struct pmap *active_pmap;
 
 void pmap_bootstrap(uint32_t *boot_pgdir)
@@ -22,6 +29,7 @@ void pmap_bootstrap(uint32_t *boot_pgdir)
 	kernel_pmap->ref_count = 1;
 	active_pmap = kernel_pmap;
 	zone_init(&pmap_zone, "pmaps", sizeof(struct pmap), 0);
+	zone_init(&pv_zone, "pv entries", sizeof(struct pv_entry), 0);
 }
 
 static uint32_t *page_alloc_zeroed(phys_addr_t *pa)
@@ -34,6 +42,49 @@ static uint32_t *page_alloc_zeroed(phys_addr_t *pa)
 	uint32_t *va = phystokv(*pa);
 	memset(va, 0, PAGE_SIZE);
 	return va;
+}
+
+/* Record that p maps page at va; 0, or -1 if no memory for the record. */
+static int pv_add(struct vm_page *page, struct pmap *p, uintptr_t va)
+{
+	if (page->pv_pmap == NULL) {
+		page->pv_pmap = p;
+		page->pv_va = va;
+		return 0;
+	}
+	struct pv_entry *pv = zalloc(&pv_zone);
+	if (pv == NULL)
+		return -1;
+	pv->pmap = p;
+	pv->va = va;
+	pv->next = page->pv_more;
+	page->pv_more = pv;
+	return 0;
+}
+
+static void pv_remove(struct vm_page *page, struct pmap *p, uintptr_t va)
+{
+	if (page->pv_pmap == p && page->pv_va == va) {
+		struct pv_entry *pv = page->pv_more;
+		if (pv == NULL) {
+			page->pv_pmap = NULL;
+			return;
+		}
+		page->pv_pmap = pv->pmap;
+		page->pv_va = pv->va;
+		page->pv_more = pv->next;
+		zfree(&pv_zone, pv);
+		return;
+	}
+	for (struct pv_entry **link = &page->pv_more; *link; link = &(*link)->next) {
+		struct pv_entry *pv = *link;
+		if (pv->pmap == p && pv->va == va) {
+			*link = pv->next;
+			zfree(&pv_zone, pv);
+			return;
+		}
+	}
+	panic("pv_remove: no mapping of %08x at %08x", (unsigned)vm_page_to_phys(page), (unsigned)va);
 }
 
 struct pmap *pmap_create(void)
@@ -65,6 +116,10 @@ void pmap_destroy(struct pmap *p)
 		return;
 	if (active_pmap == p)
 		pmap_activate(kernel_pmap);
+	/* Whatever the VM left mapped goes now, so that no page keeps a
+	 * record of this pmap. */
+	if (p->resident != 0)
+		pmap_remove(p, 0, KERNBASE);
 	for (unsigned i = 0; i < KERNEL_PDE_FIRST; i++)
 		if (p->pgdir[i] & PTE_P)
 			vm_page_free(vm_page_from_phys(p->pgdir[i] & PTE_FRAME), 0);
@@ -93,6 +148,21 @@ static void pmap_flush(struct pmap *p, uintptr_t va)
 		invlpg(va);
 }
 
+/* Clear one present PTE and forget the mapping. */
+static void pmap_pte_clear(struct pmap *p, uint32_t *pte, uintptr_t va)
+{
+	struct vm_page *page = vm_page_from_phys(*pte & PTE_FRAME);
+
+	if (page != NULL) {
+		if (*pte & PTE_D)
+			page->flags |= VM_PAGE_DIRTY;
+		pv_remove(page, p, va);
+	}
+	*pte = 0;
+	p->resident--;
+	pmap_flush(p, va);
+}
+
 kern_return_t pmap_enter(struct pmap *p, uintptr_t va, phys_addr_t pa, unsigned prot)
 {
 	assert(va < KERNBASE && (va & PAGE_MASK) == 0);
@@ -100,16 +170,31 @@ kern_return_t pmap_enter(struct pmap *p, uintptr_t va, phys_addr_t pa, unsigned 
 
 	if (pte == NULL)
 		return KERN_RESOURCE_SHORTAGE;
-	if (!(*pte & PTE_P))
-		p->resident++;
-	*pte = pa | PTE_P | PTE_U | ((prot & PMAP_PROT_WRITE) ? PTE_W : 0);
+	uint32_t bits = pa | PTE_P | PTE_U | ((prot & PMAP_PROT_WRITE) ? PTE_W : 0);
+	if ((*pte & PTE_P) && (*pte & PTE_FRAME) == pa) {
+		/* Same page, new rights: keep the dirty bit the MMU set. */
+		*pte = bits | (*pte & PTE_D);
+		pmap_flush(p, va);
+		return KERN_SUCCESS;
+	}
+	struct vm_page *page = vm_page_from_phys(pa);
+	if (page != NULL && pv_add(page, p, va) != 0)
+		return KERN_RESOURCE_SHORTAGE;
+	if (*pte & PTE_P)
+		pmap_pte_clear(p, pte, va);
+	*pte = bits;
+	p->resident++;
 	pmap_flush(p, va);
 	return KERN_SUCCESS;
 }
 
 void pmap_protect(struct pmap *p, uintptr_t start, uintptr_t end, unsigned prot)
 {
-	for (uintptr_t va = start; va < end && va < KERNBASE; va += PAGE_SIZE) {
+	int remove = (prot & (PMAP_PROT_READ | PMAP_PROT_WRITE | PMAP_PROT_EXECUTE)) == 0;
+
+	if (prot & PMAP_PROT_WRITE)
+		return; /* nothing to take away: i386 has no execute bit */
+	for (uintptr_t va = start; va < end && va < KERNBASE && p->resident != 0; va += PAGE_SIZE) {
 		if (!(p->pgdir[PDE_INDEX(va)] & PTE_P)) { /* skip the empty table */
 			va = (va | (SUPERPAGE_SIZE - 1)) + 1 - PAGE_SIZE;
 			continue;
@@ -117,19 +202,66 @@ void pmap_protect(struct pmap *p, uintptr_t start, uintptr_t end, unsigned prot)
 		uint32_t *pte = pmap_pte(p, va, 0);
 		if (!(*pte & PTE_P))
 			continue;
-		if ((prot & (PMAP_PROT_READ | PMAP_PROT_WRITE | PMAP_PROT_EXECUTE)) == 0) {
-			*pte = 0;
-			p->resident--;
-		} else if (!(prot & PMAP_PROT_WRITE)) {
+		if (remove) {
+			pmap_pte_clear(p, pte, va);
+		} else if (*pte & PTE_W) {
 			*pte &= ~PTE_W;
+			pmap_flush(p, va);
 		}
-		pmap_flush(p, va);
 	}
 }
 
 void pmap_remove(struct pmap *p, uintptr_t start, uintptr_t end)
 {
 	pmap_protect(p, start, end, 0);
+}
+
+void pmap_page_protect(struct vm_page *page, unsigned prot)
+{
+	if (prot & PMAP_PROT_WRITE)
+		return;
+	int remove = (prot & (PMAP_PROT_READ | PMAP_PROT_EXECUTE)) == 0;
+	struct pv_entry *pv = page->pv_more;
+
+	/* Removal edits the list, so take the inline record each time. */
+	if (remove) {
+		while (page->pv_pmap != NULL) {
+			struct pmap *p = page->pv_pmap;
+			uintptr_t va = page->pv_va;
+			pmap_pte_clear(p, pmap_pte(p, va, 0), va);
+		}
+		return;
+	}
+	if (page->pv_pmap != NULL) {
+		uint32_t *pte = pmap_pte(page->pv_pmap, page->pv_va, 0);
+		*pte &= ~PTE_W;
+		pmap_flush(page->pv_pmap, page->pv_va);
+	}
+	for (; pv != NULL; pv = pv->next) {
+		uint32_t *pte = pmap_pte(pv->pmap, pv->va, 0);
+		*pte &= ~PTE_W;
+		pmap_flush(pv->pmap, pv->va);
+	}
+}
+
+int pmap_page_test_and_clear_modified(struct vm_page *page)
+{
+	int dirty = (page->flags & VM_PAGE_DIRTY) != 0;
+
+	page->flags &= ~VM_PAGE_DIRTY;
+	if (page->pv_pmap == NULL)
+		return dirty;
+	uint32_t *pte = pmap_pte(page->pv_pmap, page->pv_va, 0);
+	dirty |= (*pte & PTE_D) != 0;
+	*pte &= ~PTE_D;
+	pmap_flush(page->pv_pmap, page->pv_va);
+	for (struct pv_entry *pv = page->pv_more; pv != NULL; pv = pv->next) {
+		pte = pmap_pte(pv->pmap, pv->va, 0);
+		dirty |= (*pte & PTE_D) != 0;
+		*pte &= ~PTE_D;
+		pmap_flush(pv->pmap, pv->va);
+	}
+	return dirty;
 }
 
 phys_addr_t pmap_extract(struct pmap *p, uintptr_t va)

@@ -25,6 +25,8 @@
 #define PMAP_PROT_WRITE 0x2
 #define PMAP_PROT_EXECUTE 0x4
 
+struct vm_page;
+
 struct pmap {
 	uint32_t *pgdir;     /* direct-mapped page directory */
 	phys_addr_t pgdir_pa;
@@ -44,6 +46,11 @@ kern_return_t pmap_enter(struct pmap *p, uintptr_t va, phys_addr_t pa, unsigned 
 void pmap_remove(struct pmap *p, uintptr_t start, uintptr_t end);
 /* Reduce the rights of the mappings in [start, end) to prot (none: remove). */
 void pmap_protect(struct pmap *p, uintptr_t start, uintptr_t end, unsigned prot);
+/* Reduce the rights of every mapping of page, in every pmap, to prot
+ * (none: remove them all); uses the page's list of mappings. */
+void pmap_page_protect(struct vm_page *page, unsigned prot);
+/* Whether any mapping of page has been written to (and forget it). */
+int pmap_page_test_and_clear_modified(struct vm_page *page);
 /* The physical address va maps to, or 0 if none. */
 phys_addr_t pmap_extract(struct pmap *p, uintptr_t va);
 /* Load p into the MMU. */

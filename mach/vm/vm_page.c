@@ -139,3 +139,135 @@ void vm_page_bootstrap(struct phys_range *ranges, unsigned count)
 	for (i = 0; i < count; i++)
 		vm_page_add_range(ranges[i].start, ranges[i].end);
 }
+
+/*
+ * Pages for the VM.  A page in use by an object is on the active queue,
+ * the inactive queue (candidates for the pageout daemon) or, wired, on
+ * neither.  The queues reuse the free-list links: a page is never both
+ * free and queued.
+ */
+struct vm_page_queue {
+	struct vm_page *head, *tail;
+};
+static struct vm_page_queue vm_page_queue_active, vm_page_queue_inactive;
+unsigned long vm_page_active_count, vm_page_inactive_count, vm_page_wire_count;
+
+struct vm_page *vm_page_grab(void)
+{
+	struct vm_page *p = vm_page_alloc(0);
+
+	if (p == NULL)
+		return NULL;
+	p->flags = 0;
+	p->wire_count = 0;
+	p->queue = VM_PAGE_Q_NONE;
+	p->object = NULL;
+	p->offset = 0;
+	p->hash_next = NULL;
+	p->next = p->prev = NULL;
+	p->pv_pmap = NULL;
+	p->pv_more = NULL;
+	return p;
+}
+
+void vm_page_release(struct vm_page *page)
+{
+	assert(page->object == NULL && page->pv_pmap == NULL);
+	vm_page_dequeue(page);
+	if (page->wire_count != 0) {
+		vm_page_wire_count--;
+		page->wire_count = 0;
+	}
+	vm_page_free(page, 0);
+}
+
+/* 4-byte stores: a page is 1024 of them, not 4096 byte stores. */
+void vm_page_zero(struct vm_page *page)
+{
+	void *dst = vm_page_kva(page);
+	size_t n = PAGE_SIZE / 4;
+
+	__asm__ volatile("rep stosl" : "+D"(dst), "+c"(n) : "a"(0) : "memory");
+}
+
+void vm_page_copy(struct vm_page *src, struct vm_page *dst)
+{
+	const void *s = vm_page_kva(src);
+	void *d = vm_page_kva(dst);
+	size_t n = PAGE_SIZE / 4;
+
+	__asm__ volatile("rep movsl" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+}
+
+static void queue_append(struct vm_page_queue *q, struct vm_page *p)
+{
+	p->next = NULL;
+	p->prev = q->tail;
+	if (q->tail)
+		q->tail->next = p;
+	else
+		q->head = p;
+	q->tail = p;
+}
+
+static void queue_unlink(struct vm_page_queue *q, struct vm_page *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		q->head = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	else
+		q->tail = p->prev;
+	p->next = p->prev = NULL;
+}
+
+void vm_page_dequeue(struct vm_page *page)
+{
+	if (page->queue == VM_PAGE_Q_ACTIVE) {
+		queue_unlink(&vm_page_queue_active, page);
+		vm_page_active_count--;
+	} else if (page->queue == VM_PAGE_Q_INACTIVE) {
+		queue_unlink(&vm_page_queue_inactive, page);
+		vm_page_inactive_count--;
+	}
+	page->queue = VM_PAGE_Q_NONE;
+}
+
+void vm_page_activate(struct vm_page *page)
+{
+	if (page->wire_count != 0 || page->queue == VM_PAGE_Q_ACTIVE)
+		return;
+	vm_page_dequeue(page);
+	queue_append(&vm_page_queue_active, page);
+	page->queue = VM_PAGE_Q_ACTIVE;
+	vm_page_active_count++;
+}
+
+void vm_page_deactivate(struct vm_page *page)
+{
+	if (page->wire_count != 0 || page->queue == VM_PAGE_Q_INACTIVE)
+		return;
+	vm_page_dequeue(page);
+	queue_append(&vm_page_queue_inactive, page);
+	page->queue = VM_PAGE_Q_INACTIVE;
+	vm_page_inactive_count++;
+}
+
+void vm_page_wire(struct vm_page *page)
+{
+	if (page->wire_count++ == 0) {
+		vm_page_dequeue(page);
+		vm_page_wire_count++;
+	}
+}
+
+void vm_page_unwire(struct vm_page *page)
+{
+	assert(page->wire_count > 0);
+	if (--page->wire_count == 0) {
+		vm_page_wire_count--;
+		vm_page_activate(page);
+	}
+}

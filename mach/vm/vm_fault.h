@@ -1,0 +1,33 @@
+/*
+ * Page faults: make the page at a virtual address present in the map's
+ * pmap with the access the fault needs, or say why not.
+ */
+#ifndef VM_VM_FAULT_H
+#define VM_VM_FAULT_H
+#include <mach/kern_return.h>
+#include <mach/machine/vm_types.h>
+#include <mach/vm_prot.h>
+#include <mach/vm_statistics.h>
+
+struct vm_map;
+struct vm_map_entry;
+struct vm_page;
+
+/* Resolve a fault at va for fault_type (VM_PROT_READ, or READ|WRITE for
+ * a write): KERN_SUCCESS with the page entered in map's pmap,
+ * KERN_INVALID_ADDRESS (nothing mapped there), KERN_PROTECTION_FAILURE
+ * (the mapping does not allow it), KERN_RESOURCE_SHORTAGE. */
+kern_return_t vm_fault(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type);
+
+/* The same with the map already locked; wire: also wire the page down.
+ * On success *page (if not NULL) is the page now mapped at va. */
+kern_return_t vm_fault_locked(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type, int wire,
+			      struct vm_page **page);
+
+/* The page an entry shows at va (through its shadow chain) if resident,
+ * NULL if it reads as zero.  No fault, no side effect. */
+struct vm_page *vm_map_entry_page(struct vm_map_entry *entry, vm_offset_t va);
+
+/* System-wide counters (vm_statistics). */
+extern struct vm_statistics vm_stat;
+#endif

@@ -1,0 +1,282 @@
+/*
+ * VM objects (see vm_object.h): resident pages, shadow chains, collapse.
+ */
+#include <i386/pmap.h>
+#include <kern/debug.h>
+#include <kern/kalloc.h>
+#include <kern/sched.h>
+#include <kern/zalloc.h>
+#include <mach/vm_prot.h>
+#include <vm/vm_object.h>
+
+static struct zone vm_object_zone;
+unsigned long vm_object_count;
+
+/* The page hash: (object, offset) -> page, chained through hash_next. */
+static struct vm_page **vm_page_buckets;
+static unsigned long vm_page_hash_mask;
+
+static inline struct vm_page **vm_page_bucket(struct vm_object *object, vm_offset_t offset)
+{
+	unsigned long h = ((uintptr_t)object >> 5) + (offset >> PAGE_SHIFT);
+	return &vm_page_buckets[h & vm_page_hash_mask];
+}
+
+void vm_object_init(void)
+{
+	unsigned long buckets = 1;
+
+	zone_init(&vm_object_zone, "vm objects", sizeof(struct vm_object), 0);
+	/* About one bucket for every two pages of RAM. */
+	while (buckets < vm_page_total_count / 2 && buckets * sizeof(void *) < (PAGE_SIZE << VM_PAGE_MAX_ORDER))
+		buckets <<= 1;
+	vm_page_buckets = kmem_alloc(buckets * sizeof(void *));
+	if (vm_page_buckets == NULL)
+		panic("vm_object_init: no memory for %lu page hash buckets", buckets);
+	for (unsigned long i = 0; i < buckets; i++)
+		vm_page_buckets[i] = NULL;
+	vm_page_hash_mask = buckets - 1;
+}
+
+struct vm_object *vm_object_allocate(vm_size_t size)
+{
+	struct vm_object *o = zalloc(&vm_object_zone);
+
+	if (o == NULL)
+		return NULL;
+	queue_init(&o->memq);
+	o->resident_page_count = 0;
+	o->size = size;
+	o->ref_count = 1;
+	o->shadow = NULL;
+	o->shadow_offset = 0;
+	o->copy = NULL;
+	o->copy_strategy = VM_OBJECT_COPY_SYMMETRIC;
+	o->pager = NULL;
+	o->pager_request = NULL;
+	o->paging_offset = 0;
+	o->paging_in_progress = 0;
+	o->temporary = 1;
+	o->internal = 1;
+	o->pager_ready = 0;
+	o->can_persist = 0;
+	vm_object_count++;
+	return o;
+}
+
+void vm_object_reference(struct vm_object *object)
+{
+	if (object != NULL) {
+		assert(object->ref_count > 0);
+		object->ref_count++;
+	}
+}
+
+/* The object's last reference is gone: free it and its pages. */
+static void vm_object_terminate(struct vm_object *o)
+{
+	assert(o->paging_in_progress == 0);
+	/* An external pager would be told here (memory_object_terminate),
+	 * after dirty pages went back to it with data_return. */
+	while (!queue_empty(&o->memq))
+		vm_page_free_in(queue_first_entry(&o->memq, struct vm_page, listq));
+	assert(o->resident_page_count == 0);
+	vm_object_count--;
+	zfree(&vm_object_zone, o);
+}
+
+void vm_object_deallocate(struct vm_object *object)
+{
+	while (object != NULL) {
+		assert(object->ref_count > 0);
+		if (--object->ref_count > 0)
+			return;
+		struct vm_object *shadow = object->shadow;
+		vm_object_terminate(object);
+		object = shadow;
+	}
+}
+
+struct vm_page *vm_page_lookup(struct vm_object *object, vm_offset_t offset)
+{
+	struct vm_page *p = *vm_page_bucket(object, offset);
+
+	while (p != NULL && (p->object != object || p->offset != offset))
+		p = p->hash_next;
+	return p;
+}
+
+void vm_page_insert(struct vm_page *page, struct vm_object *object, vm_offset_t offset)
+{
+	assert(!(page->flags & VM_PAGE_TABLED));
+	assert(vm_page_lookup(object, offset) == NULL);
+	struct vm_page **bucket = vm_page_bucket(object, offset);
+
+	page->object = object;
+	page->offset = offset;
+	page->hash_next = *bucket;
+	*bucket = page;
+	queue_enter_tail(&object->memq, &page->listq);
+	object->resident_page_count++;
+	page->flags |= VM_PAGE_TABLED;
+}
+
+void vm_page_remove(struct vm_page *page)
+{
+	assert(page->flags & VM_PAGE_TABLED);
+	struct vm_page **link = vm_page_bucket(page->object, page->offset);
+
+	while (*link != page)
+		link = &(*link)->hash_next;
+	*link = page->hash_next;
+	page->hash_next = NULL;
+	queue_remove_entry(&page->listq);
+	page->object->resident_page_count--;
+	page->object = NULL;
+	page->flags &= ~VM_PAGE_TABLED;
+}
+
+void vm_page_rename(struct vm_page *page, struct vm_object *object, vm_offset_t offset)
+{
+	vm_page_remove(page);
+	vm_page_insert(page, object, offset);
+}
+
+struct vm_page *vm_page_alloc_in(struct vm_object *object, vm_offset_t offset)
+{
+	struct vm_page *p = vm_page_grab();
+
+	if (p != NULL) {
+		vm_page_insert(p, object, offset);
+		vm_page_activate(p);
+	}
+	return p;
+}
+
+void vm_page_free_in(struct vm_page *page)
+{
+	assert(!(page->flags & VM_PAGE_BUSY));
+	if (page->pv_pmap != NULL)
+		pmap_page_protect(page, VM_PROT_NONE);
+	if (page->flags & VM_PAGE_TABLED)
+		vm_page_remove(page);
+	vm_page_release(page);
+}
+
+void vm_page_wait_busy(struct vm_page *page)
+{
+	while (page->flags & VM_PAGE_BUSY) {
+		page->flags |= VM_PAGE_WANTED;
+		thread_sleep(page, 0, 0);
+	}
+}
+
+void vm_page_wakeup_done(struct vm_page *page)
+{
+	int wanted = page->flags & VM_PAGE_WANTED;
+
+	page->flags &= ~(VM_PAGE_BUSY | VM_PAGE_WANTED);
+	if (wanted)
+		thread_wakeup(page);
+}
+
+kern_return_t vm_object_shadow(struct vm_object **object, vm_offset_t *offset, vm_size_t length)
+{
+	struct vm_object *s = vm_object_allocate(length);
+
+	if (s == NULL)
+		return KERN_RESOURCE_SHORTAGE;
+	s->shadow = *object;
+	s->shadow_offset = *offset;
+	*object = s;
+	*offset = 0;
+	return KERN_SUCCESS;
+}
+
+void vm_object_page_remove(struct vm_object *object, vm_offset_t start, vm_offset_t end)
+{
+	queue_chain_t *q = object->memq.next;
+
+	while (q != &object->memq) {
+		struct vm_page *p = queue_container(q, struct vm_page, listq);
+		q = q->next;
+		if (p->offset >= start && p->offset < end)
+			vm_page_free_in(p);
+	}
+}
+
+/* Whether o holds every page of its range itself, so that its shadow can
+ * never be consulted. */
+static int vm_object_self_sufficient(struct vm_object *o)
+{
+	return o->pager == NULL && (vm_size_t)o->resident_page_count * PAGE_SIZE >= o->size;
+}
+
+void vm_object_collapse(struct vm_object *object)
+{
+	for (;;) {
+		struct vm_object *b = object->shadow;
+
+		if (b == NULL || object->paging_in_progress != 0)
+			return;
+		if (vm_object_self_sufficient(object)) {
+			/* Bypass: nothing can come from b any more. */
+			object->shadow = NULL;
+			object->shadow_offset = 0;
+			vm_object_deallocate(b);
+			return;
+		}
+		/* Only a backing object that is ours alone, anonymous, and
+		 * with nothing in flight can be merged into us. */
+		if (b->ref_count != 1 || b->pager != NULL || !b->internal || b->paging_in_progress != 0)
+			return;
+		queue_chain_t *q = b->memq.next;
+		while (q != &b->memq) {
+			struct vm_page *p = queue_container(q, struct vm_page, listq);
+			q = q->next;
+			if (p->flags & VM_PAGE_BUSY)
+				return; /* try again another time */
+		}
+		while (!queue_empty(&b->memq)) {
+			struct vm_page *p = queue_first_entry(&b->memq, struct vm_page, listq);
+			vm_offset_t off = p->offset - object->shadow_offset;
+			if (p->offset < object->shadow_offset || off >= object->size ||
+			    vm_page_lookup(object, off) != NULL)
+				vm_page_free_in(p); /* out of range, or hidden by our own page */
+			else
+				vm_page_rename(p, object, off);
+		}
+		object->shadow = b->shadow;
+		object->shadow_offset += b->shadow_offset;
+		b->shadow = NULL;
+		b->ref_count = 0;
+		vm_object_count--;
+		zfree(&vm_object_zone, b);
+	}
+}
+
+struct vm_object *vm_object_copy_slowly(struct vm_object *object, vm_offset_t offset, vm_size_t size)
+{
+	struct vm_object *copy = vm_object_allocate(size);
+
+	if (copy == NULL)
+		return NULL;
+	for (vm_offset_t off = 0; off < size; off += PAGE_SIZE) {
+		struct vm_page *src = NULL;
+		vm_offset_t o_off = offset + off;
+		for (struct vm_object *o = object; o != NULL && src == NULL; o = o->shadow) {
+			src = vm_page_lookup(o, o_off);
+			o_off += o->shadow_offset;
+		}
+		if (src == NULL)
+			continue; /* reads as zero in both */
+		vm_page_wait_busy(src);
+		struct vm_page *dst = vm_page_alloc_in(copy, off);
+		if (dst == NULL) {
+			vm_object_deallocate(copy);
+			return NULL;
+		}
+		vm_page_copy(src, dst);
+	}
+	return copy;
+}

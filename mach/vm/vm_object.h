@@ -1,0 +1,93 @@
+/*
+ * VM objects: the memory behind a mapping.  An object is a sparse array
+ * of pages indexed by offset; a page it does not hold comes from its
+ * pager (an external memory manager, later), or from the object it
+ * shadows, or else is zero.  Copy-on-write is a chain of shadows: the
+ * copy is a new, empty object shadowing the original, and a page moves up
+ * into the copy the first time it is written.
+ *
+ *     map entry --> [ shadow S ] --shadow--> [ original O ] --> (zero)
+ *                   pages written            pages not yet
+ *                   since the copy           written by anyone
+ *
+ * Locking: one CPU and no kernel preemption; every change happens with
+ * the lock of the map being worked on held and nothing here sleeps except
+ * vm_page_wait_busy.  Objects carry no lock of their own yet (SMP must add
+ * one where the fields below are read and written).
+ */
+#ifndef VM_VM_OBJECT_H
+#define VM_VM_OBJECT_H
+#include <mach/kern_return.h>
+#include <mach/machine/vm_types.h>
+#include <kern/queue.h>
+#include <vm/vm_page.h>
+
+/* Copy strategies: the values of memory_object.h's MEMORY_OBJECT_COPY_*
+ * (what a pager asks for), plus the kernel's own symmetric strategy for
+ * anonymous memory (copy shares the object; whoever writes first shadows). */
+#define VM_OBJECT_COPY_NONE 0	   /* copy at once, page by page */
+#define VM_OBJECT_COPY_CALL 1	   /* ask the pager (memory_object_copy) */
+#define VM_OBJECT_COPY_DELAY 2	   /* copy object pushed before pages change */
+#define VM_OBJECT_COPY_TEMPORARY 3 /* like DELAY, nobody else sees changes */
+#define VM_OBJECT_COPY_SYMMETRIC 4 /* anonymous memory: needs_copy in the entries */
+
+struct vm_object {
+	queue_head_t memq; /* resident pages (vm_page.listq) */
+	unsigned resident_page_count;
+	vm_size_t size;
+	int ref_count; /* map entries, copies, shadows and kernel users */
+
+	struct vm_object *shadow;  /* where absent pages come from, or NULL */
+	vm_offset_t shadow_offset; /* this object's offset 0 in the shadow */
+	struct vm_object *copy;	   /* DELAY strategy: the copy to push pages into */
+	int copy_strategy;	   /* VM_OBJECT_COPY_* */
+
+	/* External pager hooks: the memory object port and the control
+	 * port given to it, NULL for anonymous memory with no pager yet. */
+	void *pager;
+	void *pager_request;
+	vm_offset_t paging_offset;   /* offset of this object in the pager's object */
+	unsigned paging_in_progress; /* pager operations under way: no collapse */
+
+	unsigned temporary : 1;	  /* contents die with the object */
+	unsigned internal : 1;	  /* made by the kernel (anonymous), not by vm_map */
+	unsigned pager_ready : 1; /* memory_object_ready has arrived */
+	unsigned can_persist : 1; /* the pager allows caching after the last ref */
+};
+
+void vm_object_init(void);
+/* An empty anonymous object of size bytes, one reference; NULL if none. */
+struct vm_object *vm_object_allocate(vm_size_t size);
+void vm_object_reference(struct vm_object *object);
+/* Drop a reference; the last one frees the pages and the reference on
+ * the shadow (iteratively, so long chains do not recurse). */
+void vm_object_deallocate(struct vm_object *object);
+
+/* Make *object a new object shadowing the old one at *offset for length
+ * bytes (the old reference moves to the shadow); *offset becomes 0. */
+kern_return_t vm_object_shadow(struct vm_object **object, vm_offset_t *offset, vm_size_t length);
+/* Merge backing objects nobody else uses into object, and drop backing
+ * objects object no longer needs. */
+void vm_object_collapse(struct vm_object *object);
+/* A new object holding a copy of [offset, offset + size) of object as it
+ * reads now (through its shadows); NULL if memory ran out. */
+struct vm_object *vm_object_copy_slowly(struct vm_object *object, vm_offset_t offset, vm_size_t size);
+/* Free the pages in [start, end) (unmapping them everywhere). */
+void vm_object_page_remove(struct vm_object *object, vm_offset_t start, vm_offset_t end);
+
+/* Resident pages by (object, offset). */
+struct vm_page *vm_page_lookup(struct vm_object *object, vm_offset_t offset);
+void vm_page_insert(struct vm_page *page, struct vm_object *object, vm_offset_t offset);
+void vm_page_remove(struct vm_page *page);
+void vm_page_rename(struct vm_page *page, struct vm_object *object, vm_offset_t offset);
+/* A fresh page inserted in object at offset, not zeroed; NULL if none. */
+struct vm_page *vm_page_alloc_in(struct vm_object *object, vm_offset_t offset);
+/* Unmap page everywhere, take it out of its object and free it. */
+void vm_page_free_in(struct vm_page *page);
+/* Sleep until page is no longer busy (the pager's data arrived). */
+void vm_page_wait_busy(struct vm_page *page);
+/* Clear busy and wake whoever waits for the page. */
+void vm_page_wakeup_done(struct vm_page *page);
+
+extern unsigned long vm_object_count;
+#endif
