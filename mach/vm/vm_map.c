@@ -788,6 +788,8 @@ struct vm_map *vm_map_fork(struct vm_map *parent)
 			vm_object_reference(c->object);
 		}
 		c->wired_count = 0;
+		if (e->inheritance != VM_INHERIT_SHARE)
+			c->is_shared = 0; /* the child's copy is its own */
 		c->left = c->right = NULL;
 		c->priority = treap_random();
 		entry_link(child, child->header.prev, c);

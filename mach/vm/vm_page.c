@@ -81,14 +81,32 @@ void vm_page_free(struct vm_page *page, unsigned order)
 	simple_unlock_irqrestore(&vm_page_lock, s);
 }
 
-struct vm_page *vm_page_alloc(unsigned order)
+/*
+ * A small stack of single free pages in front of the buddy lists: the VM
+ * takes and gives back one page at a time (a fault, a deallocation), and
+ * without it each such page would be split off a large block and merged
+ * back into it, ten levels each way.  Cached pages count as free.
+ */
+#define VM_PAGE_CACHE_MAX 32
+static struct vm_page *vm_page_cache;
+static unsigned vm_page_cache_count;
+
+static void vm_page_cache_drain_locked(void)
+{
+	while (vm_page_cache != NULL) {
+		struct vm_page *p = vm_page_cache;
+		vm_page_cache = p->next;
+		vm_page_cache_count--;
+		vm_page_free_count--; /* vm_page_free_locked counts it again */
+		vm_page_free_locked(p, 0);
+	}
+}
+
+static struct vm_page *vm_page_alloc_locked(unsigned order)
 {
 	unsigned o;
 	struct vm_page *p = NULL;
 
-	if (order > VM_PAGE_MAX_ORDER)
-		return NULL;
-	int s = simple_lock_irqsave(&vm_page_lock);
 	for (o = order; o <= VM_PAGE_MAX_ORDER && free_lists[o] == NULL; o++)
 		;
 	if (o <= VM_PAGE_MAX_ORDER) {
@@ -100,6 +118,20 @@ struct vm_page *vm_page_alloc(unsigned order)
 			free_list_insert(p + (1ul << o), o);
 		}
 		vm_page_free_count -= 1ul << order;
+	}
+	return p;
+}
+
+struct vm_page *vm_page_alloc(unsigned order)
+{
+	if (order > VM_PAGE_MAX_ORDER)
+		return NULL;
+	int s = simple_lock_irqsave(&vm_page_lock);
+	struct vm_page *p = vm_page_alloc_locked(order);
+	if (p == NULL && vm_page_cache != NULL) {
+		/* The cache may hold the pieces of the block we need. */
+		vm_page_cache_drain_locked();
+		p = vm_page_alloc_locked(order);
 	}
 	simple_unlock_irqrestore(&vm_page_lock, s);
 	return p;
@@ -154,8 +186,18 @@ unsigned long vm_page_active_count, vm_page_inactive_count, vm_page_wire_count;
 
 struct vm_page *vm_page_grab(void)
 {
-	struct vm_page *p = vm_page_alloc(0);
+	struct vm_page *p;
+	int s = simple_lock_irqsave(&vm_page_lock);
 
+	if (vm_page_cache != NULL) {
+		p = vm_page_cache;
+		vm_page_cache = p->next;
+		vm_page_cache_count--;
+		vm_page_free_count--;
+	} else {
+		p = vm_page_alloc_locked(0);
+	}
+	simple_unlock_irqrestore(&vm_page_lock, s);
 	if (p == NULL)
 		return NULL;
 	p->flags = 0;
@@ -178,7 +220,16 @@ void vm_page_release(struct vm_page *page)
 		vm_page_wire_count--;
 		page->wire_count = 0;
 	}
-	vm_page_free(page, 0);
+	int s = simple_lock_irqsave(&vm_page_lock);
+	if (vm_page_cache_count < VM_PAGE_CACHE_MAX) {
+		page->next = vm_page_cache;
+		vm_page_cache = page;
+		vm_page_cache_count++;
+		vm_page_free_count++;
+	} else {
+		vm_page_free_locked(page, 0);
+	}
+	simple_unlock_irqrestore(&vm_page_lock, s);
 }
 
 /* 4-byte stores: a page is 1024 of them, not 4096 byte stores. */
