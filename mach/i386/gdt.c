@@ -16,6 +16,12 @@
 struct seg_desc gdt[GDT_ENTRIES];
 struct i386_tss ktss;
 static struct gate_desc idt[IDT_ENTRIES];
+/* One LDT shared by every task: slot 0 is GNU Mach's trap call gate
+ * (selector 7 = LDT index 0, RPL 3). */
+static struct gate_desc ldt[1];
+extern void mach_call_entry(void);
+#define ACC_LDT 0x02
+#define ACC_CALL_GATE 0x0C
 
 /* Entry points in locore.S, one per vector. */
 extern const uint32_t trap_entry_table[T_IRQ_BASE + T_IRQ_COUNT];
@@ -59,6 +65,13 @@ void gdt_init(void)
 	ktss.io_bit_map_offset = sizeof(ktss); /* no I/O bitmap: user I/O faults */
 	seg_set_desc(&gdt[GDT_TSS], (uint32_t)&ktss, sizeof(ktss) - 1, ACC_PRESENT | ACC_TSS, 0);
 
+	ldt[0].offset_lo = (uint32_t)mach_call_entry & 0xffff;
+	ldt[0].offset_hi = (uint32_t)mach_call_entry >> 16;
+	ldt[0].selector = KERNEL_CS;
+	ldt[0].zero = 0; /* no parameters copied: the kernel reads the user stack */
+	ldt[0].access = ACC_PRESENT | ACC_DPL_USER | ACC_CALL_GATE;
+	seg_set_desc(&gdt[GDT_LDT], (uint32_t)ldt, sizeof(ldt) - 1, ACC_PRESENT | ACC_LDT, 0);
+
 	pd.limit = sizeof(gdt) - 1;
 	pd.base = (uint32_t)gdt;
 	__asm__ volatile("lgdt %0\n\t"
@@ -69,9 +82,10 @@ void gdt_init(void)
 			 "movw %w2, %%ss\n\t"
 			 "movw %w3, %%fs\n\t"
 			 "movw %w3, %%gs\n\t"
-			 "ltr %w4"
+			 "ltr %w4\n\t"
+			 "lldt %w5"
 			 :
-			 : "m"(pd), "i"(KERNEL_CS), "r"(KERNEL_DS), "r"(0), "r"(KERNEL_TSS)
+			 : "m"(pd), "i"(KERNEL_CS), "r"(KERNEL_DS), "r"(0), "r"(KERNEL_TSS), "r"(SEL(GDT_LDT, 0))
 			 : "memory");
 }
 

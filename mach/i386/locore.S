@@ -126,3 +126,22 @@ copy_fault:
 	popl %edi
 	popl %esi
 	ret
+
+/*
+ * Mach traps: "lcall $7,$0" through the call gate in LDT slot 0.  The gate
+ * pushes (eip, cs, user esp, user ss) but no flags; insert the flags so the
+ * frame is an ordinary struct i386_saved_state, trap number T_MACH_TRAP.
+ */
+	.text
+	.globl mach_call_entry
+mach_call_entry:
+	pushfl			/* efl eip cs uesp ss */
+	pushl %eax		/* eax efl eip cs uesp ss */
+	movl 4(%esp), %eax	/* efl */
+	xchgl %eax, 12(%esp)	/* cs slot <- efl; eax = cs */
+	xchgl %eax, 8(%esp)	/* eip slot <- cs; eax = eip */
+	movl %eax, 4(%esp)	/* efl slot <- eip */
+	popl %eax		/* eip cs efl uesp ss */
+	pushl $0
+	pushl $T_MACH_TRAP
+	jmp trap_common

@@ -7,6 +7,11 @@
 #include <kern/debug.h>
 #include <kern/sched.h>
 #include <kern/thread.h>
+#include <kern/task.h>
+#include <kern/syscall.h>
+#include <i386/vm_param.h>
+#include <vm/vm_fault.h>
+#include <vm/vm_map.h>
 #include <kern/printf.h>
 
 extern uintptr_t cpu_recover;
@@ -65,6 +70,22 @@ void trap_dump_state(const struct i386_saved_state *ss)
 	printf("cr0 %08x cr2 %08x cr3 %08x cr4 %08x\n", get_cr0(), get_cr2(), get_cr3(), get_cr4());
 }
 
+/* A fault on a user address, from user mode or from copyin/copyout:
+ * resolved by the VM system if it can be.  Returns 1 if it was. */
+static int user_page_fault(struct i386_saved_state *ss)
+{
+	uintptr_t addr = get_cr2();
+	struct thread *th = current_thread();
+
+	if (addr >= KERNBASE || th == NULL || th->kernel_only || th->task->map == NULL)
+		return 0;
+	vm_prot_t type = (ss->err & PF_WRITE) ? VM_PROT_READ | VM_PROT_WRITE : VM_PROT_READ;
+	cpu_intr_enable(); /* the fault may wait for memory or a pager */
+	kern_return_t kr = vm_fault(th->task->map, trunc_page(addr), type);
+	cpu_intr_disable();
+	return kr == KERN_SUCCESS;
+}
+
 /* On the way back to user mode: preemption, suspension, termination. */
 static void trap_return_to_user(void)
 {
@@ -81,6 +102,16 @@ void trap(struct i386_saved_state *ss)
 			trap_return_to_user();
 		return;
 	}
+	if (ss->trapno == T_MACH_TRAP) {
+		mach_trap_dispatch(ss);
+		trap_return_to_user();
+		return;
+	}
+	if (ss->trapno == T_PAGE_FAULT && user_page_fault(ss)) {
+		if (user)
+			trap_return_to_user();
+		return;
+	}
 	if (ss->trapno == T_NO_FPU) {
 		fpu_trap();
 		return;
@@ -90,6 +121,16 @@ void trap(struct i386_saved_state *ss)
 		cpu_recover_fault_addr = ss->trapno == T_PAGE_FAULT ? get_cr2() : 0;
 		ss->eip = cpu_recover;
 		cpu_recover = 0;
+		return;
+	}
+	if (user) {
+		/* Exceptions as messages come with exc.defs; until then a
+		 * fault in user mode ends the task, loudly. */
+		printf("task %s: unhandled %s at eip 0x%x (address 0x%x): terminating it\n",
+		       current_thread()->task->name, trap_name(ss->trapno), ss->eip,
+		       ss->trapno == T_PAGE_FAULT ? get_cr2() : 0);
+		task_terminate(current_thread()->task);
+		trap_return_to_user();
 		return;
 	}
 	panic_trap(ss);

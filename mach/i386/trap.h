@@ -23,6 +23,7 @@
 #define T_ALIGNMENT_CHECK 17
 #define T_MACHINE_CHECK 18
 #define T_SSE_ERROR 19
+#define T_MACH_TRAP 0x7f /* a Mach trap through the call gate (not a vector) */
 #define T_IRQ_BASE 32
 #define T_IRQ_COUNT 16
 

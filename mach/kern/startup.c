@@ -10,6 +10,8 @@
 #include <kern/printf.h>
 #include <kern/task.h>
 #include <ipc/ipc.h>
+#include <kern/bootstrap.h>
+#include <kern/host.h>
 #include <kern/thread.h>
 #include <i386/pmap.h>
 #include <vm/vm_page.h>
@@ -37,6 +39,7 @@ void kernel_bootstrap(void)
 	task_bootstrap();
 	thread_bootstrap();
 	ipc_bootstrap();
+	host_bootstrap();
 	printf("  %lu pages free of %lu, HZ %d\n", vm_page_free_count, vm_page_total_count, HZ);
 	cpu_intr_enable();
 
@@ -49,8 +52,13 @@ void kernel_bootstrap(void)
 	if (ktest != NULL)
 		ktest_run(ktest);
 
-	/* Tasks, and with them the first task from the boot modules, arrive
-	 * with the IPC issue; until then there is nothing more to run. */
-	printf("no first task to start yet: halting\n");
-	machine_halt(MACHINE_EXIT_SUCCESS);
+	if (boot_module_count == 0) {
+		printf("no boot modules: nothing to run, halting\n");
+		machine_halt(MACHINE_EXIT_SUCCESS);
+	}
+	if (!bootstrap_first_task())
+		machine_halt(MACHINE_EXIT_FAILURE);
+	/* This thread has nothing more to do; the first task runs on. */
+	for (;;)
+		thread_sleep(&boot_module_count, 0, 0);
 }

@@ -7,6 +7,7 @@
 #include <kern/task.h>
 #include <kern/thread.h>
 #include <kern/zalloc.h>
+#include <ipc/port.h>
 #include <vm/vm_page.h>
 
 void sched_set_idle_thread(struct thread *th);
@@ -84,6 +85,33 @@ struct thread *kernel_thread(struct task *task, const char *name, void (*fn)(voi
 	return th;
 }
 
+/* A user thread's first code: stop while suspended, then enter user mode. */
+static void thread_user_start(void *arg)
+{
+	struct thread *th = arg;
+	void thread_return_to_user(struct i386_saved_state *ss) __attribute__((noreturn));
+
+	thread_ast();
+	cpu_intr_disable();
+	thread_return_to_user(th->pcb.user_state);
+}
+
+kern_return_t thread_create(struct task *task, struct thread **out)
+{
+	if (task == NULL || !task->active || task->map == NULL)
+		return KERN_INVALID_ARGUMENT;
+	struct thread *th = thread_alloc(task, "user", BASEPRI_USER);
+	if (th == NULL)
+		return KERN_RESOURCE_SHORTAGE;
+	th->ith_self = ipc_kobject_port_alloc(IKOT_THREAD, th);
+	th->start_fn = thread_user_start;
+	th->start_arg = th;
+	th->suspend_count = 1; /* runs only once resumed */
+	thread_setrun(th);
+	*out = th;
+	return KERN_SUCCESS;
+}
+
 /* Entered by a new thread's first switch (i386/switch.S). */
 void thread_start(void)
 {
@@ -130,6 +158,11 @@ void thread_exit(void)
 {
 	struct thread *th = current_thread();
 
+	if (th->ith_self != NULL) {
+		struct ipc_port *port = th->ith_self;
+		th->ith_self = NULL;
+		ipc_port_release_receive(port);
+	}
 	cpu_intr_disable();
 	queue_remove_entry(&th->task_link);
 	th->task->thread_count--;

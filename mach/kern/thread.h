@@ -44,6 +44,7 @@ struct thread {
 	 * receivers queue (receive) or on &port->msgcount (send). */
 	queue_chain_t ipc_wait_link;
 	struct ipc_port *ith_reply; /* cached reply port for kernel RPCs */
+	struct ipc_port *ith_self;  /* the thread's kernel port */
 
 	struct task *task;
 	queue_chain_t task_link; /* the task's threads */
