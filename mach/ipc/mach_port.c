@@ -3,6 +3,8 @@
 #include <mach/notify.h>
 #include <kern/debug.h>
 #include <kern/sched.h>
+#include <kern/kalloc.h>
+#include <vm/vm_map.h>
 #include <ipc/mach_port.h>
 
 static kern_return_t lookup_port(struct ipc_space *space, mach_port_t name, uint32_t need, struct ipc_entry **ep)
@@ -269,9 +271,21 @@ kern_return_t mach_port_move_member(struct ipc_space *space, mach_port_t member,
 	return KERN_SUCCESS;
 }
 
+static kern_return_t request_notification(struct ipc_space *space, mach_port_t name, mach_msg_id_t id,
+					  mach_port_mscount_t sync, struct ipc_port *notify, struct ipc_port **previous);
+
 kern_return_t mach_port_request_notification(struct ipc_space *space, mach_port_t name, mach_msg_id_t id,
-					     mach_port_mscount_t sync, struct ipc_port *notify,
-					     struct ipc_port **previous)
+					     mach_port_mscount_t sync, mach_port_t notify_name, mach_port_t *previous_name)
+{
+	struct ipc_port *notify = (struct ipc_port *)(uintptr_t)notify_name;
+	struct ipc_port *previous = IP_NULL;
+	kern_return_t kr = request_notification(space, name, id, sync, notify, &previous);
+	*previous_name = (mach_port_t)(uintptr_t)previous;
+	return kr;
+}
+
+static kern_return_t request_notification(struct ipc_space *space, mach_port_t name, mach_msg_id_t id,
+					  mach_port_mscount_t sync, struct ipc_port *notify, struct ipc_port **previous)
 {
 	struct ipc_entry *e;
 	kern_return_t kr;
@@ -348,9 +362,10 @@ kern_return_t mach_port_request_notification(struct ipc_space *space, mach_port_
 	}
 }
 
-kern_return_t mach_port_insert_right(struct ipc_space *space, mach_port_t name, struct ipc_port *port,
+kern_return_t mach_port_insert_right(struct ipc_space *space, mach_port_t name, mach_port_t port_name,
 				     mach_msg_type_name_t type)
 {
+	struct ipc_port *port = (struct ipc_port *)(uintptr_t)port_name;
 	struct ipc_entry *e;
 	mach_port_t got;
 
@@ -390,13 +405,17 @@ kern_return_t mach_port_insert_right(struct ipc_space *space, mach_port_t name, 
 }
 
 kern_return_t mach_port_extract_right(struct ipc_space *space, mach_port_t name, mach_msg_type_name_t disp,
-				      struct ipc_port **port, mach_msg_type_name_t *type)
+				      mach_port_t *port_name, mach_msg_type_name_t *type)
 {
+	struct ipc_port *port = IP_NULL;
+
 	if (space == NULL || !space->active)
 		return KERN_INVALID_TASK;
 	if (!MACH_MSG_TYPE_PORT_ANY(disp))
 		return KERN_INVALID_VALUE;
-	return ipc_right_copyin(space, name, disp, port, type);
+	kern_return_t kr = ipc_right_copyin(space, name, disp, &port, type);
+	*port_name = (mach_port_t)(uintptr_t)port;
+	return kr;
 }
 
 kern_return_t mach_port_names_fill(struct ipc_space *space, mach_port_t *names, mach_port_type_t *types,
@@ -418,4 +437,87 @@ kern_return_t mach_port_names_fill(struct ipc_space *space, mach_port_t *names, 
 	}
 	*count = n;
 	return KERN_SUCCESS;
+}
+
+/* An array handed out of line: the reply carries a VM copy of it. */
+static kern_return_t ool_array(const void *data, mach_msg_type_number_t count, void **out)
+{
+	vm_map_copy_t copy = NULL;
+
+	if (count != 0 && vm_map_copyin_kernel_buffer(data, count * sizeof(uint32_t), &copy) != KERN_SUCCESS)
+		return KERN_RESOURCE_SHORTAGE;
+	*out = copy;
+	return KERN_SUCCESS;
+}
+
+kern_return_t mach_port_names(struct ipc_space *space, mach_port_t **names, mach_msg_type_number_t *names_count,
+			      mach_port_type_t **types, mach_msg_type_number_t *types_count)
+{
+	unsigned count = 0;
+	kern_return_t kr = mach_port_names_fill(space, NULL, NULL, &count);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	size_t bytes = (count ? count : 1) * sizeof(uint32_t);
+	mach_port_t *n = kalloc(bytes);
+	mach_port_type_t *t = kalloc(bytes);
+	if (n == NULL || t == NULL) {
+		kr = KERN_RESOURCE_SHORTAGE;
+		goto out;
+	}
+	mach_port_names_fill(space, n, t, &count);
+	kr = ool_array(n, count, (void **)names);
+	if (kr == KERN_SUCCESS) {
+		kr = ool_array(t, count, (void **)types);
+		if (kr != KERN_SUCCESS)
+			vm_map_copy_discard((vm_map_copy_t)*names);
+	}
+	*names_count = *types_count = count;
+out:
+	if (n)
+		kfree(n, bytes);
+	if (t)
+		kfree(t, bytes);
+	return kr;
+}
+
+kern_return_t mach_port_get_set_status(struct ipc_space *space, mach_port_t name, mach_port_t **members,
+				       mach_msg_type_number_t *count)
+{
+	struct ipc_entry *e;
+	kern_return_t kr = lookup_port(space, name, MACH_PORT_TYPE_PORT_SET, &e);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	struct ipc_pset *pset = e->object;
+	struct ipc_port *p;
+	unsigned n = 0;
+	queue_iterate(&pset->members, p, struct ipc_port, pset_link)
+		n++;
+	size_t bytes = (n ? n : 1) * sizeof(mach_port_t);
+	mach_port_t *buf = kalloc(bytes);
+	if (buf == NULL)
+		return KERN_RESOURCE_SHORTAGE;
+	n = 0;
+	queue_iterate(&pset->members, p, struct ipc_port, pset_link)
+		buf[n++] = p->receiver_name;
+	kr = ool_array(buf, n, (void **)members);
+	*count = n;
+	kfree(buf, bytes);
+	return kr;
+}
+
+/* Protected payloads are not supported: messages always name the port. */
+kern_return_t mach_port_set_protected_payload(struct ipc_space *space, mach_port_t name, unsigned long payload)
+{
+	struct ipc_entry *e;
+	(void)payload;
+	kern_return_t kr = lookup_port(space, name, MACH_PORT_TYPE_RECEIVE, &e);
+	return kr == KERN_SUCCESS ? KERN_FAILURE : kr;
+}
+
+kern_return_t mach_port_clear_protected_payload(struct ipc_space *space, mach_port_t name)
+{
+	struct ipc_entry *e;
+	return lookup_port(space, name, MACH_PORT_TYPE_RECEIVE, &e);
 }

@@ -18,6 +18,7 @@
 #include <kern/copy.h>
 #include <ipc/kmsg.h>
 #include <ipc/space.h>
+#include <vm/vm_map.h>
 
 #define IKM_SMALL_SIZE 256 /* messages up to this size come from a zone */
 #define IKM_OVERHEAD (sizeof(struct ipc_kmsg) - sizeof(mach_msg_header_t))
@@ -121,18 +122,87 @@ static mach_msg_return_t body_check_one(void *ctx, struct ipc_desc *d)
 {
 	struct ipc_space *space = ctx;
 
-	if (!d->is_inline)
-		return MACH_SEND_INVALID_MEMORY; /* out-of-line data: with the VM work */
 	if (!desc_is_port(d))
 		return d->name > MACH_MSG_TYPE_LAST && d->name != MACH_MSG_TYPE_POLYMORPHIC
 			       ? MACH_SEND_INVALID_TYPE
 			       : MACH_MSG_SUCCESS;
 	if (d->size != 32 || d->name == MACH_MSG_TYPE_PORT_NAME)
 		return MACH_SEND_INVALID_TYPE;
+	if (!d->is_inline)
+		return MACH_MSG_SUCCESS; /* out-of-line names: checked once copied in */
 	mach_port_t *names = d->data;
 	for (unsigned i = 0; i < d->number; i++)
 		if (MACH_PORT_VALID(names[i]) && ipc_right_copyin_check(space, names[i], d->name) != KERN_SUCCESS)
 			return MACH_SEND_INVALID_RIGHT;
+	return MACH_MSG_SUCCESS;
+}
+
+/* Bytes of out-of-line data a descriptor stands for. */
+static vm_size_t desc_ool_bytes(const struct ipc_desc *d)
+{
+	return (vm_size_t)(((uint64_t)d->number * d->size + 7) / 8);
+}
+
+static void **desc_ool_slot(struct ipc_desc *d)
+{
+	return (void **)d->data;
+}
+
+/*
+ * Pass 0: take out-of-line data from the sender.  Data becomes a VM copy
+ * object (virtual copy above a threshold), port-name arrays a kernel
+ * buffer whose names are checked like inline ones.  `done` counts the
+ * descriptors converted, so that a failure can undo exactly those.
+ */
+struct ool_ctx {
+	struct ipc_space *space;
+	struct vm_map *map;
+	unsigned done, limit;
+	int undo;
+};
+
+static mach_msg_return_t body_ool_copyin_one(void *ctx, struct ipc_desc *d)
+{
+	struct ool_ctx *c = ctx;
+	void **slot = desc_ool_slot(d);
+	vm_size_t len = desc_ool_bytes(d);
+
+	if (d->is_inline)
+		return MACH_MSG_SUCCESS;
+	if (c->undo) { /* give back what an earlier call took */
+		if (c->done >= c->limit)
+			return MACH_MSG_SUCCESS;
+		c->done++;
+		if (desc_is_port(d))
+			kfree(*slot, len ? len : 1);
+		else
+			vm_map_copy_discard(*slot);
+		*slot = NULL;
+		return MACH_MSG_SUCCESS;
+	}
+	if (c->map == NULL) /* kernel threads have no address space to copy from */
+		return MACH_SEND_INVALID_MEMORY;
+	if (desc_is_port(d)) {
+		mach_port_t *names = kalloc(len ? len : 1);
+		if (names == NULL)
+			return MACH_SEND_NO_BUFFER;
+		if (copyin(*slot, names, len) != 0) {
+			kfree(names, len ? len : 1);
+			return MACH_SEND_INVALID_MEMORY;
+		}
+		for (unsigned i = 0; i < d->number; i++)
+			if (MACH_PORT_VALID(names[i]) && ipc_right_copyin_check(c->space, names[i], d->name) != KERN_SUCCESS) {
+				kfree(names, len ? len : 1);
+				return MACH_SEND_INVALID_RIGHT;
+			}
+		*slot = names;
+	} else {
+		vm_map_copy_t copy;
+		if (vm_map_copyin(c->map, (vm_offset_t)*slot, len, d->dealloc, &copy) != KERN_SUCCESS)
+			return MACH_SEND_INVALID_MEMORY;
+		*slot = copy;
+	}
+	c->done++;
 	return MACH_MSG_SUCCESS;
 }
 
@@ -150,7 +220,7 @@ static mach_msg_return_t body_copyin_one(void *ctx, struct ipc_desc *d)
 
 	if (!desc_is_port(d))
 		return MACH_MSG_SUCCESS;
-	mach_port_t *slots = d->data;
+	mach_port_t *slots = d->is_inline ? d->data : *desc_ool_slot(d);
 	mach_msg_type_name_t result = ipc_object_result_type(d->name);
 	for (unsigned i = 0; i < d->number; i++) {
 		struct ipc_port *port = (struct ipc_port *)(uintptr_t)slots[i]; /* NULL or DEAD */
@@ -171,33 +241,69 @@ static mach_msg_return_t body_copyin_one(void *ctx, struct ipc_desc *d)
 static mach_msg_return_t body_destroy_one(void *ctx, struct ipc_desc *d)
 {
 	(void)ctx;
+	if (!d->is_inline && !desc_is_port(d)) {
+		vm_map_copy_discard(*desc_ool_slot(d));
+		*desc_ool_slot(d) = NULL;
+		return MACH_MSG_SUCCESS;
+	}
 	if (!desc_is_port(d))
 		return MACH_MSG_SUCCESS;
-	struct ipc_port **ports = d->data;
-	for (unsigned i = 0; i < d->number; i++) {
+	struct ipc_port **ports = d->is_inline ? d->data : *desc_ool_slot(d);
+	for (unsigned i = 0; ports != NULL && i < d->number; i++) {
 		ipc_right_release(ports[i], d->name);
 		ports[i] = IP_NULL;
+	}
+	if (!d->is_inline && ports != NULL) {
+		vm_size_t len = desc_ool_bytes(d);
+		kfree(ports, len ? len : 1);
+		*desc_ool_slot(d) = NULL;
 	}
 	return MACH_MSG_SUCCESS;
 }
 
 struct copyout_ctx {
 	struct ipc_space *space;
+	struct vm_map *map;
 	mach_msg_return_t error;
 };
+
+/* Put out-of-line data into the receiver's address space. */
+static void ool_copyout(struct copyout_ctx *c, void **slot, vm_map_copy_t copy)
+{
+	vm_offset_t addr = 0;
+
+	if (copy != NULL && (c->map == NULL || vm_map_copyout(c->map, &addr, copy) != KERN_SUCCESS)) {
+		vm_map_copy_discard(copy);
+		addr = 0;
+		c->error = MACH_RCV_BODY_ERROR | MACH_MSG_VM_SPACE;
+	}
+	*slot = (void *)addr;
+}
 
 static mach_msg_return_t body_copyout_one(void *ctx, struct ipc_desc *d)
 {
 	struct copyout_ctx *c = ctx;
 
+	if (!d->is_inline && !desc_is_port(d)) {
+		ool_copyout(c, desc_ool_slot(d), *desc_ool_slot(d));
+		return MACH_MSG_SUCCESS;
+	}
 	if (!desc_is_port(d))
 		return MACH_MSG_SUCCESS;
-	struct ipc_port **ports = d->data;
-	for (unsigned i = 0; i < d->number; i++) {
+	struct ipc_port **ports = d->is_inline ? d->data : *desc_ool_slot(d);
+	for (unsigned i = 0; ports != NULL && i < d->number; i++) {
 		mach_port_t name;
 		if (ipc_right_copyout(c->space, ports[i], d->name, &name) != KERN_SUCCESS)
 			c->error = MACH_RCV_BODY_ERROR | MACH_MSG_IPC_SPACE;
-		((mach_port_t *)d->data)[i] = name;
+		((mach_port_t *)ports)[i] = name;
+	}
+	if (!d->is_inline && ports != NULL) {
+		vm_size_t len = desc_ool_bytes(d);
+		vm_map_copy_t copy = NULL;
+		if (len != 0 && vm_map_copyin_kernel_buffer(ports, len, &copy) != KERN_SUCCESS)
+			c->error = MACH_RCV_BODY_ERROR | MACH_MSG_VM_KERNEL;
+		kfree(ports, len ? len : 1);
+		ool_copyout(c, desc_ool_slot(d), copy);
 	}
 	return MACH_MSG_SUCCESS;
 }
@@ -263,6 +369,15 @@ static mach_msg_return_t ipc_kmsg_copyin(struct ipc_space *space, struct ipc_kms
 		mr = ipc_body_walk(h, body_check_one, space);
 		if (mr != MACH_MSG_SUCCESS)
 			return mr;
+		struct ool_ctx oc = {space, current_thread()->task->map, 0, 0, 0};
+		mr = ipc_body_walk(h, body_ool_copyin_one, &oc);
+		if (mr != MACH_MSG_SUCCESS) {
+			oc.limit = oc.done;
+			oc.done = 0;
+			oc.undo = 1;
+			ipc_body_walk(h, body_ool_copyin_one, &oc);
+			return mr;
+		}
 	}
 
 	struct ipc_port *dest, *reply = (struct ipc_port *)(uintptr_t)reply_name;
@@ -355,7 +470,7 @@ static void ipc_kmsg_copyout_pseudo(struct ipc_space *space, struct ipc_kmsg *km
 	h->msgh_remote_port = dest;
 	h->msgh_local_port = reply;
 	if (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) {
-		struct copyout_ctx c = {space, MACH_MSG_SUCCESS};
+		struct copyout_ctx c = {space, current_thread()->task->map, MACH_MSG_SUCCESS};
 		ipc_body_walk(h, body_copyout_one, &c);
 	}
 }
@@ -384,7 +499,7 @@ static mach_msg_return_t ipc_kmsg_copyout(struct ipc_space *space, struct ipc_km
 	h->msgh_local_port = rcv_name;
 	h->msgh_bits = (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) | MACH_MSGH_BITS(reply_type, dest_type);
 	if (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) {
-		struct copyout_ctx c = {space, MACH_MSG_SUCCESS};
+		struct copyout_ctx c = {space, current_thread()->task->map, MACH_MSG_SUCCESS};
 		ipc_body_walk(h, body_copyout_one, &c);
 		if (mr == MACH_MSG_SUCCESS)
 			mr = c.error;

@@ -22,6 +22,9 @@ struct port_msg {
 	mach_port_t port;
 };
 
+/* A port in the kernel form the mach_port calls take. */
+#define KP(p) ((mach_port_t)(uintptr_t)(p))
+
 static mach_msg_type_t int_type(void)
 {
 	mach_msg_type_t t = {MACH_MSG_TYPE_INTEGER_32, 32, 1, 1, 0, 0, 0};
@@ -51,13 +54,13 @@ static void run_in(struct task *task, void (*fn)(void *), void *arg)
 /* Give task `to` a right of type for the port named `name` in `from`. */
 static mach_port_t give_right(struct task *from, mach_port_t name, mach_msg_type_name_t disp, struct task *to)
 {
-	struct ipc_port *port;
+	mach_port_t port;
 	mach_msg_type_name_t type;
 	mach_port_t got;
 
 	if (mach_port_extract_right(space_of(from), name, disp, &port, &type) != KERN_SUCCESS)
 		return MACH_PORT_NULL;
-	if (ipc_right_copyout(space_of(to), port, type, &got) != KERN_SUCCESS)
+	if (ipc_right_copyout(space_of(to), (struct ipc_port *)port, type, &got) != KERN_SUCCESS)
 		return MACH_PORT_NULL;
 	return got;
 }
@@ -103,7 +106,7 @@ static void rights_body(void *arg)
 	ktest_ok(mach_port_mod_refs(s, rcv, MACH_PORT_RIGHT_SEND, 1) == KERN_INVALID_RIGHT,
 		 "mod_refs on a send right the name lacks: KERN_INVALID_RIGHT");
 	ipc_port_make_send(port); /* a send right to give, as the kernel would make one */
-	ktest_ok(mach_port_insert_right(s, rcv, port, MACH_MSG_TYPE_PORT_SEND) == KERN_SUCCESS,
+	ktest_ok(mach_port_insert_right(s, rcv, KP(port), MACH_MSG_TYPE_PORT_SEND) == KERN_SUCCESS,
 		 "insert a send right under the receive right's name");
 	mach_port_type(s, rcv, &type);
 	ktest_ok(type == MACH_PORT_TYPE_SEND_RECEIVE, "now send and receive (0x%x)", type);
@@ -373,7 +376,7 @@ static void notify_body(void *arg)
 	struct ipc_space *s = space_of(current_thread()->task);
 	unsigned start = names_in(s);
 	mach_port_t notify, port, name;
-	struct ipc_port *previous;
+	mach_port_t previous;
 	uint32_t value = 0;
 
 	mach_port_allocate(s, MACH_PORT_RIGHT_RECEIVE, &notify);
@@ -382,16 +385,16 @@ static void notify_body(void *arg)
 	/* no-senders */
 	mach_port_allocate(s, MACH_PORT_RIGHT_RECEIVE, &port);
 	struct ipc_port *pp = ipc_entry_lookup(s, port)->object;
-	mach_port_insert_right(s, port, ipc_port_make_send(pp), MACH_MSG_TYPE_PORT_SEND);
-	ktest_ok(mach_port_request_notification(s, port, MACH_NOTIFY_NO_SENDERS, 0, ipc_port_make_send_once(np),
-						&previous) == KERN_SUCCESS && previous == IP_NULL,
+	mach_port_insert_right(s, port, KP(ipc_port_make_send(pp)), MACH_MSG_TYPE_PORT_SEND);
+	ktest_ok(mach_port_request_notification(s, port, MACH_NOTIFY_NO_SENDERS, 0, KP(ipc_port_make_send_once(np)),
+						&previous) == KERN_SUCCESS && previous == MACH_PORT_NULL,
 		 "request a no-senders notification");
 	mach_port_deallocate(s, port);
 	ktest_ok(expect_one(notify, MACH_NOTIFY_NO_SENDERS, &value) && value == 1,
 		 "dropping the last send right sends exactly one no-senders (mscount %u)", value);
 
 	/* port-destroyed */
-	ktest_ok(mach_port_request_notification(s, port, MACH_NOTIFY_PORT_DESTROYED, 0, ipc_port_make_send_once(np),
+	ktest_ok(mach_port_request_notification(s, port, MACH_NOTIFY_PORT_DESTROYED, 0, KP(ipc_port_make_send_once(np)),
 						&previous) == KERN_SUCCESS,
 		 "request a port-destroyed notification");
 	mach_port_destroy(s, port);
@@ -415,12 +418,12 @@ static void notify_body(void *arg)
 	mach_port_t victim_send = MACH_PORT_NULL;
 	mach_port_allocate(space_of(other), MACH_PORT_RIGHT_DEAD_NAME, &other_rcv);
 	/* Move the receive right to the other task; keep a send right here. */
-	struct ipc_port *rp;
+	mach_port_t rp;
 	mach_msg_type_name_t rt;
 	mach_port_extract_right(s, name, MACH_MSG_TYPE_MOVE_RECEIVE, &rp, &rt);
 	ipc_right_copyout(s, victim, MACH_MSG_TYPE_PORT_SEND, &victim_send);
-	ipc_right_copyout(space_of(other), rp, rt, &other_rcv);
-	ktest_ok(mach_port_request_notification(s, victim_send, MACH_NOTIFY_DEAD_NAME, 0, ipc_port_make_send_once(np),
+	ipc_right_copyout(space_of(other), (struct ipc_port *)rp, rt, &other_rcv);
+	ktest_ok(mach_port_request_notification(s, victim_send, MACH_NOTIFY_DEAD_NAME, 0, KP(ipc_port_make_send_once(np)),
 						&previous) == KERN_SUCCESS,
 		 "request a dead-name notification on a send right");
 	mach_port_type(s, victim_send, &type);
@@ -440,7 +443,7 @@ static void notify_body(void *arg)
 	mach_port_t held;
 	ipc_right_copyout(space_of(holder), ipc_port_make_send(p2), MACH_MSG_TYPE_PORT_SEND, &held);
 	struct ipc_port *so = ipc_port_make_send_once(np);
-	ktest_ok(mach_port_request_notification(space_of(holder), held, MACH_NOTIFY_DEAD_NAME, 0, so, &previous) ==
+	ktest_ok(mach_port_request_notification(space_of(holder), held, MACH_NOTIFY_DEAD_NAME, 0, KP(so), &previous) ==
 			 KERN_SUCCESS,
 		 "request a dead-name notification in another task");
 	mach_port_deallocate(space_of(holder), held);
@@ -468,5 +471,88 @@ KTEST(ipc_notifications)
 {
 	struct task *t = task_create_kernel("ipc-notify");
 	run_in(t, notify_body, NULL);
+	task_deallocate(t);
+}
+
+/* --- Kernel objects through MIG ---------------------------------------- */
+
+#define MACH_PORT_ALLOCATE_ID 3204
+
+struct port_allocate_request {
+	mach_msg_header_t hdr;
+	mach_msg_type_t right_type;
+	mach_port_right_t right;
+};
+
+struct port_allocate_reply {
+	mach_msg_header_t hdr;
+	mach_msg_type_t ret_type;
+	kern_return_t ret;
+	mach_msg_type_t name_type;
+	mach_port_t name;
+};
+
+static mach_msg_return_t task_rpc(mach_port_t task_port, mach_port_t reply, mach_msg_id_t id, uint32_t right,
+				  struct port_allocate_reply *out)
+{
+	union {
+		struct port_allocate_request req;
+		struct port_allocate_reply rep;
+	} m;
+	m.req.hdr.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	m.req.hdr.msgh_size = sizeof(m.req);
+	m.req.hdr.msgh_remote_port = task_port;
+	m.req.hdr.msgh_local_port = reply;
+	m.req.hdr.msgh_id = id;
+	m.req.right_type = int_type();
+	m.req.right = right;
+	mach_msg_return_t mr = mach_msg_trap(&m.req.hdr, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, sizeof(m.req),
+					     sizeof(m), reply, 1000, MACH_PORT_NULL);
+	*out = m.rep;
+	return mr;
+}
+
+static void kobject_body(void *arg)
+{
+	(void)arg;
+	struct task *task = current_thread()->task;
+	struct ipc_space *s = space_of(task);
+	mach_port_t task_port, reply;
+	struct port_allocate_reply r;
+	mach_port_type_t type;
+
+	ipc_right_copyout(s, ipc_port_make_send(task->itk_self), MACH_MSG_TYPE_PORT_SEND, &task_port);
+	mach_port_allocate(s, MACH_PORT_RIGHT_RECEIVE, &reply);
+	unsigned start = names_in(s);
+	mach_msg_return_t mr = task_rpc(task_port, reply, MACH_PORT_ALLOCATE_ID, MACH_PORT_RIGHT_RECEIVE, &r);
+	ktest_ok(mr == MACH_MSG_SUCCESS && r.hdr.msgh_id == MACH_PORT_ALLOCATE_ID + 100 && r.ret == KERN_SUCCESS,
+		 "mach_port_allocate by message to the task's kernel port (0x%x, ret %d)", mr, r.ret);
+	ktest_ok(mach_port_type(s, r.name, &type) == KERN_SUCCESS && type == MACH_PORT_TYPE_RECEIVE,
+		 "the new name holds a receive right");
+	ktest_ok(names_in(s) == start + 1, "exactly one name was added (the reply right was used up)");
+	mr = task_rpc(task_port, reply, MACH_PORT_ALLOCATE_ID, 99, &r);
+	ktest_ok(mr == MACH_MSG_SUCCESS && r.ret == KERN_INVALID_VALUE, "a bad right kind: KERN_INVALID_VALUE (%d)", r.ret);
+	mr = task_rpc(task_port, reply, 3299, 0, &r);
+	ktest_ok(mr == MACH_MSG_SUCCESS && r.ret == MIG_BAD_ID && r.hdr.msgh_id == 3399,
+		 "an unknown message id: MIG_BAD_ID (%d)", r.ret);
+	mr = task_rpc(task_port, reply, MACH_PORT_ALLOCATE_ID - 3000, 0, &r);
+	ktest_ok(mr == MACH_MSG_SUCCESS && r.ret == MIG_BAD_ID, "an id of no kernel interface: MIG_BAD_ID");
+	struct ipc_port *tp = task->itk_self;
+	ktest_ok(tp->sorights == 0 && tp->srights == 1, "the kernel port's rights are balanced (%u send, %u send-once)",
+		 tp->srights, tp->sorights);
+	mach_port_destroy(s, r.name);
+	mach_port_destroy(s, reply);
+	mach_port_destroy(s, task_port);
+}
+
+KTEST(ipc_kernel_objects)
+{
+	struct task *t;
+	if (task_create_user(NULL, 0, "ipc-kobject", &t) != KERN_SUCCESS) {
+		ktest_ok(0, "create a task");
+		return;
+	}
+	run_in(t, kobject_body, NULL);
+	task_terminate(t);
 	task_deallocate(t);
 }
