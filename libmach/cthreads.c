@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "libmach_private.h"
-#include "kernel_calls.h"
 
 /* Detached threads that have exited, waiting to be reaped. */
 static cthread_mutex_t zombies_lock = CTHREAD_MUTEX_INITIALIZER;

@@ -1,6 +1,5 @@
 /* Memory and string helpers the MIG-generated stubs call. */
 #include <mach.h>
-#include "kernel_calls.h"
 
 void mig_allocate(vm_offset_t *addr, vm_size_t size)
 {

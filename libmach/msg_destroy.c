@@ -6,7 +6,6 @@
  */
 #include <stddef.h>
 #include <mach.h>
-#include "kernel_calls.h"
 
 static void destroy_right(mach_port_t name, mach_msg_type_name_t type)
 {

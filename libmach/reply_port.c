@@ -6,7 +6,6 @@
  * arrive on it; the next call makes a fresh one.
  */
 #include "libmach_private.h"
-#include "kernel_calls.h"
 
 mach_port_t mig_get_reply_port(void)
 {

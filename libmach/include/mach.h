@@ -1,6 +1,6 @@
 /*
  * libmach, the Ernst user runtime: everything a task needs to talk to the
- * kernel besides the MIG stubs of the kernel interfaces.
+ * kernel (traps, mach_msg, server loops and the kernel RPCs).
  */
 #ifndef _MACH_H_
 #define _MACH_H_
@@ -11,15 +11,21 @@
 #include <mach/mig_errors.h>
 #include <mach/mig_support.h>
 #include <mach/port.h>
+#include <mach/mach_types.h>
 #include <mach_init.h>
 #include <mach_traps.h>
 
 /*
- * The MIG user headers of the kernel interfaces (vm_allocate,
- * mach_port_allocate, thread_create...) will be included here once
- * the .defs files in include/mach exist; libmach/kernel_calls.h declares the few
- * that libmach itself calls until then.
+ * The MIG user stubs of the kernel interfaces, generated at build time
+ * (libmach/mig_gen.sh) under GNU's names: tasks, threads and VM
+ * (mach.defs), port names and rights (mach_port.defs), the host
+ * (mach_host.defs).  Others are included by name: <mach/exc.h>,
+ * <mach/mach4.h>, <mach/gnumach.h>, <device/device.h>, and the server
+ * sides <mach/exc_server.h>, <mach/notify_server.h>...
  */
+#include <mach/mach_interface.h>
+#include <mach/mach_port.h>
+#include <mach/mach_host.h>
 
 /* A server's demultiplexer, as MIG generates it: TRUE if it knew the id. */
 typedef boolean_t (*mach_msg_demux_t)(mach_msg_header_t *request, mach_msg_header_t *reply);

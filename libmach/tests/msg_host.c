@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <mach.h>
-#include "kernel_calls.h"
 
 mach_port_t mach_task_self_ = 1;
 static int n_tests, n_failed;
