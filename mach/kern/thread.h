@@ -45,6 +45,7 @@ struct thread {
 	queue_chain_t ipc_wait_link;
 	struct ipc_port *ith_reply; /* cached reply port for kernel RPCs */
 	struct ipc_port *ith_self;  /* the thread's kernel port */
+	struct ipc_port *ith_exception; /* send right to its exception port, or NULL */
 
 	struct task *task;
 	queue_chain_t task_link; /* the task's threads */
