@@ -9,6 +9,8 @@
 #include <kern/thread.h>
 #include <kern/task.h>
 #include <kern/syscall.h>
+#include <kern/exception.h>
+#include <mach/exception.h>
 #include <i386/vm_param.h>
 #include <vm/vm_fault.h>
 #include <vm/vm_map.h>
@@ -70,9 +72,58 @@ void trap_dump_state(const struct i386_saved_state *ss)
 	printf("cr0 %08x cr2 %08x cr3 %08x cr4 %08x\n", get_cr0(), get_cr2(), get_cr3(), get_cr4());
 }
 
+/* A trap in user mode that the kernel does not resolve itself becomes an
+ * exception message (kern/exception.c), with GNU Mach's i386 codes. */
+static void user_exception(struct i386_saved_state *ss, kern_return_t fault_result)
+{
+	int exc, code = 0, subcode = 0;
+
+	switch (ss->trapno) {
+	case T_PAGE_FAULT:
+		exc = EXC_BAD_ACCESS;
+		code = fault_result;
+		subcode = get_cr2();
+		break;
+	case T_DIVIDE_ERROR:
+		exc = EXC_ARITHMETIC;
+		code = EXC_I386_DIV;
+		break;
+	case T_OVERFLOW:
+		exc = EXC_ARITHMETIC;
+		code = EXC_I386_INTO;
+		break;
+	case T_BOUNDS:
+		exc = EXC_ARITHMETIC;
+		code = EXC_I386_BOUND;
+		break;
+	case T_FLOATING_POINT_ERROR:
+	case T_SSE_ERROR:
+		exc = EXC_ARITHMETIC;
+		code = EXC_I386_EXTERR;
+		break;
+	case T_INT3:
+		exc = EXC_BREAKPOINT;
+		code = EXC_I386_BPT;
+		break;
+	case T_DEBUG:
+		exc = EXC_BREAKPOINT;
+		code = EXC_I386_SGL;
+		break;
+	case T_INVALID_OPCODE:
+		exc = EXC_BAD_INSTRUCTION;
+		code = EXC_I386_INVOP;
+		break;
+	default: /* protection faults, segment faults */
+		exc = EXC_BAD_INSTRUCTION;
+		code = ss->trapno;
+		subcode = ss->err;
+	}
+	exception(exc, code, subcode);
+}
+
 /* A fault on a user address, from user mode or from copyin/copyout:
  * resolved by the VM system if it can be.  Returns 1 if it was. */
-static int user_page_fault(struct i386_saved_state *ss)
+static int user_page_fault(struct i386_saved_state *ss, kern_return_t *result)
 {
 	uintptr_t addr = get_cr2();
 	struct thread *th = current_thread();
@@ -83,6 +134,7 @@ static int user_page_fault(struct i386_saved_state *ss)
 	cpu_intr_enable(); /* the fault may wait for memory or a pager */
 	kern_return_t kr = vm_fault(th->task->map, trunc_page(addr), type);
 	cpu_intr_disable();
+	*result = kr;
 	return kr == KERN_SUCCESS;
 }
 
@@ -107,7 +159,8 @@ void trap(struct i386_saved_state *ss)
 		trap_return_to_user();
 		return;
 	}
-	if (ss->trapno == T_PAGE_FAULT && user_page_fault(ss)) {
+	kern_return_t fault_result = KERN_INVALID_ADDRESS;
+	if (ss->trapno == T_PAGE_FAULT && user_page_fault(ss, &fault_result)) {
 		if (user)
 			trap_return_to_user();
 		return;
@@ -124,12 +177,7 @@ void trap(struct i386_saved_state *ss)
 		return;
 	}
 	if (user) {
-		/* Exceptions as messages come with exc.defs; until then a
-		 * fault in user mode ends the task, loudly. */
-		printf("task %s: unhandled %s at eip 0x%x (address 0x%x): terminating it\n",
-		       current_thread()->task->name, trap_name(ss->trapno), ss->eip,
-		       ss->trapno == T_PAGE_FAULT ? get_cr2() : 0);
-		task_terminate(current_thread()->task);
+		user_exception(ss, fault_result);
 		trap_return_to_user();
 		return;
 	}

@@ -30,6 +30,33 @@ void ipc_kmsg_destroy(struct ipc_kmsg *kmsg);
  * kernel object).  MACH_SEND_ALWAYS ignores the queue limit. */
 mach_msg_return_t ipc_kmsg_send(struct ipc_kmsg *kmsg, mach_msg_option_t option, mach_msg_timeout_t timeout);
 
+/*
+ * The body of a complex message is a sequence of typed items: a type
+ * descriptor (one word, or three in the long form) followed by the data
+ * inline (rounded up to a word) or by a pointer to out-of-line data.
+ * ipc_body_walk parses it once for every pass that needs it.
+ */
+struct ipc_desc {
+	mach_msg_type_t *type; /* the descriptor word (bits may be rewritten) */
+	mach_msg_type_name_t name;
+	unsigned size;	       /* bits per element */
+	unsigned number;       /* elements */
+	int is_inline, dealloc, longform;
+	void *data;	       /* inline data, or the slot holding the OOL pointer */
+};
+
+typedef mach_msg_return_t (*ipc_desc_fn)(void *ctx, struct ipc_desc *d);
+
+/* Call fn on every item of a complex message's body, in order; stops at
+ * the first error (a malformed body gives MACH_SEND_MSG_TOO_SMALL). */
+mach_msg_return_t ipc_body_walk(mach_msg_header_t *hdr, ipc_desc_fn fn, void *ctx);
+/* Rewrite an item's type name (short or long form). */
+void ipc_desc_set_name(struct ipc_desc *d, mach_msg_type_name_t name);
+
+/* Wait for a message on a port whose receive right the kernel holds
+ * (a thread's kernel reply port). */
+mach_msg_return_t ipc_port_receive_kernel(struct ipc_port *port, struct ipc_kmsg **out);
+
 /* The mach_msg trap: buffers are user addresses (kernel addresses for
  * kernel threads). */
 mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_size,

@@ -55,24 +55,7 @@ void ipc_kmsg_free(struct ipc_kmsg *kmsg)
 		kfree(kmsg, IKM_OVERHEAD + kmsg->capacity);
 }
 
-/*
- * The body of a complex message is a sequence of typed items: a type
- * descriptor (one word, or three in the long form) followed by the data
- * inline (rounded up to a word) or by a pointer to out-of-line data.
- * ipc_body_walk parses it once for every pass that needs it.
- */
-struct ipc_desc {
-	mach_msg_type_t *type; /* the descriptor word (bits may be rewritten) */
-	mach_msg_type_name_t name;
-	unsigned size;	       /* bits per element */
-	unsigned number;       /* elements */
-	int is_inline, dealloc, longform;
-	void *data;	       /* inline data, or the slot holding the OOL pointer */
-};
-
-typedef mach_msg_return_t (*ipc_desc_fn)(void *ctx, struct ipc_desc *d);
-
-static mach_msg_return_t ipc_body_walk(mach_msg_header_t *hdr, ipc_desc_fn fn, void *ctx)
+mach_msg_return_t ipc_body_walk(mach_msg_header_t *hdr, ipc_desc_fn fn, void *ctx)
 {
 	char *p = (char *)(hdr + 1), *end = (char *)hdr + hdr->msgh_size;
 
@@ -110,6 +93,14 @@ static mach_msg_return_t ipc_body_walk(mach_msg_header_t *hdr, ipc_desc_fn fn, v
 		p += hsize + bytes;
 	}
 	return MACH_MSG_SUCCESS;
+}
+
+void ipc_desc_set_name(struct ipc_desc *d, mach_msg_type_name_t name)
+{
+	d->type->msgt_name = name;
+	if (d->longform)
+		((mach_msg_type_long_t *)d->type)->msgtl_name = name;
+	d->name = name;
 }
 
 static int desc_is_port(const struct ipc_desc *d)
@@ -232,9 +223,7 @@ static mach_msg_return_t body_copyin_one(void *ctx, struct ipc_desc *d)
 		}
 		slots[i] = (mach_port_t)(uintptr_t)port;
 	}
-	d->type->msgt_name = result;
-	if (d->longform)
-		((mach_msg_type_long_t *)d->type)->msgtl_name = result;
+	ipc_desc_set_name(d, result);
 	return MACH_MSG_SUCCESS;
 }
 
@@ -433,7 +422,7 @@ mach_msg_return_t ipc_kmsg_send(struct ipc_kmsg *kmsg, mach_msg_option_t option,
 	for (;;) {
 		if (!port->active)
 			return MACH_SEND_INVALID_DEST;
-		if (port->receiver == ipc_space_kernel) {
+		if (port->receiver == ipc_space_kernel && port->kotype != IKOT_NONE) {
 			struct ipc_kmsg *reply = ipc_kobject_server(kmsg);
 			if (reply != NULL)
 				ipc_kmsg_send(reply, MACH_SEND_ALWAYS, 0);
@@ -594,6 +583,26 @@ static mach_msg_return_t ipc_mqueue_receive(struct ipc_space *space, mach_port_t
 		if (r == THREAD_INTERRUPTED)
 			return MACH_RCV_INTERRUPTED;
 	}
+}
+
+mach_msg_return_t ipc_port_receive_kernel(struct ipc_port *port, struct ipc_kmsg **out)
+{
+	struct thread *th = current_thread();
+
+	while (queue_empty(&port->messages)) {
+		if (!port->active)
+			return MACH_RCV_PORT_DIED;
+		queue_enter_tail(&port->receivers, &th->ipc_wait_link);
+		int r = thread_sleep(&th->ipc_wait_link, 1, 0);
+		if (queue_linked(&th->ipc_wait_link))
+			queue_remove_entry(&th->ipc_wait_link);
+		if (r == THREAD_INTERRUPTED)
+			return MACH_RCV_INTERRUPTED;
+	}
+	struct ipc_kmsg *kmsg = queue_first_entry(&port->messages, struct ipc_kmsg, link);
+	receive_dequeue(port, kmsg);
+	*out = kmsg;
+	return MACH_MSG_SUCCESS;
 }
 
 static struct ipc_space *current_space(void)

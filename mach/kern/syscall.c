@@ -10,6 +10,8 @@
 #include <kern/printf.h>
 #include <kern/sched.h>
 #include <kern/host.h>
+#include <kern/exception.h>
+#include <mach/exception.h>
 #include <kern/syscall.h>
 #include <kern/task.h>
 #include <kern/thread.h>
@@ -197,9 +199,7 @@ void mach_trap_dispatch(struct i386_saved_state *ss)
 	uint32_t args[MACH_TRAP_MAX_ARGS];
 
 	if (n >= MACH_TRAP_COUNT) {
-		printf("task %s: trap number %d is not a Mach trap: terminating it\n", current_thread()->task->name,
-		       (int32_t)ss->eax);
-		task_terminate(current_thread()->task);
+		exception(EXC_BAD_INSTRUCTION, EXC_I386_INVOP, 0);
 		return;
 	}
 	const struct mach_trap *t = &mach_trap_table[n];
@@ -208,8 +208,7 @@ void mach_trap_dispatch(struct i386_saved_state *ss)
 		return;
 	}
 	if (t->nargs && copyin((void *)(ss->uesp + 4), args, t->nargs * sizeof(uint32_t)) != 0) {
-		printf("task %s: trap %u with an unreadable stack: terminating it\n", current_thread()->task->name, n);
-		task_terminate(current_thread()->task);
+		exception(EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, ss->uesp + 4);
 		return;
 	}
 	cpu_intr_enable();
