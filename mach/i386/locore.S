@@ -30,21 +30,26 @@ trap_entry_table:
 	TRAP_NOERR(T_IRQ_BASE + \irq)
 	.endr
 
+/* Complete a struct i386_saved_state whose trap number and error code
+ * are pushed, and enter the kernel's data segments. */
+#define SAVE_FRAME \
+	pushal; \
+	pushl %ds; \
+	pushl %es; \
+	pushl %fs; \
+	pushl %gs; \
+	cld;			/* C code assumes the direction flag clear */ \
+	movl $KERNEL_DS, %eax; \
+	movw %ax, %ds; \
+	movw %ax, %es; \
+	xorl %eax, %eax; \
+	movw %ax, %fs; \
+	movw %ax, %gs
+
 	.text
 	.globl trap_common
 trap_common:
-	pushal
-	pushl %ds
-	pushl %es
-	pushl %fs
-	pushl %gs
-	cld			/* C code assumes the direction flag clear */
-	movl $KERNEL_DS, %eax
-	movw %ax, %ds
-	movw %ax, %es
-	xorl %eax, %eax
-	movw %ax, %fs
-	movw %ax, %gs
+	SAVE_FRAME
 	pushl %esp		/* struct i386_saved_state * */
 	call trap
 	addl $4, %esp
@@ -144,4 +149,8 @@ mach_call_entry:
 	popl %eax		/* eip cs efl uesp ss */
 	pushl $0
 	pushl $T_MACH_TRAP
-	jmp trap_common
+	SAVE_FRAME
+	pushl %esp
+	call mach_trap_dispatch
+	addl $4, %esp
+	jmp trap_return

@@ -7,6 +7,7 @@
 #include <kern/debug.h>
 #include <kern/sched.h>
 #include <kern/thread.h>
+#include <kern/ast.h>
 #include <kern/task.h>
 #include <kern/syscall.h>
 #include <kern/exception.h>
@@ -141,7 +142,8 @@ static int user_page_fault(struct i386_saved_state *ss, kern_return_t *result)
 /* On the way back to user mode: preemption, suspension, termination. */
 static void trap_return_to_user(void)
 {
-	thread_ast();
+	if (thread_ast_pending(current_thread()))
+		thread_ast();
 }
 
 void trap(struct i386_saved_state *ss)
@@ -152,11 +154,6 @@ void trap(struct i386_saved_state *ss)
 		trap_interrupt(ss->trapno - T_IRQ_BASE);
 		if (user)
 			trap_return_to_user();
-		return;
-	}
-	if (ss->trapno == T_MACH_TRAP) {
-		mach_trap_dispatch(ss);
-		trap_return_to_user();
 		return;
 	}
 	kern_return_t fault_result = KERN_INVALID_ADDRESS;

@@ -20,14 +20,18 @@
 #include <ipc/space.h>
 #include <vm/vm_map.h>
 
-#define IKM_SMALL_SIZE 256 /* messages up to this size come from a zone */
+/* Messages come from two zones (most are small; kernel-object replies
+ * are allocated at their interface's largest size) or, above that, kalloc. */
+#define IKM_SMALL_SIZE 256
+#define IKM_LARGE_SIZE 8192
 #define IKM_OVERHEAD (sizeof(struct ipc_kmsg) - sizeof(mach_msg_header_t))
 
-static struct zone kmsg_zone;
+static struct zone kmsg_zone, kmsg_large_zone;
 
 void ipc_kmsg_bootstrap(void)
 {
 	zone_init(&kmsg_zone, "ipc.kmsgs", IKM_OVERHEAD + IKM_SMALL_SIZE, 0);
+	zone_init(&kmsg_large_zone, "ipc.kmsgs.large", IKM_OVERHEAD + IKM_LARGE_SIZE, 0);
 }
 
 struct ipc_kmsg *ipc_kmsg_alloc(mach_msg_size_t size)
@@ -37,6 +41,9 @@ struct ipc_kmsg *ipc_kmsg_alloc(mach_msg_size_t size)
 	if (size <= IKM_SMALL_SIZE) {
 		kmsg = zalloc(&kmsg_zone);
 		size = IKM_SMALL_SIZE;
+	} else if (size <= IKM_LARGE_SIZE) {
+		kmsg = zalloc(&kmsg_large_zone);
+		size = IKM_LARGE_SIZE;
 	} else {
 		kmsg = kalloc(IKM_OVERHEAD + size);
 	}
@@ -51,6 +58,8 @@ void ipc_kmsg_free(struct ipc_kmsg *kmsg)
 {
 	if (kmsg->capacity == IKM_SMALL_SIZE)
 		zfree(&kmsg_zone, kmsg);
+	else if (kmsg->capacity == IKM_LARGE_SIZE)
+		zfree(&kmsg_large_zone, kmsg);
 	else
 		kfree(kmsg, IKM_OVERHEAD + kmsg->capacity);
 }

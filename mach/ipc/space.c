@@ -155,11 +155,14 @@ static mach_port_t *reverse_bucket(struct ipc_space *space, struct ipc_port *por
 	return &space->rev_heads[(h ^ (h >> 7)) % IPC_REVERSE_BUCKETS];
 }
 
-mach_port_t ipc_reverse_lookup(struct ipc_space *space, struct ipc_port *port)
+mach_port_t ipc_reverse_lookup_slow(struct ipc_space *space, struct ipc_port *port)
 {
 	for (mach_port_t n = *reverse_bucket(space, port); n != 0; n = space->table[n].rev_next)
-		if (space->table[n].object == port)
+		if (space->table[n].object == port) {
+			space->rev_hint_port = port;
+			space->rev_hint_name = n;
 			return n;
+		}
 	return MACH_PORT_NULL;
 }
 

@@ -30,6 +30,8 @@ struct ipc_space {
 	mach_port_t free_head;
 	unsigned used;
 	mach_port_t rev_heads[IPC_REVERSE_BUCKETS]; /* port -> name chains */
+	struct ipc_port *rev_hint_port;		    /* the last reverse lookup's answer */
+	mach_port_t rev_hint_name;
 	int active;
 	int ref_count;
 };
@@ -53,8 +55,18 @@ kern_return_t ipc_entry_alloc_name(struct ipc_space *space, mach_port_t name, st
 /* Return an entry with no rights left to the free list (fires a
  * port-deleted notification if a dead-name request was registered). */
 void ipc_entry_dealloc(struct ipc_space *space, mach_port_t name, struct ipc_entry *e);
-/* The name under which space holds send or receive rights for port. */
-mach_port_t ipc_reverse_lookup(struct ipc_space *space, struct ipc_port *port);
+/* The name under which space holds send or receive rights for port
+ * (MACH_PORT_NULL if none).  The last answer is remembered: a task asks
+ * about the same few ports again and again. */
+mach_port_t ipc_reverse_lookup_slow(struct ipc_space *space, struct ipc_port *port);
+static inline mach_port_t ipc_reverse_lookup(struct ipc_space *space, struct ipc_port *port)
+{
+	mach_port_t n = space->rev_hint_name;
+	if (space->rev_hint_port == port && n < space->size && space->table[n].object == port &&
+	    (space->table[n].bits & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_RECEIVE)))
+		return n;
+	return ipc_reverse_lookup_slow(space, port);
+}
 void ipc_reverse_insert(struct ipc_space *space, struct ipc_port *port, mach_port_t name);
 void ipc_reverse_remove(struct ipc_space *space, struct ipc_port *port);
 

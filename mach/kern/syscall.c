@@ -15,6 +15,7 @@
 #include <kern/syscall.h>
 #include <kern/task.h>
 #include <kern/thread.h>
+#include <kern/ast.h>
 #include <ipc/kmsg.h>
 #include <ipc/mach_port.h>
 #include <vm/vm_user.h>
@@ -34,8 +35,7 @@ static struct ipc_space *current_space(void)
 	return current_thread()->task->itk_space;
 }
 
-/* A send right's name in the caller's space, for a port handed out. */
-static mach_port_t give_send(struct ipc_port *port)
+static mach_port_t __attribute__((noinline)) give_send_slow(struct ipc_port *port)
 {
 	mach_port_t name;
 
@@ -45,6 +45,25 @@ static mach_port_t give_send(struct ipc_port *port)
 	    KERN_SUCCESS)
 		return MACH_PORT_NULL;
 	return name;
+}
+
+/* A send right's name in the caller's space, for a port handed out. */
+static mach_port_t give_send(struct ipc_port *port)
+{
+	struct ipc_space *space = current_space();
+	mach_port_t name = space->rev_hint_name;
+	struct ipc_entry *e = &space->table[name];
+
+	/* Usually the space's last-looked-up port is this one, with a send
+	 * right already: just one more user reference (the hint's name is
+	 * always inside the table, and the object check catches reuse). */
+	uint32_t send = e->bits & (MACH_PORT_TYPE_SEND | IE_UREFS_MASK);
+	if (space->rev_hint_port == port && e->object == port && send - MACH_PORT_TYPE_SEND < IE_UREFS_MAX &&
+	    port->active) {
+		e->bits++;
+		return name;
+	}
+	return give_send_slow(port);
 }
 
 /* The task a send right in the caller's space stands for, or NULL. */
@@ -198,20 +217,18 @@ void mach_trap_dispatch(struct i386_saved_state *ss)
 	unsigned n = -(int32_t)ss->eax;
 	uint32_t args[MACH_TRAP_MAX_ARGS];
 
-	if (n >= MACH_TRAP_COUNT) {
-		exception(EXC_BAD_INSTRUCTION, EXC_I386_INVOP, 0);
-		return;
-	}
 	const struct mach_trap *t = &mach_trap_table[n];
-	if (t->fn == NULL) {
+
+	/* The call gate leaves interrupts as the user had them: on. */
+	if (n >= MACH_TRAP_COUNT)
+		exception(EXC_BAD_INSTRUCTION, EXC_I386_INVOP, 0);
+	else if (t->fn == NULL)
 		ss->eax = KERN_INVALID_ARGUMENT;
-		return;
-	}
-	if (t->nargs && copyin((void *)(ss->uesp + 4), args, t->nargs * sizeof(uint32_t)) != 0) {
+	else if (t->nargs && copyin((void *)(ss->uesp + 4), args, t->nargs * sizeof(uint32_t)) != 0)
 		exception(EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, ss->uesp + 4);
-		return;
-	}
-	cpu_intr_enable();
-	ss->eax = t->fn(args);
+	else
+		ss->eax = t->fn(args);
 	cpu_intr_disable();
+	if (thread_ast_pending(current_thread()))
+		thread_ast();
 }
