@@ -27,6 +27,9 @@
 #define IKM_OVERHEAD (sizeof(struct ipc_kmsg) - sizeof(mach_msg_header_t))
 
 static struct zone kmsg_zone, kmsg_large_zone;
+/* One small message kept back from the zone: most traffic is one small
+ * message at a time (one CPU, a kernel that is not preempted). */
+static struct ipc_kmsg *kmsg_cache;
 
 void ipc_kmsg_bootstrap(void)
 {
@@ -39,7 +42,11 @@ struct ipc_kmsg *ipc_kmsg_alloc(mach_msg_size_t size)
 	struct ipc_kmsg *kmsg;
 
 	if (size <= IKM_SMALL_SIZE) {
-		kmsg = zalloc(&kmsg_zone);
+		kmsg = kmsg_cache;
+		if (kmsg != NULL)
+			kmsg_cache = NULL;
+		else
+			kmsg = zalloc(&kmsg_zone);
 		size = IKM_SMALL_SIZE;
 	} else if (size <= IKM_LARGE_SIZE) {
 		kmsg = zalloc(&kmsg_large_zone);
@@ -56,7 +63,9 @@ struct ipc_kmsg *ipc_kmsg_alloc(mach_msg_size_t size)
 
 void ipc_kmsg_free(struct ipc_kmsg *kmsg)
 {
-	if (kmsg->capacity == IKM_SMALL_SIZE)
+	if (kmsg->capacity == IKM_SMALL_SIZE && kmsg_cache == NULL)
+		kmsg_cache = kmsg;
+	else if (kmsg->capacity == IKM_SMALL_SIZE)
 		zfree(&kmsg_zone, kmsg);
 	else if (kmsg->capacity == IKM_LARGE_SIZE)
 		zfree(&kmsg_large_zone, kmsg);
@@ -380,9 +389,12 @@ static mach_msg_return_t ipc_kmsg_copyin(struct ipc_space *space, struct ipc_kms
 
 	struct ipc_port *dest, *reply = (struct ipc_port *)(uintptr_t)reply_name;
 	mach_msg_type_name_t dest_type, reply_type = reply_disp ? ipc_object_result_type(reply_disp) : 0;
-	ipc_right_copyin(space, dest_name, dest_disp, &dest, &dest_type);
+	ipc_right_copyin_checked(space, dest_name, dest_disp, &dest, &dest_type);
+	/* The reply right was checked too, unless taking dest used it up. */
 	if (MACH_PORT_VALID(reply_name) &&
-	    ipc_right_copyin(space, reply_name, reply_disp, &reply, &reply_type) != KERN_SUCCESS)
+	    (reply_name != dest_name || ipc_right_copyin_check(space, reply_name, reply_disp) == KERN_SUCCESS))
+		ipc_right_copyin_checked(space, reply_name, reply_disp, &reply, &reply_type);
+	else if (MACH_PORT_VALID(reply_name))
 		reply = IP_NULL;
 	h->msgh_remote_port = (mach_port_t)(uintptr_t)dest;
 	h->msgh_local_port = (mach_port_t)(uintptr_t)reply;
@@ -532,6 +544,36 @@ static void receive_dequeue(struct ipc_port *port, struct ipc_kmsg *kmsg)
 		thread_wakeup_one(&port->msgcount);
 }
 
+/* Sleep until a message may have come to port or pset (or the wait
+ * ended otherwise).  Out of line: the message path does not pay for it. */
+static mach_msg_return_t __attribute__((noinline)) receive_wait(struct ipc_port *port, struct ipc_pset *pset,
+								 mach_msg_option_t option, mach_msg_timeout_t timeout)
+{
+	struct thread *th = current_thread();
+	queue_head_t *q = pset ? &pset->receivers : &port->receivers;
+
+	if (pset)
+		pset->ref_count++;
+	else
+		ipc_port_reference(port);
+	queue_enter_tail(q, &th->ipc_wait_link);
+	int r = thread_sleep(&th->ipc_wait_link, 1, (option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0);
+	if (queue_linked(&th->ipc_wait_link))
+		queue_remove_entry(&th->ipc_wait_link);
+	int died = pset ? !pset->active : !port->active;
+	if (pset)
+		ipc_pset_release(pset);
+	else
+		ipc_port_release(port);
+	if (died)
+		return MACH_RCV_PORT_DIED;
+	if (r == THREAD_TIMED_OUT)
+		return MACH_RCV_TIMED_OUT;
+	if (r == THREAD_INTERRUPTED)
+		return MACH_RCV_INTERRUPTED;
+	return MACH_MSG_SUCCESS;
+}
+
 /* Wait for and take a message from the port or set named rcv_name. */
 static mach_msg_return_t ipc_mqueue_receive(struct ipc_space *space, mach_port_t rcv_name, mach_msg_option_t option,
 					    mach_msg_size_t rcv_size, mach_msg_timeout_t timeout,
@@ -570,27 +612,9 @@ static mach_msg_return_t ipc_mqueue_receive(struct ipc_space *space, mach_port_t
 		if ((option & MACH_RCV_TIMEOUT) && timeout == 0)
 			return MACH_RCV_TIMED_OUT;
 
-		struct thread *th = current_thread();
-		queue_head_t *q = pset ? &pset->receivers : &port->receivers;
-		if (pset)
-			pset->ref_count++;
-		else
-			ipc_port_reference(port);
-		queue_enter_tail(q, &th->ipc_wait_link);
-		int r = thread_sleep(&th->ipc_wait_link, 1, (option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0);
-		if (queue_linked(&th->ipc_wait_link))
-			queue_remove_entry(&th->ipc_wait_link);
-		int died = pset ? !pset->active : !port->active;
-		if (pset)
-			ipc_pset_release(pset);
-		else
-			ipc_port_release(port);
-		if (died)
-			return MACH_RCV_PORT_DIED;
-		if (r == THREAD_TIMED_OUT)
-			return MACH_RCV_TIMED_OUT;
-		if (r == THREAD_INTERRUPTED)
-			return MACH_RCV_INTERRUPTED;
+		mach_msg_return_t mr = receive_wait(port, pset, option, timeout);
+		if (mr != MACH_MSG_SUCCESS)
+			return mr;
 	}
 }
 

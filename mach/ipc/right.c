@@ -129,6 +129,13 @@ kern_return_t ipc_right_copyin(struct ipc_space *space, mach_port_t name, mach_m
 	kern_return_t kr = ipc_right_copyin_check(space, name, disp);
 	if (kr != KERN_SUCCESS)
 		return kr;
+	ipc_right_copyin_checked(space, name, disp, portp, result);
+	return KERN_SUCCESS;
+}
+
+void ipc_right_copyin_checked(struct ipc_space *space, mach_port_t name, mach_msg_type_name_t disp,
+			      struct ipc_port **portp, mach_msg_type_name_t *result)
+{
 	struct ipc_entry *e = ipc_entry_lookup(space, name);
 	struct ipc_port *port = e->object;
 	int dead = (IE_TYPE(e) & MACH_PORT_TYPE_DEAD_NAME) != 0;
@@ -195,7 +202,6 @@ kern_return_t ipc_right_copyin(struct ipc_space *space, mach_port_t name, mach_m
 		break;
 	}
 	*portp = port;
-	return KERN_SUCCESS;
 }
 
 kern_return_t ipc_right_copyout(struct ipc_space *space, struct ipc_port *port, mach_msg_type_name_t type,

@@ -89,14 +89,6 @@ void ipc_space_destroy(struct ipc_space *space)
 	space->active = 0;
 }
 
-struct ipc_entry *ipc_entry_lookup(struct ipc_space *space, mach_port_t name)
-{
-	if (name == 0 || name >= space->size)
-		return NULL;
-	struct ipc_entry *e = &space->table[name];
-	return IE_TYPE(e) != 0 ? e : NULL;
-}
-
 struct ipc_entry *ipc_entry_alloc(struct ipc_space *space, mach_port_t *name)
 {
 	if (space->free_head == 0 && !space_grow(space, space->size * 2))

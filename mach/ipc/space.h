@@ -47,7 +47,13 @@ void ipc_space_release(struct ipc_space *space);
 void ipc_space_destroy(struct ipc_space *space);
 
 /* The entry for name, or NULL if the name is not in use. */
-struct ipc_entry *ipc_entry_lookup(struct ipc_space *space, mach_port_t name);
+static inline struct ipc_entry *ipc_entry_lookup(struct ipc_space *space, mach_port_t name)
+{
+	if (name - 1 >= space->size - 1) /* 0 and names past the table */
+		return NULL;
+	struct ipc_entry *e = &space->table[name];
+	return (e->bits & IE_TYPE_MASK) != 0 ? e : NULL;
+}
 /* A new, empty entry; *name is its name.  NULL if the table cannot grow. */
 struct ipc_entry *ipc_entry_alloc(struct ipc_space *space, mach_port_t *name);
 /* An entry with a chosen name (mach_port_allocate_name, rename). */
@@ -77,6 +83,10 @@ kern_return_t ipc_right_copyin_check(struct ipc_space *space, mach_port_t name, 
  * name where allowed); *result the disposition it travels as. */
 kern_return_t ipc_right_copyin(struct ipc_space *space, mach_port_t name, mach_msg_type_name_t disp,
 			       struct ipc_port **port, mach_msg_type_name_t *result);
+/* The same, for a name and disposition ipc_right_copyin_check accepted
+ * with nothing changed since. */
+void ipc_right_copyin_checked(struct ipc_space *space, mach_port_t name, mach_msg_type_name_t disp,
+			      struct ipc_port **port, mach_msg_type_name_t *result);
 /* Put a right (PORT_SEND, PORT_SEND_ONCE, PORT_RECEIVE) into the space. */
 kern_return_t ipc_right_copyout(struct ipc_space *space, struct ipc_port *port, mach_msg_type_name_t type,
 				mach_port_t *name);

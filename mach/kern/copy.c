@@ -4,7 +4,6 @@
 #include <kern/string.h>
 #include <kern/thread.h>
 
-int copy_user(void *dst, const void *src, size_t n); /* i386/locore.S */
 
 static int user_range_ok(const void *p, size_t n)
 {
@@ -12,7 +11,7 @@ static int user_range_ok(const void *p, size_t n)
 	return a + n >= a && a + n <= KERNBASE;
 }
 
-int copyin(const void *user_src, void *kernel_dst, size_t n)
+int copyin_slow(const void *user_src, void *kernel_dst, size_t n)
 {
 	if (current_thread()->kernel_only) {
 		memcpy(kernel_dst, user_src, n);
@@ -23,7 +22,7 @@ int copyin(const void *user_src, void *kernel_dst, size_t n)
 	return copy_user(kernel_dst, user_src, n);
 }
 
-int copyout(const void *kernel_src, void *user_dst, size_t n)
+int copyout_slow(const void *kernel_src, void *user_dst, size_t n)
 {
 	if (current_thread()->kernel_only) {
 		memcpy(user_dst, kernel_src, n);

@@ -4,7 +4,32 @@
 #ifndef KERN_COPY_H
 #define KERN_COPY_H
 #include <stddef.h>
+#include <stdint.h>
+#include <i386/vm_param.h>
+#include <kern/thread.h>
 
-int copyin(const void *user_src, void *kernel_dst, size_t n);
-int copyout(const void *kernel_src, void *user_dst, size_t n);
+int copy_user(void *dst, const void *src, size_t n); /* i386/locore.S */
+int copyin_slow(const void *user_src, void *kernel_dst, size_t n);
+int copyout_slow(const void *kernel_src, void *user_dst, size_t n);
+
+/* A user thread's range wholly below KERNBASE: the common case, inline. */
+static inline int copy_user_ok(const void *user, size_t n)
+{
+	uintptr_t a = (uintptr_t)user;
+	return !active_thread->kernel_only && a + n >= a && a + n <= KERNBASE;
+}
+
+static inline int copyin(const void *user_src, void *kernel_dst, size_t n)
+{
+	if (copy_user_ok(user_src, n))
+		return copy_user(kernel_dst, user_src, n);
+	return copyin_slow(user_src, kernel_dst, n);
+}
+
+static inline int copyout(const void *kernel_src, void *user_dst, size_t n)
+{
+	if (copy_user_ok(user_dst, n))
+		return copy_user(user_dst, kernel_src, n);
+	return copyout_slow(kernel_src, user_dst, n);
+}
 #endif
