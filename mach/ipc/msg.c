@@ -29,7 +29,7 @@
 static struct zone kmsg_zone, kmsg_large_zone;
 /* One small message kept back from the zone: most traffic is one small
  * message at a time (one CPU, a kernel that is not preempted). */
-static struct ipc_kmsg *kmsg_cache;
+static struct ipc_kmsg *kmsg_cache, *kmsg_large_cache;
 
 void ipc_kmsg_bootstrap(void)
 {
@@ -49,7 +49,11 @@ struct ipc_kmsg *ipc_kmsg_alloc(mach_msg_size_t size)
 			kmsg = zalloc(&kmsg_zone);
 		size = IKM_SMALL_SIZE;
 	} else if (size <= IKM_LARGE_SIZE) {
-		kmsg = zalloc(&kmsg_large_zone);
+		kmsg = kmsg_large_cache;
+		if (kmsg != NULL)
+			kmsg_large_cache = NULL;
+		else
+			kmsg = zalloc(&kmsg_large_zone);
 		size = IKM_LARGE_SIZE;
 	} else {
 		kmsg = kalloc(IKM_OVERHEAD + size);
@@ -67,6 +71,8 @@ void ipc_kmsg_free(struct ipc_kmsg *kmsg)
 		kmsg_cache = kmsg;
 	else if (kmsg->capacity == IKM_SMALL_SIZE)
 		zfree(&kmsg_zone, kmsg);
+	else if (kmsg->capacity == IKM_LARGE_SIZE && kmsg_large_cache == NULL)
+		kmsg_large_cache = kmsg;
 	else if (kmsg->capacity == IKM_LARGE_SIZE)
 		zfree(&kmsg_large_zone, kmsg);
 	else
