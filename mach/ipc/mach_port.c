@@ -507,17 +507,25 @@ kern_return_t mach_port_get_set_status(struct ipc_space *space, mach_port_t name
 	return kr;
 }
 
-/* Protected payloads are not supported: messages always name the port. */
 kern_return_t mach_port_set_protected_payload(struct ipc_space *space, mach_port_t name, unsigned long payload)
 {
 	struct ipc_entry *e;
-	(void)payload;
 	kern_return_t kr = lookup_port(space, name, MACH_PORT_TYPE_RECEIVE, &e);
-	return kr == KERN_SUCCESS ? KERN_FAILURE : kr;
+
+	if (kr == KERN_SUCCESS) {
+		struct ipc_port *port = e->object;
+		port->has_payload = 1;
+		port->payload = payload;
+	}
+	return kr;
 }
 
 kern_return_t mach_port_clear_protected_payload(struct ipc_space *space, mach_port_t name)
 {
 	struct ipc_entry *e;
-	return lookup_port(space, name, MACH_PORT_TYPE_RECEIVE, &e);
+	kern_return_t kr = lookup_port(space, name, MACH_PORT_TYPE_RECEIVE, &e);
+
+	if (kr == KERN_SUCCESS)
+		((struct ipc_port *)e->object)->has_payload = 0;
+	return kr;
 }

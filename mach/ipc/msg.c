@@ -512,7 +512,12 @@ static mach_msg_return_t ipc_kmsg_copyout(struct ipc_space *space, struct ipc_km
 	if (ipc_right_copyout(space, (struct ipc_port *)h->msgh_local_port, reply_type, &reply_name) != KERN_SUCCESS)
 		mr = MACH_RCV_HEADER_ERROR | MACH_MSG_IPC_SPACE;
 	h->msgh_remote_port = reply_name;
-	h->msgh_local_port = rcv_name;
+	if (dest->has_payload) { /* the receiver asked for its own word instead of the name */
+		h->msgh_protected_payload = dest->payload;
+		dest_type = MACH_MSG_TYPE_PROTECTED_PAYLOAD;
+	} else {
+		h->msgh_local_port = rcv_name;
+	}
 	h->msgh_bits = (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) | MACH_MSGH_BITS(reply_type, dest_type);
 	if (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) {
 		struct copyout_ctx c = {space, current_thread()->task->map, MACH_MSG_SUCCESS};

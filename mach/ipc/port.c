@@ -172,8 +172,13 @@ void ipc_port_destroy(struct ipc_port *port)
 			struct ipc_port *notify = e->dnnotify;
 			e->dnnotify = NULL;
 			ipc_right_port_died(r->space, r->name, port);
-			if (notify != NULL)
+			if (notify != NULL) {
+				/* The notification holds a reference to the dead name,
+				 * as in Mach: its receiver deallocates it. */
+				if (IE_UREFS(e) < IE_UREFS_MAX)
+					e->bits++;
 				ipc_notify_dead_name(notify, r->name);
+			}
 		}
 		ipc_dnrequest_free(r);
 	}

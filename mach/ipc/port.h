@@ -67,6 +67,11 @@ struct ipc_port {
 	struct ipc_port *pdrequest; /* send-once right for port-destroyed */
 	struct ipc_dnrequest *dnrequests;
 
+	/* With a protected payload, a receiver is told the payload instead of
+	 * the port's name (GNU Mach's mach_port_set_protected_payload). */
+	int has_payload;
+	unsigned long payload;
+
 	struct ipc_pset *pset; /* the set the port is in, if any */
 	queue_chain_t pset_link;
 	unsigned id;
