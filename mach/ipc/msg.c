@@ -442,6 +442,10 @@ static uint64_t ms_to_ticks(mach_msg_timeout_t ms)
 	return t ? t : 1;
 }
 
+/* The receiver the last queued message woke, for mach_msg's handoff
+ * (read right after the send; never kept across a blocking point). */
+static struct thread *send_woke;
+
 mach_msg_return_t ipc_kmsg_send(struct ipc_kmsg *kmsg, mach_msg_option_t option, mach_msg_timeout_t timeout)
 {
 	struct ipc_port *port = (struct ipc_port *)kmsg->hdr.msgh_remote_port;
@@ -470,7 +474,7 @@ mach_msg_return_t ipc_kmsg_send(struct ipc_kmsg *kmsg, mach_msg_option_t option,
 	}
 	queue_enter_tail(&port->messages, &kmsg->link);
 	port->msgcount++;
-	port_wake_receiver(port);
+	send_woke = port_wake_receiver(port);
 	return MACH_MSG_SUCCESS;
 }
 
@@ -680,7 +684,10 @@ static mach_msg_return_t mach_msg_send(mach_msg_header_t *umsg, mach_msg_option_
 			ipc_kmsg_free(kmsg);
 		return mr;
 	}
+	send_woke = NULL;
 	mr = ipc_kmsg_send(kmsg, option & ~MACH_SEND_ALWAYS, timeout);
+	if (mr == MACH_MSG_SUCCESS && (option & MACH_RCV_MSG))
+		current_thread()->handoff = send_woke;
 	if (mr != MACH_MSG_SUCCESS) {
 		ipc_kmsg_copyout_pseudo(space, kmsg);
 		copyout(&kmsg->hdr, umsg, kmsg->hdr.msgh_size);
@@ -738,6 +745,9 @@ mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option
 			return mr;
 	}
 	if (option & MACH_RCV_MSG)
-		return mach_msg_receive(msg, option, rcv_size, rcv_name, timeout);
-	return MACH_MSG_SUCCESS;
+		mr = mach_msg_receive(msg, option, rcv_size, rcv_name, timeout);
+	else
+		mr = MACH_MSG_SUCCESS;
+	current_thread()->handoff = NULL; /* only within this call */
+	return mr;
 }

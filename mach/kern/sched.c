@@ -189,11 +189,18 @@ int thread_block(void)
 	int s = cpu_intr_save();
 	struct thread *th = active_thread;
 
+	struct thread *next = th->handoff;
+	th->handoff = NULL;
 	if (thread_runnable(th)) { /* woken before it slept */
 		cpu_intr_restore(s);
 		return th->wait_result;
 	}
-	switch_to(th, runq_choose());
+	/* Handoff: run the receiver just given a message, without a queue pass. */
+	if (next != NULL && thread_runnable(next) && queue_linked(&next->runq_link))
+		runq_remove(next);
+	else
+		next = runq_choose();
+	switch_to(th, next);
 	cpu_intr_restore(s);
 	return th->wait_result;
 }

@@ -46,6 +46,9 @@ struct thread {
 	struct ipc_port *ith_reply; /* cached reply port for kernel RPCs */
 	struct ipc_port *ith_self;  /* the thread's kernel port */
 	struct ipc_port *ith_exception; /* send right to its exception port, or NULL */
+	/* A receiver this thread's send just woke: if it blocks next, in the
+	 * same mach_msg, it switches straight there (IPC handoff). */
+	struct thread *handoff;
 
 	struct task *task;
 	queue_chain_t task_link; /* the task's threads */

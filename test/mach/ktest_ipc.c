@@ -556,3 +556,66 @@ KTEST(ipc_kernel_objects)
 	task_terminate(t);
 	task_deallocate(t);
 }
+
+/* --- Handoff --------------------------------------------------------------- */
+
+static volatile int competitor_ran, server_saw_competitor;
+static mach_port_t handoff_port;
+
+static void handoff_server(void *arg)
+{
+	(void)arg;
+	struct small_msg m;
+	if (receive(handoff_port, &m, sizeof(m), MACH_RCV_TIMEOUT, 2000) == MACH_MSG_SUCCESS)
+		server_saw_competitor = competitor_ran ? 1 : 0;
+	else
+		server_saw_competitor = -1;
+}
+
+static void competitor(void *arg)
+{
+	(void)arg;
+	competitor_ran = 1;
+}
+
+static void handoff_client(void *arg)
+{
+	struct task *task = arg;
+	mach_port_t reply;
+	struct small_msg m;
+
+	mach_port_allocate(space_of(task), MACH_PORT_RIGHT_RECEIVE, &reply);
+	/* The competitor outranks the server: only a handoff runs the server first. */
+	struct thread *c = kernel_thread(task, "competitor", competitor, NULL, 15);
+	m.hdr.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	m.hdr.msgh_size = sizeof(m);
+	m.hdr.msgh_remote_port = handoff_port;
+	m.hdr.msgh_local_port = reply;
+	m.hdr.msgh_id = 1;
+	m.type = int_type();
+	m.value = 1;
+	mach_msg_trap(&m.hdr, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, sizeof(m), sizeof(m), reply, 50,
+		      MACH_PORT_NULL);
+	(void)c;
+	mach_port_destroy(space_of(task), reply);
+}
+
+KTEST(ipc_handoff)
+{
+	struct task *t = task_create_kernel("ipc-handoff");
+	competitor_ran = 0;
+	server_saw_competitor = -2;
+	mach_port_allocate(space_of(t), MACH_PORT_RIGHT_RECEIVE, &handoff_port);
+	struct thread *srv = kernel_thread(t, "server", handoff_server, NULL, 20);
+	thread_reference(srv);
+	thread_sleep(NULL, 0, 2); /* the server is now blocked receiving */
+	run_in(t, handoff_client, t);
+	while (!(srv->state & TH_TERMINATED))
+		thread_sleep(srv, 0, 0);
+	thread_deallocate(srv);
+	ktest_ok(server_saw_competitor == 0,
+		 "SEND|RCV to a blocked receiver switches straight to it, ahead of a higher-priority runnable thread (%d)",
+		 server_saw_competitor);
+	mach_port_destroy(space_of(t), handoff_port);
+	task_deallocate(t);
+}
