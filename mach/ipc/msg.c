@@ -469,7 +469,8 @@ mach_msg_return_t ipc_kmsg_send(struct ipc_kmsg *kmsg, mach_msg_option_t option,
 		port->blocked_senders--;
 		if (r == THREAD_TIMED_OUT)
 			return MACH_SEND_TIMED_OUT;
-		if (r == THREAD_INTERRUPTED && (option & MACH_SEND_INTERRUPT))
+		/* Interrupted: give up if asked to, or if the thread is ending. */
+		if (r == THREAD_INTERRUPTED && ((option & MACH_SEND_INTERRUPT) || current_thread()->terminating))
 			return MACH_SEND_INTERRUPTED;
 	}
 	queue_enter_tail(&port->messages, &kmsg->link);

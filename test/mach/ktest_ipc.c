@@ -619,3 +619,36 @@ KTEST(ipc_handoff)
 	mach_port_destroy(space_of(t), handoff_port);
 	task_deallocate(t);
 }
+
+/* --- A thread being terminated does not stay blocked in a send ---------- */
+
+static volatile mach_msg_return_t stuck_result;
+
+static void stuck_sender(void *arg)
+{
+	mach_port_t port = (mach_port_t)(uintptr_t)arg;
+	stuck_result = send_int(port, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 1, 0, 0);
+}
+
+KTEST(ipc_terminate_blocked_sender)
+{
+	struct task *t = task_create_kernel("ipc-stuck");
+	struct ipc_space *s = space_of(t);
+	mach_port_t port;
+
+	mach_port_allocate(s, MACH_PORT_RIGHT_RECEIVE, &port);
+	mach_port_set_qlimit(s, port, 0); /* every send blocks */
+	stuck_result = 0;
+	struct thread *th = kernel_thread(t, "stuck", stuck_sender, (void *)(uintptr_t)port, BASEPRI_KERNEL + 1);
+	thread_reference(th);
+	thread_sleep(NULL, 0, 2);
+	ktest_ok(stuck_result == 0 && !(th->state & TH_TERMINATED), "a send to a full queue blocks");
+	thread_terminate(th);
+	for (int i = 0; i < 100 && !(th->state & TH_TERMINATED); i++)
+		thread_sleep(th, 0, 1);
+	ktest_ok(th->state & TH_TERMINATED, "terminating the sender ends its wait");
+	ktest_ok(stuck_result == MACH_SEND_INTERRUPTED, "the send returned MACH_SEND_INTERRUPTED (0x%x)", stuck_result);
+	thread_deallocate(th);
+	mach_port_destroy(s, port);
+	task_deallocate(t);
+}
