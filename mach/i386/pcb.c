@@ -6,6 +6,7 @@
 #include <kern/string.h>
 #include <kern/task.h>
 #include <kern/thread.h>
+#include <mach/thread_status.h>
 
 #define CR0_MP 0x02
 #define CR0_EM 0x04
@@ -86,4 +87,294 @@ void fpu_thread_gone(struct thread *th)
 {
 	if (fpu_owner == th)
 		fpu_owner = NULL;
+}
+
+/* ---- thread_get_state / thread_set_state ---- */
+
+/* The flags a thread may set for itself; IF is always on (EFL_USER_SET),
+ * and IOPL, NT, RF, VM, VIF and VIP always off (GNU's EFL_USER_CLEAR). */
+#define EFL_USER_MASK 0x00240fd5 /* CF PF AF ZF SF TF DF OF AC ID */
+#define SEL_MASK 0xffff
+#define SEL_IS_NULL(s) (((s) & ~3u) == 0)
+
+/* If the CPU holds th's FPU registers, put them in its pcb (th is not
+ * the running thread: the FPU is not ours to use, so clear TS around it). */
+static void fpu_flush(struct thread *th)
+{
+	int s = cpu_intr_save();
+
+	if (fpu_owner == th) {
+		__asm__ volatile("clts");
+		__asm__ volatile("fxsave %0" : "=m"(th->pcb.fpu_save));
+		th->pcb.fpu_valid = 1;
+		fpu_owner = NULL;
+		__asm__ volatile("mov %0, %%cr0" : : "r"(get_cr0() | CR0_TS));
+	}
+	cpu_intr_restore(s);
+}
+
+/* The fxsave image (Intel SDM vol. 1, 10.5.1). */
+struct fxsave_image {
+	uint16_t fcw, fsw;
+	uint8_t ftw, reserved0; /* abridged tag: bit i set = register i in use */
+	uint16_t fop;
+	uint32_t fip;
+	uint16_t fcs, reserved1;
+	uint32_t fdp;
+	uint16_t fds, reserved2;
+	uint32_t mxcsr, mxcsr_mask;
+	struct {
+		uint16_t word[5];
+		uint16_t pad[3];
+	} st[8];
+	uint8_t xmm_and_rest[FPU_SAVE_SIZE - 160];
+};
+_Static_assert(sizeof(struct fxsave_image) == FPU_SAVE_SIZE, "fxsave image");
+
+#define FP_TAG_VALID 0
+#define FP_TAG_ZERO 1
+#define FP_TAG_SPECIAL 2
+#define FP_TAG_EMPTY 3
+
+/* The full (fnsave) tag of a register in use, from its 80-bit value. */
+static unsigned fp_tag_of(const uint16_t w[5])
+{
+	unsigned exponent = w[4] & 0x7fff;
+	int integer_bit = (w[3] & 0x8000) != 0;
+	int mantissa_zero = w[0] == 0 && w[1] == 0 && w[2] == 0 && w[3] == 0;
+
+	if (exponent == 0x7fff)
+		return FP_TAG_SPECIAL;
+	if (exponent == 0)
+		return mantissa_zero ? FP_TAG_ZERO : FP_TAG_SPECIAL;
+	return integer_bit ? FP_TAG_VALID : FP_TAG_SPECIAL;
+}
+
+/* fxsave image -> GNU Mach's i386_float_state (fnsave layout). */
+static void fp_state_from_fxsave(const struct fxsave_image *fx, struct i386_float_state *fs)
+{
+	struct i386_fp_save *env = (struct i386_fp_save *)fs->hw_state;
+	struct i386_fp_regs *regs = (struct i386_fp_regs *)(fs->hw_state + sizeof(*env));
+	unsigned top = (fx->fsw >> 11) & 7, tag = 0;
+
+	memset(env, 0, sizeof(*env));
+	env->fp_control = fx->fcw;
+	env->fp_status = fx->fsw;
+	env->fp_eip = fx->fip;
+	env->fp_cs = fx->fcs;
+	env->fp_opcode = fx->fop & 0x7ff;
+	env->fp_dp = fx->fdp;
+	env->fp_ds = fx->fds;
+	/* Registers are stored from ST(0); tags are kept by physical number. */
+	for (unsigned i = 0; i < 8; i++) {
+		memcpy(regs->fp_reg_word[i], fx->st[i].word, sizeof(regs->fp_reg_word[i]));
+		unsigned phys = (top + i) & 7;
+		unsigned t = (fx->ftw & (1u << phys)) ? fp_tag_of(fx->st[i].word) : FP_TAG_EMPTY;
+		tag |= t << (2 * phys);
+	}
+	env->fp_tag = tag;
+}
+
+static void fp_state_to_fxsave(const struct i386_float_state *fs, struct fxsave_image *fx)
+{
+	const struct i386_fp_save *env = (const struct i386_fp_save *)fs->hw_state;
+	const struct i386_fp_regs *regs = (const struct i386_fp_regs *)(fs->hw_state + sizeof(*env));
+
+	fx->fcw = env->fp_control;
+	fx->fsw = env->fp_status;
+	fx->ftw = 0;
+	for (unsigned phys = 0; phys < 8; phys++)
+		if (((env->fp_tag >> (2 * phys)) & 3) != FP_TAG_EMPTY)
+			fx->ftw |= 1u << phys;
+	fx->fop = env->fp_opcode & 0x7ff;
+	fx->fip = env->fp_eip;
+	fx->fcs = env->fp_cs;
+	fx->fdp = env->fp_dp;
+	fx->fds = env->fp_ds;
+	for (unsigned i = 0; i < 8; i++)
+		memcpy(fx->st[i].word, regs->fp_reg_word[i], sizeof(fx->st[i].word));
+}
+
+/* What fninit leaves: a thread that never used the FPU reads this. */
+static void fp_default_image(struct fxsave_image *fx)
+{
+	memset(fx, 0, sizeof(*fx));
+	fx->fcw = 0x037f;
+	fx->mxcsr = MXCSR_DEFAULT;
+}
+
+static kern_return_t get_float_state(struct thread *th, struct i386_float_state *fs, unsigned *count)
+{
+	struct fxsave_image fx;
+
+	if (*count < i386_FLOAT_STATE_COUNT)
+		return KERN_INVALID_ARGUMENT;
+	fpu_flush(th);
+	memset(fs, 0, sizeof(*fs));
+	if (th->pcb.fpu_valid)
+		memcpy(&fx, th->pcb.fpu_save, sizeof(fx));
+	else
+		fp_default_image(&fx);
+	fs->fpkind = FP_387FX;
+	fs->initialized = th->pcb.fpu_valid;
+	fp_state_from_fxsave(&fx, fs);
+	*count = i386_FLOAT_STATE_COUNT;
+	return KERN_SUCCESS;
+}
+
+/* initialized == 0 discards the state: the thread starts afresh at its
+ * next FPU instruction.  MXCSR and the SSE registers are kept. */
+static kern_return_t set_float_state(struct thread *th, const struct i386_float_state *fs, unsigned count)
+{
+	struct fxsave_image fx;
+
+	if (count < i386_FLOAT_STATE_COUNT)
+		return KERN_INVALID_ARGUMENT;
+	fpu_flush(th);
+	if (!fs->initialized) {
+		th->pcb.fpu_valid = 0;
+		return KERN_SUCCESS;
+	}
+	if (th->pcb.fpu_valid)
+		memcpy(&fx, th->pcb.fpu_save, sizeof(fx));
+	else
+		fp_default_image(&fx);
+	fp_state_to_fxsave(fs, &fx);
+	memcpy(th->pcb.fpu_save, &fx, sizeof(fx));
+	th->pcb.fpu_valid = 1;
+	return KERN_SUCCESS;
+}
+
+static void get_thread_state(const struct i386_saved_state *ss, struct i386_thread_state *ts)
+{
+	ts->gs = ss->gs & SEL_MASK;
+	ts->fs = ss->fs & SEL_MASK;
+	ts->es = ss->es & SEL_MASK;
+	ts->ds = ss->ds & SEL_MASK;
+	ts->edi = ss->edi;
+	ts->esi = ss->esi;
+	ts->ebp = ss->ebp;
+	ts->esp = ss->uesp; /* not the kernel's stack pointer */
+	ts->ebx = ss->ebx;
+	ts->edx = ss->edx;
+	ts->ecx = ss->ecx;
+	ts->eax = ss->eax;
+	ts->eip = ss->eip;
+	ts->cs = ss->cs & SEL_MASK;
+	ts->efl = ss->efl;
+	ts->uesp = ss->uesp;
+	ts->ss = ss->ss & SEL_MASK;
+}
+
+/* A data segment register of a user thread: null, or the user data
+ * segment; anything else could fault on the way out of the kernel. */
+static int data_sel_ok(unsigned sel)
+{
+	sel &= SEL_MASK;
+	return SEL_IS_NULL(sel) || sel == USER_DS;
+}
+
+/*
+ * i386_THREAD_STATE: as on GNU Mach, cs, ss, ds and es are the flat user
+ * segments whatever the state says (a state built from zeros works), but
+ * a selector that names anything else is refused; fs and gs are kept
+ * (null or the user data segment).  i386_REGS_SEGS_STATE takes the
+ * segments as given: cs and ss must then be exactly the user ones.
+ */
+static kern_return_t check_thread_state(const struct i386_thread_state *ts, int regs_segs)
+{
+	unsigned cs = ts->cs & SEL_MASK, ss = ts->ss & SEL_MASK;
+
+	if (regs_segs ? cs != USER_CS : !(SEL_IS_NULL(cs) || cs == USER_CS))
+		return KERN_INVALID_ARGUMENT;
+	if (regs_segs ? ss != USER_DS : !(SEL_IS_NULL(ss) || ss == USER_DS))
+		return KERN_INVALID_ARGUMENT;
+	if (!data_sel_ok(ts->ds) || !data_sel_ok(ts->es) || !data_sel_ok(ts->fs) || !data_sel_ok(ts->gs))
+		return KERN_INVALID_ARGUMENT;
+	return KERN_SUCCESS;
+}
+
+static void set_thread_state(struct i386_saved_state *ss, const struct i386_thread_state *ts, int regs_segs)
+{
+	ss->edi = ts->edi;
+	ss->esi = ts->esi;
+	ss->ebp = ts->ebp;
+	ss->ebx = ts->ebx;
+	ss->edx = ts->edx;
+	ss->ecx = ts->ecx;
+	ss->eax = ts->eax;
+	ss->eip = ts->eip;
+	ss->uesp = ts->uesp;
+	ss->efl = (ts->efl & EFL_USER_MASK) | EFLAGS_IF | EFLAGS_RESERVED;
+	ss->cs = USER_CS;
+	ss->ss = USER_DS;
+	ss->ds = regs_segs ? ts->ds & SEL_MASK : USER_DS;
+	ss->es = regs_segs ? ts->es & SEL_MASK : USER_DS;
+	ss->fs = ts->fs & SEL_MASK;
+	ss->gs = ts->gs & SEL_MASK;
+}
+
+#define i386_FLAVOR_LIST_COUNT 4
+
+kern_return_t thread_getstatus(struct thread *th, int flavor, natural_t *state, unsigned *count)
+{
+	switch (flavor) {
+	case THREAD_STATE_FLAVOR_LIST:
+		if (*count < i386_FLAVOR_LIST_COUNT)
+			return KERN_INVALID_ARGUMENT;
+		state[0] = i386_THREAD_STATE;
+		state[1] = i386_FLOAT_STATE;
+		state[2] = i386_ISA_PORT_MAP_STATE;
+		state[3] = i386_V86_ASSIST_STATE;
+		*count = i386_FLAVOR_LIST_COUNT;
+		return KERN_SUCCESS;
+	case i386_THREAD_STATE:
+	case i386_REGS_SEGS_STATE:
+		if (*count < i386_THREAD_STATE_COUNT)
+			return KERN_INVALID_ARGUMENT;
+		get_thread_state(th->pcb.user_state, (struct i386_thread_state *)state);
+		*count = i386_THREAD_STATE_COUNT;
+		return KERN_SUCCESS;
+	case i386_FLOAT_STATE:
+		return get_float_state(th, (struct i386_float_state *)state, count);
+	case i386_ISA_PORT_MAP_STATE:
+		/* No thread has I/O port access: every bit says "no". */
+		if (*count < i386_ISA_PORT_MAP_STATE_COUNT)
+			return KERN_INVALID_ARGUMENT;
+		memset(state, 0xff, sizeof(struct i386_isa_port_map_state));
+		*count = i386_ISA_PORT_MAP_STATE_COUNT;
+		return KERN_SUCCESS;
+	case i386_V86_ASSIST_STATE:
+		/* There is no virtual 8086 mode: no interrupt table. */
+		if (*count < i386_V86_ASSIST_STATE_COUNT)
+			return KERN_INVALID_ARGUMENT;
+		memset(state, 0, sizeof(struct i386_v86_assist_state));
+		*count = i386_V86_ASSIST_STATE_COUNT;
+		return KERN_SUCCESS;
+	default: /* i386_DEBUG_STATE: no hardware breakpoints yet */
+		return KERN_INVALID_ARGUMENT;
+	}
+}
+
+kern_return_t thread_setstatus(struct thread *th, int flavor, const natural_t *state, unsigned count)
+{
+	kern_return_t kr;
+
+	switch (flavor) {
+	case i386_THREAD_STATE:
+	case i386_REGS_SEGS_STATE: {
+		const struct i386_thread_state *ts = (const struct i386_thread_state *)state;
+		int regs_segs = flavor == i386_REGS_SEGS_STATE;
+		if (count < i386_THREAD_STATE_COUNT)
+			return KERN_INVALID_ARGUMENT;
+		kr = check_thread_state(ts, regs_segs);
+		if (kr == KERN_SUCCESS)
+			set_thread_state(th->pcb.user_state, ts, regs_segs);
+		return kr;
+	}
+	case i386_FLOAT_STATE:
+		return set_float_state(th, (const struct i386_float_state *)state, count);
+	default: /* I/O permissions go through i386_io_perm_modify; no v86 mode */
+		return KERN_INVALID_ARGUMENT;
+	}
 }

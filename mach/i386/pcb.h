@@ -3,6 +3,8 @@
 #define I386_PCB_H
 #include <stdint.h>
 #include <i386/trap.h>
+#include <mach/kern_return.h>
+#include <mach/machine/vm_types.h>
 
 #define FPU_SAVE_SIZE 512 /* fxsave area */
 
@@ -24,4 +26,12 @@ void fpu_init(void);
 void fpu_trap(void);
 /* The thread is gone: forget its FPU state if the CPU still holds it. */
 void fpu_thread_gone(struct thread *th);
+
+/* thread_get_state / thread_set_state of a thread that is not running:
+ * flavors and layouts of GNU Mach i386 (mach/thread_status.h).  *count
+ * is in words: capacity in, words written out. */
+kern_return_t thread_getstatus(struct thread *th, int flavor, natural_t *state, unsigned *count);
+/* Checks the whole state first; a selector or flag that would let the
+ * thread leave user mode is refused (KERN_INVALID_ARGUMENT). */
+kern_return_t thread_setstatus(struct thread *th, int flavor, const natural_t *state, unsigned count);
 #endif

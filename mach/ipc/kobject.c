@@ -14,6 +14,7 @@
 #include <ipc/kmsg.h>
 #include <ipc/space.h>
 #include <mach_port_server.h>
+#include <kern/ipc_kobject.h>
 
 #define KOBJECT_REPLY_MAX 8192
 
@@ -22,6 +23,8 @@ typedef boolean_t (*kobject_demux_t)(mach_msg_header_t *in, mach_msg_header_t *o
 /* The kernel's MIG servers, in the order they are tried. */
 static const kobject_demux_t kobject_servers[] = {
 	mach_port_server,
+	mach_kobject_server,
+	mach_host_kobject_server,
 	NULL,
 };
 

@@ -9,6 +9,7 @@
 #ifndef _KERN_IPC_KOBJECT_H_
 #define _KERN_IPC_KOBJECT_H_
 #include <mach/mach_types.h>
+#include <mach/message.h>
 #include <device/device_types.h>
 
 struct host {
@@ -35,5 +36,31 @@ ipc_port_t null_conversion(mach_port_t port);
 host_t convert_port_to_host(mach_port_t port);
 host_t convert_port_to_host_priv(mach_port_t port);
 mach_port_t convert_host_to_port(host_t host);
+
+processor_t convert_port_to_processor(mach_port_t port);
+mach_port_t convert_processor_to_port(processor_t processor);
+/* The set behind a control port; the _name form also takes a name port. */
+processor_set_t convert_port_to_pset(mach_port_t port);
+processor_set_t convert_port_to_pset_name(mach_port_t port);
+mach_port_t convert_pset_to_port(processor_set_t pset);
+mach_port_t convert_pset_name_to_port(processor_set_t pset);
+void pset_deallocate(processor_set_t pset);
+
+/* The kernel's side of a memory object (vm/memory_object.c). */
+vm_object_t vm_object_lookup(mach_port_t port);
+vm_object_t vm_object_lookup_name(mach_port_t port);
+void vm_object_deallocate(vm_object_t object);
+
+/* Out-of-line port arrays in replies: a kalloc'd array of n rights
+ * (n * 4 bytes, at least 1), which the message path frees. */
+struct ipc_port **kobject_port_array_alloc(unsigned n);
+/* Free an array a request carried (its rights already taken or released). */
+void kobject_port_array_free(struct ipc_port **ports, unsigned n);
+
+/* mach.defs and mach_host.defs as the kernel serves them (ipc/kobject.c
+ * tries these): the generated demux, then the rights in the reply
+ * labelled as the rights they are. */
+boolean_t mach_kobject_server(mach_msg_header_t *in, mach_msg_header_t *out);
+boolean_t mach_host_kobject_server(mach_msg_header_t *in, mach_msg_header_t *out);
 
 #endif

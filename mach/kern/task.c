@@ -3,11 +3,15 @@
 #include <kern/string.h>
 #include <kern/task.h>
 #include <kern/zalloc.h>
+#include <i386/cpu.h>
 #include <i386/pmap.h>
 #include <ipc/space.h>
 #include <kern/debug.h>
+#include <kern/emulation.h>
+#include <kern/host.h>
 #include <kern/machine.h>
 #include <kern/printf.h>
+#include <kern/processor.h>
 #include <kern/thread.h>
 #include <vm/vm_map.h>
 
@@ -23,7 +27,10 @@ static void task_init_common(struct task *t, const char *name)
 	t->active = 1;
 	t->ref_count = 1;
 	t->id = task_next_id++;
+	t->priority = BASEPRI_USER;
+	t->creation_time_us = host_time_us();
 	strlcpy(t->name, name, sizeof(t->name));
+	pset_add_task(&default_pset, t);
 }
 
 void task_bootstrap(void)
@@ -43,11 +50,25 @@ struct task *task_create_kernel(const char *name)
 	task_init_common(t, name);
 	t->itk_space = ipc_space_create();
 	if (t->itk_space == NULL) {
-		zfree(&task_zone, t);
+		t->active = 0;
+		task_deallocate(t);
 		return NULL;
 	}
 	t->pmap = kernel_pmap;
 	return t;
+}
+
+/* What a child takes from its parent besides memory (as GNU Mach): the
+ * bootstrap and exception ports, the registered ports, the priority and
+ * the emulation vector. */
+static kern_return_t task_inherit(struct task *t, struct task *parent)
+{
+	t->itk_bootstrap = ipc_port_copy_send(parent->itk_bootstrap);
+	t->itk_exception = ipc_port_copy_send(parent->itk_exception);
+	for (int i = 0; i < TASK_PORT_REGISTER_MAX; i++)
+		t->itk_registered[i] = ipc_port_copy_send(parent->itk_registered[i]);
+	t->priority = parent->priority;
+	return eml_task_inherit(t, parent);
 }
 
 kern_return_t task_create_user(struct task *parent, int inherit_memory, const char *name, struct task **out)
@@ -67,10 +88,15 @@ kern_return_t task_create_user(struct task *parent, int inherit_memory, const ch
 	}
 	t->itk_space = ipc_space_create();
 	t->itk_self = ipc_kobject_port_alloc(IKOT_TASK, t);
-	if (t->map == NULL || t->itk_space == NULL || t->itk_self == NULL) {
+	kern_return_t kr = KERN_SUCCESS;
+	if (t->map == NULL || t->itk_space == NULL || t->itk_self == NULL)
+		kr = KERN_RESOURCE_SHORTAGE;
+	if (kr == KERN_SUCCESS && parent != NULL && parent != kernel_task)
+		kr = task_inherit(t, parent);
+	if (kr != KERN_SUCCESS) {
 		t->active = 0;
 		task_deallocate(t);
-		return KERN_RESOURCE_SHORTAGE;
+		return kr;
 	}
 	t->pmap = t->map->pmap;
 	pmap_reference(t->pmap);
@@ -81,7 +107,27 @@ kern_return_t task_create_user(struct task *parent, int inherit_memory, const ch
 /* Set when the first task dies: the system has nothing left to run. */
 struct task *first_task;
 
-kern_return_t task_terminate(struct task *t)
+/* Drop a send right the task kept, if it is one. */
+static void release_send_slot(struct ipc_port **slot)
+{
+	struct ipc_port *port = *slot;
+
+	*slot = NULL;
+	if (IP_VALID(port))
+		ipc_port_release_send(port);
+}
+
+/* The special and registered ports: the task's own rights. */
+static void task_release_ports(struct task *t)
+{
+	release_send_slot(&t->itk_bootstrap);
+	release_send_slot(&t->itk_exception);
+	release_send_slot(&t->itk_sself);
+	for (int i = 0; i < TASK_PORT_REGISTER_MAX; i++)
+		release_send_slot(&t->itk_registered[i]);
+}
+
+kern_return_t task_terminate_deferred(struct task *t)
 {
 	struct thread *th, *self = current_thread();
 
@@ -90,23 +136,67 @@ kern_return_t task_terminate(struct task *t)
 	if (!t->active)
 		return KERN_TERMINATED;
 	t->active = 0;
+	pset_remove_task(t->processor_set, t);
 	queue_iterate(&t->threads, th, struct thread, task_link)
 	{
 		if (th != self)
 			thread_terminate(th);
 	}
+	if (self->task == t)
+		self->terminating = 1;
 	if (t->itk_self != NULL) {
 		struct ipc_port *port = t->itk_self;
 		t->itk_self = NULL;
 		ipc_port_release_receive(port);
 	}
+	task_release_ports(t);
 	ipc_space_destroy(t->itk_space);
 	if (t == first_task) {
 		printf("the first task (%s) has ended: halting\n", t->name);
 		machine_halt(MACHINE_EXIT_SUCCESS);
 	}
-	if (self->task == t)
+	if (t->self_ref) {
+		/* Made by task_create: nobody else keeps it in existence. */
+		t->self_ref = 0;
+		task_deallocate(t);
+	}
+	return KERN_SUCCESS;
+}
+
+kern_return_t task_terminate(struct task *t)
+{
+	int self = t != NULL && current_thread()->task == t;
+	kern_return_t kr = task_terminate_deferred(t);
+
+	if (kr == KERN_SUCCESS && self)
 		thread_exit();
+	return kr;
+}
+
+kern_return_t task_suspend(struct task *t)
+{
+	if (t == NULL)
+		return KERN_INVALID_ARGUMENT;
+	if (!t->active)
+		return KERN_FAILURE;
+	t->suspend_count++;
+	return KERN_SUCCESS;
+}
+
+kern_return_t task_resume(struct task *t)
+{
+	struct thread *th;
+
+	if (t == NULL)
+		return KERN_INVALID_ARGUMENT;
+	if (!t->active || t->suspend_count == 0)
+		return KERN_FAILURE;
+	if (--t->suspend_count > 0)
+		return KERN_SUCCESS;
+	queue_iterate(&t->threads, th, struct thread, task_link)
+	{
+		thread_wakeup(&th->suspend_count);
+	}
 	return KERN_SUCCESS;
 }
 
@@ -119,12 +209,15 @@ void task_deallocate(struct task *t)
 {
 	if (t == NULL || --t->ref_count > 0)
 		return;
+	pset_remove_task(t->processor_set, t);
 	if (t->itk_space != NULL && t->itk_space != ipc_space_kernel) {
 		ipc_space_destroy(t->itk_space);
 		ipc_space_release(t->itk_space);
 	}
 	if (t->itk_self != NULL)
 		ipc_port_release_receive(t->itk_self);
+	task_release_ports(t);
+	eml_task_release(t);
 	if (t->map != NULL)
 		vm_map_deallocate(t->map);
 	if (t->pmap != NULL && t->pmap != kernel_pmap)

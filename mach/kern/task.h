@@ -2,12 +2,18 @@
 #ifndef KERN_TASK_H
 #define KERN_TASK_H
 #include <mach/kern_return.h>
+#include <stdint.h>
 #include <kern/queue.h>
+
+/* mach_ports_register keeps this many ports per task (GNU Mach's). */
+#define TASK_PORT_REGISTER_MAX 4
 
 struct pmap;
 struct ipc_space;
 struct ipc_port;
 struct vm_map;
+struct task_emulation;
+struct processor_set;
 
 struct task {
 	queue_head_t threads;
@@ -21,6 +27,16 @@ struct task {
 	struct ipc_port *itk_self;	 /* the task's kernel port */
 	struct ipc_port *itk_bootstrap;	 /* send right, or NULL */
 	struct ipc_port *itk_exception;	 /* send right, or NULL */
+	/* TASK_KERNEL_PORT as set by task_set_special_port (a send right);
+	 * NULL: the task's own port. */
+	struct ipc_port *itk_sself;
+	struct ipc_port *itk_registered[TASK_PORT_REGISTER_MAX]; /* mach_ports_register: send rights */
+	struct task_emulation *eml;	 /* system call redirections, or NULL */
+	int priority;			 /* new threads start at it (task_priority) */
+	int self_ref;			 /* holds a reference on itself until terminated */
+	uint64_t creation_time_us;	 /* time of day when made */
+	struct processor_set *processor_set;
+	queue_chain_t pset_link;	 /* the set's tasks */
 	unsigned id;
 	char name[32];
 };
@@ -33,8 +49,17 @@ struct task *task_create_kernel(const char *name);
 /* A user task: a fresh address space, or a copy of parent's by its
  * inheritance attributes; a name space; a kernel port. */
 kern_return_t task_create_user(struct task *parent, int inherit_memory, const char *name, struct task **out);
-/* End the task: every thread, every right; memory goes with the last reference. */
+/* End the task: every thread, every right; memory goes with the last
+ * reference.  When the caller is one of its threads it never returns. */
 kern_return_t task_terminate(struct task *t);
+/* The same, except that a calling thread of the task is only marked to
+ * end at its next return to user mode (a kernel call must finish its
+ * reply first). */
+kern_return_t task_terminate_deferred(struct task *t);
+/* suspend_count: the task's threads stop at their next return to user mode. */
+kern_return_t task_suspend(struct task *t);
+/* KERN_FAILURE if the task is not suspended. */
+kern_return_t task_resume(struct task *t);
 void task_reference(struct task *t);
 void task_deallocate(struct task *t);
 #endif

@@ -1,8 +1,10 @@
 /* Threads: creation, suspension, termination. */
 #include <i386/cpu.h>
 #include <kern/debug.h>
+#include <kern/host.h>
 #include <kern/kalloc.h>
 #include <kern/printf.h>
+#include <kern/processor.h>
 #include <kern/string.h>
 #include <kern/task.h>
 #include <kern/thread.h>
@@ -31,7 +33,10 @@ static struct thread *thread_alloc(struct task *task, const char *name, int pri)
 	}
 	memset(th, 0, sizeof(*th));
 	th->kernel_stack = phystokv(vm_page_to_phys(stack));
-	th->priority = pri;
+	th->priority = th->base_priority = pri;
+	th->max_priority = 0; /* kernel threads: any */
+	th->policy = POLICY_TIMESHARE;
+	th->creation_time_us = host_time_us();
 	th->quantum = SCHED_QUANTUM_TICKS;
 	th->ref_count = 1;
 	th->id = thread_next_id++;
@@ -53,7 +58,7 @@ void thread_bootstrap(void)
 	zone_init(&thread_zone, "threads", sizeof(struct thread), 0);
 	sched_init();
 	memset(&bootstrap_thread, 0, sizeof(bootstrap_thread));
-	bootstrap_thread.priority = BASEPRI_KERNEL;
+	bootstrap_thread.priority = bootstrap_thread.base_priority = BASEPRI_KERNEL;
 	bootstrap_thread.quantum = SCHED_QUANTUM_TICKS;
 	bootstrap_thread.ref_count = 1;
 	bootstrap_thread.task = kernel_task;
@@ -100,9 +105,11 @@ kern_return_t thread_create(struct task *task, struct thread **out)
 {
 	if (task == NULL || !task->active || task->map == NULL)
 		return KERN_INVALID_ARGUMENT;
-	struct thread *th = thread_alloc(task, "user", BASEPRI_USER);
+	int pri = task->priority < default_pset.max_priority ? default_pset.max_priority : task->priority;
+	struct thread *th = thread_alloc(task, "user", pri);
 	if (th == NULL)
 		return KERN_RESOURCE_SHORTAGE;
+	th->max_priority = default_pset.max_priority;
 	th->ith_self = ipc_kobject_port_alloc(IKOT_THREAD, th);
 	th->start_fn = thread_user_start;
 	th->start_arg = th;
@@ -133,6 +140,8 @@ void thread_reference(struct thread *th)
 
 void thread_deallocate(struct thread *th)
 {
+	if (th == NULL)
+		return;
 	int s = cpu_intr_save();
 	int last = --th->ref_count == 0;
 	cpu_intr_restore(s);
@@ -154,15 +163,34 @@ void thread_reap(struct thread *th)
 	thread_deallocate(th);
 }
 
-void thread_exit(void)
+/* Drop a send right the thread kept, if it is one. */
+static void release_send_slot(struct ipc_port **slot)
 {
-	struct thread *th = current_thread();
+	struct ipc_port *port = *slot;
 
+	*slot = NULL;
+	if (IP_VALID(port))
+		ipc_port_release_send(port);
+}
+
+/* The thread's port dies with it (or as soon as it is told to end):
+ * nobody may address it any more. */
+static void thread_disable_ports(struct thread *th)
+{
 	if (th->ith_self != NULL) {
 		struct ipc_port *port = th->ith_self;
 		th->ith_self = NULL;
 		ipc_port_release_receive(port);
 	}
+	release_send_slot(&th->ith_sself);
+	release_send_slot(&th->ith_exception);
+}
+
+void thread_exit(void)
+{
+	struct thread *th = current_thread();
+
+	thread_disable_ports(th);
 	cpu_intr_disable();
 	queue_remove_entry(&th->task_link);
 	th->task->thread_count--;
@@ -185,6 +213,7 @@ kern_return_t thread_terminate(struct thread *th)
 	}
 	th->terminating = 1;
 	cpu_intr_restore(s);
+	thread_disable_ports(th);
 	/* It ends itself at its next safe point; get it there. */
 	clear_wait(th, THREAD_INTERRUPTED);
 	thread_wakeup(&th->suspend_count);
@@ -216,10 +245,42 @@ kern_return_t thread_resume(struct thread *th)
 	return KERN_SUCCESS;
 }
 
+kern_return_t thread_abort(struct thread *th)
+{
+	if (th == NULL)
+		return KERN_INVALID_ARGUMENT;
+	clear_wait(th, THREAD_INTERRUPTED);
+	return KERN_SUCCESS;
+}
+
+/* A thread on a run queue stays there at its old priority (the queues
+ * are kept by priority); it takes the new one when next it runs. */
+void thread_set_priority(struct thread *th, int pri)
+{
+	int s = cpu_intr_save();
+
+	th->base_priority = pri;
+	if (!queue_linked(&th->runq_link))
+		th->priority = pri;
+	cpu_intr_restore(s);
+}
+
+void thread_set_max_priority(struct thread *th, int max)
+{
+	th->max_priority = max;
+	if (th->base_priority < max)
+		thread_set_priority(th, max);
+}
+
 void thread_ast(void)
 {
 	struct thread *th = current_thread();
 
+	if (th->priority != th->base_priority) {
+		int s = cpu_intr_save();
+		th->priority = th->base_priority; /* running: on no queue */
+		cpu_intr_restore(s);
+	}
 	for (;;) {
 		if (th->terminating)
 			thread_exit();

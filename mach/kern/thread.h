@@ -45,6 +45,18 @@ struct thread {
 	queue_chain_t ipc_wait_link;
 	struct ipc_port *ith_reply; /* cached reply port for kernel RPCs */
 	struct ipc_port *ith_self;  /* the thread's kernel port */
+	struct ipc_port *ith_sself; /* THREAD_KERNEL_PORT as set (send right); NULL: ith_self */
+
+	/* Scheduling as thread_priority and friends set it.  priority above
+	 * is what the scheduler uses; it follows base_priority at once
+	 * unless the thread sits on a run queue, then at its next return to
+	 * user mode. */
+	int base_priority;
+	int max_priority; /* base_priority may not be set better than this */
+	int policy;	  /* POLICY_TIMESHARE or POLICY_FIXEDPRI */
+	int sched_data;	  /* POLICY_FIXEDPRI: quantum in ticks */
+	int vm_privilege; /* thread_wire: may take reserved pages */
+	uint64_t creation_time_us;
 	struct ipc_port *ith_exception; /* send right to its exception port, or NULL */
 	/* A receiver this thread's send just woke: if it blocks next, in the
 	 * same mach_msg, it switches straight there (IPC handoff). */
@@ -75,4 +87,9 @@ kern_return_t thread_suspend(struct thread *th);
 kern_return_t thread_resume(struct thread *th);
 /* Called on the way back to user mode: stop while suspended, end if terminated. */
 void thread_ast(void);
+/* Abort an interruptible wait: a blocked mach_msg returns *_INTERRUPTED. */
+kern_return_t thread_abort(struct thread *th);
+/* Scheduling priority (0 best); see base_priority. */
+void thread_set_priority(struct thread *th, int pri);
+void thread_set_max_priority(struct thread *th, int max);
 #endif

@@ -1,0 +1,175 @@
+/*
+ * The virtual memory calls of mach.defs and mach_host.defs, as the
+ * kernel's MIG server stubs call them (S_ prefix; the task port already
+ * translated to its map, NULL if it was not a live task port).  The
+ * checks and the work are vm_user.c's; here the message forms are
+ * translated: out-of-line data arrives and leaves as a vm_map_copy_t.
+ */
+#include <mach/mig_errors.h>
+#include <i386/vm_param.h>
+#include <kern/ipc_kobject.h>
+#include <ipc/port.h>
+#include <vm/vm_map.h>
+#include <vm/vm_user.h>
+#include <mach_server.h>
+#include <mach_host_server.h>
+
+kern_return_t S_vm_allocate(vm_map_t target_task, vm_address_t *address, vm_size_t size, boolean_t anywhere)
+{
+	return vm_allocate(target_task, address, size, anywhere);
+}
+
+kern_return_t S_vm_deallocate(vm_map_t target_task, vm_address_t address, vm_size_t size)
+{
+	return vm_deallocate(target_task, address, size);
+}
+
+kern_return_t S_vm_protect(vm_map_t target_task, vm_address_t address, vm_size_t size, boolean_t set_maximum,
+			   vm_prot_t new_protection)
+{
+	return vm_protect(target_task, address, size, set_maximum, new_protection);
+}
+
+kern_return_t S_vm_inherit(vm_map_t target_task, vm_address_t address, vm_size_t size, vm_inherit_t new_inheritance)
+{
+	return vm_inherit(target_task, address, size, new_inheritance);
+}
+
+kern_return_t S_vm_read(vm_map_t target_task, vm_address_t address, vm_size_t size, vm_offset_t *data,
+			mach_msg_type_number_t *dataCnt)
+{
+	vm_map_copy_t copy;
+	kern_return_t kr = vm_read(target_task, address, size, &copy);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	*data = (vm_offset_t)copy;
+	*dataCnt = size;
+	return KERN_SUCCESS;
+}
+
+kern_return_t S_vm_write(vm_map_t target_task, vm_address_t address, vm_offset_t data, mach_msg_type_number_t dataCnt)
+{
+	vm_map_copy_t copy = (vm_map_copy_t)data;
+
+	if (target_task == NULL)
+		return KERN_INVALID_ARGUMENT;
+	if (copy == NULL) /* nothing to write */
+		return dataCnt == 0 ? KERN_SUCCESS : KERN_INVALID_ARGUMENT;
+	if (copy->size != dataCnt)
+		return KERN_INVALID_ARGUMENT;
+	return vm_write(target_task, address, copy);
+}
+
+kern_return_t S_vm_copy(vm_map_t target_task, vm_address_t source_address, vm_size_t size, vm_address_t dest_address)
+{
+	return vm_copy(target_task, source_address, size, dest_address);
+}
+
+/* There are no memory object name ports yet: object_name is null. */
+kern_return_t S_vm_region(vm_map_t target_task, vm_address_t *address, vm_size_t *size, vm_prot_t *protection,
+			  vm_prot_t *max_protection, vm_inherit_t *inheritance, boolean_t *is_shared,
+			  mach_port_t *object_name, vm_offset_t *offset)
+{
+	kern_return_t kr = vm_region(target_task, address, size, protection, max_protection, inheritance, is_shared,
+				     offset);
+
+	if (kr == KERN_SUCCESS)
+		*object_name = MACH_PORT_NULL;
+	return kr;
+}
+
+kern_return_t S_vm_statistics(vm_map_t target_task, vm_statistics_data_t *vm_stats)
+{
+	return vm_statistics(target_task, vm_stats);
+}
+
+/*
+ * Machine attributes of a range.  The PC's caches are coherent: setting
+ * cachability or flushing is a no-op that succeeds on mapped memory, and
+ * MATTR_VAL_GET says "cached".  Migration and replication mean nothing on
+ * one processor.
+ */
+#define MATTR_MIGRATE 2
+#define MATTR_REPLICATE 4
+#define MATTR_VAL_DCACHE_FLUSH 7
+#define MATTR_VAL_ICACHE_FLUSH 8
+
+static int mattr_cache_value_ok(vm_machine_attribute_val_t v)
+{
+	return v == MATTR_VAL_OFF || v == MATTR_VAL_ON || v == MATTR_VAL_GET || v == MATTR_VAL_CACHE_FLUSH ||
+	       v == MATTR_VAL_DCACHE_FLUSH || v == MATTR_VAL_ICACHE_FLUSH;
+}
+
+kern_return_t S_vm_machine_attribute(vm_map_t target_task, vm_address_t address, vm_size_t size,
+				     vm_machine_attribute_t attribute, vm_machine_attribute_val_t *value)
+{
+	struct vm_map_entry *e;
+
+	if (target_task == NULL || address + size < address)
+		return KERN_INVALID_ARGUMENT;
+	if (attribute == MATTR_MIGRATE || attribute == MATTR_REPLICATE)
+		return KERN_FAILURE;
+	if (attribute != MATTR_CACHE || !mattr_cache_value_ok(*value))
+		return KERN_INVALID_ARGUMENT;
+	vm_map_lock(target_task);
+	int mapped = vm_map_lookup_entry(target_task, address, &e);
+	vm_map_unlock(target_task);
+	if (!mapped)
+		return KERN_INVALID_ADDRESS;
+	if (*value == MATTR_VAL_GET)
+		*value = MATTR_VAL_ON;
+	return KERN_SUCCESS;
+}
+
+/*
+ * Map anonymous memory (memory_object null) with the caller's choice of
+ * alignment, place, protections and inheritance.  A memory object names
+ * an external pager: that is where the pager work (issue 5) plugs in, by
+ * entering the object for the port (vm_object_enter) instead of failing.
+ */
+kern_return_t S_vm_map(vm_map_t target_task, vm_address_t *address, vm_size_t size, vm_address_t mask,
+		       boolean_t anywhere, ipc_port_t memory_object, vm_offset_t offset, boolean_t copy,
+		       vm_prot_t cur_protection, vm_prot_t max_protection, vm_inherit_t inheritance)
+{
+	(void)offset;
+	(void)copy;
+	if (target_task == NULL || (cur_protection & ~VM_PROT_ALL) || (max_protection & ~VM_PROT_ALL))
+		return KERN_INVALID_ARGUMENT;
+	if (inheritance != VM_INHERIT_SHARE && inheritance != VM_INHERIT_COPY && inheritance != VM_INHERIT_NONE)
+		return KERN_INVALID_ARGUMENT;
+	if (size == 0)
+		return KERN_INVALID_ARGUMENT;
+	if (IP_VALID(memory_object))
+		return KERN_INVALID_ARGUMENT; /* external pagers: issue 5 */
+	vm_size_t rounded = round_page(size);
+	if (rounded < size)
+		return anywhere ? KERN_NO_SPACE : KERN_INVALID_ADDRESS;
+	vm_offset_t where = anywhere ? 0 : trunc_page(*address);
+	/* An entry may not be more than its maximum allows. */
+	kern_return_t kr = vm_map_enter(target_task, &where, rounded, mask | PAGE_MASK, anywhere, NULL, 0, FALSE,
+					cur_protection & max_protection, max_protection, inheritance);
+	if (kr == KERN_SUCCESS)
+		*address = where;
+	return kr;
+}
+
+/* GNU Mach: the privileged host port wires freely; the host name port
+ * may wire up to VM_WIRE_USER_MAX bytes of a task (unwiring is free).
+ * host is the port the request came to (not a right of the routine's). */
+#define VM_WIRE_USER_MAX 65536
+
+kern_return_t S_vm_wire(mach_port_t host, vm_map_t task, vm_address_t address, vm_size_t size, vm_prot_t access)
+{
+	struct ipc_port *port = (struct ipc_port *)(uintptr_t)host;
+
+	if (!IP_VALID(port) || !port->active || (port->kotype != IKOT_HOST && port->kotype != IKOT_HOST_PRIV))
+		return KERN_INVALID_HOST;
+	if (task == NULL)
+		return KERN_INVALID_TASK;
+	if (access & ~VM_PROT_ALL)
+		return KERN_INVALID_ARGUMENT;
+	if (port->kotype != IKOT_HOST_PRIV && access != VM_PROT_NONE && task->wired_size + size > VM_WIRE_USER_MAX)
+		return KERN_NO_ACCESS;
+	return vm_wire(task, address, size, access);
+}
