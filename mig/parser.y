@@ -318,8 +318,10 @@ ArgType
 		}
 	| ':' sIDENT '=' TransTypeSpec
 		{
+			/* A type spelled out for one argument names a C type but,
+			 * as in GNU MIG, does not redefine that name for later
+			 * declarations. */
 			type_finish($4, $2);
-			type_define($2, $4);
 			$$ = $4;
 		}
 	;

@@ -455,8 +455,9 @@ mach_msg_return_t ipc_kmsg_send(struct ipc_kmsg *kmsg, mach_msg_option_t option,
 			return MACH_SEND_INVALID_DEST;
 		if (port->receiver == ipc_space_kernel && port->kotype != IKOT_NONE) {
 			struct ipc_kmsg *reply = ipc_kobject_server(kmsg);
-			if (reply != NULL)
-				ipc_kmsg_send(reply, MACH_SEND_ALWAYS, 0);
+			/* A reply that cannot be delivered (its port died) is destroyed. */
+			if (reply != NULL && ipc_kmsg_send(reply, MACH_SEND_ALWAYS, 0) != MACH_MSG_SUCCESS)
+				ipc_kmsg_destroy(reply);
 			return MACH_MSG_SUCCESS;
 		}
 		if (port->msgcount < port->qlimit || (option & MACH_SEND_ALWAYS) ||

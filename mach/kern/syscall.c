@@ -96,13 +96,16 @@ static uint32_t trap_reply_port(const uint32_t *a)
 static uint32_t trap_thread_self(const uint32_t *a)
 {
 	(void)a;
-	return give_send(current_thread()->ith_self);
+	struct thread *th = current_thread();
+	/* As set with thread_set_special_port(THREAD_KERNEL_PORT), else its own. */
+	return give_send(th->ith_sself ? th->ith_sself : th->ith_self);
 }
 
 static uint32_t trap_task_self(const uint32_t *a)
 {
 	(void)a;
-	return give_send(current_thread()->task->itk_self);
+	struct task *t = current_thread()->task;
+	return give_send(t->itk_sself ? t->itk_sself : t->itk_self);
 }
 
 static uint32_t trap_host_self(const uint32_t *a)

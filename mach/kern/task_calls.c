@@ -159,15 +159,12 @@ kern_return_t S_task_get_special_port(task_t task, int which_port, mach_port_t *
 	return KERN_SUCCESS;
 }
 
-kern_return_t S_task_set_special_port(task_t task, int which_port, mach_port_t special_port,
-				      mach_msg_type_name_t special_portPoly)
+kern_return_t S_task_set_special_port(task_t task, int which_port, mach_port_t special_port)
 {
 	struct ipc_port **slot;
 
 	if (task == NULL || (slot = task_special_slot(task, which_port)) == NULL)
 		return KERN_INVALID_ARGUMENT;
-	if (special_portPoly != MACH_MSG_TYPE_PORT_SEND)
-		return MIG_BAD_ARGUMENTS; /* GNU's stub takes only a send right */
 	if (task->itk_self == NULL)
 		return KERN_FAILURE;
 	struct ipc_port *old = *slot;

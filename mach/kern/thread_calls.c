@@ -178,15 +178,12 @@ kern_return_t S_thread_get_special_port(thread_t thread, int which_port, mach_po
 	return KERN_SUCCESS;
 }
 
-kern_return_t S_thread_set_special_port(thread_t thread, int which_port, mach_port_t special_port,
-					mach_msg_type_name_t special_portPoly)
+kern_return_t S_thread_set_special_port(thread_t thread, int which_port, mach_port_t special_port)
 {
 	struct ipc_port **slot;
 
 	if (thread == NULL || (slot = thread_special_slot(thread, which_port)) == NULL)
 		return KERN_INVALID_ARGUMENT;
-	if (special_portPoly != MACH_MSG_TYPE_PORT_SEND)
-		return MIG_BAD_ARGUMENTS; /* GNU's stub takes only a send right */
 	if (thread->ith_self == NULL)
 		return KERN_FAILURE;
 	struct ipc_port *old = *slot;
