@@ -15,6 +15,10 @@
 struct ipc_kmsg {
 	queue_chain_t link;
 	mach_msg_size_t capacity; /* bytes available from &hdr */
+	/* MACH_SEND_NOTIFY: queued past a full queue; when it is taken, a
+	 * msg-accepted notification naming accept_name goes on accept_notify. */
+	struct ipc_port *accept_notify;
+	mach_port_t accept_name;
 	mach_msg_header_t hdr;	  /* followed by the body */
 };
 

@@ -62,6 +62,7 @@ struct ipc_kmsg *ipc_kmsg_alloc(mach_msg_size_t size)
 		return NULL;
 	kmsg->link.next = kmsg->link.prev = NULL;
 	kmsg->capacity = size;
+	kmsg->accept_notify = NULL;
 	return kmsg;
 }
 
@@ -329,6 +330,8 @@ void ipc_kmsg_destroy(struct ipc_kmsg *kmsg)
 	ipc_right_release((struct ipc_port *)h->msgh_local_port, MACH_MSGH_BITS_LOCAL(h->msgh_bits));
 	if (h->msgh_bits & MACH_MSGH_BITS_COMPLEX)
 		ipc_body_walk(h, body_destroy_one, NULL);
+	if (kmsg->accept_notify != NULL) /* never taken: the right just goes */
+		ipc_port_release_sonce(kmsg->accept_notify);
 	ipc_kmsg_free(kmsg);
 }
 
@@ -557,6 +560,10 @@ static void receive_dequeue(struct ipc_port *port, struct ipc_kmsg *kmsg)
 	queue_remove_entry(&kmsg->link);
 	port->msgcount--;
 	kmsg->hdr.msgh_seqno = port->seqno++;
+	if (kmsg->accept_notify != NULL) {
+		ipc_notify_msg_accepted(kmsg->accept_notify, kmsg->accept_name);
+		kmsg->accept_notify = NULL;
+	}
 	if (port->blocked_senders)
 		thread_wakeup_one(&port->msgcount);
 }
@@ -660,8 +667,26 @@ static struct ipc_space *current_space(void)
 	return current_thread()->task->itk_space;
 }
 
+/* MACH_SEND_NOTIFY: the destination's queue is full, so queue the message
+ * anyway and ask for a msg-accepted notification on a send-once right
+ * made from `notify` (checked before the message was taken). */
+static int send_notify_instead(struct ipc_space *space, struct ipc_kmsg *kmsg, mach_port_t dest_name,
+			       mach_port_t notify)
+{
+	struct ipc_port *port = (struct ipc_port *)kmsg->hdr.msgh_remote_port;
+	mach_msg_type_name_t type;
+
+	if (!port->active || (port->receiver == ipc_space_kernel && port->kotype != IKOT_NONE) ||
+	    port->msgcount < port->qlimit ||
+	    MACH_MSGH_BITS_REMOTE(kmsg->hdr.msgh_bits) == MACH_MSG_TYPE_PORT_SEND_ONCE)
+		return 0;
+	ipc_right_copyin_checked(space, notify, MACH_MSG_TYPE_MAKE_SEND_ONCE, &kmsg->accept_notify, &type);
+	kmsg->accept_name = dest_name;
+	return 1;
+}
+
 static mach_msg_return_t mach_msg_send(mach_msg_header_t *umsg, mach_msg_option_t option, mach_msg_size_t send_size,
-				       mach_msg_timeout_t timeout)
+				       mach_msg_timeout_t timeout, mach_port_t notify)
 {
 	struct ipc_space *space = current_space();
 	struct ipc_kmsg *kmsg;
@@ -679,12 +704,22 @@ static mach_msg_return_t mach_msg_send(mach_msg_header_t *umsg, mach_msg_option_
 		return MACH_SEND_INVALID_DATA;
 	}
 	kmsg->hdr.msgh_size = send_size;
+	if ((option & MACH_SEND_NOTIFY) &&
+	    ipc_right_copyin_check(space, notify, MACH_MSG_TYPE_MAKE_SEND_ONCE) != KERN_SUCCESS) {
+		ipc_kmsg_free(kmsg);
+		return MACH_SEND_INVALID_NOTIFY;
+	}
+	mach_port_t dest_name = kmsg->hdr.msgh_remote_port;
 	int consumed = 0;
 	mr = ipc_kmsg_copyin(space, kmsg, &consumed);
 	if (mr != MACH_MSG_SUCCESS) {
 		if (!consumed)
 			ipc_kmsg_free(kmsg);
 		return mr;
+	}
+	if ((option & MACH_SEND_NOTIFY) && send_notify_instead(space, kmsg, dest_name, notify)) {
+		ipc_kmsg_send(kmsg, MACH_SEND_ALWAYS, 0);
+		return MACH_SEND_WILL_NOTIFY;
 	}
 	send_woke = NULL;
 	mr = ipc_kmsg_send(kmsg, option & ~MACH_SEND_ALWAYS, timeout);
@@ -740,9 +775,8 @@ mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option
 {
 	mach_msg_return_t mr;
 
-	(void)notify;
 	if (option & MACH_SEND_MSG) {
-		mr = mach_msg_send(msg, option, send_size, timeout);
+		mr = mach_msg_send(msg, option, send_size, timeout, notify);
 		if (mr != MACH_MSG_SUCCESS)
 			return mr;
 	}

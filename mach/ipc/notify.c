@@ -77,3 +77,8 @@ void ipc_notify_send_once(struct ipc_port *port)
 {
 	notify_send(port, MACH_NOTIFY_SEND_ONCE, 0, 0, 0);
 }
+
+void ipc_notify_msg_accepted(struct ipc_port *notify, mach_port_t name)
+{
+	notify_send(notify, MACH_NOTIFY_MSG_ACCEPTED, 1, MACH_MSG_TYPE_PORT_NAME, name);
+}

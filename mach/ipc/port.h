@@ -128,4 +128,5 @@ void ipc_notify_dead_name(struct ipc_port *notify, mach_port_t name);
 void ipc_notify_port_deleted(struct ipc_port *notify, mach_port_t name);
 void ipc_notify_port_destroyed(struct ipc_port *notify, struct ipc_port *receive_right);
 void ipc_notify_send_once(struct ipc_port *port);
+void ipc_notify_msg_accepted(struct ipc_port *notify, mach_port_t name);
 #endif

@@ -652,3 +652,50 @@ KTEST(ipc_terminate_blocked_sender)
 	mach_port_destroy(s, port);
 	task_deallocate(t);
 }
+
+/* --- MACH_SEND_NOTIFY ---------------------------------------------------- */
+
+static void send_notify_body(void *arg)
+{
+	(void)arg;
+	struct ipc_space *s = space_of(current_thread()->task);
+	unsigned start = names_in(s);
+	mach_port_t port, notify;
+	struct small_msg m;
+	uint32_t value = 0;
+
+	mach_port_allocate(s, MACH_PORT_RIGHT_RECEIVE, &port);
+	mach_port_allocate(s, MACH_PORT_RIGHT_RECEIVE, &notify);
+	mach_port_set_qlimit(s, port, 1);
+	send_int(port, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 1, MACH_SEND_TIMEOUT, 0);
+	m.hdr.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0);
+	m.hdr.msgh_size = sizeof(m);
+	m.hdr.msgh_remote_port = port;
+	m.hdr.msgh_local_port = MACH_PORT_NULL;
+	m.hdr.msgh_id = 5;
+	m.type = int_type();
+	m.value = 2;
+	mach_msg_return_t mr = mach_msg_trap(&m.hdr, MACH_SEND_MSG | MACH_SEND_NOTIFY, sizeof(m), 0, MACH_PORT_NULL, 0,
+					     12345);
+	ktest_ok(mr == MACH_SEND_INVALID_NOTIFY, "MACH_SEND_NOTIFY with a bogus notify name: MACH_SEND_INVALID_NOTIFY");
+	mr = mach_msg_trap(&m.hdr, MACH_SEND_MSG | MACH_SEND_NOTIFY, sizeof(m), 0, MACH_PORT_NULL, 0, notify);
+	ktest_ok(mr == MACH_SEND_WILL_NOTIFY, "a send to a full queue with MACH_SEND_NOTIFY is queued anyway (0x%x)", mr);
+	struct ipc_port *p = ipc_entry_lookup(s, port)->object;
+	ktest_ok(p->msgcount == 2, "two messages are queued past the limit of one");
+	receive(port, &m, sizeof(m), MACH_RCV_TIMEOUT, 0);
+	ktest_ok(receive(notify, &m, sizeof(m), MACH_RCV_TIMEOUT, 0) == MACH_RCV_TIMED_OUT,
+		 "no notification while the notifying message waits");
+	receive(port, &m, sizeof(m), MACH_RCV_TIMEOUT, 0);
+	ktest_ok(m.value == 2 && expect_one(notify, MACH_NOTIFY_MSG_ACCEPTED, &value) && value == port,
+		 "when it is taken, exactly one msg-accepted notification names the port");
+	mach_port_destroy(s, port);
+	mach_port_destroy(s, notify);
+	ktest_ok(names_in(s) == start, "no names leaked");
+}
+
+KTEST(ipc_send_notify)
+{
+	struct task *t = task_create_kernel("ipc-send-notify");
+	run_in(t, send_notify_body, NULL);
+	task_deallocate(t);
+}
