@@ -65,20 +65,27 @@ static struct ipc_kmsg *kernel_kmsg(mach_msg_header_t *msg, mach_msg_size_t send
 	return kmsg;
 }
 
-mach_msg_return_t mach_msg_send_from_kernel(mach_msg_header_t *msg, mach_msg_size_t send_size)
+/* Send the stub's message (with a send-once right to reply, if any);
+ * a message that cannot be sent is destroyed. */
+static mach_msg_return_t kernel_send(mach_msg_header_t *msg, mach_msg_size_t send_size, struct ipc_port *reply)
 {
-	struct ipc_kmsg *kmsg = kernel_kmsg(msg, send_size, NULL);
+	struct ipc_kmsg *kmsg = kernel_kmsg(msg, send_size, reply);
+	mach_msg_return_t mr;
 
 	if (kmsg == NULL)
 		return MACH_SEND_NO_BUFFER;
-	if (!IP_VALID((struct ipc_port *)kmsg->hdr.msgh_remote_port)) {
-		ipc_kmsg_destroy(kmsg);
-		return MACH_SEND_INVALID_DEST;
-	}
-	mach_msg_return_t mr = ipc_kmsg_send(kmsg, MACH_SEND_ALWAYS, 0);
+	if (!IP_VALID((struct ipc_port *)kmsg->hdr.msgh_remote_port))
+		mr = MACH_SEND_INVALID_DEST;
+	else
+		mr = ipc_kmsg_send(kmsg, MACH_SEND_ALWAYS, 0);
 	if (mr != MACH_MSG_SUCCESS)
 		ipc_kmsg_destroy(kmsg);
 	return mr;
+}
+
+mach_msg_return_t mach_msg_send_from_kernel(mach_msg_header_t *msg, mach_msg_size_t send_size)
+{
+	return kernel_send(msg, send_size, NULL);
 }
 
 mach_msg_return_t mach_msg_rpc_from_kernel(mach_msg_header_t *msg, mach_msg_size_t send_size,
@@ -92,18 +99,9 @@ mach_msg_return_t mach_msg_rpc_from_kernel(mach_msg_header_t *msg, mach_msg_size
 			return MACH_SEND_NO_BUFFER;
 		th->ith_reply->receiver = ipc_space_kernel;
 	}
-	struct ipc_kmsg *kmsg = kernel_kmsg(msg, send_size, th->ith_reply);
-	if (kmsg == NULL)
-		return MACH_SEND_NO_BUFFER;
-	if (!IP_VALID((struct ipc_port *)kmsg->hdr.msgh_remote_port)) {
-		ipc_kmsg_destroy(kmsg);
-		return MACH_SEND_INVALID_DEST;
-	}
-	mach_msg_return_t mr = ipc_kmsg_send(kmsg, MACH_SEND_ALWAYS, 0);
-	if (mr != MACH_MSG_SUCCESS) {
-		ipc_kmsg_destroy(kmsg);
+	mach_msg_return_t mr = kernel_send(msg, send_size, th->ith_reply);
+	if (mr != MACH_MSG_SUCCESS)
 		return mr;
-	}
 	struct ipc_kmsg *reply;
 	mr = ipc_port_receive_kernel(th->ith_reply, &reply);
 	if (mr != MACH_MSG_SUCCESS)
