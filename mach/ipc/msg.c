@@ -580,8 +580,9 @@ static mach_msg_return_t __attribute__((noinline)) receive_wait(struct ipc_port 
 		pset->ref_count++;
 	else
 		ipc_port_reference(port);
+	/* No event: a receiver is woken through the queue it sits on. */
 	queue_enter_tail(q, &th->ipc_wait_link);
-	int r = thread_sleep(&th->ipc_wait_link, 1, (option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0);
+	int r = thread_sleep(NULL, 1, (option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0);
 	if (queue_linked(&th->ipc_wait_link))
 		queue_remove_entry(&th->ipc_wait_link);
 	int died = pset ? !pset->active : !port->active;
@@ -650,7 +651,7 @@ mach_msg_return_t ipc_port_receive_kernel(struct ipc_port *port, struct ipc_kmsg
 		if (!port->active)
 			return MACH_RCV_PORT_DIED;
 		queue_enter_tail(&port->receivers, &th->ipc_wait_link);
-		int r = thread_sleep(&th->ipc_wait_link, 1, 0);
+		int r = thread_sleep(NULL, 1, 0);
 		if (queue_linked(&th->ipc_wait_link))
 			queue_remove_entry(&th->ipc_wait_link);
 		if (r == THREAD_INTERRUPTED)

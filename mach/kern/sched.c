@@ -128,7 +128,8 @@ static void thread_unwait(struct thread *th, int result)
 		return;
 	if (queue_linked(&th->wait_link))
 		queue_remove_entry(&th->wait_link);
-	timer_cancel(&th->wait_timer);
+	if (queue_linked(&th->wait_timer.link)) /* interrupts are off already */
+		queue_remove_entry(&th->wait_timer.link);
 	th->state &= ~(TH_WAIT | TH_INTERRUPTIBLE);
 	th->wait_result = result;
 	th->wait_event = NULL;
