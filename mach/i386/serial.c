@@ -39,6 +39,12 @@ void serial_putc(char c)
 	outb(COM1 + UART_DATA, (uint8_t)c);
 }
 
+void serial_enable_rx_intr(void)
+{
+	outb(COM1 + UART_MCR, 0x0b); /* DTR, RTS, OUT2 (routes the IRQ on a PC) */
+	outb(COM1 + UART_IER, 0x01); /* interrupt when data arrives */
+}
+
 int serial_getc_nowait(void)
 {
 	if ((inb(COM1 + UART_LSR) & LSR_DATA_READY) == 0)

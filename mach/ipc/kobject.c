@@ -15,6 +15,7 @@
 #include <ipc/space.h>
 #include <mach_port_server.h>
 #include <kern/ipc_kobject.h>
+#include <device/device.h>
 
 #define KOBJECT_REPLY_MAX 8192
 
@@ -25,6 +26,7 @@ static const kobject_demux_t kobject_servers[] = {
 	mach_port_server,
 	mach_kobject_server,
 	mach_host_kobject_server,
+	device_kobject_server,
 	NULL,
 };
 

@@ -21,6 +21,7 @@
 #include <vm/vm_fault.h>
 #include <i386/pmap.h>
 #include <vm/vm_user.h>
+#include <device/device.h>
 
 #define USER_STACK_SIZE (1u << 20)
 #define USER_STACK_TOP (KERNBASE - PAGE_SIZE)
@@ -178,6 +179,8 @@ int bootstrap_first_task(void)
 	struct thread *th;
 	uint32_t entry, sp;
 	const char *err;
+
+	device_init();
 
 	char name[32];
 	unsigned n = 0;

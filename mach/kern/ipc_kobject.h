@@ -63,4 +63,10 @@ void kobject_port_array_free(struct ipc_port **ports, unsigned n);
 boolean_t mach_kobject_server(mach_msg_header_t *in, mach_msg_header_t *out);
 boolean_t mach_host_kobject_server(mach_msg_header_t *in, mach_msg_header_t *out);
 
+/* Devices (device/ds_routines.c); they live forever, so the reference
+ * is nothing to count. */
+device_t dev_port_lookup(mach_port_t port);
+mach_port_t convert_device_to_port(device_t device);
+void device_deallocate(device_t device);
+
 #endif
