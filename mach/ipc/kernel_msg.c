@@ -40,6 +40,10 @@ static mach_msg_return_t kernel_body_one(void *ctx, struct ipc_desc *d)
 	for (unsigned i = 0; i < d->number; i++)
 		ports[i] = kernel_right(ports[i], d->name);
 	ipc_desc_set_name(d, ipc_object_result_type(d->name));
+	/* KernelUser stubs mark rights they give away "dealloc"
+	 * (memory_object_terminate); receivers expect the plain word, as
+	 * GNU Mach delivers it. */
+	d->type->msgt_deallocate = 0;
 	return MACH_MSG_SUCCESS;
 }
 

@@ -1,30 +1,227 @@
 /*
- * The kernel's side of the memory object protocol: the calls a pager
- * makes on the control port the kernel gave it (mach.defs), and the
- * default memory manager (vm_set_default_memory_manager).
+ * The kernel's side of the memory object protocol (GNU Mach 1.8; see
+ * docs/vm.md): objects bound to memory object ports, the messages the
+ * kernel sends to pagers (memory_object.defs, KernelUser stubs), the
+ * calls pagers make on the control port the kernel gave them
+ * (mach.defs), and the default memory manager.
  *
- * No object has a pager yet, so there are no control or name ports:
- * vm_object_lookup finds nothing and every call below answers
- * KERN_INVALID_ARGUMENT, as GNU Mach does for a port that is not a
- * control port.  External pagers (issue 5) plug in here: the object's
- * pager_request port becomes an IKOT_PAGING_REQUEST kernel port whose
- * kobject is the object, and these routines act on it.
+ * An object with a pager holds a send right to the pager's port
+ * (object->pager), and the receive rights of two kernel ports it made:
+ * the control port (IKOT_PAGING_REQUEST, kobject the object), on which
+ * the pager answers, and the name port (IKOT_PAGER).  The table below
+ * finds the object of a pager port, so that every vm_map of one memory
+ * object, in any task, shares one object and its pages.
+ *
+ * The pager is never trusted: every call checks its offsets, sizes and
+ * values before it changes anything, data for pages nobody asked for is
+ * taken only where no page is, and a fault waiting for a pager gives up
+ * (KERN_MEMORY_ERROR) when the pager's port dies or after
+ * vm_pager_timeout_ms().
  */
+#include <mach/memory_object.h>
 #include <mach/mig_errors.h>
+#include <kern/clock.h>
+#include <kern/cmdline.h>
+#include <kern/debug.h>
 #include <kern/ipc_kobject.h>
+#include <kern/printf.h>
+#include <kern/sched.h>
+#include <kern/string.h>
+#include <i386/pmap.h>
 #include <ipc/port.h>
+#include <ipc/space.h>
+#include <vm/vm_fault.h>
 #include <vm/vm_map.h>
 #include <vm/vm_object.h>
 #include <mach_server.h>
+#include <memory_object_user.h>
 
-/* The default pager's port (a send right), or NULL until one registers. */
-static struct ipc_port *memory_manager_default;
+#define port_of(p) ((struct ipc_port *)(uintptr_t)(p))
+#define name_of(p) ((mach_port_t)(uintptr_t)(p))
+
+/* ---- the pager port -> object table ---- */
+
+#define PAGER_HASH_SIZE 64
+static struct vm_object *pager_hash[PAGER_HASH_SIZE];
+
+static struct vm_object **pager_bucket(struct ipc_port *pager)
+{
+	return &pager_hash[((uintptr_t)pager >> 4) % PAGER_HASH_SIZE];
+}
+
+static struct vm_object *pager_lookup(struct ipc_port *pager)
+{
+	struct vm_object *o = *pager_bucket(pager);
+
+	while (o != NULL && o->pager != pager)
+		o = o->pager_hash_next;
+	return o;
+}
+
+static void pager_unhash(struct vm_object *object)
+{
+	struct vm_object **link = pager_bucket(object->pager);
+
+	while (*link != NULL && *link != object)
+		link = &(*link)->pager_hash_next;
+	if (*link == object)
+		*link = object->pager_hash_next;
+	object->pager_hash_next = NULL;
+}
+
+unsigned vm_pager_timeout_ms(void)
+{
+	static unsigned timeout_ms;
+
+	if (timeout_ms == 0) {
+		const char *s = cmdline_get(&kernel_cmdline, "pager_timeout");
+		unsigned v = 0;
+		while (s != NULL && *s >= '0' && *s <= '9' && v < 100000000)
+			v = v * 10 + (unsigned)(*s++ - '0');
+		timeout_ms = v != 0 ? v : 30000;
+	}
+	return timeout_ms;
+}
+
+int vm_object_pager_alive(struct vm_object *object)
+{
+	return object->pager != NULL && object->pager->active && !object->pager_gone;
+}
+
+kern_return_t vm_object_enter(struct ipc_port *pager, vm_size_t size, struct vm_object **result)
+{
+	struct vm_object *o;
+
+	if (!IP_VALID(pager) || !pager->active || pager->receiver == ipc_space_kernel)
+		return KERN_INVALID_ARGUMENT;
+	o = pager_lookup(pager);
+	if (o != NULL) {
+		vm_object_reference(o); /* revives it from the cache if need be */
+		if (o->size < size)
+			o->size = size;
+		ipc_port_release_send(pager); /* the object holds one already */
+		*result = o;
+		return KERN_SUCCESS;
+	}
+	o = vm_object_allocate(size);
+	if (o == NULL)
+		return KERN_RESOURCE_SHORTAGE;
+	o->pager_request = ipc_kobject_port_alloc(IKOT_PAGING_REQUEST, o);
+	o->pager_name = ipc_kobject_port_alloc(IKOT_PAGER, o);
+	if (o->pager_request == NULL || o->pager_name == NULL) {
+		if (o->pager_request != NULL)
+			ipc_port_release_receive(o->pager_request);
+		if (o->pager_name != NULL)
+			ipc_port_release_receive(o->pager_name);
+		o->pager_request = o->pager_name = NULL;
+		vm_object_deallocate(o);
+		return KERN_RESOURCE_SHORTAGE;
+	}
+	o->pager = pager;
+	o->internal = 0;
+	o->temporary = 0;
+	o->copy_strategy = MEMORY_OBJECT_COPY_DELAY;
+	o->pager_hash_next = *pager_bucket(pager);
+	*pager_bucket(pager) = o;
+	/* Nothing is asked of the pager before memory_object_ready. */
+	memory_object_init(name_of(pager), name_of(o->pager_request), name_of(o->pager_name), PAGE_SIZE);
+	*result = o;
+	return KERN_SUCCESS;
+}
+
+kern_return_t vm_object_pager_request(struct vm_object *object, vm_offset_t offset, vm_prot_t access)
+{
+	mach_msg_return_t mr = memory_object_data_request(name_of(object->pager), name_of(object->pager_request),
+							  offset + object->paging_offset, PAGE_SIZE, access);
+	return mr == MACH_MSG_SUCCESS ? KERN_SUCCESS : KERN_MEMORY_ERROR;
+}
+
+kern_return_t vm_object_pager_unlock(struct vm_object *object, vm_offset_t offset, vm_prot_t access)
+{
+	mach_msg_return_t mr = memory_object_data_unlock(name_of(object->pager), name_of(object->pager_request),
+							 offset + object->paging_offset, PAGE_SIZE, access);
+	return mr == MACH_MSG_SUCCESS ? KERN_SUCCESS : KERN_MEMORY_ERROR;
+}
+
+void vm_page_pager_failed(struct vm_page *page)
+{
+	page->flags &= ~VM_PAGE_ABSENT;
+	page->flags |= VM_PAGE_ERROR;
+	vm_page_wakeup_done(page);
+}
+
+/* Send the pager a copy of page (memory_object_data_return). */
+static void pager_return_page(struct vm_object *o, struct vm_page *p, int dirty, int kernel_copy)
+{
+	vm_map_copy_t copy;
+
+	if (vm_map_copyin_kernel_buffer(vm_page_kva(p), PAGE_SIZE, &copy) != KERN_SUCCESS)
+		return; /* no memory: the data is lost, as if clean */
+	if (memory_object_data_return(name_of(o->pager), name_of(o->pager_request), p->offset + o->paging_offset,
+				      (vm_offset_t)copy, PAGE_SIZE, dirty, kernel_copy) != MACH_MSG_SUCCESS)
+		return; /* the stub's message, with the copy, was destroyed */
+	p->flags &= ~VM_PAGE_PRECIOUS;
+}
+
+/* Cut the object from its pager: no more lookups by port, control and
+ * name ports handed to the pager with memory_object_terminate (which
+ * also gives back our send right), pending faults failed. */
+static void pager_disconnect(struct vm_object *o)
+{
+	struct ipc_port *pager = o->pager, *control = o->pager_request, *name = o->pager_name;
+
+	pager_unhash(o);
+	o->pager = o->pager_request = o->pager_name = NULL;
+	o->pager_gone = 1;
+	o->pager_ready = 0;
+	thread_wakeup(o); /* faults waiting for ready sleep on the object */
+	queue_chain_t *q = o->memq.next;
+	while (q != &o->memq) {
+		struct vm_page *p = queue_container(q, struct vm_page, listq);
+		q = q->next;
+		if ((p->flags & (VM_PAGE_BUSY | VM_PAGE_ABSENT)) == (VM_PAGE_BUSY | VM_PAGE_ABSENT))
+			vm_page_pager_failed(p);
+	}
+	/* The ports stop being kernel objects: their receive rights travel. */
+	struct ipc_port *ports[2] = {control, name};
+	for (int i = 0; i < 2; i++) {
+		ports[i]->kotype = IKOT_NONE;
+		ports[i]->kobject = NULL;
+		ports[i]->receiver = NULL;
+		ports[i]->receiver_name = MACH_PORT_NULL;
+	}
+	if (pager->active) {
+		memory_object_terminate(name_of(pager), name_of(control), name_of(name));
+	} else {
+		ipc_port_release_send(pager);
+		ipc_port_destroy(control);
+		ipc_port_destroy(name);
+	}
+}
+
+void vm_object_pager_terminate(struct vm_object *o)
+{
+	if (vm_object_pager_alive(o)) {
+		queue_chain_t *q;
+		for (q = o->memq.next; q != &o->memq; q = q->next) {
+			struct vm_page *p = queue_container(q, struct vm_page, listq);
+			if (p->flags & (VM_PAGE_BUSY | VM_PAGE_ABSENT | VM_PAGE_ERROR))
+				continue;
+			int dirty = pmap_page_test_and_clear_modified(p);
+			if (dirty || (p->flags & VM_PAGE_PRECIOUS))
+				pager_return_page(o, p, dirty, FALSE);
+		}
+	}
+	pager_disconnect(o);
+}
+
+/* ---- control and name ports ---- */
 
 /* The object whose control port this is, with a reference for the
  * routine to drop (the stub has no destructor for it). */
 vm_object_t vm_object_lookup(mach_port_t port)
 {
-	struct ipc_port *p = (struct ipc_port *)(uintptr_t)port;
+	struct ipc_port *p = port_of(port);
 	struct vm_object *object;
 
 	if (!IP_VALID(p) || !p->active || p->kotype != IKOT_PAGING_REQUEST)
@@ -34,128 +231,309 @@ vm_object_t vm_object_lookup(mach_port_t port)
 	return object;
 }
 
-/* Name ports (what vm_region would hand out) do not exist yet. */
 vm_object_t vm_object_lookup_name(mach_port_t port)
 {
-	(void)port;
-	return NULL;
+	struct ipc_port *p = port_of(port);
+	struct vm_object *object;
+
+	if (!IP_VALID(p) || !p->active || p->kotype != IKOT_PAGER)
+		return NULL;
+	object = p->kobject;
+	vm_object_reference(object);
+	return object;
 }
 
-/* Drop the reply_to right a simpleroutine's caller gave (it is ours once
- * we succeed; on failure the request is destroyed with it). */
-static void release_reply_to(mach_port_t reply_to, mach_msg_type_name_t type)
+/* A pager's range: page aligned, not empty, not wrapping; on success the
+ * object offset of its start (the pager's offset minus paging_offset). */
+static int range_ok(struct vm_object *o, vm_offset_t offset, vm_size_t size, vm_offset_t *start)
 {
-	struct ipc_port *port = (struct ipc_port *)(uintptr_t)reply_to;
-
-	if (!IP_VALID(port))
-		return;
-	if (type == MACH_MSG_TYPE_PORT_SEND_ONCE)
-		ipc_port_release_sonce(port);
-	else if (type == MACH_MSG_TYPE_PORT_SEND)
-		ipc_port_release_send(port);
+	if ((offset | size) & PAGE_MASK || size == 0 || offset + size < offset || offset < o->paging_offset)
+		return 0;
+	*start = offset - o->paging_offset;
+	return 1;
 }
 
-/* Every routine below takes the object from vm_object_lookup; with a
- * pager they would act on it, then drop the reference. */
-static kern_return_t no_pager_yet(vm_object_t object)
+/* A routine's common start: the object must still have its pager. */
+static kern_return_t control_ok(vm_object_t o)
 {
-	if (object == NULL)
+	if (o == NULL)
 		return KERN_INVALID_ARGUMENT;
-	vm_object_deallocate(object);
-	return KERN_FAILURE;
+	if (o->pager == NULL) {
+		vm_object_deallocate(o);
+		return KERN_INVALID_ARGUMENT;
+	}
+	return KERN_SUCCESS;
 }
 
-kern_return_t S_memory_object_data_unavailable(vm_object_t memory_control, vm_offset_t offset, vm_size_t size)
+static kern_return_t done(vm_object_t o, kern_return_t kr)
 {
-	(void)offset;
-	(void)size;
-	return no_pager_yet(memory_control);
-}
-
-kern_return_t S_memory_object_get_attributes(vm_object_t memory_control, boolean_t *object_ready,
-					     boolean_t *may_cache, memory_object_copy_strategy_t *copy_strategy)
-{
-	(void)object_ready;
-	(void)may_cache;
-	(void)copy_strategy;
-	return no_pager_yet(memory_control);
-}
-
-kern_return_t S_memory_object_lock_request(vm_object_t memory_control, vm_offset_t offset, vm_size_t size,
-					   memory_object_return_t should_return, boolean_t should_flush,
-					   vm_prot_t lock_value, mach_port_t reply_to,
-					   mach_msg_type_name_t reply_toPoly)
-{
-	(void)offset;
-	(void)size;
-	(void)should_return;
-	(void)should_flush;
-	(void)lock_value;
-	kern_return_t kr = no_pager_yet(memory_control);
-	if (kr == KERN_SUCCESS)
-		release_reply_to(reply_to, reply_toPoly);
+	vm_object_deallocate(o);
 	return kr;
 }
 
-kern_return_t S_memory_object_data_error(vm_object_t memory_control, vm_offset_t offset, vm_size_t size,
-					 kern_return_t error_value)
+/* Read len bytes at data offset pos of a copy (kernel buffer, or entries
+ * whose pages may be in shadows or absent: zero). */
+static void copy_read(vm_map_copy_t copy, vm_offset_t pos, void *dst, vm_size_t len)
 {
-	(void)offset;
-	(void)size;
-	(void)error_value;
-	return no_pager_yet(memory_control);
+	if (copy->type == VM_MAP_COPY_KERNEL_BUFFER) {
+		memcpy(dst, (char *)copy->buffer + pos, len);
+		return;
+	}
+	vm_offset_t va = copy->offset + pos;
+	char *out = dst;
+	struct vm_map_entry *e = copy->header.next;
+	while (len > 0) {
+		vm_size_t chunk = PAGE_SIZE - (va & PAGE_MASK);
+		if (chunk > len)
+			chunk = len;
+		while (e != &copy->header && va >= e->end)
+			e = e->next;
+		struct vm_page *p = e != &copy->header && va >= e->start ? vm_map_entry_page(e, va) : NULL;
+		if (p != NULL)
+			memcpy(out, (char *)vm_page_kva(p) + (va & PAGE_MASK), chunk);
+		else
+			memset(out, 0, chunk);
+		out += chunk;
+		va += chunk;
+		len -= chunk;
+	}
 }
 
-kern_return_t S_memory_object_destroy(vm_object_t memory_control, kern_return_t reason)
-{
-	(void)reason;
-	return no_pager_yet(memory_control);
-}
-
-kern_return_t S_memory_object_data_supply(vm_object_t memory_control, vm_offset_t offset, vm_offset_t data,
+/* The pager's data: each page goes where a fault waits for it (an absent
+ * page) or where no page is; a page already present is left alone and
+ * reported with supply_completed (KERN_MEMORY_PRESENT). */
+kern_return_t S_memory_object_data_supply(vm_object_t o, vm_offset_t offset, vm_offset_t data,
 					  mach_msg_type_number_t dataCnt, vm_prot_t lock_value, boolean_t precious,
 					  mach_port_t reply_to, mach_msg_type_name_t reply_toPoly)
 {
-	(void)offset;
-	(void)lock_value;
-	(void)precious;
-	(void)dataCnt;
-	kern_return_t kr = no_pager_yet(memory_control);
-	if (kr == KERN_SUCCESS) {
-		vm_map_copy_discard((vm_map_copy_t)data);
-		release_reply_to(reply_to, reply_toPoly);
+	vm_map_copy_t copy = (vm_map_copy_t)data;
+	vm_offset_t start;
+	kern_return_t kr = control_ok(o);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (!range_ok(o, offset, dataCnt, &start) || (lock_value & ~VM_PROT_ALL) || copy == NULL ||
+	    copy->size != dataCnt)
+		return done(o, KERN_INVALID_ARGUMENT);
+
+	kern_return_t result = KERN_SUCCESS;
+	vm_offset_t error_offset = 0;
+	for (vm_offset_t pos = 0; pos < dataCnt; pos += PAGE_SIZE) {
+		struct vm_page *p = vm_page_lookup(o, start + pos);
+		if (p != NULL && !(p->flags & VM_PAGE_ABSENT)) {
+			if (result == KERN_SUCCESS)
+				result = KERN_MEMORY_PRESENT, error_offset = offset + pos;
+			continue;
+		}
+		if (p == NULL && (p = vm_page_alloc_in(o, start + pos)) == NULL) {
+			if (result == KERN_SUCCESS)
+				result = KERN_RESOURCE_SHORTAGE, error_offset = offset + pos;
+			break;
+		}
+		copy_read(copy, pos, vm_page_kva(p), PAGE_SIZE);
+		p->flags &= ~(VM_PAGE_ABSENT | VM_PAGE_ERROR | VM_PAGE_DIRTY | VM_PAGE_PRECIOUS | VM_PAGE_UNLOCK_ASKED);
+		if (precious)
+			p->flags |= VM_PAGE_PRECIOUS;
+		p->page_lock = lock_value;
+		vm_page_wakeup_done(p);
 	}
-	return kr;
+	vm_map_copy_discard(copy);
+	if (IP_VALID(port_of(reply_to)))
+		memory_object_supply_completed(reply_to, reply_toPoly, name_of(o->pager_request), offset, dataCnt,
+					       result, error_offset);
+	return done(o, KERN_SUCCESS);
 }
 
-kern_return_t S_memory_object_ready(vm_object_t memory_control, boolean_t may_cache,
-				    memory_object_copy_strategy_t copy_strategy)
+/* Apply fn to each absent page of [start, start + size). */
+static void for_absent_pages(struct vm_object *o, vm_offset_t start, vm_size_t size, void (*fn)(struct vm_page *))
 {
-	(void)may_cache;
-	(void)copy_strategy;
-	return no_pager_yet(memory_control);
+	queue_chain_t *q = o->memq.next;
+
+	while (q != &o->memq) {
+		struct vm_page *p = queue_container(q, struct vm_page, listq);
+		q = q->next;
+		if (p->offset >= start && p->offset - start < size && (p->flags & VM_PAGE_ABSENT))
+			fn(p);
+	}
 }
 
-kern_return_t S_memory_object_change_attributes(vm_object_t memory_control, boolean_t may_cache,
-						memory_object_copy_strategy_t copy_strategy, mach_port_t reply_to,
-						mach_msg_type_name_t reply_toPoly)
+static void page_zero_fill(struct vm_page *p)
 {
-	(void)may_cache;
-	(void)copy_strategy;
-	kern_return_t kr = no_pager_yet(memory_control);
-	if (kr == KERN_SUCCESS)
-		release_reply_to(reply_to, reply_toPoly);
-	return kr;
+	vm_page_zero(p);
+	p->flags &= ~VM_PAGE_ABSENT;
+	p->page_lock = VM_PROT_NONE;
+	vm_page_wakeup_done(p);
+}
+
+kern_return_t S_memory_object_data_unavailable(vm_object_t o, vm_offset_t offset, vm_size_t size)
+{
+	vm_offset_t start;
+	kern_return_t kr = control_ok(o);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (!range_ok(o, offset, size, &start))
+		return done(o, KERN_INVALID_ARGUMENT);
+	for_absent_pages(o, start, size, page_zero_fill);
+	return done(o, KERN_SUCCESS);
+}
+
+kern_return_t S_memory_object_data_error(vm_object_t o, vm_offset_t offset, vm_size_t size, kern_return_t error_value)
+{
+	vm_offset_t start;
+	kern_return_t kr = control_ok(o);
+
+	(void)error_value; /* the fault reports KERN_MEMORY_ERROR, as GNU Mach */
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (!range_ok(o, offset, size, &start))
+		return done(o, KERN_INVALID_ARGUMENT);
+	for_absent_pages(o, start, size, vm_page_pager_failed);
+	return done(o, KERN_SUCCESS);
 }
 
 /*
+ * Clean, flush and lock the resident pages of a range: return the dirty
+ * ones (should_return DIRTY) or the dirty and precious ones (ALL) with
+ * data_return, then free them (should_flush) or keep them with access
+ * lock_value forbidden; lock_completed to reply_to at the end.  Pages in
+ * transit (busy) are left alone.
+ */
+kern_return_t S_memory_object_lock_request(vm_object_t o, vm_offset_t offset, vm_size_t size,
+					   memory_object_return_t should_return, boolean_t should_flush,
+					   vm_prot_t lock_value, mach_port_t reply_to, mach_msg_type_name_t reply_toPoly)
+{
+	vm_offset_t start;
+	kern_return_t kr = control_ok(o);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (!range_ok(o, offset, size, &start) || (lock_value & ~VM_PROT_ALL) ||
+	    (should_return != MEMORY_OBJECT_RETURN_NONE && should_return != MEMORY_OBJECT_RETURN_DIRTY &&
+	     should_return != MEMORY_OBJECT_RETURN_ALL))
+		return done(o, KERN_INVALID_ARGUMENT);
+
+	queue_chain_t *q = o->memq.next;
+	while (q != &o->memq) {
+		struct vm_page *p = queue_container(q, struct vm_page, listq);
+		q = q->next;
+		if (p->offset < start || p->offset - start >= size || (p->flags & VM_PAGE_BUSY))
+			continue;
+		if (p->flags & VM_PAGE_ERROR) {
+			if (should_flush)
+				vm_page_free_in(p);
+			continue;
+		}
+		if (should_return != MEMORY_OBJECT_RETURN_NONE) {
+			int dirty = pmap_page_test_and_clear_modified(p);
+			int precious = (p->flags & VM_PAGE_PRECIOUS) != 0;
+			if (dirty || (precious && should_return == MEMORY_OBJECT_RETURN_ALL))
+				pager_return_page(o, p, dirty, !should_flush);
+			else if (dirty)
+				p->flags |= VM_PAGE_DIRTY; /* not returned: still dirty */
+		}
+		if (should_flush) {
+			vm_page_free_in(p);
+			continue;
+		}
+		vm_prot_t old = p->page_lock;
+		p->page_lock = lock_value;
+		if (lock_value & ~old)
+			pmap_page_protect(p, VM_PROT_ALL & ~lock_value);
+		if (old & ~lock_value) {
+			p->flags &= ~VM_PAGE_UNLOCK_ASKED;
+			thread_wakeup(p); /* faults waiting for an unlock */
+		}
+	}
+	if (IP_VALID(port_of(reply_to)))
+		memory_object_lock_completed(reply_to, reply_toPoly, name_of(o->pager_request), offset, size);
+	return done(o, KERN_SUCCESS);
+}
+
+static int strategy_ok(memory_object_copy_strategy_t s)
+{
+	return s == MEMORY_OBJECT_COPY_NONE || s == MEMORY_OBJECT_COPY_CALL || s == MEMORY_OBJECT_COPY_DELAY ||
+	       s == MEMORY_OBJECT_COPY_TEMPORARY;
+}
+
+kern_return_t S_memory_object_ready(vm_object_t o, boolean_t may_cache, memory_object_copy_strategy_t copy_strategy)
+{
+	kern_return_t kr = control_ok(o);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (!strategy_ok(copy_strategy))
+		return done(o, KERN_INVALID_ARGUMENT);
+	o->can_persist = may_cache != 0;
+	o->copy_strategy = copy_strategy;
+	o->pager_ready = 1;
+	thread_wakeup(o); /* faults waiting for ready sleep on the object */
+	return done(o, KERN_SUCCESS);
+}
+
+kern_return_t S_memory_object_change_attributes(vm_object_t o, boolean_t may_cache,
+						memory_object_copy_strategy_t copy_strategy, mach_port_t reply_to,
+						mach_msg_type_name_t reply_toPoly)
+{
+	kern_return_t kr = control_ok(o);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (!strategy_ok(copy_strategy))
+		return done(o, KERN_INVALID_ARGUMENT);
+	o->can_persist = may_cache != 0;
+	o->copy_strategy = copy_strategy;
+	if (IP_VALID(port_of(reply_to)))
+		memory_object_change_completed(reply_to, reply_toPoly, may_cache, copy_strategy);
+	return done(o, KERN_SUCCESS);
+}
+
+kern_return_t S_memory_object_get_attributes(vm_object_t o, boolean_t *object_ready, boolean_t *may_cache,
+					     memory_object_copy_strategy_t *copy_strategy)
+{
+	kern_return_t kr = control_ok(o);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	*object_ready = o->pager_ready;
+	*may_cache = o->can_persist;
+	*copy_strategy = o->copy_strategy;
+	return done(o, KERN_SUCCESS);
+}
+
+/* The pager gives up on the object while it is still mapped: its pages
+ * go, and faults on it fail from now on (KERN_MEMORY_ERROR). */
+kern_return_t S_memory_object_destroy(vm_object_t o, kern_return_t reason)
+{
+	kern_return_t kr = control_ok(o);
+
+	(void)reason;
+	if (kr != KERN_SUCCESS)
+		return kr;
+	pager_disconnect(o);
+	queue_chain_t *q = o->memq.next;
+	while (q != &o->memq) {
+		struct vm_page *p = queue_container(q, struct vm_page, listq);
+		q = q->next;
+		if (!(p->flags & VM_PAGE_BUSY))
+			vm_page_free_in(p);
+	}
+	return done(o, KERN_SUCCESS);
+}
+
+/* ---- the default memory manager ---- */
+
+/* The default pager's port (a send right), or NULL until one registers. */
+static struct ipc_port *memory_manager_default;
+
+/*
  * Register the default pager (a send right, which we keep) and get the
- * previous one back; MACH_PORT_NULL only asks which it is.  Issues 5 and 7
- * send memory_object_create to it.
+ * previous one back; MACH_PORT_NULL only asks which it is.  Until one
+ * exists, anonymous memory stays resident (said at boot).
  */
 kern_return_t S_vm_set_default_memory_manager(host_t host_priv, mach_port_t *default_manager)
 {
-	struct ipc_port *new_manager = (struct ipc_port *)(uintptr_t)*default_manager;
+	struct ipc_port *new_manager = port_of(*default_manager);
 	struct ipc_port *returned;
 
 	if (host_priv == NULL)
@@ -166,7 +544,7 @@ kern_return_t S_vm_set_default_memory_manager(host_t host_priv, mach_port_t *def
 		returned = memory_manager_default;
 		memory_manager_default = new_manager;
 	}
-	*default_manager = (mach_port_t)(uintptr_t)returned;
+	*default_manager = name_of(returned);
 	return KERN_SUCCESS;
 }
 

@@ -9,7 +9,9 @@
 #include <i386/vm_param.h>
 #include <kern/ipc_kobject.h>
 #include <ipc/port.h>
+#include <ipc/space.h>
 #include <vm/vm_map.h>
+#include <vm/vm_object.h>
 #include <vm/vm_user.h>
 #include <mach_server.h>
 #include <mach_host_server.h>
@@ -123,35 +125,55 @@ kern_return_t S_vm_machine_attribute(vm_map_t target_task, vm_address_t address,
 }
 
 /*
- * Map anonymous memory (memory_object null) with the caller's choice of
- * alignment, place, protections and inheritance.  A memory object names
- * an external pager: that is where the pager work (issue 5) plugs in, by
- * entering the object for the port (vm_object_enter) instead of failing.
+ * Map anonymous memory (memory_object null), or a memory object: the
+ * object of that pager port (vm_object_enter: made and announced to the
+ * pager with memory_object_init the first time, shared by every mapping
+ * after that), from offset (page aligned), with the caller's choice of
+ * alignment, place, protections and inheritance.  copy: the mapping gets
+ * a copy-on-write view (the first write shadows the object).
  */
 kern_return_t S_vm_map(vm_map_t target_task, vm_address_t *address, vm_size_t size, vm_address_t mask,
 		       boolean_t anywhere, ipc_port_t memory_object, vm_offset_t offset, boolean_t copy,
 		       vm_prot_t cur_protection, vm_prot_t max_protection, vm_inherit_t inheritance)
 {
-	(void)offset;
-	(void)copy;
+	struct vm_object *object = NULL;
+
 	if (target_task == NULL || (cur_protection & ~VM_PROT_ALL) || (max_protection & ~VM_PROT_ALL))
 		return KERN_INVALID_ARGUMENT;
 	if (inheritance != VM_INHERIT_SHARE && inheritance != VM_INHERIT_COPY && inheritance != VM_INHERIT_NONE)
 		return KERN_INVALID_ARGUMENT;
 	if (size == 0)
 		return KERN_INVALID_ARGUMENT;
-	if (IP_VALID(memory_object))
-		return KERN_INVALID_ARGUMENT; /* external pagers: issue 5 */
 	vm_size_t rounded = round_page(size);
 	if (rounded < size)
 		return anywhere ? KERN_NO_SPACE : KERN_INVALID_ADDRESS;
+	if (IP_VALID(memory_object) &&
+	    ((offset & PAGE_MASK) || offset + rounded < offset || !memory_object->active ||
+	     memory_object->receiver == ipc_space_kernel))
+		return KERN_INVALID_ARGUMENT;
 	vm_offset_t where = anywhere ? 0 : trunc_page(*address);
+	if (IP_VALID(memory_object)) {
+		/* The object's own right: the request's is released only on
+		 * success (on failure the request is destroyed with it). */
+		struct ipc_port *right = ipc_port_copy_send(memory_object);
+		kern_return_t kr = vm_object_enter(right, offset + rounded, &object);
+		if (kr != KERN_SUCCESS) {
+			ipc_port_release_send(right);
+			return kr;
+		}
+	}
 	/* An entry may not be more than its maximum allows. */
-	kern_return_t kr = vm_map_enter(target_task, &where, rounded, mask | PAGE_MASK, anywhere, NULL, 0, FALSE,
-					cur_protection & max_protection, max_protection, inheritance);
-	if (kr == KERN_SUCCESS)
-		*address = where;
-	return kr;
+	kern_return_t kr = vm_map_enter(target_task, &where, rounded, mask | PAGE_MASK, anywhere, object, offset,
+					copy && object != NULL, cur_protection & max_protection, max_protection,
+					inheritance);
+	if (kr != KERN_SUCCESS) {
+		vm_object_deallocate(object);
+		return kr;
+	}
+	*address = where;
+	if (IP_VALID(memory_object))
+		ipc_port_release_send(memory_object); /* ours on success */
+	return KERN_SUCCESS;
 }
 
 /* GNU Mach: the privileged host port wires freely; the host name port

@@ -9,11 +9,16 @@
  *      (copy-on-write); found below and read: mapped read-only, so that
  *      the first write comes back here;
  *   5. entered in the pmap.
- * Pages an external pager must supply will be requested in step 3 (the
- * object's pager field); today every object is anonymous.
+ * In step 3 an object with a pager that lacks the page gets a busy,
+ * absent page and a memory_object_data_request; the fault then sleeps
+ * (without the map lock) until the data, an error or a time-out arrives,
+ * and starts over from step 1.  A page the pager locked against the
+ * access asks for memory_object_data_unlock the same way.
  */
 #include <i386/pmap.h>
+#include <kern/clock.h>
 #include <kern/debug.h>
+#include <kern/sched.h>
 #include <vm/vm_fault.h>
 #include <vm/vm_map.h>
 #include <vm/vm_object.h>
@@ -21,14 +26,115 @@
 
 struct vm_statistics vm_stat;
 
+/* Internal result of fault_once: the fault must wait (see struct
+ * fault_wait) and then start over. */
+#define VM_FAULT_RETRY ((kern_return_t)-1)
+
+/* What a fault waits for while a pager works: the page at offset in
+ * object (not busy any more, or no longer locked against access), or the
+ * object's memory_object_ready.  The wait holds a reference on object. */
+struct fault_wait {
+	struct vm_object *object;
+	vm_offset_t offset;
+	vm_prot_t access; /* != 0: wait for page_lock to allow this */
+	int ready;	  /* wait for pager_ready */
+};
+
+static kern_return_t fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type, int wire,
+				struct vm_page **result, struct fault_wait *w);
+
+static void fault_wait_set(struct fault_wait *w, struct vm_object *o, vm_offset_t off, vm_prot_t access, int ready)
+{
+	vm_object_reference(o);
+	w->object = o;
+	w->offset = off;
+	w->access = access;
+	w->ready = ready;
+}
+
+/* Whether what w waits for has happened (or can no longer happen). */
+static int fault_wait_over(struct fault_wait *w, struct vm_page **page)
+{
+	struct vm_object *o = w->object;
+
+	*page = NULL;
+	if (w->ready)
+		return o->pager_ready || o->pager == NULL;
+	struct vm_page *p = vm_page_lookup(o, w->offset);
+	*page = p;
+	if (p == NULL)
+		return 1;
+	if (w->access != 0)
+		return !(p->page_lock & w->access) || (p->flags & VM_PAGE_BUSY);
+	return !(p->flags & VM_PAGE_BUSY);
+}
+
+/*
+ * Sleep until the pager has done what w waits for; KERN_SUCCESS to
+ * start the fault over, KERN_MEMORY_ERROR if the pager died or did not
+ * answer within vm_pager_timeout_ms (a page it never supplied is marked
+ * ERROR, so every fault waiting for it fails too).  Never spins: the
+ * thread sleeps on the page (or object), waking each tenth of a second
+ * to notice a dead pager port.
+ */
+static kern_return_t fault_wait(struct fault_wait *w)
+{
+	struct vm_object *o = w->object;
+	uint64_t deadline = clock_ticks + (uint64_t)vm_pager_timeout_ms() * HZ / 1000 + 1;
+	kern_return_t kr = KERN_SUCCESS;
+	struct vm_page *p;
+
+	while (!fault_wait_over(w, &p)) {
+		if (!vm_object_pager_alive(o) || clock_ticks >= deadline) {
+			if (p != NULL && (p->flags & VM_PAGE_ABSENT))
+				vm_page_pager_failed(p);
+			kr = KERN_MEMORY_ERROR;
+			break;
+		}
+		uint64_t slice = deadline - clock_ticks;
+		if (slice > HZ / 10)
+			slice = HZ / 10;
+		if (p != NULL)
+			p->flags |= VM_PAGE_WANTED;
+		thread_sleep(p != NULL ? (event_t)p : (event_t)o, 0, slice);
+	}
+	vm_object_deallocate(o);
+	return kr;
+}
+
+/* The map lock is dropped while a pager works, so that other threads of
+ * the task can fault, allocate and unmap meanwhile. */
 kern_return_t vm_fault(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type)
 {
 	kern_return_t kr;
+	struct fault_wait w;
 
-	vm_map_lock(map);
-	kr = vm_fault_locked(map, va, fault_type, 0, NULL);
-	vm_map_unlock(map);
-	return kr;
+	for (;;) {
+		vm_map_lock(map);
+		kr = fault_once(map, va, fault_type, 0, NULL, &w);
+		vm_map_unlock(map);
+		if (kr != VM_FAULT_RETRY)
+			return kr;
+		if ((kr = fault_wait(&w)) != KERN_SUCCESS)
+			return kr;
+	}
+}
+
+/* Callers that hold the map lock (wiring, vm_write) keep it while a
+ * pager works: the wait is bounded by the pager time-out. */
+kern_return_t vm_fault_locked(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type, int wire,
+			      struct vm_page **result)
+{
+	kern_return_t kr;
+	struct fault_wait w;
+
+	for (;;) {
+		kr = fault_once(map, va, fault_type, wire, result, &w);
+		if (kr != VM_FAULT_RETRY)
+			return kr;
+		if ((kr = fault_wait(&w)) != KERN_SUCCESS)
+			return kr;
+	}
 }
 
 struct vm_page *vm_map_entry_page(struct vm_map_entry *entry, vm_offset_t va)
@@ -38,14 +144,14 @@ struct vm_page *vm_map_entry_page(struct vm_map_entry *entry, vm_offset_t va)
 	for (struct vm_object *o = entry->object; o != NULL; o = o->shadow) {
 		struct vm_page *p = vm_page_lookup(o, off);
 		if (p != NULL)
-			return p;
+			return p->flags & (VM_PAGE_ABSENT | VM_PAGE_ERROR) ? NULL : p;
 		off += o->shadow_offset;
 	}
 	return NULL;
 }
 
-kern_return_t vm_fault_locked(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type, int wire,
-			      struct vm_page **result)
+static kern_return_t fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type, int wire,
+				struct vm_page **result, struct fault_wait *w)
 {
 	struct vm_map_entry *e;
 	kern_return_t kr;
@@ -81,16 +187,56 @@ kern_return_t vm_fault_locked(struct vm_map *map, vm_offset_t va, vm_prot_t faul
 	vm_offset_t first_off = e->offset + (va - e->start), off = first_off;
 	struct vm_page *page;
 	for (;;) {
+		/* In a backing object the fault only reads (a write copies up). */
+		vm_prot_t need = o == first ? fault_type : VM_PROT_READ;
 		page = vm_page_lookup(o, off);
 		if (page != NULL) {
 			if (page->flags & VM_PAGE_BUSY) {
-				vm_page_wait_busy(page);
-				continue; /* it may have gone: look again */
+				fault_wait_set(w, o, off, 0, 0);
+				return VM_FAULT_RETRY;
+			}
+			if (page->flags & VM_PAGE_ERROR) {
+				vm_page_free_in(page); /* the next fault asks again */
+				return KERN_MEMORY_ERROR;
+			}
+			if (page->page_lock & need) {
+				if (!vm_object_pager_alive(o))
+					return KERN_MEMORY_ERROR;
+				if (!(page->flags & VM_PAGE_UNLOCK_ASKED)) {
+					page->flags |= VM_PAGE_UNLOCK_ASKED;
+					if (vm_object_pager_unlock(o, off, need) != KERN_SUCCESS)
+						return KERN_MEMORY_ERROR;
+				}
+				fault_wait_set(w, o, off, need, 0);
+				return VM_FAULT_RETRY;
 			}
 			break;
 		}
-		/* Here an object with a pager would get a busy, absent page
-		 * and a memory_object_data_request, and we would wait. */
+		if (o->pager_gone)
+			return KERN_MEMORY_ERROR;
+		if (o->pager != NULL) {
+			/* The pager's page: ask for it and wait with a busy,
+			 * absent page in its place (after memory_object_ready). */
+			if (!o->pager_ready) {
+				if (!vm_object_pager_alive(o))
+					return KERN_MEMORY_ERROR;
+				fault_wait_set(w, o, off, 0, 1);
+				return VM_FAULT_RETRY;
+			}
+			page = vm_page_alloc_in(o, off);
+			if (page == NULL)
+				return KERN_RESOURCE_SHORTAGE;
+			page->flags |= VM_PAGE_BUSY | VM_PAGE_ABSENT;
+			page->page_lock = VM_PROT_NONE;
+			vm_stat.pageins++;
+			if (vm_object_pager_request(o, off, need) != KERN_SUCCESS) {
+				page->flags &= ~(VM_PAGE_BUSY | VM_PAGE_ABSENT);
+				vm_page_free_in(page);
+				return KERN_MEMORY_ERROR;
+			}
+			fault_wait_set(w, o, off, 0, 0);
+			return VM_FAULT_RETRY;
+		}
 		if (o->shadow == NULL)
 			break;
 		off += o->shadow_offset;
@@ -122,9 +268,12 @@ kern_return_t vm_fault_locked(struct vm_map *map, vm_offset_t va, vm_prot_t faul
 		} else {
 			prot &= ~VM_PROT_WRITE;
 		}
-	} else if (page->queue == VM_PAGE_Q_INACTIVE) {
-		vm_page_activate(page);
-		vm_stat.reactivations++;
+	} else {
+		prot &= ~page->page_lock;
+		if (page->queue == VM_PAGE_Q_INACTIVE) {
+			vm_page_activate(page);
+			vm_stat.reactivations++;
+		}
 	}
 
 	kr = pmap_enter(map->pmap, va, vm_page_to_phys(page), prot);

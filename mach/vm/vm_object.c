@@ -54,30 +54,51 @@ struct vm_object *vm_object_allocate(vm_size_t size)
 	o->copy_strategy = VM_OBJECT_COPY_SYMMETRIC;
 	o->pager = NULL;
 	o->pager_request = NULL;
+	o->pager_name = NULL;
+	o->pager_hash_next = NULL;
 	o->paging_offset = 0;
 	o->paging_in_progress = 0;
 	o->temporary = 1;
 	o->internal = 1;
 	o->pager_ready = 0;
 	o->can_persist = 0;
+	o->cached = 0;
+	o->pager_gone = 0;
 	vm_object_count++;
 	return o;
 }
 
+/*
+ * Objects whose pager allows caching (may_cache) outlive their last
+ * reference here, pages and all, so that mapping the same memory object
+ * again finds its pages; the oldest beyond VM_OBJECT_CACHE_MAX are
+ * terminated.
+ */
+#define VM_OBJECT_CACHE_MAX 16
+static queue_head_t vm_object_cached_list = {&vm_object_cached_list, &vm_object_cached_list};
+static unsigned vm_object_cached_count;
+
 void vm_object_reference(struct vm_object *object)
 {
-	if (object != NULL) {
-		assert(object->ref_count > 0);
-		object->ref_count++;
+	if (object == NULL)
+		return;
+	if (object->cached) {
+		assert(object->ref_count == 0);
+		queue_remove_entry(&object->cache_link);
+		vm_object_cached_count--;
+		object->cached = 0;
 	}
+	assert(object->ref_count >= 0);
+	object->ref_count++;
 }
 
-/* The object's last reference is gone: free it and its pages. */
+/* The object's last reference is gone: free it and its pages (a pager
+ * gets what it must have back first, and memory_object_terminate). */
 static void vm_object_terminate(struct vm_object *o)
 {
 	assert(o->paging_in_progress == 0);
-	/* An external pager would be told here (memory_object_terminate),
-	 * after dirty pages went back to it with data_return. */
+	if (o->pager != NULL)
+		vm_object_pager_terminate(o);
 	while (!queue_empty(&o->memq))
 		vm_page_free_in(queue_first_entry(&o->memq, struct vm_page, listq));
 	assert(o->resident_page_count == 0);
@@ -91,6 +112,16 @@ void vm_object_deallocate(struct vm_object *object)
 		assert(object->ref_count > 0);
 		if (--object->ref_count > 0)
 			return;
+		if (object->pager != NULL && object->can_persist && vm_object_pager_alive(object)) {
+			object->cached = 1;
+			queue_enter_tail(&vm_object_cached_list, &object->cache_link);
+			if (++vm_object_cached_count <= VM_OBJECT_CACHE_MAX)
+				return;
+			object = queue_first_entry(&vm_object_cached_list, struct vm_object, cache_link);
+			queue_remove_entry(&object->cache_link);
+			vm_object_cached_count--;
+			object->cached = 0;
+		}
 		struct vm_object *shadow = object->shadow;
 		vm_object_terminate(object);
 		object = shadow;

@@ -22,6 +22,8 @@
 #include <kern/queue.h>
 #include <vm/vm_page.h>
 
+struct ipc_port;
+
 /* Copy strategies: the values of memory_object.h's MEMORY_OBJECT_COPY_*
  * (what a pager asks for), plus the kernel's own symmetric strategy for
  * anonymous memory (copy shares the object; whoever writes first shadows). */
@@ -42,10 +44,14 @@ struct vm_object {
 	struct vm_object *copy;	   /* DELAY strategy: the copy to push pages into */
 	int copy_strategy;	   /* VM_OBJECT_COPY_* */
 
-	/* External pager hooks: the memory object port and the control
-	 * port given to it, NULL for anonymous memory with no pager yet. */
-	void *pager;
-	void *pager_request;
+	/* External pagers (vm/memory_object.c): the memory object port (a
+	 * send right), the control and name ports the kernel made for it,
+	 * NULL for anonymous memory. */
+	struct ipc_port *pager;
+	struct ipc_port *pager_request;
+	struct ipc_port *pager_name;
+	struct vm_object *pager_hash_next; /* the pager port -> object table */
+	queue_chain_t cache_link;	    /* on the cache while cached */
 	vm_offset_t paging_offset;   /* offset of this object in the pager's object */
 	unsigned paging_in_progress; /* pager operations under way: no collapse */
 
@@ -53,6 +59,8 @@ struct vm_object {
 	unsigned internal : 1;	  /* made by the kernel (anonymous), not by vm_map */
 	unsigned pager_ready : 1; /* memory_object_ready has arrived */
 	unsigned can_persist : 1; /* the pager allows caching after the last ref */
+	unsigned cached : 1;	  /* no references, kept for its pager (can_persist) */
+	unsigned pager_gone : 1;  /* had a pager that was destroyed: absent pages fail */
 };
 
 void vm_object_init(void);
@@ -90,4 +98,30 @@ void vm_page_wait_busy(struct vm_page *page);
 void vm_page_wakeup_done(struct vm_page *page);
 
 extern unsigned long vm_object_count;
+
+/* ---- external pagers (vm/memory_object.c) ---- */
+
+/* The object of memory object port pager, mapped for offset + size bytes
+ * (a reference); made, with its control and name ports and a
+ * memory_object_init to the pager, the first time.  Takes the caller's
+ * send right on success.  KERN_INVALID_ARGUMENT for a port that cannot
+ * be a pager (dead, or a kernel object's). */
+kern_return_t vm_object_enter(struct ipc_port *pager, vm_size_t size, struct vm_object **object);
+/* Ask the pager for the page at offset (a busy, absent page the caller
+ * has inserted there) with the access the fault needs. */
+kern_return_t vm_object_pager_request(struct vm_object *object, vm_offset_t offset, vm_prot_t access);
+/* Ask the pager to lift page_lock for access on the page at offset. */
+kern_return_t vm_object_pager_unlock(struct vm_object *object, vm_offset_t offset, vm_prot_t access);
+/* Whether the pager can still answer (its port lives, not destroyed). */
+int vm_object_pager_alive(struct vm_object *object);
+/* The last reference went away: return what the pager needs and tell it
+ * (memory_object_terminate); the object's pages are freed by the caller. */
+void vm_object_pager_terminate(struct vm_object *object);
+/* A busy absent page will never be supplied: mark it ERROR and wake its
+ * waiters. */
+void vm_page_pager_failed(struct vm_page *page);
+/* Milliseconds a fault waits for a pager before failing (pager_timeout=
+ * on the command line; 30 s by default). */
+unsigned vm_pager_timeout_ms(void);
+
 #endif

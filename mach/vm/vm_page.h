@@ -27,6 +27,7 @@ struct pv_entry;
 #define VM_PAGE_PRECIOUS 0x10 /* the pager has no copy: return it even if clean */
 #define VM_PAGE_ERROR 0x20    /* the pager failed to supply it */
 #define VM_PAGE_TABLED 0x40   /* in an object and the hash table */
+#define VM_PAGE_UNLOCK_ASKED 0x80 /* data_unlock sent for page_lock, no answer yet */
 
 /* vm_page.queue */
 #define VM_PAGE_Q_NONE 0
@@ -41,7 +42,7 @@ struct vm_page {
 	uint16_t flags;
 	uint16_t wire_count; /* > 0: on no paging queue, never paged out */
 	uint8_t queue;	     /* VM_PAGE_Q_* */
-	uint8_t unused;
+	uint8_t page_lock; /* access the pager forbids for now (vm_prot_t bits) */
 
 	struct vm_object *object; /* owner, or NULL */
 	vm_offset_t offset;	  /* offset in the owner */

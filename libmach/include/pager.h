@@ -1,0 +1,69 @@
+/*
+ * The pager kit (libmach/pager): write an external pager by filling in a
+ * few callbacks.  The kit owns the memory object port, runs the threads
+ * that serve it, and speaks the memory_object protocol with the kernel
+ * (memory_object_ready at init, data_supply / data_unavailable /
+ * data_error for requests, unlocks, returned pages, terminate), so a
+ * callback only deals with one page at a time.  docs/writing-a-pager.md
+ * walks through an example.
+ */
+#ifndef _PAGER_H_
+#define _PAGER_H_
+
+#include <mach.h>
+#include <mach/memory_object.h>
+
+/* A read callback's answer for a page that has no data: the kernel
+ * zero-fills it (memory_object_data_unavailable). */
+#define PAGER_ZERO_FILL ((kern_return_t)0x7ffe0001)
+/* A callback's answer when it has replied to the kernel itself (or means
+ * not to reply at all): the kit sends nothing. */
+#define PAGER_NO_REPLY ((kern_return_t)0x7ffe0002)
+
+struct pager;
+
+/* What the kit calls; ctx is pager_create's.  Only read is required.
+ * Callbacks may run concurrently in the kit's threads. */
+struct pager_ops {
+	/* Fill buf (vm_page_size bytes) with the page at offset.
+	 * KERN_SUCCESS: supplied; PAGER_ZERO_FILL: zero page; any other
+	 * error: memory_object_data_error (the faulting thread gets
+	 * EXC_BAD_ACCESS).  *lock (VM_PROT_NONE on entry) is the access to
+	 * forbid until an unlock (e.g. VM_PROT_WRITE for copy-on-write). */
+	kern_return_t (*read)(void *ctx, vm_offset_t offset, void *buf, vm_prot_t *lock);
+	/* The kernel gives a page back (dirty: it was modified; precious or
+	 * dirty pages come when flushed, cleaned or when the object ends). */
+	kern_return_t (*write)(void *ctx, vm_offset_t offset, const void *buf, boolean_t dirty);
+	/* A fault wants access a page was locked against: KERN_SUCCESS
+	 * grants it (the default without a callback), anything else leaves
+	 * the page locked (the fault times out with an error). */
+	kern_return_t (*unlock)(void *ctx, vm_offset_t offset, vm_size_t length, vm_prot_t access);
+	/* The kernel no longer uses the object (memory_object_terminate). */
+	void (*terminated)(void *ctx);
+	/* A lock_request made with pager_lock_request has completed. */
+	void (*lock_completed)(void *ctx, vm_offset_t offset, vm_size_t length);
+};
+
+/* Attributes given at memory_object_ready. */
+#define PAGER_MAY_CACHE 0x1 /* the kernel may keep the pages after the last unmap */
+#define PAGER_PRECIOUS 0x2  /* supplied pages are precious (come back even if clean) */
+
+/* A new pager (its port has a receive and a send right); NULL if out of
+ * memory.  *memory_object gets the port to vm_map. */
+struct pager *pager_create(const struct pager_ops *ops, void *ctx, int flags, mach_port_t *memory_object);
+/* Serve the port with nthreads threads (cthreads) in the background. */
+kern_return_t pager_start(struct pager *pager, int nthreads);
+/* The port to vm_map (the same as pager_create gave). */
+mach_port_t pager_port(struct pager *pager);
+/* The kernel's control port once memory_object_init came, else null. */
+mach_port_t pager_control(struct pager *pager);
+/* Wait up to timeout_ms for memory_object_init; KERN_SUCCESS if it came. */
+kern_return_t pager_wait_init(struct pager *pager, unsigned timeout_ms);
+/* memory_object_lock_request on [offset, offset + size): return pages
+ * (MEMORY_OBJECT_RETURN_*), flush them, forbid lock access; with
+ * wait_done, wait for lock_completed before returning. */
+kern_return_t pager_lock_request(struct pager *pager, vm_offset_t offset, vm_size_t size,
+				 memory_object_return_t should_return, boolean_t flush, vm_prot_t lock,
+				 boolean_t wait_done);
+
+#endif /* _PAGER_H_ */

@@ -1,0 +1,280 @@
+/*
+ * The pager kit (see <pager.h>): the memory_object server routines
+ * (memory_object_server, generated into libmach) turned into calls of a
+ * pager's callbacks.  One port per pager; the kit finds the pager of a
+ * request by the port it came on.  Every request carries a new send
+ * right for the control port: the kit keeps one (from init) and drops
+ * the others, and it frees the out-of-line data of returned pages, so a
+ * long-running pager does not leak names or memory.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <cthreads.h>
+#include <mach.h>
+#include <mach/memory_object_server.h>
+#include <pager.h>
+
+struct pager {
+	struct pager *next;
+	mach_port_t port; /* receive right (and a send right) */
+	mach_port_t control;
+	const struct pager_ops *ops;
+	void *ctx;
+	int flags;
+	volatile int inits;	     /* memory_object_init messages seen */
+	volatile int locks_done;     /* lock_completed messages seen */
+	cthread_mutex_t lock;
+};
+
+static struct pager *pagers;
+static cthread_mutex_t pagers_lock;
+
+#define T mach_task_self()
+
+static struct pager *pager_find(mach_port_t port)
+{
+	cthread_mutex_lock(&pagers_lock);
+	struct pager *p = pagers;
+	while (p != NULL && p->port != port)
+		p = p->next;
+	cthread_mutex_unlock(&pagers_lock);
+	return p;
+}
+
+struct pager *pager_create(const struct pager_ops *ops, void *ctx, int flags, mach_port_t *memory_object)
+{
+	struct pager *p = calloc(1, sizeof(*p));
+
+	if (p == NULL || ops == NULL || ops->read == NULL)
+		goto fail;
+	if (mach_port_allocate(T, MACH_PORT_RIGHT_RECEIVE, &p->port) != KERN_SUCCESS)
+		goto fail;
+	if (mach_port_insert_right(T, p->port, p->port, MACH_MSG_TYPE_MAKE_SEND) != KERN_SUCCESS) {
+		mach_port_destroy(T, p->port);
+		goto fail;
+	}
+	p->ops = ops;
+	p->ctx = ctx;
+	p->flags = flags;
+	cthread_mutex_init(&p->lock);
+	cthread_mutex_lock(&pagers_lock);
+	p->next = pagers;
+	pagers = p;
+	cthread_mutex_unlock(&pagers_lock);
+	*memory_object = p->port;
+	return p;
+fail:
+	free(p);
+	return NULL;
+}
+
+mach_port_t pager_port(struct pager *pager)
+{
+	return pager->port;
+}
+
+mach_port_t pager_control(struct pager *pager)
+{
+	return pager->control;
+}
+
+static void *pager_thread(void *arg)
+{
+	struct pager *p = arg;
+
+	/* Requests are small; returned pages come out of line. */
+	mach_msg_server(memory_object_server, 4096, p->port);
+	return NULL;
+}
+
+kern_return_t pager_start(struct pager *pager, int nthreads)
+{
+	for (int i = 0; i < nthreads; i++) {
+		cthread_t t;
+		kern_return_t kr = cthread_create(&t, pager_thread, pager);
+		if (kr != KERN_SUCCESS)
+			return kr;
+		cthread_detach(t);
+	}
+	return KERN_SUCCESS;
+}
+
+/* Poll every 10 ms until *counter reaches target or timeout_ms passes. */
+static kern_return_t wait_count(volatile int *counter, int target, unsigned timeout_ms)
+{
+	for (unsigned waited = 0; *counter < target; waited += 10) {
+		if (waited >= timeout_ms)
+			return KERN_TIMEDOUT;
+		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 10);
+	}
+	return KERN_SUCCESS;
+}
+
+kern_return_t pager_wait_init(struct pager *pager, unsigned timeout_ms)
+{
+	return wait_count(&pager->inits, 1, timeout_ms);
+}
+
+kern_return_t pager_lock_request(struct pager *pager, vm_offset_t offset, vm_size_t size,
+				 memory_object_return_t should_return, boolean_t flush, vm_prot_t lock,
+				 boolean_t wait_done)
+{
+	if (pager->control == MACH_PORT_NULL)
+		return KERN_INVALID_ARGUMENT;
+	int target = pager->locks_done + 1;
+	kern_return_t kr = memory_object_lock_request(pager->control, offset, size, should_return, flush, lock,
+						      wait_done ? pager->port : MACH_PORT_NULL);
+	if (kr != KERN_SUCCESS || !wait_done)
+		return kr;
+	return wait_count(&pager->locks_done, target, 60000);
+}
+
+/* Drop the control send right a request brought (we keep init's). */
+static void drop_control(mach_port_t control)
+{
+	if (MACH_PORT_VALID(control))
+		mach_port_deallocate(T, control);
+}
+
+kern_return_t memory_object_init(mach_port_t memory_object, mach_port_t memory_control,
+				 mach_port_t memory_object_name, vm_size_t page_size)
+{
+	struct pager *p = pager_find(memory_object);
+
+	if (p == NULL || page_size != vm_page_size)
+		return KERN_INVALID_ARGUMENT;
+	cthread_mutex_lock(&p->lock);
+	mach_port_t old = p->control;
+	p->control = memory_control;
+	cthread_mutex_unlock(&p->lock);
+	drop_control(old);
+	/* Names are for vm_region's callers; a pager has no use for it. */
+	if (MACH_PORT_VALID(memory_object_name))
+		mach_port_deallocate(T, memory_object_name);
+	memory_object_ready(memory_control, (p->flags & PAGER_MAY_CACHE) != 0, MEMORY_OBJECT_COPY_DELAY);
+	p->inits++;
+	return KERN_SUCCESS;
+}
+
+kern_return_t memory_object_data_request(mach_port_t memory_object, mach_port_t memory_control, vm_offset_t offset,
+					 vm_size_t length, vm_prot_t desired_access)
+{
+	struct pager *p = pager_find(memory_object);
+	(void)desired_access;
+
+	if (p == NULL)
+		return KERN_INVALID_ARGUMENT;
+	for (vm_offset_t pos = 0; pos < length; pos += vm_page_size) {
+		vm_address_t buf = 0;
+		vm_prot_t lock = VM_PROT_NONE;
+		kern_return_t kr = vm_allocate(T, &buf, vm_page_size, TRUE);
+		if (kr == KERN_SUCCESS)
+			kr = p->ops->read(p->ctx, offset + pos, (void *)buf, &lock);
+		if (kr == KERN_SUCCESS) /* the page travels (and leaves us) copy-on-write */
+			memory_object_data_supply(memory_control, offset + pos, buf, vm_page_size, TRUE, lock,
+						  (p->flags & PAGER_PRECIOUS) != 0, MACH_PORT_NULL);
+		else if (buf != 0)
+			vm_deallocate(T, buf, vm_page_size);
+		if (kr == PAGER_ZERO_FILL)
+			memory_object_data_unavailable(memory_control, offset + pos, vm_page_size);
+		else if (kr != KERN_SUCCESS && kr != PAGER_NO_REPLY)
+			memory_object_data_error(memory_control, offset + pos, vm_page_size, kr);
+	}
+	drop_control(memory_control);
+	return KERN_SUCCESS;
+}
+
+kern_return_t memory_object_data_unlock(mach_port_t memory_object, mach_port_t memory_control, vm_offset_t offset,
+					vm_size_t length, vm_prot_t desired_access)
+{
+	struct pager *p = pager_find(memory_object);
+
+	if (p == NULL)
+		return KERN_INVALID_ARGUMENT;
+	kern_return_t kr = KERN_SUCCESS;
+	if (p->ops->unlock != NULL)
+		kr = p->ops->unlock(p->ctx, offset, length, desired_access);
+	if (kr == KERN_SUCCESS)
+		memory_object_lock_request(memory_control, offset, length, MEMORY_OBJECT_RETURN_NONE, FALSE,
+					   VM_PROT_NONE, MACH_PORT_NULL);
+	drop_control(memory_control);
+	return KERN_SUCCESS;
+}
+
+kern_return_t memory_object_data_return(mach_port_t memory_object, mach_port_t memory_control, vm_offset_t offset,
+					vm_offset_t data, mach_msg_type_number_t dataCnt, boolean_t dirty,
+					boolean_t kernel_copy)
+{
+	struct pager *p = pager_find(memory_object);
+	(void)kernel_copy;
+
+	if (p == NULL)
+		return KERN_INVALID_ARGUMENT;
+	for (vm_offset_t pos = 0; p->ops->write != NULL && pos + vm_page_size <= dataCnt; pos += vm_page_size)
+		p->ops->write(p->ctx, offset + pos, (const char *)data + pos, dirty);
+	vm_deallocate(T, data, dataCnt);
+	drop_control(memory_control);
+	return KERN_SUCCESS;
+}
+
+kern_return_t memory_object_lock_completed(mach_port_t memory_object, mach_port_t memory_control,
+					   vm_offset_t offset, vm_size_t length)
+{
+	struct pager *p = pager_find(memory_object);
+
+	drop_control(memory_control);
+	if (p == NULL)
+		return KERN_SUCCESS; /* a send-once right's message: nothing to answer */
+	if (p->ops->lock_completed != NULL)
+		p->ops->lock_completed(p->ctx, offset, length);
+	p->locks_done++;
+	return KERN_SUCCESS;
+}
+
+kern_return_t memory_object_supply_completed(mach_port_t memory_object, mach_port_t memory_control,
+					     vm_offset_t offset, vm_size_t length, kern_return_t result,
+					     vm_offset_t error_offset)
+{
+	(void)memory_object, (void)offset, (void)length, (void)result, (void)error_offset;
+	drop_control(memory_control);
+	return KERN_SUCCESS;
+}
+
+kern_return_t memory_object_change_completed(mach_port_t memory_object, boolean_t may_cache,
+					     memory_object_copy_strategy_t copy_strategy)
+{
+	(void)memory_object, (void)may_cache, (void)copy_strategy;
+	return KERN_SUCCESS;
+}
+
+/* The kernel hands back the control and name ports' receive rights. */
+kern_return_t memory_object_terminate(mach_port_t memory_object, mach_port_t memory_control,
+				      mach_port_t memory_object_name)
+{
+	struct pager *p = pager_find(memory_object);
+
+	if (MACH_PORT_VALID(memory_control))
+		mach_port_destroy(T, memory_control);
+	if (MACH_PORT_VALID(memory_object_name))
+		mach_port_destroy(T, memory_object_name);
+	if (p == NULL)
+		return KERN_SUCCESS;
+	cthread_mutex_lock(&p->lock);
+	if (p->control == memory_control)
+		p->control = MACH_PORT_NULL;
+	cthread_mutex_unlock(&p->lock);
+	if (p->ops->terminated != NULL)
+		p->ops->terminated(p->ctx);
+	return KERN_SUCCESS;
+}
+
+/* Copy strategy CALL is never asked for (the kit says DELAY). */
+kern_return_t memory_object_copy(mach_port_t old_memory_object, mach_port_t old_memory_control, vm_offset_t offset,
+				 vm_size_t length, mach_port_t new_memory_object)
+{
+	(void)old_memory_object, (void)offset, (void)length;
+	drop_control(old_memory_control);
+	if (MACH_PORT_VALID(new_memory_object))
+		mach_port_destroy(T, new_memory_object);
+	return KERN_SUCCESS;
+}
