@@ -83,7 +83,10 @@ struct ipc_kmsg *ipc_kobject_server(struct ipc_kmsg *request)
 	if (out == NULL || !IP_VALID(reply_port) || no_reply) {
 		if (reply != NULL)
 			ipc_kmsg_free(reply);
-		ipc_right_release(reply_port, reply_type);
+		/* MIG_NO_REPLY: the routine kept the reply right (queued I/O
+		 * answers later through it), as in GNU Mach. */
+		if (!no_reply)
+			ipc_right_release(reply_port, reply_type);
 		return NULL;
 	}
 	out->Head.msgh_bits = (out->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX) | MACH_MSGH_BITS(reply_type, 0);
