@@ -123,10 +123,17 @@ kern_return_t vm_object_enter(struct ipc_port *pager, vm_size_t size, struct vm_
 	o->copy_strategy = MEMORY_OBJECT_COPY_DELAY;
 	o->pager_hash_next = *pager_bucket(pager);
 	*pager_bucket(pager) = o;
-	/* Nothing is asked of the pager before memory_object_ready. */
-	memory_object_init(name_of(pager), name_of(o->pager_request), name_of(o->pager_name), PAGE_SIZE);
 	*result = o;
 	return KERN_SUCCESS;
+}
+
+void vm_object_pager_init(struct vm_object *o)
+{
+	if (o->pager == NULL || o->pager_initialized)
+		return;
+	o->pager_initialized = 1;
+	/* Nothing is asked of the pager before memory_object_ready. */
+	memory_object_init(name_of(o->pager), name_of(o->pager_request), name_of(o->pager_name), PAGE_SIZE);
 }
 
 kern_return_t vm_object_pager_request(struct vm_object *object, vm_offset_t offset, vm_prot_t access)
@@ -190,7 +197,7 @@ static void pager_disconnect(struct vm_object *o)
 		ports[i]->receiver = NULL;
 		ports[i]->receiver_name = MACH_PORT_NULL;
 	}
-	if (pager->active) {
+	if (pager->active && o->pager_initialized) {
 		memory_object_terminate(name_of(pager), name_of(control), name_of(name));
 	} else {
 		ipc_port_release_send(pager);

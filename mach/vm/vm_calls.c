@@ -171,8 +171,10 @@ kern_return_t S_vm_map(vm_map_t target_task, vm_address_t *address, vm_size_t si
 		return kr;
 	}
 	*address = where;
-	if (IP_VALID(memory_object))
+	if (object != NULL) {
+		vm_object_pager_init(object);
 		ipc_port_release_send(memory_object); /* ours on success */
+	}
 	return KERN_SUCCESS;
 }
 

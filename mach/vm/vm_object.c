@@ -64,6 +64,7 @@ struct vm_object *vm_object_allocate(vm_size_t size)
 	o->can_persist = 0;
 	o->cached = 0;
 	o->pager_gone = 0;
+	o->pager_initialized = 0;
 	vm_object_count++;
 	return o;
 }

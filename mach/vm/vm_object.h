@@ -61,6 +61,7 @@ struct vm_object {
 	unsigned can_persist : 1; /* the pager allows caching after the last ref */
 	unsigned cached : 1;	  /* no references, kept for its pager (can_persist) */
 	unsigned pager_gone : 1;  /* had a pager that was destroyed: absent pages fail */
+	unsigned pager_initialized : 1; /* memory_object_init has been sent */
 };
 
 void vm_object_init(void);
@@ -107,6 +108,9 @@ extern unsigned long vm_object_count;
  * send right on success.  KERN_INVALID_ARGUMENT for a port that cannot
  * be a pager (dead, or a kernel object's). */
 kern_return_t vm_object_enter(struct ipc_port *pager, vm_size_t size, struct vm_object **object);
+/* Send memory_object_init if not done yet (once the first mapping is
+ * in place, so that a vm_map that fails announces nothing). */
+void vm_object_pager_init(struct vm_object *object);
 /* Ask the pager for the page at offset (a busy, absent page the caller
  * has inserted there) with the access the fault needs. */
 kern_return_t vm_object_pager_request(struct vm_object *object, vm_offset_t offset, vm_prot_t access);

@@ -196,6 +196,31 @@ static void test_data_error(volatile unsigned *base)
 	mach_port_destroy(T, exc);
 }
 
+/* A pager that allows caching: the object and its pages outlive the
+ * last unmap, and mapping it again finds them. */
+static void test_cache(void)
+{
+	mach_port_t mo;
+	vm_address_t a = 0;
+	struct pager *pg = pager_create(&ops, NULL, PAGER_MAY_CACHE, &mo);
+	if (!ok(pg != NULL && pager_start(pg, 1) == KERN_SUCCESS, "a pager with may_cache"))
+		return;
+	int r0 = reads, t0 = terminations;
+	vm_map(T, &a, PAGE, 0, TRUE, mo, 0, FALSE, VM_PROT_READ, VM_PROT_ALL, VM_INHERIT_NONE);
+	pager_wait_init(pg, 5000);
+	is(*(volatile unsigned *)a, store[0][0], "its page reads");
+	is(reads, r0 + 1, "one data_request");
+	vm_deallocate(T, a, PAGE);
+	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 100);
+	is(terminations, t0, "unmapped: no terminate (cached)");
+	a = 0;
+	is_kr(vm_map(T, &a, PAGE, 0, TRUE, mo, 0, FALSE, VM_PROT_READ, VM_PROT_ALL, VM_INHERIT_NONE), KERN_SUCCESS,
+	      "map it again");
+	is(*(volatile unsigned *)a, store[0][0], "the page reads");
+	is(reads, r0 + 1, "from the cache: no new data_request");
+	vm_deallocate(T, a, PAGE);
+}
+
 int main(void)
 {
 	mach_port_t mo;
@@ -274,5 +299,6 @@ int main(void)
 	for (int i = 0; i < 100 && store[0][1] != 77; i++)
 		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 10);
 	is(store[0][1], 77, "the dirty page came back with it");
+	test_cache();
 	return tap_done();
 }

@@ -1,0 +1,247 @@
+/*
+ * Pagers that misbehave must not corrupt or hang the kernel: replies
+ * with bad offsets, sizes, values or ports are refused and the fault
+ * keeps waiting for a good one; a pager that never replies makes the
+ * fault fail (EXC_BAD_ACCESS, KERN_MEMORY_ERROR) after pager_timeout
+ * (booted with pager_timeout=1000); a pager whose port dies makes waiting
+ * and later faults fail; vm_map refuses ports that cannot be pagers.
+ */
+#include <string.h>
+#include <cthreads.h>
+#include <pager.h>
+#include <mach/exc_server.h>
+#include <mach/exception.h>
+#include "tap.h"
+#include "util.h"
+
+#define T mach_task_self()
+#define PAGE 4096
+
+static volatile int requested; /* offset + 1 of the last data_request */
+static volatile int replying;  /* answer requests normally */
+
+static kern_return_t quiet_read(void *ctx, vm_offset_t offset, void *buf, vm_prot_t *lock)
+{
+	(void)ctx, (void)lock;
+	requested = offset + 1;
+	if (!replying)
+		return PAGER_NO_REPLY;
+	memset(buf, 0x11, PAGE);
+	return KERN_SUCCESS;
+}
+
+static const struct pager_ops ops = {.read = quiet_read};
+
+/* ---- a thread that touches a page; exceptions come to us ---- */
+
+static int exc_seen, exc_code;
+static volatile int landed;
+static mach_port_t exc_port;
+
+static void landing(void)
+{
+	landed = 1;
+	for (;;)
+		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 100);
+}
+
+kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_port_t task, int exception,
+				    int code, int subcode)
+{
+	(void)port, (void)subcode;
+	exc_seen = exception, exc_code = code;
+	struct i386_thread_state st;
+	mach_msg_type_number_t n = i386_THREAD_STATE_COUNT;
+	thread_get_state(thread, i386_THREAD_STATE, (thread_state_t)&st, &n);
+	st.eip = (unsigned)landing;
+	thread_set_state(thread, i386_THREAD_STATE, (thread_state_t)&st, n);
+	mach_port_deallocate(T, thread);
+	mach_port_deallocate(T, task);
+	return KERN_SUCCESS;
+}
+
+static volatile unsigned touched_value;
+static volatile int touched;
+
+static void *toucher(void *arg)
+{
+	touched_value = *(volatile unsigned *)arg;
+	touched = 1;
+	return NULL;
+}
+
+static cthread_t touch(vm_address_t addr)
+{
+	cthread_t t = NULL;
+	touched = 0, landed = 0, exc_seen = 0;
+	cthread_create(&t, toucher, (void *)addr);
+	return t;
+}
+
+static void wait_for(volatile int *flag)
+{
+	for (int i = 0; i < 500 && !*flag; i++)
+		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 10);
+}
+
+/* The thread must fail with EXC_BAD_ACCESS / KERN_MEMORY_ERROR. */
+static void expect_memory_error(cthread_t t, const char *what)
+{
+	is_kr(mach_msg_server_once(exc_server, 8192, exc_port, MACH_RCV_TIMEOUT, 20000), MACH_MSG_SUCCESS,
+	      "%s: the faulting thread raises an exception", what);
+	is(exc_seen, EXC_BAD_ACCESS, "EXC_BAD_ACCESS");
+	is(exc_code, KERN_MEMORY_ERROR, "code KERN_MEMORY_ERROR");
+	wait_for(&landed);
+	thread_terminate(cthread_kernel_port(t));
+}
+
+static struct pager *new_mapping(mach_port_t *mo, vm_address_t *addr, vm_size_t size)
+{
+	struct pager *pg = pager_create(&ops, NULL, 0, mo);
+	*addr = 0;
+	if (pg == NULL || pager_start(pg, 1) != KERN_SUCCESS ||
+	    vm_map(T, addr, size, 0, TRUE, *mo, 0, FALSE, VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+		   VM_INHERIT_NONE) != KERN_SUCCESS)
+		return NULL;
+	return pg;
+}
+
+static void test_bad_replies(void)
+{
+	mach_port_t mo;
+	vm_address_t a;
+	struct pager *pg = new_mapping(&mo, &a, 4 * PAGE);
+	if (!ok(pg != NULL, "a pager that answers nothing by itself"))
+		return;
+	replying = 0, requested = 0;
+	cthread_t t = touch(a);
+	wait_for(&requested);
+	if (!is(requested, 1, "data_request for offset 0"))
+		return;
+	mach_port_t c = pager_control(pg);
+	static char page[2 * PAGE] __attribute__((aligned(4096)));
+	memset(page, 0x22, sizeof page);
+
+	/* Each of these is refused; the fault keeps waiting. */
+	memory_object_data_supply(c, 1, (vm_offset_t)page, PAGE, FALSE, VM_PROT_NONE, FALSE, MACH_PORT_NULL);
+	memory_object_data_supply(c, 0, (vm_offset_t)page, 100, FALSE, VM_PROT_NONE, FALSE, MACH_PORT_NULL);
+	memory_object_data_supply(c, 0, (vm_offset_t)page, 0, FALSE, VM_PROT_NONE, FALSE, MACH_PORT_NULL);
+	memory_object_data_supply(c, 0, (vm_offset_t)page, PAGE, FALSE, 0x100, FALSE, MACH_PORT_NULL);
+	memory_object_data_supply(c, 0xfffff000, (vm_offset_t)page, 2 * PAGE, FALSE, VM_PROT_NONE, FALSE,
+				  MACH_PORT_NULL);
+	memory_object_data_unavailable(c, PAGE, 0xfffff000);
+	memory_object_data_unavailable(c, 0, 5);
+	memory_object_data_error(c, 0, 0, KERN_FAILURE);
+	memory_object_lock_request(c, 0, PAGE, 7, TRUE, VM_PROT_NONE, MACH_PORT_NULL);
+	memory_object_lock_request(c, 0, PAGE, MEMORY_OBJECT_RETURN_NONE, TRUE, 0x80, MACH_PORT_NULL);
+	memory_object_ready(c, FALSE, 9);
+	memory_object_change_attributes(c, FALSE, 12, MACH_PORT_NULL);
+	/* Not a control port at all: a kernel object of another kind, a port of ours. */
+	memory_object_data_supply(T, 0, (vm_offset_t)page, PAGE, FALSE, VM_PROT_NONE, FALSE, MACH_PORT_NULL);
+	mach_port_t other = new_port_with_send();
+	is_kr(memory_object_data_unavailable(other, 0, PAGE), MACH_MSG_SUCCESS,
+	      "a data_unavailable sent to a port of ours just arrives there");
+	mach_port_destroy(T, other);
+	is_kr(memory_object_data_supply(MACH_PORT_NULL, 0, (vm_offset_t)page, PAGE, FALSE, VM_PROT_NONE, FALSE,
+					MACH_PORT_NULL),
+	      MACH_SEND_INVALID_DEST, "data_supply to no port: MACH_SEND_INVALID_DEST");
+	/* Data for a page nobody asked for is taken where no page is. */
+	memory_object_data_supply(c, 2 * PAGE, (vm_offset_t)page, PAGE, FALSE, VM_PROT_NONE, FALSE, MACH_PORT_NULL);
+
+	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 100);
+	is(touched, 0, "after fifteen bad replies the fault still waits");
+	boolean_t ready = 0, cache = 1;
+	memory_object_copy_strategy_t strategy = 0;
+	if (is_kr(memory_object_get_attributes(c, &ready, &cache, &strategy), KERN_SUCCESS, "get_attributes"))
+		ok(ready && !cache && strategy == MEMORY_OBJECT_COPY_DELAY,
+		   "ready, not cached, COPY_DELAY: the bad ready/change_attributes changed nothing");
+
+	memset(page, 0x33, PAGE);
+	memory_object_data_supply(c, 0, (vm_offset_t)page, PAGE, FALSE, VM_PROT_NONE, FALSE, MACH_PORT_NULL);
+	wait_for(&touched);
+	ok(touched && touched_value == 0x33333333, "a good data_supply ends the fault with its data");
+	cthread_join(t);
+	requested = 0;
+	is(*(volatile unsigned *)(a + 2 * PAGE), 0x22222222, "the unrequested page holds what was supplied");
+	is(requested, 0, "without a data_request");
+	/* A second supply for a present page does not overwrite it. */
+	memset(page, 0x44, PAGE);
+	memory_object_data_supply(c, 0, (vm_offset_t)page, PAGE, FALSE, VM_PROT_NONE, FALSE, MACH_PORT_NULL);
+	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 50);
+	is(*(volatile unsigned *)a, 0x33333333, "data for a page already present is refused");
+	/* More than two pages travel copy-on-write (a copy with entries). */
+	static unsigned three[3][PAGE / 4] __attribute__((aligned(4096)));
+	for (int i = 0; i < 3; i++)
+		for (int w = 0; w < PAGE / 4; w++)
+			three[i][w] = 0x700 + i;
+	memory_object_data_supply(c, PAGE, (vm_offset_t)three, sizeof three, FALSE, VM_PROT_NONE, FALSE,
+				  MACH_PORT_NULL);
+	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 50);
+	volatile unsigned *m = (volatile unsigned *)a;
+	ok(m[PAGE / 4] == 0x700 && m[PAGE / 4 + 1023] == 0x700 && m[3 * PAGE / 4 + 5] == 0x702,
+	   "a three-page supply fills the absent pages 1 and 3");
+	is(m[2 * PAGE / 4], 0x22222222, "and leaves page 2, present, alone");
+	is(requested, 0, "no data_request for any of them");
+	vm_deallocate(T, a, 4 * PAGE);
+}
+
+static void test_no_reply(void)
+{
+	mach_port_t mo;
+	vm_address_t a;
+	struct pager *pg = new_mapping(&mo, &a, PAGE);
+	if (!ok(pg != NULL, "a pager that never replies"))
+		return;
+	replying = 0, requested = 0;
+	cthread_t t = touch(a);
+	expect_memory_error(t, "no reply within pager_timeout");
+	ok(!touched, "the read never completed");
+	vm_deallocate(T, a, PAGE);
+}
+
+static void test_pager_dies(void)
+{
+	mach_port_t mo;
+	vm_address_t a;
+	struct pager *pg = new_mapping(&mo, &a, 2 * PAGE);
+	if (!ok(pg != NULL, "a pager that will die"))
+		return;
+	replying = 0, requested = 0;
+	cthread_t t = touch(a);
+	wait_for(&requested);
+	is_kr(mach_port_destroy(T, mo), KERN_SUCCESS, "the pager's port dies while a fault waits");
+	expect_memory_error(t, "pager port died");
+	t = touch(a + PAGE);
+	expect_memory_error(t, "a later fault on the dead pager's object");
+	vm_deallocate(T, a, 2 * PAGE);
+}
+
+static void test_bad_vm_map(void)
+{
+	vm_address_t a = 0;
+	mach_port_t mo;
+	struct pager *pg = pager_create(&ops, NULL, 0, &mo);
+	is_kr(vm_map(T, &a, PAGE, 0, TRUE, T, 0, FALSE, VM_PROT_READ, VM_PROT_ALL, VM_INHERIT_NONE),
+	      KERN_INVALID_ARGUMENT, "vm_map of a task port: KERN_INVALID_ARGUMENT");
+	if (pg == NULL)
+		return;
+	is_kr(vm_map(T, &a, PAGE, 0, TRUE, mo, 100, FALSE, VM_PROT_READ, VM_PROT_ALL, VM_INHERIT_NONE),
+	      KERN_INVALID_ARGUMENT, "vm_map at an unaligned offset: KERN_INVALID_ARGUMENT");
+	is_kr(vm_map(T, &a, 2 * PAGE, 0, TRUE, mo, 0xfffff000, FALSE, VM_PROT_READ, VM_PROT_ALL, VM_INHERIT_NONE),
+	      KERN_INVALID_ARGUMENT, "vm_map past the end of the object's offsets: KERN_INVALID_ARGUMENT");
+	a = (vm_address_t)test_bad_vm_map & ~(PAGE - 1);
+	is_kr(vm_map(T, &a, PAGE, 0, FALSE, mo, 0, FALSE, VM_PROT_READ, VM_PROT_ALL, VM_INHERIT_NONE),
+	      KERN_NO_SPACE, "vm_map over our own text: KERN_NO_SPACE (nothing made)");
+	ok(pager_wait_init(pg, 200) != KERN_SUCCESS, "and the failed vm_maps sent no memory_object_init");
+}
+
+int main(void)
+{
+	exc_port = new_port_with_send();
+	is_kr(task_set_special_port(T, TASK_EXCEPTION_PORT, exc_port), KERN_SUCCESS, "catch our exceptions");
+	test_bad_vm_map();
+	test_bad_replies();
+	test_no_reply();
+	test_pager_dies();
+	return tap_done();
+}
