@@ -723,6 +723,61 @@ out:
 
 /* ---- task creation: a child's map by inheritance ---- */
 
+/* ---- pages from pagers, before a copy reads them ---- */
+
+static int chain_has_pager(struct vm_object *o)
+{
+	for (; o != NULL; o = o->shadow)
+		if (o->pager != NULL)
+			return 1;
+	return 0;
+}
+
+/* With map locked: the first page at or after from, below end, of an
+ * entry backed by a pager (fork_only: one that fork copies), that is not
+ * resident; 0 if none. */
+static vm_offset_t next_pager_page(struct vm_map *map, vm_offset_t from, vm_offset_t end, int fork_only)
+{
+	struct vm_map_entry *e;
+
+	if (!vm_map_lookup_entry(map, from, &e))
+		e = e->next;
+	for (; e != &map->header && e->start < end; e = e->next) {
+		if (!(e->protection & VM_PROT_READ) || !chain_has_pager(e->object) ||
+		    (fork_only && e->inheritance != VM_INHERIT_COPY))
+			continue;
+		vm_offset_t va = from > e->start ? from : e->start;
+		for (; va < e->end && va < end; va += PAGE_SIZE)
+			if (vm_map_entry_page(e, va) == NULL)
+				return va;
+	}
+	return 0;
+}
+
+/*
+ * Copies (vm_map_copyin, fork) read resident pages only, under the map
+ * lock.  Pages a pager has not supplied yet are brought in first, by
+ * ordinary faults, which wait for the pager without the map lock (the
+ * pager may well be a thread of this task that needs the map).  A page
+ * the pager fails to give reads as zero in the copy.
+ */
+static void vm_map_page_in(struct vm_map *map, vm_offset_t start, vm_offset_t end, int fork_only)
+{
+	vm_offset_t va = start;
+
+	for (;;) {
+		vm_map_lock(map);
+		va = next_pager_page(map, va, end, fork_only);
+		vm_map_unlock(map);
+		if (va == 0)
+			return;
+		(void)vm_fault(map, va, VM_PROT_READ);
+		va += PAGE_SIZE;
+		if (va == 0 || va >= end)
+			return;
+	}
+}
+
 struct vm_map *vm_map_fork(struct vm_map *parent)
 {
 	struct pmap *pmap = pmap_create();
@@ -734,6 +789,7 @@ struct vm_map *vm_map_fork(struct vm_map *parent)
 		pmap_destroy(pmap);
 		return NULL;
 	}
+	vm_map_page_in(parent, parent->min_offset, parent->max_offset, 1);
 	vm_map_lock(parent);
 	for (struct vm_map_entry *e = parent->header.next; e != &parent->header; e = e->next) {
 		if (e->inheritance == VM_INHERIT_NONE)
@@ -874,7 +930,7 @@ static void map_read_bytes(struct vm_map *map, vm_offset_t va, void *buf, vm_siz
 			boolean_t found = vm_map_lookup_entry(map, va, &e);
 			assert(found);
 		}
-		struct vm_page *p = vm_map_entry_page(e, va);
+		struct vm_page *p = vm_map_entry_page(e, va); /* pager pages: vm_map_page_in */
 		if (p != NULL)
 			memcpy(dst, (char *)vm_page_kva(p) + (va & PAGE_MASK), chunk);
 		else
@@ -901,6 +957,7 @@ kern_return_t vm_map_copyin(struct vm_map *map, vm_offset_t addr, vm_size_t len,
 		return KERN_INVALID_ADDRESS;
 	vm_offset_t start = trunc_page(addr), end_r = round_page(end);
 
+	vm_map_page_in(map, start, end_r, 0);
 	vm_map_lock(map);
 	if (!range_mapped(map, start, end_r, &e)) {
 		kr = KERN_INVALID_ADDRESS;

@@ -294,15 +294,20 @@ struct vm_object *vm_object_copy_slowly(struct vm_object *object, vm_offset_t of
 	if (copy == NULL)
 		return NULL;
 	for (vm_offset_t off = 0; off < size; off += PAGE_SIZE) {
-		struct vm_page *src = NULL;
+		struct vm_page *src;
+	again:
+		src = NULL;
 		vm_offset_t o_off = offset + off;
 		for (struct vm_object *o = object; o != NULL && src == NULL; o = o->shadow) {
 			src = vm_page_lookup(o, o_off);
 			o_off += o->shadow_offset;
 		}
-		if (src == NULL)
-			continue; /* reads as zero in both */
-		vm_page_wait_busy(src);
+		if (src != NULL && (src->flags & VM_PAGE_BUSY)) {
+			vm_page_wait_busy(src); /* a pager's page on its way (or failing) */
+			goto again;
+		}
+		if (src == NULL || (src->flags & (VM_PAGE_ABSENT | VM_PAGE_ERROR)))
+			continue; /* reads as zero in both (pager pages: see vm_map_page_in) */
 		struct vm_page *dst = vm_page_alloc_in(copy, off);
 		if (dst == NULL) {
 			vm_object_deallocate(copy);

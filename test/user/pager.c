@@ -271,6 +271,26 @@ int main(void)
 	is_kr(pager_lock_request(pg, 0, 4 * PAGE, MEMORY_OBJECT_RETURN_ALL, TRUE, VM_PROT_NONE, TRUE), KERN_SUCCESS,
 	      "lock_request: return and flush");
 	is(store[2][0], 0x1234, "the flushed dirty page came back first");
+	/* Copies read what the pager has, not just what is resident. */
+	vm_offset_t data;
+	mach_msg_type_number_t n;
+	if (is_kr(vm_read(T, a + PAGE, PAGE, &data, &n), KERN_SUCCESS, "vm_read of a flushed page")) {
+		ok(((unsigned *)data)[0] == 0xc0ffee && ((unsigned *)data)[1] == pattern(1, 1),
+		   "it reads the pager's data");
+		vm_deallocate(T, data, n);
+	}
+	task_t c2;
+	vm_inherit(T, b, 4 * PAGE, VM_INHERIT_COPY);
+	pager_lock_request(pg, 0, 4 * PAGE, MEMORY_OBJECT_RETURN_DIRTY, TRUE, VM_PROT_NONE, TRUE);
+	if (is_kr(task_create(T, TRUE, &c2), KERN_SUCCESS, "task_create copying a flushed pager mapping")) {
+		if (is_kr(vm_read(c2, b + 3 * PAGE, PAGE, &data, &n), KERN_SUCCESS, "vm_read the child's copy")) {
+			ok(((unsigned *)data)[7] == pattern(3, 7), "the child's copy has the pager's data");
+			vm_deallocate(T, data, n);
+		}
+		task_terminate(c2);
+		mach_port_deallocate(T, c2);
+	}
+	vm_inherit(T, b, 4 * PAGE, VM_INHERIT_NONE);
 	is(m[2 * PAGE / 4], 0x1234, "touching it again reads the pager's copy");
 	cmp_ok(reads, ">", before, "with a new data_request");
 
