@@ -21,6 +21,10 @@ static struct pmap kernel_pmap_store;
 struct pmap *kernel_pmap = &kernel_pmap_store;
 static struct zone pmap_zone, pv_zone;
 static struct pmap *active_pmap;
+static uint32_t *mmio_table; /* the page table of the MMIO window */
+static uintptr_t mmio_next = KERNEL_VIRT_START;
+
+static uint32_t *page_alloc_zeroed(phys_addr_t *pa);
 
 void pmap_bootstrap(uint32_t *boot_pgdir)
 {
@@ -30,6 +34,29 @@ void pmap_bootstrap(uint32_t *boot_pgdir)
 	active_pmap = kernel_pmap;
 	zone_init(&pmap_zone, "pmaps", sizeof(struct pmap), 0);
 	zone_init(&pv_zone, "pv entries", sizeof(struct pv_entry), 0);
+	/* The MMIO window's page table exists before any pmap copies the
+	 * kernel's page directory, so mappings made later show in all. */
+	phys_addr_t pa;
+	mmio_table = page_alloc_zeroed(&pa);
+	if (mmio_table == NULL)
+		panic("pmap_bootstrap: no page for the MMIO window");
+	boot_pgdir[PDE_INDEX(KERNEL_VIRT_START)] = pa | PTE_P | PTE_W;
+}
+
+void *pmap_map_mmio(phys_addr_t pa, uint32_t size)
+{
+	phys_addr_t first = trunc_page(pa);
+	uint32_t len = round_page(pa + size) - first;
+
+	if (size == 0 || pa + size < pa || len > KERNEL_VIRT_START + PMAP_MMIO_WINDOW - mmio_next)
+		return NULL;
+	uintptr_t va = mmio_next;
+	for (uint32_t off = 0; off < len; off += PAGE_SIZE) {
+		mmio_table[PTE_INDEX(va + off)] = (first + off) | PTE_P | PTE_W | PTE_PCD | PTE_PWT;
+		invlpg(va + off);
+	}
+	mmio_next += len;
+	return (void *)(va + (pa - first));
 }
 
 static uint32_t *page_alloc_zeroed(phys_addr_t *pa)

@@ -14,6 +14,8 @@
 #define PTE_P 0x001
 #define PTE_W 0x002
 #define PTE_U 0x004
+#define PTE_PWT 0x008
+#define PTE_PCD 0x010
 #define PTE_A 0x020
 #define PTE_D 0x040
 #define PTE_PS 0x080
@@ -53,6 +55,12 @@ void pmap_page_protect(struct vm_page *page, unsigned prot);
 int pmap_page_test_and_clear_modified(struct vm_page *page);
 /* The physical address va maps to, or 0 if none. */
 phys_addr_t pmap_extract(struct pmap *p, uintptr_t va);
+/* Map the device registers at [pa, pa + size) uncached into the kernel's
+ * MMIO window (KERNEL_VIRT_START, PMAP_MMIO_WINDOW bytes, whose page
+ * table every pmap shares); the kernel address of pa, or NULL if the
+ * window is full.  Mappings are permanent. */
+#define PMAP_MMIO_WINDOW SUPERPAGE_SIZE
+void *pmap_map_mmio(phys_addr_t pa, uint32_t size);
 /* Load p into the MMU. */
 void pmap_activate(struct pmap *p);
 #endif
