@@ -5,6 +5,14 @@
  * use GNU Mach's boot-script variables: ${host-port} and ${device-port}
  * become the names of the privileged host port and the device master
  * port in the task; $(task-create) and $(task-resume) are accepted.
+ *
+ * The other modules are handed over too (for the bootstrap server,
+ * bootstrap/README): each image is mapped read-only into the first task,
+ * and its environment says where, with the privileged ports' names:
+ *   BOOT_HOST_PORT=N  BOOT_DEVICE_PORT=N  BOOT_MODULES=COUNT
+ *   BOOT_MODULE_1=ADDR,SIZE,CMDLINE  ...  (ADDR in hex, SIZE in decimal)
+ * argv stays exactly the module's command line, so GNU Mach-style first
+ * tasks see what they expect.
  */
 #include <mach/vm_prot.h>
 #include <kern/bootinfo.h>
@@ -26,7 +34,8 @@
 #define USER_STACK_SIZE (1u << 20)
 #define USER_STACK_TOP (KERNBASE - PAGE_SIZE)
 #define BOOT_MAX_ARGS 32
-#define BOOT_ARGS_MAX 1024
+#define BOOT_ARGS_MAX 4096
+#define BOOT_MAX_ENV (BOOT_MODULES_MAX + 4)
 
 extern struct task *first_task;
 struct ipc_port *device_master_port;
@@ -103,11 +112,21 @@ static const char *elf_load(struct task *task, const void *image, uint32_t size,
 	return NULL;
 }
 
+/* A send right to port in task's space; its name (MACH_PORT_NULL if none). */
+static mach_port_t give_send_right(struct task *task, struct ipc_port *port)
+{
+	mach_port_t name;
+
+	if (port == NULL || ipc_right_copyout(task->itk_space, ipc_port_make_send(port), MACH_MSG_TYPE_PORT_SEND,
+					      &name) != KERN_SUCCESS)
+		return MACH_PORT_NULL;
+	return name;
+}
+
 /* Expand GNU Mach boot-script variables into names in task's space. */
 static void expand_arg(struct task *task, const char *word, char *out, unsigned size)
 {
 	struct ipc_port *port = NULL;
-	mach_port_t name;
 
 	if (strcmp(word, "${host-port}") == 0)
 		port = host_priv_port;
@@ -117,10 +136,61 @@ static void expand_arg(struct task *task, const char *word, char *out, unsigned 
 		strlcpy(out, word, size);
 		return;
 	}
-	if (ipc_right_copyout(task->itk_space, ipc_port_make_send(port), MACH_MSG_TYPE_PORT_SEND, &name) !=
-	    KERN_SUCCESS)
-		name = MACH_PORT_NULL;
-	snprintf(out, size, "%u", name);
+	snprintf(out, size, "%u", give_send_right(task, port));
+}
+
+/* Map boot module i read-only into task; *addr gets where. */
+static kern_return_t map_module(struct task *task, unsigned i, vm_offset_t *addr)
+{
+	const struct boot_module *m = &boot_modules[i];
+	vm_size_t size = m->end - m->start;
+	kern_return_t kr;
+
+	*addr = 0;
+	if (size == 0)
+		return KERN_SUCCESS;
+	kr = vm_allocate(task->map, addr, round_page(size), TRUE);
+	if (kr == KERN_SUCCESS)
+		kr = copy_to_map(task->map, *addr, phystokv(m->start), size);
+	if (kr == KERN_SUCCESS)
+		kr = vm_protect(task->map, *addr, round_page(size), FALSE, VM_PROT_READ);
+	return kr;
+}
+
+/* The environment of the first task (see the top of this file), appended
+ * to strings at *len; env_off gets each string's offset. */
+static unsigned build_env(struct task *task, char *strings, unsigned *len, unsigned max, uint32_t *env_off)
+{
+	char s[BOOT_MODULE_CMDLINE_MAX + 64];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < boot_module_count + 3 && n < BOOT_MAX_ENV; i++) {
+		if (i == 0)
+			snprintf(s, sizeof(s), "BOOT_HOST_PORT=%u", give_send_right(task, host_priv_port));
+		else if (i == 1)
+			snprintf(s, sizeof(s), "BOOT_DEVICE_PORT=%u", give_send_right(task, device_master_port));
+		else if (i == 2)
+			snprintf(s, sizeof(s), "BOOT_MODULES=%u", boot_module_count - 1);
+		else if (i - 3 == 0)
+			continue; /* module 0 is the first task itself */
+		else {
+			unsigned mod = i - 3;
+			vm_offset_t addr;
+			if (map_module(task, mod, &addr) != KERN_SUCCESS) {
+				printf("bootstrap: no memory to hand over module %u\n", mod);
+				continue;
+			}
+			snprintf(s, sizeof(s), "BOOT_MODULE_%u=0x%x,%u,%s", mod, (unsigned)addr,
+				 (unsigned)(boot_modules[mod].end - boot_modules[mod].start), boot_modules[mod].cmdline);
+		}
+		unsigned l = strlen(s) + 1;
+		if (*len + l > max)
+			break;
+		memcpy(strings + *len, s, l);
+		env_off[n++] = *len;
+		*len += l;
+	}
+	return n;
 }
 
 /* Build argc/argv/envp at the top of the stack; returns the stack pointer. */
@@ -152,18 +222,22 @@ static kern_return_t build_stack(struct task *task, const char *cmdline, uint32_
 		argv_off[argc++] = len;
 		len += n;
 	}
+	uint32_t env_off[BOOT_MAX_ENV];
+	unsigned envc = build_env(task, strings, &len, sizeof(strings), env_off);
 	vm_offset_t stack = USER_STACK_TOP - USER_STACK_SIZE;
 	kern_return_t kr = vm_allocate(task->map, &stack, USER_STACK_SIZE, FALSE);
 	if (kr != KERN_SUCCESS)
 		return kr;
 	uint32_t str_base = (USER_STACK_TOP - len) & ~15u;
-	uint32_t vec[BOOT_MAX_ARGS + 3];
+	uint32_t vec[BOOT_MAX_ARGS + BOOT_MAX_ENV + 3];
 	unsigned nvec = 0;
 	vec[nvec++] = argc;
 	for (unsigned i = 0; i < argc; i++)
 		vec[nvec++] = str_base + argv_off[i];
 	vec[nvec++] = 0; /* end of argv */
-	vec[nvec++] = 0; /* empty environment */
+	for (unsigned i = 0; i < envc; i++)
+		vec[nvec++] = str_base + env_off[i];
+	vec[nvec++] = 0; /* end of envp */
 	uint32_t sp = (str_base - nvec * sizeof(uint32_t)) & ~15u;
 	kr = copy_to_map(task->map, str_base, strings, len);
 	if (kr == KERN_SUCCESS)
