@@ -7,6 +7,7 @@
  * the others, and it frees the out-of-line data of returned pages, so a
  * long-running pager does not leak names or memory.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cthreads.h>
@@ -23,6 +24,7 @@ struct pager {
 	int flags;
 	volatile int inits;	     /* memory_object_init messages seen */
 	volatile int locks_done;     /* lock_completed messages seen */
+	int extra_refs;		     /* control send right references not dropped yet */
 	cthread_mutex_t lock;
 };
 
@@ -129,11 +131,34 @@ kern_return_t pager_lock_request(struct pager *pager, vm_offset_t offset, vm_siz
 	return wait_count(&pager->locks_done, target, 60000);
 }
 
-/* Drop the control send right a request brought (we keep init's). */
+/* Every request brings one more user reference to the control port's
+ * send right; we keep init's.  The extra ones are dropped in batches
+ * (one mach_port_mod_refs per CONTROL_REFS_BATCH requests). */
+#define CONTROL_REFS_BATCH 64
+
+static void drop_control_of(struct pager *p, mach_port_t control)
+{
+	if (!MACH_PORT_VALID(control))
+		return;
+	if (p != NULL) {
+		cthread_mutex_lock(&p->lock);
+		if (control == p->control && ++p->extra_refs < CONTROL_REFS_BATCH) {
+			cthread_mutex_unlock(&p->lock);
+			return;
+		}
+		int n = control == p->control ? p->extra_refs : 1;
+		if (control == p->control)
+			p->extra_refs = 0;
+		cthread_mutex_unlock(&p->lock);
+		mach_port_mod_refs(T, control, MACH_PORT_RIGHT_SEND, -n);
+		return;
+	}
+	mach_port_deallocate(T, control);
+}
+
 static void drop_control(mach_port_t control)
 {
-	if (MACH_PORT_VALID(control))
-		mach_port_deallocate(T, control);
+	drop_control_of(NULL, control);
 }
 
 kern_return_t memory_object_init(mach_port_t memory_object, mach_port_t memory_control,
@@ -145,9 +170,12 @@ kern_return_t memory_object_init(mach_port_t memory_object, mach_port_t memory_c
 		return KERN_INVALID_ARGUMENT;
 	cthread_mutex_lock(&p->lock);
 	mach_port_t old = p->control;
+	int old_refs = p->extra_refs;
 	p->control = memory_control;
+	p->extra_refs = old == memory_control ? old_refs + 1 : 0; /* the same right again */
 	cthread_mutex_unlock(&p->lock);
-	drop_control(old);
+	if (MACH_PORT_VALID(old) && old != memory_control)
+		mach_port_mod_refs(T, old, MACH_PORT_RIGHT_SEND, -(old_refs + 1));
 	/* Names are for vm_region's callers; a pager has no use for it. */
 	if (MACH_PORT_VALID(memory_object_name))
 		mach_port_deallocate(T, memory_object_name);
@@ -164,23 +192,23 @@ kern_return_t memory_object_data_request(mach_port_t memory_object, mach_port_t 
 
 	if (p == NULL)
 		return KERN_INVALID_ARGUMENT;
+	/* The page is built on our stack and copied by the kernel (a page
+	 * travels physically: cheaper than a vm_allocate per request). */
+	static_assert(LIBMACH_PAGE_SIZE <= 4096, "pager buffer");
+	char buf[4096] __attribute__((aligned(16)));
 	for (vm_offset_t pos = 0; pos < length; pos += vm_page_size) {
-		vm_address_t buf = 0;
 		vm_prot_t lock = VM_PROT_NONE;
-		kern_return_t kr = vm_allocate(T, &buf, vm_page_size, TRUE);
+		memset(buf, 0, vm_page_size);
+		kern_return_t kr = p->ops->read(p->ctx, offset + pos, buf, &lock);
 		if (kr == KERN_SUCCESS)
-			kr = p->ops->read(p->ctx, offset + pos, (void *)buf, &lock);
-		if (kr == KERN_SUCCESS) /* the page travels (and leaves us) copy-on-write */
-			memory_object_data_supply(memory_control, offset + pos, buf, vm_page_size, TRUE, lock,
-						  (p->flags & PAGER_PRECIOUS) != 0, MACH_PORT_NULL);
-		else if (buf != 0)
-			vm_deallocate(T, buf, vm_page_size);
-		if (kr == PAGER_ZERO_FILL)
+			memory_object_data_supply(memory_control, offset + pos, (vm_offset_t)buf, vm_page_size, FALSE,
+						  lock, (p->flags & PAGER_PRECIOUS) != 0, MACH_PORT_NULL);
+		else if (kr == PAGER_ZERO_FILL)
 			memory_object_data_unavailable(memory_control, offset + pos, vm_page_size);
-		else if (kr != KERN_SUCCESS && kr != PAGER_NO_REPLY)
+		else if (kr != PAGER_NO_REPLY)
 			memory_object_data_error(memory_control, offset + pos, vm_page_size, kr);
 	}
-	drop_control(memory_control);
+	drop_control_of(p, memory_control);
 	return KERN_SUCCESS;
 }
 
@@ -197,7 +225,7 @@ kern_return_t memory_object_data_unlock(mach_port_t memory_object, mach_port_t m
 	if (kr == KERN_SUCCESS)
 		memory_object_lock_request(memory_control, offset, length, MEMORY_OBJECT_RETURN_NONE, FALSE,
 					   VM_PROT_NONE, MACH_PORT_NULL);
-	drop_control(memory_control);
+	drop_control_of(p, memory_control);
 	return KERN_SUCCESS;
 }
 
@@ -213,7 +241,7 @@ kern_return_t memory_object_data_return(mach_port_t memory_object, mach_port_t m
 	for (vm_offset_t pos = 0; p->ops->write != NULL && pos + vm_page_size <= dataCnt; pos += vm_page_size)
 		p->ops->write(p->ctx, offset + pos, (const char *)data + pos, dirty);
 	vm_deallocate(T, data, dataCnt);
-	drop_control(memory_control);
+	drop_control_of(p, memory_control);
 	return KERN_SUCCESS;
 }
 
@@ -222,7 +250,7 @@ kern_return_t memory_object_lock_completed(mach_port_t memory_object, mach_port_
 {
 	struct pager *p = pager_find(memory_object);
 
-	drop_control(memory_control);
+	drop_control_of(p, memory_control);
 	if (p == NULL)
 		return KERN_SUCCESS; /* a send-once right's message: nothing to answer */
 	if (p->ops->lock_completed != NULL)
@@ -260,8 +288,10 @@ kern_return_t memory_object_terminate(mach_port_t memory_object, mach_port_t mem
 	if (p == NULL)
 		return KERN_SUCCESS;
 	cthread_mutex_lock(&p->lock);
-	if (p->control == memory_control)
+	if (p->control == memory_control) {
 		p->control = MACH_PORT_NULL;
+		p->extra_refs = 0;
+	}
 	cthread_mutex_unlock(&p->lock);
 	if (p->ops->terminated != NULL)
 		p->ops->terminated(p->ctx);

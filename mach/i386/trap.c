@@ -75,7 +75,7 @@ void trap_dump_state(const struct i386_saved_state *ss)
 
 /* A trap in user mode that the kernel does not resolve itself becomes an
  * exception message (kern/exception.c), with GNU Mach's i386 codes. */
-static void user_exception(struct i386_saved_state *ss, kern_return_t fault_result)
+static void user_exception(struct i386_saved_state *ss, kern_return_t fault_result, uintptr_t fault_addr)
 {
 	int exc, code = 0, subcode = 0;
 
@@ -83,7 +83,7 @@ static void user_exception(struct i386_saved_state *ss, kern_return_t fault_resu
 	case T_PAGE_FAULT:
 		exc = EXC_BAD_ACCESS;
 		code = fault_result;
-		subcode = get_cr2();
+		subcode = fault_addr;
 		break;
 	case T_DIVIDE_ERROR:
 		exc = EXC_ARITHMETIC;
@@ -123,10 +123,11 @@ static void user_exception(struct i386_saved_state *ss, kern_return_t fault_resu
 }
 
 /* A fault on a user address, from user mode or from copyin/copyout:
- * resolved by the VM system if it can be.  Returns 1 if it was. */
-static int user_page_fault(struct i386_saved_state *ss, kern_return_t *result)
+ * resolved by the VM system if it can be.  Returns 1 if it was.  addr is
+ * cr2 as the trap found it (a fault that waits for a pager lets other
+ * threads fault meanwhile, and cr2 with them). */
+static int user_page_fault(struct i386_saved_state *ss, uintptr_t addr, kern_return_t *result)
 {
-	uintptr_t addr = get_cr2();
 	struct thread *th = current_thread();
 
 	if (addr >= KERNBASE || th == NULL || th->kernel_only || th->task->map == NULL)
@@ -157,7 +158,8 @@ void trap(struct i386_saved_state *ss)
 		return;
 	}
 	kern_return_t fault_result = KERN_INVALID_ADDRESS;
-	if (ss->trapno == T_PAGE_FAULT && user_page_fault(ss, &fault_result)) {
+	uintptr_t fault_addr = ss->trapno == T_PAGE_FAULT ? get_cr2() : 0;
+	if (ss->trapno == T_PAGE_FAULT && user_page_fault(ss, fault_addr, &fault_result)) {
 		if (user)
 			trap_return_to_user();
 		return;
@@ -168,13 +170,13 @@ void trap(struct i386_saved_state *ss)
 	}
 	if (!user && cpu_recover != 0 &&
 	    (ss->trapno == T_PAGE_FAULT || ss->trapno == T_GENERAL_PROTECTION)) {
-		cpu_recover_fault_addr = ss->trapno == T_PAGE_FAULT ? get_cr2() : 0;
+		cpu_recover_fault_addr = fault_addr;
 		ss->eip = cpu_recover;
 		cpu_recover = 0;
 		return;
 	}
 	if (user) {
-		user_exception(ss, fault_result);
+		user_exception(ss, fault_result, fault_addr);
 		trap_return_to_user();
 		return;
 	}

@@ -7,6 +7,7 @@
 #include <i386/pmap.h>
 #include <kern/debug.h>
 #include <kern/kalloc.h>
+#include <kern/printf.h>
 #include <kern/sched.h>
 #include <kern/string.h>
 #include <kern/zalloc.h>
@@ -31,6 +32,8 @@ void vm_init(void)
 	zone_init(&vm_map_entry_zone, "vm map entries", sizeof(struct vm_map_entry), 0);
 	zone_init(&vm_map_copy_zone, "vm map copies", sizeof(struct vm_map_copy), 0);
 	vm_object_init();
+	/* Temporary objects would go to the default pager (issue 7). */
+	printf("no default pager: anonymous memory stays resident\n");
 }
 
 /* ---- entries ---- */

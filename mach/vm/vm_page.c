@@ -201,6 +201,7 @@ struct vm_page *vm_page_grab(void)
 	if (p == NULL)
 		return NULL;
 	p->flags = 0;
+	p->page_lock = 0;
 	p->wire_count = 0;
 	p->queue = VM_PAGE_Q_NONE;
 	p->object = NULL;
