@@ -10,6 +10,7 @@
 #define ELF_ET_EXEC 2
 #define ELF_EM_386 3
 #define ELF_PT_LOAD 1
+#define ELF_PF_W 2
 
 struct elf32_ehdr {
 	unsigned char e_ident[16];

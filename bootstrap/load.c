@@ -21,7 +21,7 @@
 #define USER_TOP 0xc0000000u /* KERNBASE: user space ends here */
 #define STACK_TOP (USER_TOP - PAGE) /* as the kernel's first task */
 #define STACK_SIZE (1u << 20)
-#define IMAGE_MAX (256u << 20) /* a sanity bound on one program's span */
+#define IMAGE_MAX (256u << 20) /* a sanity bound on one segment */
 #define MAX_ARGS 32
 
 static const char *elf_check(const struct elf32_ehdr *eh, vm_size_t size)
@@ -38,19 +38,43 @@ static const char *elf_check(const struct elf32_ehdr *eh, vm_size_t size)
 	return NULL;
 }
 
-/* Write len bytes of pages (page-aligned, ours) to addr in task. */
-static kern_return_t write_pages(task_t task, vm_address_t addr, vm_address_t pages, vm_size_t len)
+/* Build pages [lo, hi) of the task from segments ph[first..last] (bss
+ * and gaps zero) in our memory, allocate them in the task, write them
+ * in one vm_write, and make them read-only if no segment is writable. */
+static const char *load_group(task_t task, const void *image, const struct elf32_phdr *ph, unsigned first,
+			      unsigned last, vm_address_t lo, vm_address_t hi)
 {
-	return vm_write(task, addr, pages, len);
+	vm_address_t buf = 0, addr = lo;
+	vm_size_t span = hi - lo;
+	const char *err = NULL;
+	int writable = 0;
+
+	if (vm_allocate(mach_task_self(), &buf, span, TRUE) != KERN_SUCCESS)
+		return "no memory to build the image";
+	for (unsigned i = first; i <= last; i++) {
+		if (ph[i].p_type != ELF_PT_LOAD || ph[i].p_memsz == 0)
+			continue;
+		memcpy((char *)buf + (ph[i].p_vaddr - lo), (const char *)image + ph[i].p_offset, ph[i].p_filesz);
+		writable |= (ph[i].p_flags & ELF_PF_W) != 0;
+	}
+	if (vm_allocate(task, &addr, span, FALSE) != KERN_SUCCESS)
+		err = "segments overlap or memory is short";
+	else if (vm_write(task, addr, buf, span) != KERN_SUCCESS)
+		err = "cannot write the segments into the new task";
+	else if (!writable)
+		vm_protect(task, addr, span, FALSE, VM_PROT_READ | VM_PROT_EXECUTE);
+	vm_deallocate(mach_task_self(), buf, span);
+	return err;
 }
 
-/* All PT_LOAD segments as one span [lo, hi): built in our memory (bss
- * and gaps zero), allocated in the task and written in one vm_write. */
+/* The PT_LOAD segments, in address order; segments sharing a page are
+ * loaded together (load_group). */
 static const char *elf_load(task_t task, const void *image, vm_size_t size, vm_address_t *entry)
 {
 	const struct elf32_ehdr *eh = image;
 	const char *err = elf_check(eh, size);
-	uint64_t lo = UINT64_MAX, hi = 0;
+	vm_address_t lo = 0, hi = 0, prev_end = 0;
+	unsigned first = 0, loaded = 0;
 
 	if (err != NULL)
 		return err;
@@ -62,29 +86,25 @@ static const char *elf_load(task_t task, const void *image, vm_size_t size, vm_a
 		if (ph[i].p_filesz > ph[i].p_memsz || ph[i].p_offset > size || ph[i].p_filesz > size - ph[i].p_offset ||
 		    end > STACK_TOP - STACK_SIZE || ph[i].p_vaddr < PAGE)
 			return "a segment lies outside the file or user space";
-		if (TRUNC_PAGE(ph[i].p_vaddr) < lo)
+		if (ph[i].p_vaddr < prev_end)
+			return "segments overlap or are out of order";
+		if (ROUND_PAGE(end) - TRUNC_PAGE(ph[i].p_vaddr) > IMAGE_MAX)
+			return "a segment is too large";
+		prev_end = end;
+		if (loaded > 0 && TRUNC_PAGE(ph[i].p_vaddr) < hi) {
+			hi = ROUND_PAGE(end); /* shares a page with the group */
+		} else {
+			if (loaded > 0 && (err = load_group(task, image, ph, first, i - 1, lo, hi)) != NULL)
+				return err;
+			first = i;
 			lo = TRUNC_PAGE(ph[i].p_vaddr);
-		if (ROUND_PAGE(end) > hi)
 			hi = ROUND_PAGE(end);
+		}
+		loaded++;
 	}
-	if (hi == 0)
+	if (loaded == 0)
 		return "no loadable segment";
-	if (hi - lo > IMAGE_MAX)
-		return "segments span too much memory";
-	vm_address_t buf = 0, addr = lo;
-	vm_size_t span = hi - lo;
-	if (vm_allocate(mach_task_self(), &buf, span, TRUE) != KERN_SUCCESS)
-		return "no memory to build the image";
-	for (unsigned i = 0; i < eh->e_phnum; i++)
-		if (ph[i].p_type == ELF_PT_LOAD && ph[i].p_memsz != 0)
-			memcpy((char *)buf + (ph[i].p_vaddr - lo), (const char *)image + ph[i].p_offset,
-			       ph[i].p_filesz);
-	err = NULL;
-	if (vm_allocate(task, &addr, span, FALSE) != KERN_SUCCESS)
-		err = "cannot allocate the segments in the new task";
-	else if (write_pages(task, addr, buf, span) != KERN_SUCCESS)
-		err = "cannot write the segments into the new task";
-	vm_deallocate(mach_task_self(), buf, span);
+	err = load_group(task, image, ph, first, eh->e_phnum - 1, lo, hi);
 	*entry = eh->e_entry;
 	return err;
 }
@@ -159,7 +179,7 @@ static const char *build_stack(task_t task, const char *cmdline, mach_port_t hos
 	vec[nvec++] = 0; /* empty environment */
 	uint32_t sp = (str - nvec * sizeof(uint32_t)) & ~15u;
 	memcpy((char *)page + (sp - base), vec, nvec * sizeof(uint32_t));
-	kern_return_t kr = write_pages(task, base, page, PAGE);
+	kern_return_t kr = vm_write(task, base, page, PAGE);
 	vm_deallocate(mach_task_self(), page, PAGE);
 	*sp_out = sp;
 	return kr == KERN_SUCCESS ? NULL : "cannot write the stack";

@@ -72,8 +72,11 @@ void names_watch_task(task_t task)
 	if (kr == KERN_SUCCESS) {
 		tasks[ntasks++] = task;
 		tasks_alive++;
-	} else
+	} else {
+		/* Ended already (a dead name), or too many: not waited for. */
 		printf("bootstrap: cannot watch a module's task (0x%x)\n", (unsigned)kr);
+		mach_port_deallocate(mach_task_self(), task);
+	}
 }
 
 /* Whether name is a valid name: 1 to BOOTSTRAP_NAME_MAX characters. */
