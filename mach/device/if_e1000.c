@@ -154,9 +154,15 @@ static void e1000_intr(unsigned irq)
 	}
 }
 
+/* The card writes descriptor status behind the compiler's back. */
+static uint8_t desc_status(volatile uint8_t *status)
+{
+	return *status;
+}
+
 static int rx_ready(void)
 {
-	return (e1000.rx[e1000.rx_next].status & RXD_DD) != 0;
+	return (desc_status(&e1000.rx[e1000.rx_next].status) & RXD_DD) != 0;
 }
 
 /* Take the frames the card has put in the ring, one at a time, and give
@@ -164,12 +170,14 @@ static int rx_ready(void)
 static void e1000_rx_drain(void)
 {
 	while (rx_ready()) {
+		__asm__ volatile("" ::: "memory"); /* status read before the rest */
 		struct e1000_rx_desc *d = &e1000.rx[e1000.rx_next];
 		unsigned len = d->length;
 		int good = (d->status & RXD_EOP) && d->errors == 0 && len <= BUF_SIZE;
 		if (good)
 			memcpy(e1000.frame, e1000.rx_buf + e1000.rx_next * BUF_SIZE, len);
 		d->status = 0;
+		__asm__ volatile("" ::: "memory"); /* the descriptor before the tail */
 		e1000_write(E1000_RDT, e1000.rx_next);
 		e1000.rx_next = (e1000.rx_next + 1) % RX_COUNT;
 		if (!good) {
@@ -205,7 +213,7 @@ static io_return_t e1000_dev_write(struct device *dev, dev_mode_t mode, recnum_t
 	struct e1000_tx_desc *d = &e1000.tx[e1000.tx_next];
 	/* QEMU sends a frame as soon as the tail moves; a real card soon
 	 * after.  Wait a bounded time for the descriptor to come back. */
-	for (unsigned i = 0; !(d->status & TXD_DD); i++)
+	for (unsigned i = 0; !(desc_status(&d->status) & TXD_DD); i++)
 		if (i == TX_WAIT_SPINS)
 			return D_IO_ERROR;
 	uint8_t *b = e1000.tx_buf + e1000.tx_next * BUF_SIZE;
@@ -218,7 +226,7 @@ static io_return_t e1000_dev_write(struct device *dev, dev_mode_t mode, recnum_t
 	d->status = 0;
 	d->cmd = TXD_CMD_EOP | TXD_CMD_IFCS | TXD_CMD_RS;
 	e1000.tx_next = (e1000.tx_next + 1) % TX_COUNT;
-	__asm__ volatile("" ::: "memory");
+	__asm__ volatile("" ::: "memory"); /* the descriptor before the tail */
 	e1000_write(E1000_TDT, e1000.tx_next);
 	e1000.tx_frames++;
 	*done = len;
