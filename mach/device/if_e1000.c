@@ -357,8 +357,9 @@ void net_device_init(void)
 	if (pci_find(E1000_VENDOR, E1000_82540EM, &e1000.pci) != 0)
 		return;
 	uint32_t bar = pci_config_read32(&e1000.pci, PCI_BAR0);
-	if (bar & PCI_BAR_IO) {
-		printf("eth0: e1000 BAR0 is not memory, ignored\n");
+	if ((bar & PCI_BAR_IO) ||
+	    ((bar & PCI_BAR_MEM_TYPE) == PCI_BAR_MEM_64 && pci_config_read32(&e1000.pci, PCI_BAR0 + 4) != 0)) {
+		printf("eth0: e1000 BAR0 is not 32-bit memory, ignored\n");
 		return;
 	}
 	e1000.irq = pci_config_read8(&e1000.pci, PCI_INTERRUPT_LINE);

@@ -22,6 +22,8 @@
 #define PCI_BAR0 0x10
 #define PCI_BAR_IO 0x1
 #define PCI_BAR_MEM_MASK 0xfffffff0u
+#define PCI_BAR_MEM_TYPE 0x6 /* 0: 32-bit, 4: 64-bit (the next BAR holds the high half) */
+#define PCI_BAR_MEM_64 0x4
 #define PCI_INTERRUPT_LINE 0x3c
 #define PCI_VENDOR_NONE 0xffff
 
