@@ -170,6 +170,28 @@ static void pager_return_page(struct vm_object *o, struct vm_page *p, int dirty,
 	p->flags &= ~VM_PAGE_PRECIOUS;
 }
 
+kern_return_t vm_object_pager_pageout(struct vm_page *p, int dirty)
+{
+	struct vm_object *o = p->object, *carrier = vm_object_allocate(PAGE_SIZE);
+	vm_map_copy_t copy;
+	vm_offset_t offset = p->offset + o->paging_offset;
+
+	if (carrier == NULL)
+		return KERN_RESOURCE_SHORTAGE;
+	if (vm_map_copy_object(carrier, PAGE_SIZE, &copy) != KERN_SUCCESS) {
+		vm_object_deallocate(carrier);
+		return KERN_RESOURCE_SHORTAGE;
+	}
+	carrier->pageout_carrier = 1;
+	vm_page_rename(p, carrier, 0);
+	p->flags &= ~(VM_PAGE_DIRTY | VM_PAGE_PRECIOUS | VM_PAGE_UNLOCK_ASKED);
+	p->page_lock = VM_PROT_NONE;
+	/* On failure the message, with the copy and the page, is destroyed. */
+	memory_object_data_return(name_of(o->pager), name_of(o->pager_request), offset, (vm_offset_t)copy, PAGE_SIZE,
+				  dirty, FALSE);
+	return KERN_SUCCESS;
+}
+
 /* Cut the object from its pager: no more lookups by port, control and
  * name ports handed to the pager with memory_object_terminate (which
  * also gives back our send right), pending faults failed. */

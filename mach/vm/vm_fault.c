@@ -38,7 +38,11 @@ struct fault_wait {
 	vm_offset_t offset;
 	vm_prot_t access; /* != 0: wait for page_lock to allow this */
 	int ready;	  /* wait for pager_ready */
+	int memory;	  /* no object: wait for free pages (vm_page_wait) */
 };
+
+/* How long a fault waits for free pages before it fails. */
+#define VM_FAULT_MEMORY_WAIT_TICKS (5 * HZ)
 
 static kern_return_t fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type, int wire,
 				struct vm_page **result, struct fault_wait *w);
@@ -50,6 +54,15 @@ static void fault_wait_set(struct fault_wait *w, struct vm_object *o, vm_offset_
 	w->offset = off;
 	w->access = access;
 	w->ready = ready;
+	w->memory = 0;
+}
+
+/* No free page: wait for the pageout daemon, then start over. */
+static kern_return_t fault_wait_memory(struct fault_wait *w)
+{
+	w->object = NULL;
+	w->memory = 1;
+	return VM_FAULT_RETRY;
 }
 
 /* Whether what w waits for has happened (or can no longer happen). */
@@ -79,6 +92,8 @@ static int fault_wait_over(struct fault_wait *w, struct vm_page **page)
  */
 static kern_return_t fault_wait(struct fault_wait *w)
 {
+	if (w->memory)
+		return vm_page_wait(VM_FAULT_MEMORY_WAIT_TICKS);
 	struct vm_object *o = w->object;
 	uint64_t deadline = clock_ticks + (uint64_t)vm_pager_timeout_ms() * HZ / 1000 + 1;
 	kern_return_t kr = KERN_SUCCESS;
@@ -225,7 +240,7 @@ static kern_return_t fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fa
 			}
 			page = vm_page_alloc_in(o, off);
 			if (page == NULL)
-				return KERN_RESOURCE_SHORTAGE;
+				return fault_wait_memory(w);
 			page->flags |= VM_PAGE_BUSY | VM_PAGE_ABSENT;
 			page->page_lock = VM_PROT_NONE;
 			vm_stat.pageins++;
@@ -246,14 +261,14 @@ static kern_return_t fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fa
 	if (page == NULL) {
 		page = vm_page_alloc_in(first, first_off);
 		if (page == NULL)
-			return KERN_RESOURCE_SHORTAGE;
+			return fault_wait_memory(w);
 		vm_page_zero(page);
 		vm_stat.zero_fill_count++;
 	} else if (o != first) {
 		if (fault_type & VM_PROT_WRITE) {
 			struct vm_page *copy = vm_page_alloc_in(first, first_off);
 			if (copy == NULL)
-				return KERN_RESOURCE_SHORTAGE;
+				return fault_wait_memory(w);
 			vm_page_copy(page, copy);
 			vm_stat.cow_faults++;
 			if (e->wired_count != 0 && !wire) {

@@ -14,6 +14,7 @@
 #include <vm/vm_fault.h>
 #include <vm/vm_map.h>
 #include <vm/vm_object.h>
+#include <vm/vm_pageout.h>
 
 static struct zone vm_map_zone, vm_map_entry_zone, vm_map_copy_zone;
 static int vm_initialised;
@@ -32,6 +33,7 @@ void vm_init(void)
 	zone_init(&vm_map_entry_zone, "vm map entries", sizeof(struct vm_map_entry), 0);
 	zone_init(&vm_map_copy_zone, "vm map copies", sizeof(struct vm_map_copy), 0);
 	vm_object_init();
+	vm_pageout_init();
 	/* Temporary objects would go to the default pager (issue 7). */
 	printf("no default pager: anonymous memory stays resident\n");
 }
@@ -897,6 +899,34 @@ void vm_map_copy_discard(vm_map_copy_t copy)
 		}
 	}
 	zfree(&vm_map_copy_zone, copy);
+}
+
+kern_return_t vm_map_copy_object(struct vm_object *object, vm_size_t size, vm_map_copy_t *result)
+{
+	vm_init();
+	struct vm_map_copy *copy = copy_alloc(VM_MAP_COPY_ENTRY_LIST, 0, size);
+	struct vm_map_entry *e = copy != NULL ? entry_alloc() : NULL;
+
+	if (e == NULL) {
+		if (copy != NULL)
+			zfree(&vm_map_copy_zone, copy);
+		return KERN_RESOURCE_SHORTAGE;
+	}
+	e->start = 0;
+	e->end = round_page(size);
+	e->object = object;
+	e->offset = 0;
+	e->protection = VM_PROT_READ | VM_PROT_WRITE;
+	e->max_protection = VM_PROT_ALL;
+	e->inheritance = VM_INHERIT_COPY;
+	e->wired_count = 0;
+	e->needs_copy = 0;
+	e->is_shared = 0;
+	e->next = e->prev = &copy->header;
+	copy->header.next = copy->header.prev = e;
+	copy->nentries = 1;
+	*result = copy;
+	return KERN_SUCCESS;
 }
 
 kern_return_t vm_map_copyin_kernel_buffer(const void *data, vm_size_t len, vm_map_copy_t *result)

@@ -137,6 +137,8 @@ kern_return_t vm_map_copyout(struct vm_map *map, vm_offset_t *addr, vm_map_copy_
  * writable, with the copy; consumes it on success only. */
 kern_return_t vm_map_copy_overwrite(struct vm_map *map, vm_offset_t addr, vm_map_copy_t copy);
 void vm_map_copy_discard(vm_map_copy_t copy);
+/* A copy whose data is object [0, size) (the copy takes the reference). */
+kern_return_t vm_map_copy_object(struct vm_object *object, vm_size_t size, vm_map_copy_t *copy);
 
 /* Number of entries (tests and the debugger). */
 unsigned vm_map_entry_count(struct vm_map *map);

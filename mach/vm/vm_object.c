@@ -8,6 +8,7 @@
 #include <kern/zalloc.h>
 #include <mach/vm_prot.h>
 #include <vm/vm_object.h>
+#include <vm/vm_pageout.h>
 
 static struct zone vm_object_zone;
 unsigned long vm_object_count;
@@ -65,6 +66,7 @@ struct vm_object *vm_object_allocate(vm_size_t size)
 	o->cached = 0;
 	o->pager_gone = 0;
 	o->pager_initialized = 0;
+	o->pageout_carrier = 0;
 	vm_object_count++;
 	return o;
 }
@@ -103,6 +105,8 @@ static void vm_object_terminate(struct vm_object *o)
 	while (!queue_empty(&o->memq))
 		vm_page_free_in(queue_first_entry(&o->memq, struct vm_page, listq));
 	assert(o->resident_page_count == 0);
+	if (o->pageout_carrier)
+		vm_pageout_carrier_done();
 	vm_object_count--;
 	zfree(&vm_object_zone, o);
 }

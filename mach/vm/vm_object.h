@@ -19,6 +19,7 @@
 #define VM_VM_OBJECT_H
 #include <mach/kern_return.h>
 #include <mach/machine/vm_types.h>
+#include <mach/vm_prot.h>
 #include <kern/queue.h>
 #include <vm/vm_page.h>
 
@@ -62,6 +63,7 @@ struct vm_object {
 	unsigned cached : 1;	  /* no references, kept for its pager (can_persist) */
 	unsigned pager_gone : 1;  /* had a pager that was destroyed: absent pages fail */
 	unsigned pager_initialized : 1; /* memory_object_init has been sent */
+	unsigned pageout_carrier : 1;	 /* holds a page the pageout daemon sent to a pager */
 };
 
 void vm_object_init(void);
@@ -121,6 +123,9 @@ int vm_object_pager_alive(struct vm_object *object);
 /* The last reference went away: return what the pager needs and tell it
  * (memory_object_terminate); the object's pages are freed by the caller. */
 void vm_object_pager_terminate(struct vm_object *object);
+/* The pageout daemon takes page (dirty: modified) out of its object and
+ * sends it to the pager (data_return, the page itself as the data). */
+kern_return_t vm_object_pager_pageout(struct vm_page *page, int dirty);
 /* A busy absent page will never be supplied: mark it ERROR and wake its
  * waiters. */
 void vm_page_pager_failed(struct vm_page *page);

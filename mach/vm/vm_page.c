@@ -9,7 +9,11 @@
 #include <kern/lock.h>
 #include <kern/printf.h>
 #include <kern/string.h>
+#include <mach/kern_return.h>
 #include <vm/vm_page.h>
+#include <vm/vm_pageout.h>
+#include <kern/clock.h>
+#include <kern/sched.h>
 
 static struct vm_page *vm_page_array;
 static unsigned long vm_page_array_count; /* covers physical 0 .. count pages */
@@ -184,9 +188,18 @@ struct vm_page_queue {
 static struct vm_page_queue vm_page_queue_active, vm_page_queue_inactive;
 unsigned long vm_page_active_count, vm_page_inactive_count, vm_page_wire_count;
 
+unsigned long vm_page_free_target, vm_page_free_reserved;
+static int vm_page_free_wanted;
+
 struct vm_page *vm_page_grab(void)
 {
 	struct vm_page *p;
+
+	if (vm_page_free_count < vm_page_free_target) {
+		vm_pageout_wakeup();
+		if (vm_page_free_count <= vm_page_free_reserved && !vm_pageout_privileged())
+			return NULL;
+	}
 	int s = simple_lock_irqsave(&vm_page_lock);
 
 	if (vm_page_cache != NULL) {
@@ -231,7 +244,26 @@ void vm_page_release(struct vm_page *page)
 		vm_page_free_locked(page, 0);
 	}
 	simple_unlock_irqrestore(&vm_page_lock, s);
+	if (vm_page_free_wanted && vm_page_free_count > vm_page_free_reserved) {
+		vm_page_free_wanted = 0;
+		thread_wakeup(&vm_page_free_wanted);
+	}
 }
+
+int vm_page_wait(uint64_t timeout_ticks)
+{
+	uint64_t deadline = clock_ticks + timeout_ticks;
+
+	while (vm_page_free_count <= vm_page_free_reserved) {
+		if (clock_ticks >= deadline)
+			return KERN_RESOURCE_SHORTAGE;
+		vm_pageout_wakeup();
+		vm_page_free_wanted = 1;
+		thread_sleep(&vm_page_free_wanted, 0, HZ / 10);
+	}
+	return KERN_SUCCESS;
+}
+
 
 /* 4-byte stores: a page is 1024 of them, not 4096 byte stores. */
 void vm_page_zero(struct vm_page *page)
@@ -322,4 +354,17 @@ void vm_page_unwire(struct vm_page *page)
 		vm_page_wire_count--;
 		vm_page_activate(page);
 	}
+}
+
+struct vm_page *vm_page_queue_first(int queue)
+{
+	return queue == VM_PAGE_Q_ACTIVE ? vm_page_queue_active.head : vm_page_queue_inactive.head;
+}
+
+void vm_page_requeue(struct vm_page *page)
+{
+	if (page->queue != VM_PAGE_Q_ACTIVE)
+		return;
+	queue_unlink(&vm_page_queue_active, page);
+	queue_append(&vm_page_queue_active, page);
 }

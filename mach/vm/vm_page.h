@@ -86,6 +86,22 @@ void vm_page_wire(struct vm_page *page);
 void vm_page_unwire(struct vm_page *page);
 void vm_page_dequeue(struct vm_page *page);
 
+/* The oldest page of a paging queue (VM_PAGE_Q_ACTIVE/INACTIVE), or NULL. */
+struct vm_page *vm_page_queue_first(int queue);
+/* Move an active page to the end of the active queue. */
+void vm_page_requeue(struct vm_page *page);
+
+/*
+ * Free memory levels: below vm_page_free_target the pageout daemon
+ * (vm_pageout.c) is woken; below vm_page_free_reserved vm_page_grab
+ * fails except for the daemon itself, which must be able to make progress
+ * (kernel allocations, kmem_alloc, do not count).  vm_page_wait sleeps
+ * until pages are free again: KERN_SUCCESS, or KERN_RESOURCE_SHORTAGE
+ * after timeout_ticks with none.
+ */
+extern unsigned long vm_page_free_target, vm_page_free_reserved;
+int vm_page_wait(uint64_t timeout_ticks);
+
 /* Pages currently free, and pages managed in all. */
 extern unsigned long vm_page_free_count;
 extern unsigned long vm_page_total_count;

@@ -1,0 +1,132 @@
+/*
+ * The pageout daemon (see vm_pageout.h).  A second-chance scheme without
+ * reference bits: pages move from the head of the active queue to the
+ * inactive queue unmapped, so a page still in use faults back in at once
+ * (a "reactivation", no I/O) and returns to the active queue; a page that
+ * reaches the head of the inactive queue untouched is reclaimed: freed if
+ * its pager has it unchanged, else moved (not copied) into the data of a
+ * memory_object_data_return, so cleaning a page needs no memory.
+ */
+#include <mach/vm_prot.h>
+#include <i386/pmap.h>
+#include <kern/clock.h>
+#include <kern/debug.h>
+#include <kern/sched.h>
+#include <kern/task.h>
+#include <kern/thread.h>
+#include <vm/vm_object.h>
+#include <vm/vm_page.h>
+#include <vm/vm_pageout.h>
+
+unsigned long vm_pageout_freed, vm_pageout_returned;
+static struct thread *vm_pageout_thread;
+static int vm_pageout_event; /* the daemon sleeps on its address */
+
+/* Pages on their way to pagers, not yet freed by them: each costs kernel
+ * memory (a message, a copy) until the pager takes it, so only so many
+ * are sent before the pagers have caught up. */
+#define VM_PAGEOUT_INFLIGHT_MAX 32
+static unsigned vm_pageout_inflight;
+
+void vm_pageout_carrier_done(void)
+{
+	if (vm_pageout_inflight > 0 && vm_pageout_inflight-- == VM_PAGEOUT_INFLIGHT_MAX)
+		vm_pageout_wakeup();
+}
+
+int vm_pageout_privileged(void)
+{
+	return vm_pageout_thread != NULL && current_thread() == vm_pageout_thread;
+}
+
+void vm_pageout_wakeup(void)
+{
+	if (vm_pageout_thread != NULL)
+		thread_wakeup(&vm_pageout_event);
+}
+
+/* Whether the daemon could give this page back to someone. */
+static int reclaimable(struct vm_page *p)
+{
+	return p->object != NULL && p->wire_count == 0 && !(p->flags & (VM_PAGE_BUSY | VM_PAGE_ABSENT | VM_PAGE_ERROR)) &&
+	       vm_object_pager_alive(p->object);
+}
+
+/* One pass: refill the inactive queue, then reclaim from its head until
+ * enough pages are free.  Returns the pages freed. */
+static unsigned long vm_pageout_scan(void)
+{
+	unsigned long freed = 0;
+	unsigned long budget = vm_page_active_count;
+
+	/* Keep about a third of the reclaimable pages inactive. */
+	while (budget-- > 0 && vm_page_inactive_count < vm_page_active_count / 2 + vm_page_free_target) {
+		struct vm_page *p = vm_page_queue_first(VM_PAGE_Q_ACTIVE);
+		if (p == NULL)
+			break;
+		if (!reclaimable(p)) {
+			vm_page_requeue(p); /* anonymous or in transit: not ours to take */
+			continue;
+		}
+		if (p->pv_pmap != NULL)
+			pmap_page_protect(p, VM_PROT_NONE); /* a use faults it back (reactivation) */
+		vm_page_deactivate(p);
+	}
+	budget = vm_page_inactive_count;
+	while (budget-- > 0 && vm_page_free_count < vm_page_free_target) {
+		struct vm_page *p = vm_page_queue_first(VM_PAGE_Q_INACTIVE);
+		if (p == NULL)
+			break;
+		if (!reclaimable(p)) {
+			vm_page_activate(p);
+			continue;
+		}
+		if (p->pv_pmap != NULL)
+			pmap_page_protect(p, VM_PROT_NONE);
+		int dirty = pmap_page_test_and_clear_modified(p);
+		if (dirty || (p->flags & VM_PAGE_PRECIOUS)) {
+			if (vm_pageout_inflight >= VM_PAGEOUT_INFLIGHT_MAX) {
+				if (dirty)
+					p->flags |= VM_PAGE_DIRTY; /* keep what we just cleared */
+				break; /* wait for the pagers to take what they have */
+			}
+			if (vm_object_pager_pageout(p, dirty) != KERN_SUCCESS) {
+				if (dirty)
+					p->flags |= VM_PAGE_DIRTY;
+				vm_page_activate(p); /* no memory for the message: later */
+				continue;
+			}
+			vm_pageout_returned++;
+			vm_pageout_inflight++;
+		} else {
+			vm_page_free_in(p);
+		}
+		freed++;
+		vm_pageout_freed++;
+	}
+	return freed;
+}
+
+static void vm_pageout_daemon(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		while (vm_page_free_count >= vm_page_free_target)
+			thread_sleep(&vm_pageout_event, 0, 0);
+		if (vm_pageout_scan() == 0)
+			thread_sleep(&vm_pageout_event, 0, HZ / 10); /* nothing to take: do not spin */
+	}
+}
+
+void vm_pageout_init(void)
+{
+	if (vm_pageout_thread != NULL)
+		return;
+	vm_page_free_target = vm_page_total_count / 64;
+	if (vm_page_free_target < 32)
+		vm_page_free_target = 32;
+	if (vm_page_free_target > 512)
+		vm_page_free_target = 512;
+	vm_page_free_reserved = vm_page_free_target / 2;
+	vm_pageout_thread = kernel_thread(kernel_task, "pageout", vm_pageout_daemon, NULL, BASEPRI_KERNEL);
+}

@@ -1,0 +1,22 @@
+/*
+ * The pageout daemon: when free pages run short it takes pages that a
+ * pager can give back (objects with a live external pager) off the
+ * paging queues, returning modified and precious ones to their pager
+ * with memory_object_data_return.  Anonymous memory stays resident until
+ * a default pager exists.
+ */
+#ifndef VM_VM_PAGEOUT_H
+#define VM_VM_PAGEOUT_H
+
+/* Set the free-page levels and start the daemon (once). */
+void vm_pageout_init(void);
+/* Free pages are short: make the daemon run. */
+void vm_pageout_wakeup(void);
+/* Whether the current thread may take the last reserved pages. */
+int vm_pageout_privileged(void);
+/* A page the daemon sent to a pager has been freed (its carrier object
+ * went away): room for another. */
+void vm_pageout_carrier_done(void);
+/* Pages the daemon has freed and returned to pagers (tests, vm_stat). */
+extern unsigned long vm_pageout_freed, vm_pageout_returned;
+#endif
