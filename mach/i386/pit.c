@@ -27,3 +27,22 @@ void pit_init(void)
 	outb(PIT_CH0, divisor >> 8);
 	irq_register(PIT_IRQ, pit_intr);
 }
+
+#define PIT_LATCH_CH0 0x00
+#define PIC1_CMD 0x20
+#define OCW3_READ_IRR 0x0A
+
+/* Input-clock periods elapsed in the current tick, and whether the tick
+ * interrupt is already pending (the counter wrapped, the count did not). */
+unsigned pit_elapsed(int *pending)
+{
+	unsigned divisor = (PIT_INPUT_HZ + HZ / 2) / HZ;
+	unsigned count;
+
+	outb(PIT_MODE, PIT_LATCH_CH0);
+	count = inb(PIT_CH0);
+	count |= (unsigned)inb(PIT_CH0) << 8;
+	outb(PIC1_CMD, OCW3_READ_IRR);
+	*pending = inb(PIC1_CMD) & (1u << PIT_IRQ);
+	return count <= divisor ? divisor - count : 0;
+}
