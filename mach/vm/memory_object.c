@@ -449,7 +449,7 @@ kern_return_t S_memory_object_lock_request(vm_object_t o, vm_offset_t offset, vm
 		if (p->offset < start || p->offset - start >= size || (p->flags & VM_PAGE_BUSY))
 			continue;
 		if (p->flags & VM_PAGE_ERROR) {
-			if (should_flush)
+			if (should_flush && p->wire_count == 0)
 				vm_page_free_in(p);
 			continue;
 		}
@@ -461,10 +461,11 @@ kern_return_t S_memory_object_lock_request(vm_object_t o, vm_offset_t offset, vm
 			else if (dirty)
 				p->flags |= VM_PAGE_DIRTY; /* not returned: still dirty */
 		}
-		if (should_flush) {
+		if (should_flush && p->wire_count == 0) {
 			vm_page_free_in(p);
 			continue;
 		}
+		/* A wired page stays (its mapping needs it): cleaned, locked. */
 		vm_prot_t old = p->page_lock;
 		p->page_lock = lock_value;
 		if (lock_value & ~old)
@@ -544,8 +545,8 @@ kern_return_t S_memory_object_destroy(vm_object_t o, kern_return_t reason)
 	while (q != &o->memq) {
 		struct vm_page *p = queue_container(q, struct vm_page, listq);
 		q = q->next;
-		if (!(p->flags & VM_PAGE_BUSY))
-			vm_page_free_in(p);
+		if (!(p->flags & VM_PAGE_BUSY) && p->wire_count == 0)
+			vm_page_free_in(p); /* wired pages stay until unwired or unmapped */
 	}
 	return done(o, KERN_SUCCESS);
 }

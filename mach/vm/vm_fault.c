@@ -103,6 +103,8 @@ static kern_return_t fault_wait(struct fault_wait *w)
 		if (!vm_object_pager_alive(o) || clock_ticks >= deadline) {
 			if (p != NULL && (p->flags & VM_PAGE_ABSENT))
 				vm_page_pager_failed(p);
+			else if (p != NULL && w->access != 0)
+				p->flags &= ~VM_PAGE_UNLOCK_ASKED; /* the next fault asks again */
 			kr = KERN_MEMORY_ERROR;
 			break;
 		}

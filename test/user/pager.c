@@ -309,6 +309,15 @@ int main(void)
 
 	test_data_error(m);
 
+	/* A wired page survives a flush (and unwiring it afterwards is fine). */
+	is_kr(vm_wire(mach_host_self(), T, a + 3 * PAGE, PAGE, VM_PROT_READ | VM_PROT_WRITE), KERN_SUCCESS,
+	      "wire page 3");
+	m[3 * PAGE / 4] = 4242;
+	pager_lock_request(pg, 3 * PAGE, PAGE, MEMORY_OBJECT_RETURN_ALL, TRUE, VM_PROT_NONE, TRUE);
+	is(store[3][0], 4242, "a flush returns the wired page's data");
+	is(m[3 * PAGE / 4], 4242, "and leaves the page in place");
+	is_kr(vm_wire(mach_host_self(), T, a + 3 * PAGE, PAGE, VM_PROT_NONE), KERN_SUCCESS, "unwire it");
+
 	/* The last mapping goes: terminate. */
 	vm_deallocate(T, a, NPAGES * PAGE);
 	is(terminations, 0, "still mapped once: no terminate");

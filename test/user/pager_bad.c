@@ -235,6 +235,25 @@ static void test_bad_vm_map(void)
 	ok(pager_wait_init(pg, 200) != KERN_SUCCESS, "and the failed vm_maps sent no memory_object_init");
 }
 
+/* memory_object_destroy: the pager gives up while the object is mapped. */
+static void test_destroy(void)
+{
+	mach_port_t mo;
+	vm_address_t a;
+	struct pager *pg = new_mapping(&mo, &a, 2 * PAGE);
+	if (!ok(pg != NULL, "a pager that will destroy its object"))
+		return;
+	replying = 1;
+	is(*(volatile unsigned *)a, 0x11111111, "page 0 reads");
+	is_kr(memory_object_destroy(pager_control(pg), KERN_FAILURE), KERN_SUCCESS, "memory_object_destroy");
+	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 50);
+	cthread_t t = touch(a + PAGE);
+	expect_memory_error(t, "a fault after destroy");
+	t = touch(a);
+	expect_memory_error(t, "a page that was resident is gone too");
+	vm_deallocate(T, a, 2 * PAGE);
+}
+
 int main(void)
 {
 	exc_port = new_port_with_send();
@@ -243,5 +262,6 @@ int main(void)
 	test_bad_replies();
 	test_no_reply();
 	test_pager_dies();
+	test_destroy();
 	return tap_done();
 }
