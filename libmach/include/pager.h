@@ -51,6 +51,16 @@ struct pager_ops {
 /* A new pager (its port has a receive and a send right); NULL if out of
  * memory.  *memory_object gets the port to vm_map. */
 struct pager *pager_create(const struct pager_ops *ops, void *ctx, int flags, mach_port_t *memory_object);
+/* A pager for a memory object port the kernel made (a default pager's
+ * memory_object_create: we hold its receive right and a send right to
+ * its control port, no memory_object_init comes).  Pages arrive through
+ * write (data_initialize and data_return), leave through read. */
+struct pager *pager_adopt(const struct pager_ops *ops, void *ctx, int flags, mach_port_t memory_object,
+			  mach_port_t control);
+/* The kit's demux (memory_object requests and data_initialize for any
+ * kit pager, found by the port the request came to): for a server that
+ * runs its own loop, e.g. on a port set holding many pagers' ports. */
+boolean_t pager_demux(mach_msg_header_t *in, mach_msg_header_t *out);
 /* Serve the port with nthreads threads (cthreads) in the background. */
 kern_return_t pager_start(struct pager *pager, int nthreads);
 /* The port to vm_map (the same as pager_create gave). */

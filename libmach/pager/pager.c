@@ -70,6 +70,29 @@ fail:
 	return NULL;
 }
 
+struct pager *pager_adopt(const struct pager_ops *ops, void *ctx, int flags, mach_port_t memory_object,
+			  mach_port_t control)
+{
+	struct pager *p = calloc(1, sizeof(*p));
+
+	if (p == NULL || ops == NULL || ops->read == NULL) {
+		free(p);
+		return NULL;
+	}
+	p->port = memory_object;
+	p->control = control;
+	p->ops = ops;
+	p->ctx = ctx;
+	p->flags = flags;
+	p->inits = 1;
+	cthread_mutex_init(&p->lock);
+	cthread_mutex_lock(&pagers_lock);
+	p->next = pagers;
+	pagers = p;
+	cthread_mutex_unlock(&pagers_lock);
+	return p;
+}
+
 mach_port_t pager_port(struct pager *pager)
 {
 	return pager->port;
@@ -85,7 +108,7 @@ static void *pager_thread(void *arg)
 	struct pager *p = arg;
 
 	/* Requests are small; returned pages come out of line. */
-	mach_msg_server(memory_object_server, 4096, p->port);
+	mach_msg_server(pager_demux, 4096, p->port);
 	return NULL;
 }
 
@@ -160,6 +183,53 @@ static void drop_control(mach_port_t control)
 {
 	drop_control_of(NULL, control);
 }
+
+/* memory_object_data_initialize (memory_object_default.defs, routine
+ * 2251): the first time the kernel sends a temporary object's page.
+ * libmach has that interface's user side only, so its one routine a
+ * pager serves is decoded here. */
+#define MEMORY_OBJECT_DATA_INITIALIZE_ID 2251
+
+struct data_initialize_msg {
+	mach_msg_header_t head;
+	mach_msg_type_t control_type;
+	mach_port_t control;
+	mach_msg_type_t offset_type;
+	vm_offset_t offset;
+	mach_msg_type_long_t data_type;
+	vm_offset_t data;
+};
+
+static void data_initialize(mach_msg_header_t *in, mig_reply_header_t *out)
+{
+	struct data_initialize_msg *m = (struct data_initialize_msg *)in;
+	struct pager *p = pager_find(in->msgh_local_port);
+
+	out->RetCode = MIG_BAD_ARGUMENTS;
+	if (in->msgh_size != sizeof(*m) || !(in->msgh_bits & MACH_MSGH_BITS_COMPLEX) ||
+	    m->control_type.msgt_name != MACH_MSG_TYPE_PORT_SEND || m->offset_type.msgt_name != MACH_MSG_TYPE_INTEGER_32 ||
+	    !m->data_type.msgtl_header.msgt_longform || m->data_type.msgtl_header.msgt_inline)
+		return;
+	vm_size_t size = m->data_type.msgtl_number;
+	for (vm_offset_t pos = 0; p != NULL && p->ops->write != NULL && pos + vm_page_size <= size; pos += vm_page_size)
+		p->ops->write(p->ctx, m->offset + pos, (const char *)m->data + pos, TRUE);
+	vm_deallocate(T, m->data, size);
+	drop_control_of(p, m->control);
+	out->RetCode = MIG_NO_REPLY;
+}
+
+boolean_t pager_demux(mach_msg_header_t *in, mach_msg_header_t *out)
+{
+	if (in->msgh_id != MEMORY_OBJECT_DATA_INITIALIZE_ID)
+		return memory_object_server(in, out);
+	mig_reply_header_t *r = (mig_reply_header_t *)out;
+	r->Head.msgh_bits = 0;
+	r->Head.msgh_remote_port = MACH_PORT_NULL;
+	r->Head.msgh_size = sizeof(*r);
+	data_initialize(in, r);
+	return TRUE;
+}
+
 
 kern_return_t memory_object_init(mach_port_t memory_object, mach_port_t memory_control,
 				 mach_port_t memory_object_name, vm_size_t page_size)

@@ -35,11 +35,16 @@
 #include <vm/vm_object.h>
 #include <mach_server.h>
 #include <memory_object_user.h>
+#include <memory_object_default_user.h>
+#include <kern/kalloc.h>
 
 #define port_of(p) ((struct ipc_port *)(uintptr_t)(p))
 #define name_of(p) ((mach_port_t)(uintptr_t)(p))
 
 /* ---- the pager port -> object table ---- */
+
+/* The default pager's port (a send right), or NULL until one registers. */
+static struct ipc_port *memory_manager_default;
 
 #define PAGER_HASH_SIZE 64
 static struct vm_object *pager_hash[PAGER_HASH_SIZE];
@@ -187,9 +192,72 @@ kern_return_t vm_object_pager_pageout(struct vm_page *p, int dirty)
 	p->flags &= ~(VM_PAGE_DIRTY | VM_PAGE_PRECIOUS | VM_PAGE_UNLOCK_ASKED);
 	p->page_lock = VM_PROT_NONE;
 	/* On failure the message, with the copy and the page, is destroyed. */
+	if (o->existence != NULL) {
+		vm_offset_t n = offset >> PAGE_SHIFT;
+		int had = o->existence[n >> 3] >> (n & 7) & 1;
+		o->existence[n >> 3] |= 1 << (n & 7);
+		if (!had) {
+			memory_object_data_initialize(name_of(o->pager), name_of(o->pager_request), offset,
+						      (vm_offset_t)copy, PAGE_SIZE);
+			return KERN_SUCCESS;
+		}
+	}
 	memory_object_data_return(name_of(o->pager), name_of(o->pager_request), offset, (vm_offset_t)copy, PAGE_SIZE,
 				  dirty, FALSE);
 	return KERN_SUCCESS;
+}
+
+/*
+ * Give a temporary object to the default pager: a new memory object
+ * port whose receive right goes to it with memory_object_create (with the
+ * control and name ports), and a map of the pages it will hold.  Nothing
+ * waits for memory_object_ready: the default pager is ready by contract.
+ */
+static kern_return_t vm_object_pager_create(struct vm_object *o)
+{
+	struct ipc_port *manager = memory_manager_default;
+	vm_size_t bytes = ((o->size >> PAGE_SHIFT) + 7) / 8;
+
+	if (!IP_VALID(manager) || !manager->active || o->size == 0)
+		return KERN_FAILURE;
+	uint8_t *existence = kalloc(bytes);
+	struct ipc_port *port = ipc_port_alloc();
+	struct ipc_port *control = ipc_kobject_port_alloc(IKOT_PAGING_REQUEST, o);
+	struct ipc_port *name = ipc_kobject_port_alloc(IKOT_PAGER, o);
+	if (existence == NULL || port == NULL || control == NULL || name == NULL) {
+		if (existence != NULL)
+			kfree(existence, bytes);
+		struct ipc_port *ports[3] = {port, control, name};
+		for (int i = 0; i < 3; i++)
+			if (ports[i] != NULL)
+				ipc_port_destroy(ports[i]);
+		return KERN_RESOURCE_SHORTAGE;
+	}
+	memset(existence, 0, bytes);
+	port->receiver = NULL; /* in transit to the default pager */
+	o->existence = existence;
+	o->pager = ipc_port_make_send(port);
+	o->pager_request = control;
+	o->pager_name = name;
+	o->pager_ready = 1;
+	o->pager_initialized = 1;
+	o->pager_hash_next = *pager_bucket(port);
+	*pager_bucket(port) = o;
+	memory_object_create(name_of(ipc_port_copy_send(manager)), name_of(port), o->size, name_of(control),
+			     name_of(name), PAGE_SIZE);
+	return KERN_SUCCESS;
+}
+
+int vm_object_pageable(struct vm_page *p)
+{
+	struct vm_object *o = p->object;
+
+	if (o == NULL || p->wire_count != 0 || (p->flags & (VM_PAGE_BUSY | VM_PAGE_ABSENT | VM_PAGE_ERROR)))
+		return 0;
+	if (o->pager == NULL && o->internal && o->temporary && !o->pager_gone && !o->pageout_carrier &&
+	    p->offset < o->size && vm_object_pager_create(o) != KERN_SUCCESS)
+		return 0;
+	return vm_object_pager_alive(o) && (o->existence == NULL || p->offset < o->size);
 }
 
 /* Cut the object from its pager: no more lookups by port, control and
@@ -230,7 +298,7 @@ static void pager_disconnect(struct vm_object *o)
 
 void vm_object_pager_terminate(struct vm_object *o)
 {
-	if (vm_object_pager_alive(o)) {
+	if (vm_object_pager_alive(o) && !o->temporary) {
 		queue_chain_t *q;
 		for (q = o->memq.next; q != &o->memq; q = q->next) {
 			struct vm_page *p = queue_container(q, struct vm_page, listq);
@@ -552,9 +620,6 @@ kern_return_t S_memory_object_destroy(vm_object_t o, kern_return_t reason)
 }
 
 /* ---- the default memory manager ---- */
-
-/* The default pager's port (a send right), or NULL until one registers. */
-static struct ipc_port *memory_manager_default;
 
 /*
  * Register the default pager (a send right, which we keep) and get the

@@ -229,9 +229,9 @@ static kern_return_t fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fa
 			}
 			break;
 		}
-		if (o->pager_gone)
+		if (o->pager_gone && vm_object_pager_has(o, off))
 			return KERN_MEMORY_ERROR;
-		if (o->pager != NULL) {
+		if (o->pager != NULL && vm_object_pager_has(o, off)) {
 			/* The pager's page: ask for it and wait with a busy,
 			 * absent page in its place (after memory_object_ready). */
 			if (!o->pager_ready) {

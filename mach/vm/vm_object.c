@@ -67,6 +67,7 @@ struct vm_object *vm_object_allocate(vm_size_t size)
 	o->pager_gone = 0;
 	o->pager_initialized = 0;
 	o->pageout_carrier = 0;
+	o->existence = NULL;
 	vm_object_count++;
 	return o;
 }
@@ -107,6 +108,8 @@ static void vm_object_terminate(struct vm_object *o)
 	assert(o->resident_page_count == 0);
 	if (o->pageout_carrier)
 		vm_pageout_carrier_done();
+	if (o->existence != NULL)
+		kfree(o->existence, ((o->size >> PAGE_SHIFT) + 7) / 8);
 	vm_object_count--;
 	zfree(&vm_object_zone, o);
 }

@@ -64,6 +64,9 @@ struct vm_object {
 	unsigned pager_gone : 1;  /* had a pager that was destroyed: absent pages fail */
 	unsigned pager_initialized : 1; /* memory_object_init has been sent */
 	unsigned pageout_carrier : 1;	 /* holds a page the pageout daemon sent to a pager */
+	/* Temporary objects given to the default pager: one bit per page it
+	 * holds (the others are in the shadow, or zero). */
+	uint8_t *existence;
 };
 
 void vm_object_init(void);
@@ -123,6 +126,19 @@ int vm_object_pager_alive(struct vm_object *object);
 /* The last reference went away: return what the pager needs and tell it
  * (memory_object_terminate); the object's pages are freed by the caller. */
 void vm_object_pager_terminate(struct vm_object *object);
+/* Whether a fault should ask object's pager for the page at offset (a
+ * temporary object's default pager only has the pages it was sent). */
+static inline int vm_object_pager_has(struct vm_object *object, vm_offset_t offset)
+{
+	if (object->existence == NULL)
+		return 1;
+	vm_offset_t n = offset >> PAGE_SHIFT;
+	return offset < object->size && (object->existence[n >> 3] >> (n & 7) & 1);
+}
+/* Whether the pageout daemon can send page to a pager: its object has a
+ * live pager, or is temporary and a default pager is registered (the
+ * object is then given to it, memory_object_create). */
+int vm_object_pageable(struct vm_page *page);
 /* The pageout daemon takes page (dirty: modified) out of its object and
  * sends it to the pager (data_return, the page itself as the data). */
 kern_return_t vm_object_pager_pageout(struct vm_page *page, int dirty);

@@ -48,8 +48,7 @@ void vm_pageout_wakeup(void)
 /* Whether the daemon could give this page back to someone. */
 static int reclaimable(struct vm_page *p)
 {
-	return p->object != NULL && p->wire_count == 0 && !(p->flags & (VM_PAGE_BUSY | VM_PAGE_ABSENT | VM_PAGE_ERROR)) &&
-	       vm_object_pager_alive(p->object);
+	return vm_object_pageable(p);
 }
 
 /* One pass: refill the inactive queue, then reclaim from its head until
