@@ -265,7 +265,7 @@ kern_return_t memory_object_data_request(mach_port_t memory_object, mach_port_t 
 	/* The page is built on our stack and copied by the kernel (a page
 	 * travels physically: cheaper than a vm_allocate per request). */
 	static_assert(LIBMACH_PAGE_SIZE <= 4096, "pager buffer");
-	char buf[4096] __attribute__((aligned(16)));
+	char buf[4096] __attribute__((aligned(4096))); /* a whole page: the kernel keeps it */
 	for (vm_offset_t pos = 0; pos < length; pos += vm_page_size) {
 		vm_prot_t lock = VM_PROT_NONE;
 		memset(buf, 0, vm_page_size);

@@ -422,6 +422,26 @@ kern_return_t S_memory_object_data_supply(vm_object_t o, vm_offset_t offset, vm_
 				result = KERN_MEMORY_PRESENT, error_offset = offset + pos;
 			continue;
 		}
+		struct vm_page *own = dataCnt == PAGE_SIZE ? vm_map_copy_steal_page(copy) : NULL;
+		if (own != NULL) {
+			/* The data came in a page of its own: it takes the
+			 * absent page's place, no copy. */
+			struct vm_page *absent = p;
+			int wanted = absent != NULL && (absent->flags & VM_PAGE_WANTED);
+			if (absent != NULL) {
+				vm_page_remove(absent);
+				absent->flags &= ~(VM_PAGE_BUSY | VM_PAGE_ABSENT | VM_PAGE_WANTED);
+				vm_page_release(absent);
+			}
+			vm_page_insert(own, o, start + pos);
+			vm_page_activate(own);
+			if (precious)
+				own->flags |= VM_PAGE_PRECIOUS;
+			own->page_lock = lock_value;
+			if (wanted)
+				thread_wakeup(absent); /* they look again and find own */
+			continue;
+		}
 		if (p == NULL && (p = vm_page_alloc_in(o, start + pos)) == NULL) {
 			if (result == KERN_SUCCESS)
 				result = KERN_RESOURCE_SHORTAGE, error_offset = offset + pos;

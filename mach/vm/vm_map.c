@@ -879,6 +879,7 @@ static struct vm_map_copy *copy_alloc(int type, vm_offset_t offset, vm_size_t si
 	copy->nentries = 0;
 	copy->buffer = NULL;
 	copy->buffer_size = 0;
+	copy->buffer_page = NULL;
 	return copy;
 }
 
@@ -887,7 +888,9 @@ void vm_map_copy_discard(vm_map_copy_t copy)
 	if (copy == VM_MAP_COPY_NULL)
 		return;
 	if (copy->type == VM_MAP_COPY_KERNEL_BUFFER) {
-		if (copy->buffer != NULL)
+		if (copy->buffer_page != NULL)
+			vm_page_release(copy->buffer_page);
+		else if (copy->buffer != NULL)
 			kfree(copy->buffer, copy->buffer_size);
 	} else {
 		while (copy->header.next != &copy->header) {
@@ -1004,7 +1007,9 @@ kern_return_t vm_map_copyin(struct vm_map *map, vm_offset_t addr, vm_size_t len,
 
 	if (len <= VM_MAP_COPY_PHYSICAL_MAX) {
 		copy = copy_alloc(VM_MAP_COPY_KERNEL_BUFFER, addr & PAGE_MASK, len);
-		void *buf = kalloc(len);
+		/* A whole page travels in a page the receiver can keep. */
+		struct vm_page *page = copy != NULL && len == PAGE_SIZE && (addr & PAGE_MASK) == 0 ? vm_page_grab() : NULL;
+		void *buf = page != NULL ? vm_page_kva(page) : kalloc(len);
 		if (copy == NULL || buf == NULL) {
 			if (buf != NULL)
 				kfree(buf, len);
@@ -1013,6 +1018,7 @@ kern_return_t vm_map_copyin(struct vm_map *map, vm_offset_t addr, vm_size_t len,
 		}
 		copy->buffer = buf;
 		copy->buffer_size = len;
+		copy->buffer_page = page;
 		map_read_bytes(map, addr, buf, len);
 	} else {
 		copy = copy_alloc(VM_MAP_COPY_ENTRY_LIST, addr & PAGE_MASK, len);
@@ -1083,6 +1089,18 @@ out:
 
 /* A kernel-buffer copy as a fresh object whose pages already hold the
  * data (no zero fill, no pmap work: the receiver faults them in). */
+struct vm_page *vm_map_copy_steal_page(vm_map_copy_t copy)
+{
+	struct vm_page *page = copy->type == VM_MAP_COPY_KERNEL_BUFFER ? copy->buffer_page : NULL;
+
+	if (page != NULL) {
+		copy->buffer_page = NULL;
+		copy->buffer = NULL;
+		copy->buffer_size = 0;
+	}
+	return page;
+}
+
 static struct vm_object *buffer_to_object(vm_map_copy_t copy, vm_size_t size)
 {
 	struct vm_object *obj = vm_object_allocate(size);
@@ -1091,6 +1109,12 @@ static struct vm_object *buffer_to_object(vm_map_copy_t copy, vm_size_t size)
 
 	if (obj == NULL)
 		return NULL;
+	struct vm_page *page = vm_map_copy_steal_page(copy);
+	if (page != NULL) { /* the data's own page becomes the object's */
+		vm_page_insert(page, obj, 0);
+		vm_page_activate(page);
+		return obj;
+	}
 	for (vm_offset_t off = 0; off < size; off += PAGE_SIZE) {
 		struct vm_page *p = vm_page_alloc_in(obj, off);
 		if (p == NULL) {

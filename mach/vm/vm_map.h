@@ -86,6 +86,9 @@ struct vm_map_copy {
 	unsigned nentries;
 	void *buffer; /* KERNEL_BUFFER: kalloc'd, buffer_size bytes */
 	vm_size_t buffer_size;
+	/* A whole page of data at offset 0 is kept in a page of its own (buffer
+	 * is its address), which the receiver can take instead of copying. */
+	struct vm_page *buffer_page;
 };
 typedef struct vm_map_copy *vm_map_copy_t;
 #define VM_MAP_COPY_NULL ((vm_map_copy_t)0)
@@ -137,6 +140,9 @@ kern_return_t vm_map_copyout(struct vm_map *map, vm_offset_t *addr, vm_map_copy_
  * writable, with the copy; consumes it on success only. */
 kern_return_t vm_map_copy_overwrite(struct vm_map *map, vm_offset_t addr, vm_map_copy_t copy);
 void vm_map_copy_discard(vm_map_copy_t copy);
+/* Take the page holding a one-page kernel-buffer copy's data (NULL if the
+ * data is not in a page of its own); the copy is left empty. */
+struct vm_page *vm_map_copy_steal_page(vm_map_copy_t copy);
 /* A copy whose data is object [0, size) (the copy takes the reference). */
 kern_return_t vm_map_copy_object(struct vm_object *object, vm_size_t size, vm_map_copy_t *copy);
 
