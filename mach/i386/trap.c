@@ -137,7 +137,9 @@ static int user_page_fault(struct i386_saved_state *ss, uintptr_t addr, kern_ret
 	kern_return_t kr = vm_fault(th->task->map, trunc_page(addr), type);
 	cpu_intr_disable();
 	*result = kr;
-	return kr == KERN_SUCCESS;
+	/* Interrupted while waiting for a pager: back to user mode, where the
+	 * thread stops or dies (copyin/copyout fail instead). */
+	return kr == KERN_SUCCESS || (kr == KERN_ABORTED && (ss->cs & 3) != 0);
 }
 
 /* On the way back to user mode: preemption, suspension, termination. */

@@ -113,7 +113,13 @@ static kern_return_t fault_wait(struct fault_wait *w)
 			slice = HZ / 10;
 		if (p != NULL)
 			p->flags |= VM_PAGE_WANTED;
-		thread_sleep(p != NULL ? (event_t)p : (event_t)o, 0, slice);
+		/* Interruptible: a thread being terminated, suspended or
+		 * aborted leaves the fault (KERN_ABORTED) and, if it goes on,
+		 * faults again later. */
+		if (thread_sleep(p != NULL ? (event_t)p : (event_t)o, 1, slice) == THREAD_INTERRUPTED) {
+			kr = KERN_ABORTED;
+			break;
+		}
 	}
 	vm_object_deallocate(o);
 	return kr;

@@ -16,7 +16,12 @@ struct vm_page;
 /* Resolve a fault at va for fault_type (VM_PROT_READ, or READ|WRITE for
  * a write): KERN_SUCCESS with the page entered in map's pmap,
  * KERN_INVALID_ADDRESS (nothing mapped there), KERN_PROTECTION_FAILURE
- * (the mapping does not allow it), KERN_RESOURCE_SHORTAGE. */
+ * (the mapping does not allow it), KERN_MEMORY_ERROR (the pager failed,
+ * died or did not answer), KERN_RESOURCE_SHORTAGE, or KERN_ABORTED: the
+ * thread was interrupted (terminated, suspended, aborted) while waiting
+ * for a pager or for memory; nothing is mapped and a user-mode fault just
+ * returns to user mode (the instruction faults again if the thread goes
+ * on). */
 kern_return_t vm_fault(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type);
 
 /* The same with the map already locked; wire: also wire the page down.

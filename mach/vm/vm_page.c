@@ -259,7 +259,8 @@ int vm_page_wait(uint64_t timeout_ticks)
 			return KERN_RESOURCE_SHORTAGE;
 		vm_pageout_wakeup();
 		vm_page_free_wanted = 1;
-		thread_sleep(&vm_page_free_wanted, 0, HZ / 10);
+		if (thread_sleep(&vm_page_free_wanted, 1, HZ / 10) == THREAD_INTERRUPTED)
+			return KERN_ABORTED;
 	}
 	return KERN_SUCCESS;
 }

@@ -96,8 +96,9 @@ void vm_page_requeue(struct vm_page *page);
  * (vm_pageout.c) is woken; below vm_page_free_reserved vm_page_grab
  * fails except for the daemon itself, which must be able to make progress
  * (kernel allocations, kmem_alloc, do not count).  vm_page_wait sleeps
- * until pages are free again: KERN_SUCCESS, or KERN_RESOURCE_SHORTAGE
- * after timeout_ticks with none.
+ * until pages are free again: KERN_SUCCESS, KERN_RESOURCE_SHORTAGE
+ * after timeout_ticks with none, KERN_ABORTED if the thread is
+ * interrupted.
  */
 extern unsigned long vm_page_free_target, vm_page_free_reserved;
 int vm_page_wait(uint64_t timeout_ticks);

@@ -199,6 +199,40 @@ static void test_no_reply(void)
 	vm_deallocate(T, a, PAGE);
 }
 
+static int thread_count(void)
+{
+	thread_array_t threads;
+	mach_msg_type_number_t n = 0;
+	if (task_threads(T, &threads, &n) != KERN_SUCCESS)
+		return -1;
+	for (unsigned i = 0; i < n; i++)
+		mach_port_deallocate(T, threads[i]);
+	vm_deallocate(T, (vm_address_t)threads, n * sizeof(*threads));
+	return n;
+}
+
+/* A thread terminated while its fault waits for a pager goes away. */
+static void test_terminate_waiting(void)
+{
+	mach_port_t mo;
+	vm_address_t a;
+	struct pager *pg = new_mapping(&mo, &a, PAGE);
+	if (!ok(pg != NULL, "a pager that keeps a fault waiting"))
+		return;
+	replying = 0, requested = 0;
+	int before = thread_count();
+	cthread_t t = touch(a);
+	wait_for(&requested);
+	is(thread_count(), before + 1, "the faulting thread waits");
+	is_kr(thread_terminate(cthread_kernel_port(t)), KERN_SUCCESS, "thread_terminate it");
+	for (int i = 0; i < 500 && thread_count() > before; i++)
+		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 10);
+	is(thread_count(), before, "it is gone");
+	ok(!touched, "its read never completed");
+	mach_port_destroy(T, mo);
+	vm_deallocate(T, a, PAGE);
+}
+
 static void test_pager_dies(void)
 {
 	mach_port_t mo;
@@ -263,5 +297,6 @@ int main(void)
 	test_no_reply();
 	test_pager_dies();
 	test_destroy();
+	test_terminate_waiting();
 	return tap_done();
 }
