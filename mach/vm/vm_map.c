@@ -738,6 +738,23 @@ static int chain_has_pager(struct vm_object *o)
 	return 0;
 }
 
+/* Whether the page e shows at va is not resident but a pager has it
+ * (rather than reading as zero). */
+static int page_from_pager(struct vm_map_entry *e, vm_offset_t va)
+{
+	vm_offset_t off = e->offset + (va - e->start);
+
+	for (struct vm_object *o = e->object; o != NULL; o = o->shadow) {
+		struct vm_page *p = vm_page_lookup(o, off);
+		if (p != NULL)
+			return (p->flags & (VM_PAGE_ABSENT | VM_PAGE_ERROR)) != 0;
+		if (o->pager != NULL && vm_object_pager_has(o, off))
+			return 1;
+		off += o->shadow_offset;
+	}
+	return 0;
+}
+
 /* With map locked: the first page at or after from, below end, of an
  * entry backed by a pager (fork_only: one that fork copies), that is not
  * resident; 0 if none. */
@@ -753,7 +770,7 @@ static vm_offset_t next_pager_page(struct vm_map *map, vm_offset_t from, vm_offs
 			continue;
 		vm_offset_t va = from > e->start ? from : e->start;
 		for (; va < e->end && va < end; va += PAGE_SIZE)
-			if (vm_map_entry_page(e, va) == NULL)
+			if (page_from_pager(e, va))
 				return va;
 	}
 	return 0;

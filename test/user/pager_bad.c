@@ -233,6 +233,62 @@ static void test_terminate_waiting(void)
 	vm_deallocate(T, a, PAGE);
 }
 
+/* A pager in a task of its own: it answers memory_object_init and then
+ * nothing (raw messages: the child's mach_task_self() is not its own). */
+#define MEMORY_OBJECT_INIT_ID 2200
+
+static void __attribute__((noreturn, used)) child_pager(mach_port_t port)
+{
+	struct {
+		mach_msg_header_t head;
+		char body[1024];
+	} m;
+	for (;;) {
+		if (mach_msg(&m.head, MACH_RCV_MSG, 0, sizeof m, port, 0, MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+			continue;
+		if (m.head.msgh_id == MEMORY_OBJECT_INIT_ID) /* header, control's type, control */
+			memory_object_ready(*(mach_port_t *)(m.body + 4), FALSE, MEMORY_OBJECT_COPY_DELAY);
+	}
+}
+
+static void test_pager_task_dies(void)
+{
+	task_t child;
+	thread_t th;
+	mach_port_t child_port, mo;
+	mach_msg_type_name_t type;
+	vm_address_t stack = 0, a = 0;
+	static unsigned top[1024] __attribute__((aligned(4096)));
+	struct i386_thread_state st;
+
+	if (!is_kr(task_create(T, TRUE, &child), KERN_SUCCESS, "a pager task"))
+		return;
+	mach_port_allocate(child, MACH_PORT_RIGHT_RECEIVE, &child_port);
+	mach_port_extract_right(child, child_port, MACH_MSG_TYPE_MAKE_SEND, &mo, &type);
+	vm_allocate(child, &stack, 16 * PAGE, TRUE);
+	top[1022] = 0;
+	top[1023] = child_port;
+	vm_write(child, stack + 15 * PAGE, (vm_offset_t)top, PAGE);
+	thread_create(child, &th);
+	memset(&st, 0, sizeof st);
+	st.eip = (unsigned)child_pager;
+	st.uesp = stack + 16 * PAGE - 8;
+	thread_set_state(th, i386_THREAD_STATE, (thread_state_t)&st, i386_THREAD_STATE_COUNT);
+	is_kr(thread_resume(th), KERN_SUCCESS, "it runs");
+	if (!is_kr(vm_map(T, &a, PAGE, 0, TRUE, mo, 0, FALSE, VM_PROT_READ, VM_PROT_ALL, VM_INHERIT_NONE),
+		   KERN_SUCCESS, "vm_map its memory object"))
+		return;
+	cthread_t t = touch(a);
+	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 100);
+	is(touched, 0, "a fault waits for it");
+	is_kr(task_terminate(child), KERN_SUCCESS, "the pager task is terminated");
+	expect_memory_error(t, "pager task died");
+	mach_port_deallocate(T, child);
+	mach_port_deallocate(T, th);
+	mach_port_deallocate(T, mo);
+	vm_deallocate(T, a, PAGE);
+}
+
 static void test_pager_dies(void)
 {
 	mach_port_t mo;
@@ -298,5 +354,6 @@ int main(void)
 	test_pager_dies();
 	test_destroy();
 	test_terminate_waiting();
+	test_pager_task_dies();
 	return tap_done();
 }
