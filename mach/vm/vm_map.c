@@ -663,11 +663,16 @@ static int range_mapped(struct vm_map *map, vm_offset_t start, vm_offset_t end, 
 	return 1;
 }
 
+static void vm_map_page_in(struct vm_map *map, vm_offset_t start, vm_offset_t end, int fork_only);
+
 kern_return_t vm_map_pageable(struct vm_map *map, vm_offset_t start, vm_offset_t end, vm_prot_t access)
 {
 	struct vm_map_entry *e, *first;
 	kern_return_t kr = KERN_SUCCESS;
 
+	/* Wiring faults with the map locked: pagers' pages come in first. */
+	if (access != VM_PROT_NONE && start < end)
+		vm_map_page_in(map, trunc_page(start), round_page(end), 0);
 	vm_map_lock(map);
 	if (start >= end)
 		goto out;
@@ -1212,6 +1217,8 @@ kern_return_t vm_map_copy_overwrite(struct vm_map *map, vm_offset_t addr, vm_map
 	if ((copy->size & PAGE_MASK) || copy->offset != 0 || (addr & PAGE_MASK))
 		return KERN_INVALID_ARGUMENT;
 	vm_offset_t end = addr + copy->size;
+	if (end > addr)
+		vm_map_page_in(map, addr, end, 0); /* the pages overwritten fault with the map locked */
 	vm_map_lock(map);
 	if (end < addr || !range_mapped(map, addr, end, &e)) {
 		kr = KERN_INVALID_ADDRESS;

@@ -317,6 +317,13 @@ int main(void)
 	is(store[3][0], 4242, "a flush returns the wired page's data");
 	is(m[3 * PAGE / 4], 4242, "and leaves the page in place");
 	is_kr(vm_wire(mach_host_self(), T, a + 3 * PAGE, PAGE, VM_PROT_NONE), KERN_SUCCESS, "unwire it");
+	/* Wiring a page that must come from the pager (a thread of this
+	 * task, which needs our map to answer). */
+	pager_lock_request(pg, 2 * PAGE, PAGE, MEMORY_OBJECT_RETURN_ALL, TRUE, VM_PROT_NONE, TRUE);
+	is_kr(vm_wire(mach_host_self(), T, a + 2 * PAGE, PAGE, VM_PROT_READ), KERN_SUCCESS,
+	      "wire a page the pager must supply");
+	is(m[2 * PAGE / 4], 0x1234, "it holds the pager's data");
+	vm_wire(mach_host_self(), T, a + 2 * PAGE, PAGE, VM_PROT_NONE);
 
 	/* The last mapping goes: terminate. */
 	vm_deallocate(T, a, NPAGES * PAGE);
