@@ -68,17 +68,25 @@ kern_return_t S_vm_copy(vm_map_t target_task, vm_address_t source_address, vm_si
 	return vm_copy(target_task, source_address, size, dest_address);
 }
 
-/* There are no memory object name ports yet: object_name is null. */
+/* object_name: a send right to the name port of a region backed by a
+ * memory object (the same port for every mapping of it), else null. */
 kern_return_t S_vm_region(vm_map_t target_task, vm_address_t *address, vm_size_t *size, vm_prot_t *protection,
 			  vm_prot_t *max_protection, vm_inherit_t *inheritance, boolean_t *is_shared,
 			  mach_port_t *object_name, vm_offset_t *offset)
 {
 	kern_return_t kr = vm_region(target_task, address, size, protection, max_protection, inheritance, is_shared,
 				     offset);
+	struct vm_map_entry *e;
 
-	if (kr == KERN_SUCCESS)
-		*object_name = MACH_PORT_NULL;
-	return kr;
+	if (kr != KERN_SUCCESS)
+		return kr;
+	*object_name = MACH_PORT_NULL;
+	vm_map_lock(target_task);
+	if (vm_map_lookup_entry(target_task, *address, &e) && e->object != NULL && !e->object->internal &&
+	    e->object->pager_name != NULL)
+		*object_name = (mach_port_t)(uintptr_t)ipc_port_make_send(e->object->pager_name);
+	vm_map_unlock(target_task);
+	return KERN_SUCCESS;
 }
 
 kern_return_t S_vm_statistics(vm_map_t target_task, vm_statistics_data_t *vm_stats)
