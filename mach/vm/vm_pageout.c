@@ -30,8 +30,10 @@ static unsigned vm_pageout_inflight;
 
 void vm_pageout_carrier_done(void)
 {
-	if (vm_pageout_inflight > 0 && vm_pageout_inflight-- == VM_PAGEOUT_INFLIGHT_MAX)
+	if (vm_pageout_inflight > 0 && vm_pageout_inflight-- == VM_PAGEOUT_INFLIGHT_MAX) {
 		vm_pageout_wakeup();
+		thread_wakeup(&vm_pageout_inflight); /* and out of a back-off */
+	}
 }
 
 int vm_pageout_privileged(void)
@@ -112,8 +114,10 @@ static void vm_pageout_daemon(void *arg)
 	for (;;) {
 		while (vm_page_free_count >= vm_page_free_target)
 			thread_sleep(&vm_pageout_event, 0, 0);
+		/* Nothing to take: back off (on an event of its own, so that
+		 * allocations asking again do not make it scan in a loop). */
 		if (vm_pageout_scan() == 0)
-			thread_sleep(&vm_pageout_event, 0, HZ / 10); /* nothing to take: do not spin */
+			thread_sleep(&vm_pageout_inflight, 0, HZ / 10);
 	}
 }
 
