@@ -36,6 +36,7 @@ static void cons_intr(unsigned irq)
 		cons_ring.buf[cons_ring.head++ % CONS_RING_SIZE] = (uint8_t)c;
 	}
 	thread_wakeup(&cons_ring);
+	device_io_ready(); /* queued reads may complete now */
 }
 
 static io_return_t cons_read(struct device *dev, dev_mode_t mode, recnum_t recnum, void *buf, size_t len,

@@ -66,6 +66,8 @@ void device_init(void);
 
 /* The drivers' start functions (device_init calls them). */
 void cons_device_init(void);
+/* A driver has data a queued read may want (safe from interrupts). */
+void device_io_ready(void);
 void ata_device_init(void);
 void time_device_init(void);
 void net_device_init(void);

@@ -3,12 +3,14 @@
  * ports, and the checks every request goes through before a driver sees
  * it (open modes, record numbers, sizes, filters).
  *
- * Requests are served by the thread that sent them (ipc/kobject.c), and
- * complete before the reply is made: disk I/O is programmed I/O, and a
- * console read with nothing typed yet sleeps in the sender's thread
- * (interruptibly) unless the mode says D_NOWAIT.  So device_read_request
- * and friends (device_request.defs, the same message ids) work too; their
- * reply simply comes at once after the data.
+ * Requests are served by the thread that sent them (ipc/kobject.c).  A
+ * read that would have to wait (a console with nothing typed) is queued
+ * instead, unless the mode says D_NOWAIT: the routine answers
+ * MIG_NO_REPLY, keeps the reply right, and the device I/O thread answers
+ * through device_reply.defs when the driver has data.  So both the RPC
+ * (device_read) and the asynchronous form (device_read_request, the same
+ * message id) leave the sender free: the RPC's caller waits in its own
+ * receive, interruptibly, like any other.
  */
 #include <mach/mig_errors.h>
 #include <kern/debug.h>
@@ -23,6 +25,11 @@
 #include <device/device.h>
 #include <device/net_filter.h>
 #include <device_server.h>
+#include <device_reply_user.h>
+#include <kern/sched.h>
+#include <kern/task.h>
+#include <kern/thread.h>
+#include <kern/zalloc.h>
 
 extern struct ipc_port *device_master_port;
 static struct device *device_list;
@@ -48,8 +55,106 @@ struct device *device_lookup(const char *name)
 	return NULL;
 }
 
+static io_return_t dev_read(struct device *dev, dev_mode_t mode, recnum_t recnum, int len, void *buf, size_t *done);
+
+/* A read waiting for its device (FIFO), answered by the I/O thread. */
+struct ds_pending_read {
+	struct ds_pending_read *next;
+	struct device *dev;
+	struct ipc_port *reply; /* the send-once right the answer goes on */
+	mach_msg_type_name_t reply_type;
+	dev_mode_t mode;
+	recnum_t recnum;
+	int bytes_wanted;
+	int inband;
+};
+
+static struct ds_pending_read *pending_head, **pending_tail = &pending_head;
+static struct zone pending_zone;
+
+void device_io_ready(void)
+{
+	thread_wakeup(&pending_head);
+}
+
+static int queue_read(struct device *dev, mach_port_t reply, mach_msg_type_name_t reply_type, dev_mode_t mode,
+		      recnum_t recnum, int bytes_wanted, int inband)
+{
+	struct ds_pending_read *p = zalloc(&pending_zone);
+
+	if (p == NULL)
+		return 0;
+	p->next = NULL;
+	p->dev = dev;
+	p->reply = (struct ipc_port *)(uintptr_t)reply;
+	p->reply_type = reply_type;
+	p->mode = mode;
+	p->recnum = recnum;
+	p->bytes_wanted = bytes_wanted;
+	p->inband = inband;
+	*pending_tail = p;
+	pending_tail = &p->next;
+	return 1;
+}
+
+/* Try one queued read; 0 if its device still has nothing. */
+static int answer_read(struct ds_pending_read *p)
+{
+	char inband[IO_INBAND_MAX];
+	size_t done = 0;
+	void *buf = p->inband ? inband : (p->bytes_wanted ? kalloc(p->bytes_wanted) : NULL);
+	io_return_t rc;
+
+	if (!p->inband && p->bytes_wanted && buf == NULL)
+		rc = D_NO_MEMORY;
+	else
+		rc = dev_read(p->dev, p->mode | D_NOWAIT, p->recnum, p->bytes_wanted, buf, &done);
+	if (rc == D_WOULD_BLOCK) {
+		if (!p->inband && buf != NULL)
+			kfree(buf, p->bytes_wanted);
+		return 0;
+	}
+	mach_port_t reply = (mach_port_t)(uintptr_t)p->reply;
+	if (p->inband) {
+		ds_device_read_reply_inband(reply, p->reply_type, rc, inband, rc == D_SUCCESS ? done : 0);
+	} else {
+		vm_map_copy_t copy = VM_MAP_COPY_NULL;
+		if (rc == D_SUCCESS && done > 0 && vm_map_copyin_kernel_buffer(buf, done, &copy) != KERN_SUCCESS)
+			rc = D_NO_MEMORY;
+		if (buf != NULL)
+			kfree(buf, p->bytes_wanted);
+		ds_device_read_reply(reply, p->reply_type, rc, (io_buf_ptr_t)copy, rc == D_SUCCESS ? done : 0);
+	}
+	return 1;
+}
+
+/* The device I/O thread: answers queued reads as their data comes. */
+static void device_io_thread(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		/* Asserted first: data that comes while we look is not missed. */
+		assert_wait(&pending_head, 0);
+		for (struct ds_pending_read **pp = &pending_head; *pp != NULL;) {
+			struct ds_pending_read *p = *pp;
+			if (!answer_read(p)) {
+				pp = &p->next;
+				continue;
+			}
+			*pp = p->next;
+			if (pending_tail == &p->next)
+				pending_tail = pp;
+			zfree(&pending_zone, p);
+		}
+		thread_block();
+	}
+}
+
 void device_init(void)
 {
+	zone_init(&pending_zone, "device.pending_reads", sizeof(struct ds_pending_read), 0);
+	if (kernel_thread(kernel_task, "device_io", device_io_thread, NULL, BASEPRI_KERNEL) == NULL)
+		panic("device_init: no device I/O thread");
 	device_master_port = ipc_kobject_port_alloc(IKOT_MASTER_DEVICE, NULL);
 	if (device_master_port == NULL)
 		panic("device_init: no device master port");
@@ -170,11 +275,12 @@ kern_return_t ds_device_read_inband(device_t device, mach_port_t reply_port, mac
 {
 	size_t done;
 
-	(void)reply_port;
-	(void)reply_portPoly;
 	if (bytes_wanted > IO_INBAND_MAX)
 		return D_INVALID_SIZE;
-	io_return_t rc = dev_read(device, mode, recnum, bytes_wanted, data, &done);
+	io_return_t rc = dev_read(device, mode | D_NOWAIT, recnum, bytes_wanted, data, &done);
+	if (rc == D_WOULD_BLOCK && !(mode & D_NOWAIT) && IP_VALID((struct ipc_port *)(uintptr_t)reply_port) &&
+	    queue_read(device, reply_port, reply_portPoly, mode, recnum, bytes_wanted, 1))
+		return MIG_NO_REPLY;
 	*dataCnt = rc == D_SUCCESS ? done : 0;
 	return rc;
 }
@@ -186,8 +292,6 @@ kern_return_t ds_device_read(device_t device, mach_port_t reply_port, mach_msg_t
 	size_t done = 0;
 	vm_map_copy_t copy = VM_MAP_COPY_NULL;
 
-	(void)reply_port;
-	(void)reply_portPoly;
 	*data = NULL;
 	*dataCnt = 0;
 	if (bytes_wanted < 0 || bytes_wanted > (int)DEVICE_IO_MAX)
@@ -195,7 +299,13 @@ kern_return_t ds_device_read(device_t device, mach_port_t reply_port, mach_msg_t
 	void *buf = bytes_wanted ? kalloc(bytes_wanted) : NULL;
 	if (bytes_wanted && buf == NULL)
 		return D_NO_MEMORY;
-	io_return_t rc = dev_read(device, mode, recnum, bytes_wanted, buf, &done);
+	io_return_t rc = dev_read(device, mode | D_NOWAIT, recnum, bytes_wanted, buf, &done);
+	if (rc == D_WOULD_BLOCK && !(mode & D_NOWAIT) && IP_VALID((struct ipc_port *)(uintptr_t)reply_port) &&
+	    queue_read(device, reply_port, reply_portPoly, mode, recnum, bytes_wanted, 0)) {
+		if (buf != NULL)
+			kfree(buf, bytes_wanted);
+		return MIG_NO_REPLY;
+	}
 	if (rc == D_SUCCESS && done > 0 && vm_map_copyin_kernel_buffer(buf, done, &copy) != KERN_SUCCESS)
 		rc = D_NO_MEMORY;
 	if (buf != NULL)

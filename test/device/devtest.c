@@ -10,6 +10,7 @@
  */
 #include <mach.h>
 #include <device/device.h>
+#include <device/device_request.h>
 #include <device/time_status.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,10 +78,36 @@ static void test_console(void)
 	is_kr(device_read_inband(cons, 0, 0, IO_INBAND_MAX + 1, buf, &count), D_INVALID_SIZE,
 	      "an inband read larger than IO_INBAND_MAX is refused");
 
+	/* The asynchronous form returns at once; its answer comes as a
+	 * device_read_reply_inband message once something is typed. */
+	mach_port_t rp;
+	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &rp);
+	is_kr(device_read_request_inband(cons, rp, 0, 0, 4), KERN_SUCCESS,
+	      "device_read_request_inband returns at once with nothing typed");
+	struct {
+		mach_msg_header_t h;
+		mach_msg_type_t rc_type;
+		int rc;
+		mach_msg_type_t data_type;
+		char data[128];
+	} r;
+	is_kr(mach_msg(&r.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), rp, 20, MACH_PORT_NULL), MACH_RCV_TIMED_OUT,
+	      "no reply before anything is typed");
+
 	printf("# type now\n");
 	fflush(stdout);
 	char got[64];
 	unsigned len = 0;
+	kern_return_t mr = mach_msg(&r.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), rp, 20000, MACH_PORT_NULL);
+	is_kr(mr, MACH_MSG_SUCCESS, "the reply to the queued read arrives once the harness types");
+	if (mr == MACH_MSG_SUCCESS) {
+		is(r.h.msgh_id, 2905, "it is a device_read_reply_inband");
+		is(r.rc, D_SUCCESS, "with D_SUCCESS");
+		ok(r.data_type.msgt_number >= 1 && r.data_type.msgt_number <= 4, "and at most the 4 bytes asked for");
+		len = r.data_type.msgt_number <= 4 ? r.data_type.msgt_number : 0;
+		memcpy(got, r.data, len);
+	}
+	mach_port_destroy(mach_task_self(), rp);
 	while (len < sizeof(got) - 1 && memchr(got, '\n', len) == NULL) {
 		count = sizeof(buf);
 		kern_return_t kr = device_read_inband(cons, 0, 0, sizeof(got) - 1 - len, buf, &count);
