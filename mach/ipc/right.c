@@ -48,28 +48,20 @@ void ipc_right_port_died(struct ipc_space *space, mach_port_t name, struct ipc_p
 	ipc_port_release(port);
 }
 
-kern_return_t ipc_right_copyin_check(struct ipc_space *space, mach_port_t name, mach_msg_type_name_t disp)
-{
-	struct ipc_entry *e = ipc_entry_lookup(space, name);
+/* The rights a name must hold for each disposition (MACH_MSG_TYPE_MOVE_RECEIVE
+ * .. MAKE_SEND_ONCE); a dead name stands in for a send or send-once right. */
+const uint32_t ipc_disp_needs[IPC_DISP_COUNT] = {
+	[MACH_MSG_TYPE_MOVE_RECEIVE - IPC_DISP_FIRST] = MACH_PORT_TYPE_RECEIVE,
+	[MACH_MSG_TYPE_MOVE_SEND - IPC_DISP_FIRST] = MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_DEAD_NAME,
+	[MACH_MSG_TYPE_MOVE_SEND_ONCE - IPC_DISP_FIRST] = MACH_PORT_TYPE_SEND_ONCE | MACH_PORT_TYPE_DEAD_NAME,
+	[MACH_MSG_TYPE_COPY_SEND - IPC_DISP_FIRST] = MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_DEAD_NAME,
+	[MACH_MSG_TYPE_MAKE_SEND - IPC_DISP_FIRST] = MACH_PORT_TYPE_RECEIVE,
+	[MACH_MSG_TYPE_MAKE_SEND_ONCE - IPC_DISP_FIRST] = MACH_PORT_TYPE_RECEIVE,
+};
 
-	if (e == NULL)
-		return KERN_INVALID_NAME;
+void ipc_right_check_dead(struct ipc_space *space, mach_port_t name, struct ipc_entry *e)
+{
 	ipc_right_check(space, name, e);
-	uint32_t t = IE_TYPE(e);
-	switch (disp) {
-	case MACH_MSG_TYPE_MAKE_SEND:
-	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
-	case MACH_MSG_TYPE_MOVE_RECEIVE:
-		return (t & MACH_PORT_TYPE_RECEIVE) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
-	case MACH_MSG_TYPE_COPY_SEND:
-	case MACH_MSG_TYPE_MOVE_SEND:
-		return (t & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_DEAD_NAME)) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
-	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
-		return (t & (MACH_PORT_TYPE_SEND_ONCE | MACH_PORT_TYPE_DEAD_NAME)) ? KERN_SUCCESS
-										     : KERN_INVALID_RIGHT;
-	default:
-		return KERN_INVALID_VALUE;
-	}
 }
 
 /* Remove a dead-name request registered for name, if any. */

@@ -77,8 +77,25 @@ void ipc_reverse_insert(struct ipc_space *space, struct ipc_port *port, mach_por
 void ipc_reverse_remove(struct ipc_space *space, struct ipc_port *port);
 
 /* Rights moving between a space and the kernel (ipc/right.c). */
-/* Check that name holds what a disposition needs, without changing anything. */
-kern_return_t ipc_right_copyin_check(struct ipc_space *space, mach_port_t name, mach_msg_type_name_t disp);
+/* Check that name holds what a disposition needs, without changing
+ * anything (except that a send right to a dead port reads as, and
+ * becomes, a dead name).  Inline: every message header goes through it. */
+#define IPC_DISP_FIRST MACH_MSG_TYPE_MOVE_RECEIVE
+#define IPC_DISP_COUNT (MACH_MSG_TYPE_MAKE_SEND_ONCE - MACH_MSG_TYPE_MOVE_RECEIVE + 1)
+extern const uint32_t ipc_disp_needs[IPC_DISP_COUNT];
+void ipc_right_check_dead(struct ipc_space *space, mach_port_t name, struct ipc_entry *e);
+static inline kern_return_t ipc_right_copyin_check(struct ipc_space *space, mach_port_t name,
+						    mach_msg_type_name_t disp)
+{
+	if (disp - IPC_DISP_FIRST >= IPC_DISP_COUNT)
+		return KERN_INVALID_VALUE;
+	struct ipc_entry *e = ipc_entry_lookup(space, name);
+	if (e == NULL)
+		return KERN_INVALID_NAME;
+	if ((e->bits & MACH_PORT_TYPE_SEND_RIGHTS) && !((struct ipc_port *)e->object)->active)
+		ipc_right_check_dead(space, name, e);
+	return (e->bits & ipc_disp_needs[disp - IPC_DISP_FIRST]) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
+}
 /* Take the right out of the space; *port gets the port (IP_DEAD for a dead
  * name where allowed); *result the disposition it travels as. */
 kern_return_t ipc_right_copyin(struct ipc_space *space, mach_port_t name, mach_msg_type_name_t disp,
