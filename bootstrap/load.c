@@ -13,7 +13,8 @@
 #include <mach/thread_status.h>
 #include <mach/task_special_ports.h>
 #include "bootstrap.h"
-#include "elf.h"
+#include <ernst/boot_script.h>
+#include <ernst/elf.h>
 
 #define PAGE 4096u
 #define ROUND_PAGE(x) (((x) + PAGE - 1) & ~(PAGE - 1))
@@ -26,11 +27,11 @@
 
 static const char *elf_check(const struct elf32_ehdr *eh, vm_size_t size)
 {
-	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELF_MAG, 4) != 0)
+	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, 4) != 0)
 		return "not an ELF file";
-	if (eh->e_ident[4] != ELF_CLASS32 || eh->e_ident[5] != ELF_DATA2LSB || eh->e_machine != ELF_EM_386)
+	if (eh->e_ident[4] != ELFCLASS32 || eh->e_ident[5] != ELFDATA2LSB || eh->e_machine != EM_386)
 		return "wrong architecture: not an i386 (32-bit little-endian) ELF file";
-	if (eh->e_type != ELF_ET_EXEC)
+	if (eh->e_type != ET_EXEC)
 		return "not a static executable";
 	if (eh->e_phentsize != sizeof(struct elf32_phdr) || eh->e_phoff > size ||
 	    (uint64_t)eh->e_phnum * sizeof(struct elf32_phdr) > size - eh->e_phoff)
@@ -52,10 +53,10 @@ static const char *load_group(task_t task, const void *image, const struct elf32
 	if (vm_allocate(mach_task_self(), &buf, span, TRUE) != KERN_SUCCESS)
 		return "no memory to build the image";
 	for (unsigned i = first; i <= last; i++) {
-		if (ph[i].p_type != ELF_PT_LOAD || ph[i].p_memsz == 0)
+		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
 			continue;
 		memcpy((char *)buf + (ph[i].p_vaddr - lo), (const char *)image + ph[i].p_offset, ph[i].p_filesz);
-		writable |= (ph[i].p_flags & ELF_PF_W) != 0;
+		writable |= (ph[i].p_flags & PF_W) != 0;
 	}
 	if (vm_allocate(task, &addr, span, FALSE) != KERN_SUCCESS)
 		err = "segments overlap or memory is short";
@@ -80,7 +81,7 @@ static const char *elf_load(task_t task, const void *image, vm_size_t size, vm_a
 		return err;
 	const struct elf32_phdr *ph = (const void *)((const char *)image + eh->e_phoff);
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type != ELF_PT_LOAD || ph[i].p_memsz == 0)
+		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
 			continue;
 		uint64_t end = (uint64_t)ph[i].p_vaddr + ph[i].p_memsz;
 		if (ph[i].p_filesz > ph[i].p_memsz || ph[i].p_offset > size || ph[i].p_filesz > size - ph[i].p_offset ||
@@ -132,18 +133,8 @@ static const char *build_stack(task_t task, const char *cmdline, mach_port_t hos
 	mach_port_t next_name = 1;
 
 	snprintf(words, sizeof(words), "%s", cmdline);
-	for (char *p = words; *p && argc < MAX_ARGS;) {
-		while (*p == ' ')
-			*p++ = '\0';
-		if (*p == '\0')
-			break;
-		char *w = p;
-		while (*p && *p != ' ')
-			p++;
-		if (*p)
-			*p++ = '\0';
-		if (strcmp(w, "$(task-create)") == 0 || strcmp(w, "$(task-resume)") == 0)
-			continue;
+	char *cursor = words, *w;
+	while (argc < MAX_ARGS && (w = boot_script_next_word(&cursor)) != NULL) {
 		char arg[256];
 		if (strcmp(w, "${host-port}") == 0)
 			give_right(task, host_port, &next_name, arg, sizeof(arg));

@@ -20,6 +20,17 @@ static kern_return_t lookup_port(struct ipc_space *space, mach_port_t name, uint
 	return KERN_SUCCESS;
 }
 
+/* The port whose receive right name holds. */
+static kern_return_t lookup_receive(struct ipc_space *space, mach_port_t name, struct ipc_port **port)
+{
+	struct ipc_entry *e;
+	kern_return_t kr = lookup_port(space, name, MACH_PORT_TYPE_RECEIVE, &e);
+
+	if (kr == KERN_SUCCESS)
+		*port = e->object;
+	return kr;
+}
+
 kern_return_t mach_port_type(struct ipc_space *space, mach_port_t name, mach_port_type_t *ptype)
 {
 	struct ipc_entry *e;
@@ -230,21 +241,21 @@ kern_return_t mach_port_set_qlimit(struct ipc_space *space, mach_port_t name, ma
 
 kern_return_t mach_port_set_mscount(struct ipc_space *space, mach_port_t name, mach_port_mscount_t mscount)
 {
-	struct ipc_entry *e;
-	kern_return_t kr = lookup_port(space, name, MACH_PORT_TYPE_RECEIVE, &e);
+	struct ipc_port *port;
+	kern_return_t kr = lookup_receive(space, name, &port);
 
 	if (kr == KERN_SUCCESS)
-		((struct ipc_port *)e->object)->mscount = mscount;
+		port->mscount = mscount;
 	return kr;
 }
 
 kern_return_t mach_port_set_seqno(struct ipc_space *space, mach_port_t name, mach_port_seqno_t seqno)
 {
-	struct ipc_entry *e;
-	kern_return_t kr = lookup_port(space, name, MACH_PORT_TYPE_RECEIVE, &e);
+	struct ipc_port *port;
+	kern_return_t kr = lookup_receive(space, name, &port);
 
 	if (kr == KERN_SUCCESS)
-		((struct ipc_port *)e->object)->seqno = seqno;
+		port->seqno = seqno;
 	return kr;
 }
 
@@ -509,11 +520,10 @@ kern_return_t mach_port_get_set_status(struct ipc_space *space, mach_port_t name
 
 kern_return_t mach_port_set_protected_payload(struct ipc_space *space, mach_port_t name, unsigned long payload)
 {
-	struct ipc_entry *e;
-	kern_return_t kr = lookup_port(space, name, MACH_PORT_TYPE_RECEIVE, &e);
+	struct ipc_port *port;
+	kern_return_t kr = lookup_receive(space, name, &port);
 
 	if (kr == KERN_SUCCESS) {
-		struct ipc_port *port = e->object;
 		port->has_payload = 1;
 		port->payload = payload;
 	}
@@ -522,10 +532,10 @@ kern_return_t mach_port_set_protected_payload(struct ipc_space *space, mach_port
 
 kern_return_t mach_port_clear_protected_payload(struct ipc_space *space, mach_port_t name)
 {
-	struct ipc_entry *e;
-	kern_return_t kr = lookup_port(space, name, MACH_PORT_TYPE_RECEIVE, &e);
+	struct ipc_port *port;
+	kern_return_t kr = lookup_receive(space, name, &port);
 
 	if (kr == KERN_SUCCESS)
-		((struct ipc_port *)e->object)->has_payload = 0;
+		port->has_payload = 0;
 	return kr;
 }

@@ -18,7 +18,8 @@
 #include <kern/bootinfo.h>
 #include <kern/bootstrap.h>
 #include <kern/debug.h>
-#include <kern/elf.h>
+#include <ernst/boot_script.h>
+#include <ernst/elf.h>
 #include <kern/host.h>
 #include <kern/printf.h>
 #include <kern/string.h>
@@ -201,18 +202,8 @@ static kern_return_t build_stack(struct task *task, const char *cmdline, uint32_
 	unsigned argc = 0, len = 0;
 
 	strlcpy(words, cmdline, sizeof(words));
-	for (char *p = words; *p && argc < BOOT_MAX_ARGS;) {
-		while (*p == ' ')
-			*p++ = '\0';
-		if (*p == '\0')
-			break;
-		char *w = p;
-		while (*p && *p != ' ')
-			p++;
-		if (*p)
-			*p++ = '\0';
-		if (strcmp(w, "$(task-create)") == 0 || strcmp(w, "$(task-resume)") == 0)
-			continue;
+	char *cursor = words, *w;
+	while (argc < BOOT_MAX_ARGS && (w = boot_script_next_word(&cursor)) != NULL) {
 		char arg[64];
 		expand_arg(task, w, arg, sizeof(arg));
 		unsigned n = strlen(arg) + 1;

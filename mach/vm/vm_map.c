@@ -180,18 +180,26 @@ static void entry_unlink(struct vm_map *map, struct vm_map_entry *e)
 	map->nentries--;
 }
 
-/* Split e so that it starts at addr; the front part becomes a new entry
- * sharing the object.  Needs a reserved entry. */
-static void clip_start(struct vm_map *map, struct vm_map_entry *e, vm_offset_t addr)
+/* A reserved entry made a copy of e (its own tree priority and links;
+ * the caller adjusts the range, references the object and links it). */
+static struct vm_map_entry *entry_clone(const struct vm_map_entry *e)
 {
-	if (addr <= e->start)
-		return;
 	struct vm_map_entry *n = entry_alloc();
 	assert(n != NULL);
 	uint32_t pri = n->priority;
 	*n = *e;
 	n->priority = pri;
 	n->left = n->right = NULL;
+	return n;
+}
+
+/* Split e so that it starts at addr; the front part becomes a new entry
+ * sharing the object.  Needs a reserved entry. */
+static void clip_start(struct vm_map *map, struct vm_map_entry *e, vm_offset_t addr)
+{
+	if (addr <= e->start)
+		return;
+	struct vm_map_entry *n = entry_clone(e);
 	n->end = addr;
 	e->offset += addr - e->start;
 	e->start = addr; /* the key grows but stays between its neighbours' */
@@ -204,12 +212,7 @@ static void clip_end(struct vm_map *map, struct vm_map_entry *e, vm_offset_t add
 {
 	if (addr >= e->end)
 		return;
-	struct vm_map_entry *n = entry_alloc();
-	assert(n != NULL);
-	uint32_t pri = n->priority;
-	*n = *e;
-	n->priority = pri;
-	n->left = n->right = NULL;
+	struct vm_map_entry *n = entry_clone(e);
 	n->start = addr;
 	n->offset += addr - e->start;
 	e->end = addr;

@@ -1,6 +1,7 @@
-/* The parts of the ELF format the loader reads (32-bit, little-endian). */
-#ifndef KERN_ELF_H
-#define KERN_ELF_H
+/* The parts of the ELF format Ernst's loaders read (32-bit, little-endian):
+ * the kernel's, for the first task, and bootstrap's. */
+#ifndef _ERNST_ELF_H_
+#define _ERNST_ELF_H_
 #include <stdint.h>
 
 #define EI_NIDENT 16
