@@ -16,15 +16,6 @@
 #define T mach_task_self()
 
 static int last_exception, last_code, last_subcode, mode;
-static volatile int landed;
-
-static void landing(void)
-{
-	landed = 1;
-	for (;;)
-		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 100);
-}
-
 kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_port_t task, int exception,
 				    int code, int subcode)
 {
@@ -36,10 +27,10 @@ kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_p
 	if (mode == 0) {
 		st.eip += 5; /* past movl 0x10,%eax */
 		st.eax = 42;
+		thread_set_state(thread, i386_THREAD_STATE, (thread_state_t)&st, n);
 	} else {
-		st.eip = (unsigned)landing;
+		send_to_landing(thread, &st);
 	}
-	thread_set_state(thread, i386_THREAD_STATE, (thread_state_t)&st, n);
 	mach_port_deallocate(T, thread);
 	mach_port_deallocate(T, task);
 	return KERN_SUCCESS;
@@ -80,9 +71,7 @@ int main(void)
 		is(last_exception, EXC_BAD_INSTRUCTION, "EXC_BAD_INSTRUCTION");
 		is(last_code, EXC_I386_INVOP, "code EXC_I386_INVOP");
 		is(last_subcode, 0, "subcode 0");
-		for (int i = 0; i < 100 && !landed; i++)
-			thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 10);
-		ok(landed, "resumed where the handler said");
+		ok(wait_landed(), "resumed where the handler said");
 		thread_terminate(cthread_kernel_port(t));
 	}
 	return tap_done();

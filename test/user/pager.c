@@ -144,15 +144,6 @@ static void test_child(mach_port_t mo, volatile unsigned *mine)
 /* ---- data_error: the faulting thread gets an exception ---- */
 
 static int exc_seen, exc_code, exc_subcode;
-static volatile int landed;
-
-static void landing(void)
-{
-	landed = 1;
-	for (;;)
-		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 100);
-}
-
 kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_port_t task, int exception,
 				    int code, int subcode)
 {
@@ -161,8 +152,7 @@ kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_p
 	struct i386_thread_state st;
 	mach_msg_type_number_t n = i386_THREAD_STATE_COUNT;
 	thread_get_state(thread, i386_THREAD_STATE, (thread_state_t)&st, &n);
-	st.eip = (unsigned)landing;
-	thread_set_state(thread, i386_THREAD_STATE, (thread_state_t)&st, n);
+	send_to_landing(thread, &st);
 	mach_port_deallocate(T, thread);
 	mach_port_deallocate(T, task);
 	return KERN_SUCCESS;
@@ -189,9 +179,7 @@ static void test_data_error(volatile unsigned *base)
 	is(exc_seen, EXC_BAD_ACCESS, "EXC_BAD_ACCESS");
 	is(exc_code, KERN_MEMORY_ERROR, "code KERN_MEMORY_ERROR");
 	is((unsigned)exc_subcode, (unsigned)&base[ERROR_PAGE * PAGE / 4], "subcode the address");
-	for (int i = 0; i < 100 && !landed; i++)
-		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 10);
-	ok(landed, "the reply resumed it elsewhere");
+	ok(wait_landed(), "the reply resumed it elsewhere");
 	thread_terminate(th);
 	mach_port_destroy(T, exc);
 }

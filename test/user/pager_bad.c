@@ -35,15 +35,7 @@ static const struct pager_ops ops = {.read = quiet_read};
 /* ---- a thread that touches a page; exceptions come to us ---- */
 
 static int exc_seen, exc_code;
-static volatile int landed;
 static mach_port_t exc_port;
-
-static void landing(void)
-{
-	landed = 1;
-	for (;;)
-		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 100);
-}
 
 kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_port_t task, int exception,
 				    int code, int subcode)
@@ -53,8 +45,7 @@ kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_p
 	struct i386_thread_state st;
 	mach_msg_type_number_t n = i386_THREAD_STATE_COUNT;
 	thread_get_state(thread, i386_THREAD_STATE, (thread_state_t)&st, &n);
-	st.eip = (unsigned)landing;
-	thread_set_state(thread, i386_THREAD_STATE, (thread_state_t)&st, n);
+	send_to_landing(thread, &st);
 	mach_port_deallocate(T, thread);
 	mach_port_deallocate(T, task);
 	return KERN_SUCCESS;
@@ -91,7 +82,7 @@ static void expect_memory_error(cthread_t t, const char *what)
 	      "%s: the faulting thread raises an exception", what);
 	is(exc_seen, EXC_BAD_ACCESS, "EXC_BAD_ACCESS");
 	is(exc_code, KERN_MEMORY_ERROR, "code KERN_MEMORY_ERROR");
-	wait_for(&landed);
+	wait_landed();
 	thread_terminate(cthread_kernel_port(t));
 }
 

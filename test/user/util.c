@@ -107,3 +107,25 @@ void diag_names(void)
 	if (n_types > 0)
 		vm_deallocate(mach_task_self(), (vm_address_t)types, n_types * sizeof *types);
 }
+
+volatile int landed;
+
+static void landing(void)
+{
+	landed = 1;
+	for (;;)
+		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 100);
+}
+
+void send_to_landing(mach_port_t thread, struct i386_thread_state *state)
+{
+	state->eip = (unsigned)landing;
+	thread_set_state(thread, i386_THREAD_STATE, (thread_state_t)state, i386_THREAD_STATE_COUNT);
+}
+
+int wait_landed(void)
+{
+	for (int i = 0; i < 500 && !landed; i++)
+		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 10);
+	return landed;
+}

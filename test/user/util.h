@@ -46,6 +46,15 @@ mach_msg_return_t send_int_port(mach_port_t dest, mach_msg_id_t id, int value, m
 /* Receive on port into buf; with a timeout in ms unless timeout is 0. */
 mach_msg_return_t receive(mach_port_t port, struct rcv_buf *buf, mach_msg_timeout_t timeout);
 
+/*
+ * For exception handlers: send_to_landing() points the thread's eip at a
+ * landing pad that sets `landed` and parks the thread; wait_landed()
+ * waits (bounded) for that and says whether it happened.
+ */
+extern volatile int landed;
+void send_to_landing(mach_port_t thread, struct i386_thread_state *state);
+int wait_landed(void);
+
 /* List the task's names and types as TAP comments (when a count is off). */
 void diag_names(void);
 
