@@ -1,0 +1,132 @@
+/*
+ * C types and constants of the UNIX I/O interfaces (io.defs, fs.defs,
+ * pipe.defs, io_notify.defs).  Numbers and layouts are Linux i386's, so
+ * the emulation library passes them through unchanged: the services
+ * speak Linux to the library, the library speaks Linux to programs.
+ * See docs/unix.md, "The file interfaces".
+ */
+#ifndef _SERVERS_IO_TYPES_H_
+#define _SERVERS_IO_TYPES_H_
+
+#include <stdint.h>
+#include <mach/port.h>
+
+/*
+ * struct stat64 of Linux i386, byte for byte (96 bytes, 4-byte aligned
+ * 64-bit fields): io_stat and fs_stat fill it, the library copies it to
+ * the program.  __st_ino carries the low 32 bits of st_ino, as Linux.
+ */
+struct io_stat {
+	uint64_t st_dev;
+	uint32_t __pad0;
+	uint32_t __st_ino;
+	uint32_t st_mode;
+	uint32_t st_nlink;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	uint64_t st_rdev;
+	uint32_t __pad3;
+	int64_t st_size;
+	uint32_t st_blksize;
+	uint64_t st_blocks; /* 512-byte units */
+	uint32_t st_atime_sec;
+	uint32_t st_atime_nsec;
+	uint32_t st_mtime_sec;
+	uint32_t st_mtime_nsec;
+	uint32_t st_ctime_sec;
+	uint32_t st_ctime_nsec;
+	uint64_t st_ino;
+} __attribute__((packed, aligned(4)));
+typedef struct io_stat io_stat_t;
+_Static_assert(sizeof(struct io_stat) == 96, "io_stat is Linux i386's struct stat64");
+
+/* io_set_times: atime then mtime, {seconds, nanoseconds} each. */
+struct io_times {
+	uint32_t atime_sec;
+	uint32_t atime_nsec;
+	uint32_t mtime_sec;
+	uint32_t mtime_nsec;
+};
+typedef struct io_times io_times_t;
+/* In a nanoseconds field: take the current time / leave it as it is. */
+#define IO_UTIME_NOW ((1u << 30) - 1)
+#define IO_UTIME_OMIT ((1u << 30) - 2)
+
+typedef char *io_data_t;
+typedef int *io_groups_t;
+typedef char *io_ioctl_data_t;
+typedef char *fs_path_t;
+typedef mach_port_t io_t;
+
+/* Limits (Linux's). */
+#define IO_PATH_MAX 4096 /* with the NUL: a path of 4096 characters is too long */
+#define IO_NAME_MAX 255  /* one path component */
+#define IO_PIPE_BUF 4096 /* pipe writes up to this size are atomic */
+#define IO_IOCTL_MAX 128 /* bytes of ioctl argument either way */
+#define IO_SYMLOOP_MAX 40 /* symlinks followed in one lookup before ELOOP */
+/* Position argument of io_read/io_write: use (and advance) the file offset. */
+#define IO_OFFSET_CURRENT ((int64_t) -1)
+/* io_read: at most this many bytes per call (EINVAL above). */
+#define IO_READ_MAX (1024 * 1024)
+
+/* Open flags (Linux i386 O_*): fs_lookup's flags, io_get/set_openmodes. */
+#define IO_O_ACCMODE 00000003
+#define IO_O_RDONLY 00000000
+#define IO_O_WRONLY 00000001
+#define IO_O_RDWR 00000002
+#define IO_O_CREAT 00000100
+#define IO_O_EXCL 00000200
+#define IO_O_NOCTTY 00000400
+#define IO_O_TRUNC 00001000
+#define IO_O_APPEND 00002000
+#define IO_O_NONBLOCK 00004000
+#define IO_O_DIRECTORY 00200000
+#define IO_O_NOFOLLOW 00400000
+#define IO_O_CLOEXEC 02000000 /* the library's business; services ignore it */
+#define IO_O_PATH 010000000
+/* What io_set_openmodes may change. */
+#define IO_O_SETTABLE (IO_O_APPEND | IO_O_NONBLOCK)
+
+/* fs_stat / fs_link / fs_access flags (Linux AT_*). */
+#define IO_AT_SYMLINK_NOFOLLOW 0x100
+#define IO_AT_EACCESS 0x200
+#define IO_AT_SYMLINK_FOLLOW 0x400
+#define IO_AT_EMPTY_PATH 0x1000
+
+/* io_select events (Linux poll bits). */
+#define IO_POLLIN 0x0001
+#define IO_POLLPRI 0x0002
+#define IO_POLLOUT 0x0004
+#define IO_POLLERR 0x0008
+#define IO_POLLHUP 0x0010
+#define IO_POLLNVAL 0x0020
+/* Reported whether asked for or not. */
+#define IO_POLL_ALWAYS (IO_POLLERR | IO_POLLHUP | IO_POLLNVAL)
+
+/* File types and mode bits (Linux S_*). */
+#define IO_S_IFMT 0170000
+#define IO_S_IFSOCK 0140000
+#define IO_S_IFLNK 0120000
+#define IO_S_IFREG 0100000
+#define IO_S_IFBLK 0060000
+#define IO_S_IFDIR 0040000
+#define IO_S_IFCHR 0020000
+#define IO_S_IFIFO 0010000
+#define IO_S_PERM 07777
+
+/* getdents64 d_type values (Linux DT_*). */
+#define IO_DT_UNKNOWN 0
+#define IO_DT_FIFO 1
+#define IO_DT_CHR 2
+#define IO_DT_DIR 4
+#define IO_DT_REG 8
+#define IO_DT_LNK 10
+
+/*
+ * fs_getdents64 returns Linux's struct linux_dirent64 records back to
+ * back: d_ino (8), d_off (8: the cookie to seek to for the next record),
+ * d_reclen (2), d_type (1), the name with its NUL, padded to 8 bytes.
+ */
+#define IO_DIRENT64_HEADER 19
+
+#endif /* _SERVERS_IO_TYPES_H_ */
