@@ -31,6 +31,7 @@ user mach/gnumach mach/gnumach.h
 user mach/exc mach/exc.h
 user mach/memory_object_default mach/memory_object_default.h
 user mach/default_pager mach/default_pager.h
+user mach/machine/mach_i386 mach/mach_i386.h
 user device/device device/device.h
 user device/device_request device/device_request.h
 

@@ -20,6 +20,7 @@ static struct gate_desc idt[IDT_ENTRIES];
  * (selector 7 = LDT index 0, RPL 3). */
 static struct gate_desc ldt[1];
 extern void mach_call_entry(void);
+extern void syscall_entry(void);
 #define ACC_LDT 0x02
 #define ACC_CALL_GATE 0x0C
 
@@ -96,6 +97,7 @@ void idt_init(void)
 	memset(idt, 0, sizeof(idt));
 	for (unsigned v = 0; v < T_IRQ_BASE + T_IRQ_COUNT; v++)
 		idt_set_gate(v, trap_entry_table[v], v == T_INT3 ? 3 : 0);
+	idt_set_gate(T_SYSCALL, (uint32_t)syscall_entry, 3);
 	pd.limit = sizeof(idt) - 1;
 	pd.base = (uint32_t)idt;
 	__asm__ volatile("lidt %0" : : "m"(pd));

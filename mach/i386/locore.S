@@ -154,3 +154,19 @@ mach_call_entry:
 	call mach_trap_dispatch
 	addl $4, %esp
 	jmp trap_return
+
+/*
+ * int $0x80: a system call of an emulated ABI (Linux).  trap_syscall()
+ * sends it to the task's emulation library, or makes it the exception
+ * the gate's absence made it before (kern/emulation.h).
+ */
+	.text
+	.globl syscall_entry
+syscall_entry:
+	pushl $0
+	pushl $T_SYSCALL
+	SAVE_FRAME
+	pushl %esp
+	call trap_syscall
+	addl $4, %esp
+	jmp trap_return

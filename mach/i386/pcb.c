@@ -19,6 +19,9 @@
 
 extern void thread_start_trampoline(void);
 static struct thread *fpu_owner;
+/* The GDT's TLS slots hold some thread's present descriptors (else they
+ * are all empty and a thread without TLS need not copy anything). */
+static int gdt_tls_loaded;
 
 struct switch_frame {
 	uint32_t edi, esi, ebx, ebp, eip;
@@ -37,6 +40,8 @@ void pcb_init(struct thread *th)
 	us->efl = EFLAGS_IF | EFLAGS_RESERVED;
 	th->pcb.user_state = us;
 	th->pcb.fpu_valid = 0;
+	memset(th->pcb.tls, 0, sizeof(th->pcb.tls));
+	th->pcb.tls_used = 0;
 	memset(sf, 0, sizeof(*sf));
 	sf->eip = (uint32_t)thread_start_trampoline;
 	th->kernel_esp = (uintptr_t)sf;
@@ -47,6 +52,10 @@ void pcb_activate(struct thread *th)
 	if (th->kernel_stack != NULL)
 		ktss.esp0 = (uint32_t)th->kernel_stack + KERNEL_STACK_SIZE;
 	pmap_activate(th->task->pmap);
+	if (th->pcb.tls_used | gdt_tls_loaded) {
+		memcpy(&gdt[GDT_TLS_MIN], th->pcb.tls, sizeof(th->pcb.tls));
+		gdt_tls_loaded = th->pcb.tls_used;
+	}
 	uint32_t cr0 = get_cr0();
 	if (th == fpu_owner)
 		cr0 &= ~CR0_TS;
@@ -87,6 +96,100 @@ void fpu_thread_gone(struct thread *th)
 {
 	if (fpu_owner == th)
 		fpu_owner = NULL;
+}
+
+/* ---- TLS slots: i386_set_gdt / i386_get_gdt ---- */
+
+#define DESC_ACCESS(hi) (((hi) >> 8) & 0xff)
+#define DESC_PRESENT 0x80
+#define DESC_DPL_MASK 0x60
+#define DESC_DPL_USER 0x60
+#define DESC_NONSYSTEM 0x10
+#define DESC_CODE 0x08
+#define DESC_CODE_READABLE 0x02
+#define DESC_LONG_MODE (1u << 21) /* in the high word */
+
+/* The slot a user selector names, or -1. */
+static int tls_slot(int selector)
+{
+	unsigned sel = (unsigned)selector, index = SEL_INDEX(sel);
+
+	if (selector < 0 || (sel & (SEL_LDT | SEL_RPL_MASK)) != SEL_RPL_USER || sel > 0xffff)
+		return -1;
+	if (index < GDT_TLS_MIN || index > GDT_TLS_MAX)
+		return -1;
+	return (int)(index - GDT_TLS_MIN);
+}
+
+/* A descriptor that may sit in a slot: user data, or readable user code. */
+static int tls_desc_ok(const uint32_t desc[2])
+{
+	unsigned access = DESC_ACCESS(desc[1]);
+
+	if ((access & (DESC_NONSYSTEM | DESC_DPL_MASK)) != (DESC_NONSYSTEM | DESC_DPL_USER))
+		return 0;
+	if ((access & DESC_CODE) && !(access & DESC_CODE_READABLE))
+		return 0;
+	return (desc[1] & DESC_LONG_MODE) == 0;
+}
+
+static void tls_forget_selector(uint32_t *reg, unsigned slot)
+{
+	if ((*reg & SEL_LDT) == 0 && SEL_INDEX(*reg & 0xffff) == GDT_TLS_MIN + slot)
+		*reg = 0;
+}
+
+kern_return_t pcb_set_tls(struct thread *th, int *selector, const uint32_t desc[2])
+{
+	int present = (DESC_ACCESS(desc[1]) & DESC_PRESENT) != 0, slot;
+
+	if (th == NULL)
+		return KERN_INVALID_ARGUMENT;
+	if (present && !tls_desc_ok(desc))
+		return KERN_INVALID_ARGUMENT;
+	if (*selector == -1) {
+		for (slot = 0; slot < GDT_TLS_COUNT; slot++)
+			if (!(th->pcb.tls[slot].access & DESC_PRESENT))
+				break;
+		if (slot == GDT_TLS_COUNT)
+			return KERN_NO_SPACE;
+	} else if ((slot = tls_slot(*selector)) < 0) {
+		return KERN_INVALID_ARGUMENT;
+	}
+
+	int s = cpu_intr_save();
+	struct seg_desc *d = &th->pcb.tls[slot];
+	if (present) {
+		memcpy(d, desc, sizeof(*d));
+	} else {
+		/* A saved register naming the slot would fault on iret. */
+		struct i386_saved_state *us = th->pcb.user_state;
+		memset(d, 0, sizeof(*d));
+		tls_forget_selector(&us->ds, slot);
+		tls_forget_selector(&us->es, slot);
+		tls_forget_selector(&us->fs, slot);
+		tls_forget_selector(&us->gs, slot);
+	}
+	th->pcb.tls_used = 0;
+	for (int i = 0; i < GDT_TLS_COUNT; i++)
+		th->pcb.tls_used |= (th->pcb.tls[i].access & DESC_PRESENT) != 0;
+	if (th == current_thread()) {
+		memcpy(&gdt[GDT_TLS_MIN], th->pcb.tls, sizeof(th->pcb.tls));
+		gdt_tls_loaded = th->pcb.tls_used;
+	}
+	cpu_intr_restore(s);
+	*selector = SEL(GDT_TLS_MIN + slot, SEL_RPL_USER);
+	return KERN_SUCCESS;
+}
+
+kern_return_t pcb_get_tls(struct thread *th, int selector, uint32_t desc[2])
+{
+	int slot = tls_slot(selector);
+
+	if (th == NULL || slot < 0)
+		return KERN_INVALID_ARGUMENT;
+	memcpy(desc, &th->pcb.tls[slot], sizeof(th->pcb.tls[slot]));
+	return KERN_SUCCESS;
 }
 
 /* ---- thread_get_state / thread_set_state ---- */
@@ -266,22 +369,29 @@ static void get_thread_state(const struct i386_saved_state *ss, struct i386_thre
 	ts->ss = ss->ss & SEL_MASK;
 }
 
-/* A data segment register of a user thread: null, or the user data
- * segment; anything else could fault on the way out of the kernel. */
-static int data_sel_ok(unsigned sel)
+/* A data segment register of a user thread: null, the user data
+ * segment, or one of the thread's present TLS slots; anything else
+ * could fault on the way out of the kernel. */
+static int data_sel_ok(const struct thread *th, unsigned sel)
 {
+	int slot;
+
 	sel &= SEL_MASK;
-	return SEL_IS_NULL(sel) || sel == USER_DS;
+	if (SEL_IS_NULL(sel) || sel == USER_DS)
+		return 1;
+	slot = tls_slot((int)sel);
+	return slot >= 0 && (th->pcb.tls[slot].access & DESC_PRESENT);
 }
 
 /*
  * i386_THREAD_STATE: as on GNU Mach, cs, ss, ds and es are the flat user
  * segments whatever the state says (a state built from zeros works), but
  * a selector that names anything else is refused; fs and gs are kept
- * (null or the user data segment).  i386_REGS_SEGS_STATE takes the
+ * (null, the user data segment, or a present TLS slot of the thread).  i386_REGS_SEGS_STATE takes the
  * segments as given: cs and ss must then be exactly the user ones.
  */
-static kern_return_t check_thread_state(const struct i386_thread_state *ts, int regs_segs)
+static kern_return_t check_thread_state(const struct thread *th, const struct i386_thread_state *ts,
+					int regs_segs)
 {
 	unsigned cs = ts->cs & SEL_MASK, ss = ts->ss & SEL_MASK;
 
@@ -289,7 +399,8 @@ static kern_return_t check_thread_state(const struct i386_thread_state *ts, int 
 		return KERN_INVALID_ARGUMENT;
 	if (regs_segs ? ss != USER_DS : !(SEL_IS_NULL(ss) || ss == USER_DS))
 		return KERN_INVALID_ARGUMENT;
-	if (!data_sel_ok(ts->ds) || !data_sel_ok(ts->es) || !data_sel_ok(ts->fs) || !data_sel_ok(ts->gs))
+	if (!data_sel_ok(th, ts->ds) || !data_sel_ok(th, ts->es) || !data_sel_ok(th, ts->fs) ||
+	    !data_sel_ok(th, ts->gs))
 		return KERN_INVALID_ARGUMENT;
 	return KERN_SUCCESS;
 }
@@ -367,7 +478,7 @@ kern_return_t thread_setstatus(struct thread *th, int flavor, const natural_t *s
 		int regs_segs = flavor == i386_REGS_SEGS_STATE;
 		if (count < i386_THREAD_STATE_COUNT)
 			return KERN_INVALID_ARGUMENT;
-		kr = check_thread_state(ts, regs_segs);
+		kr = check_thread_state(th, ts, regs_segs);
 		if (kr == KERN_SUCCESS)
 			set_thread_state(th->pcb.user_state, ts, regs_segs);
 		return kr;

@@ -2,6 +2,7 @@
 #ifndef I386_PCB_H
 #define I386_PCB_H
 #include <stdint.h>
+#include <i386/seg.h>
 #include <i386/trap.h>
 #include <mach/kern_return.h>
 #include <mach/machine/vm_types.h>
@@ -12,6 +13,10 @@ struct pcb {
 	struct i386_saved_state *user_state; /* at the top of the kernel stack */
 	int fpu_valid;			     /* fpu_save holds this thread's FPU state */
 	uint8_t fpu_save[FPU_SAVE_SIZE] __attribute__((aligned(16)));
+	/* The thread's own GDT slots GDT_TLS_MIN..MAX (i386_set_gdt), copied
+	 * into the GDT when it runs; tls_used: some slot is present. */
+	struct seg_desc tls[GDT_TLS_COUNT];
+	int tls_used;
 };
 
 struct thread;
@@ -26,6 +31,16 @@ void fpu_init(void);
 void fpu_trap(void);
 /* The thread is gone: forget its FPU state if the CPU still holds it. */
 void fpu_thread_gone(struct thread *th);
+
+/* i386_set_gdt / i386_get_gdt (GNU Mach's mach_i386.defs) on th's TLS
+ * slots.  *selector is -1 (take a free slot) or a slot's user selector;
+ * desc is the raw descriptor (two words).  A present descriptor must be a
+ * user (DPL 3) data segment or readable code segment, so that loading it
+ * can never fault on the way out of the kernel; a not-present one frees
+ * the slot, and the thread's saved segment registers that named it are
+ * cleared. */
+kern_return_t pcb_set_tls(struct thread *th, int *selector, const uint32_t desc[2]);
+kern_return_t pcb_get_tls(struct thread *th, int selector, uint32_t desc[2]);
 
 /* thread_get_state / thread_set_state of a thread that is not running:
  * flavors and layouts of GNU Mach i386 (mach/thread_status.h).  *count

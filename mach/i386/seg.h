@@ -10,12 +10,16 @@
 #define GDT_TSS 5
 #define GDT_TLS_MIN 6
 #define GDT_TLS_MAX 8
+#define GDT_TLS_COUNT (GDT_TLS_MAX - GDT_TLS_MIN + 1)
 #define GDT_LDT 9
 #define GDT_DFLT_TSS 10
 #define GDT_ENTRIES 11
 
 #define SEL_RPL_USER 3
+#define SEL_RPL_MASK 3
+#define SEL_LDT 4 /* table indicator: the LDT, not the GDT */
 #define SEL(index, rpl) (((index) << 3) | (rpl))
+#define SEL_INDEX(sel) ((sel) >> 3)
 #define KERNEL_CS SEL(GDT_KERNEL_CS, 0)
 #define KERNEL_DS SEL(GDT_KERNEL_DS, 0)
 #define USER_CS SEL(GDT_USER_CS, SEL_RPL_USER)

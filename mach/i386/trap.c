@@ -11,6 +11,8 @@
 #include <kern/task.h>
 #include <kern/syscall.h>
 #include <kern/exception.h>
+#include <kern/emulation.h>
+#include <kern/copy.h>
 #include <mach/exception.h>
 #include <i386/vm_param.h>
 #include <vm/vm_fault.h>
@@ -183,4 +185,33 @@ void trap(struct i386_saved_state *ss)
 		return;
 	}
 	panic_trap(ss);
+}
+
+/* The error code of a #GP through an IDT entry: the vector, flagged IDT. */
+#define GP_ERR_IDT 0x2
+#define GP_ERR_VECTOR(v) (((v) << 3) | GP_ERR_IDT)
+
+/*
+ * int $0x80, as Mach 3 redirected system calls: if the task's emulation
+ * vector has an entry for the number in %eax, push the return address on
+ * the user stack as a call would and resume at the entry, every other
+ * register as the caller left it.  The emulation library returns with
+ * ret.  No entry: the general protection fault an absent gate gave, as
+ * for any task that is not emulated.
+ */
+void trap_syscall(struct i386_saved_state *ss)
+{
+	struct thread *th = current_thread();
+	vm_offset_t entry = eml_lookup(th->task, (int)ss->eax);
+	uint32_t ret = ss->eip;
+
+	if (entry == 0) {
+		exception(EXC_BAD_INSTRUCTION, T_GENERAL_PROTECTION, GP_ERR_VECTOR(T_SYSCALL));
+	} else if (copyout(&ret, (void *)(ss->uesp - sizeof(ret)), sizeof(ret)) != 0) {
+		exception(EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, ss->uesp - sizeof(ret));
+	} else {
+		ss->uesp -= sizeof(ret);
+		ss->eip = entry;
+	}
+	trap_return_to_user();
 }

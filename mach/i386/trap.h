@@ -24,6 +24,7 @@
 #define T_MACHINE_CHECK 18
 #define T_SSE_ERROR 19
 #define T_MACH_TRAP 0x7f /* a Mach trap through the call gate (not a vector) */
+#define T_SYSCALL 0x80	 /* int $0x80: redirected to the task's emulation vector */
 #define T_IRQ_BASE 32
 #define T_IRQ_COUNT 16
 
@@ -44,6 +45,8 @@ struct i386_saved_state {
 };
 
 void trap(struct i386_saved_state *ss);
+/* int $0x80 (locore.S): to the task's emulation library, or an exception. */
+void trap_syscall(struct i386_saved_state *ss);
 void trap_dump_state(const struct i386_saved_state *ss);
 const char *trap_name(unsigned trapno);
 

@@ -14,6 +14,7 @@
 #include <ipc/kmsg.h>
 #include <ipc/space.h>
 #include <mach_port_server.h>
+#include <mach_i386_server.h>
 #include <kern/ipc_kobject.h>
 #include <device/device.h>
 
@@ -27,6 +28,7 @@ static const kobject_demux_t kobject_servers[] = {
 	mach_kobject_server,
 	mach_host_kobject_server,
 	device_kobject_server,
+	mach_i386_server,
 	NULL,
 };
 
