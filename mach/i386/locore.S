@@ -3,8 +3,11 @@
  * where the CPU pushes none) and its number, so that all of them build
  * the same struct i386_saved_state and share one path into trap().
  */
+#include <i386/asm_offsets.h>
 #include <i386/seg.h>
 #include <i386/trap.h>
+#include <i386/vm_param.h>
+#include <kern/syscall.h>
 
 #define TRAP_NOERR(n) \
 	.text; 1: pushl $0; pushl $(n); jmp trap_common; \
@@ -39,12 +42,12 @@ trap_entry_table:
 	pushl %fs; \
 	pushl %gs; \
 	cld;			/* C code assumes the direction flag clear */ \
-	movl $KERNEL_DS, %eax; \
-	movw %ax, %ds; \
-	movw %ax, %es; \
-	xorl %eax, %eax; \
-	movw %ax, %fs; \
-	movw %ax, %gs
+	movl $KERNEL_DS, %edx;	/* %eax stays as it came: a Mach trap's number */ \
+	movw %dx, %ds; \
+	movw %dx, %es; \
+	xorl %edx, %edx; \
+	movw %dx, %fs; \
+	movw %dx, %gs
 
 	.text
 	.globl trap_common
@@ -134,25 +137,55 @@ copy_fault:
 
 /*
  * Mach traps: "lcall $7,$0" through the call gate in LDT slot 0.  The gate
- * pushes (eip, cs, user esp, user ss) but no flags; insert the flags so the
- * frame is an ordinary struct i386_saved_state, trap number T_MACH_TRAP.
+ * pushes (eip, cs, user esp, user ss) but no flags: eip and cs move down a
+ * word and the flags go between, so the frame is an ordinary struct
+ * i386_saved_state (trap number T_MACH_TRAP).  The trap's argument words,
+ * above the user's return address, are copied onto the kernel stack as a
+ * C call frame and the function mach_trap_table names is called with
+ * them; its result goes back in %eax.  Every trap crosses here, so it is
+ * written out rather than left to a C dispatcher.
  */
 	.text
 	.globl mach_call_entry
 mach_call_entry:
-	pushfl			/* efl eip cs uesp ss */
-	pushl %eax		/* eax efl eip cs uesp ss */
-	movl 4(%esp), %eax	/* efl */
-	xchgl %eax, 12(%esp)	/* cs slot <- efl; eax = cs */
-	xchgl %eax, 8(%esp)	/* eip slot <- cs; eax = eip */
-	movl %eax, 4(%esp)	/* efl slot <- eip */
-	popl %eax		/* eip cs efl uesp ss */
+	pushl (%esp)		/* eip eip cs uesp ss */
+	pushl 8(%esp)		/* cs eip eip cs uesp ss */
+	popl 4(%esp)		/* eip cs cs uesp ss (the pop's address is after it) */
+	pushfl
+	popl 8(%esp)		/* eip cs efl uesp ss */
 	pushl $0
 	pushl $T_MACH_TRAP
 	SAVE_FRAME
-	pushl %esp
-	call mach_trap_dispatch
-	addl $4, %esp
+	negl %eax
+	cmpl $MACH_TRAP_COUNT, %eax
+	jae mach_call_bad_number
+	movl mach_trap_table+MACH_TRAP_FN(,%eax,MACH_TRAP_ENTRY_SIZE), %edx
+	movl mach_trap_table+MACH_TRAP_NARGS(,%eax,MACH_TRAP_ENTRY_SIZE), %ecx
+	testl %ecx, %ecx
+	jnz mach_call_args
+	call *%edx
+	movl %eax, SS_EAX(%esp)
+
+/* Back to user mode, unless the thread has something to do first
+ * (kern/ast.h: thread_ast_pending). */
+	.globl mach_call_return
+mach_call_return:
+	cli
+	movl active_thread, %edx
+	movl TH_TERMINATING(%edx), %eax
+	orl TH_SUSPEND_COUNT(%edx), %eax
+	movl TH_TASK(%edx), %ecx
+	orl TASK_SUSPEND_COUNT(%ecx), %eax
+	orl sched_need_resched, %eax
+	jnz 1f
+	popl %gs		/* trap_return, written out: one jump less */
+	popl %fs
+	popl %es
+	popl %ds
+	popal
+	addl $8, %esp
+	iret
+1:	call thread_ast
 	jmp trap_return
 
 /*
@@ -170,3 +203,39 @@ syscall_entry:
 	call trap_syscall
 	addl $4, %esp
 	jmp trap_return
+
+/* %ecx words from just above the user's return address, checked to lie
+ * below KERNBASE; a fault the VM system cannot resolve ends in
+ * mach_call_fault through cpu_recover. */
+mach_call_args:
+	movl %esp, %ebx		/* the frame (callee-saved: kept across the call) */
+	movl SS_UESP(%ebx), %esi
+	addl $4, %esi
+	leal (%esi,%ecx,4), %eax
+	cmpl %esi, %eax
+	jb mach_call_fault
+	cmpl $KERNBASE, %eax
+	ja mach_call_fault
+	shll $2, %ecx
+	subl %ecx, %esp
+	shrl $2, %ecx
+	movl %esp, %edi
+	movl $mach_call_fault, cpu_recover
+	rep movsl
+	movl $0, cpu_recover
+	call *%edx
+	movl %ebx, %esp
+	movl %eax, SS_EAX(%esp)
+	jmp mach_call_return
+
+mach_call_fault:			/* %ebx: the frame */
+	movl $0, cpu_recover
+	movl %ebx, %esp
+	pushl %ebx
+	call mach_trap_bad_args
+	movl %ebx, %esp
+	jmp mach_call_return
+
+mach_call_bad_number:
+	call mach_trap_bad_number
+	jmp mach_call_return

@@ -15,20 +15,11 @@
 #include <kern/syscall.h>
 #include <kern/task.h>
 #include <kern/thread.h>
-#include <kern/ast.h>
 #include <ipc/kmsg.h>
 #include <ipc/mach_port.h>
 #include <vm/vm_user.h>
 
-#define MACH_TRAP_MAX_ARGS 11
 #define MACH_PRINT_MAX 256
-
-typedef uint32_t (*mach_trap_fn)(const uint32_t *args);
-
-struct mach_trap {
-	unsigned nargs;
-	mach_trap_fn fn;
-};
 
 static struct ipc_space *current_space(void)
 {
@@ -47,20 +38,21 @@ static mach_port_t __attribute__((noinline)) give_send_slow(struct ipc_port *por
 	return name;
 }
 
-/* A send right's name in the caller's space, for a port handed out. */
-static mach_port_t give_send(struct ipc_port *port)
+/* A send right's name in space (the caller's), for a port handed out. */
+static inline mach_port_t give_send(struct ipc_space *space, struct ipc_port *port)
 {
-	struct ipc_space *space = current_space();
 	mach_port_t name = space->rev_hint_name;
 	struct ipc_entry *e = &space->table[name];
 
 	/* Usually the space's last-looked-up port is this one, with a send
-	 * right already: just one more user reference (the hint's name is
-	 * always inside the table, and the object check catches reuse). */
-	uint32_t send = e->bits & (MACH_PORT_TYPE_SEND | IE_UREFS_MASK);
-	if (space->rev_hint_port == port && e->object == port && send - MACH_PORT_TYPE_SEND < IE_UREFS_MAX &&
-	    port->active) {
-		e->bits++;
+	 * right already: just one more user reference.  The hint's name is
+	 * always inside the table; the entry itself says whether it is a
+	 * send right to this port (the hint may be stale). */
+	uint32_t bits = e->bits, more = bits + 1;
+	if (__builtin_expect(e->object == port && (bits & MACH_PORT_TYPE_SEND) && (more & IE_UREFS_MASK) != 0 &&
+				     port->active,
+			     1)) {
+		e->bits = more;
 		return name;
 	}
 	return give_send_slow(port);
@@ -80,44 +72,39 @@ static struct task *name_to_task(mach_port_t name)
 	return port->kobject;
 }
 
-static uint32_t trap_mach_msg(const uint32_t *a)
-{
-	return mach_msg_trap((mach_msg_header_t *)a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
-}
-
-static uint32_t trap_reply_port(const uint32_t *a)
+/* Each trap takes its arguments as C parameters: mach_call_entry
+ * (i386/locore.S) copies the user's words onto the kernel stack as a
+ * call frame, then calls the function the table names. */
+static uint32_t trap_reply_port(void)
 {
 	mach_port_t name;
-	(void)a;
 	return mach_port_allocate(current_space(), MACH_PORT_RIGHT_RECEIVE, &name) == KERN_SUCCESS ? name
 												     : MACH_PORT_NULL;
 }
 
-static uint32_t trap_thread_self(const uint32_t *a)
+static uint32_t trap_thread_self(void)
 {
-	(void)a;
 	struct thread *th = current_thread();
 	/* As set with thread_set_special_port(THREAD_KERNEL_PORT), else its own. */
-	return give_send(th->ith_sself ? th->ith_sself : th->ith_self);
+	return give_send(th->task->itk_space, th->ith_sself ? th->ith_sself : th->ith_self);
 }
 
-static uint32_t trap_task_self(const uint32_t *a)
+/* The most frequent trap there is: no frame of its own (a leaf). */
+static uint32_t __attribute__((optimize("omit-frame-pointer"))) trap_task_self(void)
 {
-	(void)a;
 	struct task *t = current_thread()->task;
-	return give_send(t->itk_sself ? t->itk_sself : t->itk_self);
+	struct ipc_port *port = __builtin_expect(t->itk_sself == NULL, 1) ? t->itk_self : t->itk_sself;
+	return give_send(t->itk_space, port);
 }
 
-static uint32_t trap_host_self(const uint32_t *a)
+static uint32_t trap_host_self(void)
 {
-	(void)a;
-	return give_send(host_port);
+	return give_send(current_space(), host_port);
 }
 
-static uint32_t trap_mach_print(const uint32_t *a)
+static uint32_t trap_mach_print(const char *s)
 {
 	char buf[MACH_PRINT_MAX + 1];
-	const char *s = (const char *)a[0];
 	unsigned n = 0;
 
 	/* A byte at a time: the string may end just before an unmapped page. */
@@ -128,110 +115,111 @@ static uint32_t trap_mach_print(const uint32_t *a)
 	return KERN_SUCCESS;
 }
 
-static uint32_t trap_swtch(const uint32_t *a)
+static uint32_t trap_swtch(void)
 {
-	(void)a;
 	thread_yield();
 	return 0;
 }
 
 #define SWITCH_OPTION_WAIT 2
-static uint32_t trap_thread_switch(const uint32_t *a)
+static uint32_t trap_thread_switch(mach_port_t thread, int option, mach_msg_timeout_t ms)
 {
-	if (a[1] == SWITCH_OPTION_WAIT && a[2] != 0)
-		thread_sleep(NULL, 1, ((uint64_t)a[2] * HZ + 999) / 1000);
+	(void)thread;
+	if (option == SWITCH_OPTION_WAIT && ms != 0)
+		thread_sleep(NULL, 1, ((uint64_t)ms * HZ + 999) / 1000);
 	else
 		thread_yield();
 	return KERN_SUCCESS;
 }
 
-static uint32_t trap_vm_allocate(const uint32_t *a)
+static uint32_t trap_vm_allocate(mach_port_t task, vm_offset_t *uaddr, vm_size_t size, boolean_t anywhere)
 {
-	struct task *t = name_to_task(a[0]);
+	struct task *t = name_to_task(task);
 	vm_offset_t addr;
 
 	if (t == NULL)
 		return KERN_INVALID_ARGUMENT;
-	if (copyin((void *)a[1], &addr, sizeof(addr)) != 0)
+	if (copyin(uaddr, &addr, sizeof(addr)) != 0)
 		return KERN_INVALID_ADDRESS;
-	kern_return_t kr = vm_allocate(t->map, &addr, a[2], a[3]);
-	if (kr == KERN_SUCCESS && copyout(&addr, (void *)a[1], sizeof(addr)) != 0)
+	kern_return_t kr = vm_allocate(t->map, &addr, size, anywhere);
+	if (kr == KERN_SUCCESS && copyout(&addr, uaddr, sizeof(addr)) != 0)
 		return KERN_INVALID_ADDRESS;
 	return kr;
 }
 
-static uint32_t trap_vm_deallocate(const uint32_t *a)
+static uint32_t trap_vm_deallocate(mach_port_t task, vm_offset_t addr, vm_size_t size)
 {
-	struct task *t = name_to_task(a[0]);
-	return t ? vm_deallocate(t->map, a[1], a[2]) : KERN_INVALID_ARGUMENT;
+	struct task *t = name_to_task(task);
+	return t ? vm_deallocate(t->map, addr, size) : KERN_INVALID_ARGUMENT;
 }
 
-static uint32_t trap_task_terminate(const uint32_t *a)
+static uint32_t trap_task_terminate(mach_port_t task)
 {
-	struct task *t = name_to_task(a[0]);
+	struct task *t = name_to_task(task);
 	return t ? task_terminate(t) : KERN_INVALID_ARGUMENT;
 }
 
-static uint32_t trap_port_allocate(const uint32_t *a)
+static uint32_t trap_port_allocate(mach_port_t task, mach_port_right_t right, mach_port_t *uname)
 {
-	struct task *t = name_to_task(a[0]);
+	struct task *t = name_to_task(task);
 	mach_port_t name;
 
 	if (t == NULL)
 		return KERN_INVALID_ARGUMENT;
-	kern_return_t kr = mach_port_allocate(t->itk_space, a[1], &name);
-	if (kr == KERN_SUCCESS && copyout(&name, (void *)a[2], sizeof(name)) != 0)
+	kern_return_t kr = mach_port_allocate(t->itk_space, right, &name);
+	if (kr == KERN_SUCCESS && copyout(&name, uname, sizeof(name)) != 0)
 		return KERN_INVALID_ADDRESS;
 	return kr;
 }
 
-static uint32_t trap_port_deallocate(const uint32_t *a)
+static uint32_t trap_port_deallocate(mach_port_t task, mach_port_t name)
 {
-	struct task *t = name_to_task(a[0]);
-	return t ? mach_port_deallocate(t->itk_space, a[1]) : KERN_INVALID_ARGUMENT;
+	struct task *t = name_to_task(task);
+	return t ? mach_port_deallocate(t->itk_space, name) : KERN_INVALID_ARGUMENT;
 }
 
-static uint32_t trap_port_allocate_name(const uint32_t *a)
+static uint32_t trap_port_allocate_name(mach_port_t task, mach_port_right_t right, mach_port_t name)
 {
-	struct task *t = name_to_task(a[0]);
-	return t ? mach_port_allocate_name(t->itk_space, a[1], a[2]) : KERN_INVALID_ARGUMENT;
+	struct task *t = name_to_task(task);
+	return t ? mach_port_allocate_name(t->itk_space, right, name) : KERN_INVALID_ARGUMENT;
 }
 
-static const struct mach_trap mach_trap_table[MACH_TRAP_COUNT] = {
-	[25] = {7, trap_mach_msg},
-	[26] = {0, trap_reply_port},
-	[27] = {0, trap_thread_self},
-	[28] = {0, trap_task_self},
-	[29] = {0, trap_host_self},
-	[30] = {1, trap_mach_print},
-	[59] = {1, trap_swtch},
-	[60] = {0, trap_swtch},
-	[61] = {3, trap_thread_switch},
-	[65] = {4, trap_vm_allocate},
-	[66] = {3, trap_vm_deallocate},
-	[69] = {1, trap_task_terminate},
-	[72] = {3, trap_port_allocate},
-	[73] = {2, trap_port_deallocate},
-	[75] = {3, trap_port_allocate_name},
+static uint32_t trap_invalid(void)
+{
+	return KERN_INVALID_ARGUMENT;
+}
+
+/* The functions have different parameter lists: the table holds them as
+ * void (*)(void), the one type every function pointer converts to. */
+#define TRAP(nargs, fn) {nargs, (void (*)(void))(fn)}
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init" /* unused numbers: trap_invalid */
+const struct mach_trap mach_trap_table[MACH_TRAP_COUNT] = {
+	[0 ... MACH_TRAP_COUNT - 1] = TRAP(0, trap_invalid),
+	[25] = TRAP(7, mach_msg_trap),
+	[26] = TRAP(0, trap_reply_port),
+	[27] = TRAP(0, trap_thread_self),
+	[28] = TRAP(0, trap_task_self),
+	[29] = TRAP(0, trap_host_self),
+	[30] = TRAP(1, trap_mach_print),
+	[59] = TRAP(1, trap_swtch),
+	[60] = TRAP(0, trap_swtch),
+	[61] = TRAP(3, trap_thread_switch),
+	[65] = TRAP(4, trap_vm_allocate),
+	[66] = TRAP(3, trap_vm_deallocate),
+	[69] = TRAP(1, trap_task_terminate),
+	[72] = TRAP(3, trap_port_allocate),
+	[73] = TRAP(2, trap_port_deallocate),
+	[75] = TRAP(3, trap_port_allocate_name),
 };
+#pragma GCC diagnostic pop
 
-void mach_trap_dispatch(struct i386_saved_state *ss)
+void mach_trap_bad_number(void)
 {
-	unsigned n = -(int32_t)ss->eax;
-	uint32_t args[MACH_TRAP_MAX_ARGS];
+	exception(EXC_BAD_INSTRUCTION, EXC_I386_INVOP, 0);
+}
 
-	const struct mach_trap *t = &mach_trap_table[n];
-
-	/* The call gate leaves interrupts as the user had them: on. */
-	if (n >= MACH_TRAP_COUNT)
-		exception(EXC_BAD_INSTRUCTION, EXC_I386_INVOP, 0);
-	else if (t->fn == NULL)
-		ss->eax = KERN_INVALID_ARGUMENT;
-	else if (t->nargs && copyin((void *)(ss->uesp + 4), args, t->nargs * sizeof(uint32_t)) != 0)
-		exception(EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, ss->uesp + 4);
-	else
-		ss->eax = t->fn(args);
-	cpu_intr_disable();
-	if (thread_ast_pending(current_thread()))
-		thread_ast();
+void mach_trap_bad_args(struct i386_saved_state *ss)
+{
+	exception(EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, ss->uesp + 4);
 }

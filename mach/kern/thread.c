@@ -1,4 +1,6 @@
 /* Threads: creation, suspension, termination. */
+#include <stddef.h>
+#include <i386/asm_offsets.h>
 #include <i386/cpu.h>
 #include <kern/debug.h>
 #include <kern/host.h>
@@ -14,6 +16,14 @@
 
 void sched_set_idle_thread(struct thread *th);
 void idle_thread_loop(void *arg);
+
+_Static_assert(offsetof(struct i386_saved_state, eax) == SS_EAX, "asm_offsets.h");
+_Static_assert(offsetof(struct i386_saved_state, uesp) == SS_UESP, "asm_offsets.h");
+_Static_assert(offsetof(struct thread, kernel_esp) == TH_KERNEL_ESP, "asm_offsets.h");
+_Static_assert(offsetof(struct thread, task) == TH_TASK, "asm_offsets.h");
+_Static_assert(offsetof(struct thread, terminating) == TH_TERMINATING, "asm_offsets.h");
+_Static_assert(offsetof(struct thread, suspend_count) == TH_SUSPEND_COUNT, "asm_offsets.h");
+_Static_assert(offsetof(struct task, suspend_count) == TASK_SUSPEND_COUNT, "asm_offsets.h");
 
 static struct zone thread_zone;
 static struct thread bootstrap_thread;

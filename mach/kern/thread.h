@@ -19,15 +19,19 @@
 struct task;
 
 struct thread {
-	/* Must stay first: i386/switch.S saves the stack pointer here. */
+	/* These four first, in this order: i386 assembly uses them
+	 * (i386/asm_offsets.h, checked in kern/thread.c).  switch.S saves
+	 * the stack pointer in kernel_esp; the Mach trap return checks the
+	 * others for pending work. */
 	uintptr_t kernel_esp;
+	struct task *task;
+	int terminating;	 /* asked to end: it does so at its next safe point */
+	int suspend_count;
 	struct pcb pcb; /* machine state: user registers, FPU */
 
 	int state;
 	int priority;
 	int quantum;	 /* ticks left in the time slice */
-	int suspend_count;
-	int terminating;	 /* asked to end: it does so at its next safe point */
 	int wait_result;
 	event_t wait_event;
 	queue_chain_t wait_link; /* on an event's wait queue */
@@ -62,7 +66,6 @@ struct thread {
 	 * same mach_msg, it switches straight there (IPC handoff). */
 	struct thread *handoff;
 
-	struct task *task;
 	queue_chain_t task_link; /* the task's threads */
 	int ref_count;
 	unsigned id;

@@ -4,7 +4,9 @@
  * KERN_INVALID_ADDRESS and the address as subcode; the handler
  * (exc_server) fixes eip and eax with thread_set_state and its reply
  * resumes the thread.  A trap number outside the table raises
- * EXC_BAD_INSTRUCTION.
+ * EXC_BAD_INSTRUCTION; a trap whose argument words cannot be read (the
+ * stack pointer on an unmapped page, or the words reaching past the top
+ * of user space) raises EXC_BAD_ACCESS with their address.
  */
 #include <stddef.h>
 #include <cthreads.h>
@@ -16,6 +18,9 @@
 #define T mach_task_self()
 
 static int last_exception, last_code, last_subcode, mode;
+static volatile unsigned good_esp; /* mode 2: the stack to resume on */
+static mach_port_t exc_port;
+
 kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_port_t task, int exception,
 				    int code, int subcode)
 {
@@ -29,6 +34,8 @@ kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_p
 		st.eax = 42;
 		thread_set_state(thread, i386_THREAD_STATE, (thread_state_t)&st, n);
 	} else {
+		if (mode == 2)
+			st.uesp = (good_esp - 64) & ~15u;
 		send_to_landing(thread, &st);
 	}
 	mach_port_deallocate(T, thread);
@@ -51,9 +58,37 @@ static void *bad_trapper(void *arg)
 	return NULL;
 }
 
+/* mach_msg_trap (seven argument words) with the stack pointer at arg. */
+static void *bad_stack_trapper(void *arg)
+{
+	asm volatile("movl %%esp, %0; movl %1, %%esp; movl $-25, %%eax; lcall $7, $0"
+		     : "=m"(good_esp)
+		     : "r"(arg)
+		     : "eax", "memory");
+	return NULL;
+}
+
+static void bad_arguments(unsigned esp, const char *what)
+{
+	cthread_t t;
+
+	mode = 2;
+	landed = 0;
+	last_exception = last_code = last_subcode = 0;
+	if (!is_kr(cthread_create(&t, bad_stack_trapper, (void *)esp), KERN_SUCCESS, "a thread traps with %s", what))
+		return;
+	is_kr(mach_msg_server_once(exc_server, 8192, exc_port, MACH_RCV_TIMEOUT, 5000), MACH_MSG_SUCCESS,
+	      "an exception message arrives");
+	is(last_exception, EXC_BAD_ACCESS, "EXC_BAD_ACCESS");
+	is(last_code, KERN_INVALID_ADDRESS, "code KERN_INVALID_ADDRESS");
+	is((long)(unsigned)last_subcode, (long)(esp + 4), "subcode the arguments' address");
+	ok(wait_landed(), "resumed where the handler said");
+	thread_terminate(cthread_kernel_port(t));
+}
+
 int main(void)
 {
-	mach_port_t exc = new_port_with_send();
+	mach_port_t exc = exc_port = new_port_with_send();
 	is_kr(task_set_special_port(T, TASK_EXCEPTION_PORT, exc), KERN_SUCCESS, "set the task's exception port");
 	cthread_t t;
 	if (is_kr(cthread_create(&t, faulter, NULL), KERN_SUCCESS, "a thread reads address 0x10")) {
@@ -74,5 +109,7 @@ int main(void)
 		ok(wait_landed(), "resumed where the handler said");
 		thread_terminate(cthread_kernel_port(t));
 	}
+	bad_arguments(0x20, "its stack on an unmapped page");
+	bad_arguments(0xc0000000 - 8, "its arguments reaching past the top of user space");
 	return tap_done();
 }

@@ -1,0 +1,26 @@
+/*
+ * Structure offsets the assembly entry code uses.  C checks each one
+ * (_Static_assert in kern/thread.c), so a layout change fails the build
+ * instead of the trap path.
+ */
+#ifndef I386_ASM_OFFSETS_H
+#define I386_ASM_OFFSETS_H
+
+/* struct i386_saved_state */
+#define SS_EAX 44
+#define SS_UESP 68
+
+/* struct thread (its first fields) */
+#define TH_KERNEL_ESP 0
+#define TH_TASK 4
+#define TH_TERMINATING 8
+#define TH_SUSPEND_COUNT 12
+
+/* struct task */
+#define TASK_SUSPEND_COUNT 12
+
+/* struct mach_trap (kern/syscall.c): argument words, then the function. */
+#define MACH_TRAP_ENTRY_SIZE 8
+#define MACH_TRAP_NARGS 0
+#define MACH_TRAP_FN 4
+#endif
