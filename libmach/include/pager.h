@@ -14,8 +14,10 @@
 #include <mach/memory_object.h>
 
 /* A read callback's answer for a page that has no data: the kernel
- * zero-fills it (memory_object_data_unavailable). */
+ * zero-fills it (memory_object_data_unavailable); for the object of a
+ * copy (see copy below) it reads the original's page instead. */
 #define PAGER_ZERO_FILL ((kern_return_t)0x7ffe0001)
+#define PAGER_UNAVAILABLE PAGER_ZERO_FILL
 /* A callback's answer when it has replied to the kernel itself (or means
  * not to reply at all): the kit sends nothing. */
 #define PAGER_NO_REPLY ((kern_return_t)0x7ffe0002)
@@ -42,19 +44,39 @@ struct pager_ops {
 	void (*terminated)(void *ctx);
 	/* A lock_request made with pager_lock_request has completed. */
 	void (*lock_completed)(void *ctx, vm_offset_t offset, vm_size_t length);
+	/* PAGER_COPY_CALL: the kernel made a copy of [offset, offset +
+	 * length) (memory_object_copy).  new_object, a receive right that is
+	 * now the callback's, is the copy's memory object: serve it (e.g.
+	 * pager_adopt with a null control, then pager_start).  Its page at
+	 * offset x is the original's at offset + x; what the copy's pager
+	 * answers PAGER_UNAVAILABLE for is read from the original, so before
+	 * the original's data changes, the copy must be given the old data
+	 * (data_supply on its control port).  The kernel has locked the
+	 * original's resident pages against writing: a write asks unlock
+	 * first.  Without the callback the copy's object is destroyed (its
+	 * pages fail). */
+	void (*copy)(void *ctx, vm_offset_t offset, vm_size_t length, mach_port_t new_object);
 };
 
 /* Attributes given at memory_object_ready. */
 #define PAGER_MAY_CACHE 0x1 /* the kernel may keep the pages after the last unmap */
 #define PAGER_PRECIOUS 0x2  /* supplied pages are precious (come back even if clean) */
+/* The copy strategy (memory_object.h); without one of these, DELAY: the
+ * kernel keeps copies itself, and this pager promises not to change data
+ * the kernel has without flushing it first (lock_request). */
+#define PAGER_COPY_NONE 0x4	 /* copies are made at once, page by page */
+#define PAGER_COPY_CALL 0x8	 /* the copy callback is told of each copy */
+#define PAGER_COPY_TEMPORARY 0x10 /* nobody else changes the data; copies may share it */
 
 /* A new pager (its port has a receive and a send right); NULL if out of
  * memory.  *memory_object gets the port to vm_map. */
 struct pager *pager_create(const struct pager_ops *ops, void *ctx, int flags, mach_port_t *memory_object);
-/* A pager for a memory object port the kernel made (a default pager's
- * memory_object_create: we hold its receive right and a send right to
- * its control port, no memory_object_init comes).  Pages arrive through
- * write (data_initialize and data_return), leave through read. */
+/* A pager for a memory object port the kernel made, whose receive
+ * right we hold: a default pager's memory_object_create (with a send
+ * right to its control port: no memory_object_init comes; pages arrive
+ * through write, data_initialize and data_return, and leave through
+ * read), or the new object of memory_object_copy (control null: init
+ * comes later). */
 struct pager *pager_adopt(const struct pager_ops *ops, void *ctx, int flags, mach_port_t memory_object,
 			  mach_port_t control);
 /* The kit's demux (memory_object requests and data_initialize for any

@@ -84,7 +84,7 @@ struct pager *pager_adopt(const struct pager_ops *ops, void *ctx, int flags, mac
 	p->ops = ops;
 	p->ctx = ctx;
 	p->flags = flags;
-	p->inits = 1;
+	p->inits = MACH_PORT_VALID(control); /* a copy's object: init comes later */
 	cthread_mutex_init(&p->lock);
 	cthread_mutex_lock(&pagers_lock);
 	p->next = pagers;
@@ -249,7 +249,14 @@ kern_return_t memory_object_init(mach_port_t memory_object, mach_port_t memory_c
 	/* Names are for vm_region's callers; a pager has no use for it. */
 	if (MACH_PORT_VALID(memory_object_name))
 		mach_port_deallocate(T, memory_object_name);
-	memory_object_ready(memory_control, (p->flags & PAGER_MAY_CACHE) != 0, MEMORY_OBJECT_COPY_DELAY);
+	memory_object_copy_strategy_t strategy = MEMORY_OBJECT_COPY_DELAY;
+	if (p->flags & PAGER_COPY_NONE)
+		strategy = MEMORY_OBJECT_COPY_NONE;
+	else if (p->flags & PAGER_COPY_CALL)
+		strategy = MEMORY_OBJECT_COPY_CALL;
+	else if (p->flags & PAGER_COPY_TEMPORARY)
+		strategy = MEMORY_OBJECT_COPY_TEMPORARY;
+	memory_object_ready(memory_control, (p->flags & PAGER_MAY_CACHE) != 0, strategy);
 	p->inits++;
 	return KERN_SUCCESS;
 }
@@ -368,13 +375,16 @@ kern_return_t memory_object_terminate(mach_port_t memory_object, mach_port_t mem
 	return KERN_SUCCESS;
 }
 
-/* Copy strategy CALL is never asked for (the kit says DELAY). */
+/* Copy strategy CALL: the copy callback takes the new object. */
 kern_return_t memory_object_copy(mach_port_t old_memory_object, mach_port_t old_memory_control, vm_offset_t offset,
 				 vm_size_t length, mach_port_t new_memory_object)
 {
-	(void)old_memory_object, (void)offset, (void)length;
-	drop_control(old_memory_control);
-	if (MACH_PORT_VALID(new_memory_object))
+	struct pager *p = pager_find(old_memory_object);
+
+	drop_control_of(p, old_memory_control);
+	if (p != NULL && p->ops->copy != NULL && MACH_PORT_VALID(new_memory_object))
+		p->ops->copy(p->ctx, offset, length, new_memory_object);
+	else if (MACH_PORT_VALID(new_memory_object))
 		mach_port_destroy(T, new_memory_object);
 	return KERN_SUCCESS;
 }

@@ -141,6 +141,59 @@ void vm_object_pager_init(struct vm_object *o)
 	memory_object_init(name_of(o->pager), name_of(o->pager_request), name_of(o->pager_name), PAGE_SIZE);
 }
 
+/* A new port for a memory object the kernel makes and gives away: we
+ * hold its receive right "in transit" (no space) until the message that
+ * moves it (memory_object_create, memory_object_copy) is sent. */
+static struct ipc_port *pager_port_alloc(void)
+{
+	struct ipc_port *port = ipc_port_alloc();
+
+	if (port != NULL)
+		port->receiver = NULL;
+	return port;
+}
+
+kern_return_t vm_object_copy_call(struct vm_object *src, vm_offset_t offset, vm_size_t size, struct vm_object **result)
+{
+	struct vm_object *n;
+
+	if (!vm_object_pager_alive(src)) {
+		/* Nobody to ask: whatever is resident is all the copy can have. */
+		*result = vm_object_copy_delayed(src);
+		return *result != NULL ? KERN_SUCCESS : KERN_RESOURCE_SHORTAGE;
+	}
+	struct ipc_port *port = pager_port_alloc();
+	if (port == NULL)
+		return KERN_RESOURCE_SHORTAGE;
+	kern_return_t kr = vm_object_enter(ipc_port_make_send(port), size, &n);
+	if (kr != KERN_SUCCESS) {
+		ipc_port_release_send(port);
+		ipc_port_destroy(port);
+		return kr;
+	}
+	/* What the pager does not supply for the copy comes from the
+	 * original; the pager hears of a write there (data_unlock) before it
+	 * happens, and saves what the copy needs first. */
+	n->shadow = src;
+	n->shadow_offset = offset;
+	vm_object_reference(src);
+	queue_chain_t *q;
+	for (q = src->memq.next; q != &src->memq; q = q->next) {
+		struct vm_page *p = queue_container(q, struct vm_page, listq);
+		if (p->offset < offset || p->offset - offset >= size || (p->page_lock & VM_PROT_WRITE))
+			continue;
+		p->page_lock |= VM_PROT_WRITE;
+		if (p->pv_pmap != NULL)
+			pmap_page_protect(p, VM_PROT_ALL & ~p->page_lock);
+	}
+	/* The receive right of the new object travels with the message. */
+	memory_object_copy(name_of(src->pager), name_of(src->pager_request), offset + src->paging_offset, size,
+			   name_of(port));
+	vm_object_pager_init(n);
+	*result = n;
+	return KERN_SUCCESS;
+}
+
 kern_return_t vm_object_pager_request(struct vm_object *object, vm_offset_t offset, vm_prot_t access)
 {
 	mach_msg_return_t mr = memory_object_data_request(name_of(object->pager), name_of(object->pager_request),
@@ -221,7 +274,7 @@ static kern_return_t vm_object_pager_create(struct vm_object *o)
 	if (!IP_VALID(manager) || !manager->active || o->size == 0)
 		return KERN_FAILURE;
 	uint8_t *existence = kalloc(bytes);
-	struct ipc_port *port = ipc_port_alloc();
+	struct ipc_port *port = pager_port_alloc();
 	struct ipc_port *control = ipc_kobject_port_alloc(IKOT_PAGING_REQUEST, o);
 	struct ipc_port *name = ipc_kobject_port_alloc(IKOT_PAGER, o);
 	if (existence == NULL || port == NULL || control == NULL || name == NULL) {
@@ -234,7 +287,6 @@ static kern_return_t vm_object_pager_create(struct vm_object *o)
 		return KERN_RESOURCE_SHORTAGE;
 	}
 	memset(existence, 0, bytes);
-	port->receiver = NULL; /* in transit to the default pager */
 	o->existence = existence;
 	o->pager = ipc_port_make_send(port);
 	o->pager_request = control;
@@ -302,7 +354,7 @@ void vm_object_pager_terminate(struct vm_object *o)
 		queue_chain_t *q;
 		for (q = o->memq.next; q != &o->memq; q = q->next) {
 			struct vm_page *p = queue_container(q, struct vm_page, listq);
-			if (p->flags & (VM_PAGE_BUSY | VM_PAGE_ABSENT | VM_PAGE_ERROR))
+			if (p->flags & (VM_PAGE_BUSY | VM_PAGE_NO_DATA))
 				continue;
 			int dirty = pmap_page_test_and_clear_modified(p);
 			if (dirty || (p->flags & VM_PAGE_PRECIOUS))
@@ -396,6 +448,23 @@ static void copy_read(vm_map_copy_t copy, vm_offset_t pos, void *dst, vm_size_t 
 	}
 }
 
+/* Data arrives at offset of o, which has a shadow (a copy made with
+ * memory_object_copy): whoever read that page through o from below has
+ * the shadow's page mapped, and must now fault to see o's. */
+static void shadow_page_unmap(struct vm_object *o, vm_offset_t offset)
+{
+	offset += o->shadow_offset;
+	for (struct vm_object *b = o->shadow; b != NULL; b = b->shadow) {
+		struct vm_page *p = vm_page_lookup(b, offset);
+		if (p != NULL && !(p->flags & VM_PAGE_UNAVAILABLE)) {
+			if (p->pv_pmap != NULL)
+				pmap_page_protect(p, VM_PROT_NONE);
+			return;
+		}
+		offset += b->shadow_offset;
+	}
+}
+
 /* The pager's data: each page goes where a fault waits for it (an absent
  * page) or where no page is; a page already present is left alone and
  * reported with supply_completed (KERN_MEMORY_PRESENT). */
@@ -417,11 +486,13 @@ kern_return_t S_memory_object_data_supply(vm_object_t o, vm_offset_t offset, vm_
 	vm_offset_t error_offset = 0;
 	for (vm_offset_t pos = 0; pos < dataCnt; pos += PAGE_SIZE) {
 		struct vm_page *p = vm_page_lookup(o, start + pos);
-		if (p != NULL && !(p->flags & VM_PAGE_ABSENT)) {
+		if (p != NULL && !(p->flags & (VM_PAGE_ABSENT | VM_PAGE_UNAVAILABLE))) {
 			if (result == KERN_SUCCESS)
 				result = KERN_MEMORY_PRESENT, error_offset = offset + pos;
 			continue;
 		}
+		if (o->shadow != NULL)
+			shadow_page_unmap(o, start + pos);
 		struct vm_page *own = dataCnt == PAGE_SIZE ? vm_map_copy_steal_page(copy) : NULL;
 		if (own != NULL) {
 			/* The data came in a page of its own: it takes the
@@ -430,7 +501,7 @@ kern_return_t S_memory_object_data_supply(vm_object_t o, vm_offset_t offset, vm_
 			int wanted = absent != NULL && (absent->flags & VM_PAGE_WANTED);
 			if (absent != NULL) {
 				vm_page_remove(absent);
-				absent->flags &= ~(VM_PAGE_BUSY | VM_PAGE_ABSENT | VM_PAGE_WANTED);
+				absent->flags &= ~(VM_PAGE_BUSY | VM_PAGE_ABSENT | VM_PAGE_WANTED | VM_PAGE_UNAVAILABLE);
 				vm_page_release(absent);
 			}
 			vm_page_insert(own, o, start + pos);
@@ -448,7 +519,7 @@ kern_return_t S_memory_object_data_supply(vm_object_t o, vm_offset_t offset, vm_
 			break;
 		}
 		copy_read(copy, pos, vm_page_kva(p), PAGE_SIZE);
-		p->flags &= ~(VM_PAGE_ABSENT | VM_PAGE_ERROR | VM_PAGE_DIRTY | VM_PAGE_PRECIOUS | VM_PAGE_UNLOCK_ASKED);
+		p->flags &= ~(VM_PAGE_NO_DATA | VM_PAGE_DIRTY | VM_PAGE_PRECIOUS | VM_PAGE_UNLOCK_ASKED);
 		if (precious)
 			p->flags |= VM_PAGE_PRECIOUS;
 		p->page_lock = lock_value;
@@ -474,9 +545,14 @@ static void for_absent_pages(struct vm_object *o, vm_offset_t start, vm_size_t s
 	}
 }
 
-static void page_zero_fill(struct vm_page *p)
+/* No data from the pager: zero, or, in a copy made with
+ * memory_object_copy, what the original (the shadow) has. */
+static void page_unavailable(struct vm_page *p)
 {
-	vm_page_zero(p);
+	if (p->object->shadow != NULL)
+		p->flags |= VM_PAGE_UNAVAILABLE; /* a marker: read through */
+	else
+		vm_page_zero(p);
 	p->flags &= ~VM_PAGE_ABSENT;
 	p->page_lock = VM_PROT_NONE;
 	vm_page_wakeup_done(p);
@@ -491,7 +567,7 @@ kern_return_t S_memory_object_data_unavailable(vm_object_t o, vm_offset_t offset
 		return kr;
 	if (!range_ok(o, offset, size, &start))
 		return done(o, KERN_INVALID_ARGUMENT);
-	for_absent_pages(o, start, size, page_zero_fill);
+	for_absent_pages(o, start, size, page_unavailable);
 	return done(o, KERN_SUCCESS);
 }
 
@@ -536,9 +612,9 @@ kern_return_t S_memory_object_lock_request(vm_object_t o, vm_offset_t offset, vm
 		q = q->next;
 		if (p->offset < start || p->offset - start >= size || (p->flags & VM_PAGE_BUSY))
 			continue;
-		if (p->flags & VM_PAGE_ERROR) {
+		if (p->flags & (VM_PAGE_ERROR | VM_PAGE_UNAVAILABLE)) {
 			if (should_flush && p->wire_count == 0)
-				vm_page_free_in(p);
+				vm_page_free_in(p); /* the next fault asks again */
 			continue;
 		}
 		if (should_return != MEMORY_OBJECT_RETURN_NONE) {
@@ -550,7 +626,12 @@ kern_return_t S_memory_object_lock_request(vm_object_t o, vm_offset_t offset, vm
 				p->flags |= VM_PAGE_DIRTY; /* not returned: still dirty */
 		}
 		if (should_flush && p->wire_count == 0) {
-			vm_page_free_in(p);
+			/* A copy object (DELAY) keeps what it lacks: the pager
+			 * may supply different data now. */
+			if (o->copy != NULL)
+				vm_object_copy_push(p, 1);
+			if (p->object == o)
+				vm_page_free_in(p);
 			continue;
 		}
 		/* A wired page stays (its mapping needs it): cleaned, locked. */
@@ -633,8 +714,12 @@ kern_return_t S_memory_object_destroy(vm_object_t o, kern_return_t reason)
 	while (q != &o->memq) {
 		struct vm_page *p = queue_container(q, struct vm_page, listq);
 		q = q->next;
-		if (!(p->flags & VM_PAGE_BUSY) && p->wire_count == 0)
-			vm_page_free_in(p); /* wired pages stay until unwired or unmapped */
+		if (p->flags & VM_PAGE_BUSY || p->wire_count != 0)
+			continue; /* wired pages stay until unwired or unmapped */
+		if (o->copy != NULL && !(p->flags & VM_PAGE_NO_DATA))
+			vm_object_copy_push(p, 1); /* copies keep what they saw */
+		if (p->object == o)
+			vm_page_free_in(p);
 	}
 	return done(o, KERN_SUCCESS);
 }

@@ -133,12 +133,40 @@ kern_return_t S_vm_machine_attribute(vm_map_t target_task, vm_address_t address,
 }
 
 /*
+ * vm_map with copy: *object (the pager's object, a reference) becomes
+ * the object a copy of [*offset, *offset + size) of it maps, made as its
+ * pager's copy strategy says.  The strategy comes with
+ * memory_object_ready: the pager hears memory_object_init now and the
+ * call waits for its answer (KERN_MEMORY_ERROR if the pager dies or
+ * does not answer in time, KERN_ABORTED if the thread is interrupted).
+ */
+static kern_return_t vm_map_copy_of_object(struct vm_object **object, vm_offset_t *offset, vm_size_t size,
+					   int *needs_copy)
+{
+	struct vm_object *src = *object, *dst;
+	vm_offset_t dst_offset;
+	int src_needs_copy;
+
+	vm_object_pager_init(src);
+	kern_return_t kr = vm_object_pager_wait_ready(src);
+	if (kr == KERN_SUCCESS)
+		kr = vm_object_copy_strategically(src, *offset, size, 1, &dst, &dst_offset, needs_copy,
+						  &src_needs_copy);
+	vm_object_deallocate(src); /* symmetric: dst holds its own reference */
+	if (kr != KERN_SUCCESS)
+		return kr;
+	*object = dst;
+	*offset = dst_offset;
+	return KERN_SUCCESS;
+}
+
+/*
  * Map anonymous memory (memory_object null), or a memory object: the
  * object of that pager port (vm_object_enter: made and announced to the
  * pager with memory_object_init the first time, shared by every mapping
  * after that), from offset (page aligned), with the caller's choice of
  * alignment, place, protections and inheritance.  copy: the mapping gets
- * a copy-on-write view (the first write shadows the object).
+ * a copy of the object's memory as it is now (vm_map_copy_of_object).
  */
 kern_return_t S_vm_map(vm_map_t target_task, vm_address_t *address, vm_size_t size, vm_address_t mask,
 		       boolean_t anywhere, ipc_port_t memory_object, vm_offset_t offset, boolean_t copy,
@@ -170,10 +198,15 @@ kern_return_t S_vm_map(vm_map_t target_task, vm_address_t *address, vm_size_t si
 			return kr;
 		}
 	}
+	int needs_copy = 0;
+	if (copy && object != NULL) {
+		kern_return_t kr = vm_map_copy_of_object(&object, &offset, rounded, &needs_copy);
+		if (kr != KERN_SUCCESS)
+			return kr; /* the request, and the send right in it, is destroyed */
+	}
 	/* An entry may not be more than its maximum allows. */
 	kern_return_t kr = vm_map_enter(target_task, &where, rounded, mask | PAGE_MASK, anywhere, object, offset,
-					copy && object != NULL, cur_protection & max_protection, max_protection,
-					inheritance);
+					needs_copy, cur_protection & max_protection, max_protection, inheritance);
 	if (kr != KERN_SUCCESS) {
 		vm_object_deallocate(object);
 		return kr;

@@ -166,11 +166,129 @@ struct vm_page *vm_map_entry_page(struct vm_map_entry *entry, vm_offset_t va)
 
 	for (struct vm_object *o = entry->object; o != NULL; o = o->shadow) {
 		struct vm_page *p = vm_page_lookup(o, off);
-		if (p != NULL)
-			return p->flags & (VM_PAGE_ABSENT | VM_PAGE_ERROR) ? NULL : p;
+		if (p != NULL && !(p->flags & VM_PAGE_UNAVAILABLE))
+			return p->flags & VM_PAGE_NO_DATA ? NULL : p;
 		off += o->shadow_offset;
 	}
 	return NULL;
+}
+
+/*
+ * Find the page first shows at first_off, down its shadow chain, for a
+ * fault needing fault_type in first (a backing object is only read: a
+ * write copies up).  KERN_SUCCESS: *page is the page and *found its
+ * object, or *page NULL: it reads as zero.  *marker: a page of first at
+ * first_off that holds no data (the pager said unavailable), which the
+ * caller must free before putting a page there.  VM_FAULT_RETRY: w says
+ * what to wait for (a pager's answer, or memory); then look again.
+ */
+static kern_return_t fault_lookup(struct vm_object *first, vm_offset_t first_off, vm_prot_t fault_type,
+				  struct fault_wait *w, struct vm_object **found, struct vm_page **result,
+				  struct vm_page **marker)
+{
+	struct vm_object *o = first;
+	vm_offset_t off = first_off;
+	struct vm_page *page;
+
+	*marker = NULL;
+	for (;;) {
+		vm_prot_t need = o == first ? fault_type : VM_PROT_READ;
+		page = vm_page_lookup(o, off);
+		if (page != NULL && (page->flags & VM_PAGE_UNAVAILABLE) && !(page->flags & VM_PAGE_BUSY)) {
+			/* The pager has nothing here: read through the shadow. */
+			if (o == first)
+				*marker = page;
+			page = NULL;
+		} else if (page != NULL) {
+			if (page->flags & VM_PAGE_BUSY) {
+				fault_wait_set(w, o, off, 0, 0);
+				return VM_FAULT_RETRY;
+			}
+			if (page->flags & VM_PAGE_ERROR) {
+				vm_page_free_in(page); /* the next fault asks again */
+				return KERN_MEMORY_ERROR;
+			}
+			if (page->page_lock & need) {
+				if (!vm_object_pager_alive(o))
+					return KERN_MEMORY_ERROR;
+				if (!(page->flags & VM_PAGE_UNLOCK_ASKED)) {
+					page->flags |= VM_PAGE_UNLOCK_ASKED;
+					if (vm_object_pager_unlock(o, off, need) != KERN_SUCCESS)
+						return KERN_MEMORY_ERROR;
+				}
+				fault_wait_set(w, o, off, need, 0);
+				return VM_FAULT_RETRY;
+			}
+			break;
+		} else if (o->pager_gone && vm_object_pager_has(o, off)) {
+			return KERN_MEMORY_ERROR;
+		} else if (o->pager != NULL && vm_object_pager_has(o, off)) {
+			/* The pager's page: ask for it and wait with a busy,
+			 * absent page in its place (after memory_object_ready). */
+			if (!o->pager_ready) {
+				if (!vm_object_pager_alive(o))
+					return KERN_MEMORY_ERROR;
+				fault_wait_set(w, o, off, 0, 1);
+				return VM_FAULT_RETRY;
+			}
+			page = vm_page_alloc_in(o, off);
+			if (page == NULL)
+				return fault_wait_memory(w);
+			page->flags |= VM_PAGE_BUSY | VM_PAGE_ABSENT;
+			page->page_lock = VM_PROT_NONE;
+			vm_stat.pageins++;
+			if (vm_object_pager_request(o, off, need) != KERN_SUCCESS) {
+				page->flags &= ~(VM_PAGE_BUSY | VM_PAGE_ABSENT);
+				vm_page_free_in(page);
+				return KERN_MEMORY_ERROR;
+			}
+			fault_wait_set(w, o, off, 0, 0);
+			return VM_FAULT_RETRY;
+		}
+		if (o->shadow == NULL)
+			break;
+		off += o->shadow_offset;
+		o = o->shadow;
+	}
+	*found = o;
+	*result = page;
+	return KERN_SUCCESS;
+}
+
+kern_return_t vm_fault_object_page(struct vm_object *object, vm_offset_t offset, struct vm_page **page)
+{
+	struct fault_wait w;
+	struct vm_object *found;
+	struct vm_page *marker;
+	kern_return_t kr;
+
+	while ((kr = fault_lookup(object, offset, VM_PROT_READ, &w, &found, page, &marker)) == VM_FAULT_RETRY)
+		if ((kr = fault_wait(&w)) != KERN_SUCCESS)
+			return kr;
+	return kr;
+}
+
+kern_return_t vm_object_pager_wait_ready(struct vm_object *object)
+{
+	struct fault_wait w;
+
+	if (object->pager == NULL || object->pager_ready)
+		return KERN_SUCCESS;
+	if (!vm_object_pager_alive(object))
+		return KERN_MEMORY_ERROR;
+	fault_wait_set(&w, object, 0, 0, 1);
+	kern_return_t kr = fault_wait(&w);
+	if (kr == KERN_SUCCESS && !object->pager_ready)
+		kr = KERN_MEMORY_ERROR; /* the pager went away meanwhile */
+	return kr;
+}
+
+/* A fresh page at first_off in first, where a marker may sit. */
+static struct vm_page *fault_page_alloc(struct vm_object *first, vm_offset_t first_off, struct vm_page *marker)
+{
+	if (marker != NULL)
+		vm_page_free_in(marker);
+	return vm_page_alloc_in(first, first_off);
 }
 
 static kern_return_t fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type, int wire,
@@ -206,75 +324,22 @@ static kern_return_t fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fa
 		e->offset = 0;
 	}
 
-	struct vm_object *first = e->object, *o = first;
-	vm_offset_t first_off = e->offset + (va - e->start), off = first_off;
-	struct vm_page *page;
-	for (;;) {
-		/* In a backing object the fault only reads (a write copies up). */
-		vm_prot_t need = o == first ? fault_type : VM_PROT_READ;
-		page = vm_page_lookup(o, off);
-		if (page != NULL) {
-			if (page->flags & VM_PAGE_BUSY) {
-				fault_wait_set(w, o, off, 0, 0);
-				return VM_FAULT_RETRY;
-			}
-			if (page->flags & VM_PAGE_ERROR) {
-				vm_page_free_in(page); /* the next fault asks again */
-				return KERN_MEMORY_ERROR;
-			}
-			if (page->page_lock & need) {
-				if (!vm_object_pager_alive(o))
-					return KERN_MEMORY_ERROR;
-				if (!(page->flags & VM_PAGE_UNLOCK_ASKED)) {
-					page->flags |= VM_PAGE_UNLOCK_ASKED;
-					if (vm_object_pager_unlock(o, off, need) != KERN_SUCCESS)
-						return KERN_MEMORY_ERROR;
-				}
-				fault_wait_set(w, o, off, need, 0);
-				return VM_FAULT_RETRY;
-			}
-			break;
-		}
-		if (o->pager_gone && vm_object_pager_has(o, off))
-			return KERN_MEMORY_ERROR;
-		if (o->pager != NULL && vm_object_pager_has(o, off)) {
-			/* The pager's page: ask for it and wait with a busy,
-			 * absent page in its place (after memory_object_ready). */
-			if (!o->pager_ready) {
-				if (!vm_object_pager_alive(o))
-					return KERN_MEMORY_ERROR;
-				fault_wait_set(w, o, off, 0, 1);
-				return VM_FAULT_RETRY;
-			}
-			page = vm_page_alloc_in(o, off);
-			if (page == NULL)
-				return fault_wait_memory(w);
-			page->flags |= VM_PAGE_BUSY | VM_PAGE_ABSENT;
-			page->page_lock = VM_PROT_NONE;
-			vm_stat.pageins++;
-			if (vm_object_pager_request(o, off, need) != KERN_SUCCESS) {
-				page->flags &= ~(VM_PAGE_BUSY | VM_PAGE_ABSENT);
-				vm_page_free_in(page);
-				return KERN_MEMORY_ERROR;
-			}
-			fault_wait_set(w, o, off, 0, 0);
-			return VM_FAULT_RETRY;
-		}
-		if (o->shadow == NULL)
-			break;
-		off += o->shadow_offset;
-		o = o->shadow;
-	}
+	struct vm_object *first = e->object, *o;
+	vm_offset_t first_off = e->offset + (va - e->start);
+	struct vm_page *page, *marker;
+	kr = fault_lookup(first, first_off, fault_type, w, &o, &page, &marker);
+	if (kr != KERN_SUCCESS)
+		return kr;
 
 	if (page == NULL) {
-		page = vm_page_alloc_in(first, first_off);
+		page = fault_page_alloc(first, first_off, marker);
 		if (page == NULL)
 			return fault_wait_memory(w);
 		vm_page_zero(page);
 		vm_stat.zero_fill_count++;
 	} else if (o != first) {
 		if (fault_type & VM_PROT_WRITE) {
-			struct vm_page *copy = vm_page_alloc_in(first, first_off);
+			struct vm_page *copy = fault_page_alloc(first, first_off, marker);
 			if (copy == NULL)
 				return fault_wait_memory(w);
 			vm_page_copy(page, copy);
@@ -293,12 +358,19 @@ static kern_return_t fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fa
 		}
 	} else {
 		prot &= ~page->page_lock;
+		/* A copy object (DELAY) that lacks the page gets it before the
+		 * first write; until then the page is mapped read-only. */
+		if (first->copy != NULL && vm_object_copy_lacks(first, first_off)) {
+			if (!(fault_type & VM_PROT_WRITE))
+				prot &= ~VM_PROT_WRITE;
+			else if (vm_object_copy_push(page, 0) != KERN_SUCCESS)
+				return fault_wait_memory(w);
+		}
 		if (page->queue == VM_PAGE_Q_INACTIVE) {
 			vm_page_activate(page);
 			vm_stat.reactivations++;
 		}
 	}
-
 	kr = pmap_enter(map->pmap, va, vm_page_to_phys(page), prot);
 	if (kr != KERN_SUCCESS)
 		return kr;

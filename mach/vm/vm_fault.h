@@ -29,6 +29,13 @@ kern_return_t vm_fault(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type)
 kern_return_t vm_fault_locked(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type, int wire,
 			      struct vm_page **page);
 
+/* The page object shows at offset (through its shadow chain) for
+ * reading, asked of pagers and waited for as need be (the caller holds
+ * no lock); *page NULL if it reads as zero.  KERN_MEMORY_ERROR,
+ * KERN_RESOURCE_SHORTAGE, KERN_ABORTED as vm_fault. */
+struct vm_object;
+kern_return_t vm_fault_object_page(struct vm_object *object, vm_offset_t offset, struct vm_page **page);
+
 /* The page an entry shows at va (through its shadow chain) if resident,
  * NULL if it reads as zero.  No fault, no side effect. */
 struct vm_page *vm_map_entry_page(struct vm_map_entry *entry, vm_offset_t va);

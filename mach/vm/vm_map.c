@@ -666,7 +666,12 @@ static int range_mapped(struct vm_map *map, vm_offset_t start, vm_offset_t end, 
 	return 1;
 }
 
-static void vm_map_page_in(struct vm_map *map, vm_offset_t start, vm_offset_t end, int fork_only);
+/* Which pagers' pages a copy needs resident before it starts
+ * (vm_map_page_in). */
+#define PAGE_IN_ALL 0  /* every page: the copy reads them all now */
+#define PAGE_IN_COPY 1 /* those of entries copied physically */
+#define PAGE_IN_FORK 2 /* the same, of entries fork copies */
+static void vm_map_page_in(struct vm_map *map, vm_offset_t start, vm_offset_t end, int mode);
 
 kern_return_t vm_map_pageable(struct vm_map *map, vm_offset_t start, vm_offset_t end, vm_prot_t access)
 {
@@ -675,7 +680,7 @@ kern_return_t vm_map_pageable(struct vm_map *map, vm_offset_t start, vm_offset_t
 
 	/* Wiring faults with the map locked: pagers' pages come in first. */
 	if (access != VM_PROT_NONE && start < end)
-		vm_map_page_in(map, trunc_page(start), round_page(end), 0);
+		vm_map_page_in(map, trunc_page(start), round_page(end), PAGE_IN_ALL);
 	vm_map_lock(map);
 	if (start >= end)
 		goto out;
@@ -736,14 +741,68 @@ out:
 
 /* ---- task creation: a child's map by inheritance ---- */
 
-/* ---- pages from pagers, before a copy reads them ---- */
+/* ---- copies of entries, and the pagers' pages they need first ---- */
 
-static int chain_has_pager(struct vm_object *o)
+/* Whether a copy of e is made physically, page by page, now: wired
+ * memory (its pages may not be made read-only), anonymous memory another
+ * map shares (it writes the object behind a copy's back), and objects
+ * whose pager asked for COPY_NONE. */
+static int entry_copy_physical(struct vm_map_entry *e)
 {
-	for (; o != NULL; o = o->shadow)
-		if (o->pager != NULL)
-			return 1;
-	return 0;
+	struct vm_object *o = e->object;
+
+	if (o == NULL || e->needs_copy)
+		return 0;
+	if (e->wired_count != 0)
+		return 1;
+	if (o->copy_strategy == VM_OBJECT_COPY_SYMMETRIC)
+		return e->is_shared;
+	return o->copy_strategy == VM_OBJECT_COPY_NONE && o->pager_ready;
+}
+
+/*
+ * Make c, a clone of e about to go elsewhere (a child's map, a copy in
+ * transit), see a copy of e's range as it is now, the way e's object's
+ * copy strategy says (vm_object.h).  The pagers' pages a physical copy
+ * reads are resident (vm_map_page_in).  KERN_RESOURCE_SHORTAGE.
+ */
+static kern_return_t entry_copy(struct vm_map *map, struct vm_map_entry *e, struct vm_map_entry *c)
+{
+	struct vm_object *o = e->object;
+	vm_size_t size = e->end - e->start;
+	int src_needs_copy = 0, dst_needs_copy = 0;
+	kern_return_t kr;
+
+	c->object = NULL;
+	c->needs_copy = 0;
+	if (o == NULL)
+		return KERN_SUCCESS; /* untouched: each side zero fills on its own */
+	if (e->needs_copy) {
+		/* e is itself a pending copy of o: the copy shares it too. */
+		vm_object_reference(o);
+		c->object = o;
+		c->needs_copy = 1;
+		return KERN_SUCCESS;
+	}
+	if (entry_copy_physical(e)) {
+		c->object = vm_object_copy_slowly(o, e->offset, size, 0);
+		c->offset = 0;
+		return c->object != NULL ? KERN_SUCCESS : KERN_RESOURCE_SHORTAGE;
+	}
+	if (o->copy_strategy == VM_OBJECT_COPY_SYMMETRIC)
+		vm_object_collapse(o); /* keep chains short before sharing again */
+	kr = vm_object_copy_strategically(o, e->offset, size, 0, &c->object, &c->offset, &dst_needs_copy,
+					  &src_needs_copy);
+	if (kr != KERN_SUCCESS) {
+		c->object = NULL;
+		return kr;
+	}
+	c->needs_copy = dst_needs_copy != 0;
+	if (src_needs_copy) {
+		e->needs_copy = 1;
+		pmap_protect(map->pmap, e->start, e->end, e->protection & ~VM_PROT_WRITE);
+	}
+	return KERN_SUCCESS;
 }
 
 /* Whether the page e shows at va is not resident but a pager has it
@@ -754,27 +813,41 @@ static int page_from_pager(struct vm_map_entry *e, vm_offset_t va)
 
 	for (struct vm_object *o = e->object; o != NULL; o = o->shadow) {
 		struct vm_page *p = vm_page_lookup(o, off);
-		if (p != NULL)
-			return (p->flags & (VM_PAGE_ABSENT | VM_PAGE_ERROR)) != 0;
-		if (o->pager != NULL && vm_object_pager_has(o, off))
+		if (p != NULL && !(p->flags & VM_PAGE_UNAVAILABLE))
+			return (p->flags & VM_PAGE_NO_DATA) != 0;
+		if (p == NULL && o->pager != NULL && vm_object_pager_has(o, off))
 			return 1;
 		off += o->shadow_offset;
 	}
 	return 0;
 }
 
-/* With map locked: the first page at or after from, below end, of an
- * entry backed by a pager (fork_only: one that fork copies), that is not
- * resident; 0 if none. */
-static vm_offset_t next_pager_page(struct vm_map *map, vm_offset_t from, vm_offset_t end, int fork_only)
+/* Whether mode's copy needs the pagers' pages of e brought in: a copy
+ * made physically, or one of an object whose pager is not ready yet (its
+ * strategy is not known: the first fault waits for it). */
+static int entry_needs_page_in(struct vm_map_entry *e, int mode)
+{
+	struct vm_object *o = e->object;
+
+	if (o == NULL || !(e->protection & VM_PROT_READ))
+		return 0;
+	if (mode == PAGE_IN_ALL)
+		return 1;
+	if (mode == PAGE_IN_FORK && e->inheritance != VM_INHERIT_COPY)
+		return 0;
+	return entry_copy_physical(e) || (o->pager != NULL && !o->pager_ready && vm_object_pager_alive(o));
+}
+
+/* With map locked: the first page at or after from, below end, that mode's
+ * copy needs from a pager and is not resident; 0 if none. */
+static vm_offset_t next_pager_page(struct vm_map *map, vm_offset_t from, vm_offset_t end, int mode)
 {
 	struct vm_map_entry *e;
 
 	if (!vm_map_lookup_entry(map, from, &e))
 		e = e->next;
 	for (; e != &map->header && e->start < end; e = e->next) {
-		if (!(e->protection & VM_PROT_READ) || !chain_has_pager(e->object) ||
-		    (fork_only && e->inheritance != VM_INHERIT_COPY))
+		if (!entry_needs_page_in(e, mode))
 			continue;
 		vm_offset_t va = from > e->start ? from : e->start;
 		for (; va < e->end && va < end; va += PAGE_SIZE)
@@ -791,13 +864,13 @@ static vm_offset_t next_pager_page(struct vm_map *map, vm_offset_t from, vm_offs
  * pager may well be a thread of this task that needs the map).  A page
  * the pager fails to give reads as zero in the copy.
  */
-static void vm_map_page_in(struct vm_map *map, vm_offset_t start, vm_offset_t end, int fork_only)
+static void vm_map_page_in(struct vm_map *map, vm_offset_t start, vm_offset_t end, int mode)
 {
 	vm_offset_t va = start;
 
 	for (;;) {
 		vm_map_lock(map);
-		va = next_pager_page(map, va, end, fork_only);
+		va = next_pager_page(map, va, end, mode);
 		vm_map_unlock(map);
 		if (va == 0)
 			return;
@@ -819,7 +892,7 @@ struct vm_map *vm_map_fork(struct vm_map *parent)
 		pmap_destroy(pmap);
 		return NULL;
 	}
-	vm_map_page_in(parent, parent->min_offset, parent->max_offset, 1);
+	vm_map_page_in(parent, parent->min_offset, parent->max_offset, PAGE_IN_FORK);
 	vm_map_lock(parent);
 	for (struct vm_map_entry *e = parent->header.next; e != &parent->header; e = e->next) {
 		if (e->inheritance == VM_INHERIT_NONE)
@@ -848,30 +921,12 @@ struct vm_map *vm_map_fork(struct vm_map *parent)
 			e->is_shared = 1;
 			*c = *e;
 			vm_object_reference(c->object);
-		} else if (e->object == NULL) {
-			*c = *e; /* never touched: both zero fill on their own */
-		} else if (e->is_shared || e->wired_count != 0 || e->object->copy_strategy != VM_OBJECT_COPY_SYMMETRIC) {
-			/* Others write this object (or its pages may not be made
-			 * read-only): copy it now. */
-			struct vm_object *copy = vm_object_copy_slowly(e->object, e->offset, size);
-			if (copy == NULL) {
+		} else {
+			*c = *e;
+			if (entry_copy(parent, e, c) != KERN_SUCCESS) {
 				entry_free(c);
 				goto fail;
 			}
-			*c = *e;
-			c->object = copy;
-			c->offset = 0;
-			c->needs_copy = 0;
-		} else {
-			/* Symmetric copy-on-write: share the object, both sides
-			 * shadow it at their first write. */
-			vm_object_collapse(e->object);
-			if (!e->needs_copy) {
-				e->needs_copy = 1;
-				pmap_protect(parent->pmap, e->start, e->end, e->protection & ~VM_PROT_WRITE);
-			}
-			*c = *e;
-			vm_object_reference(c->object);
 		}
 		c->wired_count = 0;
 		if (e->inheritance != VM_INHERIT_SHARE)
@@ -1018,7 +1073,7 @@ kern_return_t vm_map_copyin(struct vm_map *map, vm_offset_t addr, vm_size_t len,
 		return KERN_INVALID_ADDRESS;
 	vm_offset_t start = trunc_page(addr), end_r = round_page(end);
 
-	vm_map_page_in(map, start, end_r, 0);
+	vm_map_page_in(map, start, end_r, len <= VM_MAP_COPY_PHYSICAL_MAX ? PAGE_IN_ALL : PAGE_IN_COPY);
 	vm_map_lock(map);
 	if (!range_mapped(map, start, end_r, &e)) {
 		kr = KERN_INVALID_ADDRESS;
@@ -1060,34 +1115,18 @@ kern_return_t vm_map_copyin(struct vm_map *map, vm_offset_t addr, vm_size_t len,
 			clip_end(map, e, end_r);
 			struct vm_map_entry *c = entry_alloc();
 			uint32_t pri = c->priority;
-			vm_size_t size = e->end - e->start;
 			*c = *e;
 			c->priority = pri;
 			c->start = e->start - start;
 			c->end = e->end - start;
 			c->wired_count = 0;
 			c->is_shared = 0;
-			if (e->object == NULL) {
-				/* untouched: the copy zero-fills on its own */
-			} else if (e->is_shared || e->wired_count != 0 ||
-				   e->object->copy_strategy != VM_OBJECT_COPY_SYMMETRIC) {
-				c->object = vm_object_copy_slowly(e->object, e->offset, size);
-				c->offset = 0;
-				c->needs_copy = 0;
-				if (c->object == NULL) {
-					entry_free(c);
-					kr = KERN_RESOURCE_SHORTAGE;
-					goto fail;
-				}
-			} else if (src_destroy) {
+			if (src_destroy && e->object != NULL && !e->is_shared && e->wired_count == 0 &&
+			    (e->needs_copy || e->object->copy_strategy == VM_OBJECT_COPY_SYMMETRIC)) {
 				vm_object_reference(c->object); /* the source goes away: just move */
-			} else {
-				vm_object_reference(c->object);
-				c->needs_copy = 1;
-				if (!e->needs_copy) {
-					e->needs_copy = 1;
-					pmap_protect(map->pmap, e->start, e->end, e->protection & ~VM_PROT_WRITE);
-				}
+			} else if ((kr = entry_copy(map, e, c)) != KERN_SUCCESS) {
+				entry_free(c);
+				goto fail;
 			}
 			c->next = &copy->header;
 			c->prev = copy->header.prev;
@@ -1221,7 +1260,7 @@ kern_return_t vm_map_copy_overwrite(struct vm_map *map, vm_offset_t addr, vm_map
 		return KERN_INVALID_ARGUMENT;
 	vm_offset_t end = addr + copy->size;
 	if (end > addr)
-		vm_map_page_in(map, addr, end, 0); /* the pages overwritten fault with the map locked */
+		vm_map_page_in(map, addr, end, PAGE_IN_ALL); /* the pages overwritten fault with the map locked */
 	vm_map_lock(map);
 	if (end < addr || !range_mapped(map, addr, end, &e)) {
 		kr = KERN_INVALID_ADDRESS;

@@ -7,6 +7,7 @@
 #include <kern/sched.h>
 #include <kern/zalloc.h>
 #include <mach/vm_prot.h>
+#include <vm/vm_fault.h>
 #include <vm/vm_object.h>
 #include <vm/vm_pageout.h>
 
@@ -101,6 +102,9 @@ void vm_object_reference(struct vm_object *object)
 static void vm_object_terminate(struct vm_object *o)
 {
 	assert(o->paging_in_progress == 0);
+	assert(o->copy == NULL); /* a copy object holds a reference on us */
+	if (o->shadow != NULL && o->shadow->copy == o)
+		o->shadow->copy = NULL; /* no more pushes into us */
 	if (o->pager != NULL)
 		vm_object_pager_terminate(o);
 	while (!queue_empty(&o->memq))
@@ -260,6 +264,8 @@ void vm_object_collapse(struct vm_object *object)
 			return;
 		if (vm_object_self_sufficient(object)) {
 			/* Bypass: nothing can come from b any more. */
+			if (b->copy == object)
+				b->copy = NULL;
 			object->shadow = NULL;
 			object->shadow_offset = 0;
 			vm_object_deallocate(b);
@@ -267,7 +273,12 @@ void vm_object_collapse(struct vm_object *object)
 		}
 		/* Only a backing object that is ours alone, anonymous, and
 		 * with nothing in flight can be merged into us. */
-		if (b->ref_count != 1 || b->pager != NULL || !b->internal || b->paging_in_progress != 0)
+		if (b->ref_count != 1 || b->pager != NULL || !b->internal || b->paging_in_progress != 0 ||
+		    b->copy != NULL)
+			return;
+		/* A copy object still gets pages pushed from its original:
+		 * it must stay where the original finds it. */
+		if (b->shadow != NULL && b->shadow->copy == b)
 			return;
 		queue_chain_t *q = b->memq.next;
 		while (q != &b->memq) {
@@ -294,33 +305,179 @@ void vm_object_collapse(struct vm_object *object)
 	}
 }
 
-struct vm_object *vm_object_copy_slowly(struct vm_object *object, vm_offset_t offset, vm_size_t size)
+/* The page object shows at offset through its shadow chain, resident
+ * pages only (busy ones waited for); NULL if none (zero, or a pager's
+ * page not brought in). */
+static struct vm_page *chain_resident_page(struct vm_object *object, vm_offset_t offset)
+{
+	for (;;) {
+		struct vm_page *p = NULL;
+		vm_offset_t off = offset;
+		for (struct vm_object *o = object; o != NULL; o = o->shadow) {
+			p = vm_page_lookup(o, off);
+			if (p != NULL && !(p->flags & VM_PAGE_UNAVAILABLE))
+				break;
+			p = NULL;
+			off += o->shadow_offset;
+		}
+		if (p == NULL || !(p->flags & VM_PAGE_BUSY))
+			return p != NULL && !(p->flags & VM_PAGE_NO_DATA) ? p : NULL;
+		vm_page_wait_busy(p); /* a pager's page on its way (or failing) */
+	}
+}
+
+struct vm_object *vm_object_copy_slowly(struct vm_object *object, vm_offset_t offset, vm_size_t size, int can_wait)
 {
 	struct vm_object *copy = vm_object_allocate(size);
 
 	if (copy == NULL)
 		return NULL;
+	vm_object_reference(object); /* it must outlive our waits */
 	for (vm_offset_t off = 0; off < size; off += PAGE_SIZE) {
 		struct vm_page *src;
-	again:
-		src = NULL;
-		vm_offset_t o_off = offset + off;
-		for (struct vm_object *o = object; o != NULL && src == NULL; o = o->shadow) {
-			src = vm_page_lookup(o, o_off);
-			o_off += o->shadow_offset;
+		if (can_wait) {
+			/* Nothing sleeps between finding the page and copying it. */
+			if (vm_fault_object_page(object, offset + off, &src) != KERN_SUCCESS)
+				goto fail;
+		} else {
+			src = chain_resident_page(object, offset + off); /* pager pages: vm_map_page_in */
 		}
-		if (src != NULL && (src->flags & VM_PAGE_BUSY)) {
-			vm_page_wait_busy(src); /* a pager's page on its way (or failing) */
-			goto again;
-		}
-		if (src == NULL || (src->flags & (VM_PAGE_ABSENT | VM_PAGE_ERROR)))
-			continue; /* reads as zero in both (pager pages: see vm_map_page_in) */
+		if (src == NULL)
+			continue; /* reads as zero in both */
 		struct vm_page *dst = vm_page_alloc_in(copy, off);
-		if (dst == NULL) {
-			vm_object_deallocate(copy);
-			return NULL;
-		}
+		if (dst == NULL)
+			goto fail;
 		vm_page_copy(src, dst);
 	}
+	vm_object_deallocate(object);
 	return copy;
+fail:
+	vm_object_deallocate(object);
+	vm_object_deallocate(copy);
+	return NULL;
+}
+
+/* ---- copy strategies (see vm_object.h) ---- */
+
+int vm_object_copy_lacks(struct vm_object *object, vm_offset_t offset)
+{
+	struct vm_object *c = object->copy;
+
+	if (c == NULL || offset >= c->size || vm_page_lookup(c, offset) != NULL)
+		return 0;
+	/* Pushed and since paged out to the default pager. */
+	return c->existence == NULL || !vm_object_pager_has(c, offset);
+}
+
+kern_return_t vm_object_copy_push(struct vm_page *page, int move)
+{
+	struct vm_object *o = page->object, *c = o->copy;
+	vm_offset_t off = page->offset;
+
+	if (!vm_object_copy_lacks(o, off))
+		return KERN_SUCCESS;
+	if (move) {
+		/* Mappings of the page through the copy stay right (same
+		 * data); those through the original must go. */
+		if (page->pv_pmap != NULL)
+			pmap_page_protect(page, VM_PROT_NONE);
+		if (page->wire_count != 0)
+			return KERN_SUCCESS; /* stays in place (and unchanged) */
+		vm_page_rename(page, c, off);
+		page->flags &= ~(VM_PAGE_PRECIOUS | VM_PAGE_UNLOCK_ASKED);
+		page->flags |= VM_PAGE_DIRTY; /* the copy's only copy */
+		page->page_lock = VM_PROT_NONE;
+		return KERN_SUCCESS;
+	}
+	struct vm_page *n = vm_page_alloc_in(c, off);
+	if (n == NULL)
+		return KERN_RESOURCE_SHORTAGE;
+	vm_page_copy(page, n);
+	/* Whoever read the page through the copy must now see the copy's. */
+	if (page->pv_pmap != NULL)
+		pmap_page_protect(page, VM_PROT_NONE);
+	return KERN_SUCCESS;
+}
+
+struct vm_object *vm_object_copy_delayed(struct vm_object *src)
+{
+	struct vm_object *old = src->copy;
+
+	/* Nothing was pushed into the last copy: nothing changed since, so
+	 * it is still a copy of what src holds now. */
+	if (old != NULL && old->resident_page_count == 0 && old->pager == NULL) {
+		if (old->size < src->size)
+			old->size = src->size;
+		vm_object_reference(old);
+		return old;
+	}
+	vm_size_t size = src->size;
+	if (old != NULL && old->size > size)
+		size = old->size;
+	struct vm_object *c = vm_object_allocate(size);
+	if (c == NULL)
+		return NULL;
+	if (old != NULL) {
+		/* The old copy gets no more pushes: what it lacks is the same
+		 * in the new one, which it now reads through. */
+		assert(old->shadow == src && src->ref_count > 1);
+		old->shadow = c;
+		vm_object_reference(c);
+		src->ref_count--; /* old's reference (ours keeps src alive) */
+	}
+	c->shadow = src;
+	c->shadow_offset = 0;
+	vm_object_reference(src);
+	src->copy = c;
+	/* A write through any mapping of src must fault (and push) first. */
+	queue_chain_t *q;
+	for (q = src->memq.next; q != &src->memq; q = q->next) {
+		struct vm_page *p = queue_container(q, struct vm_page, listq);
+		if (p->pv_pmap != NULL)
+			pmap_page_protect(p, VM_PROT_ALL & ~VM_PROT_WRITE & ~p->page_lock);
+	}
+	return c;
+}
+
+kern_return_t vm_object_copy_strategically(struct vm_object *src, vm_offset_t offset, vm_size_t size,
+					   int can_wait, struct vm_object **dst, vm_offset_t *dst_offset,
+					   int *dst_needs_copy, int *src_needs_copy)
+{
+	int strategy = src->copy_strategy;
+	kern_return_t kr = KERN_SUCCESS;
+
+	*src_needs_copy = 0;
+	/* Until the pager is ready, nothing of it is resident: delay. */
+	if (src->pager != NULL && !src->pager_ready)
+		strategy = VM_OBJECT_COPY_DELAY;
+	if (strategy == VM_OBJECT_COPY_TEMPORARY)
+		strategy = src->ref_count == 1 ? VM_OBJECT_COPY_SYMMETRIC : VM_OBJECT_COPY_DELAY;
+	switch (strategy) {
+	case VM_OBJECT_COPY_SYMMETRIC:
+		vm_object_reference(src);
+		*dst = src;
+		*dst_offset = offset;
+		*dst_needs_copy = *src_needs_copy = 1;
+		break;
+	case VM_OBJECT_COPY_DELAY:
+		*dst = vm_object_copy_delayed(src);
+		*dst_offset = offset;
+		*dst_needs_copy = 1;
+		if (*dst == NULL)
+			kr = KERN_RESOURCE_SHORTAGE;
+		break;
+	case VM_OBJECT_COPY_CALL:
+		kr = vm_object_copy_call(src, offset, size, dst);
+		*dst_offset = 0;
+		*dst_needs_copy = 1;
+		break;
+	default: /* NONE */
+		*dst = vm_object_copy_slowly(src, offset, size, can_wait);
+		*dst_offset = 0;
+		*dst_needs_copy = 0;
+		if (*dst == NULL)
+			kr = can_wait ? KERN_MEMORY_ERROR : KERN_RESOURCE_SHORTAGE;
+		break;
+	}
+	return kr;
 }

@@ -25,14 +25,34 @@
 
 struct ipc_port;
 
-/* Copy strategies: the values of memory_object.h's MEMORY_OBJECT_COPY_*
- * (what a pager asks for), plus the kernel's own symmetric strategy for
- * anonymous memory (copy shares the object; whoever writes first shadows). */
-#define VM_OBJECT_COPY_NONE 0	   /* copy at once, page by page */
-#define VM_OBJECT_COPY_CALL 1	   /* ask the pager (memory_object_copy) */
-#define VM_OBJECT_COPY_DELAY 2	   /* copy object pushed before pages change */
-#define VM_OBJECT_COPY_TEMPORARY 3 /* like DELAY, nobody else sees changes */
-#define VM_OBJECT_COPY_SYMMETRIC 4 /* anonymous memory: needs_copy in the entries */
+/*
+ * Copy strategies: how a copy of an object's memory is made (vm_map with
+ * copy, fork by VM_INHERIT_COPY, vm_read, out-of-line data).  The first
+ * four are memory_object.h's MEMORY_OBJECT_COPY_* (what a pager asks
+ * for at memory_object_ready); the last is the kernel's own, for
+ * anonymous memory.
+ *   NONE       the copy is made at once, page by page (pages the pager
+ *              has are asked for first);
+ *   CALL       the pager is told (memory_object_copy) and serves the copy
+ *              as a new memory object, which shadows the original (what
+ *              it answers data_unavailable for is read from there); the
+ *              original's pages are locked against writing, so that a
+ *              write asks the pager (data_unlock) before it changes them;
+ *   DELAY      a copy object shadows the original (object->copy), and a
+ *              page of the original gets pushed into it before the page
+ *              changes: written through any mapping, or flushed by the
+ *              pager (lock_request, memory_object_destroy);
+ *   TEMPORARY  the pager's promise that nobody else changes the data:
+ *              symmetric copy-on-write on the object itself while one
+ *              mapping alone uses it, else DELAY;
+ *   SYMMETRIC  the copy shares the object, both entries needs_copy, and
+ *              whoever writes first shadows it.
+ */
+#define VM_OBJECT_COPY_NONE 0
+#define VM_OBJECT_COPY_CALL 1
+#define VM_OBJECT_COPY_DELAY 2
+#define VM_OBJECT_COPY_TEMPORARY 3
+#define VM_OBJECT_COPY_SYMMETRIC 4
 
 struct vm_object {
 	queue_head_t memq; /* resident pages (vm_page.listq) */
@@ -42,7 +62,10 @@ struct vm_object {
 
 	struct vm_object *shadow;  /* where absent pages come from, or NULL */
 	vm_offset_t shadow_offset; /* this object's offset 0 in the shadow */
-	struct vm_object *copy;	   /* DELAY strategy: the copy to push pages into */
+	/* DELAY: the newest copy object, which shadows this one and gets a
+	 * page pushed before it changes here (not a reference: the copy
+	 * clears it when it ends). */
+	struct vm_object *copy;
 	int copy_strategy;	   /* VM_OBJECT_COPY_* */
 
 	/* External pagers (vm/memory_object.c): the memory object port (a
@@ -84,8 +107,31 @@ kern_return_t vm_object_shadow(struct vm_object **object, vm_offset_t *offset, v
  * objects object no longer needs. */
 void vm_object_collapse(struct vm_object *object);
 /* A new object holding a copy of [offset, offset + size) of object as it
- * reads now (through its shadows); NULL if memory ran out. */
-struct vm_object *vm_object_copy_slowly(struct vm_object *object, vm_offset_t offset, vm_size_t size);
+ * reads now (through its shadows).  can_wait: pages pagers have are
+ * brought in here (the caller holds no lock); otherwise the caller
+ * brought them in and only resident pages are read.  NULL if memory ran
+ * out or a pager failed. */
+struct vm_object *vm_object_copy_slowly(struct vm_object *object, vm_offset_t offset, vm_size_t size, int can_wait);
+
+/* What a copy of [offset, offset + size) of object maps, by the object's
+ * copy strategy: *dst at *dst_offset (a new reference), copy-on-write
+ * (*dst_needs_copy); *src_needs_copy: the source's mapping must become
+ * copy-on-write too (symmetric).  can_wait as for vm_object_copy_slowly.
+ * KERN_RESOURCE_SHORTAGE, or KERN_MEMORY_ERROR (COPY_NONE: a pager failed). */
+kern_return_t vm_object_copy_strategically(struct vm_object *object, vm_offset_t offset, vm_size_t size,
+					   int can_wait, struct vm_object **dst, vm_offset_t *dst_offset,
+					   int *dst_needs_copy, int *src_needs_copy);
+/* DELAY: the object's copy object as of now (the current one if nothing
+ * changed since it was made), a new reference; NULL if memory ran out. */
+struct vm_object *vm_object_copy_delayed(struct vm_object *object);
+/* Whether object has a copy object that does not hold the page at
+ * offset yet (so the page must be pushed before it changes). */
+int vm_object_copy_lacks(struct vm_object *object, vm_offset_t offset);
+/* Page (of an object with a copy object) is about to change or leave:
+ * the copy gets its contents first if it lacks them.  move: page itself
+ * moves into the copy (it was leaving anyway; needs no memory).
+ * KERN_RESOURCE_SHORTAGE if no page could be had for the copy. */
+kern_return_t vm_object_copy_push(struct vm_page *page, int move);
 /* Free the pages in [start, end) (unmapping them everywhere). */
 void vm_object_page_remove(struct vm_object *object, vm_offset_t start, vm_offset_t end);
 
@@ -116,6 +162,10 @@ kern_return_t vm_object_enter(struct ipc_port *pager, vm_size_t size, struct vm_
 /* Send memory_object_init if not done yet (once the first mapping is
  * in place, so that a vm_map that fails announces nothing). */
 void vm_object_pager_init(struct vm_object *object);
+/* Wait (without any lock held) for the pager's memory_object_ready:
+ * KERN_SUCCESS, KERN_MEMORY_ERROR (it died or did not answer within
+ * vm_pager_timeout_ms), KERN_ABORTED (the thread was interrupted). */
+kern_return_t vm_object_pager_wait_ready(struct vm_object *object);
 /* Ask the pager for the page at offset (a busy, absent page the caller
  * has inserted there) with the access the fault needs. */
 kern_return_t vm_object_pager_request(struct vm_object *object, vm_offset_t offset, vm_prot_t access);
@@ -145,6 +195,12 @@ kern_return_t vm_object_pager_pageout(struct vm_page *page, int dirty);
 /* A busy absent page will never be supplied: mark it ERROR and wake its
  * waiters. */
 void vm_page_pager_failed(struct vm_page *page);
+/* CALL: the object of a new memory object port that the pager was
+ * given with memory_object_copy for [offset, offset + size) of object,
+ * shadowing it there (a reference); object's pages in the range are
+ * locked against writing. */
+kern_return_t vm_object_copy_call(struct vm_object *object, vm_offset_t offset, vm_size_t size,
+				  struct vm_object **copy);
 /* Milliseconds a fault waits for a pager before failing (pager_timeout=
  * on the command line; 30 s by default). */
 unsigned vm_pager_timeout_ms(void);

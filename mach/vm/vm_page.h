@@ -28,6 +28,12 @@ struct pv_entry;
 #define VM_PAGE_ERROR 0x20    /* the pager failed to supply it */
 #define VM_PAGE_TABLED 0x40   /* in an object and the hash table */
 #define VM_PAGE_UNLOCK_ASKED 0x80 /* data_unlock sent for page_lock, no answer yet */
+/* A marker, not data: the pager of an object with a shadow (a copy made
+ * with memory_object_copy) has no data for this page, which is read
+ * through the shadow instead (data_unavailable). */
+#define VM_PAGE_UNAVAILABLE 0x100
+/* Pages whose frame holds nothing to read. */
+#define VM_PAGE_NO_DATA (VM_PAGE_ABSENT | VM_PAGE_ERROR | VM_PAGE_UNAVAILABLE)
 
 /* vm_page.queue */
 #define VM_PAGE_Q_NONE 0

@@ -238,15 +238,7 @@ int main(void)
 	m[3] = 0xabcdef;
 	is(m2[3], 0xabcdef, "a write through one mapping shows through the other");
 	is(reads, 4, "no new data_request: the same pages");
-	vm_address_t ra = a, rb = b;
-	vm_size_t rs;
-	vm_prot_t rp, rm;
-	vm_inherit_t ri;
-	boolean_t rsh;
-	mach_port_t na = MACH_PORT_NULL, nb = MACH_PORT_NULL;
-	vm_offset_t ro;
-	vm_region(T, &ra, &rs, &rp, &rm, &ri, &rsh, &na, &ro);
-	vm_region(T, &rb, &rs, &rp, &rm, &ri, &rsh, &nb, &ro);
+	mach_port_t na = region_object_name(a), nb = region_object_name(b);
 	ok(MACH_PORT_VALID(na) && na == nb, "vm_region: both mappings show the object's name port");
 	mach_port_deallocate(T, na);
 	mach_port_deallocate(T, nb);

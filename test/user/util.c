@@ -129,3 +129,17 @@ int wait_landed(void)
 		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 10);
 	return landed;
 }
+
+mach_port_t region_object_name(vm_address_t addr)
+{
+	vm_size_t size;
+	vm_prot_t prot, max;
+	vm_inherit_t inherit;
+	boolean_t shared;
+	mach_port_t name = MACH_PORT_NULL;
+	vm_offset_t offset;
+
+	if (vm_region(mach_task_self(), &addr, &size, &prot, &max, &inherit, &shared, &name, &offset) != KERN_SUCCESS)
+		return MACH_PORT_NULL;
+	return name;
+}

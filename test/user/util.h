@@ -55,6 +55,9 @@ extern volatile int landed;
 void send_to_landing(mach_port_t thread, struct i386_thread_state *state);
 int wait_landed(void);
 
+/* The object name vm_region gives for the region at addr in this task
+ * (a send right, or MACH_PORT_NULL). */
+mach_port_t region_object_name(vm_address_t addr);
 /* List the task's names and types as TAP comments (when a count is off). */
 void diag_names(void);
 
