@@ -1,0 +1,908 @@
+/*
+ * The open-file layer: port <-> description table, io.defs for every
+ * service's files, calls that wait and their interruption, select
+ * registrations, no-senders, and the demux.  See unixio.h and docs/unix.md
+ * ("The file interfaces") for the contract.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include <mach.h>
+#include <mach/notify.h>
+#include <servers/io_server.h>
+#include <servers/io_reply.h>
+#include <servers/io_notify.h>
+
+#include "unixio.h"
+
+#define IO_HASH_SIZE 256
+/* Select registrations one object keeps before it prunes dead ones. */
+#define IO_SELECT_MAX 64
+/* Inline room MIG gives io_read's reply (array[] of char). */
+#define IO_INLINE_MAX 2048
+#define IO_MAX_DEMUX 4
+
+/* A call that waits: an io_read or io_write answered later. */
+struct io_wait {
+	struct io_wait *next;
+	struct io_open *o;
+	mach_port_t reply;
+	mach_msg_type_name_t reply_poly;
+	int tag;
+	int is_write;
+	int64_t offset;
+	size_t amount; /* read: bytes wanted; write: bytes in data */
+	size_t done;   /* write: bytes already in */
+	char *data;    /* write: a copy of what to write */
+};
+
+/* A select registration: send io_select_wakeup(notify, tag) when due. */
+struct io_selreg {
+	struct io_selreg *next;
+	struct io_open *o;
+	mach_port_t notify; /* a send right (one user reference) */
+	int events;
+	int tag;
+};
+
+cthread_mutex_t unixio_lock = CTHREAD_MUTEX_INITIALIZER;
+const struct io_cred unixio_root_cred = { 0, 0, 0, { 0 } };
+
+static mach_port_t io_port_set = MACH_PORT_NULL;
+static mach_port_t io_host = MACH_PORT_NULL; /* for host_get_time */
+static struct io_open *io_hash[IO_HASH_SIZE];
+static boolean_t (*io_demuxes[IO_MAX_DEMUX])(mach_msg_header_t *, mach_msg_header_t *);
+static int io_ndemux;
+
+kern_return_t unixio_init(mach_port_t port_set)
+{
+	if (port_set == MACH_PORT_NULL)
+		return KERN_INVALID_ARGUMENT;
+	io_port_set = port_set;
+	if (io_host == MACH_PORT_NULL)
+		io_host = mach_host_self();
+	return KERN_SUCCESS;
+}
+
+kern_return_t unixio_join(mach_port_t port)
+{
+	if (io_port_set == MACH_PORT_NULL)
+		return KERN_SUCCESS;
+	return mach_port_move_member(mach_task_self(), port, io_port_set);
+}
+
+void unixio_now(uint32_t *sec, uint32_t *nsec)
+{
+	time_value_t now = { 0, 0 };
+
+	host_get_time(io_host, &now);
+	*sec = (uint32_t) now.seconds;
+	if (nsec != NULL)
+		*nsec = (uint32_t) now.microseconds * 1000;
+}
+
+void unixio_add_demux(boolean_t (*demux)(mach_msg_header_t *, mach_msg_header_t *))
+{
+	int i;
+
+	for (i = 0; i < io_ndemux; i++)
+		if (io_demuxes[i] == demux)
+			return;
+	assert(io_ndemux < IO_MAX_DEMUX);
+	io_demuxes[io_ndemux++] = demux;
+}
+
+static unsigned io_hash_of(mach_port_t name)
+{
+	return (name ^ (name >> 8)) % IO_HASH_SIZE;
+}
+
+struct io_open *unixio_lookup(mach_port_t name)
+{
+	struct io_open *o;
+
+	if (!MACH_PORT_VALID(name))
+		return NULL;
+	for (o = io_hash[io_hash_of(name)]; o != NULL; o = o->hash_next)
+		if (o->port == name)
+			return o;
+	return NULL;
+}
+
+struct io_open *unixio_open_new(const struct io_ops *ops, void *obj, int flags, const struct io_cred *cred)
+{
+	struct io_open *o;
+	mach_port_t previous, once;
+	mach_msg_type_name_t once_type;
+	kern_return_t kr;
+	unsigned h;
+
+	o = calloc(1, sizeof(*o));
+	if (o == NULL)
+		return NULL;
+	kr = mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &o->port);
+	if (kr != KERN_SUCCESS)
+		goto fail_free;
+	if (io_port_set != MACH_PORT_NULL) {
+		kr = mach_port_move_member(mach_task_self(), o->port, io_port_set);
+		if (kr != KERN_SUCCESS)
+			goto fail_port;
+	}
+	/*
+	 * Sync 1: the notification comes once the send right handed out with
+	 * the port (make-send count 1) and every copy of it are gone.  It is
+	 * sent to the port itself, so it arrives through the same demux.
+	 */
+	kr = mach_port_extract_right(mach_task_self(), o->port, MACH_MSG_TYPE_MAKE_SEND_ONCE, &once, &once_type);
+	if (kr != KERN_SUCCESS)
+		goto fail_port;
+	kr = mach_port_request_notification(mach_task_self(), o->port, MACH_NOTIFY_NO_SENDERS, 1, once, &previous);
+	if (kr != KERN_SUCCESS) {
+		mach_port_deallocate(mach_task_self(), once);
+		goto fail_port;
+	}
+	o->ops = ops;
+	o->obj = obj;
+	o->flags = flags;
+	o->cred = *cred;
+	h = io_hash_of(o->port);
+	o->hash_next = io_hash[h];
+	io_hash[h] = o;
+	return o;
+
+fail_port:
+	mach_port_mod_refs(mach_task_self(), o->port, MACH_PORT_RIGHT_RECEIVE, -1);
+fail_free:
+	free(o);
+	return NULL;
+}
+
+static void io_unhash(struct io_open *o)
+{
+	struct io_open **p;
+
+	for (p = &io_hash[io_hash_of(o->port)]; *p != NULL; p = &(*p)->hash_next) {
+		if (*p == o) {
+			*p = o->hash_next;
+			return;
+		}
+	}
+}
+
+void unixio_open_discard(struct io_open *o)
+{
+	io_unhash(o);
+	mach_port_mod_refs(mach_task_self(), o->port, MACH_PORT_RIGHT_RECEIVE, -1);
+	free(o);
+}
+
+int unixio_readable(const struct io_open *o)
+{
+	int mode = o->flags & IO_O_ACCMODE;
+
+	return !(o->flags & IO_O_PATH) && (mode == IO_O_RDONLY || mode == IO_O_RDWR);
+}
+
+int unixio_writable(const struct io_open *o)
+{
+	int mode = o->flags & IO_O_ACCMODE;
+
+	return !(o->flags & IO_O_PATH) && (mode == IO_O_WRONLY || mode == IO_O_RDWR);
+}
+
+static struct io_waitq *io_waitq_of(struct io_open *o)
+{
+	return o->ops->waitq != NULL ? o->ops->waitq(o) : NULL;
+}
+
+/* Whether a right we keep for later (a reply or notify port) still leads anywhere. */
+static int io_right_dead(mach_port_t name)
+{
+	mach_port_type_t type;
+
+	if (mach_port_type(mach_task_self(), name, &type) != KERN_SUCCESS)
+		return 1;
+	return (type & MACH_PORT_TYPE_DEAD_NAME) != 0;
+}
+
+/*
+ * A read buffer of size bytes from vm_allocate that goes out of line
+ * with got bytes: the pages past got are freed here, since moving the
+ * data frees only the pages that hold it.
+ */
+static void io_trim(vm_address_t buf, size_t size, size_t got)
+{
+	vm_size_t page = vm_page_size;
+	vm_address_t keep = (buf + got + page - 1) & ~(page - 1);
+	vm_address_t end = (buf + size + page - 1) & ~(page - 1);
+
+	if (end > keep)
+		vm_deallocate(mach_task_self(), keep, end - keep);
+}
+
+static void io_wait_free(struct io_wait *w)
+{
+	free(w->data);
+	free(w);
+}
+
+/* Answer a waiting call now with rc (and, for a write, what went in). */
+static void io_wait_answer(struct io_wait *w, int rc)
+{
+	if (w->is_write) {
+		if (w->done > 0)
+			io_write_reply(w->reply, w->reply_poly, 0, (int) w->done);
+		else
+			io_write_reply(w->reply, w->reply_poly, rc, 0);
+	} else {
+		io_read_reply(w->reply, w->reply_poly, rc, NULL, 0);
+	}
+}
+
+/*
+ * Try to complete a waiting read: 1 if it is answered (or dropped: its
+ * client is gone), 0 if it must keep waiting.  The data is taken from
+ * the object (read_done) only once the reply carrying it was sent.
+ */
+static int io_wait_try_read(struct io_wait *w)
+{
+	struct io_open *o = w->o;
+	char inline_buf[IO_INLINE_MAX];
+	vm_address_t big = 0;
+	char *buf = inline_buf;
+	size_t got = 0;
+	mach_msg_return_t mr;
+	int rc;
+
+	if (io_right_dead(w->reply))
+		goto drop;
+	if (w->amount > IO_INLINE_MAX) {
+		if (vm_allocate(mach_task_self(), &big, w->amount, TRUE) != KERN_SUCCESS)
+			return 0; /* try again at the next wake-up */
+		buf = (char *) big;
+	}
+	rc = o->ops->read(o, w->offset, buf, w->amount, &got);
+	if (rc == IO_WOULDBLOCK) {
+		if (big != 0)
+			vm_deallocate(mach_task_self(), big, w->amount);
+		return 0;
+	}
+	if (rc != 0)
+		got = 0;
+	if (rc == 0 && big != 0 && got > IO_INLINE_MAX)
+		io_trim(big, w->amount, got);
+	mr = io_read_reply(w->reply, w->reply_poly, rc, buf, got);
+	/* Out of line (over IO_INLINE_MAX) and sent: the pages moved with it. */
+	if (big != 0 && got > IO_INLINE_MAX && mr != MACH_MSG_SUCCESS)
+		vm_deallocate(mach_task_self(), big, got);
+	else if (big != 0 && got <= IO_INLINE_MAX)
+		vm_deallocate(mach_task_self(), big, w->amount);
+	if (mr == MACH_MSG_SUCCESS && rc == 0 && o->ops->read_done != NULL)
+		o->ops->read_done(o, got);
+	return 1;
+
+drop:
+	mach_port_deallocate(mach_task_self(), w->reply);
+	return 1;
+}
+
+static int io_wait_try_write(struct io_wait *w)
+{
+	struct io_open *o = w->o;
+	size_t n = 0;
+	int rc;
+
+	if (io_right_dead(w->reply)) {
+		mach_port_deallocate(mach_task_self(), w->reply);
+		return 1;
+	}
+	rc = o->ops->write(o, w->offset, w->data + w->done, w->amount - w->done, &n);
+	if (rc == IO_WOULDBLOCK)
+		return 0;
+	if (rc != 0) {
+		io_wait_answer(w, rc);
+		return 1;
+	}
+	w->done += n;
+	if (w->offset != IO_OFFSET_CURRENT)
+		w->offset += n;
+	if (w->done < w->amount)
+		return 0;
+	io_write_reply(w->reply, w->reply_poly, 0, (int) w->done);
+	return 1;
+}
+
+static void io_selreg_free(struct io_selreg *r)
+{
+	mach_port_deallocate(mach_task_self(), r->notify);
+	free(r);
+}
+
+void unixio_wake(struct io_waitq *q)
+{
+	struct io_wait **pw, *w;
+	struct io_selreg **pr, *r;
+	int progress;
+
+	if (q == NULL)
+		return;
+	/* Called again from inside (an op): the running pass repeats. */
+	if (q->waking) {
+		q->again = 1;
+		return;
+	}
+	q->waking = 1;
+	/*
+	 * Retry waiting calls oldest first until a pass answers none: one
+	 * call's completion (a read making room) may let another complete.
+	 */
+	do {
+		progress = 0;
+		q->again = 0;
+		pw = &q->calls;
+		while ((w = *pw) != NULL) {
+			if (w->is_write ? io_wait_try_write(w) : io_wait_try_read(w)) {
+				*pw = w->next;
+				io_wait_free(w);
+				progress = 1;
+			} else {
+				pw = &w->next;
+			}
+		}
+	} while ((progress && q->calls != NULL) || q->again);
+
+	pr = &q->sel;
+	while ((r = *pr) != NULL) {
+		int ready = r->o->ops->poll != NULL ? r->o->ops->poll(r->o) : 0;
+
+		if (ready & (r->events | IO_POLL_ALWAYS)) {
+			*pr = r->next;
+			io_select_wakeup(r->notify, 0, MACH_SEND_TIMEOUT, r->tag);
+			io_selreg_free(r);
+		} else {
+			pr = &r->next;
+		}
+	}
+	q->waking = 0;
+}
+
+/* The description's last send right is gone. */
+static void io_close(struct io_open *o)
+{
+	struct io_waitq *q = io_waitq_of(o);
+	struct io_wait **pw, *w;
+	struct io_selreg **pr, *r;
+
+	if (q != NULL) {
+		pw = &q->calls;
+		while ((w = *pw) != NULL) {
+			if (w->o == o) {
+				*pw = w->next;
+				io_wait_answer(w, LINUX_EBADF);
+				io_wait_free(w);
+			} else {
+				pw = &w->next;
+			}
+		}
+		pr = &q->sel;
+		while ((r = *pr) != NULL) {
+			if (r->o == o) {
+				*pr = r->next;
+				io_selreg_free(r);
+			} else {
+				pr = &r->next;
+			}
+		}
+	}
+	if (o->ops->close != NULL)
+		o->ops->close(o);
+	unixio_open_discard(o);
+}
+
+static int io_has_waiting(struct io_waitq *q, int is_write)
+{
+	struct io_wait *w;
+
+	if (q == NULL)
+		return 0;
+	for (w = q->calls; w != NULL; w = w->next)
+		if (w->is_write == is_write)
+			return 1;
+	return 0;
+}
+
+static void io_wait_append(struct io_waitq *q, struct io_wait *w)
+{
+	struct io_wait **pw;
+
+	for (pw = &q->calls; *pw != NULL; pw = &(*pw)->next)
+		;
+	w->next = NULL;
+	*pw = w;
+}
+
+static int io_offset_ok(struct io_open *o, int64_t offset)
+{
+	if (offset == IO_OFFSET_CURRENT)
+		return 0;
+	if (!o->ops->seekable)
+		return LINUX_ESPIPE;
+	return offset < 0 ? LINUX_EINVAL : 0;
+}
+
+kern_return_t S_io_read(io_t io, mach_port_t reply, mach_msg_type_name_t reply_poly, int tag, int64_t offset,
+			int amount, char **data, mach_msg_type_number_t *data_count)
+{
+	struct io_open *o = unixio_lookup(io);
+	struct io_waitq *q;
+	struct io_wait *w;
+	vm_address_t big = 0;
+	char *buf = *data;
+	size_t got = 0;
+	int rc;
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	if (!unixio_readable(o))
+		return LINUX_EBADF;
+	if (o->ops->read == NULL)
+		return LINUX_EINVAL;
+	if (amount < 0 || amount > IO_READ_MAX)
+		return LINUX_EINVAL;
+	rc = io_offset_ok(o, offset);
+	if (rc != 0)
+		return rc;
+	*data_count = 0;
+	if (amount == 0)
+		return 0;
+	q = io_waitq_of(o);
+	/* Earlier readers still waiting go first. */
+	if (io_has_waiting(q, 0)) {
+		rc = IO_WOULDBLOCK;
+		goto wait;
+	}
+	if (amount > IO_INLINE_MAX) {
+		if (vm_allocate(mach_task_self(), &big, amount, TRUE) != KERN_SUCCESS)
+			return LINUX_ENOMEM;
+		buf = (char *) big;
+	}
+	rc = o->ops->read(o, offset, buf, amount, &got);
+	/* MIG's dealloc frees got bytes' pages: give back the rest now. */
+	if (rc == 0 && big != 0 && got > IO_INLINE_MAX)
+		io_trim(big, amount, got);
+	if (rc == 0) {
+		if (o->ops->read_done != NULL)
+			o->ops->read_done(o, got);
+		if (big != 0 && got <= IO_INLINE_MAX) {
+			memcpy(*data, buf, got);
+			vm_deallocate(mach_task_self(), big, amount);
+		} else if (big != 0) {
+			*data = buf; /* out of line; MIG's dealloc moves it */
+		}
+		*data_count = got;
+		unixio_wake(q); /* room for writers */
+		return 0;
+	}
+	if (big != 0)
+		vm_deallocate(mach_task_self(), big, amount);
+	if (rc != IO_WOULDBLOCK)
+		return rc;
+wait:
+	if ((o->flags & IO_O_NONBLOCK) || q == NULL)
+		return LINUX_EAGAIN;
+	w = calloc(1, sizeof(*w));
+	if (w == NULL)
+		return LINUX_ENOMEM;
+	w->o = o;
+	w->reply = reply;
+	w->reply_poly = reply_poly;
+	w->tag = tag;
+	w->offset = offset;
+	w->amount = amount;
+	io_wait_append(q, w);
+	return MIG_NO_REPLY;
+}
+
+kern_return_t S_io_write(io_t io, mach_port_t reply, mach_msg_type_name_t reply_poly, int tag, int64_t offset,
+			 const char *data, mach_msg_type_number_t data_count, int *amount)
+{
+	struct io_open *o = unixio_lookup(io);
+	struct io_waitq *q;
+	struct io_wait *w;
+	size_t done = 0;
+	int rc;
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	if (!unixio_writable(o))
+		return LINUX_EBADF;
+	if (o->ops->write == NULL)
+		return LINUX_EINVAL;
+	if (data_count > IO_READ_MAX)
+		return LINUX_EINVAL;
+	rc = io_offset_ok(o, offset);
+	if (rc != 0)
+		return rc;
+	*amount = 0;
+	q = io_waitq_of(o);
+	if (io_has_waiting(q, 1)) {
+		rc = IO_WOULDBLOCK;
+	} else {
+		rc = o->ops->write(o, offset, data, data_count, &done);
+		if (rc != 0 && rc != IO_WOULDBLOCK)
+			return rc;
+		if (rc == 0 && (done == data_count || (o->flags & IO_O_NONBLOCK))) {
+			*amount = (int) done;
+			unixio_wake(q); /* data for readers */
+			return 0;
+		}
+	}
+	if ((o->flags & IO_O_NONBLOCK) || q == NULL) {
+		if (done > 0) {
+			*amount = (int) done;
+			unixio_wake(q);
+			return 0;
+		}
+		return LINUX_EAGAIN;
+	}
+	w = calloc(1, sizeof(*w));
+	if (w == NULL)
+		goto nomem;
+	w->data = malloc(data_count);
+	if (w->data == NULL)
+		goto nomem;
+	/* What went in already counts: an interruption answers with it. */
+	memcpy(w->data, data, data_count);
+	w->o = o;
+	w->reply = reply;
+	w->reply_poly = reply_poly;
+	w->tag = tag;
+	w->is_write = 1;
+	w->offset = offset == IO_OFFSET_CURRENT ? offset : offset + (int64_t) done;
+	w->amount = data_count;
+	w->done = done;
+	io_wait_append(q, w);
+	if (done > 0)
+		unixio_wake(q); /* readers may be waiting for what went in */
+	return MIG_NO_REPLY;
+
+nomem:
+	free(w);
+	if (done > 0) {
+		*amount = (int) done;
+		unixio_wake(q);
+		return 0;
+	}
+	return LINUX_ENOMEM;
+}
+
+kern_return_t S_io_seek(io_t io, int64_t offset, int whence, int64_t *newoffset)
+{
+	struct io_open *o = unixio_lookup(io);
+	struct io_stat st;
+	int64_t base;
+	int rc;
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	if (!o->ops->seekable)
+		return LINUX_ESPIPE;
+	switch (whence) {
+	case 0: /* SEEK_SET */
+		base = 0;
+		break;
+	case 1: /* SEEK_CUR */
+		base = o->offset;
+		break;
+	case 2: /* SEEK_END */
+		rc = o->ops->stat(o, &st);
+		if (rc != 0)
+			return rc;
+		base = st.st_size;
+		break;
+	default:
+		return LINUX_EINVAL;
+	}
+	if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0)
+		return LINUX_EINVAL;
+	o->offset = base + offset;
+	*newoffset = o->offset;
+	return 0;
+}
+
+kern_return_t S_io_stat(io_t io, io_stat_t *st)
+{
+	struct io_open *o = unixio_lookup(io);
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	memset(st, 0, sizeof(*st));
+	return o->ops->stat(o, st);
+}
+
+kern_return_t S_io_get_openmodes(io_t io, int *flags)
+{
+	struct io_open *o = unixio_lookup(io);
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	*flags = o->flags;
+	return 0;
+}
+
+kern_return_t S_io_set_openmodes(io_t io, int flags)
+{
+	struct io_open *o = unixio_lookup(io);
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	o->flags = (o->flags & ~IO_O_SETTABLE) | (flags & IO_O_SETTABLE);
+	/* A waiting call of a now nonblocking description stays waiting, as Linux. */
+	return 0;
+}
+
+kern_return_t S_io_ioctl(io_t io, int request, const io_ioctl_data_t in_data, mach_msg_type_number_t in_count,
+			 io_ioctl_data_t out_data, mach_msg_type_number_t *out_count)
+{
+	struct io_open *o = unixio_lookup(io);
+	size_t outlen = 0;
+	int rc;
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	if (o->flags & IO_O_PATH)
+		return LINUX_EBADF;
+	if (o->ops->ioctl == NULL)
+		return LINUX_ENOTTY;
+	rc = o->ops->ioctl(o, request, in_data, in_count, out_data, &outlen);
+	*out_count = rc == 0 ? outlen : 0;
+	return rc;
+}
+
+kern_return_t S_io_select(io_t io, int events, mach_port_t notify, int tag, int *ready)
+{
+	struct io_open *o = unixio_lookup(io);
+	struct io_waitq *q;
+	struct io_selreg *r, **pr;
+	int n = 0;
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	*ready = (o->ops->poll != NULL ? o->ops->poll(o) : IO_POLLIN | IO_POLLOUT) & (events | IO_POLL_ALWAYS);
+	q = io_waitq_of(o);
+	if (*ready != 0 || notify == MACH_PORT_NULL || q == NULL) {
+		if (MACH_PORT_VALID(notify))
+			mach_port_deallocate(mach_task_self(), notify);
+		return 0;
+	}
+	/* A thread's notify port has one registration per open file: replace it. */
+	for (r = q->sel; r != NULL; r = r->next) {
+		if (r->o == o && r->notify == notify) {
+			r->events = events;
+			r->tag = tag;
+			mach_port_deallocate(mach_task_self(), notify); /* r keeps one reference */
+			return 0;
+		}
+		n++;
+	}
+	if (n >= IO_SELECT_MAX) {
+		/* Registrations of callers that went away: forget them. */
+		pr = &q->sel;
+		while ((r = *pr) != NULL) {
+			if (io_right_dead(r->notify)) {
+				*pr = r->next;
+				io_selreg_free(r);
+				n--;
+			} else {
+				pr = &r->next;
+			}
+		}
+		if (n >= IO_SELECT_MAX)
+			return LINUX_ENOMEM;
+	}
+	r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return LINUX_ENOMEM;
+	r->o = o;
+	r->notify = notify;
+	r->events = events;
+	r->tag = tag;
+	r->next = q->sel;
+	q->sel = r;
+	return 0;
+}
+
+kern_return_t S_io_interrupt(io_t io, int tag)
+{
+	struct io_open *o = unixio_lookup(io);
+	struct io_waitq *q;
+	struct io_wait **pw, *w;
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	q = io_waitq_of(o);
+	if (q == NULL)
+		return 0;
+	for (pw = &q->calls; (w = *pw) != NULL; pw = &w->next) {
+		if (w->o == o && w->tag == tag) {
+			*pw = w->next;
+			io_wait_answer(w, LINUX_EINTR);
+			io_wait_free(w);
+			/* A write that leaves may let the ones behind it in. */
+			unixio_wake(q);
+			return 0;
+		}
+	}
+	return 0;
+}
+
+kern_return_t S_io_truncate(io_t io, int64_t length)
+{
+	struct io_open *o = unixio_lookup(io);
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	if (!unixio_writable(o) || o->ops->truncate == NULL || length < 0)
+		return LINUX_EINVAL;
+	return o->ops->truncate(o, length);
+}
+
+kern_return_t S_io_set_times(io_t io, io_times_t times)
+{
+	struct io_open *o = unixio_lookup(io);
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	if ((times.atime_nsec >= 1000000000 && times.atime_nsec != IO_UTIME_NOW && times.atime_nsec != IO_UTIME_OMIT) ||
+	    (times.mtime_nsec >= 1000000000 && times.mtime_nsec != IO_UTIME_NOW && times.mtime_nsec != IO_UTIME_OMIT))
+		return LINUX_EINVAL;
+	if (o->ops->set_times == NULL)
+		return LINUX_EPERM;
+	return o->ops->set_times(o, &times);
+}
+
+kern_return_t S_io_chmod(io_t io, int mode)
+{
+	struct io_open *o = unixio_lookup(io);
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	if (o->ops->chmod == NULL)
+		return LINUX_EPERM;
+	return o->ops->chmod(o, (uint32_t) mode & IO_S_PERM);
+}
+
+kern_return_t S_io_chown(io_t io, int uid, int gid)
+{
+	struct io_open *o = unixio_lookup(io);
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	if (uid < -1 || gid < -1)
+		return LINUX_EINVAL;
+	if (o->ops->chown == NULL)
+		return LINUX_EPERM;
+	return o->ops->chown(o, (uint32_t) uid, (uint32_t) gid);
+}
+
+/* Whether id is one of cred's (user, group or supplementary group). */
+static int io_cred_has(const struct io_cred *cred, uint32_t id, int is_group)
+{
+	uint32_t i;
+
+	if (!is_group)
+		return cred->uid == id;
+	if (cred->gid == id)
+		return 1;
+	for (i = 0; i < cred->ngroups; i++)
+		if (cred->groups[i] == id)
+			return 1;
+	return 0;
+}
+
+kern_return_t S_io_restrict_auth(io_t io, int uid, int gid, const io_groups_t groups, mach_msg_type_number_t ngroups,
+				 mach_port_t *newio, mach_msg_type_name_t *newio_poly)
+{
+	struct io_open *o = unixio_lookup(io), *n;
+	struct io_cred cred;
+	uint32_t i;
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	if (ngroups > IO_NGROUPS_MAX || uid < 0 || gid < 0)
+		return LINUX_EINVAL;
+	cred.uid = uid;
+	cred.gid = gid;
+	cred.ngroups = ngroups;
+	for (i = 0; i < ngroups; i++) {
+		if (groups[i] < 0)
+			return LINUX_EINVAL;
+		cred.groups[i] = groups[i];
+	}
+	if (o->cred.uid != 0) {
+		if (!io_cred_has(&o->cred, cred.uid, 0) || !io_cred_has(&o->cred, cred.gid, 1))
+			return LINUX_EPERM;
+		for (i = 0; i < ngroups; i++)
+			if (!io_cred_has(&o->cred, cred.groups[i], 1))
+				return LINUX_EPERM;
+	}
+	if (o->ops->dup == NULL)
+		return LINUX_EINVAL;
+	n = unixio_open_new(o->ops, o->obj, o->flags, &cred);
+	if (n == NULL)
+		return LINUX_ENOMEM;
+	n->root = o->root;
+	n->offset = o->offset;
+	o->ops->dup(n);
+	*newio = n->port;
+	*newio_poly = MACH_MSG_TYPE_MAKE_SEND;
+	return 0;
+}
+
+kern_return_t S_io_map(io_t io, mach_port_t *rdobj, mach_port_t *wrobj)
+{
+	struct io_open *o = unixio_lookup(io);
+
+	*rdobj = MACH_PORT_NULL;
+	*wrobj = MACH_PORT_NULL;
+	if (o == NULL)
+		return LINUX_EBADF;
+	/* No part 1 object is backed by a pager yet (docs/unix.md). */
+	return LINUX_ENODEV;
+}
+
+kern_return_t S_io_sync(io_t io, int datasync)
+{
+	struct io_open *o = unixio_lookup(io);
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	if (o->ops->sync == NULL)
+		return LINUX_EINVAL;
+	return o->ops->sync(o, datasync);
+}
+
+/* A no-senders notification for one of our ports: the description closes. */
+static boolean_t io_notify_demux(mach_msg_header_t *in, mach_msg_header_t *out)
+{
+	struct io_open *o;
+
+	if (in->msgh_id != MACH_NOTIFY_NO_SENDERS)
+		return FALSE;
+	if (in->msgh_size < sizeof(mach_no_senders_notification_t) || (in->msgh_bits & MACH_MSGH_BITS_COMPLEX))
+		return FALSE;
+	o = unixio_lookup(in->msgh_local_port);
+	if (o == NULL)
+		return FALSE;
+	io_close(o);
+	/* A notification has no reply. */
+	((mig_reply_header_t *) out)->RetCode = MIG_NO_REPLY;
+	out->msgh_remote_port = MACH_PORT_NULL;
+	return TRUE;
+}
+
+boolean_t unixio_demux(mach_msg_header_t *in, mach_msg_header_t *out)
+{
+	mig_reply_header_t *reply = (mig_reply_header_t *) out;
+	boolean_t handled;
+	int i;
+
+	cthread_mutex_lock(&unixio_lock);
+	handled = io_notify_demux(in, out);
+	if (!handled)
+		handled = io_server(in, out);
+	for (i = 0; !handled && i < io_ndemux; i++)
+		handled = io_demuxes[i](in, out);
+	/*
+	 * A call that waits (MIG_NO_REPLY) keeps only the reply right; the
+	 * rest of the request (out-of-line data, copied if needed) is ours to
+	 * release, since the server loop releases nothing for it.
+	 */
+	if (handled && reply->RetCode == MIG_NO_REPLY && (in->msgh_bits & MACH_MSGH_BITS_COMPLEX) &&
+	    in->msgh_id != MACH_NOTIFY_NO_SENDERS) {
+		in->msgh_remote_port = MACH_PORT_NULL;
+		mach_msg_destroy(in);
+	}
+	cthread_mutex_unlock(&unixio_lock);
+	return handled;
+}
