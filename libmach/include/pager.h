@@ -27,7 +27,8 @@ struct pager;
 /* What the kit calls; ctx is pager_create's.  Only read is required.
  * Callbacks may run concurrently in the kit's threads. */
 struct pager_ops {
-	/* Fill buf (vm_page_size bytes) with the page at offset.
+	/* Fill buf (vm_page_size bytes, all of it: it is not cleared
+	 * first) with the page at offset.
 	 * KERN_SUCCESS: supplied; PAGER_ZERO_FILL: zero page; any other
 	 * error: memory_object_data_error (the faulting thread gets
 	 * EXC_BAD_ACCESS).  *lock (VM_PROT_NONE on entry) is the access to

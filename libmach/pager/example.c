@@ -23,8 +23,10 @@ static kern_return_t example_read(void *ctx, vm_offset_t offset, void *buf, vm_p
 		return KERN_INVALID_ADDRESS; /* the faulting thread gets an exception */
 	if (saved[n] != NULL)
 		memcpy(buf, saved[n], vm_page_size);
-	else
+	else {
+		memset(buf, 0, vm_page_size); /* the kit does not clear buf */
 		snprintf(buf, vm_page_size, "page %u", n);
+	}
 	return KERN_SUCCESS;
 }
 

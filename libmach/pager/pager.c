@@ -275,7 +275,6 @@ kern_return_t memory_object_data_request(mach_port_t memory_object, mach_port_t 
 	char buf[4096] __attribute__((aligned(4096))); /* a whole page: the kernel keeps it */
 	for (vm_offset_t pos = 0; pos < length; pos += vm_page_size) {
 		vm_prot_t lock = VM_PROT_NONE;
-		memset(buf, 0, vm_page_size);
 		kern_return_t kr = p->ops->read(p->ctx, offset + pos, buf, &lock);
 		if (kr == KERN_SUCCESS)
 			memory_object_data_supply(memory_control, offset + pos, (vm_offset_t)buf, vm_page_size, FALSE,

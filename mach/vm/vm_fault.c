@@ -95,7 +95,10 @@ static kern_return_t fault_wait(struct fault_wait *w)
 	if (w->memory)
 		return vm_page_wait(VM_FAULT_MEMORY_WAIT_TICKS);
 	struct vm_object *o = w->object;
-	uint64_t deadline = clock_ticks + (uint64_t)vm_pager_timeout_ms() * HZ / 1000 + 1;
+	static uint64_t timeout_ticks; /* the command line's, once */
+	if (timeout_ticks == 0)
+		timeout_ticks = (uint64_t)vm_pager_timeout_ms() * HZ / 1000 + 1;
+	uint64_t deadline = clock_ticks + timeout_ticks;
 	kern_return_t kr = KERN_SUCCESS;
 	struct vm_page *p;
 

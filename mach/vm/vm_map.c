@@ -152,9 +152,16 @@ static void tree_remove(struct vm_map *map, struct vm_map_entry *e)
 	e->left = e->right = NULL;
 }
 
+/* Where anywhere allocation may start: page 0 is never handed out (an
+ * address of 0 means "none" to everyone). */
+static inline vm_offset_t anywhere_min(struct vm_map *map)
+{
+	return map->min_offset < PAGE_SIZE ? PAGE_SIZE : map->min_offset;
+}
+
 static inline vm_offset_t first_free_end(struct vm_map *map)
 {
-	return map->first_free == &map->header ? map->min_offset : map->first_free->end;
+	return map->first_free == &map->header ? anywhere_min(map) : map->first_free->end;
 }
 
 /* Put e into the map after prev (prev->end <= e->start). */
@@ -347,7 +354,7 @@ int vm_map_check(struct vm_map *map)
 	if (tree_check(map->root, 0, ~(vm_offset_t)0, &tn) || tn != n)
 		return 4;
 	for (struct vm_map_entry *e = map->header.next; map->first_free != &map->header; e = e->next) {
-		if (e->prev != &map->header ? e->start != e->prev->end : e->start != map->min_offset)
+		if (e->prev != &map->header ? e->start != e->prev->end : e->start > anywhere_min(map))
 			return 5; /* a hole below first_free */
 		if (e == map->first_free)
 			break;
@@ -400,7 +407,7 @@ static kern_return_t find_space(struct vm_map *map, vm_size_t size, vm_offset_t 
 				struct vm_map_entry **prev_out)
 {
 	struct vm_map_entry *hdr = &map->header, *e;
-	vm_offset_t lo = map->min_offset < PAGE_SIZE ? PAGE_SIZE : map->min_offset, start;
+	vm_offset_t lo = anywhere_min(map), start;
 
 	while (map->first_free->next != hdr && map->first_free->next->start == first_free_end(map))
 		map->first_free = map->first_free->next;
@@ -825,11 +832,19 @@ static int page_from_pager(struct vm_map_entry *e, vm_offset_t va)
 /* Whether mode's copy needs the pagers' pages of e brought in: a copy
  * made physically, or one of an object whose pager is not ready yet (its
  * strategy is not known: the first fault waits for it). */
+static int chain_has_pager(struct vm_object *o)
+{
+	for (; o != NULL; o = o->shadow)
+		if (o->pager != NULL)
+			return 1;
+	return 0;
+}
+
 static int entry_needs_page_in(struct vm_map_entry *e, int mode)
 {
 	struct vm_object *o = e->object;
 
-	if (o == NULL || !(e->protection & VM_PROT_READ))
+	if (o == NULL || !(e->protection & VM_PROT_READ) || !chain_has_pager(o))
 		return 0;
 	if (mode == PAGE_IN_ALL)
 		return 1;
@@ -1057,6 +1072,32 @@ static void map_read_bytes(struct vm_map *map, vm_offset_t va, void *buf, vm_siz
 	}
 }
 
+/*
+ * The page at addr (page aligned, in entry e), taken out of the map's
+ * memory to travel as a copy's data, if nothing else can see it: anonymous
+ * memory of this entry alone, resident, not wired, not shared, not a
+ * pending copy.  NULL if it cannot be taken (the caller copies it).  The
+ * caller unmaps the range afterwards (src_destroy).
+ */
+static struct vm_page *steal_page(struct vm_map_entry *e, vm_offset_t addr)
+{
+	struct vm_object *o = e->object;
+
+	if (o == NULL || e->needs_copy || e->is_shared || e->wired_count != 0 || o->ref_count != 1 ||
+	    o->pager != NULL || o->copy != NULL || !o->internal)
+		return NULL;
+	struct vm_page *p = vm_page_lookup(o, e->offset + (addr - e->start));
+	if (p == NULL || (p->flags & (VM_PAGE_BUSY | VM_PAGE_NO_DATA)) || p->wire_count != 0)
+		return NULL;
+	if (p->pv_pmap != NULL)
+		pmap_page_protect(p, VM_PROT_NONE);
+	vm_page_remove(p);
+	vm_page_dequeue(p);
+	p->flags = 0;
+	p->page_lock = VM_PROT_NONE;
+	return p;
+}
+
 kern_return_t vm_map_copyin(struct vm_map *map, vm_offset_t addr, vm_size_t len, boolean_t src_destroy,
 			    vm_map_copy_t *result)
 {
@@ -1087,8 +1128,13 @@ kern_return_t vm_map_copyin(struct vm_map *map, vm_offset_t addr, vm_size_t len,
 
 	if (len <= VM_MAP_COPY_PHYSICAL_MAX) {
 		copy = copy_alloc(VM_MAP_COPY_KERNEL_BUFFER, addr & PAGE_MASK, len);
-		/* A whole page travels in a page the receiver can keep. */
-		struct vm_page *page = copy != NULL && len == PAGE_SIZE && (addr & PAGE_MASK) == 0 ? vm_page_grab() : NULL;
+		/* A whole page travels in a page the receiver can keep: the
+		 * sender's own, if it gives it away, else a copy. */
+		int whole = copy != NULL && len == PAGE_SIZE && (addr & PAGE_MASK) == 0;
+		/* (The unmap below must not fail once the page is taken.) */
+		struct vm_page *stolen = whole && src_destroy && entry_reserve(2) == KERN_SUCCESS ? steal_page(e, addr)
+											  : NULL;
+		struct vm_page *page = stolen != NULL ? stolen : whole ? vm_page_grab() : NULL;
 		void *buf = page != NULL ? vm_page_kva(page) : kalloc(len);
 		if (copy == NULL || buf == NULL) {
 			if (buf != NULL)
@@ -1099,7 +1145,8 @@ kern_return_t vm_map_copyin(struct vm_map *map, vm_offset_t addr, vm_size_t len,
 		copy->buffer = buf;
 		copy->buffer_size = len;
 		copy->buffer_page = page;
-		map_read_bytes(map, addr, buf, len);
+		if (stolen == NULL)
+			map_read_bytes(map, addr, buf, len);
 	} else {
 		copy = copy_alloc(VM_MAP_COPY_ENTRY_LIST, addr & PAGE_MASK, len);
 		if (copy == NULL) {

@@ -12,6 +12,8 @@
  *     the original asks it to unlock first, so it saves the old data;
  *   TEMPORARY: a lone copy=TRUE mapping shares the object copy-on-write,
  *     so its writes never reach the pager; with another mapping, DELAY.
+ * And a page given away (data_supply or out-of-line data with dealloc)
+ * moves with its data, but not from under a child that shares it.
  */
 #include <string.h>
 #include <pager.h>
@@ -108,6 +110,27 @@ static int same(const volatile unsigned *a, const unsigned *b, unsigned words)
 	return 1;
 }
 
+/* size bytes at addr out of line to port (a send right of ours). */
+static mach_msg_return_t send_ool(mach_port_t port, vm_address_t addr, vm_size_t size, boolean_t dealloc)
+{
+	struct {
+		mach_msg_header_t head;
+		mach_msg_type_long_t type;
+		vm_offset_t data;
+	} msg = {0};
+	msg.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+	msg.head.msgh_size = sizeof msg;
+	msg.head.msgh_remote_port = port;
+	msg.type.msgtl_header.msgt_longform = TRUE;
+	msg.type.msgtl_header.msgt_inline = FALSE;
+	msg.type.msgtl_header.msgt_deallocate = dealloc;
+	msg.type.msgtl_name = MACH_MSG_TYPE_BYTE;
+	msg.type.msgtl_size = 8;
+	msg.type.msgtl_number = size;
+	msg.data = addr;
+	return mach_msg(&msg.head, MACH_SEND_MSG, sizeof msg, 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+}
+
 static unsigned snap[NPAGES * WORDS];
 
 /* Change every page of the original under a copy, each a different way:
@@ -149,22 +172,7 @@ static void test_delay(void)
 	is_kr(vm_read(T, (vm_address_t)a + PAGE, PAGE, &small, &nsmall), KERN_SUCCESS, "vm_read one page");
 	/* Out-of-line data to our own port, received after the changes. */
 	mach_port_t port = new_port_with_send();
-	struct {
-		mach_msg_header_t head;
-		mach_msg_type_long_t type;
-		vm_offset_t data;
-	} msg = {0};
-	msg.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
-	msg.head.msgh_size = sizeof msg;
-	msg.head.msgh_remote_port = port;
-	msg.type.msgtl_header.msgt_longform = TRUE;
-	msg.type.msgtl_header.msgt_inline = FALSE;
-	msg.type.msgtl_name = MACH_MSG_TYPE_BYTE;
-	msg.type.msgtl_size = 8;
-	msg.type.msgtl_number = SIZE;
-	msg.data = (vm_offset_t)a;
-	is_kr(mach_msg(&msg.head, MACH_SEND_MSG, sizeof msg, 0, MACH_PORT_NULL, 0, MACH_PORT_NULL), MACH_MSG_SUCCESS,
-	      "send the pages out of line");
+	is_kr(send_ool(port, (vm_address_t)a, SIZE, FALSE), MACH_MSG_SUCCESS, "send the pages out of line");
 	/* vm_copy into anonymous memory. */
 	vm_address_t e = 0;
 	vm_allocate(T, &e, SIZE, TRUE);
@@ -352,11 +360,89 @@ static void test_call(void)
 	vm_deallocate(T, (vm_address_t)a, SIZE);
 }
 
+/* ---- pages given away (dealloc) move instead of being copied ---- */
+
+static struct store s_move;
+
+static int filled_with(const volatile unsigned *p, unsigned v)
+{
+	for (unsigned w = 0; w < WORDS; w++)
+		if (p[w] != v + w)
+			return 0;
+	return 1;
+}
+
+static vm_address_t page_of(unsigned v)
+{
+	vm_address_t p = 0;
+	if (vm_allocate(T, &p, PAGE, TRUE) == KERN_SUCCESS)
+		for (unsigned w = 0; w < WORDS; w++)
+			((unsigned *)p)[w] = v + w;
+	return p;
+}
+
+static int unmapped(task_t task, vm_address_t addr)
+{
+	vm_offset_t d;
+	mach_msg_type_number_t n;
+	return vm_read(task, addr, PAGE, &d, &n) == KERN_INVALID_ADDRESS;
+}
+
+static void test_moved_pages(void)
+{
+	mach_port_t mo = start_pager(&s_move, &store_ops, 0);
+	volatile unsigned *a = (volatile unsigned *)map(mo, FALSE);
+	if (!ok(a != NULL, "map an object") || !is_kr(pager_wait_init(s_move.pager, 5000), KERN_SUCCESS, "init"))
+		return;
+	mach_port_t control = pager_control(s_move.pager);
+
+	vm_address_t p = page_of(0x70000000);
+	is_kr(memory_object_data_supply(control, 0, p, PAGE, TRUE, VM_PROT_NONE, FALSE, MACH_PORT_NULL),
+	      KERN_SUCCESS, "data_supply of a page we give away (dealloc)");
+	ok(filled_with(&a[0], 0x70000000), "the object has its data");
+	ok(unmapped(T, p), "and it is gone from the pager's memory");
+
+	/* A page a child still shares copy-on-write must not move away
+	 * from the child. */
+	task_t child;
+	vm_address_t q = page_of(0x71000000);
+	vm_inherit(T, q, PAGE, VM_INHERIT_COPY);
+	if (is_kr(task_create(T, TRUE, &child), KERN_SUCCESS, "a child sharing a page copy-on-write")) {
+		is_kr(memory_object_data_supply(control, PAGE, q, PAGE, TRUE, VM_PROT_NONE, FALSE, MACH_PORT_NULL),
+		      KERN_SUCCESS, "data_supply of that page, dealloc");
+		ok(filled_with(&a[WORDS], 0x71000000), "the object has its data");
+		vm_offset_t d;
+		mach_msg_type_number_t n;
+		if (is_kr(vm_read(child, q, PAGE, &d, &n), KERN_SUCCESS, "vm_read the child's page")) {
+			ok(filled_with((unsigned *)d, 0x71000000), "the child still has it");
+			vm_deallocate(T, d, n);
+		}
+		ok(unmapped(T, q), "we do not");
+		task_terminate(child);
+		mach_port_deallocate(T, child);
+	}
+
+	/* Out of line with dealloc, to our own port. */
+	mach_port_t port = new_port_with_send();
+	vm_address_t r = page_of(0x72000000);
+	is_kr(send_ool(port, r, PAGE, TRUE), MACH_MSG_SUCCESS, "send a page out of line, dealloc");
+	ok(unmapped(T, r), "it left our memory");
+	struct rcv_buf rb;
+	if (is_kr(receive(port, &rb, 5000), MACH_MSG_SUCCESS, "receive it")) {
+		vm_offset_t got = *(vm_offset_t *)(rb.body + sizeof(mach_msg_type_long_t));
+		ok(filled_with((unsigned *)got, 0x72000000), "with its data");
+		vm_deallocate(T, got, PAGE);
+	}
+	mach_port_destroy(T, port);
+	vm_deallocate(T, (vm_address_t)a, SIZE);
+}
+
 int main(void)
 {
 	test_delay();
 	test_none();
 	test_temporary();
 	test_call();
+	test_moved_pages();
 	return tap_done();
 }
