@@ -151,6 +151,12 @@ kern_return_t task_terminate_deferred(struct task *t)
 	}
 	task_release_ports(t);
 	ipc_space_destroy(t->itk_space);
+	/* The address space goes now, as in GNU Mach, not when the last
+	 * thread has been reaped (one that never runs again would keep it):
+	 * its memory comes back and pagers hear memory_object_terminate.
+	 * A thread of the task still in the kernel finds nothing mapped. */
+	if (t->map != NULL)
+		vm_map_remove(t->map, t->map->min_offset, t->map->max_offset);
 	if (t == first_task) {
 		printf("the first task (%s) has ended: halting\n", t->name);
 		machine_halt(MACHINE_EXIT_SUCCESS);
