@@ -33,6 +33,7 @@
 #include <vm/vm_fault.h>
 #include <vm/vm_map.h>
 #include <vm/vm_object.h>
+#include <vm/vm_pageout.h>
 #include <mach_server.h>
 #include <memory_object_user.h>
 #include <memory_object_default_user.h>
@@ -240,7 +241,7 @@ kern_return_t vm_object_pager_pageout(struct vm_page *p, int dirty)
 		vm_object_deallocate(carrier);
 		return KERN_RESOURCE_SHORTAGE;
 	}
-	carrier->pageout_carrier = 1;
+	vm_pageout_carrier_start(carrier, o);
 	vm_page_rename(p, carrier, 0);
 	p->flags &= ~(VM_PAGE_DIRTY | VM_PAGE_PRECIOUS | VM_PAGE_UNLOCK_ASKED);
 	p->page_lock = VM_PROT_NONE;

@@ -68,6 +68,8 @@ struct vm_object *vm_object_allocate(vm_size_t size)
 	o->pager_gone = 0;
 	o->pager_initialized = 0;
 	o->pageout_carrier = 0;
+	o->pageout_inflight = 0;
+	o->carrier_origin = NULL;
 	o->existence = NULL;
 	vm_object_count++;
 	return o;
@@ -111,7 +113,9 @@ static void vm_object_terminate(struct vm_object *o)
 		vm_page_free_in(queue_first_entry(&o->memq, struct vm_page, listq));
 	assert(o->resident_page_count == 0);
 	if (o->pageout_carrier)
-		vm_pageout_carrier_done();
+		vm_pageout_carrier_done(o);
+	if (o->pageout_inflight != 0)
+		vm_pageout_origin_gone(o);
 	if (o->existence != NULL)
 		kfree(o->existence, ((o->size >> PAGE_SHIFT) + 7) / 8);
 	vm_object_count--;

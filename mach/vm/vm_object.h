@@ -75,9 +75,11 @@ struct vm_object {
 	struct ipc_port *pager_request;
 	struct ipc_port *pager_name;
 	struct vm_object *pager_hash_next; /* the pager port -> object table */
-	queue_chain_t cache_link;	    /* on the cache while cached */
+	queue_chain_t cache_link;	    /* on the cache while cached; a carrier: on the list in flight */
 	vm_offset_t paging_offset;   /* offset of this object in the pager's object */
 	unsigned paging_in_progress; /* pager operations under way: no collapse */
+	unsigned pageout_inflight;   /* its pages on their way to its pager (vm_pageout.c) */
+	struct vm_object *carrier_origin; /* a carrier: whose page it takes, or NULL */
 
 	unsigned temporary : 1;	  /* contents die with the object */
 	unsigned internal : 1;	  /* made by the kernel (anonymous), not by vm_map */

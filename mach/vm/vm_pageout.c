@@ -24,16 +24,49 @@ static int vm_pageout_event; /* the daemon sleeps on its address */
 
 /* Pages on their way to pagers, not yet freed by them: each costs kernel
  * memory (a message, a copy) until the pager takes it, so only so many
- * are sent before the pagers have caught up. */
-#define VM_PAGEOUT_INFLIGHT_MAX 32
+ * are sent before the pagers have caught up: so many to one object's
+ * pager (a slow or stuck pager must not hold up paging to the others,
+ * the default pager above all), more to all of them together. */
+#define VM_PAGEOUT_INFLIGHT_MAX 128
+#define VM_PAGEOUT_OBJECT_INFLIGHT_MAX 32
 static unsigned vm_pageout_inflight;
+/* The carrier objects in flight (linked through cache_link: a carrier
+ * has no pager, so it is never cached). */
+static queue_head_t vm_pageout_carriers = {&vm_pageout_carriers, &vm_pageout_carriers};
 
-void vm_pageout_carrier_done(void)
+void vm_pageout_carrier_start(struct vm_object *carrier, struct vm_object *origin)
 {
-	if (vm_pageout_inflight > 0 && vm_pageout_inflight-- == VM_PAGEOUT_INFLIGHT_MAX) {
+	carrier->pageout_carrier = 1;
+	carrier->carrier_origin = origin; /* not a reference: see origin_gone */
+	origin->pageout_inflight++;
+	vm_pageout_inflight++;
+	queue_enter_tail(&vm_pageout_carriers, &carrier->cache_link);
+}
+
+void vm_pageout_carrier_done(struct vm_object *carrier)
+{
+	struct vm_object *o = carrier->carrier_origin;
+	int room = vm_pageout_inflight-- == VM_PAGEOUT_INFLIGHT_MAX;
+
+	queue_remove_entry(&carrier->cache_link);
+	if (o != NULL && o->pageout_inflight-- == VM_PAGEOUT_OBJECT_INFLIGHT_MAX)
+		room = 1;
+	if (room) {
 		vm_pageout_wakeup();
 		thread_wakeup(&vm_pageout_inflight); /* and out of a back-off */
 	}
+}
+
+void vm_pageout_origin_gone(struct vm_object *origin)
+{
+	queue_chain_t *q;
+
+	for (q = vm_pageout_carriers.next; q != &vm_pageout_carriers; q = q->next) {
+		struct vm_object *c = queue_container(q, struct vm_object, cache_link);
+		if (c->carrier_origin == origin)
+			c->carrier_origin = NULL;
+	}
+	origin->pageout_inflight = 0;
 }
 
 int vm_pageout_privileged(void)
@@ -91,6 +124,12 @@ static unsigned long vm_pageout_scan(void)
 					p->flags |= VM_PAGE_DIRTY; /* keep what we just cleared */
 				break; /* wait for the pagers to take what they have */
 			}
+			if (p->object->pageout_inflight >= VM_PAGEOUT_OBJECT_INFLIGHT_MAX) {
+				if (dirty)
+					p->flags |= VM_PAGE_DIRTY;
+				vm_page_activate(p); /* its pager is behind: others' pages first */
+				continue;
+			}
 			if (vm_object_pager_pageout(p, dirty) != KERN_SUCCESS) {
 				if (dirty)
 					p->flags |= VM_PAGE_DIRTY;
@@ -98,7 +137,6 @@ static unsigned long vm_pageout_scan(void)
 				continue;
 			}
 			vm_pageout_returned++;
-			vm_pageout_inflight++;
 		} else {
 			vm_page_free_in(p);
 		}

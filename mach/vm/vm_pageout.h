@@ -14,9 +14,14 @@ void vm_pageout_init(void);
 void vm_pageout_wakeup(void);
 /* Whether the current thread may take the last reserved pages. */
 int vm_pageout_privileged(void);
-/* A page the daemon sent to a pager has been freed (its carrier object
- * went away): room for another. */
-void vm_pageout_carrier_done(void);
+struct vm_object;
+/* carrier (a one-page object) takes a page of origin to origin's pager. */
+void vm_pageout_carrier_start(struct vm_object *carrier, struct vm_object *origin);
+/* The pager has freed the page (the carrier object went away): room for
+ * another. */
+void vm_pageout_carrier_done(struct vm_object *carrier);
+/* origin ends while pages of it are on their way. */
+void vm_pageout_origin_gone(struct vm_object *origin);
 /* Pages the daemon has freed and returned to pagers (tests, vm_stat). */
 extern unsigned long vm_pageout_freed, vm_pageout_returned;
 #endif
