@@ -854,13 +854,11 @@ static int entry_needs_page_in(struct vm_map_entry *e, int mode)
 }
 
 /* With map locked: the first page at or after from, below end, that mode's
- * copy needs from a pager and is not resident; 0 if none. */
-static vm_offset_t next_pager_page(struct vm_map *map, vm_offset_t from, vm_offset_t end, int mode)
+ * copy needs from a pager and is not resident, looking from entry e (the
+ * one containing from, or the next); 0 if none. */
+static vm_offset_t next_pager_page(struct vm_map *map, struct vm_map_entry *e, vm_offset_t from, vm_offset_t end,
+				   int mode)
 {
-	struct vm_map_entry *e;
-
-	if (!vm_map_lookup_entry(map, from, &e))
-		e = e->next;
 	for (; e != &map->header && e->start < end; e = e->next) {
 		if (!entry_needs_page_in(e, mode))
 			continue;
@@ -884,8 +882,11 @@ static void vm_map_page_in(struct vm_map *map, vm_offset_t start, vm_offset_t en
 	vm_offset_t va = start;
 
 	for (;;) {
+		struct vm_map_entry *e;
 		vm_map_lock(map);
-		va = next_pager_page(map, va, end, mode);
+		if (!vm_map_lookup_entry(map, va, &e))
+			e = e->next;
+		va = next_pager_page(map, e, va, end, mode);
 		vm_map_unlock(map);
 		if (va == 0)
 			return;
@@ -1047,19 +1048,19 @@ kern_return_t vm_map_copyin_kernel_buffer(const void *data, vm_size_t len, vm_ma
 	return KERN_SUCCESS;
 }
 
-/* Copy len bytes at va in map (readable, mapped: checked) to buf. */
-static void map_read_bytes(struct vm_map *map, vm_offset_t va, void *buf, vm_size_t len)
+/* Copy len bytes at va in map (readable, mapped: checked; e the entry
+ * holding va) to buf. */
+static void map_read_bytes(struct vm_map *map, struct vm_map_entry *e, vm_offset_t va, void *buf, vm_size_t len)
 {
 	char *dst = buf;
-	struct vm_map_entry *e = NULL;
 
 	while (len > 0) {
 		vm_size_t chunk = PAGE_SIZE - (va & PAGE_MASK);
 		if (chunk > len)
 			chunk = len;
-		if (e == NULL || va >= e->end) {
-			boolean_t found = vm_map_lookup_entry(map, va, &e);
-			assert(found);
+		while (va >= e->end) {
+			e = e->next; /* the range is mapped without holes */
+			assert(e != &map->header && va >= e->start);
 		}
 		struct vm_page *p = vm_map_entry_page(e, va); /* pager pages: vm_map_page_in */
 		if (p != NULL)
@@ -1114,7 +1115,8 @@ kern_return_t vm_map_copyin(struct vm_map *map, vm_offset_t addr, vm_size_t len,
 		return KERN_INVALID_ADDRESS;
 	vm_offset_t start = trunc_page(addr), end_r = round_page(end);
 
-	vm_map_page_in(map, start, end_r, len <= VM_MAP_COPY_PHYSICAL_MAX ? PAGE_IN_ALL : PAGE_IN_COPY);
+	int mode = len <= VM_MAP_COPY_PHYSICAL_MAX ? PAGE_IN_ALL : PAGE_IN_COPY, paged_in = 0;
+again:
 	vm_map_lock(map);
 	if (!range_mapped(map, start, end_r, &e)) {
 		kr = KERN_INVALID_ADDRESS;
@@ -1125,6 +1127,14 @@ kern_return_t vm_map_copyin(struct vm_map *map, vm_offset_t addr, vm_size_t len,
 			kr = KERN_PROTECTION_FAILURE;
 			goto out;
 		}
+	/* Pagers' pages the copy reads now come in first, without the lock
+	 * (once: a page a pager fails to give reads as zero). */
+	if (!paged_in && next_pager_page(map, e, start, end_r, mode) != 0) {
+		vm_map_unlock(map);
+		vm_map_page_in(map, start, end_r, mode);
+		paged_in = 1;
+		goto again;
+	}
 
 	if (len <= VM_MAP_COPY_PHYSICAL_MAX) {
 		copy = copy_alloc(VM_MAP_COPY_KERNEL_BUFFER, addr & PAGE_MASK, len);
@@ -1146,7 +1156,7 @@ kern_return_t vm_map_copyin(struct vm_map *map, vm_offset_t addr, vm_size_t len,
 		copy->buffer_size = len;
 		copy->buffer_page = page;
 		if (stolen == NULL)
-			map_read_bytes(map, addr, buf, len);
+			map_read_bytes(map, e, addr, buf, len);
 	} else {
 		copy = copy_alloc(VM_MAP_COPY_ENTRY_LIST, addr & PAGE_MASK, len);
 		if (copy == NULL) {
