@@ -170,7 +170,7 @@ static int walk_parent(const char *path, struct ext2_node **dirp, const char **n
 	char buf[4096];
 	const char *slash = strrchr(path, '/');
 	if (slash == NULL || (size_t)(slash - path) >= sizeof(buf))
-		return EINVAL;
+		return LINUX_EINVAL;
 	memcpy(buf, path, (size_t)(slash - path));
 	buf[slash - path] = '\0';
 	*name = slash + 1;
@@ -282,7 +282,7 @@ static int write_at(struct ext2_node *n, uint64_t off, const void *buf, size_t l
 	size_t done;
 	int err = ext2_write(n, off, buf, len, &done);
 	if (err == 0 && done != len)
-		err = ENOSPC;
+		err = LINUX_ENOSPC;
 	return err;
 }
 
@@ -367,7 +367,7 @@ static void unit(const char *img)
 	is(do_create("/a.txt", 0644, &n), 0, "create /a.txt");
 	is(write_at(n, 0, "hello, ext2", 11), 0, "write 11 bytes");
 	ext2_iput(n);
-	is(do_create("/a.txt", 0644, &n), EXT2_EEXIST, "create of an existing name: EEXIST");
+	is(do_create("/a.txt", 0644, &n), LINUX_EEXIST, "create of an existing name: EEXIST");
 	is(walk("/a.txt", &n), 0, "lookup /a.txt");
 	memset(buf, 0, sizeof(buf));
 	is(read_at(n, 0, buf, sizeof(buf), &done), 0, "read it");
@@ -448,20 +448,20 @@ static void unit(const char *img)
 	ext2_getattr(n, &a);
 	ok(a.nlink == 2 && a.size == bs, "a new directory: 2 links, one block");
 	ext2_iput(n);
-	is(do_mkdir("/d1", &n), EXT2_EEXIST, "mkdir of an existing name: EEXIST");
+	is(do_mkdir("/d1", &n), LINUX_EEXIST, "mkdir of an existing name: EEXIST");
 	is(do_mkdir("/d2", &n), 0, "mkdir /d2");
 	ext2_iput(n);
 	ext2_getattr(root, &a);
 	is(a.nlink, root_links + 2, "root gains a link per subdirectory");
 	is(do_mkdir("/d1/sub", &n), 0, "mkdir /d1/sub");
 	ext2_iput(n);
-	is(do_simple("rmdir", "/d1"), EXT2_ENOTEMPTY, "rmdir of a non-empty directory: ENOTEMPTY");
-	is(do_simple("unlink", "/d1"), EXT2_EISDIR, "unlink of a directory: EISDIR");
-	is(do_simple("rmdir", "/a.txt"), EXT2_ENOTDIR, "rmdir of a file: ENOTDIR");
+	is(do_simple("rmdir", "/d1"), LINUX_ENOTEMPTY, "rmdir of a non-empty directory: ENOTEMPTY");
+	is(do_simple("unlink", "/d1"), LINUX_EISDIR, "unlink of a directory: EISDIR");
+	is(do_simple("rmdir", "/a.txt"), LINUX_ENOTDIR, "rmdir of a file: ENOTDIR");
 	is(do_simple("rmdir", "/d1/sub"), 0, "rmdir /d1/sub");
 	stat_path("/d1", &a);
 	is(a.nlink, 2, "/d1 is back to 2 links");
-	is(do_simple("rmdir", "/nope"), EXT2_ENOENT, "rmdir of nothing: ENOENT");
+	is(do_simple("rmdir", "/nope"), LINUX_ENOENT, "rmdir of nothing: ENOENT");
 
 	/* Many entries: split, merge, reuse */
 	char name[300];
@@ -505,26 +505,26 @@ static void unit(const char *img)
 	ext2_iput(n);
 	name[4 + 255] = 'x';
 	name[4 + 256] = '\0';
-	is(do_create(name, 0644, &n), EXT2_ENAMETOOLONG, "a 256-byte name: ENAMETOOLONG");
+	is(do_create(name, 0644, &n), LINUX_ENAMETOOLONG, "a 256-byte name: ENAMETOOLONG");
 	name[4 + 255] = '\0';
 	is(do_simple("unlink", name), 0, "unlink the long name");
 
 	/* Rename */
 	stat_path("/a.txt", &a);
 	is(do_rename("/a.txt", "/d1/b.txt", 0), 0, "rename a file across directories");
-	is(stat_path("/a.txt", &b), EXT2_ENOENT, "the old name is gone");
+	is(stat_path("/a.txt", &b), LINUX_ENOENT, "the old name is gone");
 	ok(stat_path("/d1/b.txt", &b) == 0 && b.ino == a.ino, "the new name is the same inode");
 	is(do_create("/d1/c.txt", 0644, &n), 0, "create /d1/c.txt");
 	ext2_iput(n);
 	ext2_statfs(fs, &s0);
-	is(do_rename("/d1/b.txt", "/d1/c.txt", EXT2_RENAME_NOREPLACE), EXT2_EEXIST, "RENAME_NOREPLACE over a file: EEXIST");
+	is(do_rename("/d1/b.txt", "/d1/c.txt", EXT2_RENAME_NOREPLACE), LINUX_EEXIST, "RENAME_NOREPLACE over a file: EEXIST");
 	is(do_rename("/d1/b.txt", "/d1/c.txt", 0), 0, "rename over an existing file");
-	ok(stat_path("/d1/c.txt", &b) == 0 && b.ino == a.ino && stat_path("/d1/b.txt", &b) == EXT2_ENOENT,
+	ok(stat_path("/d1/c.txt", &b) == 0 && b.ino == a.ino && stat_path("/d1/b.txt", &b) == LINUX_ENOENT,
 	   "the target name now names the moved file");
 	ext2_statfs(fs, &s1);
 	is((long long)s1.inodes_free, (long long)s0.inodes_free + 1, "the replaced file's inode is freed");
-	is(do_rename("/d1/c.txt", "/d2", 0), EXT2_EISDIR, "a file over a directory: EISDIR");
-	is(do_rename("/d2", "/d1/c.txt", 0), EXT2_ENOTDIR, "a directory over a file: ENOTDIR");
+	is(do_rename("/d1/c.txt", "/d2", 0), LINUX_EISDIR, "a file over a directory: EISDIR");
+	is(do_rename("/d2", "/d1/c.txt", 0), LINUX_ENOTDIR, "a directory over a file: ENOTDIR");
 	uint32_t d1_ino = (stat_path("/d1", &a), a.ino);
 	is(do_rename("/d2", "/d1/d2m", 0), 0, "rename a directory into another");
 	stat_path("/d1", &a);
@@ -533,10 +533,10 @@ static void unit(const char *img)
 	is(a.nlink, root_links + 1, "the old parent loses one");
 	count_entries("/d1/d2m", &c);
 	is(c.dotdot_ino, d1_ino, "the moved directory's .. names its new parent");
-	is(do_rename("/d1", "/d1/d2m/under", 0), EXT2_EINVAL, "moving a directory under itself: EINVAL");
+	is(do_rename("/d1", "/d1/d2m/under", 0), LINUX_EINVAL, "moving a directory under itself: EINVAL");
 	is(do_mkdir("/e1", &n), 0, "mkdir /e1");
 	ext2_iput(n);
-	is(do_rename("/e1", "/d1", 0), EXT2_ENOTEMPTY, "a directory over a non-empty one: ENOTEMPTY");
+	is(do_rename("/e1", "/d1", 0), LINUX_ENOTEMPTY, "a directory over a non-empty one: ENOTEMPTY");
 	is(do_mkdir("/e2", &n), 0, "mkdir /e2");
 	ext2_iput(n);
 	stat_path("/e1", &a);
@@ -562,7 +562,7 @@ static void unit(const char *img)
 	ext2_getattr(n, &a);
 	is(a.nlink, 1, "1 link left");
 	ext2_iput(n);
-	is(do_link("/d1", "/dl"), EXT2_EPERM, "link to a directory: EPERM");
+	is(do_link("/d1", "/dl"), LINUX_EPERM, "link to a directory: EPERM");
 
 	/* Symlinks */
 	const char *slow = "/a/rather/long/target/that/does/not/fit/in/the/inode/itself/so/it/takes/a/block/of/its/own";
@@ -580,7 +580,7 @@ static void unit(const char *img)
 	   "readlink of the slow one");
 	ext2_getattr(n, &a);
 	is((long long)a.blocks, bs / 512, "one block");
-	is(ext2_readlink(root, tgt, sizeof(tgt), &tl), EXT2_EINVAL, "readlink of a directory: EINVAL");
+	is(ext2_readlink(root, tgt, sizeof(tgt), &tl), LINUX_EINVAL, "readlink of a directory: EINVAL");
 	ext2_iput(n);
 
 	/* Unlinked while referenced */
@@ -619,7 +619,7 @@ static void unit(const char *img)
 	ext2_iput(n);
 	is(ext2_create(dir, "fifo", 4, EXT2_S_IFIFO | 0600, 0, 0, 0, &n), 0, "a FIFO");
 	ext2_iput(n);
-	is(ext2_create(dir, "bad", 3, EXT2_S_IFDIR | 0600, 0, 0, 0, &n), EXT2_EINVAL, "create of a directory: EINVAL");
+	is(ext2_create(dir, "bad", 3, EXT2_S_IFDIR | 0600, 0, 0, 0, &n), LINUX_EINVAL, "create of a directory: EINVAL");
 	ext2_iput(dir);
 
 	/* Out of space */
@@ -636,7 +636,7 @@ static void unit(const char *img)
 			filled += done;
 		}
 	}
-	is(ferr, EXT2_ENOSPC, "writing until the disk is full ends in ENOSPC");
+	is(ferr, LINUX_ENOSPC, "writing until the disk is full ends in ENOSPC");
 	ext2_statfs(fs, &s1);
 	is((long long)s1.blocks_free, 0, "no free block left");
 	ext2_iput(n);
@@ -665,9 +665,9 @@ static void unit(const char *img)
 		free(rb);
 		return;
 	}
-	is(do_create("/ro", 0644, &n), EXT2_EROFS, "create on a read-only mount: EROFS");
+	is(do_create("/ro", 0644, &n), LINUX_EROFS, "create on a read-only mount: EROFS");
 	walk("/hl", &n);
-	is(write_at(n, 0, "y", 1), EXT2_EROFS, "write: EROFS");
+	is(write_at(n, 0, "y", 1), LINUX_EROFS, "write: EROFS");
 	ext2_iput(n);
 	is(walk("/d1/d2m", &n), 0, "lookup works");
 	ext2_iput(n);

@@ -20,11 +20,11 @@ int ext2_dev_io(struct ext2_fs *fs, uint32_t blk, uint32_t count, void *buf, boo
 	if (count == 0 || end > fs->sb.s_blocks_count || (end << fs->block_log) > fs->dev->size)
 		return ext2_corrupt(fs, "block transfer outside the file system", blk);
 	if (write && (fs->flags & EXT2_MOUNT_RDONLY))
-		return EXT2_EROFS;
+		return LINUX_EROFS;
 	uint64_t off = (uint64_t)blk << fs->block_log;
 	size_t len = (size_t)count << fs->block_log;
 	int err = write ? fs->dev->write(fs->dev, off, buf, len) : fs->dev->read(fs->dev, off, buf, len);
-	return err ? EXT2_EIO : 0;
+	return err ? LINUX_EIO : 0;
 }
 
 static uint32_t cache_hash(const struct ext2_cache *c, uint32_t blk)
@@ -87,7 +87,7 @@ int ext2_cache_init(struct ext2_fs *fs, size_t bytes)
 		free(c->wcluster);
 		c->hash = NULL;
 		c->cluster = c->wcluster = NULL;
-		return EXT2_ENOMEM;
+		return LINUX_ENOMEM;
 	}
 	return 0;
 }
@@ -124,7 +124,7 @@ int ext2_cache_sync(struct ext2_fs *fs, uint32_t owner)
 		goto flush;
 	struct ext2_buf **v = malloc(c->dirty * sizeof(*v));
 	if (v == NULL)
-		return EXT2_ENOMEM;
+		return LINUX_ENOMEM;
 	for (struct ext2_buf *b = c->lru.lru_next; b != &c->lru; b = b->lru_next)
 		if (b->dirty && (owner == EXT2_SYNC_ALL || b->owner == owner || b->owner == 0))
 			v[n++] = b;
@@ -150,7 +150,7 @@ int ext2_cache_sync(struct ext2_fs *fs, uint32_t owner)
 	free(v);
 flush:
 	if (err == 0 && fs->dev->flush != NULL && fs->dev->flush(fs->dev) != 0)
-		err = EXT2_EIO;
+		err = LINUX_EIO;
 	return err;
 }
 
@@ -176,11 +176,11 @@ static int cache_slot(struct ext2_fs *fs, struct ext2_buf **bp)
 	}
 	b = calloc(1, sizeof(*b));
 	if (b == NULL)
-		return EXT2_ENOMEM;
+		return LINUX_ENOMEM;
 	b->data = malloc(fs->block_size);
 	if (b->data == NULL) {
 		free(b);
-		return EXT2_ENOMEM;
+		return LINUX_ENOMEM;
 	}
 	*bp = b;
 	return 0;

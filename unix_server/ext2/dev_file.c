@@ -45,13 +45,13 @@ int ext2_dev_file_open(const char *path, uint64_t offset, uint64_t size, struct 
 
 	*devp = NULL;
 	if (f == NULL)
-		return EXT2_ENOMEM;
+		return LINUX_ENOMEM;
 	f->fd = open(path, O_RDWR);
 	if (f->fd < 0 || fstat(f->fd, &st) != 0 || (uint64_t)st.st_size < offset) {
 		if (f->fd >= 0)
 			close(f->fd);
 		free(f);
-		return EXT2_EIO;
+		return LINUX_EIO;
 	}
 	if (size == 0 || offset + size > (uint64_t)st.st_size)
 		size = (uint64_t)st.st_size - offset;

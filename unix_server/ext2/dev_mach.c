@@ -76,17 +76,17 @@ int ext2_dev_mach_open(mach_port_t device_master, const char *name, int readonly
 
 	*devp = NULL;
 	if (device_open(device_master, readonly ? D_READ : D_READ | D_WRITE, (char *)name, &port) != D_SUCCESS)
-		return EXT2_EIO;
+		return LINUX_EIO;
 	/* In records: a byte count stops at 4 GiB. */
 	if (device_get_status(port, DEV_GET_RECORDS, status, &count) != D_SUCCESS || count < DEV_GET_RECORDS_COUNT ||
 	    status[DEV_GET_RECORDS_RECORD_SIZE] != EXT2_DEV_SECTOR) {
 		device_close(port);
-		return EXT2_EIO;
+		return LINUX_EIO;
 	}
 	d = calloc(1, sizeof(*d));
 	if (d == NULL) {
 		device_close(port);
-		return EXT2_ENOMEM;
+		return LINUX_ENOMEM;
 	}
 	d->port = port;
 	d->dev.size = (uint64_t)(uint32_t)status[DEV_GET_RECORDS_DEVICE_RECORDS] * EXT2_DEV_SECTOR;

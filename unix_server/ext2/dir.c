@@ -99,7 +99,7 @@ static int dir_locate(struct ext2_node *dir, const char *name, size_t len, struc
 	struct ext2_fs *fs = dir->fs;
 
 	if (!EXT2_ISDIR(dir->di.i_mode))
-		return EXT2_ENOTDIR;
+		return LINUX_ENOTDIR;
 	for (uint32_t lblk = 0; lblk < dir_blocks(dir); lblk++) {
 		struct ext2_buf *b;
 		int err = dir_block(dir, lblk, &b);
@@ -120,7 +120,7 @@ static int dir_locate(struct ext2_node *dir, const char *name, size_t len, struc
 		}
 		ext2_bput(fs, b);
 	}
-	return EXT2_ENOENT;
+	return LINUX_ENOENT;
 }
 
 int ext2_dir_find(struct ext2_node *dir, const char *name, size_t len, uint32_t *inop)
@@ -297,7 +297,7 @@ int ext2_readdir(struct ext2_node *dir, uint64_t *cookie, ext2_filldir_t fn, voi
 	uint64_t pos = *cookie;
 
 	if (!EXT2_ISDIR(dir->di.i_mode))
-		return EXT2_ENOTDIR;
+		return LINUX_ENOTDIR;
 	while ((pos >> fs->block_log) < dir_blocks(dir)) {
 		struct ext2_buf *b;
 		uint32_t lblk = (uint32_t)(pos >> fs->block_log);

@@ -3,8 +3,8 @@
  * blocks) on a block device.  The file service's VFS mounts it as one
  * file-system type; host tests link it with the file backend.  See README.
  *
- * - Every call returns 0 or a positive Linux errno (EXT2_E*, the same
- *   numbers as <servers/linux_errno.h>): EUCLEAN when the file system's
+ * - Every call returns 0 or a positive Linux errno (LINUX_E* of
+ *   <servers/linux_errno.h>; newlib's differ): EUCLEAN when the file system's
  *   structures are damaged where the call looked, EIO when the device
  *   fails, ENOSPC, ENOENT... as Linux.  Damage never crashes the library
  *   and never makes it touch a block outside the file system.
@@ -24,24 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Linux errno values (the library runs under newlib, whose differ). */
-#define EXT2_EPERM 1
-#define EXT2_ENOENT 2
-#define EXT2_EIO 5
-#define EXT2_ENOMEM 12
-#define EXT2_EBUSY 16
-#define EXT2_EEXIST 17
-#define EXT2_EXDEV 18
-#define EXT2_ENOTDIR 20
-#define EXT2_EISDIR 21
-#define EXT2_EINVAL 22
-#define EXT2_EFBIG 27
-#define EXT2_ENOSPC 28
-#define EXT2_EROFS 30
-#define EXT2_EMLINK 31
-#define EXT2_ENAMETOOLONG 36
-#define EXT2_ENOTEMPTY 39
-#define EXT2_EUCLEAN 117
+#include <servers/linux_errno.h>
 
 /*
  * The block device under a file system: byte offsets from the start of

@@ -139,7 +139,7 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_node **np)
 		return ext2_corrupt(fs, "name of an inode the bitmap says is free", ino);
 	n = calloc(1, sizeof(*n));
 	if (n == NULL)
-		return EXT2_ENOMEM;
+		return LINUX_ENOMEM;
 	inode_block(fs, ino, &blk, &off);
 	err = ext2_bget(fs, blk, 0, &b);
 	if (err != 0)
@@ -273,7 +273,7 @@ int ext2_bmap(struct ext2_node *n, uint64_t lblk, bool alloc, uint32_t *pblk, bo
 	if (fresh != NULL)
 		*fresh = false;
 	if (levels < 0)
-		return EXT2_EFBIG;
+		return LINUX_EFBIG;
 	uint32_t ptr = n->di.i_block[slot];
 	if (ptr == 0) {
 		if (!alloc)
@@ -440,11 +440,11 @@ static int zero_tail(struct ext2_node *n, uint64_t size)
 static int check_data_writable(struct ext2_node *n)
 {
 	if (EXT2_ISDIR(n->di.i_mode))
-		return EXT2_EISDIR;
+		return LINUX_EISDIR;
 	if (!EXT2_ISREG(n->di.i_mode))
-		return EXT2_EINVAL;
+		return LINUX_EINVAL;
 	if (n->fs->flags & EXT2_MOUNT_RDONLY)
-		return EXT2_EROFS;
+		return LINUX_EROFS;
 	return 0;
 }
 
@@ -456,7 +456,7 @@ int ext2_truncate(struct ext2_node *n, uint64_t size)
 	if (err != 0)
 		return err;
 	if (size > max_size(fs))
-		return EXT2_EFBIG;
+		return LINUX_EFBIG;
 	uint64_t old = ext2_node_size(n);
 	if (size < old) {
 		err = zero_tail(n, size);
@@ -494,7 +494,7 @@ int ext2_write(struct ext2_node *n, uint64_t offset, const void *buf, size_t len
 	if (err != 0)
 		return err;
 	if (offset > max_size(fs) || len > max_size(fs) - offset)
-		return EXT2_EFBIG;
+		return LINUX_EFBIG;
 	while (did < len) {
 		uint64_t pos = offset + did;
 		uint32_t boff = (uint32_t)(pos & (fs->block_size - 1));
@@ -560,7 +560,7 @@ int ext2_read(struct ext2_node *n, uint64_t offset, void *buf, size_t len, size_
 
 	*done = 0;
 	if (!has_block_map(n))
-		return EXT2_EINVAL;
+		return LINUX_EINVAL;
 	if (offset >= size)
 		return 0;
 	if (len > size - offset)
@@ -629,7 +629,7 @@ int ext2_setattr(struct ext2_node *n, const struct ext2_attr *a, unsigned mask)
 	struct ext2_fs *fs = n->fs;
 
 	if (fs->flags & EXT2_MOUNT_RDONLY)
-		return EXT2_EROFS;
+		return LINUX_EROFS;
 	if (mask & EXT2_SET_SIZE) {
 		int err = ext2_truncate(n, a->size);
 		if (err != 0)
@@ -668,7 +668,7 @@ int ext2_node_new(struct ext2_fs *fs, struct ext2_node *dir, uint32_t mode, uint
 
 	n = calloc(1, sizeof(*n));
 	if (n == NULL)
-		return EXT2_ENOMEM;
+		return LINUX_ENOMEM;
 	int err = ext2_inode_alloc(fs, dir->ino, EXT2_ISDIR(mode), &ino);
 	if (err != 0) {
 		free(n);

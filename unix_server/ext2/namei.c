@@ -16,11 +16,11 @@
 static int check_name(const char *name, size_t len)
 {
 	if (len == 0)
-		return EXT2_ENOENT;
+		return LINUX_ENOENT;
 	if (len > EXT2_NAME_LEN)
-		return EXT2_ENAMETOOLONG;
+		return LINUX_ENAMETOOLONG;
 	if (memchr(name, '/', len) != NULL || memchr(name, '\0', len) != NULL)
-		return EXT2_EINVAL;
+		return LINUX_EINVAL;
 	return 0;
 }
 
@@ -33,11 +33,11 @@ static bool is_dot(const char *name, size_t len)
 static int check_dir_for_change(struct ext2_node *dir, const char *name, size_t len)
 {
 	if (dir->fs->flags & EXT2_MOUNT_RDONLY)
-		return EXT2_EROFS;
+		return LINUX_EROFS;
 	if (!EXT2_ISDIR(dir->di.i_mode))
-		return EXT2_ENOTDIR;
+		return LINUX_ENOTDIR;
 	if (dir->di.i_links_count == 0)
-		return EXT2_ENOENT; /* removed while in use */
+		return LINUX_ENOENT; /* removed while in use */
 	return check_name(name, len);
 }
 
@@ -47,7 +47,7 @@ int ext2_lookup(struct ext2_node *dir, const char *name, size_t len, struct ext2
 
 	*np = NULL;
 	if (!EXT2_ISDIR(dir->di.i_mode))
-		return EXT2_ENOTDIR;
+		return LINUX_ENOTDIR;
 	int err = check_name(name, len);
 	if (err == 0)
 		err = ext2_dir_find(dir, name, len, &ino);
@@ -61,8 +61,8 @@ static int name_free(struct ext2_node *dir, const char *name, size_t len)
 	uint32_t ino;
 	int err = ext2_dir_find(dir, name, len, &ino);
 	if (err == 0)
-		return EXT2_EEXIST;
-	return err == EXT2_ENOENT ? 0 : err;
+		return LINUX_EEXIST;
+	return err == LINUX_ENOENT ? 0 : err;
 }
 
 /* A new inode with one name in dir; on failure nothing is left. */
@@ -98,7 +98,7 @@ int ext2_create(struct ext2_node *dir, const char *name, size_t len, uint32_t mo
 	case EXT2_S_IFBLK:
 		break;
 	default:
-		return EXT2_EINVAL;
+		return LINUX_EINVAL;
 	}
 	int err = make_node(dir, name, len, mode, uid, gid, &n);
 	if (err != 0)
@@ -130,7 +130,7 @@ int ext2_mkdir(struct ext2_node *dir, const char *name, size_t len, uint32_t mod
 
 	*np = NULL;
 	if (EXT2_ISDIR(dir->di.i_mode) && dir->di.i_links_count >= EXT2_LINK_MAX)
-		return EXT2_EMLINK;
+		return LINUX_EMLINK;
 	int err = make_node(dir, name, len, EXT2_S_IFDIR | (mode & EXT2_S_PERM), uid, gid, &n);
 	if (err != 0)
 		return err;
@@ -160,9 +160,9 @@ int ext2_symlink(struct ext2_node *dir, const char *name, size_t len, const char
 
 	*np = NULL;
 	if (tlen == 0)
-		return EXT2_ENOENT;
+		return LINUX_ENOENT;
 	if (tlen >= fs->block_size)
-		return EXT2_ENAMETOOLONG;
+		return LINUX_ENAMETOOLONG;
 	int err = make_node(dir, name, len, EXT2_S_IFLNK | 0777, uid, gid, &n);
 	if (err != 0)
 		return err;
@@ -205,7 +205,7 @@ int ext2_readlink(struct ext2_node *n, char *buf, size_t bufsize, size_t *len)
 
 	*len = 0;
 	if (!EXT2_ISLNK(n->di.i_mode))
-		return EXT2_EINVAL;
+		return LINUX_EINVAL;
 	size_t copy = size < bufsize ? size : bufsize;
 	if (n->di.i_blocks <= ea) {
 		if (size >= EXT2_FAST_SYMLINK_MAX)
@@ -226,13 +226,13 @@ int ext2_readlink(struct ext2_node *n, char *buf, size_t bufsize, size_t *len)
 int ext2_link(struct ext2_node *dir, const char *name, size_t len, struct ext2_node *n)
 {
 	if (dir->fs != n->fs)
-		return EXT2_EXDEV;
+		return LINUX_EXDEV;
 	if (EXT2_ISDIR(n->di.i_mode))
-		return EXT2_EPERM;
+		return LINUX_EPERM;
 	if (n->di.i_links_count == 0)
-		return EXT2_ENOENT;
+		return LINUX_ENOENT;
 	if (n->di.i_links_count >= EXT2_LINK_MAX)
-		return EXT2_EMLINK;
+		return LINUX_EMLINK;
 	int err = check_dir_for_change(dir, name, len);
 	if (err == 0)
 		err = name_free(dir, name, len);
@@ -266,7 +266,7 @@ int ext2_unlink(struct ext2_node *dir, const char *name, size_t len)
 	if (err != 0)
 		return err;
 	if (EXT2_ISDIR(n->di.i_mode))
-		err = EXT2_EISDIR;
+		err = LINUX_EISDIR;
 	if (err == 0)
 		err = ext2_dir_remove(dir, name, len);
 	if (err == 0)
@@ -284,16 +284,16 @@ int ext2_rmdir(struct ext2_node *dir, const char *name, size_t len)
 	if (err != 0)
 		return err;
 	if (is_dot(name, len))
-		return len == 1 ? EXT2_EINVAL : EXT2_ENOTEMPTY;
+		return len == 1 ? LINUX_EINVAL : LINUX_ENOTEMPTY;
 	err = ext2_lookup(dir, name, len, &n);
 	if (err != 0)
 		return err;
 	if (!EXT2_ISDIR(n->di.i_mode))
-		err = EXT2_ENOTDIR;
+		err = LINUX_ENOTDIR;
 	if (err == 0)
 		err = ext2_dir_empty(n, &empty);
 	if (err == 0 && !empty)
-		err = EXT2_ENOTEMPTY;
+		err = LINUX_ENOTEMPTY;
 	if (err == 0)
 		err = ext2_dir_remove(dir, name, len);
 	if (err == 0) {
@@ -329,7 +329,7 @@ static int dir_is_below(struct ext2_node *dir, uint32_t ino, bool *below)
 		if (n != NULL)
 			ext2_iput(n);
 		if (err != 0)
-			return err == EXT2_ENOENT ? ext2_corrupt(fs, "directory without \"..\"", cur) : err;
+			return err == LINUX_ENOENT ? ext2_corrupt(fs, "directory without \"..\"", cur) : err;
 	}
 	return ext2_corrupt(fs, "directory tree has a loop", dir->ino);
 }
@@ -342,47 +342,47 @@ int ext2_rename(struct ext2_node *olddir, const char *oldname, size_t oldlen, st
 	bool below, empty;
 
 	if (fs != newdir->fs)
-		return EXT2_EXDEV;
+		return LINUX_EXDEV;
 	if (flags & ~EXT2_RENAME_NOREPLACE)
-		return EXT2_EINVAL;
+		return LINUX_EINVAL;
 	int err = check_dir_for_change(olddir, oldname, oldlen);
 	if (err == 0)
 		err = check_dir_for_change(newdir, newname, newlen);
 	if (err != 0)
 		return err;
 	if (is_dot(oldname, oldlen) || is_dot(newname, newlen))
-		return EXT2_EBUSY;
+		return LINUX_EBUSY;
 	err = ext2_lookup(olddir, oldname, oldlen, &src);
 	if (err != 0)
 		return err;
 	bool src_dir = EXT2_ISDIR(src->di.i_mode);
 	err = ext2_lookup(newdir, newname, newlen, &dst);
-	if (err == EXT2_ENOENT)
+	if (err == LINUX_ENOENT)
 		err = 0;
 	if (err != 0)
 		goto out;
 	if (dst == src) {
-		err = flags & EXT2_RENAME_NOREPLACE ? EXT2_EEXIST : 0; /* two names of one file */
+		err = flags & EXT2_RENAME_NOREPLACE ? LINUX_EEXIST : 0; /* two names of one file */
 		goto out;
 	}
 	if (dst != NULL) {
 		if (flags & EXT2_RENAME_NOREPLACE)
-			err = EXT2_EEXIST;
+			err = LINUX_EEXIST;
 		else if (src_dir && !EXT2_ISDIR(dst->di.i_mode))
-			err = EXT2_ENOTDIR;
+			err = LINUX_ENOTDIR;
 		else if (!src_dir && EXT2_ISDIR(dst->di.i_mode))
-			err = EXT2_EISDIR;
+			err = LINUX_EISDIR;
 		else if (src_dir && (err = ext2_dir_empty(dst, &empty)) == 0 && !empty)
-			err = EXT2_ENOTEMPTY;
+			err = LINUX_ENOTEMPTY;
 		if (err != 0)
 			goto out;
 	}
 	if (src_dir && olddir != newdir) {
 		err = dir_is_below(newdir, src->ino, &below);
 		if (err == 0 && below)
-			err = EXT2_EINVAL;
+			err = LINUX_EINVAL;
 		if (err == 0 && dst == NULL && newdir->di.i_links_count >= EXT2_LINK_MAX)
-			err = EXT2_EMLINK;
+			err = LINUX_EMLINK;
 		if (err != 0)
 			goto out;
 	}

@@ -26,7 +26,7 @@ int ext2_corrupt(struct ext2_fs *fs, const char *what, uint32_t where)
 	}
 	fs->damaged = true;
 	fs->sb_dirty = true;
-	return EXT2_EUCLEAN;
+	return LINUX_EUCLEAN;
 }
 
 uint32_t ext2_now(struct ext2_fs *fs)
@@ -157,14 +157,14 @@ static int check_super(struct ext2_fs *fs, bool rdonly)
 	struct ext2_super *s = &fs->sb;
 
 	if (s->s_magic != EXT2_SUPER_MAGIC)
-		return EXT2_EINVAL;
+		return LINUX_EINVAL;
 	if (s->s_rev_level > EXT2_DYNAMIC_REV)
-		return EXT2_EINVAL;
+		return LINUX_EINVAL;
 	if (s->s_rev_level == EXT2_DYNAMIC_REV) {
 		if (s->s_feature_incompat & ~EXT2_FEATURE_INCOMPAT_SUPP)
-			return EXT2_EINVAL;
+			return LINUX_EINVAL;
 		if (!rdonly && (s->s_feature_ro_compat & ~EXT2_FEATURE_RO_COMPAT_SUPP))
-			return EXT2_EROFS;
+			return LINUX_EROFS;
 	}
 	if (s->s_log_block_size > EXT2_MAX_BLOCK_LOG - EXT2_MIN_BLOCK_LOG)
 		return ext2_corrupt(fs, "block size", s->s_log_block_size);
@@ -247,15 +247,15 @@ int ext2_mount(struct ext2_dev *dev, const struct ext2_mount_opts *opts, struct 
 
 	*fsp = NULL;
 	if (dev->size < EXT2_SUPER_OFFSET + EXT2_SUPER_SIZE)
-		return EXT2_EINVAL;
+		return LINUX_EINVAL;
 	fs = calloc(1, sizeof(*fs));
 	if (fs == NULL)
-		return EXT2_ENOMEM;
+		return LINUX_ENOMEM;
 	fs->dev = dev;
 	fs->flags = opts != NULL ? opts->flags : 0;
 	fs->now = opts != NULL ? opts->now : NULL;
 	if (dev->read(dev, EXT2_SUPER_OFFSET, &fs->sb, sizeof(fs->sb)) != 0) {
-		err = EXT2_EIO;
+		err = LINUX_EIO;
 		goto fail;
 	}
 	err = check_super(fs, fs->flags & EXT2_MOUNT_RDONLY);
@@ -268,7 +268,7 @@ int ext2_mount(struct ext2_dev *dev, const struct ext2_mount_opts *opts, struct 
 	size_t gd_bytes = (size_t)fs->gdt_blocks << fs->block_log;
 	fs->gd = malloc(gd_bytes);
 	if (fs->gd == NULL) {
-		err = EXT2_ENOMEM;
+		err = LINUX_ENOMEM;
 		goto fail;
 	}
 	err = ext2_dev_io(fs, fs->sb.s_first_data_block + 1, fs->gdt_blocks, fs->gd, false);
@@ -302,7 +302,7 @@ int ext2_unmount(struct ext2_fs *fs)
 	int err = 0;
 
 	if (fs->node_count != 0)
-		return EXT2_EBUSY;
+		return LINUX_EBUSY;
 	if (!(fs->flags & EXT2_MOUNT_RDONLY)) {
 		/* Clean again if it was clean when mounted; damage seen since
 		 * is recorded as ERROR_FS by ext2_write_super. */
@@ -395,7 +395,7 @@ int ext2_block_alloc(struct ext2_fs *fs, uint32_t goal, uint32_t *blkp)
 		*blkp = blk;
 		return 0;
 	}
-	return EXT2_ENOSPC;
+	return LINUX_ENOSPC;
 }
 
 int ext2_block_free(struct ext2_fs *fs, uint32_t blk)
@@ -483,7 +483,7 @@ int ext2_inode_alloc(struct ext2_fs *fs, uint32_t dir_ino, bool is_dir, uint32_t
 		*inop = g * ipg + bit + 1;
 		return 0;
 	}
-	return EXT2_ENOSPC;
+	return LINUX_ENOSPC;
 }
 
 int ext2_inode_free(struct ext2_fs *fs, uint32_t ino, bool is_dir)
