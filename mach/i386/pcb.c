@@ -18,6 +18,7 @@
 #define EFLAGS_RESERVED 0x2
 
 extern void thread_start_trampoline(void);
+extern void thread_ipc_resume(void);
 static struct thread *fpu_owner;
 /* The GDT's TLS slots hold some thread's present descriptors (else they
  * are all empty and a thread without TLS need not copy anything). */
@@ -44,6 +45,14 @@ void pcb_init(struct thread *th)
 	th->pcb.tls_used = 0;
 	memset(sf, 0, sizeof(*sf));
 	sf->eip = (uint32_t)thread_start_trampoline;
+	th->kernel_esp = (uintptr_t)sf;
+}
+
+void pcb_resume_user(struct thread *th)
+{
+	struct switch_frame *sf = (struct switch_frame *)th->pcb.user_state - 1;
+
+	sf->eip = (uint32_t)thread_ipc_resume;
 	th->kernel_esp = (uintptr_t)sf;
 }
 

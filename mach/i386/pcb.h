@@ -26,6 +26,11 @@ void pcb_init(struct thread *th);
 /* Load what the CPU needs to run th (kernel stack for traps, FPU trap). */
 void pcb_activate(struct thread *th);
 void cpu_switch_context(struct thread *old, struct thread *new);
+/* th is blocked in a Mach trap whose result is already in its user
+ * frame (the IPC fast path completed its receive): make its next switch
+ * in go straight back to user mode, dropping what its kernel stack held
+ * (nothing that needs undoing: see ipc/msg.c). */
+void pcb_resume_user(struct thread *th);
 /* Lazy FPU: switching marks the FPU unusable; the first use traps here. */
 void fpu_init(void);
 void fpu_trap(void);

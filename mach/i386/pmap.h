@@ -7,6 +7,7 @@
  */
 #ifndef I386_PMAP_H
 #define I386_PMAP_H
+#include <stddef.h>
 #include <stdint.h>
 #include <mach/kern_return.h>
 #include <i386/vm_param.h>
@@ -63,4 +64,28 @@ phys_addr_t pmap_extract(struct pmap *p, uintptr_t va);
 void *pmap_map_mmio(phys_addr_t pa, uint32_t size);
 /* Load p into the MMU. */
 void pmap_activate(struct pmap *p);
+
+/*
+ * The kernel address (direct map) of the user byte va in p, if its page
+ * is mapped with user access, and writable if write is set; NULL
+ * otherwise.  Marks the mapping accessed (and dirty for a write), as the
+ * MMU would.  Never faults and never waits: IPC uses it to copy a
+ * message between address spaces, or to know that a copy cannot fault.
+ */
+static inline void *pmap_user_kva(struct pmap *p, uintptr_t va, int write)
+{
+	uint32_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
+
+	if (va >= KERNBASE)
+		return NULL;
+	uint32_t pde = p->pgdir[va >> SUPERPAGE_SHIFT];
+	if (!(pde & PTE_P))
+		return NULL;
+	uint32_t *pte = (uint32_t *)phystokv(pde & PTE_FRAME) + ((va >> PAGE_SHIFT) & (PAGE_SIZE / 4 - 1));
+	uint32_t bits = *pte;
+	if ((bits & need) != need || (bits & PTE_FRAME) >= PHYS_DIRECT_MAX)
+		return NULL;
+	*pte = bits | PTE_A | (write ? PTE_D : 0);
+	return (char *)phystokv(bits & PTE_FRAME) + (va & PAGE_MASK);
+}
 #endif

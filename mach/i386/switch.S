@@ -29,6 +29,13 @@ thread_start_trampoline:
 1:	hlt
 	jmp 1b
 
+/* A thread whose receive the IPC fast path completed (pcb_resume_user):
+ * the stack pointer is at its user frame, the result in it. */
+	.globl thread_ipc_resume
+thread_ipc_resume:
+	call sched_after_switch
+	jmp mach_call_return
+
 /* Enter user mode with the register frame at the top of the kernel stack. */
 	.globl thread_return_to_user
 thread_return_to_user:

@@ -18,6 +18,8 @@
 #include <kern/copy.h>
 #include <ipc/kmsg.h>
 #include <ipc/space.h>
+#include <i386/cpu.h>
+#include <i386/pmap.h>
 #include <vm/vm_map.h>
 
 /* Messages come from two zones (most are small; kernel-object replies
@@ -568,21 +570,34 @@ static void receive_dequeue(struct ipc_port *port, struct ipc_kmsg *kmsg)
 		thread_wakeup_one(&port->msgcount);
 }
 
-/* Sleep until a message may have come to port or pset (or the wait
- * ended otherwise).  Out of line: the message path does not pay for it. */
-static mach_msg_return_t __attribute__((noinline)) receive_wait(struct ipc_port *port, struct ipc_pset *pset,
-								 mach_msg_option_t option, mach_msg_timeout_t timeout)
+/* Waiting to receive: on the port's (or set's) receivers queue, with a
+ * reference that keeps it while we sleep.  No event: a receiver is woken
+ * through the queue it sits on.  On a port, from user space, a sender
+ * may complete the receive itself (the fast path, ipc_fast_deliver):
+ * then this thread never comes back to receive_wait_leave, and that
+ * sender releases the reference taken here. */
+static void receive_wait_enter(struct ipc_port *port, struct ipc_pset *pset, void *umsg, mach_msg_size_t rcv_size)
 {
 	struct thread *th = current_thread();
-	queue_head_t *q = pset ? &pset->receivers : &port->receivers;
 
-	if (pset)
+	if (pset) {
 		pset->ref_count++;
-	else
+		queue_enter_tail(&pset->receivers, &th->ipc_wait_link);
+		th->ipc_rcv_msg = NULL;
+	} else {
 		ipc_port_reference(port);
-	/* No event: a receiver is woken through the queue it sits on. */
-	queue_enter_tail(q, &th->ipc_wait_link);
-	int r = thread_sleep(NULL, 1, (option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0);
+		queue_enter_tail(&port->receivers, &th->ipc_wait_link);
+		th->ipc_rcv_msg = th->kernel_only ? NULL : umsg;
+		th->ipc_rcv_size = rcv_size;
+	}
+}
+
+/* The wait ended (wait_result r): what it means for the receive. */
+static mach_msg_return_t receive_wait_leave(struct ipc_port *port, struct ipc_pset *pset, int r)
+{
+	struct thread *th = current_thread();
+
+	th->ipc_rcv_msg = NULL;
 	if (queue_linked(&th->ipc_wait_link))
 		queue_remove_entry(&th->ipc_wait_link);
 	int died = pset ? !pset->active : !port->active;
@@ -599,9 +614,20 @@ static mach_msg_return_t __attribute__((noinline)) receive_wait(struct ipc_port 
 	return MACH_MSG_SUCCESS;
 }
 
+/* Sleep until a message may have come to port or pset (or the wait
+ * ended otherwise).  Out of line: the message path does not pay for it. */
+static mach_msg_return_t __attribute__((noinline)) receive_wait(struct ipc_port *port, struct ipc_pset *pset,
+								 mach_msg_option_t option, mach_msg_timeout_t timeout,
+								 void *umsg, mach_msg_size_t rcv_size)
+{
+	receive_wait_enter(port, pset, umsg, rcv_size);
+	int r = thread_sleep(NULL, 1, (option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0);
+	return receive_wait_leave(port, pset, r);
+}
+
 /* Wait for and take a message from the port or set named rcv_name. */
 static mach_msg_return_t ipc_mqueue_receive(struct ipc_space *space, mach_port_t rcv_name, mach_msg_option_t option,
-					    mach_msg_size_t rcv_size, mach_msg_timeout_t timeout,
+					    void *umsg, mach_msg_size_t rcv_size, mach_msg_timeout_t timeout,
 					    struct ipc_kmsg **out, mach_msg_size_t *too_large_size)
 {
 	struct ipc_entry *e = ipc_entry_lookup(space, rcv_name);
@@ -637,7 +663,7 @@ static mach_msg_return_t ipc_mqueue_receive(struct ipc_space *space, mach_port_t
 		if ((option & MACH_RCV_TIMEOUT) && timeout == 0)
 			return MACH_RCV_TIMED_OUT;
 
-		mach_msg_return_t mr = receive_wait(port, pset, option, timeout);
+		mach_msg_return_t mr = receive_wait(port, pset, option, timeout, umsg, rcv_size);
 		if (mr != MACH_MSG_SUCCESS)
 			return mr;
 	}
@@ -742,7 +768,7 @@ static mach_msg_return_t mach_msg_receive(mach_msg_header_t *umsg, mach_msg_opti
 	mach_msg_size_t needed = 0;
 	mach_msg_return_t mr;
 
-	mr = ipc_mqueue_receive(space, rcv_name, option, rcv_size, timeout, &kmsg, &needed);
+	mr = ipc_mqueue_receive(space, rcv_name, option, umsg, rcv_size, timeout, &kmsg, &needed);
 	if (mr == MACH_RCV_TOO_LARGE) {
 		if (kmsg == NULL) { /* MACH_RCV_LARGE: still queued; say how big */
 			if (copyout(&needed, &umsg->msgh_size, sizeof(needed)) != 0)
@@ -770,12 +796,447 @@ static mach_msg_return_t mach_msg_receive(mach_msg_header_t *umsg, mach_msg_opti
 	return mr;
 }
 
+/* ---- The fast path --------------------------------------------------------
+ *
+ * mach_msg(SEND|RCV) of a simple message (no body rights, no out-of-line
+ * data) whose header rights are plain (COPY_SEND, MAKE_SEND,
+ * MAKE_SEND_ONCE or MOVE_SEND_ONCE for the destination; none or
+ * MAKE_SEND_ONCE for the reply), sent to:
+ *  - a kernel object: the MIG server runs on the request, and a reply
+ *    for the port the caller receives on next is copied straight to its
+ *    buffer instead of being queued (ipc_fast_kernel);
+ *  - a port a thread is blocked receiving on, from user space, with a
+ *    buffer large enough: the message goes straight from the sender's
+ *    buffer into the receiver's (one copy, through the kernel's direct
+ *    map of the receiver's pages), the receive is completed on the
+ *    receiver's behalf, and the receiver returns to user mode without
+ *    unwinding its kernel stack; the sender, blocking for the reply,
+ *    switches straight to it (ipc_fast_deliver);
+ *  - the port the caller receives on, its queue empty: the body is
+ *    already where it is to be received (one buffer serves both), only
+ *    the header changes (ipc_fast_self).
+ * Every condition is checked before anything changes.  When one does not
+ * hold (complex message, other dispositions, no receiver waiting or one
+ * waiting on a port set, messages queued, a receiver buffer too small or
+ * not mapped writable, MACH_SEND_NOTIFY, a protected payload, a dead
+ * port...) the fast path declines and the general path runs the whole
+ * call, as if the fast path did not exist.
+ *
+ * Nothing may wait between the checks and the delivery.  Reading the
+ * header is the one step that may fault (and wait for a pager), so it
+ * comes first; it leaves the header's page present, and a second page
+ * the message reaches into is checked in the page tables
+ * (pmap_user_kva), so the copies after the checks cannot fault.
+ */
+#define IPC_FAST_DECLINED ((mach_msg_return_t)~0u) /* not a mach_msg_return_t */
+/* Larger messages take the general path; this much spans at most two pages. */
+#define IPC_FAST_MAX_SIZE PAGE_SIZE
+#define IPC_FAST_OPTIONS                                                                                  \
+	(MACH_SEND_MSG | MACH_RCV_MSG | MACH_SEND_TIMEOUT | MACH_RCV_TIMEOUT | MACH_SEND_INTERRUPT | \
+	 MACH_RCV_INTERRUPT | MACH_RCV_LARGE)
+
+/* The sender's message as the fast path sees it. */
+struct ipc_fast {
+	mach_msg_header_t h;		/* the header as written */
+	struct ipc_space *space;	/* the sender's */
+	struct ipc_port *dest, *reply;	/* reply: NULL if none */
+	struct ipc_entry *dest_entry;
+	mach_msg_type_name_t dest_disp;
+	char *umsg;			/* the sender's buffer */
+	int two_pages;			/* it reaches into a second page */
+};
+
+/* Whether the page after the one umsg starts in, which the message
+ * reaches into, is mapped (writable if asked) in the caller's map. */
+static int fast_second_page(const struct ipc_fast *f, int write)
+{
+	uintptr_t next = ((uintptr_t)f->umsg | PAGE_MASK) + 1;
+	return pmap_user_kva(current_thread()->task->pmap, next, write) != NULL;
+}
+
+/* Copy len bytes of the sender's message from offset off to dst, a
+ * kernel address (checked: no fault). */
+static inline void fast_read(const struct ipc_fast *f, void *dst, size_t off, size_t len)
+{
+	copy_user(dst, f->umsg + off, len);
+}
+
+/* What an entry must hold for each destination disposition the fast
+ * path takes (exactly: a dead name declines). */
+static uint32_t fast_dest_needs(mach_msg_type_name_t disp)
+{
+	switch (disp) {
+	case MACH_MSG_TYPE_COPY_SEND:
+		return MACH_PORT_TYPE_SEND;
+	case MACH_MSG_TYPE_MAKE_SEND:
+	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
+		return MACH_PORT_TYPE_RECEIVE;
+	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+		return MACH_PORT_TYPE_SEND_ONCE;
+	default:
+		return 0;
+	}
+}
+
+/* Read and check the header; 0 if the fast path cannot take it. */
+static int fast_check(struct ipc_fast *f, mach_msg_header_t *umsg, mach_msg_size_t send_size)
+{
+	struct ipc_space *space = current_thread()->task->itk_space;
+
+	if (send_size < sizeof(mach_msg_header_t) || (send_size & 3) || send_size > IPC_FAST_MAX_SIZE ||
+	    copyin(umsg, &f->h, sizeof(f->h)) != 0)
+		return 0;
+	f->umsg = (char *)umsg;
+	f->two_pages = ((uintptr_t)umsg & PAGE_MASK) + send_size > PAGE_SIZE;
+	if (f->two_pages && !fast_second_page(f, 0))
+		return 0;
+	mach_msg_bits_t bits = f->h.msgh_bits;
+	if (bits & ~MACH_MSGH_BITS_PORTS_MASK) /* complex, or bits no one defined */
+		return 0;
+	f->dest_disp = MACH_MSGH_BITS_REMOTE(bits);
+	uint32_t need = fast_dest_needs(f->dest_disp);
+	struct ipc_entry *e = ipc_entry_lookup(space, f->h.msgh_remote_port);
+	if (e == NULL || !(e->bits & need))
+		return 0;
+	f->dest_entry = e;
+	f->dest = e->object;
+	if (!f->dest->active || f->dest->has_payload)
+		return 0;
+	f->reply = NULL;
+	if (MACH_MSGH_BITS_LOCAL(bits) == MACH_MSG_TYPE_MAKE_SEND_ONCE) {
+		e = ipc_entry_lookup(space, f->h.msgh_local_port);
+		if (e == NULL || !(e->bits & MACH_PORT_TYPE_RECEIVE))
+			return 0;
+		f->reply = e->object;
+	} else if (MACH_MSGH_BITS_LOCAL(bits) != 0 || f->h.msgh_local_port != MACH_PORT_NULL) {
+		return 0;
+	}
+	f->space = space;
+	f->h.msgh_size = send_size;
+	return 1;
+}
+
+/* Whether the port would queue a message sent now at once (room in the
+ * queue, nobody waiting for room) on an empty queue, outside any set. */
+static int fast_port_idle(const struct ipc_port *port, mach_msg_type_name_t dest_disp)
+{
+	return port->msgcount == 0 && port->blocked_senders == 0 && port->pset == NULL &&
+	       (port->qlimit > 0 || dest_disp == MACH_MSG_TYPE_MAKE_SEND_ONCE ||
+		dest_disp == MACH_MSG_TYPE_MOVE_SEND_ONCE);
+}
+
+/*
+ * A message delivered in the same step as it is sent: its destination
+ * right is taken and used up at once, so only what outlives the trip is
+ * done (a COPY_SEND or MAKE_SEND_ONCE right leaves no trace, a MAKE_SEND
+ * counts in mscount, a MOVE_SEND_ONCE name goes).  fast_direct_ok
+ * declines the trips on which a notification would have been sent (the
+ * last send right made and used up with a no-senders request; a moved
+ * name with a dead-name request).
+ */
+static int fast_direct_ok(const struct ipc_fast *f)
+{
+	switch (f->dest_disp) {
+	case MACH_MSG_TYPE_MAKE_SEND:
+		return f->dest->srights != 0 || f->dest->nsrequest == NULL;
+	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+		return f->dest_entry->dnnotify == NULL;
+	default:
+		return 1;
+	}
+}
+
+static mach_msg_type_name_t fast_direct_dest(struct ipc_fast *f)
+{
+	struct ipc_port *dest = f->dest;
+
+	switch (f->dest_disp) {
+	case MACH_MSG_TYPE_MAKE_SEND:
+		dest->mscount++;
+		/* fall through */
+	case MACH_MSG_TYPE_COPY_SEND:
+		return MACH_MSG_TYPE_PORT_SEND;
+	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+		ipc_entry_dealloc(f->space, f->h.msgh_remote_port, f->dest_entry);
+		dest->sorights--;
+		dest->ref_count--; /* the name's; the receive right keeps one */
+		/* fall through */
+	default:
+		return MACH_MSG_TYPE_PORT_SEND_ONCE;
+	}
+}
+
+/* The reply port's send-once right, made in the sender's space and given
+ * a name in the receiver's (never a merge: send-once rights each have
+ * their own).  The caller checked that space has a free entry. */
+static mach_port_t fast_direct_reply(struct ipc_port *reply, struct ipc_space *space)
+{
+	mach_port_t name;
+	struct ipc_entry *e = ipc_entry_alloc(space, &name);
+
+	reply->sorights++;
+	reply->ref_count++; /* the entry's */
+	e->object = reply;
+	e->bits = MACH_PORT_TYPE_SEND_ONCE | 1;
+	return name;
+}
+
+/* The header the receiver gets, written to h (possibly its buffer):
+ * the receive completed, sequence number taken. */
+static void fast_direct_header(struct ipc_fast *f, struct ipc_space *space, mach_port_t local,
+			       mach_msg_header_t *h)
+{
+	mach_msg_type_name_t dest_type = fast_direct_dest(f);
+	mach_msg_size_t size = f->h.msgh_size;
+	mach_msg_id_t id = f->h.msgh_id;
+
+	if (f->reply != NULL) {
+		h->msgh_remote_port = fast_direct_reply(f->reply, space);
+		h->msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, dest_type);
+	} else {
+		h->msgh_remote_port = MACH_PORT_NULL;
+		h->msgh_bits = MACH_MSGH_BITS(0, dest_type);
+	}
+	h->msgh_size = size;
+	h->msgh_local_port = local;
+	h->msgh_seqno = f->dest->seqno++;
+	h->msgh_id = id;
+}
+
+/* To the port the caller receives on: only the header changes.  The
+ * general path would copy the whole message out again, so a second page
+ * must be writable; the first is when the header's copy out succeeds
+ * (as in the general path, a failure there loses the message). */
+static mach_msg_return_t ipc_fast_self(struct ipc_fast *f, mach_msg_size_t rcv_size, mach_port_t rcv_name)
+{
+	mach_msg_header_t h;
+
+	if (!fast_port_idle(f->dest, f->dest_disp) || f->h.msgh_size > rcv_size || !fast_direct_ok(f) ||
+	    (f->reply != NULL && f->space->free_head == 0) || (f->two_pages && !fast_second_page(f, 1)))
+		return IPC_FAST_DECLINED;
+	fast_direct_header(f, f->space, rcv_name, &h);
+	if (copyout(&h, f->umsg, sizeof(h)) != 0)
+		return MACH_RCV_INVALID_DATA;
+	return MACH_MSG_SUCCESS;
+}
+
+/* A receiver's buffer, as kernel addresses: `first` bytes at kva[0],
+ * the rest at kva[1] (the next page). */
+struct ipc_window {
+	char *kva[2];
+	size_t first;
+};
+
+/* The thread blocked receiving on the destination, if the message can go
+ * straight into its buffer (whose kernel addresses go in *w).
+ * Interrupts off: nothing may wake it meanwhile. */
+static struct thread *fast_waiting_receiver(struct ipc_fast *f, struct ipc_window *w)
+{
+	struct ipc_port *port = f->dest;
+	size_t size = f->h.msgh_size;
+
+	if (!fast_port_idle(port, f->dest_disp) || queue_empty(&port->receivers) || !fast_direct_ok(f))
+		return NULL;
+	struct thread *r = queue_first_entry(&port->receivers, struct thread, ipc_wait_link);
+	struct ipc_space *space = r->task->itk_space;
+	/* Still blocked (not woken and yet to run), in this port's space,
+	 * with room in its buffer and in its name table for the reply right
+	 * (growing the table could wait for memory). */
+	if (r->ipc_rcv_msg == NULL || !(r->state & TH_WAIT) || port->receiver != space || size > r->ipc_rcv_size ||
+	    (f->reply != NULL && space->free_head == 0))
+		return NULL;
+	uintptr_t va = (uintptr_t)r->ipc_rcv_msg;
+	size_t room = PAGE_SIZE - (va & PAGE_MASK);
+	w->kva[0] = pmap_user_kva(r->task->pmap, va, 1);
+	w->kva[1] = NULL;
+	w->first = size < room ? size : room;
+	if (w->kva[0] == NULL)
+		return NULL;
+	if (size > room && (w->kva[1] = pmap_user_kva(r->task->pmap, va + room, 1)) == NULL)
+		return NULL;
+	return r;
+}
+
+/* Into the buffer of the thread blocked receiving on the destination:
+ * its mach_msg is completed here, its result put in its user frame,
+ * and its next switch in returns to user mode (its wait is the
+ * caller's to end). */
+static void ipc_fast_deliver(struct ipc_fast *f, struct thread *r, const struct ipc_window *w)
+{
+	struct ipc_port *port = f->dest;
+	size_t hsize = sizeof(mach_msg_header_t), size = f->h.msgh_size;
+	mach_msg_header_t local;
+	mach_msg_header_t *h = w->first >= hsize ? (mach_msg_header_t *)w->kva[0] : &local;
+
+	fast_direct_header(f, r->task->itk_space, port->receiver_name, h);
+	if (h == &local) { /* the header itself straddles the pages */
+		memcpy(w->kva[0], &local, w->first);
+		memcpy(w->kva[1], (char *)&local + w->first, hsize - w->first);
+		fast_read(f, w->kva[1] + (hsize - w->first), hsize, size - hsize);
+	} else {
+		fast_read(f, w->kva[0] + hsize, hsize, w->first - hsize);
+		if (size > w->first)
+			fast_read(f, w->kva[1], w->first, size - w->first);
+	}
+	queue_remove_entry(&r->ipc_wait_link);
+	r->ipc_rcv_msg = NULL;
+	r->pcb.user_state->eax = MACH_MSG_SUCCESS;
+	pcb_resume_user(r);
+	ipc_port_release(port); /* the reference r took to wait (receive_wait) */
+}
+
+/* Take the header's rights as a queued message carries them: the
+ * destination's as it travels, the reply port's as a send-once right.
+ * Returns the destination right's type in the message. */
+static mach_msg_type_name_t fast_copyin(struct ipc_fast *f)
+{
+	struct ipc_port *dest = f->dest;
+	mach_msg_type_name_t type;
+
+	switch (f->dest_disp) {
+	case MACH_MSG_TYPE_COPY_SEND:
+		dest->srights++;
+		dest->ref_count++;
+		type = MACH_MSG_TYPE_PORT_SEND;
+		break;
+	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
+		dest->sorights++;
+		dest->ref_count++;
+		type = MACH_MSG_TYPE_PORT_SEND_ONCE;
+		break;
+	default:
+		ipc_right_copyin_checked(f->space, f->h.msgh_remote_port, f->dest_disp, &dest, &type);
+	}
+	if (f->reply != NULL) {
+		f->reply->sorights++;
+		f->reply->ref_count++;
+	}
+	return type;
+}
+
+/* To a kernel object, the reply expected on rcv_name: the server runs on
+ * the request; its reply, if simple and nothing is queued before it, is
+ * copied straight out.  Otherwise the reply is queued as usual and the
+ * general receive takes it (*receive set). */
+static mach_msg_return_t ipc_fast_kernel(struct ipc_fast *f, mach_msg_size_t rcv_size, mach_port_t rcv_name,
+					 int *receive)
+{
+	struct ipc_port *rp = f->reply;
+
+	*receive = 0;
+	if (rp == NULL || f->h.msgh_local_port != rcv_name)
+		return IPC_FAST_DECLINED;
+	struct ipc_kmsg *kmsg = ipc_kmsg_alloc(f->h.msgh_size);
+	if (kmsg == NULL)
+		return IPC_FAST_DECLINED;
+	fast_read(f, &kmsg->hdr, 0, f->h.msgh_size);
+	mach_msg_type_name_t dest_type = fast_copyin(f);
+	kmsg->hdr.msgh_size = f->h.msgh_size;
+	kmsg->hdr.msgh_bits = MACH_MSGH_BITS(dest_type, MACH_MSG_TYPE_PORT_SEND_ONCE);
+	kmsg->hdr.msgh_remote_port = (mach_port_t)(uintptr_t)f->dest;
+	kmsg->hdr.msgh_local_port = (mach_port_t)(uintptr_t)rp;
+
+	struct ipc_kmsg *reply = ipc_kobject_server(kmsg);
+	/* The server may have blocked: look at the reply port afresh. */
+	if (reply != NULL && (struct ipc_port *)reply->hdr.msgh_remote_port == rp &&
+	    MACH_MSGH_BITS_REMOTE(reply->hdr.msgh_bits) == MACH_MSG_TYPE_PORT_SEND_ONCE &&
+	    !(reply->hdr.msgh_bits & MACH_MSGH_BITS_COMPLEX) && reply->hdr.msgh_size <= rcv_size && rp->active &&
+	    rp->receiver == f->space && rp->receiver_name == rcv_name && !rp->has_payload &&
+	    fast_port_idle(rp, MACH_MSG_TYPE_MOVE_SEND_ONCE)) {
+		mach_msg_header_t *h = &reply->hdr;
+		h->msgh_seqno = rp->seqno++;
+		rp->sorights--; /* the reply's send-once right, used up */
+		ipc_port_release(rp);
+		h->msgh_bits = MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE);
+		h->msgh_remote_port = MACH_PORT_NULL;
+		h->msgh_local_port = rcv_name;
+		mach_msg_return_t mr = copyout(h, f->umsg, h->msgh_size) != 0 ? MACH_RCV_INVALID_DATA : MACH_MSG_SUCCESS;
+		ipc_kmsg_free(reply);
+		return mr;
+	}
+	/* A reply that cannot be delivered (its port died) is destroyed. */
+	if (reply != NULL && ipc_kmsg_send(reply, MACH_SEND_ALWAYS, 0) != MACH_MSG_SUCCESS)
+		ipc_kmsg_destroy(reply);
+	*receive = 1;
+	return MACH_MSG_SUCCESS;
+}
+
+static mach_msg_return_t mach_msg_receive(mach_msg_header_t *umsg, mach_msg_option_t option, mach_msg_size_t rcv_size,
+					  mach_port_t rcv_name, mach_msg_timeout_t timeout);
+
+/* After a direct delivery to r (interrupts off): wait for the reply and
+ * let r run in our place.  If the reply port is a plain port with
+ * nothing queued, block on it at once and switch straight to r (no run
+ * queue); a direct reply then resumes us in user mode and nothing below
+ * runs.  Otherwise (or once woken the ordinary way) the general receive
+ * does the rest. */
+static mach_msg_return_t fast_wait_reply(mach_msg_header_t *umsg, mach_msg_option_t option, mach_msg_size_t rcv_size,
+					 mach_port_t rcv_name, mach_msg_timeout_t timeout, struct thread *r)
+{
+	struct thread *th = current_thread();
+	struct ipc_entry *e = ipc_entry_lookup(th->task->itk_space, rcv_name);
+	struct ipc_port *rp;
+
+	if (e != NULL && (e->bits & MACH_PORT_TYPE_RECEIVE) && !(option & MACH_RCV_TIMEOUT) &&
+	    (rp = e->object)->msgcount == 0 && rp->pset == NULL && !th->terminating) {
+		receive_wait_enter(rp, NULL, umsg, rcv_size);
+		int wr = thread_block_handoff(r);
+		cpu_intr_enable();
+		mach_msg_return_t mr = receive_wait_leave(rp, NULL, wr);
+		if (mr != MACH_MSG_SUCCESS)
+			return mr;
+	} else {
+		clear_wait(r, THREAD_AWAKENED);
+		th->handoff = r; /* if the receive blocks after all */
+		cpu_intr_enable();
+	}
+	return mach_msg_receive(umsg, option, rcv_size, rcv_name, timeout);
+}
+
+/* mach_msg(SEND|RCV) through the fast path, or IPC_FAST_DECLINED with
+ * nothing changed. */
+static mach_msg_return_t ipc_fast_rpc(mach_msg_header_t *umsg, mach_msg_option_t option, mach_msg_size_t send_size,
+				      mach_msg_size_t rcv_size, mach_port_t rcv_name, mach_msg_timeout_t timeout)
+{
+	struct ipc_fast f;
+	struct ipc_window w;
+	int receive;
+
+	if (!fast_check(&f, umsg, send_size))
+		return IPC_FAST_DECLINED;
+	struct ipc_port *dest = f.dest;
+	if (dest->receiver == ipc_space_kernel && dest->kotype != IKOT_NONE) {
+		mach_msg_return_t mr = ipc_fast_kernel(&f, rcv_size, rcv_name, &receive);
+		if (mr != MACH_MSG_SUCCESS || !receive)
+			return mr;
+		return mach_msg_receive(umsg, option, rcv_size, rcv_name, timeout);
+	}
+	if (dest->receiver == f.space && dest->receiver_name == rcv_name)
+		return ipc_fast_self(&f, rcv_size, rcv_name);
+	cpu_intr_disable();
+	struct thread *r = fast_waiting_receiver(&f, &w);
+	if (r == NULL) {
+		cpu_intr_enable();
+		return IPC_FAST_DECLINED;
+	}
+	ipc_fast_deliver(&f, r, &w);
+	return fast_wait_reply(umsg, option, rcv_size, rcv_name, timeout, r);
+}
+
 mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_size,
 				mach_msg_size_t rcv_size, mach_port_t rcv_name, mach_msg_timeout_t timeout,
 				mach_port_t notify)
 {
 	mach_msg_return_t mr;
 
+	if ((option & (MACH_SEND_MSG | MACH_RCV_MSG)) == (MACH_SEND_MSG | MACH_RCV_MSG) &&
+	    !(option & ~IPC_FAST_OPTIONS) && !current_thread()->kernel_only) {
+		mr = ipc_fast_rpc(msg, option, send_size, rcv_size, rcv_name, timeout);
+		if (mr != IPC_FAST_DECLINED) {
+			current_thread()->handoff = NULL;
+			return mr;
+		}
+	}
 	if (option & MACH_SEND_MSG) {
 		mr = mach_msg_send(msg, option, send_size, timeout, notify);
 		if (mr != MACH_MSG_SUCCESS)

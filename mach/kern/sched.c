@@ -121,11 +121,9 @@ void assert_wait(event_t event, int interruptible)
 	cpu_intr_restore(s);
 }
 
-/* Interrupts off.  End th's wait; queue it unless it is the running one. */
-static void thread_unwait(struct thread *th, int result)
+/* Interrupts off.  End th's wait (it is waiting), leaving it off the run queue. */
+static void wait_end(struct thread *th, int result)
 {
-	if (!(th->state & TH_WAIT))
-		return;
 	if (queue_linked(&th->wait_link))
 		queue_remove_entry(&th->wait_link);
 	if (queue_linked(&th->wait_timer.link)) /* interrupts are off already */
@@ -133,6 +131,14 @@ static void thread_unwait(struct thread *th, int result)
 	th->state &= ~(TH_WAIT | TH_INTERRUPTIBLE);
 	th->wait_result = result;
 	th->wait_event = NULL;
+}
+
+/* Interrupts off.  End th's wait; queue it unless it is the running one. */
+static void thread_unwait(struct thread *th, int result)
+{
+	if (!(th->state & TH_WAIT))
+		return;
+	wait_end(th, result);
 	if (th != active_thread && !(th->state & TH_TERMINATED))
 		runq_insert(th);
 }
@@ -237,6 +243,19 @@ void thread_yield(void)
 		sched_need_resched = 0;
 	}
 	cpu_intr_restore(s);
+}
+
+int thread_block_handoff(struct thread *to)
+{
+	struct thread *th = active_thread;
+
+	assert(to->state & TH_WAIT);
+	wait_end(to, THREAD_AWAKENED);
+	th->state |= TH_WAIT | TH_INTERRUPTIBLE;
+	th->wait_event = NULL;
+	th->wait_result = THREAD_AWAKENED;
+	switch_to(th, to);
+	return th->wait_result;
 }
 
 void thread_handoff(struct thread *to)
