@@ -1,0 +1,594 @@
+/*
+ * The IPC fast path (docs/ipc.md): mach_msg(SEND|RCV) of simple messages
+ * delivered straight to a blocked receiver, to the caller's own port, or
+ * to a kernel object.  Whether a call took it or the general path, the
+ * outcome must be the same, so these checks pin what a receiver sees
+ * (header, rights, sequence numbers, data) where the fast path applies,
+ * and at each of its boundaries, where it must leave the call to the
+ * general path: messages already queued, a receive buffer too small with
+ * and without MACH_RCV_LARGE, a receiver on a port set, a dead send-once
+ * reply right, a receiver buffer not mapped or read-only, buffers across
+ * page boundaries, a no-senders request, a receiver in another task.
+ */
+#include <string.h>
+#include <cthreads.h>
+#include <mach/mach_port.h>
+#include "tap.h"
+#include "util.h"
+
+#define T mach_task_self()
+#define SETTLE_MS 20 /* let a server thread reach its receive (correct either way) */
+#define MAX_SERVED 4
+#define BIG 1024
+
+struct msg32 {
+	mach_msg_header_t head;
+	mach_msg_type_t type;
+	int value;
+};
+
+static const mach_msg_type_t int_type = {
+	.msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32, .msgt_number = 1, .msgt_inline = 1,
+};
+
+/* A server thread: receives `count` messages on rcv_name into buf and
+ * answers each that has a reply right with value + 1 (SEND|RCV for all
+ * but the last), recording what it saw. */
+struct server {
+	mach_port_t rcv_name;
+	mach_msg_header_t *buf;
+	mach_msg_size_t rcv_size;
+	mach_msg_option_t option;
+	mach_msg_timeout_t timeout;
+	int count;
+	mach_msg_return_t mr[MAX_SERVED];
+	mach_msg_header_t head[MAX_SERVED];
+	int value[MAX_SERVED];
+	mach_port_type_t reply_type[MAX_SERVED];
+	mach_msg_return_t last_send;
+};
+
+static void *serve(void *arg)
+{
+	struct server *s = arg;
+	struct msg32 *m = (struct msg32 *)s->buf;
+	mach_msg_return_t mr = mach_msg(s->buf, MACH_RCV_MSG | s->option, 0, s->rcv_size, s->rcv_name, s->timeout,
+					MACH_PORT_NULL);
+
+	for (int i = 0; i < s->count; i++) {
+		s->mr[i] = mr;
+		s->head[i] = m->head;
+		s->value[i] = mr == MACH_MSG_SUCCESS && m->head.msgh_size >= sizeof(*m) ? m->value : -1;
+		s->reply_type[i] = MACH_PORT_VALID(m->head.msgh_remote_port) ? ptype(m->head.msgh_remote_port) : 0;
+		int last = i + 1 == s->count;
+		mach_msg_option_t op = last ? MACH_SEND_MSG : MACH_SEND_MSG | MACH_RCV_MSG | s->option;
+		if (mr == MACH_MSG_SUCCESS && MACH_PORT_VALID(m->head.msgh_remote_port)) {
+			m->head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
+			m->head.msgh_size = sizeof(*m);
+			m->head.msgh_local_port = MACH_PORT_NULL;
+			m->head.msgh_id += 100;
+			m->type = int_type;
+			m->value = s->value[i] + 1;
+			mr = mach_msg(s->buf, op, sizeof(*m), s->rcv_size, s->rcv_name, s->timeout, MACH_PORT_NULL);
+			if (last)
+				s->last_send = mr;
+		} else if (!last) {
+			mr = mach_msg(s->buf, MACH_RCV_MSG | s->option, 0, s->rcv_size, s->rcv_name, s->timeout,
+				      MACH_PORT_NULL);
+		}
+	}
+	return NULL;
+}
+
+static cthread_t start_server(struct server *s)
+{
+	cthread_t t;
+	if (cthread_create(&t, serve, s) != KERN_SUCCESS)
+		return NULL;
+	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, SETTLE_MS);
+	return t;
+}
+
+/* One RPC: value to dest (disposition disp), the reply into *out. */
+static mach_msg_return_t rpc(mach_port_t dest, mach_msg_type_name_t disp, mach_port_t reply, mach_msg_id_t id,
+			     int value, mach_msg_option_t option, struct msg32 *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->head.msgh_bits = MACH_MSGH_BITS(disp, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	out->head.msgh_size = sizeof(*out);
+	out->head.msgh_remote_port = dest;
+	out->head.msgh_local_port = reply;
+	out->head.msgh_id = id;
+	out->type = int_type;
+	out->value = value;
+	return mach_msg(&out->head, MACH_SEND_MSG | MACH_RCV_MSG | option, sizeof(*out), sizeof(*out), reply, 1000,
+			MACH_PORT_NULL);
+}
+
+static void test_rpc_between_threads(void)
+{
+	mach_port_t p = new_port_with_send(), reply = new_port();
+	struct rcv_buf buf;
+	struct server s = {.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 3};
+	long names = name_count();
+	cthread_t t = start_server(&s);
+	struct msg32 m;
+
+	ok(t != NULL, "a server thread receives on a port");
+	for (int i = 0; i < 3; i++) {
+		is_kr(rpc(p, MACH_MSG_TYPE_COPY_SEND, reply, 10 + i, 5 * i, 0, &m), MACH_MSG_SUCCESS, "RPC %d", i);
+		is(m.value, 5 * i + 1, "reply %d carries the server's answer", i);
+		is(m.head.msgh_id, 110 + i, "with the reply id");
+		is_kr(m.head.msgh_bits, MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE),
+		      "the reply came on our send-once right, no reply right");
+		is(m.head.msgh_local_port, reply, "local: our reply port");
+		is(m.head.msgh_remote_port, MACH_PORT_NULL, "remote: none");
+		is(m.head.msgh_size, sizeof(m), "size as sent");
+		is(m.head.msgh_seqno, i, "the reply port's sequence number %d", i);
+	}
+	cthread_join(t);
+	for (int i = 0; i < 3; i++) {
+		is_kr(s.mr[i], MACH_MSG_SUCCESS, "the server received request %d", i);
+		is(s.value[i], 5 * i, "with its value");
+		is(s.head[i].msgh_seqno, i, "sequence number %d on the server's port", i);
+		is(s.head[i].msgh_local_port, p, "local: the server's name for its port");
+		is_kr(s.head[i].msgh_bits, MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSG_TYPE_PORT_SEND),
+		      "bits: a send-once reply right, received through a send right");
+		is(s.reply_type[i], MACH_PORT_TYPE_SEND_ONCE, "the reply name held a send-once right");
+		is(s.head[i].msgh_size, sizeof(m), "size as sent");
+	}
+	is_kr(s.last_send, MACH_MSG_SUCCESS, "the last reply sent");
+	is(name_count(), names, "no name left behind (reply rights used up)");
+	is(urefs(p, MACH_PORT_RIGHT_SEND), 1, "the copied send right is still one reference");
+	mach_port_destroy(T, p);
+	mach_port_destroy(T, reply);
+}
+
+/* MAKE_SEND and MAKE_SEND_ONCE destinations, and MAKE_SEND with a
+ * no-senders request: the right made and used up by delivery counts in
+ * mscount, and the notification still comes. */
+static void test_made_rights(void)
+{
+	mach_port_t p = new_port(), reply = new_port(), notify = new_port(), prev;
+	struct rcv_buf buf, nbuf;
+	struct server s = {.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 2};
+	cthread_t t = start_server(&s);
+	struct msg32 m;
+
+	is_kr(rpc(p, MACH_MSG_TYPE_MAKE_SEND_ONCE, reply, 1, 1, 0, &m), MACH_MSG_SUCCESS, "RPC with MAKE_SEND_ONCE");
+	is(m.value, 2, "answered");
+	mach_port_t so = MACH_PORT_NULL;
+	mach_msg_type_name_t so_type;
+	mach_port_extract_right(T, notify, MACH_MSG_TYPE_MAKE_SEND_ONCE, &so, &so_type);
+	is_kr(mach_port_request_notification(T, p, MACH_NOTIFY_NO_SENDERS, 0, so, &prev), KERN_SUCCESS, "a no-senders request on the server's port (no send right exists)");
+	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, SETTLE_MS);
+	is_kr(rpc(p, MACH_MSG_TYPE_MAKE_SEND, reply, 2, 2, 0, &m), MACH_MSG_SUCCESS, "RPC with MAKE_SEND");
+	is(m.value, 3, "answered");
+	cthread_join(t);
+	is_kr(s.head[0].msgh_bits, MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSG_TYPE_PORT_SEND_ONCE),
+	      "received through the made send-once right");
+	is_kr(s.head[1].msgh_bits, MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSG_TYPE_PORT_SEND),
+	      "received through the made send right");
+	mach_port_status_t st;
+	if (is_kr(mach_port_get_receive_status(T, p, &st), KERN_SUCCESS, "receive status"))
+		is(st.mps_mscount, 1, "mscount counts the send right made");
+	is_kr(receive(notify, &nbuf, 1000), MACH_MSG_SUCCESS, "a notification came");
+	is(nbuf.head.msgh_id, MACH_NOTIFY_NO_SENDERS, "no-senders, once the made right was used up");
+	is(ptype(p), MACH_PORT_TYPE_RECEIVE, "no send right left");
+	mach_port_destroy(T, p);
+	mach_port_destroy(T, reply);
+	mach_port_destroy(T, notify);
+}
+
+/* SEND|RCV of value to p (COPY_SEND), receiving on p into the same buffer. */
+static mach_msg_return_t self_send_receive(struct msg32 *m, mach_port_t p, mach_msg_id_t id, int value)
+{
+	memset(m, 0, sizeof(*m));
+	m->head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+	m->head.msgh_size = sizeof(*m);
+	m->head.msgh_remote_port = p;
+	m->head.msgh_id = id;
+	m->type = int_type;
+	m->value = value;
+	return mach_msg(&m->head, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(*m), sizeof(*m), p, 0, MACH_PORT_NULL);
+}
+
+/* SEND|RCV on the caller's own port: with messages queued, the queued
+ * one comes first and the new one waits its turn. */
+static void test_self_order(void)
+{
+	mach_port_t p = new_port_with_send();
+	struct msg32 m;
+	struct rcv_buf buf;
+
+	is_kr(send_int(p, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 1, 11, 0, 0), MACH_MSG_SUCCESS,
+	      "one message queued on our port");
+	is_kr(self_send_receive(&m, p, 2, 22), MACH_MSG_SUCCESS, "SEND|RCV of a second to the same port");
+	is(m.head.msgh_id, 1, "the first message comes first");
+	is(m.value, 11, "with its value");
+	is(m.head.msgh_seqno, 0, "sequence number 0");
+	is_kr(receive(p, &buf, 100), MACH_MSG_SUCCESS, "the second is still queued");
+	is(buf.head.msgh_id, 2, "and comes next");
+	is(buf.head.msgh_seqno, 1, "sequence number 1");
+	/* Now the queue is empty: the message is received where it was sent. */
+	is_kr(self_send_receive(&m, p, 3, 33), MACH_MSG_SUCCESS, "SEND|RCV to our port with nothing queued");
+	is(m.head.msgh_id, 3, "our own message");
+	is(m.value, 33, "its body as sent");
+	is(m.head.msgh_seqno, 2, "sequence number 2");
+	is(m.head.msgh_local_port, p, "local: our port");
+	is_kr(m.head.msgh_bits, MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND), "bits: no reply, a send right");
+	is(urefs(p, MACH_PORT_RIGHT_SEND), 1, "the copied send right is one reference, as before");
+	mach_port_destroy(T, p);
+}
+
+/* SEND|RCV to our own port into a buffer too small. */
+static void test_self_too_small(void)
+{
+	mach_port_t p = new_port(), notify = new_port();
+	struct msg32 m;
+	struct rcv_buf buf;
+
+	memset(&m, 0, sizeof(m));
+	m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND_ONCE, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	m.head.msgh_size = sizeof(m);
+	m.head.msgh_remote_port = p;
+	m.head.msgh_local_port = notify;
+	m.head.msgh_id = 4;
+	m.type = int_type;
+	is_kr(mach_msg(&m.head, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m), sizeof(m.head), p, 0, MACH_PORT_NULL),
+	      MACH_RCV_TOO_LARGE, "no MACH_RCV_LARGE: MACH_RCV_TOO_LARGE");
+	is(m.head.msgh_local_port, p, "the header names the port");
+	is_kr(receive(notify, &buf, 1000), MACH_MSG_SUCCESS, "the message was destroyed with its reply right");
+	is(buf.head.msgh_id, MACH_NOTIFY_SEND_ONCE, "which sent a send-once notification");
+	is_kr(receive(p, &buf, 100), MACH_MSG_SUCCESS, "so did its destination right, to our port");
+	is(buf.head.msgh_id, MACH_NOTIFY_SEND_ONCE, "a send-once notification");
+	is_kr(receive(p, &buf, 10), MACH_RCV_TIMED_OUT, "nothing else queued");
+
+	m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND_ONCE, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	m.head.msgh_size = sizeof(m);
+	m.head.msgh_remote_port = p;
+	m.head.msgh_local_port = notify;
+	is_kr(mach_msg(&m.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_LARGE, sizeof(m), sizeof(m.head), p, 0,
+		       MACH_PORT_NULL),
+	      MACH_RCV_TOO_LARGE, "MACH_RCV_LARGE: MACH_RCV_TOO_LARGE");
+	is(m.head.msgh_size, sizeof(m), "with the size needed");
+	is_kr(receive(p, &buf, 100), MACH_MSG_SUCCESS, "the message stayed queued");
+	is(buf.head.msgh_id, 4, "whole");
+	is(ptype(buf.head.msgh_remote_port), MACH_PORT_TYPE_SEND_ONCE, "its reply right too");
+	mach_port_deallocate(T, buf.head.msgh_remote_port);
+	is_kr(receive(notify, &buf, 1000), MACH_MSG_SUCCESS, "(dropping it notifies)");
+	mach_port_destroy(T, p);
+	mach_port_destroy(T, notify);
+}
+
+/* A server thread with a buffer too small for the request. */
+static void test_receiver_too_small(void)
+{
+	mach_port_t p = new_port_with_send(), reply = new_port();
+	struct rcv_buf buf;
+	struct msg32 m;
+	struct server s = {.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(mach_msg_header_t), .count = 1};
+	cthread_t t = start_server(&s);
+
+	is_kr(rpc(p, MACH_MSG_TYPE_COPY_SEND, reply, 5, 5, MACH_RCV_TIMEOUT, &m), MACH_MSG_SUCCESS,
+	      "RPC to a server whose buffer holds a header only");
+	is(m.head.msgh_id, MACH_NOTIFY_SEND_ONCE, "our reply right came back as a send-once notification");
+	cthread_join(t);
+	is_kr(s.mr[0], MACH_RCV_TOO_LARGE, "the server got MACH_RCV_TOO_LARGE");
+	is(s.head[0].msgh_local_port, p, "and the header naming its port");
+
+	s = (struct server){.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(mach_msg_header_t),
+			    .option = MACH_RCV_LARGE, .count = 1};
+	t = start_server(&s);
+	is_kr(send_int(p, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 6, 6, 0, 0), MACH_MSG_SUCCESS,
+	      "a message to a server with MACH_RCV_LARGE and a small buffer");
+	cthread_join(t);
+	is_kr(s.mr[0], MACH_RCV_TOO_LARGE, "MACH_RCV_TOO_LARGE");
+	is(s.head[0].msgh_size, sizeof(struct msg32), "with the size needed");
+	is_kr(receive(p, &buf, 100), MACH_MSG_SUCCESS, "the message stayed queued");
+	is(buf.head.msgh_id, 6, "whole");
+	mach_port_destroy(T, p);
+	mach_port_destroy(T, reply);
+}
+
+/* A server thread receiving on a port set. */
+static void test_receiver_in_set(void)
+{
+	mach_port_t p = new_port_with_send(), set, reply = new_port();
+	struct rcv_buf buf;
+	struct msg32 m;
+
+	mach_port_allocate(T, MACH_PORT_RIGHT_PORT_SET, &set);
+	mach_port_move_member(T, p, set);
+	struct server s = {.rcv_name = set, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 2};
+	cthread_t t = start_server(&s);
+	for (int i = 0; i < 2; i++) {
+		is_kr(rpc(p, MACH_MSG_TYPE_COPY_SEND, reply, 7, 70 + i, 0, &m), MACH_MSG_SUCCESS,
+		      "RPC to a port in a set the server receives on (%d)", i);
+		is(m.value, 71 + i, "answered");
+	}
+	cthread_join(t);
+	is(s.head[0].msgh_local_port, p, "local: the member port, not the set");
+	is(s.head[1].msgh_seqno, 1, "sequence numbers of the port");
+	mach_port_destroy(T, p);
+	mach_port_destroy(T, set);
+	mach_port_destroy(T, reply);
+}
+
+/* The reply right's port is destroyed before the reply. */
+static void test_dead_reply(void)
+{
+	mach_port_t p = new_port_with_send(), r = new_port();
+	struct rcv_buf buf;
+	struct msg32 *m = (struct msg32 *)&buf;
+
+	is_kr(send_int(p, MACH_MSG_TYPE_COPY_SEND, r, MACH_MSG_TYPE_MAKE_SEND_ONCE, 8, 8, 0, 0), MACH_MSG_SUCCESS,
+	      "a request with a send-once reply right");
+	is_kr(receive(p, &buf, 100), MACH_MSG_SUCCESS, "received");
+	mach_port_t so = buf.head.msgh_remote_port;
+	mach_port_destroy(T, r);
+	m->head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
+	m->head.msgh_size = sizeof(*m);
+	m->head.msgh_local_port = MACH_PORT_NULL;
+	is_kr(mach_msg(&m->head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, sizeof(*m), sizeof(buf), p, 10,
+		       MACH_PORT_NULL),
+	      MACH_SEND_INVALID_DEST, "the reply to the destroyed port: MACH_SEND_INVALID_DEST");
+	is(ptype(so), MACH_PORT_TYPE_DEAD_NAME, "its name is a dead name");
+	mach_port_deallocate(T, so);
+	mach_port_destroy(T, p);
+}
+
+/* Receive buffers the kernel cannot write at once: a page not yet
+ * touched (the general path faults it in) and a read-only one. */
+static void test_receiver_pages(void)
+{
+	mach_port_t p = new_port_with_send(), reply = new_port();
+	vm_address_t page = 0;
+	struct msg32 m;
+
+	if (!is_kr(vm_allocate(T, &page, 2 * vm_page_size, TRUE), KERN_SUCCESS, "two fresh pages"))
+		return;
+	struct server s = {.rcv_name = p, .buf = (mach_msg_header_t *)page, .rcv_size = 256, .count = 1};
+	cthread_t t = start_server(&s);
+	is_kr(rpc(p, MACH_MSG_TYPE_COPY_SEND, reply, 9, 90, 0, &m), MACH_MSG_SUCCESS,
+	      "RPC to a server receiving into a page never touched");
+	is(m.value, 91, "answered");
+	cthread_join(t);
+	is(s.value[0], 90, "the server got the value");
+
+	vm_address_t ro = page + vm_page_size;
+	*(volatile int *)ro = 1;
+	vm_protect(T, ro, vm_page_size, FALSE, VM_PROT_READ);
+	s = (struct server){.rcv_name = p, .buf = (mach_msg_header_t *)ro, .rcv_size = 256, .count = 1};
+	t = start_server(&s);
+	is_kr(send_int(p, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 10, 10, 0, 0), MACH_MSG_SUCCESS,
+	      "a message to a server receiving into a read-only page");
+	cthread_join(t);
+	is_kr(s.mr[0], MACH_RCV_INVALID_DATA, "MACH_RCV_INVALID_DATA");
+	vm_deallocate(T, page, 2 * vm_page_size);
+	mach_port_destroy(T, p);
+	mach_port_destroy(T, reply);
+}
+
+/* Sender's and receiver's buffers across page boundaries, the header
+ * itself split, and 1 KiB bodies. */
+struct msg_big {
+	mach_msg_header_t head;
+	mach_msg_type_t type;
+	unsigned char data[BIG];
+};
+
+static struct msg_big *big_reply_buf;
+
+static void *echo_big(void *arg)
+{
+	mach_port_t p = (mach_port_t)(uintptr_t)arg;
+	struct msg_big *m = big_reply_buf;
+	mach_msg_return_t mr = mach_msg(&m->head, MACH_RCV_MSG, 0, sizeof(*m), p, 0, MACH_PORT_NULL);
+
+	for (int i = 0; mr == MACH_MSG_SUCCESS && i < 2; i++) {
+		m->head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
+		m->head.msgh_local_port = MACH_PORT_NULL;
+		m->head.msgh_id += 100;
+		for (unsigned j = 0; j < BIG; j++)
+			m->data[j] ^= 0xff;
+		mr = mach_msg(&m->head, i == 1 ? MACH_SEND_MSG : MACH_SEND_MSG | MACH_RCV_MSG, m->head.msgh_size,
+			      sizeof(*m), p, 0, MACH_PORT_NULL);
+	}
+	return NULL;
+}
+
+static void test_page_crossing(void)
+{
+	mach_port_t p = new_port_with_send(), reply = new_port();
+	vm_address_t area = 0;
+
+	if (!is_kr(vm_allocate(T, &area, 4 * vm_page_size, TRUE), KERN_SUCCESS, "four pages"))
+		return;
+	memset((void *)area, 0, 4 * vm_page_size);
+	/* The header straddles the first boundary on our side, the body the
+	 * third on the server's. */
+	struct msg_big *m = (struct msg_big *)(area + vm_page_size - 12);
+	big_reply_buf = (struct msg_big *)(area + 3 * vm_page_size - 100);
+	cthread_t t;
+	cthread_create(&t, echo_big, (void *)(uintptr_t)p);
+	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, SETTLE_MS);
+	for (int round = 0; round < 2; round++) {
+		m->head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+		m->head.msgh_size = sizeof(*m);
+		m->head.msgh_remote_port = p;
+		m->head.msgh_local_port = reply;
+		m->head.msgh_id = 20 + round;
+		m->type = (mach_msg_type_t){MACH_MSG_TYPE_INTEGER_8, 8, BIG, 1, 0, 0, 0};
+		for (unsigned j = 0; j < BIG; j++)
+			m->data[j] = (unsigned char)(j * 7 + round);
+		is_kr(mach_msg(&m->head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, sizeof(*m), sizeof(*m),
+			       reply, 1000, MACH_PORT_NULL),
+		      MACH_MSG_SUCCESS, "1 KiB RPC across page boundaries (%d)", round);
+		is(m->head.msgh_id, 120 + round, "the echo");
+		is(m->head.msgh_size, sizeof(*m), "whole");
+		int same = 1;
+		for (unsigned j = 0; j < BIG; j++)
+			same &= m->data[j] == (unsigned char)~(j * 7 + round);
+		ok(same, "every byte went there and back");
+	}
+	cthread_join(t);
+	vm_deallocate(T, area, 4 * vm_page_size);
+	mach_port_destroy(T, p);
+	mach_port_destroy(T, reply);
+}
+
+/* A receiver waiting with a time-out gets the message; its next receive
+ * still times out as asked. */
+static void test_receiver_timeout(void)
+{
+	mach_port_t p = new_port_with_send(), reply = new_port();
+	struct rcv_buf buf;
+	struct msg32 m;
+	struct server s = {.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(buf), .option = MACH_RCV_TIMEOUT,
+			   .timeout = 2000, .count = 2};
+	cthread_t t = start_server(&s);
+
+	is_kr(rpc(p, MACH_MSG_TYPE_COPY_SEND, reply, 30, 30, 0, &m), MACH_MSG_SUCCESS,
+	      "RPC to a server receiving with a time-out");
+	is(m.value, 31, "answered");
+	s.timeout = 50;
+	cthread_join(t);
+	is_kr(s.mr[1], MACH_RCV_TIMED_OUT, "its next receive timed out");
+	mach_port_destroy(T, p);
+	mach_port_destroy(T, reply);
+}
+
+/* --- A server in another task ------------------------------------------- */
+
+#define SERVER_STACK (64 * 1024)
+
+/* Runs in the child task (which has a copy of our memory): echo every
+ * message with its id + 100 and its body's bytes inverted. */
+static void __attribute__((noreturn, used)) child_loop(mach_port_t port)
+{
+	struct msg_big m;
+	mach_msg_return_t mr = mach_msg(&m.head, MACH_RCV_MSG, 0, sizeof(m), port, 0, MACH_PORT_NULL);
+	for (;;) {
+		if (mr != MACH_MSG_SUCCESS) {
+			mr = mach_msg(&m.head, MACH_RCV_MSG, 0, sizeof(m), port, 0, MACH_PORT_NULL);
+			continue;
+		}
+		m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSGH_BITS_REMOTE(m.head.msgh_bits), 0);
+		m.head.msgh_local_port = MACH_PORT_NULL;
+		m.head.msgh_id += 100;
+		for (unsigned j = 0; j + sizeof(m.head) + sizeof(m.type) < m.head.msgh_size; j++)
+			m.data[j] ^= 0xff;
+		mr = mach_msg(&m.head, MACH_SEND_MSG | MACH_RCV_MSG, m.head.msgh_size, sizeof(m), port, 0,
+			      MACH_PORT_NULL);
+	}
+}
+
+static void test_other_task(void)
+{
+	task_t child;
+	thread_t th;
+	mach_port_t child_port, send, reply = new_port();
+	mach_msg_type_name_t type;
+	vm_address_t stack = 0;
+	static unsigned int top[1024] __attribute__((aligned(4096)));
+	struct i386_thread_state state;
+
+	if (!is_kr(task_create(T, TRUE, &child), KERN_SUCCESS, "a child task with our memory"))
+		return;
+	mach_port_allocate(child, MACH_PORT_RIGHT_RECEIVE, &child_port);
+	mach_port_extract_right(child, child_port, MACH_MSG_TYPE_MAKE_SEND, &send, &type);
+	vm_allocate(child, &stack, SERVER_STACK, TRUE);
+	top[1022] = 0;
+	top[1023] = child_port;
+	vm_write(child, stack + SERVER_STACK - sizeof(top), (vm_offset_t)top, sizeof(top));
+	thread_create(child, &th);
+	memset(&state, 0, sizeof(state));
+	state.eip = (unsigned int)child_loop;
+	state.uesp = stack + SERVER_STACK - 8;
+	thread_set_state(th, i386_THREAD_STATE, (thread_state_t)&state, i386_THREAD_STATE_COUNT);
+	if (!is_kr(thread_resume(th), KERN_SUCCESS, "its thread serves a port"))
+		return;
+	long names = name_count();
+	struct msg_big m;
+	for (int round = 0; round < 4; round++) {
+		unsigned bytes = round < 2 ? 4 : BIG;
+		m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+		m.head.msgh_size = sizeof(m.head) + sizeof(m.type) + bytes;
+		m.head.msgh_remote_port = send;
+		m.head.msgh_local_port = reply;
+		m.head.msgh_id = 40 + round;
+		m.type = (mach_msg_type_t){MACH_MSG_TYPE_INTEGER_8, 8, bytes, 1, 0, 0, 0};
+		for (unsigned j = 0; j < bytes; j++)
+			m.data[j] = (unsigned char)(j + round);
+		is_kr(mach_msg(&m.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, m.head.msgh_size, sizeof(m),
+			       reply, 5000, MACH_PORT_NULL),
+		      MACH_MSG_SUCCESS, "RPC of %u bytes to the other task (%d)", bytes, round);
+		is(m.head.msgh_id, 140 + round, "its answer");
+		is(m.head.msgh_seqno, round, "sequence number %d of our reply port", round);
+		is(m.head.msgh_size, sizeof(m.head) + sizeof(m.type) + bytes, "its size");
+		int same = 1;
+		for (unsigned j = 0; j < bytes; j++)
+			same &= m.data[j] == (unsigned char)~(j + round);
+		ok(same, "its bytes");
+	}
+	is(name_count(), names, "no name left behind here");
+	task_terminate(child);
+	mach_port_deallocate(T, send);
+	mach_port_deallocate(T, th);
+	mach_port_deallocate(T, child);
+	mach_port_destroy(T, reply);
+}
+
+/* A kernel RPC (the MIG stubs' path) with replies queued before it. */
+static void test_kernel_rpc(void)
+{
+	mach_port_t p = new_port(), reply = new_port();
+	mach_port_type_t type;
+	struct msg32 m;
+
+	is_kr(mach_port_type(T, p, &type), KERN_SUCCESS, "mach_port_type through the kernel");
+	is(type, MACH_PORT_TYPE_RECEIVE, "a receive right");
+	/* A reply port with a message already queued: the kernel's reply
+	 * must queue behind it. */
+	mach_port_insert_right(T, reply, reply, MACH_MSG_TYPE_MAKE_SEND);
+	is_kr(send_int(reply, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 50, 50, 0, 0), MACH_MSG_SUCCESS,
+	      "a message queued on our reply port");
+	memset(&m, 0, sizeof(m));
+	m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	m.head.msgh_size = sizeof(mach_msg_header_t) + sizeof(mach_msg_type_t) + sizeof(mach_port_t);
+	m.head.msgh_remote_port = T;
+	m.head.msgh_local_port = reply;
+	m.head.msgh_id = 3200; /* mach_port_type */
+	m.type = (mach_msg_type_t){MACH_MSG_TYPE_PORT_NAME, 32, 1, 1, 0, 0, 0};
+	m.value = p;
+	struct rcv_buf buf;
+	is_kr(mach_msg(&m.head, MACH_SEND_MSG | MACH_RCV_MSG, m.head.msgh_size, sizeof(m), reply, 0, MACH_PORT_NULL),
+	      MACH_MSG_SUCCESS, "mach_port_type by hand, a message queued before the reply");
+	is(m.head.msgh_id, 50, "the queued message comes first");
+	is_kr(receive(reply, &buf, 100), MACH_MSG_SUCCESS, "then the kernel's reply");
+	is(buf.head.msgh_id, 3300, "mach_port_type's reply id");
+	is(buf.head.msgh_seqno, 1, "sequence number 1");
+	mach_port_destroy(T, p);
+	mach_port_destroy(T, reply);
+}
+
+int main(void)
+{
+	long start = name_count();
+	test_rpc_between_threads();
+	test_made_rights();
+	test_self_order();
+	test_self_too_small();
+	test_receiver_too_small();
+	test_receiver_in_set();
+	test_dead_reply();
+	test_receiver_pages();
+	test_page_crossing();
+	test_receiver_timeout();
+	test_kernel_rpc();
+	test_other_task();
+	if (!is(name_count(), start, "name count back to the start (%ld)", start))
+		diag_names();
+	return tap_done();
+}
