@@ -1,0 +1,811 @@
+/*
+ * Files through fs.defs and io.defs, served by the VFS and the RAM file
+ * system: the boot archive (a newc cpio made on the host, boot module 1)
+ * loaded with its files, links, symlinks and modes; malformed archives
+ * refused; files (create, O_EXCL, O_TRUNC, O_APPEND, offsets, sparse and
+ * large data), directories, getdents64 (small buffers, removal while
+ * reading), rename in all its cases, symlinks (relative, absolute, in
+ * the middle, ELOOP, O_NOFOLLOW), "..", getcwd, a second file system
+ * mounted on /tmp, /dev/null and /dev/zero, identities, times, select
+ * over a pipe and a file, and bad requests answered with errors.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cthreads.h>
+#include <servers/io.h>
+#include <servers/fs.h>
+#include <servers/pipe.h>
+
+#include "../../unix_server/io/unixio.h"
+#include "../../unix_server/fs/vfs.h"
+#include "../../unix_server/ramfs/ramfs.h"
+#include "../../unix_server/pipe/unixpipe.h"
+#include "../user/tap.h"
+#include "../user/util.h"
+#include "server.h"
+
+#define O_RDONLY IO_O_RDONLY
+#define O_WRONLY IO_O_WRONLY
+#define O_RDWR IO_O_RDWR
+#define O_CREAT IO_O_CREAT
+#define O_EXCL IO_O_EXCL
+#define O_TRUNC IO_O_TRUNC
+#define O_APPEND IO_O_APPEND
+#define O_DIRECTORY IO_O_DIRECTORY
+#define O_NOFOLLOW IO_O_NOFOLLOW
+#define O_PATH IO_O_PATH
+#define CUR IO_OFFSET_CURRENT
+
+static mach_port_t root;   /* "/" as uid 0 */
+static struct vfs_mount *rootfs;
+static mach_msg_type_name_t poly;
+
+/* openat: the port, or 0 with *err set. */
+static mach_port_t op(mach_port_t dir, const char *path, int flags, int mode, int *err)
+{
+	mach_port_t p = MACH_PORT_NULL;
+	int rc = fs_lookup(dir, path, flags, mode, &p, &poly);
+
+	if (err != NULL)
+		*err = rc;
+	return rc == 0 ? p : MACH_PORT_NULL;
+}
+
+static int err_of(mach_port_t dir, const char *path, int flags)
+{
+	int rc;
+	mach_port_t p = op(dir, path, flags, 0644, &rc);
+
+	if (p != MACH_PORT_NULL)
+		mach_port_deallocate(mach_task_self(), p);
+	return rc;
+}
+
+static void cl(mach_port_t p)
+{
+	mach_port_deallocate(mach_task_self(), p);
+}
+
+static int wr(mach_port_t p, const void *buf, size_t n, int64_t off)
+{
+	int amount = -1;
+	int rc = io_write(p, 0, off, buf, n, &amount);
+
+	return rc != 0 ? -rc : amount;
+}
+
+/* Read up to n bytes into buf (NUL-terminated for convenience). */
+static int rd(mach_port_t p, char *buf, size_t n, int64_t off)
+{
+	char inl[2048], *data = inl;
+	mach_msg_type_number_t cnt = sizeof(inl);
+	int rc = io_read(p, 0, off, n, &data, &cnt);
+
+	if (rc != 0)
+		return -rc;
+	memcpy(buf, data, cnt);
+	if (data != inl)
+		vm_deallocate(mach_task_self(), (vm_address_t) data, cnt);
+	buf[cnt < n ? cnt : n] = '\0';
+	return cnt;
+}
+
+static int st_of(mach_port_t dir, const char *path, int flags, struct io_stat *st)
+{
+	return fs_stat(dir, path, flags, st);
+}
+
+/* The contents of a file by path ("" if it cannot be read). */
+static const char *cat(const char *path)
+{
+	static char buf[4096];
+	mach_port_t p = op(root, path, O_RDONLY, 0, NULL);
+
+	buf[0] = '\0';
+	if (p == MACH_PORT_NULL)
+		return "(no such file)";
+	rd(p, buf, sizeof(buf) - 1, CUR);
+	cl(p);
+	return buf;
+}
+
+/* --- boot archive --- */
+
+static void test_archive(void)
+{
+	struct io_stat st, st2;
+	char target[IO_PATH_MAX + 1];
+
+	is(strcmp(cat("/etc/hello.txt"), "hello from cpio\n"), 0, "a file of the archive has its contents");
+	is(st_of(root, "/etc/hello.txt", 0, &st), 0, "stat it");
+	is(st.st_size, 16, "its size");
+	is(st.st_mode, IO_S_IFREG | 0640, "its mode (0640 in the archive)");
+	is(st.st_nlink, 2, "two names (a hard link in the archive)");
+	is(st_of(root, "/etc/hard", 0, &st2), 0, "stat the other name");
+	ok(st2.st_ino == st.st_ino && st2.st_dev == st.st_dev, "the same file");
+	is(strcmp(cat("/etc/hard"), "hello from cpio\n"), 0, "with the same contents");
+	is(fs_readlink(root, "/bin/link", target), 0, "readlink of the archive's symlink");
+	is(strcmp(target, "../etc/hello.txt"), 0, "its target: ../etc/hello.txt");
+	is(strcmp(cat("/bin/link"), "hello from cpio\n"), 0, "open follows it (relative, with ..)");
+	is(strcmp(cat("/deep/a/b/c/file"), "deep\n"), 0, "a file four directories down");
+	is(st_of(root, "/deep/a", 0, &st), 0, "stat a directory of the archive");
+	is(st.st_mode & IO_S_IFMT, IO_S_IFDIR, "a directory");
+	is(st_of(root, "/empty", 0, &st), 0, "an empty file");
+	is(st.st_size, 0, "of size 0");
+	is(st.st_mtime_sec, 1000000000, "the archive's mtime kept (touch -d @1000000000)");
+}
+
+/* A newc header into buf; returns its length with name and padding. */
+static size_t newc(char *buf, const char *name, unsigned mode, unsigned filesize, unsigned namesize)
+{
+	size_t n = sprintf(buf, "070701%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x", 1, mode, 0, 0, 1, 0,
+			   filesize, 0, 0, 0, 0, namesize, 0);
+
+	strcpy(buf + n, name);
+	n += strlen(name) + 1;
+	while (n % 4)
+		buf[n++] = '\0';
+	return n;
+}
+
+static void test_bad_archives(void)
+{
+	static char a[4096];
+	size_t n;
+	unsigned count;
+	struct io_stat st;
+
+	cthread_mutex_lock(&unixio_lock);
+	memset(a, 0, sizeof(a));
+	n = newc(a, "bad1", IO_S_IFREG | 0644, 3, 5);
+	memcpy(a + n, "abc\0", 4);
+	n += 4;
+	memcpy(a + n, "garbage!", 8);
+	is(ramfs_load_cpio(rootfs->root, a, n + 8, &count), LINUX_EINVAL, "bad magic after a good entry: EINVAL");
+	is(count, 1, "the good entry before it was made");
+	n = newc(a, "bad2", IO_S_IFREG | 0644, 100000, 5);
+	is(ramfs_load_cpio(rootfs->root, a, n + 4, &count), LINUX_EINVAL, "file size beyond the archive: EINVAL");
+	n = newc(a, "bad3", IO_S_IFREG | 0644, 0, 4000);
+	is(ramfs_load_cpio(rootfs->root, a, n, &count), LINUX_EINVAL, "name size beyond the archive: EINVAL");
+	n = newc(a, "bad4", IO_S_IFREG | 0644, 0, 3);
+	is(ramfs_load_cpio(rootfs->root, a, n, &count), LINUX_EINVAL, "name without its NUL: EINVAL");
+	n = newc(a, "bad5", IO_S_IFREG | 0644, 0, 5);
+	a[10] = 'z';
+	is(ramfs_load_cpio(rootfs->root, a, n, &count), LINUX_EINVAL, "a field that is not hex: EINVAL");
+	is(ramfs_load_cpio(rootfs->root, a, 50, &count), LINUX_EINVAL, "a header cut short: EINVAL");
+	n = newc(a, "badlink", IO_S_IFLNK | 0777, 0, 8);
+	n += newc(a + n, "TRAILER!!!", 0, 0, 11);
+	is(ramfs_load_cpio(rootfs->root, a, n, &count), LINUX_EINVAL, "a symlink without a target: EINVAL");
+	n = newc(a, "ok-file", IO_S_IFREG | 0600, 0, 8);
+	n += newc(a + n, "TRAILER!!!", 0, 0, 11);
+	is(ramfs_load_cpio(rootfs->root, a, n, &count), 0, "a well-formed archive with its trailer");
+	cthread_mutex_unlock(&unixio_lock);
+	is(st_of(root, "/bad1", 0, &st), 0, "/bad1 exists");
+	is(st.st_size, 3, "with its 3 bytes");
+	is(st_of(root, "/bad2", 0, &st), LINUX_ENOENT, "/bad2 does not");
+	is(st_of(root, "/ok-file", 0, &st), 0, "/ok-file does");
+}
+
+/* --- files --- */
+
+static void test_files(void)
+{
+	mach_port_t f, g;
+	char buf[4096];
+	struct io_stat st;
+	int rc;
+	int64_t off;
+	static char big[300000], back[300000];
+	unsigned i;
+
+	f = op(root, "/f1", O_RDWR | O_CREAT | O_EXCL, 0644, &rc);
+	is(rc, 0, "create /f1 (O_CREAT|O_EXCL)");
+	is(wr(f, "abc", 3, CUR), 3, "write 3 bytes");
+	is(io_seek(f, 0, 0, &off), 0, "seek to 0");
+	is(rd(f, buf, 100, CUR), 3, "read them back");
+	is(strcmp(buf, "abc"), 0, "the same bytes");
+	is(rd(f, buf, 100, CUR), 0, "then end of file");
+	is(err_of(root, "/f1", O_RDWR | O_CREAT | O_EXCL), LINUX_EEXIST, "O_EXCL on an existing file: EEXIST");
+	is(io_stat(f, &st), 0, "fstat");
+	ok(st.st_mode == (IO_S_IFREG | 0644) && st.st_size == 3 && st.st_nlink == 1, "mode, size, links");
+	ok(st.st_blksize == 4096 && st.st_blocks == 1, "blksize and 512-byte blocks");
+	is(wr(f, "XY", 2, 1), 2, "pwrite at offset 1");
+	is(rd(f, buf, 100, 0), 3, "pread at 0");
+	is(strcmp(buf, "aXY"), 0, "the pwrite landed at 1");
+	is(io_seek(f, 0, 1, &off), 0, "SEEK_CUR");
+	is(off, 3, "the pread/pwrite left the offset alone");
+	is(wr(f, "z", 1, 10000), 1, "write past the end (sparse)");
+	is(io_seek(f, 0, 2, &off), 0, "SEEK_END");
+	is(off, 10001, "the size grew to 10001");
+	is(rd(f, buf, 10, 5000), 10, "the hole reads...");
+	ok(memcmp(buf, "\0\0\0\0\0\0\0\0\0\0", 10) == 0, "...as zeros");
+	cl(f);
+
+	g = op(root, "/f1", O_WRONLY | O_APPEND, 0, &rc);
+	is(rc, 0, "open O_APPEND");
+	is(wr(g, "END", 3, CUR), 3, "append");
+	cl(g);
+	is(st_of(root, "/f1", 0, &st), 0, "stat");
+	is(st.st_size, 10004, "appended at the end");
+	g = op(root, "/f1", O_RDWR | O_TRUNC, 0, &rc);
+	is(rc, 0, "open O_TRUNC");
+	is(io_stat(g, &st), 0, "fstat");
+	is(st.st_size, 0, "truncated to 0");
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (char) (i * 13 + (i >> 11));
+	is(wr(g, big, sizeof(big), 0), (int) sizeof(big), "write 300000 bytes at once (out of line)");
+	memset(back, 0, sizeof(back));
+	{
+		char inl[2048], *data = inl;
+		mach_msg_type_number_t cnt = sizeof(inl);
+
+		is(io_read(g, 0, 0, sizeof(back), &data, &cnt), 0, "read them in one call");
+		is(cnt, sizeof(back), "all of them");
+		ok(memcmp(data, big, sizeof(big)) == 0, "intact");
+		if (data != inl)
+			vm_deallocate(mach_task_self(), (vm_address_t) data, cnt);
+	}
+	is(io_truncate(g, 5), 0, "ftruncate to 5");
+	is(rd(g, buf, 100, 0), 5, "5 bytes left");
+	is(io_truncate(g, 8), 0, "ftruncate up to 8");
+	is(rd(g, buf, 100, 0), 8, "8 bytes");
+	ok(buf[5] == 0 && buf[6] == 0 && buf[7] == 0, "the new bytes are zeros");
+	cl(g);
+	g = op(root, "/f1", O_RDONLY, 0, &rc);
+	is(wr(g, "x", 1, CUR), -LINUX_EBADF, "write on an O_RDONLY file: EBADF");
+	is(io_truncate(g, 0), LINUX_EINVAL, "ftruncate on an O_RDONLY file: EINVAL");
+	cl(g);
+	g = op(root, "/f1", O_WRONLY, 0, &rc);
+	is(rd(g, buf, 1, CUR), -LINUX_EBADF, "read on an O_WRONLY file: EBADF");
+	cl(g);
+	is(fs_unlink(root, "/f1"), 0, "unlink /f1");
+	is(st_of(root, "/f1", 0, &st), LINUX_ENOENT, "gone");
+	/* An open file outlives its name. */
+	f = op(root, "/f2", O_RDWR | O_CREAT, 0600, &rc);
+	wr(f, "still here", 10, CUR);
+	fs_unlink(root, "/f2");
+	is(rd(f, buf, 100, 0), 10, "an unlinked file stays readable while open");
+	is(io_stat(f, &st), 0, "and fstat works");
+	is(st.st_nlink, 0, "with no links");
+	cl(f);
+}
+
+static void test_dirs(void)
+{
+	struct io_stat st;
+	mach_port_t d;
+	int rc;
+	char path[IO_PATH_MAX + 1];
+
+	is(fs_mkdir(root, "/d1", 0755), 0, "mkdir /d1");
+	is(fs_mkdir(root, "/d1", 0755), LINUX_EEXIST, "again: EEXIST");
+	is(fs_mkdir(root, "/d1/sub/deeper", 0755), LINUX_ENOENT, "mkdir under a missing directory: ENOENT");
+	is(fs_mkdir(root, "/d1/sub/", 0755), 0, "mkdir with a trailing slash");
+	st_of(root, "/d1", 0, &st);
+	is(st.st_nlink, 3, "a directory with one subdirectory has 3 links");
+	d = op(root, "/d1", O_RDONLY | O_DIRECTORY, 0, &rc);
+	is(rc, 0, "open /d1 O_DIRECTORY");
+	is(fs_mkdir(d, "x", 0700), 0, "mkdir relative to the directory port");
+	is(st_of(root, "/d1/x", 0, &st), 0, "it is /d1/x");
+	is(st.st_mode, IO_S_IFDIR | 0700, "with mode 0700");
+	is(fs_dir_path(d, path), 0, "getcwd of /d1");
+	is(strcmp(path, "/d1"), 0, "is \"/d1\"");
+	{
+		mach_port_t x = op(d, "sub", O_RDONLY | O_DIRECTORY, 0, NULL);
+
+		is(fs_dir_path(x, path), 0, "getcwd of /d1/sub");
+		is(strcmp(path, "/d1/sub"), 0, "is \"/d1/sub\"");
+		is(fs_dir_path(root, path), 0, "getcwd of /");
+		is(strcmp(path, "/"), 0, "is \"/\"");
+		is(st_of(x, "../..", 0, &st), 0, "stat ../.. from /d1/sub");
+		{
+			struct io_stat rs;
+
+			st_of(root, "/", 0, &rs);
+			ok(st.st_ino == rs.st_ino, "is the root");
+		}
+		is(st_of(x, "../../../../../..", 0, &st), 0, "\"..\" above the root");
+		{
+			struct io_stat rs;
+
+			st_of(root, "/", 0, &rs);
+			ok(st.st_ino == rs.st_ino, "stays at the root");
+		}
+		cl(x);
+	}
+	is(fs_rmdir(root, "/d1"), LINUX_ENOTEMPTY, "rmdir a non-empty directory: ENOTEMPTY");
+	is(fs_rmdir(root, "/d1/x/."), LINUX_EINVAL, "rmdir of \".\": EINVAL");
+	is(fs_rmdir(root, "/etc/hello.txt"), LINUX_ENOTDIR, "rmdir of a file: ENOTDIR");
+	is(fs_unlink(root, "/d1/x"), LINUX_EISDIR, "unlink of a directory: EISDIR");
+	is(fs_rmdir(root, "/"), LINUX_EBUSY, "rmdir /: EBUSY");
+	is(fs_rmdir(root, "/d1/x"), 0, "rmdir /d1/x");
+	is(fs_rmdir(root, "/d1/sub"), 0, "rmdir /d1/sub");
+	st_of(root, "/d1", 0, &st);
+	is(st.st_nlink, 2, "back to 2 links");
+	is(err_of(root, "/d1", O_WRONLY), LINUX_EISDIR, "open a directory for writing: EISDIR");
+	is(err_of(root, "/etc/hello.txt", O_RDONLY | O_DIRECTORY), LINUX_ENOTDIR, "O_DIRECTORY on a file: ENOTDIR");
+	is(err_of(root, "/etc/hello.txt/x", O_RDONLY), LINUX_ENOTDIR, "a file as a directory in a path: ENOTDIR");
+	is(err_of(root, "/etc/hello.txt/", O_RDONLY), LINUX_ENOTDIR, "a file with a trailing slash: ENOTDIR");
+	{
+		char b[8];
+
+		is(rd(d, b, 8, CUR), -LINUX_EISDIR, "read on a directory: EISDIR");
+	}
+	is(fs_rmdir(d, "."), LINUX_EINVAL, "rmdir \".\" through the port: EINVAL");
+	cl(d);
+	is(fs_rmdir(root, "/d1"), 0, "rmdir /d1");
+	d = op(root, "/d2", O_RDONLY | O_DIRECTORY, 0, &rc);
+	is(rc, LINUX_ENOENT, "it is gone");
+	fs_mkdir(root, "/d2", 0755);
+	d = op(root, "/d2", O_RDONLY | O_DIRECTORY, 0, &rc);
+	fs_rmdir(root, "/d2");
+	is(fs_dir_path(d, path), LINUX_ENOENT, "getcwd of a removed directory: ENOENT");
+	is(fs_mkdir(d, "x", 0755), LINUX_ENOENT, "mkdir in a removed directory: ENOENT");
+	cl(d);
+}
+
+/* --- getdents64 --- */
+
+struct dent_seen {
+	char names[128][16];
+	int n;
+};
+
+/* Read the whole directory with buffers of bufsize; unlink each name read if unlink_dir. */
+static int read_dir(mach_port_t d, int bufsize, struct dent_seen *s, mach_port_t unlink_dir)
+{
+	for (;;) {
+		char inl[2048], *data = inl;
+		mach_msg_type_number_t cnt = sizeof(inl), at = 0;
+		int rc = fs_getdents64(d, bufsize, &data, &cnt);
+
+		if (rc != 0)
+			return rc;
+		if (cnt == 0)
+			return 0;
+		while (at < cnt) {
+			uint16_t reclen;
+			int64_t off;
+			const char *name = data + at + IO_DIRENT64_HEADER;
+
+			memcpy(&reclen, data + at + 16, 2);
+			memcpy(&off, data + at + 8, 8);
+			if (s->n < 128)
+				snprintf(s->names[s->n++], 16, "%s", name);
+			if (unlink_dir != MACH_PORT_NULL && name[0] != '.')
+				fs_unlink(unlink_dir, name);
+			if (reclen == 0 || reclen % 8)
+				return -1;
+			at += reclen;
+		}
+		if (data != inl)
+			vm_deallocate(mach_task_self(), (vm_address_t) data, cnt);
+	}
+}
+
+static int seen_count(struct dent_seen *s, const char *name)
+{
+	int i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		n += strcmp(s->names[i], name) == 0;
+	return n;
+}
+
+static void test_getdents(void)
+{
+	mach_port_t d;
+	static struct dent_seen s;
+	char name[16];
+	int i, all = 1, rc;
+	int64_t off;
+
+	fs_mkdir(root, "/many", 0755);
+	d = op(root, "/many", O_RDONLY | O_DIRECTORY, 0, NULL);
+	for (i = 0; i < 100; i++) {
+		mach_port_t f;
+
+		snprintf(name, sizeof(name), "file%03d", i);
+		f = op(d, name, O_WRONLY | O_CREAT, 0644, NULL);
+		cl(f);
+	}
+	memset(&s, 0, sizeof(s));
+	is(read_dir(d, 100, &s, MACH_PORT_NULL), 0, "getdents64 with 100-byte buffers to the end");
+	is(s.n, 102, "100 files, \".\" and \"..\"");
+	ok(strcmp(s.names[0], ".") == 0 && strcmp(s.names[1], "..") == 0, "\".\" and \"..\" first");
+	for (i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "file%03d", i);
+		all &= seen_count(&s, name) == 1;
+	}
+	ok(all, "each file exactly once");
+	{
+		char inl[2048], *data = inl;
+		mach_msg_type_number_t cnt = sizeof(inl);
+
+		is(io_seek(d, 0, 0, &off), 0, "rewinddir (seek to 0)");
+		is(fs_getdents64(d, 10, &data, &cnt), LINUX_EINVAL, "a buffer too small for one record: EINVAL");
+	}
+	/* rm -r's way: remove what was read, keep reading. */
+	memset(&s, 0, sizeof(s));
+	io_seek(d, 0, 0, &off);
+	is(read_dir(d, 150, &s, d), 0, "read and unlink each entry as it comes");
+	all = 1;
+	for (i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "file%03d", i);
+		all &= seen_count(&s, name) == 1;
+	}
+	ok(all, "removal while reading skips nothing");
+	is(fs_rmdir(root, "/many"), 0, "and the directory is empty");
+	{
+		mach_port_t f = op(root, "/etc/hello.txt", O_RDONLY, 0, NULL);
+		char inl[2048], *data = inl;
+		mach_msg_type_number_t cnt = sizeof(inl);
+
+		is(fs_getdents64(f, 1000, &data, &cnt), LINUX_ENOTDIR, "getdents64 on a file: ENOTDIR");
+		cl(f);
+		rc = fs_getdents64(root, 1000, &data, &cnt);
+		is(rc, LINUX_EBADF, "getdents64 on an O_PATH directory port: EBADF");
+	}
+	cl(d);
+}
+
+/* --- rename and link --- */
+
+static void test_rename(void)
+{
+	struct io_stat a, b;
+	mach_port_t d;
+
+	fs_mkdir(root, "/r", 0755);
+	fs_mkdir(root, "/r/a", 0755);
+	fs_mkdir(root, "/r/b", 0755);
+	cl(op(root, "/r/f", O_WRONLY | O_CREAT, 0644, NULL));
+	cl(op(root, "/r/g", O_WRONLY | O_CREAT, 0644, NULL));
+	st_of(root, "/r/f", 0, &a);
+	is(fs_rename(root, "/r/f", root, "/r/f2", 0), 0, "rename a file in its directory");
+	st_of(root, "/r/f2", 0, &b);
+	ok(a.st_ino == b.st_ino, "same file under the new name");
+	is(st_of(root, "/r/f", 0, &b), LINUX_ENOENT, "the old name is gone");
+	d = op(root, "/r/a", O_RDONLY | O_DIRECTORY, 0, NULL);
+	is(fs_rename(root, "/r/f2", d, "moved", 0), 0, "rename into another directory (its port)");
+	is(st_of(root, "/r/a/moved", 0, &b), 0, "it is there");
+	is(fs_rename(root, "/r/a/moved", root, "/r/g", 0), 0, "rename onto an existing file");
+	st_of(root, "/r/g", 0, &b);
+	ok(a.st_ino == b.st_ino, "the target is replaced");
+	is(fs_rename(root, "/r/g", root, "/r/b", 0), LINUX_EISDIR, "a file onto a directory: EISDIR");
+	is(fs_rename(root, "/r/b", root, "/r/g", 0), LINUX_ENOTDIR, "a directory onto a file: ENOTDIR");
+	is(fs_rename(root, "/r/a", root, "/r/a/inside", 0), LINUX_EINVAL, "a directory into itself: EINVAL");
+	cl(op(root, "/r/a/x", O_WRONLY | O_CREAT, 0644, NULL));
+	is(fs_rename(root, "/r/b", root, "/r/a", 0), LINUX_ENOTEMPTY, "onto a non-empty directory: ENOTEMPTY");
+	is(fs_rename(root, "/r/a", root, "/r/b", 0), 0, "a directory onto an empty one");
+	is(st_of(root, "/r/b/x", 0, &b), 0, "its contents moved with it");
+	is(fs_rename(root, "/r/nothing", root, "/r/z", 0), LINUX_ENOENT, "a missing file: ENOENT");
+	is(fs_rename(root, "/r/g", root, "/r/b/x", 1), LINUX_EEXIST, "RENAME_NOREPLACE onto a name: EEXIST");
+	is(fs_rename(root, "/r/g", root, "/r/..", 0), LINUX_EBUSY, "onto \"..\": EBUSY");
+	is(fs_rename(root, "/r/g", root, "/r/g", 0), 0, "onto itself: nothing to do");
+	is(fs_rename(root, "/r/g", MACH_PORT_NULL, "/r/z", 0), LINUX_EXDEV, "newdir not a port of ours: EXDEV");
+	is(fs_link(root, "/r/g", root, "/r/g-link", 0), 0, "link");
+	st_of(root, "/r/g", 0, &a);
+	st_of(root, "/r/g-link", 0, &b);
+	ok(a.st_ino == b.st_ino && a.st_nlink == 2, "two names, nlink 2");
+	is(fs_rename(root, "/r/g", root, "/r/g-link", 0), 0, "rename between two names of one file");
+	is(st_of(root, "/r/g", 0, &a), 0, "leaves both (POSIX)");
+	is(fs_link(root, "/r/b", root, "/r/b-link", 0), LINUX_EPERM, "link to a directory: EPERM");
+	is(fs_link(root, "/r/g", root, "/r/g-link", 0), LINUX_EEXIST, "link onto a name: EEXIST");
+	cl(d);
+}
+
+/* --- symlinks --- */
+
+static void test_symlinks(void)
+{
+	struct io_stat a, b;
+	char target[IO_PATH_MAX + 1], name[32], to[32];
+	int rc, i;
+
+	fs_mkdir(root, "/s", 0755);
+	is(fs_symlink(root, "/s/abs", "/etc/hello.txt"), 0, "symlink to an absolute path");
+	is(strcmp(cat("/s/abs"), "hello from cpio\n"), 0, "followed");
+	is(fs_symlink(root, "/s/dir", "../etc"), 0, "symlink to a directory, relative");
+	is(strcmp(cat("/s/dir/hello.txt"), "hello from cpio\n"), 0, "followed in the middle of a path");
+	is(st_of(root, "/s/abs", IO_AT_SYMLINK_NOFOLLOW, &a), 0, "lstat");
+	is(a.st_mode, IO_S_IFLNK | 0777, "a symlink");
+	is(a.st_size, 14, "its size is its target's length");
+	is(st_of(root, "/s/abs", 0, &b), 0, "stat");
+	is(b.st_mode & IO_S_IFMT, IO_S_IFREG, "the file it names");
+	is(fs_symlink(root, "/s/loop1", "loop2"), 0, "symlink loop1 -> loop2");
+	is(fs_symlink(root, "/s/loop2", "loop1"), 0, "symlink loop2 -> loop1");
+	is(err_of(root, "/s/loop1", O_RDONLY), LINUX_ELOOP, "open of a loop: ELOOP");
+	is(st_of(root, "/s/loop1/x", 0, &a), LINUX_ELOOP, "a loop in the middle of a path: ELOOP");
+	is(st_of(root, "/s/loop1", IO_AT_SYMLINK_NOFOLLOW, &a), 0, "lstat of a loop works");
+	/* A chain of IO_SYMLOOP_MAX links resolves; one more is ELOOP. */
+	for (i = 0; i < IO_SYMLOOP_MAX + 1; i++) {
+		snprintf(name, sizeof(name), "/s/c%d", i);
+		if (i == 0)
+			snprintf(to, sizeof(to), "/etc/hello.txt");
+		else
+			snprintf(to, sizeof(to), "c%d", i - 1);
+		fs_symlink(root, name, to);
+	}
+	snprintf(name, sizeof(name), "/s/c%d", IO_SYMLOOP_MAX - 1);
+	is(st_of(root, name, 0, &a), 0, "a chain of 40 symlinks resolves");
+	snprintf(name, sizeof(name), "/s/c%d", IO_SYMLOOP_MAX);
+	is(st_of(root, name, 0, &a), LINUX_ELOOP, "41 is ELOOP");
+	is(err_of(root, "/s/abs", O_RDONLY | O_NOFOLLOW), LINUX_ELOOP, "O_NOFOLLOW on a symlink: ELOOP");
+	{
+		mach_port_t p = op(root, "/s/abs", O_PATH | O_NOFOLLOW, 0, &rc);
+		struct io_stat st;
+
+		is(rc, 0, "O_PATH|O_NOFOLLOW opens the link itself");
+		io_stat(p, &st);
+		is(st.st_mode & IO_S_IFMT, IO_S_IFLNK, "fstat says symlink");
+		cl(p);
+	}
+	is(fs_symlink(root, "/s/dangling", "/nowhere"), 0, "a dangling symlink");
+	is(err_of(root, "/s/dangling", O_RDONLY), LINUX_ENOENT, "open through it: ENOENT");
+	is(fs_readlink(root, "/etc/hello.txt", target), LINUX_EINVAL, "readlink of a file: EINVAL");
+	is(fs_symlink(root, "/s/abs", "x"), LINUX_EEXIST, "symlink onto a name: EEXIST");
+	is(fs_symlink(root, "/s/empty", ""), LINUX_ENOENT, "an empty target: ENOENT");
+	is(fs_unlink(root, "/s/dir"), 0, "unlink a symlink to a directory");
+	is(st_of(root, "/etc", 0, &a), 0, "removes the link, not the directory");
+	{
+		mach_port_t p = op(root, "/s/new-through-link", O_WRONLY | O_CREAT, 0644, &rc);
+
+		cl(p);
+		fs_symlink(root, "/s/to-new", "/s/created");
+		p = op(root, "/s/to-new", O_WRONLY | O_CREAT | O_EXCL, 0644, &rc);
+		is(rc, LINUX_EEXIST, "O_CREAT|O_EXCL on a symlink: EEXIST (not followed)");
+	}
+}
+
+/* --- a second file system on /tmp --- */
+
+static void test_mounts(void)
+{
+	struct vfs_mount *tmp;
+	struct io_stat a, b;
+	char path[IO_PATH_MAX + 1];
+	mach_port_t d;
+
+	fs_mkdir(root, "/tmp", 01777);
+	{
+		/* The server's data is the test's to touch under its lock (no RPC meanwhile). */
+		mach_port_t p = op(root, "/tmp", O_PATH, 0, NULL);
+		struct vnode *dir;
+
+		cthread_mutex_lock(&unixio_lock);
+		tmp = ramfs_create(2);
+		dir = unixio_lookup(p)->obj;
+		is(vfs_mount(dir, tmp), 0, "mount a second ramfs on /tmp");
+		is(vfs_mount(dir, tmp), LINUX_EBUSY, "twice: EBUSY");
+		tmp->root->mode = IO_S_IFDIR | 01777;
+		cthread_mutex_unlock(&unixio_lock);
+		cl(p);
+	}
+	cl(op(root, "/tmp/t", O_WRONLY | O_CREAT, 0644, NULL));
+	st_of(root, "/tmp/t", 0, &a);
+	st_of(root, "/etc/hello.txt", 0, &b);
+	ok(a.st_dev == 2 && b.st_dev == 1, "its files have their own st_dev");
+	st_of(root, "/tmp/..", 0, &a);
+	st_of(root, "/", 0, &b);
+	ok(a.st_ino == b.st_ino && a.st_dev == b.st_dev, "\"..\" of its root is /");
+	is(fs_rename(root, "/tmp/t", root, "/t", 0), LINUX_EXDEV, "rename across file systems: EXDEV");
+	is(fs_link(root, "/tmp/t", root, "/t", 0), LINUX_EXDEV, "link across: EXDEV");
+	is(fs_rmdir(root, "/tmp"), LINUX_EBUSY, "rmdir of the mount point: EBUSY");
+	is(fs_rename(root, "/tmp", root, "/tmp2", 0), LINUX_EBUSY, "rename of the mount point: EBUSY");
+	fs_mkdir(root, "/tmp/x", 0755);
+	d = op(root, "/tmp/x", O_RDONLY | O_DIRECTORY, 0, NULL);
+	is(fs_dir_path(d, path), 0, "getcwd in it");
+	is(strcmp(path, "/tmp/x"), 0, "\"/tmp/x\"");
+	is(st_of(d, "../../etc/hello.txt", 0, &a), 0, "\"..\" climbs out of it");
+	cl(d);
+	is(fs_symlink(root, "/tmp/back", "/etc/hello.txt"), 0, "a symlink in /tmp to /");
+	is(strcmp(cat("/tmp/back"), "hello from cpio\n"), 0, "crosses back");
+}
+
+/* --- devices --- */
+
+static void test_devices(void)
+{
+	mach_port_t p;
+	char buf[64];
+	struct io_stat st;
+	int rc;
+
+	p = op(root, "/dev/null", O_RDWR, 0, &rc);
+	is(rc, 0, "open /dev/null");
+	is(rd(p, buf, 10, CUR), 0, "reads nothing");
+	is(wr(p, "gone", 4, CUR), 4, "takes writes");
+	is(io_stat(p, &st), 0, "fstat");
+	ok(st.st_mode == (IO_S_IFCHR | 0666) && st.st_rdev == 0x103, "a character device 1,3");
+	cl(p);
+	p = op(root, "/dev/zero", O_RDONLY, 0, &rc);
+	memset(buf, 1, sizeof(buf));
+	is(rd(p, buf, 32, CUR), 32, "/dev/zero gives what is asked");
+	ok(buf[0] == 0 && buf[31] == 0, "zeros");
+	cl(p);
+	is(st_of(root, "/dev/console", 0, &st), 0, "stat /dev/console");
+	ok((st.st_mode & IO_S_IFMT) == IO_S_IFCHR && st.st_rdev == 0x501, "a character device 5,1");
+	is(err_of(root, "/dev/tty", O_RDWR), LINUX_ENXIO, "/dev/tty with no terminal service: ENXIO");
+}
+
+/* --- identity, times, access --- */
+
+static void test_identity(void)
+{
+	mach_port_t user = MACH_PORT_NULL, back = MACH_PORT_NULL, p;
+	mach_msg_type_name_t t;
+	int groups[1] = { 100 };
+	struct io_stat st;
+	int rc;
+
+	is(io_restrict_auth(root, 1000, 100, groups, 1, &user, &t), 0, "a port of / for uid 1000");
+	cl(op(root, "/secret", O_WRONLY | O_CREAT, 0600, NULL));
+	is(err_of(user, "/secret", O_RDONLY), LINUX_EACCES, "uid 1000 cannot read root's 0600 file: EACCES");
+	is(fs_access(user, "/secret", 4, 0), LINUX_EACCES, "access(R_OK) agrees");
+	is(fs_access(root, "/secret", 4, 0), 0, "root may");
+	is(fs_access(root, "/secret", 1, 0), LINUX_EACCES, "not even root may execute a file no one may");
+	is(fs_mkdir(user, "/etc/nope", 0755), LINUX_EACCES, "uid 1000 cannot write root's 0755 directory");
+	p = op(user, "/tmp/mine", O_WRONLY | O_CREAT, 0644, &rc);
+	is(rc, 0, "but may create in /tmp (1777)");
+	io_stat(p, &st);
+	ok(st.st_uid == 1000 && st.st_gid == 100, "the file is uid 1000's, gid 100's");
+	is(io_chown(p, 0, -1), LINUX_EPERM, "giving it away: EPERM");
+	is(io_chmod(p, 0600), 0, "its owner may chmod it");
+	cl(p);
+	is(io_restrict_auth(user, 0, 0, NULL, 0, &back, &t), LINUX_EPERM, "uid 1000's port cannot become root's");
+	is(io_restrict_auth(user, 1000, 100, NULL, 0, &back, &t), 0, "but can drop its groups");
+	cl(back);
+	cl(user);
+
+	p = op(root, "/timed", O_WRONLY | O_CREAT, 0644, NULL);
+	{
+		io_times_t times = { 1234, 5, 5678, 9 };
+
+		is(io_set_times(p, times), 0, "futimens with explicit times");
+		io_stat(p, &st);
+		ok(st.st_atime_sec == 1234 && st.st_atime_nsec == 5 && st.st_mtime_sec == 5678 && st.st_mtime_nsec == 9,
+		   "stat shows them");
+		times = (io_times_t){ 1, IO_UTIME_OMIT, 2, 0 };
+		io_set_times(p, times);
+		io_stat(p, &st);
+		ok(st.st_atime_sec == 1234 && st.st_mtime_sec == 2, "UTIME_OMIT leaves atime alone");
+		times = (io_times_t){ 0, 2000000000u, 0, 0 };
+		is(io_set_times(p, times), LINUX_EINVAL, "a nanosecond field over 999999999: EINVAL");
+	}
+	is(wr(p, "x", 1, CUR), 1, "a write");
+	io_stat(p, &st);
+	ok(st.st_mtime_sec != 2 || st.st_mtime_nsec != 0, "moves mtime");
+	cl(p);
+}
+
+/* --- select over a pipe and a file --- */
+
+static void test_select(mach_port_t pipe_svc)
+{
+	mach_port_t r, w, f, notify = test_port();
+	int ready = -1, tag;
+	int amount;
+
+	pipe_create(pipe_svc, 0, &r, &poly, &w, &poly);
+	f = op(root, "/etc/hello.txt", O_RDONLY, 0, NULL);
+	is(io_select(r, IO_POLLIN, notify, 1, &ready), 0, "select: the empty pipe");
+	is(ready, 0, "not ready");
+	is(io_select(f, IO_POLLIN, notify, 1, &ready), 0, "select: a file");
+	is(ready, IO_POLLIN, "always ready: poll over both returns at once");
+	is(io_select(r, IO_POLLIN, notify, 2, &ready), 0, "select the pipe again, next generation");
+	io_write(w, 0, CUR, "p", 1, &amount);
+	is(test_wait_message(notify, 5000, &tag), 31600, "data wakes the poller");
+	is(tag, 2, "with the current generation's tag");
+	cl(r);
+	cl(w);
+	cl(f);
+	mach_port_mod_refs(mach_task_self(), notify, MACH_PORT_RIGHT_RECEIVE, -1);
+}
+
+/* --- bad requests --- */
+
+static void test_bad(mach_port_t pipe_svc)
+{
+	static char longpath[IO_PATH_MAX + 10];
+	char name[300];
+	struct io_stat st;
+	mach_port_t f, r, w;
+	int64_t off;
+	char target[IO_PATH_MAX + 1];
+
+	memset(longpath, 'a', sizeof(longpath) - 1);
+	longpath[0] = '/';
+	for (int i = 100; i < (int) sizeof(longpath) - 1; i += 100)
+		longpath[i] = '/';
+	longpath[IO_PATH_MAX] = '\0';
+	is(st_of(root, longpath, 0, &st), LINUX_ENAMETOOLONG, "a path of 4096 characters: ENAMETOOLONG");
+	longpath[IO_PATH_MAX] = 'a';
+	is(err_of(root, longpath, O_RDONLY | O_CREAT), LINUX_ENAMETOOLONG, "a longer one (cut by the stub): ENAMETOOLONG");
+	is(fs_mkdir(root, longpath, 0755), LINUX_ENAMETOOLONG, "mkdir too: ENAMETOOLONG");
+	memset(name, 'n', sizeof(name));
+	name[0] = '/';
+	name[257] = '\0';
+	is(err_of(root, name, O_WRONLY | O_CREAT), LINUX_ENAMETOOLONG, "a component of 256 characters: ENAMETOOLONG");
+	name[256] = '\0';
+	is(err_of(root, name, O_WRONLY | O_CREAT), 0, "255 is fine");
+	is(st_of(root, "", 0, &st), LINUX_ENOENT, "an empty path: ENOENT");
+	is(st_of(root, "", IO_AT_EMPTY_PATH, &st), 0, "with AT_EMPTY_PATH: the directory itself");
+	is(st_of(root, "/", 0x40000000, &st), LINUX_EINVAL, "unknown flags: EINVAL");
+	f = op(root, "/etc/hello.txt", O_RDONLY, 0, NULL);
+	is(st_of(f, "", IO_AT_EMPTY_PATH, &st), 0, "AT_EMPTY_PATH on a file port: fstat");
+	is(st.st_size, 16, "of the file");
+	is(err_of(f, "x", O_RDONLY), LINUX_ENOTDIR, "fs_lookup on a file's port: ENOTDIR");
+	is(fs_mkdir(f, "x", 0755), LINUX_ENOTDIR, "fs_mkdir on a file's port: ENOTDIR");
+	is(io_seek(f, -5, 0, &off), LINUX_EINVAL, "seek before the start: EINVAL");
+	is(io_seek(f, 0, 7, &off), LINUX_EINVAL, "an unknown whence: EINVAL");
+	{
+		char out[128], *outp = out;
+		mach_msg_type_number_t cnt = sizeof(out);
+
+		is(io_ioctl(f, 0x5401, NULL, 0, outp, &cnt), LINUX_ENOTTY, "TCGETS on a file: ENOTTY");
+	}
+	{
+		mach_port_t rd, wr2;
+
+		is(io_map(f, &rd, &wr2), LINUX_ENODEV, "io_map of a RAM file: ENODEV (part 2)");
+	}
+	pipe_create(pipe_svc, 0, &r, &poly, &w, &poly);
+	is(err_of(r, "x", O_RDONLY), LINUX_ENOTDIR, "fs_lookup on a pipe: ENOTDIR");
+	is(fs_rename(root, "/etc/hard", r, "x", 0), LINUX_ENOTDIR, "rename with a pipe as newdir: ENOTDIR");
+	is(fs_readlink(r, "x", target), LINUX_ENOTDIR, "readlink on a pipe port: ENOTDIR");
+	cl(r);
+	cl(w);
+	is(err_of(pipe_svc, "x", O_RDONLY), LINUX_EBADF, "fs_lookup on the pipe service port: EBADF");
+	is(err_of(root, "/etc/hello.txt", 3), LINUX_EINVAL, "access mode 3: EINVAL");
+	cl(f);
+	is(err_of(root, "/dev/null", O_RDONLY), 0, "the server still answers");
+}
+
+int main(int argc, char **argv)
+{
+	const char *mod = getenv("BOOT_MODULE_1");
+	mach_port_t pipe_svc;
+	unsigned long addr = 0, size = 0;
+	unsigned count = 0;
+	long names;
+	int rc;
+
+	(void) argc;
+	(void) argv;
+	test_server_start();
+	cthread_mutex_lock(&unixio_lock);
+	vfs_init();
+	rootfs = ramfs_create(1);
+	if (rootfs == NULL)
+		tap_bail("ramfs_create");
+	if (mod == NULL || sscanf(mod, "%lx,%lu", &addr, &size) != 2)
+		tap_bail("no boot archive (module 1)");
+	rc = ramfs_load_cpio(rootfs->root, (const void *) addr, size, &count);
+	if (unixpipe_init(&pipe_svc) != KERN_SUCCESS)
+		tap_bail("unixpipe_init");
+	vfs_populate_dev(rootfs->root);
+	root = vfs_root_port(rootfs->root, &unixio_root_cred);
+	cthread_mutex_unlock(&unixio_lock);
+	is(rc, 0, "the boot archive loads");
+	cmp_ok(count, ">=", 8, "with its entries (%u)", count);
+	mach_port_insert_right(mach_task_self(), root, root, MACH_MSG_TYPE_MAKE_SEND);
+	mach_port_insert_right(mach_task_self(), pipe_svc, pipe_svc, MACH_MSG_TYPE_MAKE_SEND);
+	names = name_count();
+	test_archive();
+	test_bad_archives();
+	test_files();
+	test_dirs();
+	test_getdents();
+	test_rename();
+	test_symlinks();
+	test_mounts();
+	test_devices();
+	test_identity();
+	test_select(pipe_svc);
+	test_bad(pipe_svc);
+	if (!is(test_names_settle(names), names, "every file closed: the task's names are back to %ld", names))
+		diag_names();
+	return tap_done();
+}

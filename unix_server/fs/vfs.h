@@ -1,0 +1,141 @@
+/*
+ * The VFS: file systems as vnodes behind vnode_ops, a mount table, path
+ * resolution (.., symlinks, ELOOP, mount points), fs.defs, and io.defs
+ * for open files and directories through the open-file layer
+ * (unix_server/io/unixio.h).  A file system (ramfs now, ext2 in part 2)
+ * implements vnode_ops; the VFS does every check Linux does before it
+ * calls one, so an op only does what it says.
+ *
+ * Everything runs under unixio_lock (the open-file layer's demux takes
+ * it); nothing here waits.
+ */
+#ifndef _UNIX_SERVER_VFS_H_
+#define _UNIX_SERVER_VFS_H_
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../io/unixio.h"
+
+struct vnode;
+struct vfs_mount;
+
+/* readdir's callback: one entry; non-zero stops (no room). */
+typedef int (*vfs_filldir_t)(void *arg, const char *name, size_t len, uint64_t ino, unsigned type,
+			     uint64_t next_cookie);
+
+/*
+ * What a file system does.  Names are not NUL-terminated (name, len);
+ * they are never "", "." or "..", except lookup's "..".  Answers are 0
+ * or a Linux errno.
+ */
+struct vnode_ops {
+	/* The vnode named name in dir, with a reference; ENOENT. */
+	int (*lookup)(struct vnode *dir, const char *name, size_t len, struct vnode **out);
+	/*
+	 * A new node named name in dir (which has no such name): mode has the
+	 * type bits (S_IFREG, S_IFDIR, S_IFLNK with target, S_IFCHR with rdev),
+	 * owned by uid/gid.  *out gets it with a reference.
+	 */
+	int (*create)(struct vnode *dir, const char *name, size_t len, uint32_t mode, uint64_t rdev,
+		      const char *target, uint32_t uid, uint32_t gid, struct vnode **out);
+	/* Another name for vn (not a directory) in dir. */
+	int (*link)(struct vnode *dir, const char *name, size_t len, struct vnode *vn);
+	/* Remove the name of vn (a directory only when empty). */
+	int (*unlink)(struct vnode *dir, const char *name, size_t len, struct vnode *vn);
+	/*
+	 * Move odir/oname (vn) to ndir/nname, replacing what is there (target,
+	 * or NULL): the VFS checked the types and emptiness.
+	 */
+	int (*rename)(struct vnode *odir, const char *oname, size_t olen, struct vnode *vn, struct vnode *ndir,
+		      const char *nname, size_t nlen, struct vnode *target);
+	int (*read)(struct vnode *vn, uint64_t off, char *buf, size_t len, size_t *got);
+	int (*write)(struct vnode *vn, uint64_t off, const char *buf, size_t len);
+	int (*truncate)(struct vnode *vn, uint64_t size);
+	/* Entries from *cookie on ("." and ".." included); *cookie moves past
+	 * those given to fill. */
+	int (*readdir)(struct vnode *dir, uint64_t *cookie, vfs_filldir_t fill, void *arg);
+	/* The whole target of a symlink, NUL-terminated, into buf (size). */
+	int (*readlink)(struct vnode *vn, char *buf, size_t size);
+	/* Whether a directory has no entries but . and .. */
+	int (*isempty)(struct vnode *dir);
+	/* Attributes in struct vnode changed (ext2 writes its inode). */
+	int (*setattr)(struct vnode *vn);
+	/* The last reference went: free the vnode if it has no name left. */
+	void (*inactive)(struct vnode *vn);
+};
+
+struct vfs_time {
+	uint32_t sec;
+	uint32_t nsec;
+};
+
+struct vnode {
+	const struct vnode_ops *ops;
+	struct vfs_mount *mount;   /* the file system it is in */
+	struct vfs_mount *mounted; /* a file system mounted on it */
+	uint32_t refs;
+	uint32_t mode; /* type and permission bits (IO_S_*) */
+	uint32_t nlink;
+	uint32_t uid;
+	uint32_t gid;
+	uint64_t ino;
+	uint64_t size;
+	uint64_t rdev; /* devices: Linux's encoding (major << 8 | minor, small numbers) */
+	struct vfs_time atime, mtime, ctime;
+};
+
+struct vfs_mount {
+	struct vnode *root;
+	struct vnode *covered; /* the directory it is mounted on; NULL for / */
+	uint64_t dev;	       /* st_dev of its files */
+};
+
+#define VFS_ISDIR(vn) (((vn)->mode & IO_S_IFMT) == IO_S_IFDIR)
+#define VFS_ISREG(vn) (((vn)->mode & IO_S_IFMT) == IO_S_IFREG)
+#define VFS_ISLNK(vn) (((vn)->mode & IO_S_IFMT) == IO_S_IFLNK)
+#define VFS_ISCHR(vn) (((vn)->mode & IO_S_IFMT) == IO_S_IFCHR)
+
+/* Linux's device numbers (new_encode_dev for major, minor < 256). */
+#define VFS_MKDEV(major, minor) (((uint64_t) (major) << 8) | (minor))
+
+void vfs_ref(struct vnode *vn);
+void vfs_rele(struct vnode *vn);
+/* Stamp times (IO_UTIME-like: which of a/m/c) with now. */
+#define VFS_ATIME 1
+#define VFS_MTIME 2
+#define VFS_CTIME 4
+void vfs_touch(struct vnode *vn, int which);
+
+/* Register fs.defs with the open-file layer (after unixio_init). */
+kern_return_t vfs_init(void);
+/* Mount m on directory dir (EBUSY if something is mounted there). */
+int vfs_mount(struct vnode *dir, struct vfs_mount *m);
+/*
+ * A port for directory root opened O_PATH|O_DIRECTORY, resolving from
+ * root itself, with identity cred: what a server hands a process as its
+ * root and cwd.  MACH_PORT_NULL if out of memory.
+ */
+mach_port_t vfs_root_port(struct vnode *root, const struct io_cred *cred);
+
+/*
+ * Character devices: open(flags, cred) makes an open file of the device
+ * and returns its port to hand out with *poly.  Registered by the device's
+ * service (the terminal for 5,0 and 5,1); /dev/null (1,3) and /dev/zero
+ * (1,5) are the VFS's own.
+ */
+typedef int (*vfs_devopen_t)(void *arg, int flags, const struct io_cred *cred, mach_port_t *port,
+			     mach_msg_type_name_t *poly);
+int vfs_register_device(uint64_t rdev, vfs_devopen_t open, void *arg);
+
+/*
+ * In-server helpers (the cpio loader, the single server's set-up): path
+ * resolved from root; create what is missing.  0 or a Linux errno.
+ */
+int vfs_mkdir_path(struct vnode *root, const char *path, uint32_t mode, uint32_t uid, uint32_t gid);
+int vfs_create_path(struct vnode *root, const char *path, uint32_t mode, uint64_t rdev, const char *target,
+		    uint32_t uid, uint32_t gid, struct vnode **out);
+int vfs_link_vnode(struct vnode *root, struct vnode *vn, const char *newpath);
+/* Make /dev and its nodes null, zero, tty, console where missing. */
+int vfs_populate_dev(struct vnode *root);
+
+#endif /* _UNIX_SERVER_VFS_H_ */

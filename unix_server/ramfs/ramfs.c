@@ -1,0 +1,391 @@
+/*
+ * The RAM file system (ramfs.h).  A directory is a list of entries in
+ * creation order, each with a cookie that never changes (telldir/seekdir
+ * and getdents offsets stay valid while entries come and go: "rm -r"
+ * removing what it reads skips nothing).  A node lives while it has a
+ * name (nlink) or a reference (an open file, a walk in progress).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ramfs.h"
+
+/* Cookies 0 and 1 are "." and ".."; entries start here. */
+#define RAMFS_FIRST_COOKIE 2
+
+struct ramfs_node;
+
+struct ramfs_dirent {
+	struct ramfs_dirent *next;
+	uint64_t cookie;
+	struct ramfs_node *node;
+	size_t len;
+	char name[];
+};
+
+struct ramfs_node {
+	struct vnode vn; /* first: a vnode is a ramfs_node */
+	struct ramfs_node *parent; /* directories */
+	struct ramfs_dirent *first, *last;
+	uint64_t next_cookie;
+	char *data; /* file contents, or a symlink's target */
+	size_t cap;
+};
+
+struct ramfs {
+	struct vfs_mount m; /* first */
+	uint64_t next_ino;
+};
+
+static const struct vnode_ops ramfs_ops;
+
+static struct ramfs_node *ramfs_node(struct vnode *vn)
+{
+	return (struct ramfs_node *) vn;
+}
+
+static unsigned ramfs_dtype(uint32_t mode)
+{
+	switch (mode & IO_S_IFMT) {
+	case IO_S_IFDIR:
+		return IO_DT_DIR;
+	case IO_S_IFREG:
+		return IO_DT_REG;
+	case IO_S_IFLNK:
+		return IO_DT_LNK;
+	case IO_S_IFCHR:
+		return IO_DT_CHR;
+	case IO_S_IFIFO:
+		return IO_DT_FIFO;
+	default:
+		return IO_DT_UNKNOWN;
+	}
+}
+
+static struct ramfs_dirent *ramfs_find(struct ramfs_node *dir, const char *name, size_t len)
+{
+	struct ramfs_dirent *e;
+
+	for (e = dir->first; e != NULL; e = e->next)
+		if (e->len == len && memcmp(e->name, name, len) == 0)
+			return e;
+	return NULL;
+}
+
+static int ramfs_add(struct ramfs_node *dir, const char *name, size_t len, struct ramfs_node *node)
+{
+	struct ramfs_dirent *e = malloc(sizeof(*e) + len);
+
+	if (e == NULL)
+		return LINUX_ENOSPC;
+	e->next = NULL;
+	e->cookie = dir->next_cookie++;
+	e->node = node;
+	e->len = len;
+	memcpy(e->name, name, len);
+	if (dir->last != NULL)
+		dir->last->next = e;
+	else
+		dir->first = e;
+	dir->last = e;
+	dir->vn.size += 1;
+	return 0;
+}
+
+/* Take the entry for node named name out of dir. */
+static void ramfs_remove(struct ramfs_node *dir, const char *name, size_t len)
+{
+	struct ramfs_dirent **pe, *e, *prev = NULL;
+
+	for (pe = &dir->first; (e = *pe) != NULL; pe = &e->next) {
+		if (e->len == len && memcmp(e->name, name, len) == 0) {
+			*pe = e->next;
+			if (dir->last == e)
+				dir->last = prev;
+			dir->vn.size -= 1;
+			free(e);
+			return;
+		}
+		prev = e;
+	}
+}
+
+static void ramfs_free(struct ramfs_node *n)
+{
+	free(n->data);
+	free(n);
+}
+
+/* A name of n is gone: one link less (a directory's own "." goes too). */
+static void ramfs_drop_link(struct ramfs_node *n)
+{
+	if (VFS_ISDIR(&n->vn)) {
+		n->vn.nlink = 0;
+		if (n->parent != NULL && n->parent != n)
+			n->parent->vn.nlink--;
+	} else {
+		n->vn.nlink--;
+	}
+	if (n->vn.nlink == 0 && n->vn.refs == 0)
+		ramfs_free(n);
+}
+
+static int ramfs_lookup(struct vnode *dir, const char *name, size_t len, struct vnode **out)
+{
+	struct ramfs_node *d = ramfs_node(dir);
+	struct ramfs_dirent *e;
+
+	if (len == 2 && name[0] == '.' && name[1] == '.') {
+		*out = &d->parent->vn;
+		vfs_ref(*out);
+		return 0;
+	}
+	e = ramfs_find(d, name, len);
+	if (e == NULL)
+		return LINUX_ENOENT;
+	*out = &e->node->vn;
+	vfs_ref(*out);
+	return 0;
+}
+
+static struct ramfs_node *ramfs_new_node(struct ramfs *fs, uint32_t mode, uint32_t uid, uint32_t gid)
+{
+	struct ramfs_node *n = calloc(1, sizeof(*n));
+
+	if (n == NULL)
+		return NULL;
+	n->vn.ops = &ramfs_ops;
+	n->vn.mount = &fs->m;
+	n->vn.mode = mode;
+	n->vn.uid = uid;
+	n->vn.gid = gid;
+	n->vn.ino = fs->next_ino++;
+	n->vn.nlink = VFS_ISDIR(&n->vn) ? 2 : 1;
+	n->next_cookie = RAMFS_FIRST_COOKIE;
+	unixio_now(&n->vn.mtime.sec, &n->vn.mtime.nsec);
+	n->vn.atime = n->vn.ctime = n->vn.mtime;
+	return n;
+}
+
+static int ramfs_create_node(struct vnode *dir, const char *name, size_t len, uint32_t mode, uint64_t rdev,
+			     const char *target, uint32_t uid, uint32_t gid, struct vnode **out)
+{
+	struct ramfs_node *d = ramfs_node(dir), *n;
+	int rc;
+
+	n = ramfs_new_node((struct ramfs *) dir->mount, mode, uid, gid);
+	if (n == NULL)
+		return LINUX_ENOSPC;
+	if (VFS_ISLNK(&n->vn)) {
+		n->data = strdup(target != NULL ? target : "");
+		if (n->data == NULL) {
+			ramfs_free(n);
+			return LINUX_ENOSPC;
+		}
+		n->vn.size = strlen(n->data);
+	}
+	if (VFS_ISCHR(&n->vn) || (mode & IO_S_IFMT) == IO_S_IFBLK)
+		n->vn.rdev = rdev;
+	rc = ramfs_add(d, name, len, n);
+	if (rc != 0) {
+		ramfs_free(n);
+		return rc;
+	}
+	if (VFS_ISDIR(&n->vn)) {
+		n->parent = d;
+		d->vn.nlink++;
+	}
+	n->vn.refs = 1;
+	*out = &n->vn;
+	return 0;
+}
+
+static int ramfs_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
+{
+	int rc = ramfs_add(ramfs_node(dir), name, len, ramfs_node(vn));
+
+	if (rc == 0)
+		vn->nlink++;
+	return rc;
+}
+
+static int ramfs_unlink(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
+{
+	ramfs_remove(ramfs_node(dir), name, len);
+	ramfs_drop_link(ramfs_node(vn));
+	return 0;
+}
+
+static int ramfs_rename(struct vnode *odir, const char *oname, size_t olen, struct vnode *vn, struct vnode *ndir,
+			const char *nname, size_t nlen, struct vnode *target)
+{
+	struct ramfs_node *od = ramfs_node(odir), *nd = ramfs_node(ndir), *n = ramfs_node(vn);
+	struct ramfs_dirent *e;
+
+	if (target != NULL) {
+		/* Point the existing entry at vn: the name never disappears. */
+		e = ramfs_find(nd, nname, nlen);
+		e->node = n;
+		ramfs_drop_link(ramfs_node(target));
+	} else {
+		int rc = ramfs_add(nd, nname, nlen, n);
+
+		if (rc != 0)
+			return rc;
+	}
+	ramfs_remove(od, oname, olen);
+	if (VFS_ISDIR(vn) && od != nd) {
+		od->vn.nlink--;
+		nd->vn.nlink++;
+		n->parent = nd;
+	}
+	return 0;
+}
+
+static int ramfs_read(struct vnode *vn, uint64_t off, char *buf, size_t len, size_t *got)
+{
+	memcpy(buf, ramfs_node(vn)->data + off, len);
+	*got = len;
+	return 0;
+}
+
+/* Room for size bytes, the new part zeroed up to size. */
+static int ramfs_grow(struct ramfs_node *n, uint64_t size)
+{
+	if (size > RAMFS_FILE_MAX)
+		return LINUX_EFBIG;
+	if (size > n->cap) {
+		size_t cap = n->cap < 64 ? 64 : n->cap;
+		char *data;
+
+		while (cap < size)
+			cap = cap > RAMFS_FILE_MAX / 2 ? RAMFS_FILE_MAX : cap * 2;
+		data = realloc(n->data, cap);
+		if (data == NULL)
+			return LINUX_ENOSPC;
+		n->data = data;
+		n->cap = cap;
+	}
+	if (size > n->vn.size)
+		memset(n->data + n->vn.size, 0, size - n->vn.size);
+	return 0;
+}
+
+static int ramfs_write(struct vnode *vn, uint64_t off, const char *buf, size_t len)
+{
+	struct ramfs_node *n = ramfs_node(vn);
+	uint64_t end = off + len;
+	int rc;
+
+	if (off > RAMFS_FILE_MAX || end > RAMFS_FILE_MAX)
+		return LINUX_EFBIG;
+	rc = ramfs_grow(n, end > vn->size ? end : vn->size);
+	if (rc != 0)
+		return rc;
+	memcpy(n->data + off, buf, len);
+	if (end > vn->size)
+		vn->size = end;
+	return 0;
+}
+
+static int ramfs_truncate(struct vnode *vn, uint64_t size)
+{
+	struct ramfs_node *n = ramfs_node(vn);
+	int rc;
+
+	if (size > vn->size) {
+		rc = ramfs_grow(n, size);
+		if (rc != 0)
+			return rc;
+	} else if (size == 0) {
+		free(n->data);
+		n->data = NULL;
+		n->cap = 0;
+	}
+	vn->size = size;
+	return 0;
+}
+
+static int ramfs_readdir(struct vnode *dir, uint64_t *cookie, vfs_filldir_t fill, void *arg)
+{
+	struct ramfs_node *d = ramfs_node(dir);
+	struct ramfs_dirent *e;
+
+	if (*cookie == 0) {
+		if (fill(arg, ".", 1, dir->ino, IO_DT_DIR, 1))
+			return 0;
+		*cookie = 1;
+	}
+	if (*cookie == 1) {
+		if (fill(arg, "..", 2, d->parent->vn.ino, IO_DT_DIR, RAMFS_FIRST_COOKIE))
+			return 0;
+		*cookie = RAMFS_FIRST_COOKIE;
+	}
+	for (e = d->first; e != NULL; e = e->next) {
+		if (e->cookie < *cookie)
+			continue;
+		if (fill(arg, e->name, e->len, e->node->vn.ino, ramfs_dtype(e->node->vn.mode), e->cookie + 1))
+			return 0;
+		*cookie = e->cookie + 1;
+	}
+	/* At the end: past every cookie given, so new entries come later. */
+	if (*cookie < d->next_cookie)
+		*cookie = d->next_cookie;
+	return 0;
+}
+
+static int ramfs_readlink(struct vnode *vn, char *buf, size_t size)
+{
+	struct ramfs_node *n = ramfs_node(vn);
+
+	if (vn->size + 1 > size)
+		return LINUX_ENAMETOOLONG;
+	memcpy(buf, n->data, vn->size + 1);
+	return 0;
+}
+
+static int ramfs_isempty(struct vnode *dir)
+{
+	return ramfs_node(dir)->first == NULL;
+}
+
+static void ramfs_inactive(struct vnode *vn)
+{
+	if (vn->nlink == 0)
+		ramfs_free(ramfs_node(vn));
+}
+
+static const struct vnode_ops ramfs_ops = {
+	.lookup = ramfs_lookup,
+	.create = ramfs_create_node,
+	.link = ramfs_link,
+	.unlink = ramfs_unlink,
+	.rename = ramfs_rename,
+	.read = ramfs_read,
+	.write = ramfs_write,
+	.truncate = ramfs_truncate,
+	.readdir = ramfs_readdir,
+	.readlink = ramfs_readlink,
+	.isempty = ramfs_isempty,
+	.inactive = ramfs_inactive,
+};
+
+struct vfs_mount *ramfs_create(uint64_t dev)
+{
+	struct ramfs *fs = calloc(1, sizeof(*fs));
+	struct ramfs_node *root;
+
+	if (fs == NULL)
+		return NULL;
+	fs->m.dev = dev;
+	fs->next_ino = 1;
+	root = ramfs_new_node(fs, IO_S_IFDIR | 0755, 0, 0);
+	if (root == NULL) {
+		free(fs);
+		return NULL;
+	}
+	root->parent = root;
+	root->vn.refs = 1; /* the mount's */
+	fs->m.root = &root->vn;
+	return &fs->m;
+}
