@@ -45,12 +45,7 @@ exec 3>&-
 cp "$log" "${top_builddir:-.}/test-logs/devices-guest.log" 2>/dev/null
 
 # The guest's own checks, one by one.
-while read -r line; do
-	case $line in
-	"ok "*) ok 0 "guest: ${line#ok * - }" ;;
-	"not ok "*) ok 1 "guest: ${line#not ok * - }" ;;
-	esac
-done < <(tr -d '\r' < "$log")
+guest_tap "$log" guest
 has "$log" "^1\.\."; ok $? "the guest test ran to its end (qemu status $st: $(qemu_status_text $st))"
 ! has "$log" "panic"; ok $? "no panic"
 has "$log" "hd0: ATA disk, 8192 sectors"; ok $? "the kernel found the disk"

@@ -50,12 +50,7 @@ cp "$tmp/b.log" "${top_builddir:-.}/test-logs/net-b-guest.log" 2>/dev/null
 
 for m in a b; do
 	log=$tmp/$m.log
-	while read -r line; do
-		case $line in
-		"ok "*) ok 0 "$m: ${line#ok * - }" ;;
-		"not ok "*) ok 1 "$m: ${line#not ok * - }" ;;
-		esac
-	done < <(tr -d '\r' < "$log")
+	guest_tap "$log" $m
 	st=$sa
 	[ $m = b ] && st=$sb
 	[ "$st" = 0 ]; ok $? "$m: the guest passed (qemu status $st: $(qemu_status_text $st))"

@@ -19,3 +19,12 @@ boot() { # boot LOG [qemu-run args...]: prints status
 	"$srcdir/test/qemu-run" --timeout 120 "$@" > "$log" 2>&1
 	echo $?
 }
+guest_tap() { # guest_tap LOG PREFIX: the guest's own TAP lines as ours
+	local line
+	while read -r line; do
+		case $line in
+		"ok "*) ok 0 "$2: ${line#ok * - }" ;;
+		"not ok "*) ok 1 "$2: ${line#not ok * - }" ;;
+		esac
+	done < <(tr -d '\r' < "$1")
+}
