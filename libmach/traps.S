@@ -40,4 +40,20 @@ MACH_TRAP(syscall_mach_port_deallocate, 73, 2)
 MACH_TRAP(syscall_mach_port_insert_right, 74, 4)
 MACH_TRAP(syscall_mach_port_allocate_name, 75, 3)
 
+/*
+ * mach_msg (see msg.c): trap 25 made here, with the caller's arguments in
+ * place; a result other than MACH_MSG_SUCCESS goes on to mach_msg_retry
+ * (in %eax, its regparm argument; the others still on the stack).
+ */
+	.globl mach_msg
+	.type mach_msg, @function
+	.p2align 4
+mach_msg:
+	movl $-25, %eax
+	lcall $7, $0
+	testl %eax, %eax
+	jnz mach_msg_retry
+	ret
+	.size mach_msg, . - mach_msg
+
 	.section .note.GNU-stack, "", @progbits
