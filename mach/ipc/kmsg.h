@@ -70,4 +70,10 @@ mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option
 /* Kernel objects answer messages here (ipc/kobject.c): returns the reply
  * to send, or NULL when there is none. */
 struct ipc_kmsg *ipc_kobject_server(struct ipc_kmsg *request);
+/* The same for a simple request in kernel memory that the caller keeps,
+ * already presented as received: remote the reply port with a send-once
+ * right (moved to the reply), local the object's port, whose right the
+ * caller has not taken (the IPC fast path: a COPY_SEND used up at once
+ * changes nothing). */
+struct ipc_kmsg *ipc_kobject_server_simple(mach_msg_header_t *in);
 #endif

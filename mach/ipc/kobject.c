@@ -42,23 +42,21 @@ static void release_request_port(struct ipc_port *port, mach_msg_type_name_t typ
 	}
 }
 
-struct ipc_kmsg *ipc_kobject_server(struct ipc_kmsg *request)
+/*
+ * Run the servers on a request presented as received (remote: the reply
+ * port, a right of reply_type; local: the object's port) and make the
+ * reply.  Returns it, or NULL when there is none to send (no reply port,
+ * no memory, or MIG_NO_REPLY: the routine kept the reply right).
+ * *failed: the routine failed, so the request's contents are still the
+ * caller's to destroy.
+ */
+static struct ipc_kmsg *kobject_serve(mach_msg_header_t *in, struct ipc_port *reply_port,
+				      mach_msg_type_name_t reply_type, int *failed)
 {
-	mach_msg_header_t *in = &request->hdr;
-	struct ipc_port *object_port = (struct ipc_port *)in->msgh_remote_port;
-	struct ipc_port *reply_port = (struct ipc_port *)in->msgh_local_port;
-	mach_msg_type_name_t object_type = MACH_MSGH_BITS_REMOTE(in->msgh_bits);
-	mach_msg_type_name_t reply_type = MACH_MSGH_BITS_LOCAL(in->msgh_bits);
 	struct ipc_kmsg *reply = ipc_kmsg_alloc(KOBJECT_REPLY_MAX);
-
-	/* Present the request as received: local is the object's port,
-	 * remote the reply port, as MIG server stubs expect. */
-	in->msgh_remote_port = (mach_port_t)(uintptr_t)reply_port;
-	in->msgh_local_port = (mach_port_t)(uintptr_t)object_port;
-	in->msgh_bits = (in->msgh_bits & ~MACH_MSGH_BITS_PORTS_MASK) | MACH_MSGH_BITS(reply_type, object_type);
-
 	mig_reply_header_t *out = reply ? (mig_reply_header_t *)&reply->hdr : NULL;
 	int handled = 0;
+
 	for (unsigned i = 0; out != NULL && kobject_servers[i] != NULL && !handled; i++)
 		handled = kobject_servers[i](in, &reply->hdr);
 	if (out != NULL && !handled) {
@@ -68,19 +66,8 @@ struct ipc_kmsg *ipc_kobject_server(struct ipc_kmsg *request)
 		out->RetCodeType = ret_type;
 		out->RetCode = MIG_BAD_ID;
 	}
-
-	/* The delivering right is used up; the reply right moves to the reply. */
-	in->msgh_local_port = MACH_PORT_NULL;
-	in->msgh_remote_port = MACH_PORT_NULL;
-	in->msgh_bits &= ~MACH_MSGH_BITS_PORTS_MASK;
-	release_request_port(object_port, object_type);
-	int failed = out == NULL || (!(out->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX) &&
-				     out->RetCode != KERN_SUCCESS && out->RetCode != MIG_NO_REPLY);
-	if (failed)
-		ipc_kmsg_destroy(request);
-	else
-		ipc_kmsg_free(request);
-
+	*failed = out == NULL || (!(out->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX) && out->RetCode != KERN_SUCCESS &&
+				  out->RetCode != MIG_NO_REPLY);
 	int no_reply = out != NULL && !(out->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX) && out->RetCode == MIG_NO_REPLY;
 	if (out == NULL || !IP_VALID(reply_port) || no_reply) {
 		if (reply != NULL)
@@ -97,4 +84,41 @@ struct ipc_kmsg *ipc_kobject_server(struct ipc_kmsg *request)
 	out->Head.msgh_seqno = 0;
 	out->Head.msgh_id = in->msgh_id + 100;
 	return reply;
+}
+
+struct ipc_kmsg *ipc_kobject_server(struct ipc_kmsg *request)
+{
+	mach_msg_header_t *in = &request->hdr;
+	struct ipc_port *object_port = (struct ipc_port *)in->msgh_remote_port;
+	struct ipc_port *reply_port = (struct ipc_port *)in->msgh_local_port;
+	mach_msg_type_name_t object_type = MACH_MSGH_BITS_REMOTE(in->msgh_bits);
+	mach_msg_type_name_t reply_type = MACH_MSGH_BITS_LOCAL(in->msgh_bits);
+	int failed;
+
+	/* Present the request as received: local is the object's port,
+	 * remote the reply port, as MIG server stubs expect. */
+	in->msgh_remote_port = (mach_port_t)(uintptr_t)reply_port;
+	in->msgh_local_port = (mach_port_t)(uintptr_t)object_port;
+	in->msgh_bits = (in->msgh_bits & ~MACH_MSGH_BITS_PORTS_MASK) | MACH_MSGH_BITS(reply_type, object_type);
+	struct ipc_kmsg *reply = kobject_serve(in, reply_port, reply_type, &failed);
+
+	/* The delivering right is used up; the reply right moved to the reply. */
+	in->msgh_local_port = MACH_PORT_NULL;
+	in->msgh_remote_port = MACH_PORT_NULL;
+	in->msgh_bits &= ~MACH_MSGH_BITS_PORTS_MASK;
+	release_request_port(object_port, object_type);
+	if (failed)
+		ipc_kmsg_destroy(request);
+	else
+		ipc_kmsg_free(request);
+	return reply;
+}
+
+struct ipc_kmsg *ipc_kobject_server_simple(mach_msg_header_t *in)
+{
+	int failed;
+
+	/* A simple request carries nothing to destroy on failure. */
+	return kobject_serve(in, (struct ipc_port *)in->msgh_remote_port, MACH_MSGH_BITS_REMOTE(in->msgh_bits),
+			     &failed);
 }

@@ -1085,58 +1085,40 @@ static void ipc_fast_deliver(struct ipc_fast *f, struct thread *r, const struct 
 	ipc_port_release(port); /* the reference r took to wait (receive_wait) */
 }
 
-/* Take the header's rights as a queued message carries them: the
- * destination's as it travels, the reply port's as a send-once right.
- * Returns the destination right's type in the message. */
-static mach_msg_type_name_t fast_copyin(struct ipc_fast *f)
-{
-	struct ipc_port *dest = f->dest;
-	mach_msg_type_name_t type;
+/* Requests to kernel objects up to this size are served from the kernel
+ * stack; larger ones take the general path. */
+#define IPC_FAST_KERNEL_REQUEST_MAX 256
 
-	switch (f->dest_disp) {
-	case MACH_MSG_TYPE_COPY_SEND:
-		dest->srights++;
-		dest->ref_count++;
-		type = MACH_MSG_TYPE_PORT_SEND;
-		break;
-	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
-		dest->sorights++;
-		dest->ref_count++;
-		type = MACH_MSG_TYPE_PORT_SEND_ONCE;
-		break;
-	default:
-		ipc_right_copyin_checked(f->space, f->h.msgh_remote_port, f->dest_disp, &dest, &type);
-	}
-	if (f->reply != NULL) {
-		f->reply->sorights++;
-		f->reply->ref_count++;
-	}
-	return type;
-}
-
-/* To a kernel object, the reply expected on rcv_name: the server runs on
- * the request; its reply, if simple and nothing is queued before it, is
- * copied straight out.  Otherwise the reply is queued as usual and the
- * general receive takes it (*receive set). */
+/* To a kernel object through a send right (COPY_SEND: used up by the
+ * server at once, so no count changes), the reply expected on rcv_name:
+ * the server runs on the request, read onto the kernel stack; its reply,
+ * if simple and nothing is queued before it, is copied straight out.
+ * Otherwise the reply is queued as usual and the general receive takes
+ * it (*receive set). */
 static mach_msg_return_t ipc_fast_kernel(struct ipc_fast *f, mach_msg_size_t rcv_size, mach_port_t rcv_name,
 					 int *receive)
 {
 	struct ipc_port *rp = f->reply;
+	union {
+		mach_msg_header_t h;
+		char bytes[IPC_FAST_KERNEL_REQUEST_MAX];
+	} req;
 
 	*receive = 0;
-	if (rp == NULL || f->h.msgh_local_port != rcv_name)
+	if (rp == NULL || f->h.msgh_local_port != rcv_name || f->dest_disp != MACH_MSG_TYPE_COPY_SEND ||
+	    f->h.msgh_size > sizeof(req))
 		return IPC_FAST_DECLINED;
-	struct ipc_kmsg *kmsg = ipc_kmsg_alloc(f->h.msgh_size);
-	if (kmsg == NULL)
-		return IPC_FAST_DECLINED;
-	fast_read(f, &kmsg->hdr, 0, f->h.msgh_size);
-	mach_msg_type_name_t dest_type = fast_copyin(f);
-	kmsg->hdr.msgh_size = f->h.msgh_size;
-	kmsg->hdr.msgh_bits = MACH_MSGH_BITS(dest_type, MACH_MSG_TYPE_PORT_SEND_ONCE);
-	kmsg->hdr.msgh_remote_port = (mach_port_t)(uintptr_t)f->dest;
-	kmsg->hdr.msgh_local_port = (mach_port_t)(uintptr_t)rp;
+	fast_read(f, req.bytes + sizeof(req.h), sizeof(req.h), f->h.msgh_size - sizeof(req.h));
+	req.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSG_TYPE_PORT_SEND);
+	req.h.msgh_size = f->h.msgh_size;
+	req.h.msgh_remote_port = (mach_port_t)(uintptr_t)rp;
+	req.h.msgh_local_port = (mach_port_t)(uintptr_t)f->dest;
+	req.h.msgh_seqno = 0;
+	req.h.msgh_id = f->h.msgh_id;
+	rp->sorights++; /* the reply right, made */
+	rp->ref_count++;
 
-	struct ipc_kmsg *reply = ipc_kobject_server(kmsg);
+	struct ipc_kmsg *reply = ipc_kobject_server_simple(&req.h);
 	/* The server may have blocked: look at the reply port afresh. */
 	if (reply != NULL && (struct ipc_port *)reply->hdr.msgh_remote_port == rp &&
 	    MACH_MSGH_BITS_REMOTE(reply->hdr.msgh_bits) == MACH_MSG_TYPE_PORT_SEND_ONCE &&
