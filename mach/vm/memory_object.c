@@ -28,6 +28,7 @@
 #include <kern/sched.h>
 #include <kern/string.h>
 #include <i386/pmap.h>
+#include <ipc/kmsg.h>
 #include <ipc/port.h>
 #include <ipc/space.h>
 #include <vm/vm_fault.h>
@@ -195,18 +196,67 @@ kern_return_t vm_object_copy_call(struct vm_object *src, vm_offset_t offset, vm_
 	return KERN_SUCCESS;
 }
 
+/*
+ * memory_object_data_request and memory_object_data_unlock, one page
+ * each: the messages of memory_object.defs' stubs (same ids and layout),
+ * built here in kernel form at once.  Every page-in sends one, and this
+ * spares the stub's copy of the message and the pass that turns its
+ * rights into kernel form.
+ */
+#define MEMORY_OBJECT_DATA_REQUEST_ID 2203
+#define MEMORY_OBJECT_DATA_UNLOCK_ID 2204
+
+struct pager_page_msg {
+	mach_msg_header_t hdr;
+	mach_msg_type_t control_type;
+	mach_port_t control;
+	mach_msg_type_t offset_type;
+	vm_offset_t offset;
+	mach_msg_type_t length_type;
+	vm_size_t length;
+	mach_msg_type_t access_type;
+	vm_prot_t access;
+};
+
+static kern_return_t pager_page_send(struct vm_object *o, mach_msg_id_t id, vm_offset_t offset, vm_prot_t access)
+{
+	const mach_msg_type_t word = {.msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32, .msgt_number = 1,
+				      .msgt_inline = 1};
+
+	if (!o->pager->active)
+		return KERN_MEMORY_ERROR; /* nobody to ask */
+	struct ipc_kmsg *kmsg = ipc_kmsg_alloc(sizeof(struct pager_page_msg));
+	if (kmsg == NULL)
+		return KERN_MEMORY_ERROR;
+	struct pager_page_msg *m = (struct pager_page_msg *)&kmsg->hdr;
+	m->hdr.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+	m->hdr.msgh_size = sizeof(*m);
+	m->hdr.msgh_remote_port = name_of(ipc_port_copy_send(o->pager));
+	m->hdr.msgh_local_port = MACH_PORT_NULL;
+	m->hdr.msgh_seqno = 0;
+	m->hdr.msgh_id = id;
+	m->control_type = word;
+	m->control_type.msgt_name = MACH_MSG_TYPE_PORT_SEND; /* made from our receive right */
+	m->control = name_of(ipc_port_make_send(o->pager_request));
+	m->offset_type = m->length_type = m->access_type = word;
+	m->offset = offset + o->paging_offset;
+	m->length = PAGE_SIZE;
+	m->access = access;
+	if (ipc_kmsg_send(kmsg, MACH_SEND_ALWAYS, 0) != MACH_MSG_SUCCESS) {
+		ipc_kmsg_destroy(kmsg);
+		return KERN_MEMORY_ERROR;
+	}
+	return KERN_SUCCESS;
+}
+
 kern_return_t vm_object_pager_request(struct vm_object *object, vm_offset_t offset, vm_prot_t access)
 {
-	mach_msg_return_t mr = memory_object_data_request(name_of(object->pager), name_of(object->pager_request),
-							  offset + object->paging_offset, PAGE_SIZE, access);
-	return mr == MACH_MSG_SUCCESS ? KERN_SUCCESS : KERN_MEMORY_ERROR;
+	return pager_page_send(object, MEMORY_OBJECT_DATA_REQUEST_ID, offset, access);
 }
 
 kern_return_t vm_object_pager_unlock(struct vm_object *object, vm_offset_t offset, vm_prot_t access)
 {
-	mach_msg_return_t mr = memory_object_data_unlock(name_of(object->pager), name_of(object->pager_request),
-							 offset + object->paging_offset, PAGE_SIZE, access);
-	return mr == MACH_MSG_SUCCESS ? KERN_SUCCESS : KERN_MEMORY_ERROR;
+	return pager_page_send(object, MEMORY_OBJECT_DATA_UNLOCK_ID, offset, access);
 }
 
 void vm_page_pager_failed(struct vm_page *page)
