@@ -13,9 +13,14 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <dirent.h>
+#include <asm/termbits.h>
+#include <asm/ioctls.h>
+#include <sys/ioctl.h>
+#include <signal.h>
 
 #include <servers/io_types.h>
 #include <servers/linux_errno.h>
+#include <servers/tty_types.h>
 
 static int test_count;
 static int test_failed;
@@ -139,6 +144,56 @@ int main(void)
 	SAME(LINUX_EOVERFLOW, EOVERFLOW);
 	SAME(LINUX_EOPNOTSUPP, EOPNOTSUPP);
 	SAME(LINUX_EUCLEAN, EUCLEAN);
+
+	/* The terminal's termios (the kernel's struct, not glibc's) and ioctls. */
+	SAME(sizeof(struct tty_termios), sizeof(struct termios));
+	SAME(offsetof(struct tty_termios, c_lflag), offsetof(struct termios, c_lflag));
+	SAME(offsetof(struct tty_termios, c_cc), offsetof(struct termios, c_cc));
+	SAME(TTY_NCCS, NCCS);
+	SAME(sizeof(struct tty_winsize), sizeof(struct winsize));
+	SAME(TTY_TCGETS, TCGETS);
+	SAME(TTY_TCSETS, TCSETS);
+	SAME(TTY_TCSETSW, TCSETSW);
+	SAME(TTY_TCSETSF, TCSETSF);
+	SAME(TTY_TCXONC, TCXONC);
+	SAME(TTY_TCFLSH, TCFLSH);
+	SAME(TTY_TIOCSCTTY, TIOCSCTTY);
+	SAME(TTY_TIOCGPGRP, TIOCGPGRP);
+	SAME(TTY_TIOCSPGRP, TIOCSPGRP);
+	SAME(TTY_TIOCGWINSZ, TIOCGWINSZ);
+	SAME(TTY_TIOCSWINSZ, TIOCSWINSZ);
+	SAME(TTY_FIONREAD, FIONREAD);
+	SAME(TTY_TIOCNOTTY, TIOCNOTTY);
+	SAME(TTY_ISTRIP, ISTRIP);
+	SAME(TTY_INLCR, INLCR);
+	SAME(TTY_IGNCR, IGNCR);
+	SAME(TTY_ICRNL, ICRNL);
+	SAME(TTY_IXON, IXON);
+	SAME(TTY_OPOST, OPOST);
+	SAME(TTY_ONLCR, ONLCR);
+	SAME(TTY_ISIG, ISIG);
+	SAME(TTY_ICANON, ICANON);
+	SAME(TTY_ECHO, ECHO);
+	SAME(TTY_ECHOE, ECHOE);
+	SAME(TTY_ECHOK, ECHOK);
+	SAME(TTY_ECHONL, ECHONL);
+	SAME(TTY_NOFLSH, NOFLSH);
+	SAME(TTY_ECHOCTL, ECHOCTL);
+	SAME(TTY_ECHOKE, ECHOKE);
+	SAME(TTY_IEXTEN, IEXTEN);
+	SAME(TTY_VINTR, VINTR);
+	SAME(TTY_VQUIT, VQUIT);
+	SAME(TTY_VERASE, VERASE);
+	SAME(TTY_VKILL, VKILL);
+	SAME(TTY_VEOF, VEOF);
+	SAME(TTY_VTIME, VTIME);
+	SAME(TTY_VMIN, VMIN);
+	SAME(TTY_VSUSP, VSUSP);
+	SAME(TTY_VEOL, VEOL);
+	SAME(TTY_VWERASE, VWERASE);
+	SAME(TTY_SIGINT, SIGINT);
+	SAME(TTY_SIGQUIT, SIGQUIT);
+	SAME(TTY_SIGTSTP, SIGTSTP);
 
 	printf("1..%d\n", test_count);
 	return test_failed != 0;

@@ -4,7 +4,9 @@
  * lists (argv[1]), /etc/passwd with root first, /tmp sticky and world
  * writable, /root private, /dev with its device nodes added, and, when
  * the image has busybox (argv[2] its size, 0 if none), /bin/busybox of
- * that size with /bin/sh a symlink to it.  Run by test/unixfs/image.sh.
+ * that size with /bin/sh a symlink to it; set up as a server does, by
+ * unixfiles_init (/tmp a RAM file system of its own, the terminal on
+ * /dev/console).  Run by test/unixfs/image.sh.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include "../../unix_server/io/unixio.h"
 #include "../../unix_server/fs/vfs.h"
 #include "../../unix_server/ramfs/ramfs.h"
+#include "../../unix_server/files/unixfiles.h"
 #include "../user/tap.h"
 #include "server.h"
 
@@ -22,7 +25,6 @@ int main(int argc, char **argv)
 {
 	const char *mod = getenv("BOOT_MODULE_1");
 	unsigned long addr, size, want, busybox;
-	struct vfs_mount *fs;
 	unsigned count = 0;
 	mach_port_t root, f;
 	mach_msg_type_name_t poly;
@@ -36,23 +38,34 @@ int main(int argc, char **argv)
 	want = strtoul(argv[1], NULL, 0);
 	busybox = strtoul(argv[2], NULL, 0);
 	test_server_start();
-	cthread_mutex_lock(&unixio_lock);
-	vfs_init();
-	fs = ramfs_create(1);
-	rc = ramfs_load_cpio(fs->root, (const void *) addr, size, &count);
-	vfs_populate_dev(fs->root);
-	root = vfs_root_port(fs->root, &unixio_root_cred);
-	cthread_mutex_unlock(&unixio_lock);
+	{
+		const char *dev = getenv("BOOT_DEVICE_PORT");
+		struct unixfiles_config config = { test_server_port_set(), (const void *) addr, size,
+						   dev != NULL ? strtoul(dev, NULL, 0) : MACH_PORT_NULL, NULL };
+		struct unixfiles_ports ports;
+
+		rc = unixfiles_init(&config, &ports);
+		count = ports.archive_entries;
+		root = ports.root;
+	}
 	mach_port_insert_right(mach_task_self(), root, root, MACH_MSG_TYPE_MAKE_SEND);
-	is(rc, 0, "the image loads");
+	is(rc, 0, "unixfiles_init with the image");
 	/* The host lists "." too, which is the root itself. */
 	is(count, want - 1, "every entry the host's cpio lists");
+	{
+		struct io_stat rs;
+
+		fs_stat(root, "/", 0, &rs);
+		is(fs_stat(root, "/tmp", 0, &st), 0, "stat /tmp");
+		ok(st.st_dev != rs.st_dev, "/tmp is a file system of its own");
+		is(st.st_mode, IO_S_IFDIR | 01777, "sticky and writable by all");
+	}
+	is(fs_lookup(root, "/dev/console", IO_O_WRONLY, 0, &f, &poly), 0, "/dev/console opens (the terminal)");
+	mach_port_deallocate(mach_task_self(), f);
 	is(fs_lookup(root, "/etc/passwd", IO_O_RDONLY, 0, &f, &poly), 0, "open /etc/passwd");
 	is(io_read(f, 0, IO_OFFSET_CURRENT, 5, &data, &cnt), 0, "read it");
 	ok(cnt == 5 && memcmp(data, "root:", 5) == 0, "root comes first");
 	mach_port_deallocate(mach_task_self(), f);
-	is(fs_stat(root, "/tmp", 0, &st), 0, "stat /tmp");
-	is(st.st_mode, IO_S_IFDIR | 01777, "sticky and writable by all");
 	is(fs_stat(root, "/root", 0, &st), 0, "stat /root");
 	ok(st.st_mode == (IO_S_IFDIR | 0700) && st.st_uid == 0, "root's, private");
 	is(fs_stat(root, "/dev/null", 0, &st), 0, "/dev/null is there");

@@ -39,6 +39,11 @@ void test_server_start(void)
 		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_DEPRESS, 1);
 }
 
+mach_port_t test_server_port_set(void)
+{
+	return server_set;
+}
+
 mach_port_t test_port(void)
 {
 	mach_port_t p;

@@ -12,6 +12,8 @@
 /* Start the open-file layer and SERVER_THREADS threads serving it. */
 void test_server_start(void);
 #define SERVER_THREADS 2
+/* The port set they serve (for unixfiles_init). */
+mach_port_t test_server_port_set(void);
 
 /* A fresh receive right with a send right, for notifications. */
 mach_port_t test_port(void);

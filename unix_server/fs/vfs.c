@@ -1427,6 +1427,20 @@ out:
 	return rc;
 }
 
+int vfs_lookup_path(struct vnode *root, const char *path, struct vnode **out)
+{
+	struct vfs_walk *w = malloc(sizeof(*w));
+	int rc;
+
+	if (w == NULL)
+		return LINUX_ENOMEM;
+	rc = vfs_resolve(root, root, path, 0, 1, w);
+	if (rc == 0)
+		*out = w->vn;
+	free(w);
+	return rc;
+}
+
 int vfs_mkdir_path(struct vnode *root, const char *path, uint32_t mode, uint32_t uid, uint32_t gid)
 {
 	return vfs_create_path(root, path, IO_S_IFDIR | (mode & IO_S_PERM), 0, NULL, uid, gid, NULL);

@@ -131,6 +131,8 @@ int vfs_register_device(uint64_t rdev, vfs_devopen_t open, void *arg);
  * In-server helpers (the cpio loader, the single server's set-up): path
  * resolved from root; create what is missing.  0 or a Linux errno.
  */
+/* The node path names (symlinks followed), referenced. */
+int vfs_lookup_path(struct vnode *root, const char *path, struct vnode **out);
 int vfs_mkdir_path(struct vnode *root, const char *path, uint32_t mode, uint32_t uid, uint32_t gid);
 int vfs_create_path(struct vnode *root, const char *path, uint32_t mode, uint64_t rdev, const char *target,
 		    uint32_t uid, uint32_t gid, struct vnode **out);

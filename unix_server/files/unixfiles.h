@@ -1,0 +1,42 @@
+/*
+ * The file services of a UNIX server set up in one call: the open-file
+ * layer, the VFS with a RAM file system at / filled from the boot
+ * archive, another RAM file system mounted on /tmp, /dev and its nodes,
+ * pipes, and the terminal on the console (when a device master port is
+ * given).  The single server calls it; the multiserver set will start
+ * the same libraries one per task instead.
+ */
+#ifndef _UNIX_SERVER_UNIXFILES_H_
+#define _UNIX_SERVER_UNIXFILES_H_
+
+#include <stddef.h>
+#include "../io/unixio.h"
+#include "../tty/unixtty.h"
+
+struct unixfiles_config {
+	mach_port_t port_set;	   /* where every file port goes */
+	const void *archive;	   /* newc cpio for /, or NULL */
+	size_t archive_size;
+	mach_port_t device_master; /* for the console; MACH_PORT_NULL: no terminal */
+	tty_signal_fn signal;	   /* ^C/^Z: the proc service's kill */
+};
+
+struct unixfiles_ports {
+	mach_port_t root;	 /* "/" as root (uid 0), O_PATH|O_DIRECTORY */
+	mach_port_t pipes;	 /* pipe.defs service */
+	unsigned archive_entries; /* what the archive held */
+};
+
+/*
+ * Set it all up (takes unixio_lock itself).  The ports are receive
+ * rights of ours: make send rights to hand out.  0, or a Linux errno
+ * (ENOMEM, EINVAL for a malformed archive: what it held before the
+ * damage is there, the rest of the set-up done).
+ */
+int unixfiles_init(const struct unixfiles_config *config, struct unixfiles_ports *ports);
+
+/* Device numbers of the terminal's nodes. */
+#define UNIXFILES_TTY_RDEV VFS_MKDEV(5, 0)
+#define UNIXFILES_CONSOLE_RDEV VFS_MKDEV(5, 1)
+
+#endif /* _UNIX_SERVER_UNIXFILES_H_ */
