@@ -15,16 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bench.h"
 
 #define CHUNKS 5
 #define ITERATIONS 20
 
-static inline unsigned long long rdtsc(void)
-{
-	unsigned lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (unsigned long long)hi << 32 | lo;
-}
 
 int main(int argc, char **argv)
 {
