@@ -884,7 +884,7 @@ static int fast_check(struct ipc_fast *f, mach_msg_header_t *umsg, mach_msg_size
 	struct ipc_space *space = current_thread()->task->itk_space;
 
 	if (send_size < sizeof(mach_msg_header_t) || (send_size & 3) || send_size > IPC_FAST_MAX_SIZE ||
-	    copyin(umsg, &f->h, sizeof(f->h)) != 0)
+	    (uintptr_t)umsg > KERNBASE - send_size || copy_user(&f->h, umsg, sizeof(f->h)) != 0)
 		return 0;
 	f->umsg = (char *)umsg;
 	f->two_pages = ((uintptr_t)umsg & PAGE_MASK) + send_size > PAGE_SIZE;
@@ -1082,7 +1082,10 @@ static void ipc_fast_deliver(struct ipc_fast *f, struct thread *r, const struct 
 	r->ipc_rcv_msg = NULL;
 	r->pcb.user_state->eax = MACH_MSG_SUCCESS;
 	pcb_resume_user(r);
-	ipc_port_release(port); /* the reference r took to wait (receive_wait) */
+	/* The reference r took to wait (receive_wait_enter); never the last:
+	 * the receive right's entry holds one. */
+	assert(port->ref_count > 1);
+	port->ref_count--;
 }
 
 /* Requests to kernel objects up to this size are served from the kernel
@@ -1152,15 +1155,21 @@ static mach_msg_return_t mach_msg_receive(mach_msg_header_t *umsg, mach_msg_opti
  * queue); a direct reply then resumes us in user mode and nothing below
  * runs.  Otherwise (or once woken the ordinary way) the general receive
  * does the rest. */
-static mach_msg_return_t fast_wait_reply(mach_msg_header_t *umsg, mach_msg_option_t option, mach_msg_size_t rcv_size,
-					 mach_port_t rcv_name, mach_msg_timeout_t timeout, struct thread *r)
+static mach_msg_return_t fast_wait_reply(const struct ipc_fast *f, mach_msg_header_t *umsg, mach_msg_option_t option,
+					 mach_msg_size_t rcv_size, mach_port_t rcv_name, mach_msg_timeout_t timeout,
+					 struct thread *r)
 {
 	struct thread *th = current_thread();
-	struct ipc_entry *e = ipc_entry_lookup(th->task->itk_space, rcv_name);
-	struct ipc_port *rp;
+	struct ipc_port *rp = NULL;
 
-	if (e != NULL && (e->bits & MACH_PORT_TYPE_RECEIVE) && !(option & MACH_RCV_TIMEOUT) &&
-	    (rp = e->object)->msgcount == 0 && rp->pset == NULL && !th->terminating) {
+	if (rcv_name == f->h.msgh_local_port && f->reply != NULL) { /* an RPC: already looked up */
+		rp = f->reply;
+	} else {
+		struct ipc_entry *e = ipc_entry_lookup(f->space, rcv_name);
+		if (e != NULL && (e->bits & MACH_PORT_TYPE_RECEIVE))
+			rp = e->object;
+	}
+	if (rp != NULL && !(option & MACH_RCV_TIMEOUT) && rp->msgcount == 0 && rp->pset == NULL && !th->terminating) {
 		receive_wait_enter(rp, NULL, umsg, rcv_size);
 		int wr = thread_block_handoff(r);
 		cpu_intr_enable();
@@ -1202,7 +1211,7 @@ static mach_msg_return_t ipc_fast_rpc(mach_msg_header_t *umsg, mach_msg_option_t
 		return IPC_FAST_DECLINED;
 	}
 	ipc_fast_deliver(&f, r, &w);
-	return fast_wait_reply(umsg, option, rcv_size, rcv_name, timeout, r);
+	return fast_wait_reply(&f, umsg, option, rcv_size, rcv_name, timeout, r);
 }
 
 mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_size,

@@ -75,7 +75,7 @@ void sched_after_switch(void)
 }
 
 /* Interrupts off.  Runs `to` and returns when `from` is switched back to. */
-static void switch_to(struct thread *from, struct thread *to)
+static inline __attribute__((always_inline)) void switch_to(struct thread *from, struct thread *to)
 {
 	sched_need_resched = 0;
 	if (from == to)
