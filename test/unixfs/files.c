@@ -544,6 +544,9 @@ static void test_symlinks(void)
 	}
 	is(fs_symlink(root, "/s/dangling", "/nowhere"), 0, "a dangling symlink");
 	is(err_of(root, "/s/dangling", O_RDONLY), LINUX_ENOENT, "open through it: ENOENT");
+	is(err_of(root, "/s/dangling", O_WRONLY | O_CREAT), 0, "O_CREAT through it...");
+	is(st_of(root, "/nowhere", 0, &a), 0, "...creates its target, as Linux");
+	is(fs_unlink(root, "/nowhere"), 0, "(removed again)");
 	is(fs_readlink(root, "/etc/hello.txt", target), LINUX_EINVAL, "readlink of a file: EINVAL");
 	is(fs_symlink(root, "/s/abs", "x"), LINUX_EEXIST, "symlink onto a name: EEXIST");
 	is(fs_symlink(root, "/s/empty", ""), LINUX_ENOENT, "an empty target: ENOENT");
