@@ -265,6 +265,16 @@ int ext2_dir_empty(struct ext2_node *dir, bool *empty)
 	return 0;
 }
 
+int ext2_isempty(struct ext2_node *dir, int *empty)
+{
+	bool e = false;
+	if (!EXT2_ISDIR(dir->di.i_mode))
+		return LINUX_ENOTDIR;
+	int err = ext2_dir_empty(dir, &e);
+	*empty = e;
+	return err;
+}
+
 int ext2_dir_init(struct ext2_node *dir, uint32_t parent_ino)
 {
 	struct ext2_fs *fs = dir->fs;

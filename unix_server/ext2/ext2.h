@@ -97,6 +97,14 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_node **np);
 void ext2_iref(struct ext2_node *n);
 void ext2_iput(struct ext2_node *n);
 
+/*
+ * One word of the caller's per node (the VFS keeps its vnode there):
+ * lookups of a referenced inode give the same node, so the caller finds
+ * its own object again.  NULL on a node just read.
+ */
+void *ext2_node_private(struct ext2_node *n);
+void ext2_node_set_private(struct ext2_node *n, void *p);
+
 struct ext2_attr {
 	uint32_t ino;
 	uint32_t mode; /* type and permission bits (Linux S_IF*) */
@@ -168,5 +176,7 @@ int ext2_rename(struct ext2_node *olddir, const char *oldname, size_t oldlen, st
 typedef int (*ext2_filldir_t)(void *arg, const char *name, size_t len, uint32_t ino, unsigned dtype,
 			      uint64_t next_cookie);
 int ext2_readdir(struct ext2_node *dir, uint64_t *cookie, ext2_filldir_t fn, void *arg);
+/* Whether directory dir holds nothing but "." and ".." (ENOTDIR). */
+int ext2_isempty(struct ext2_node *dir, int *empty);
 
 #endif /* _EXT2_H_ */

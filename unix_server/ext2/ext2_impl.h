@@ -46,6 +46,7 @@ struct ext2_node {
 	unsigned refs;
 	struct ext2_inode di;
 	uint32_t goal; /* where the next block allocation for it looks first */
+	void *priv;    /* the caller's (ext2_node_private) */
 	struct ext2_node *next; /* in fs->nodes */
 };
 

@@ -178,6 +178,16 @@ void ext2_iref(struct ext2_node *n)
 	n->refs++;
 }
 
+void *ext2_node_private(struct ext2_node *n)
+{
+	return n->priv;
+}
+
+void ext2_node_set_private(struct ext2_node *n, void *p)
+{
+	n->priv = p;
+}
+
 /* Does this inode's i_block hold block pointers (not a fast symlink's
  * target or a device number)? */
 static bool has_block_map(const struct ext2_node *n)
@@ -751,7 +761,11 @@ static int node_release(struct ext2_node *n)
 		err = e;
 	memset(n->di.i_block, 0, sizeof(n->di.i_block)); /* a fast link's target, a device number */
 	ext2_node_set_size(n, 0);
-	n->di.i_dtime = ext2_now(fs);
+	/* e2fsck reads a zero dtime as "not deleted" and one below the inode
+	 * count as a link of ext3's orphan list: a clock still near the epoch
+	 * (no wall time set yet) must say neither. */
+	uint32_t now = ext2_now(fs);
+	n->di.i_dtime = now > fs->sb.s_inodes_count ? now : fs->sb.s_inodes_count;
 	e = ext2_node_write(n);
 	if (err == 0)
 		err = e;

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# ext2 in the guest: scripts/mkdisk makes the disk the UNIX server will
+# boot from (partition 1 ext2 from a staging directory, partition 2
+# swap); test/ext2/ext2guest mounts hd0s1 through device.defs, checks the
+# host's files, writes its own and unmounts (see guest.c).  Then the host:
+# e2fsck -fn finds the partition clean, the superblock says clean, and
+# debugfs reads what the guest wrote.
+. "$srcdir/test/harness/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+stage=$tmp/stage
+mkdir -p "$stage/data"
+printf 'hello from the host\n' > "$stage/hello.txt"
+perl -e 'binmode STDOUT; print chr(($_ * 7 + int($_ / 251)) & 255) for 0 .. 299999' > "$stage/data/big"
+ln -s data/big "$stage/link"
+img=$tmp/disk.img
+"$srcdir/scripts/mkdisk" "$img" ext2:96M:"$stage":1024 swap:4M
+log=$tmp/guest.log
+st=$(boot "$log" --append console=serial --initrd "test/ext2/ext2guest \${device-port}" \
+	--qemu-opt -drive --qemu-opt "file=$img,format=raw,if=ide,index=0,cache=unsafe" mach/ernst)
+cp "$log" "${top_builddir:-.}/test-logs/ext2-guest.log" 2>/dev/null
+ok "$st" "the guest test passes (qemu status $st: $(qemu_status_text "$st"))"
+guest_tap "$log" guest
+has "$log" "^1\.\."; ok $? "the guest test ran to its end"
+! has "$log" "panic"; ok $? "no panic"
+
+# The partition as the host sees it afterwards.
+fs=$tmp/part.img
+dd if="$img" of="$fs" bs=512 skip=2048 count=$((96 * 2048)) status=none
+e2fsck -fn "$fs" > "$tmp/fsck.log" 2>&1
+st=$?
+[ $st = 0 ] || sed 's/^/# /' "$tmp/fsck.log" | head -20
+ok $st "e2fsck -fn finds the partition clean"
+dumpe2fs -h "$fs" 2>/dev/null | grep -q '^Filesystem state: *clean$'; ok $? "the superblock says clean"
+[ "$(dumpe2fs -h "$fs" 2>/dev/null | sed -n 's/^Mount count: *//p')" = 1 ]; ok $? "mount count 1 (the read-only mount does not count)"
+seq -f 'line %05g of file1' 0 9999 > "$tmp/file1"
+debugfs -R "dump /guest/file1 $tmp/got1" "$fs" > /dev/null 2>&1
+cmp -s "$tmp/file1" "$tmp/got1"; ok $? "/guest/file1 as the guest wrote it"
+debugfs -R "stat /guest/hl" "$fs" 2>/dev/null | grep -q 'Links: 2'; ok $? "/guest/hl: 2 links"
+[ "$(debugfs -R "cat /guest/renamed" "$fs" 2>/dev/null)" = "file 000" ]; ok $? "/guest/renamed holds f000's contents"
+n=$(debugfs -R "ls -p /guest/many" "$fs" 2>/dev/null | grep -c '^/')
+[ "$n" = 300 ]; ok $? "/guest/many: 298 files and . and .. (got $n)"
+debugfs -R "stat /guest/sl" "$fs" 2>/dev/null | grep -q 'Fast link dest: "../hello.txt"'; ok $? "/guest/sl: a fast symlink to ../hello.txt"
+debugfs -R "dump /guest/sparse $tmp/sparse" "$fs" > /dev/null 2>&1
+[ "$(stat -c %s "$tmp/sparse")" = $((70 * 1048576 + 11)) ] && [ "$(tail -c 11 "$tmp/sparse")" = "sparse end" ] &&
+	[ "$(head -c $((70 * 1048576)) "$tmp/sparse" | tr -d '\0' | wc -c)" = 0 ]
+ok $? "/guest/sparse: zeros for 70 MiB, then the guest's bytes"
+blocks=$(debugfs -R "stat /guest/sparse" "$fs" 2>/dev/null | sed -n 's/.*Blockcount: \([0-9]*\).*/\1/p')
+[ "$blocks" = 8 ]; ok $? "and 4 blocks: data, triple, double and single indirect (Blockcount $blocks)"
+debugfs -R "dump /data/big $tmp/big" "$fs" > /dev/null 2>&1
+head -c 100000 "$stage/data/big" | cmp -s - "$tmp/big"; ok $? "/data/big cut to 100000 bytes"
+tap_end
