@@ -607,8 +607,12 @@ static void unit(const char *img)
 	   "setattr");
 	ext2_getattr(n, &a);
 	ok((a.mode & 07777) == 04751 && (a.mode & EXT2_S_IFMT) == EXT2_S_IFREG && a.uid == 100000 && a.gid == 70000 &&
-		   a.atime == 1000000 && a.mtime == 2000000,
-	   "mode, 32-bit uid and gid, times as set");
+		   a.atime == 1000000 && a.mtime == 2000000 && a.ctime > 2000000,
+	   "mode, 32-bit uid and gid, times as set, ctime now");
+	set.ctime = 3000000;
+	is(ext2_setattr(n, &set, EXT2_SET_CTIME), 0, "setattr ctime");
+	ext2_getattr(n, &a);
+	is(a.ctime, 3000000, "ctime as set");
 	write_at(n, 0, "x", 1);
 	ext2_getattr(n, &a);
 	ok(a.mtime > 2000000 && a.ctime >= a.mtime, "a write moves mtime and ctime to now");

@@ -13,15 +13,6 @@ ok() { # ok COND-STATUS DESCRIPTION
 }
 has() { grep -q -- "$2" "$1"; } # has FILE PATTERN
 tap_end() { echo "1..$tap_n"; }
-guest_tap() { # guest_tap LOG PREFIX: the TAP points of a guest's serial log as ours
-	local line
-	while read -r line; do
-		case $line in
-		"ok "*) ok 0 "$2: ${line#ok * - }" ;;
-		"not ok "*) ok 1 "$2: ${line#not ok * - }" ;;
-		esac
-	done < <(tr -d '\r' < "$1")
-}
 boot() { # boot LOG [qemu-run args...]: prints status
 	local log=$1
 	shift

@@ -118,13 +118,14 @@ struct ext2_attr {
 };
 void ext2_getattr(struct ext2_node *n, struct ext2_attr *a);
 
-/* ext2_setattr: which fields of *a to set (ctime follows any change). */
+/* ext2_setattr: which fields of *a to set (ctime becomes now unless set). */
 #define EXT2_SET_MODE 0x01 /* permission bits only */
 #define EXT2_SET_UID 0x02
 #define EXT2_SET_GID 0x04
 #define EXT2_SET_SIZE 0x08 /* regular files: truncate or extend */
 #define EXT2_SET_ATIME 0x10
 #define EXT2_SET_MTIME 0x20
+#define EXT2_SET_CTIME 0x40 /* a->ctime instead of now */
 int ext2_setattr(struct ext2_node *n, const struct ext2_attr *a, unsigned mask);
 
 /* Data of regular files (and of directories and symlinks for reads). */

@@ -659,7 +659,7 @@ int ext2_setattr(struct ext2_node *n, const struct ext2_attr *a, unsigned mask)
 		n->di.i_atime = a->atime;
 	if (mask & EXT2_SET_MTIME)
 		n->di.i_mtime = a->mtime;
-	n->di.i_ctime = ext2_now(fs);
+	n->di.i_ctime = (mask & EXT2_SET_CTIME) ? a->ctime : ext2_now(fs);
 	return ext2_node_write(n);
 }
 
