@@ -339,6 +339,7 @@ static kern_return_t vm_object_pager_create(struct vm_object *o)
 	}
 	memset(existence, 0, bytes);
 	o->existence = existence;
+	o->existence_pages = o->size >> PAGE_SHIFT;
 	o->pager = ipc_port_make_send(port);
 	o->pager_request = control;
 	o->pager_name = name;
@@ -360,7 +361,9 @@ int vm_object_pageable(struct vm_page *p)
 	if (o->pager == NULL && o->internal && o->temporary && !o->pager_gone && !o->pageout_carrier &&
 	    p->offset < o->size && vm_object_pager_create(o) != KERN_SUCCESS)
 		return 0;
-	return vm_object_pager_alive(o) && (o->existence == NULL || p->offset < o->size);
+	return vm_object_pager_alive(o) &&
+	       (o->existence == NULL ||
+		(p->offset < o->size && (p->offset + o->paging_offset) >> PAGE_SHIFT < o->existence_pages));
 }
 
 /* Cut the object from its pager: no more lookups by port, control and
@@ -413,6 +416,30 @@ void vm_object_pager_terminate(struct vm_object *o)
 		}
 	}
 	pager_disconnect(o);
+}
+
+void vm_object_pager_move(struct vm_object *from, struct vm_object *to)
+{
+	assert(to->pager == NULL && from->existence != NULL);
+	pager_unhash(from);
+	to->pager = from->pager;
+	to->pager_request = from->pager_request;
+	to->pager_name = from->pager_name;
+	to->pager_request->kobject = to;
+	to->pager_name->kobject = to;
+	to->existence = from->existence;
+	to->existence_pages = from->existence_pages;
+	/* to's offset x is from's x + shadow_offset. */
+	to->paging_offset = from->paging_offset + to->shadow_offset;
+	to->pager_ready = from->pager_ready;
+	to->pager_initialized = from->pager_initialized;
+	to->pager_hash_next = *pager_bucket(to->pager);
+	*pager_bucket(to->pager) = to;
+	from->pager = from->pager_request = from->pager_name = NULL;
+	from->existence = NULL;
+	from->existence_pages = 0;
+	if (from->pageout_inflight != 0)
+		vm_pageout_origin_move(from, to);
 }
 
 /* ---- control and name ports ---- */

@@ -71,6 +71,7 @@ struct vm_object *vm_object_allocate(vm_size_t size)
 	o->pageout_inflight = 0;
 	o->carrier_origin = NULL;
 	o->existence = NULL;
+	o->existence_pages = 0;
 	vm_object_count++;
 	return o;
 }
@@ -115,9 +116,9 @@ static void vm_object_terminate(struct vm_object *o)
 	if (o->pageout_carrier)
 		vm_pageout_carrier_done(o);
 	if (o->pageout_inflight != 0)
-		vm_pageout_origin_gone(o);
+		vm_pageout_origin_move(o, NULL);
 	if (o->existence != NULL)
-		kfree(o->existence, ((o->size >> PAGE_SHIFT) + 7) / 8);
+		kfree(o->existence, (o->existence_pages + 7) / 8);
 	vm_object_count--;
 	zfree(&vm_object_zone, o);
 }
@@ -276,9 +277,13 @@ void vm_object_collapse(struct vm_object *object)
 			return;
 		}
 		/* Only a backing object that is ours alone, anonymous, and
-		 * with nothing in flight can be merged into us. */
-		if (b->ref_count != 1 || b->pager != NULL || !b->internal || b->paging_in_progress != 0 ||
-		    b->copy != NULL)
+		 * with nothing in flight can be merged into us; one the default
+		 * pager holds pages of brings its pager along, if we have none
+		 * (two pagers cannot become one). */
+		if (b->ref_count != 1 || !b->internal || b->paging_in_progress != 0 || b->copy != NULL)
+			return;
+		if (b->pager != NULL && (b->existence == NULL || b->pager_gone || object->pager != NULL ||
+					 object->pager_gone || object->copy != NULL))
 			return;
 		/* A copy object still gets pages pushed from its original:
 		 * it must stay where the original finds it. */
@@ -300,6 +305,8 @@ void vm_object_collapse(struct vm_object *object)
 			else
 				vm_page_rename(p, object, off);
 		}
+		if (b->pager != NULL)
+			vm_object_pager_move(b, object);
 		object->shadow = b->shadow;
 		object->shadow_offset += b->shadow_offset;
 		b->shadow = NULL;

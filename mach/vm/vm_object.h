@@ -90,8 +90,10 @@ struct vm_object {
 	unsigned pager_initialized : 1; /* memory_object_init has been sent */
 	unsigned pageout_carrier : 1;	 /* holds a page the pageout daemon sent to a pager */
 	/* Temporary objects given to the default pager: one bit per page it
-	 * holds (the others are in the shadow, or zero). */
+	 * holds (the others are in the shadow, or zero), by the pager's
+	 * offset (object offset + paging_offset), existence_pages of them. */
 	uint8_t *existence;
+	vm_size_t existence_pages;
 };
 
 void vm_object_init(void);
@@ -184,9 +186,13 @@ static inline int vm_object_pager_has(struct vm_object *object, vm_offset_t offs
 {
 	if (object->existence == NULL)
 		return 1;
-	vm_offset_t n = offset >> PAGE_SHIFT;
-	return offset < object->size && (object->existence[n >> 3] >> (n & 7) & 1);
+	vm_offset_t n = (offset + object->paging_offset) >> PAGE_SHIFT;
+	return offset < object->size && n < object->existence_pages && (object->existence[n >> 3] >> (n & 7) & 1);
 }
+/* Collapse: the backing object from, given to the default pager, goes
+ * away into to (which shadowed it and has no pager): to takes over its
+ * pager, ports and existence map. */
+void vm_object_pager_move(struct vm_object *from, struct vm_object *to);
 /* Whether the pageout daemon can send page to a pager: its object has a
  * live pager, or is temporary and a default pager is registered (the
  * object is then given to it, memory_object_create). */

@@ -37,7 +37,7 @@ static queue_head_t vm_pageout_carriers = {&vm_pageout_carriers, &vm_pageout_car
 void vm_pageout_carrier_start(struct vm_object *carrier, struct vm_object *origin)
 {
 	carrier->pageout_carrier = 1;
-	carrier->carrier_origin = origin; /* not a reference: see origin_gone */
+	carrier->carrier_origin = origin; /* not a reference: see origin_move */
 	origin->pageout_inflight++;
 	vm_pageout_inflight++;
 	queue_enter_tail(&vm_pageout_carriers, &carrier->cache_link);
@@ -57,16 +57,18 @@ void vm_pageout_carrier_done(struct vm_object *carrier)
 	}
 }
 
-void vm_pageout_origin_gone(struct vm_object *origin)
+void vm_pageout_origin_move(struct vm_object *from, struct vm_object *to)
 {
 	queue_chain_t *q;
 
 	for (q = vm_pageout_carriers.next; q != &vm_pageout_carriers; q = q->next) {
 		struct vm_object *c = queue_container(q, struct vm_object, cache_link);
-		if (c->carrier_origin == origin)
-			c->carrier_origin = NULL;
+		if (c->carrier_origin == from)
+			c->carrier_origin = to;
 	}
-	origin->pageout_inflight = 0;
+	if (to != NULL)
+		to->pageout_inflight += from->pageout_inflight;
+	from->pageout_inflight = 0;
 }
 
 int vm_pageout_privileged(void)

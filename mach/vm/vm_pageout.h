@@ -20,8 +20,9 @@ void vm_pageout_carrier_start(struct vm_object *carrier, struct vm_object *origi
 /* The pager has freed the page (the carrier object went away): room for
  * another. */
 void vm_pageout_carrier_done(struct vm_object *carrier);
-/* origin ends while pages of it are on their way. */
-void vm_pageout_origin_gone(struct vm_object *origin);
+/* Pages of from on their way count as to's (collapse), or nobody's (to
+ * NULL: from ends). */
+void vm_pageout_origin_move(struct vm_object *from, struct vm_object *to);
 /* Pages the daemon has freed and returned to pagers (tests, vm_stat). */
 extern unsigned long vm_pageout_freed, vm_pageout_returned;
 #endif

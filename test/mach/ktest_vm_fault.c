@@ -2,7 +2,10 @@
  * copy-on-write after vm_map_fork (each side sees only its own writes),
  * shared inheritance (both see every write), none (absent in the child),
  * and shadow chains that collapse when one side goes away. */
+#include <kern/ipc_kobject.h>
 #include <kern/ktest.h>
+#include <ipc/port.h>
+#include <mach_server.h>
 #include "ktest_vm_util.h"
 
 #define P PAGE_SIZE
@@ -134,6 +137,54 @@ KTEST(vm_fault_fork_repeated)
 	vm_map_deallocate(parent);
 	ktest_ok(vm_page_free_count == free0, "no page leaked (%lu -> %lu)", free0, vm_page_free_count);
 	ktest_ok(vm_object_count == objects0, "no object leaked (%lu -> %lu)", objects0, vm_object_count);
+}
+
+/* The same when the pageout daemon gives the object parent and child
+ * shared to the default pager once the child is gone (here a port nobody
+ * reads: no page is really sent): a backing object with pages in the
+ * default pager still merges into the object above it, which takes over
+ * its pager, so the chain does not grow by one for each fork. */
+KTEST_EXPLICIT(vm_fault_fork_repeated_paged)
+{
+	struct ipc_port *manager = ipc_port_alloc(); /* receive right in transit: messages just wait */
+	mach_port_t name = (mach_port_t)(uintptr_t)ipc_port_make_send(manager);
+	struct vm_map *parent = vmt_map();
+	vm_offset_t a = BASE;
+	int ok = 1, given = 1;
+
+	if (!ktest_ok(S_vm_set_default_memory_manager(&realhost, &name) == KERN_SUCCESS, "a default pager"))
+		return;
+	vm_allocate(parent, &a, 2 * P, FALSE);
+	vmt_fill(parent, a, 2 * P, 0);
+	for (unsigned i = 0; i < 20; i++) {
+		struct vm_map *child = vm_map_fork(parent);
+		ok &= child != NULL && vmt_write(child, a, i) == 0 && vmt_write(parent, a + P, i) == 0;
+		uint32_t v;
+		ok &= vmt_read(child, a + P, &v) == 0 && v == (i ? i - 1 : P);
+		vm_map_deallocate(child);
+		/* The daemon picks a page of the object the two shared, now
+		 * the parent's backing object (the pages nobody wrote since). */
+		struct vm_map_entry *e;
+		vm_map_lookup_entry(parent, a, &e);
+		struct vm_object *b = e->object->shadow;
+		if (b != NULL && b->pager == NULL && !queue_empty(&b->memq))
+			given &= vm_object_pageable(queue_first_entry(&b->memq, struct vm_page, listq)) &&
+				 b->pager != NULL;
+		else if (b != NULL && b->pager == NULL)
+			given = 0;
+	}
+	ktest_ok(ok, "20 forks, each side writing its own copy");
+	ktest_ok(given, "each time the backing object went to the default pager");
+	uint32_t v0, v1;
+	ktest_ok(vmt_read(parent, a, &v0) == 0 && v0 == 0 && vmt_read(parent, a + P, &v1) == 0 && v1 == 19,
+		 "the parent's data is intact");
+	unsigned depth = 0;
+	struct vm_map_entry *e;
+	vm_map_lookup_entry(parent, a, &e);
+	for (struct vm_object *o = e->object; o; o = o->shadow)
+		depth++;
+	ktest_ok(depth <= 2, "the parent's shadow chain stays short (%u)", depth);
+	vm_map_deallocate(parent);
 }
 
 /* vm_allocate + touch + vm_deallocate many times: nothing accumulates
