@@ -46,6 +46,7 @@ struct server {
 	int value[MAX_SERVED];
 	mach_port_type_t reply_type[MAX_SERVED];
 	mach_msg_return_t last_send;
+	volatile int served; /* messages received so far */
 };
 
 static void *serve(void *arg)
@@ -60,6 +61,7 @@ static void *serve(void *arg)
 		s->head[i] = m->head;
 		s->value[i] = mr == MACH_MSG_SUCCESS && m->head.msgh_size >= sizeof(*m) ? m->value : -1;
 		s->reply_type[i] = MACH_PORT_VALID(m->head.msgh_remote_port) ? ptype(m->head.msgh_remote_port) : 0;
+		s->served = i + 1;
 		int last = i + 1 == s->count;
 		mach_msg_option_t op = last ? MACH_SEND_MSG : MACH_SEND_MSG | MACH_RCV_MSG | s->option;
 		if (mr == MACH_MSG_SUCCESS && MACH_PORT_VALID(m->head.msgh_remote_port)) {
@@ -459,6 +461,43 @@ static void test_receiver_timeout(void)
 	mach_port_destroy(T, reply);
 }
 
+/* A receiver whose receive was completed for it, suspended before it
+ * ran: it stays in the kernel, its result already in its state, and
+ * returns to user mode with the message once resumed. */
+static void test_delivered_then_suspended(void)
+{
+	mach_port_t p = new_port_with_send(), reply = new_port_with_send();
+	struct rcv_buf buf;
+	struct msg32 m;
+	struct server s = {.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 1};
+	cthread_t t = start_server(&s);
+	mach_port_t th = cthread_kernel_port(t);
+
+	/* With a message already on our reply port we do not block, so the
+	 * server does not run before we suspend it. */
+	is_kr(send_int(reply, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 60, 60, 0, 0), MACH_MSG_SUCCESS,
+	      "a message waits on our reply port");
+	is_kr(rpc(p, MACH_MSG_TYPE_COPY_SEND, reply, 61, 61, 0, &m), MACH_MSG_SUCCESS, "SEND|RCV to the server");
+	is(m.head.msgh_id, 60, "we got the message that was waiting");
+	is_kr(thread_suspend(th), KERN_SUCCESS, "suspend the server before it runs");
+	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, SETTLE_MS);
+	is(s.served, 0, "it has not returned to user mode");
+	struct i386_thread_state st;
+	mach_msg_type_number_t n = i386_THREAD_STATE_COUNT;
+	if (is_kr(thread_get_state(th, i386_THREAD_STATE, (thread_state_t)&st, &n), KERN_SUCCESS, "its state"))
+		is_kr(st.eax, MACH_MSG_SUCCESS, "its mach_msg's result is already there");
+	is(buf.head.msgh_id, 61, "and the message is in its buffer");
+	is_kr(thread_resume(th), KERN_SUCCESS, "resume it");
+	struct rcv_buf answer;
+	is_kr(receive(reply, &answer, 1000), MACH_MSG_SUCCESS, "its reply comes");
+	is(((struct msg32 *)&answer)->value, 62, "with the answer");
+	cthread_join(t);
+	is_kr(s.mr[0], MACH_MSG_SUCCESS, "it saw a successful receive");
+	is(s.value[0], 61, "of our value");
+	mach_port_destroy(T, p);
+	mach_port_destroy(T, reply);
+}
+
 /* --- A server in another task ------------------------------------------- */
 
 #define SERVER_STACK (64 * 1024)
@@ -587,6 +626,7 @@ int main(void)
 	test_page_crossing();
 	test_receiver_timeout();
 	test_kernel_rpc();
+	test_delivered_then_suspended();
 	test_other_task();
 	if (!is(name_count(), start, "name count back to the start (%ld)", start))
 		diag_names();
