@@ -108,6 +108,52 @@ KTEST(vm_fault_fork_copy_on_write)
 	ktest_ok(vm_object_count == objects0, "no object leaked (%lu -> %lu)", objects0, vm_object_count);
 }
 
+/* Give the default pager the object the parent and its child shared,
+ * now the parent's backing object at a (as the pageout daemon would, for
+ * the pages nobody wrote since); 0 if it could not be given. */
+static int give_backing_to_pager(struct vm_map *parent, vm_offset_t a)
+{
+	struct vm_map_entry *e;
+	vm_map_lookup_entry(parent, a, &e);
+	struct vm_object *b = e->object->shadow;
+	if (b == NULL || b->pager != NULL)
+		return 1;
+	return !queue_empty(&b->memq) && vm_object_pageable(queue_first_entry(&b->memq, struct vm_page, listq)) &&
+	       b->pager != NULL;
+}
+
+/* n forks of parent's two pages at a, each child writing the first page
+ * and the parent the second, each child gone at once (paged: then the
+ * shared object goes to the default pager); the parent's chain depth. */
+static unsigned fork_cycles(struct vm_map *parent, vm_offset_t a, unsigned n, int paged)
+{
+	int ok = 1, given = 1;
+
+	vm_allocate(parent, &a, 2 * P, FALSE);
+	vmt_fill(parent, a, 2 * P, 0);
+	for (unsigned i = 0; i < n; i++) {
+		struct vm_map *child = vm_map_fork(parent);
+		ok &= child != NULL && vmt_write(child, a, i) == 0 && vmt_write(parent, a + P, i) == 0;
+		uint32_t v;
+		ok &= vmt_read(child, a + P, &v) == 0 && v == (i ? i - 1 : P);
+		vm_map_deallocate(child);
+		if (paged)
+			given &= give_backing_to_pager(parent, a);
+	}
+	ktest_ok(ok, "%u forks, each side writing its own copy", n);
+	if (paged)
+		ktest_ok(given, "each time the shared object went to the default pager");
+	uint32_t v0, v1;
+	ktest_ok(vmt_read(parent, a, &v0) == 0 && v0 == 0 && vmt_read(parent, a + P, &v1) == 0 && v1 == n - 1,
+		 "the parent's data is intact");
+	unsigned depth = 0;
+	struct vm_map_entry *e;
+	vm_map_lookup_entry(parent, a, &e);
+	for (struct vm_object *o = e->object; o; o = o->shadow)
+		depth++;
+	return depth;
+}
+
 /* Fork many times from the same parent with the child exiting each time:
  * the chain stays short and nothing accumulates. */
 KTEST(vm_fault_fork_repeated)
@@ -115,24 +161,8 @@ KTEST(vm_fault_fork_repeated)
 	vmt_warm(100);
 	unsigned long free0 = vm_page_free_count, objects0 = vm_object_count;
 	struct vm_map *parent = vmt_map();
-	vm_offset_t a = BASE;
-	int ok = 1;
 
-	vm_allocate(parent, &a, 2 * P, FALSE);
-	vmt_fill(parent, a, 2 * P, 0);
-	for (unsigned i = 0; i < 50; i++) {
-		struct vm_map *child = vm_map_fork(parent);
-		ok &= child != NULL && vmt_write(child, a, i) == 0 && vmt_write(parent, a + P, i) == 0;
-		uint32_t v;
-		ok &= vmt_read(child, a + P, &v) == 0 && v == (i ? i - 1 : P);
-		vm_map_deallocate(child);
-	}
-	ktest_ok(ok, "50 forks, each side writing its own copy");
-	unsigned depth = 0;
-	struct vm_map_entry *e;
-	vm_map_lookup_entry(parent, a, &e);
-	for (struct vm_object *o = e->object; o; o = o->shadow)
-		depth++;
+	unsigned depth = fork_cycles(parent, BASE, 50, 0);
 	ktest_ok(depth <= 2, "the parent's shadow chain stays short (%u)", depth);
 	vm_map_deallocate(parent);
 	ktest_ok(vm_page_free_count == free0, "no page leaked (%lu -> %lu)", free0, vm_page_free_count);
@@ -149,40 +179,10 @@ KTEST_EXPLICIT(vm_fault_fork_repeated_paged)
 	struct ipc_port *manager = ipc_port_alloc(); /* receive right in transit: messages just wait */
 	mach_port_t name = (mach_port_t)(uintptr_t)ipc_port_make_send(manager);
 	struct vm_map *parent = vmt_map();
-	vm_offset_t a = BASE;
-	int ok = 1, given = 1;
 
 	if (!ktest_ok(S_vm_set_default_memory_manager(&realhost, &name) == KERN_SUCCESS, "a default pager"))
 		return;
-	vm_allocate(parent, &a, 2 * P, FALSE);
-	vmt_fill(parent, a, 2 * P, 0);
-	for (unsigned i = 0; i < 20; i++) {
-		struct vm_map *child = vm_map_fork(parent);
-		ok &= child != NULL && vmt_write(child, a, i) == 0 && vmt_write(parent, a + P, i) == 0;
-		uint32_t v;
-		ok &= vmt_read(child, a + P, &v) == 0 && v == (i ? i - 1 : P);
-		vm_map_deallocate(child);
-		/* The daemon picks a page of the object the two shared, now
-		 * the parent's backing object (the pages nobody wrote since). */
-		struct vm_map_entry *e;
-		vm_map_lookup_entry(parent, a, &e);
-		struct vm_object *b = e->object->shadow;
-		if (b != NULL && b->pager == NULL && !queue_empty(&b->memq))
-			given &= vm_object_pageable(queue_first_entry(&b->memq, struct vm_page, listq)) &&
-				 b->pager != NULL;
-		else if (b != NULL && b->pager == NULL)
-			given = 0;
-	}
-	ktest_ok(ok, "20 forks, each side writing its own copy");
-	ktest_ok(given, "each time the backing object went to the default pager");
-	uint32_t v0, v1;
-	ktest_ok(vmt_read(parent, a, &v0) == 0 && v0 == 0 && vmt_read(parent, a + P, &v1) == 0 && v1 == 19,
-		 "the parent's data is intact");
-	unsigned depth = 0;
-	struct vm_map_entry *e;
-	vm_map_lookup_entry(parent, a, &e);
-	for (struct vm_object *o = e->object; o; o = o->shadow)
-		depth++;
+	unsigned depth = fork_cycles(parent, BASE, 20, 1);
 	ktest_ok(depth <= 2, "the parent's shadow chain stays short (%u)", depth);
 	vm_map_deallocate(parent);
 }
