@@ -11,7 +11,31 @@
 #include <stdlib.h>
 #include <string.h>
 #include <mach.h>
+#include <servers/bootstrap_limits.h>
+#include <ernst/boot_script.h>
 #include "bootstrap.h"
+
+#define DATA_WORD "$(data)"
+#define CMDLINE_MAX 1024
+
+int bootstrap_data_module(const char *cmdline, char *name, size_t size)
+{
+	char words[CMDLINE_MAX], *cursor = words, *w, *first = NULL;
+	int data = 0;
+
+	snprintf(words, sizeof(words), "%s", cmdline);
+	while ((w = boot_script_next_word(&cursor)) != NULL) {
+		if (first == NULL)
+			first = w;
+		else if (strcmp(w, DATA_WORD) == 0)
+			data = 1;
+	}
+	if (!data || first == NULL)
+		return 0;
+	const char *base = strrchr(first, '/');
+	snprintf(name, size, "%s", base != NULL ? base + 1 : first);
+	return 1;
+}
 
 static mach_port_t env_port(const char *var)
 {
@@ -64,8 +88,17 @@ int main(int argc, char **argv)
 		const char *cmdline, *err;
 		task_t task;
 
+		char name[BOOTSTRAP_NAME_MAX + 1];
 		if (!module_get(i, &addr, &size, &cmdline)) {
 			printf("bootstrap: module %u: missing, skipped\n", i);
+			continue;
+		}
+		if (bootstrap_data_module(cmdline, name, sizeof(name))) {
+			if (names_add_module(name, (const void *)addr, size) == 0)
+				printf("bootstrap: module %u: data %s (%u bytes)\n", i, name, (unsigned)size);
+			else
+				printf("bootstrap: module %u (%s): no room for more data modules, skipped\n", i,
+				       cmdline);
 			continue;
 		}
 		err = bootstrap_start_task((const void *)addr, size, cmdline, service, host_port, device_port,

@@ -18,5 +18,11 @@ const char *bootstrap_start_task(const void *image, vm_size_t size, const char *
 mach_port_t names_init(void);
 void names_watch_task(task_t task);
 void names_serve(int exit_when_done) __attribute__((noreturn));
+/* Hold a data module (size bytes at image, mapped for good) under name
+ * for bootstrap_get_module; 0, or -1 if the table is full or the name bad. */
+int names_add_module(const char *name, const void *image, vm_size_t size);
+/* Is this module data ($(data) among its command-line words)?  Then its
+ * name (the last component of its first word) goes into name. */
+int bootstrap_data_module(const char *cmdline, char *name, size_t size);
 
 #endif

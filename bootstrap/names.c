@@ -23,6 +23,12 @@ struct name_entry {
 };
 
 static struct name_entry names[BOOTSTRAP_NAMES_MAX];
+static struct {
+	char name[BOOTSTRAP_NAME_MAX + 1];
+	const void *image;
+	vm_size_t size;
+} modules[BOOTSTRAP_DATA_MAX];
+static unsigned nmodules;
 static mach_port_t service_port, notify_port, port_set;
 static task_t tasks[64];
 static unsigned ntasks, tasks_alive;
@@ -130,6 +136,33 @@ kern_return_t do_bootstrap_look_up(mach_port_t server, const char *name, mach_po
 		return KERN_INVALID_NAME;
 	*port = e->port; /* copied into the reply (COPY_SEND) */
 	return KERN_SUCCESS;
+}
+
+int names_add_module(const char *name, const void *image, vm_size_t size)
+{
+	if (!name_ok(name) || nmodules == BOOTSTRAP_DATA_MAX)
+		return -1;
+	strcpy(modules[nmodules].name, name);
+	modules[nmodules].image = image;
+	modules[nmodules].size = size;
+	nmodules++;
+	return 0;
+}
+
+kern_return_t do_bootstrap_get_module(mach_port_t server, const char *name, vm_offset_t *data,
+				      mach_msg_type_number_t *count)
+{
+	(void)server;
+	if (!name_ok(name))
+		return KERN_INVALID_ARGUMENT;
+	for (unsigned i = 0; i < nmodules; i++) {
+		if (strcmp(modules[i].name, name) == 0) {
+			*data = (vm_offset_t)modules[i].image; /* copied into the reply */
+			*count = modules[i].size;
+			return KERN_SUCCESS;
+		}
+	}
+	return KERN_INVALID_NAME;
 }
 
 kern_return_t do_mach_notify_dead_name(mach_port_t notify, mach_port_name_t name)

@@ -4,5 +4,6 @@
 
 #define BOOTSTRAP_NAME_MAX 63 /* characters in a name, without the NUL */
 #define BOOTSTRAP_NAMES_MAX 128 /* names registered at once */
+#define BOOTSTRAP_DATA_MAX 16	/* data modules ($(data)) held */
 
 #endif

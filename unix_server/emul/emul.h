@@ -1,0 +1,135 @@
+/*
+ * The emulation library's own state and parts (unix_server/emul/README).
+ * A UNIX process is single-threaded here: one Linux thread (the task's
+ * first thread) and the library's signal thread.
+ */
+#ifndef _EMUL_EMUL_H_
+#define _EMUL_EMUL_H_
+#include <stddef.h>
+#include <stdint.h>
+#include <mach.h>
+#include <servers/linux_errno.h>
+#include <servers/emul_boot.h>
+#include "linux.h"
+
+/* The Linux thread's registers while it is in the library: saved by the
+ * entry stub (entry.S), restored by its exit path.  Offsets are used
+ * by entry.S: keep the order. */
+struct emul_regs {
+	uint32_t eax, ebx, ecx, edx, esi, edi, ebp, esp, eip, eflags;
+};
+extern struct emul_regs emul_regs;
+
+#define EFLAGS_USER_DEFAULT 0x202
+#define INT80_LEN 2 /* int $0x80: back up this much to restart a call */
+#define PAGE 4096u
+#define ROUND_PAGE(x) (((x) + PAGE - 1) & ~(PAGE - 1))
+#define TRUNC_PAGE(x) ((x) & ~(PAGE - 1))
+
+/* Per-process state that lives in the process (docs/unix.md). */
+#define EMUL_FD_MAX 256
+struct emul_fd {
+	mach_port_t port; /* MACH_PORT_NULL: closed */
+	int flags;	  /* FD_CLOEXEC */
+};
+struct emul_state {
+	mach_port_t proc;    /* our proc port (proc.defs) */
+	mach_port_t msgport; /* receive right: signals (proc_msg.defs), exceptions */
+	mach_port_t root, cwd;
+	struct emul_fd fd[EMUL_FD_MAX];
+	struct linux_sigaction act[LINUX_NSIG + 1];
+	uint64_t blocked;		/* the signal mask */
+	volatile uint64_t pending;	/* posted, not yet delivered */
+	thread_t linux_thread;		/* the program's thread */
+	uint32_t brk_start, brk_cur;	/* program break */
+	uint32_t mmap_next;		/* where the next anonymous mapping is tried */
+	uint32_t tid_address;		/* set_tid_address */
+	int pid;
+};
+extern struct emul_state emul;
+/* Set (by the signal thread) when a signal may need delivering: the
+ * exit path checks it (entry.S). */
+extern volatile int emul_signal_check;
+/* Set by the Linux thread around a call that may wait (read, wait4,
+ * nanosleep...): the signal thread may then abort it, and our mach_msg
+ * gives the interrupted receive back (msg.c). */
+extern volatile int emul_interruptible;
+
+/* entry.S */
+void emul_entry(void);
+void emul_boot_entry(void);
+void emul_resume(void) __attribute__((noreturn)); /* to emul_regs, via the signal check */
+extern char emul_text_start[], emul_exit_restore[], emul_exit_end[];
+/* Copy between the program's memory and ours: 0, or -1 if an address
+ * faulted (the exception is caught and turned into this). */
+int emul_copy(void *dst, const void *src, size_t n);
+extern char emul_copy_start[], emul_copy_end[], emul_copy_fault[];
+
+/* syscall.c */
+void emul_syscall(void);
+void emul_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int emul_copyin(void *dst, uint32_t user_src, size_t n);   /* 0 or -EFAULT */
+int emul_copyout(uint32_t user_dst, const void *src, size_t n);
+int emul_copyin_str(char *dst, uint32_t user_src, size_t max); /* length, -EFAULT, -ENAMETOOLONG */
+int emul_errno(kern_return_t kr); /* a service's answer -> -errno or 0 */
+void emul_exit(int status) __attribute__((noreturn));
+
+/* exec.c */
+int emul_exec_image(const void *image, size_t size, char *const *argv, char *const *envp, const char *path);
+int sys_execve(uint32_t path, uint32_t argv, uint32_t envp);
+
+/* mem.c */
+int sys_brk(uint32_t addr);
+int sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, uint32_t fd, uint32_t pgoff);
+int sys_munmap(uint32_t addr, uint32_t len);
+int sys_mprotect(uint32_t addr, uint32_t len, uint32_t prot);
+int sys_set_thread_area(uint32_t uinfo);
+void emul_mem_reset(uint32_t brk_start);
+
+/* fork.c */
+int sys_fork(void);
+int sys_clone(uint32_t flags, uint32_t stack);
+
+/* signal.c */
+void emul_signal_init(void);
+int sys_rt_sigaction(int sig, uint32_t act, uint32_t oact, uint32_t size);
+int sys_sigaction(int sig, uint32_t act, uint32_t oact);
+int sys_rt_sigprocmask(int how, uint32_t set, uint32_t oset, uint32_t size);
+int sys_sigprocmask(int how, uint32_t set, uint32_t oset);
+int sys_sigreturn(void);
+int sys_rt_sigreturn(void);
+int sys_rt_sigsuspend(uint32_t set, uint32_t size);
+int sys_pause(void);
+/* Deliver what is pending and not blocked (called on the exit path with
+ * the Linux registers in emul_regs). */
+void emul_signal_deliver(void);
+/* A call that waited was interrupted: -EINTR, or restart it after the
+ * handler if the signal's action has SA_RESTART. */
+int emul_interrupted(void);
+void emul_exec_signals(void);
+/* Raise sig in this process (SIGPIPE after EPIPE). */
+void emul_post_self(int sig);
+
+/* fd.c */
+int emul_fd_alloc(mach_port_t port, int flags, int min);
+int sys_read(int fd, uint32_t buf, uint32_t count);
+int sys_write(int fd, uint32_t buf, uint32_t count);
+int sys_writev(int fd, uint32_t iov, int iovcnt);
+int sys_close(int fd);
+int sys_dup(int fd);
+int sys_dup2(int fd, int fd2);
+int sys_fcntl64(int fd, int cmd, uint32_t arg);
+int sys_ioctl(int fd, uint32_t req, uint32_t arg);
+void emul_fd_exec(void);
+
+/* time.c */
+int sys_clock_gettime(int clk, uint32_t ts);
+int sys_gettimeofday(uint32_t tv, uint32_t tz);
+int sys_time(uint32_t t);
+int sys_nanosleep(uint32_t req, uint32_t rem);
+int sys_clock_nanosleep(int clk, int flags, uint32_t req, uint32_t rem);
+int sys_uname(uint32_t buf);
+
+/* The library's mach_msg (msg.c): like libmach's, but a receive
+ * interrupted while a signal is pending is given back to the caller. */
+#endif

@@ -1,0 +1,296 @@
+/*
+ * execve in the same task: the program's memory (everything below
+ * EMUL_BASE) is replaced by a static i386 ELF's segments and a Linux
+ * initial stack; the library, the fd table (minus FD_CLOEXEC), the
+ * directories and the proc port stay.  The file is read whole into our
+ * heap first, and the arguments copied, since the old memory goes.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <mach/mach_interface.h>
+#include <mach/mach_i386.h>
+#include <servers/fs.h>
+#include <servers/io.h>
+#include <servers/io_types.h>
+#include <ernst/elf.h>
+#include "emul.h"
+
+#define ARG_MAX_BYTES (128u * 1024)  /* argv + envp strings */
+#define ARGS_MAX 4096		     /* pointers in argv or envp */
+#define STACK_SIZE (8u << 20)
+#define STACK_INITIAL (128u * 1024) /* allocated at exec; the rest on demand */
+#define EXEC_FILE_MAX (64u << 20)
+#define AT_RANDOM_BYTES 16
+#define HWCAP_I686 0x0383fbff /* fpu..cmov, mmx, fxsr, sse, sse2: what QEMU's CPU has */
+#define AUXV_PAIRS 18
+#define O_RDONLY_ 0
+
+static int elf_ok(const struct elf32_ehdr *eh, size_t size)
+{
+	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, 4) != 0)
+		return 0;
+	if (eh->e_ident[4] != ELFCLASS32 || eh->e_ident[5] != ELFDATA2LSB || eh->e_machine != EM_386 ||
+	    eh->e_type != ET_EXEC || eh->e_phentsize != sizeof(struct elf32_phdr))
+		return 0;
+	return eh->e_phoff <= size && (uint64_t)eh->e_phnum * sizeof(struct elf32_phdr) <= size - eh->e_phoff;
+}
+
+/* Check every segment before the old memory goes: an exec that fails
+ * must leave the caller as it was. */
+static int elf_segments_ok(const struct elf32_ehdr *eh, const struct elf32_phdr *ph, size_t size)
+{
+	int loads = 0;
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+			continue;
+		uint64_t end = (uint64_t)ph[i].p_vaddr + ph[i].p_memsz;
+		if (ph[i].p_filesz > ph[i].p_memsz || ph[i].p_offset > size || ph[i].p_filesz > size - ph[i].p_offset ||
+		    ph[i].p_vaddr < PAGE || end > EMUL_STACK_TOP - STACK_SIZE)
+			return 0;
+		loads++;
+	}
+	return loads > 0;
+}
+
+static void load_segment(const char *image, const struct elf32_phdr *ph)
+{
+	uint32_t lo = TRUNC_PAGE(ph->p_vaddr), hi = ROUND_PAGE(ph->p_vaddr + ph->p_memsz);
+	vm_address_t a = lo;
+
+	/* Segments may share a page: allocate only what is not there yet. */
+	for (uint32_t p = lo; p < hi; p += PAGE) {
+		a = p;
+		vm_allocate(mach_task_self(), &a, PAGE, FALSE);
+	}
+	memcpy((void *)ph->p_vaddr, image + ph->p_offset, ph->p_filesz);
+}
+
+/* A cheap, varying seed for AT_RANDOM: the instruction counter and our
+ * addresses.  Not for cryptography. */
+static void random_bytes(uint8_t *out, size_t n)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	uint32_t x = lo ^ (hi << 16) ^ (uint32_t)emul.pid * 2654435761u;
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		out[i] = (uint8_t)x;
+	}
+}
+
+static uint32_t push_bytes(uint32_t *sp, const void *data, size_t n)
+{
+	*sp -= n;
+	memcpy((void *)*sp, data, n);
+	return *sp;
+}
+
+int emul_exec_image(const void *image, size_t size, char *const *argv, char *const *envp, const char *path)
+{
+	const struct elf32_ehdr *eh = image;
+	unsigned argc = 0, envc = 0;
+	size_t bytes = 0;
+
+	if (!elf_ok(eh, size))
+		return -LINUX_ENOEXEC;
+	const struct elf32_phdr *ph = (const void *)((const char *)image + eh->e_phoff);
+	if (!elf_segments_ok(eh, ph, size))
+		return -LINUX_ENOEXEC;
+	while (argv[argc] != NULL)
+		bytes += strlen(argv[argc++]) + 1;
+	while (envp[envc] != NULL)
+		bytes += strlen(envp[envc++]) + 1;
+	if (bytes + strlen(path) > ARG_MAX_BYTES || argc > ARGS_MAX || envc > ARGS_MAX)
+		return -LINUX_E2BIG;
+
+	/* The point of no return: the old program goes. */
+	vm_deallocate(mach_task_self(), PAGE, EMUL_STACK_TOP - PAGE);
+	uint32_t brk = 0, phdr = 0;
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type == PT_LOAD && ph[i].p_memsz != 0) {
+			load_segment(image, &ph[i]);
+			if (ph[i].p_vaddr + ph[i].p_memsz > brk)
+				brk = ph[i].p_vaddr + ph[i].p_memsz;
+			if (eh->e_phoff >= ph[i].p_offset && eh->e_phoff - ph[i].p_offset < ph[i].p_filesz)
+				phdr = ph[i].p_vaddr + (eh->e_phoff - ph[i].p_offset);
+		}
+	}
+	emul_mem_reset(brk);
+	vm_address_t stack = EMUL_STACK_TOP - STACK_SIZE;
+	vm_allocate(mach_task_self(), &stack, STACK_SIZE, FALSE);
+
+	/* The initial stack (top down): strings, 16 random bytes, the
+	 * platform name, then aligned: argc, argv, envp, auxv. */
+	uint32_t sp = EMUL_STACK_TOP, *argp = malloc((argc + envc + 2) * sizeof(uint32_t));
+	uint32_t execfn = push_bytes(&sp, path, strlen(path) + 1);
+	for (unsigned i = envc; i-- > 0;)
+		argp[argc + 1 + i] = push_bytes(&sp, envp[i], strlen(envp[i]) + 1);
+	for (unsigned i = argc; i-- > 0;)
+		argp[i] = push_bytes(&sp, argv[i], strlen(argv[i]) + 1);
+	argp[argc] = 0;
+	argp[argc + 1 + envc] = 0;
+	uint8_t rnd[AT_RANDOM_BYTES];
+	random_bytes(rnd, sizeof(rnd));
+	uint32_t at_random = push_bytes(&sp, rnd, sizeof(rnd));
+	uint32_t platform = push_bytes(&sp, "i686", 5);
+	uint32_t auxv[AUXV_PAIRS * 2], *ax = auxv;
+#define AUX(t, v) (*ax++ = (t), *ax++ = (v))
+	if (phdr != 0) {
+		AUX(AT_PHDR, phdr);
+		AUX(AT_PHENT, sizeof(struct elf32_phdr));
+		AUX(AT_PHNUM, eh->e_phnum);
+	}
+	AUX(AT_PAGESZ, PAGE);
+	AUX(AT_ENTRY, eh->e_entry);
+	AUX(AT_UID, 0);
+	AUX(AT_EUID, 0);
+	AUX(AT_GID, 0);
+	AUX(AT_EGID, 0);
+	AUX(AT_CLKTCK, 100);
+	AUX(AT_HWCAP, HWCAP_I686);
+	AUX(AT_SECURE, 0);
+	AUX(AT_RANDOM, at_random);
+	AUX(AT_EXECFN, execfn);
+	AUX(AT_PLATFORM, platform);
+	AUX(AT_NULL, 0);
+#undef AUX
+	size_t words = 1 + argc + 1 + envc + 1 + (size_t)(ax - auxv);
+	sp = (sp - words * 4) & ~15u;
+	uint32_t *w = (uint32_t *)sp;
+	*w++ = argc;
+	memcpy(w, argp, (argc + 1 + envc + 1) * 4);
+	w += argc + 1 + envc + 1;
+	memcpy(w, auxv, (size_t)(ax - auxv) * 4);
+	free(argp);
+
+	/* TLS slots and signal handlers do not survive; descriptors marked
+	 * close-on-exec close. */
+	descriptor_t none = {0, 0};
+	for (int sel = 6 * 8 + 3; sel <= 8 * 8 + 3; sel += 8) {
+		int s = sel;
+		i386_set_gdt(emul.linux_thread, &s, none);
+	}
+	emul_fd_exec();
+	emul_exec_signals();
+	memset(&emul_regs, 0, sizeof(emul_regs));
+	emul_regs.eip = eh->e_entry;
+	emul_regs.esp = sp;
+	emul_regs.eflags = EFLAGS_USER_DEFAULT;
+	return 0;
+}
+
+/* Read a whole file (an open io port) into our heap. */
+static int read_file(mach_port_t file, char **out, size_t *size)
+{
+	io_stat_t st;
+	int r = emul_errno(io_stat(file, &st));
+	if (r < 0)
+		return r;
+	if (st.st_size < 0 || st.st_size > EXEC_FILE_MAX)
+		return -LINUX_ENOMEM;
+	uint32_t fsize = (uint32_t)st.st_size;
+	char *buf = malloc(fsize ? fsize : 1);
+	if (buf == NULL)
+		return -LINUX_ENOMEM;
+	size_t done = 0;
+	while (done < fsize) {
+		char *data = buf + done;
+		mach_msg_type_number_t n = fsize - done;
+		uint32_t want = fsize - done > IO_READ_MAX ? IO_READ_MAX : fsize - done;
+		r = emul_errno(io_read(file, 0, (int64_t)done, (int)want, &data, &n));
+		if (r < 0 || n == 0)
+			break;
+		if (n > want)
+			n = want;
+		if (data != buf + done) {
+			memcpy(buf + done, data, n);
+			vm_deallocate(mach_task_self(), (vm_offset_t)data, n);
+		}
+		done += n;
+	}
+	if (r < 0 || done < fsize) {
+		free(buf);
+		return r < 0 ? r : -LINUX_EIO;
+	}
+	*out = buf;
+	*size = fsize;
+	return 0;
+}
+
+static void free_vector(char **v)
+{
+	if (v == NULL)
+		return;
+	for (char **p = v; *p != NULL; p++)
+		free(*p);
+	free(v);
+}
+
+/* argv or envp from the program's memory into ours. */
+static int copy_vector(uint32_t uvec, char ***out)
+{
+	char **v = calloc(ARGS_MAX + 1, sizeof(char *));
+	size_t total = 0;
+	if (v == NULL)
+		return -LINUX_ENOMEM;
+	for (unsigned i = 0; uvec != 0; i++) {
+		uint32_t p;
+		if (i == ARGS_MAX) {
+			free_vector(v);
+			return -LINUX_E2BIG;
+		}
+		if (emul_copyin(&p, uvec + i * 4, 4) < 0) {
+			free_vector(v);
+			return -LINUX_EFAULT;
+		}
+		if (p == 0)
+			break;
+		char *s = malloc(ARG_MAX_BYTES - total + 1);
+		int n = s ? emul_copyin_str(s, p, ARG_MAX_BYTES - total + 1) : -LINUX_ENOMEM;
+		if (n < 0) {
+			free(s);
+			free_vector(v);
+			return n == -LINUX_ENAMETOOLONG ? -LINUX_E2BIG : n;
+		}
+		v[i] = realloc(s, n + 1);
+		total += n + 1;
+	}
+	*out = v;
+	return 0;
+}
+
+int sys_execve(uint32_t upath, uint32_t uargv, uint32_t uenvp)
+{
+	static char path[IO_PATH_MAX];
+	char **argv = NULL, **envp = NULL, *image = NULL;
+	size_t size;
+	mach_port_t file = MACH_PORT_NULL;
+	int r = emul_copyin_str(path, upath, sizeof(path));
+
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return -LINUX_ENOENT;
+	if ((r = copy_vector(uargv, &argv)) < 0 || (r = copy_vector(uenvp, &envp)) < 0)
+		goto out;
+	mach_port_t dir = path[0] == '/' ? emul.root : emul.cwd;
+	if (!MACH_PORT_VALID(dir)) {
+		r = -LINUX_ENOENT;
+		goto out;
+	}
+	mach_msg_type_name_t file_type;
+	if ((r = emul_errno(fs_lookup(dir, path, O_RDONLY_, 0, &file, &file_type))) < 0)
+		goto out;
+	if ((r = read_file(file, &image, &size)) < 0)
+		goto out;
+	r = emul_exec_image(image, size, argv, envp, path);
+out:
+	if (MACH_PORT_VALID(file))
+		mach_port_deallocate(mach_task_self(), file);
+	free(image);
+	free_vector(argv);
+	free_vector(envp);
+	return r;
+}

@@ -1,0 +1,239 @@
+/*
+ * The file-descriptor table: each fd is a send right to an open file
+ * (io.defs), shared with dup and fork, plus FD_CLOEXEC.  The calls that
+ * only move data go straight to the file's service.
+ */
+#include <string.h>
+#include <mach/mach_interface.h>
+#include <mach/mach_port.h>
+#include <servers/io.h>
+#include <servers/io_types.h>
+#include "emul.h"
+
+#define IO_CHUNK 8192 /* bytes per io_read/io_write round */
+#define IOV_MAX 1024
+
+/* Linux ioctl numbers and the sizes they read (in) and write (out). */
+static const struct {
+	uint32_t req, in, out;
+} ioctls[] = {
+	{0x5401, 0, 36}, /* TCGETS */
+	{0x5402, 36, 0}, /* TCSETS */
+	{0x5403, 36, 0}, /* TCSETSW */
+	{0x5404, 36, 0}, /* TCSETSF */
+	{0x540f, 0, 4},	 /* TIOCGPGRP */
+	{0x5410, 4, 0},	 /* TIOCSPGRP */
+	{0x5413, 0, 8},	 /* TIOCGWINSZ */
+	{0x5414, 8, 0},	 /* TIOCSWINSZ */
+	{0x541b, 0, 4},	 /* FIONREAD */
+};
+
+static int fd_ok(int fd)
+{
+	return fd >= 0 && fd < EMUL_FD_MAX && emul.fd[fd].port != MACH_PORT_NULL;
+}
+
+int emul_fd_alloc(mach_port_t port, int flags, int min)
+{
+	if (!MACH_PORT_VALID(port))
+		return -LINUX_EBADF;
+	for (int fd = min < 0 ? 0 : min; fd < EMUL_FD_MAX; fd++) {
+		if (emul.fd[fd].port == MACH_PORT_NULL) {
+			emul.fd[fd].port = port;
+			emul.fd[fd].flags = flags;
+			return fd;
+		}
+	}
+	return -LINUX_EMFILE;
+}
+
+/* A tag for the waiting calls (docs/unix.md): pid << 12 | thread. */
+static int io_tag(void)
+{
+	return emul.pid << 12;
+}
+
+
+int sys_read(int fd, uint32_t buf, uint32_t count)
+{
+	static char chunk[IO_CHUNK];
+	int r;
+
+	if (!fd_ok(fd))
+		return -LINUX_EBADF;
+	if ((int32_t)count < 0)
+		return -LINUX_EINVAL;
+	if (count > IO_CHUNK)
+		count = IO_CHUNK;
+	char *data = chunk;
+	mach_msg_type_number_t n = sizeof(chunk);
+	emul_interruptible = 1;
+	if (emul_signal_check)
+		r = -LINUX_EINTR;
+	else
+		r = emul_errno(io_read(emul.fd[fd].port, io_tag(), IO_OFFSET_CURRENT, (int)count, &data, &n));
+	emul_interruptible = 0;
+	if (r == -LINUX_EINTR)
+		return emul_interrupted();
+	if (r < 0)
+		return r;
+	if (n > count)
+		n = count;
+	r = emul_copyout(buf, data, n);
+	if (data != chunk)
+		vm_deallocate(mach_task_self(), (vm_offset_t)data, n);
+	return r < 0 ? r : (int)n;
+}
+
+int sys_write(int fd, uint32_t buf, uint32_t count)
+{
+	static char chunk[IO_CHUNK];
+	uint32_t done = 0;
+
+	if (!fd_ok(fd))
+		return -LINUX_EBADF;
+	if ((int32_t)count < 0)
+		return -LINUX_EINVAL;
+	while (done < count) {
+		uint32_t n = count - done > IO_CHUNK ? IO_CHUNK : count - done;
+		int amount = 0, r;
+		if ((r = emul_copyin(chunk, buf + done, n)) < 0)
+			return done > 0 ? (int)done : r;
+		emul_interruptible = 1;
+		r = emul_errno(io_write(emul.fd[fd].port, io_tag(), IO_OFFSET_CURRENT, chunk, n, &amount));
+		emul_interruptible = 0;
+		if (r == -LINUX_EPIPE) {
+			emul_post_self(SIGPIPE);
+			return done > 0 ? (int)done : r;
+		}
+		if (r == -LINUX_EINTR)
+			return done > 0 ? (int)done : emul_interrupted();
+		if (r < 0)
+			return done > 0 ? (int)done : r;
+		done += amount;
+		if ((uint32_t)amount < n)
+			break;
+	}
+	return (int)done;
+}
+
+int sys_writev(int fd, uint32_t iov, int iovcnt)
+{
+	int total = 0;
+
+	if (iovcnt < 0 || iovcnt > IOV_MAX)
+		return -LINUX_EINVAL;
+	for (int i = 0; i < iovcnt; i++) {
+		uint32_t v[2];
+		int r = emul_copyin(v, iov + i * sizeof(v), sizeof(v));
+		if (r == 0 && v[1] > 0)
+			r = sys_write(fd, v[0], v[1]);
+		if (r < 0)
+			return total > 0 ? total : r;
+		total += r;
+		if ((uint32_t)r < v[1])
+			break;
+	}
+	return total;
+}
+
+int sys_close(int fd)
+{
+	if (!fd_ok(fd))
+		return -LINUX_EBADF;
+	mach_port_deallocate(mach_task_self(), emul.fd[fd].port);
+	emul.fd[fd].port = MACH_PORT_NULL;
+	emul.fd[fd].flags = 0;
+	return 0;
+}
+
+static int fd_dup(int fd, int min, int flags)
+{
+	if (!fd_ok(fd))
+		return -LINUX_EBADF;
+	if (min < 0 || min >= EMUL_FD_MAX)
+		return -LINUX_EINVAL;
+	mach_port_t port = emul.fd[fd].port;
+	if (mach_port_mod_refs(mach_task_self(), port, MACH_PORT_RIGHT_SEND, 1) != KERN_SUCCESS)
+		return -LINUX_EBADF;
+	int r = emul_fd_alloc(port, flags, min);
+	if (r < 0)
+		mach_port_deallocate(mach_task_self(), port);
+	return r;
+}
+
+int sys_dup(int fd)
+{
+	return fd_dup(fd, 0, 0);
+}
+
+int sys_dup2(int fd, int fd2)
+{
+	if (!fd_ok(fd))
+		return -LINUX_EBADF;
+	if (fd2 < 0 || fd2 >= EMUL_FD_MAX)
+		return -LINUX_EBADF;
+	if (fd == fd2)
+		return fd2;
+	if (fd_ok(fd2))
+		sys_close(fd2);
+	return fd_dup(fd, fd2, 0);
+}
+
+int sys_fcntl64(int fd, int cmd, uint32_t arg)
+{
+	int flags;
+
+	if (!fd_ok(fd))
+		return -LINUX_EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+		return fd_dup(fd, (int)arg, 0);
+	case F_DUPFD_CLOEXEC:
+		return fd_dup(fd, (int)arg, FD_CLOEXEC);
+	case F_GETFD:
+		return emul.fd[fd].flags;
+	case F_SETFD:
+		emul.fd[fd].flags = arg & FD_CLOEXEC;
+		return 0;
+	case F_GETFL: {
+		int r = emul_errno(io_get_openmodes(emul.fd[fd].port, &flags));
+		return r < 0 ? r : flags;
+	}
+	case F_SETFL:
+		return emul_errno(io_set_openmodes(emul.fd[fd].port, (int)arg));
+	default:
+		return -LINUX_EINVAL;
+	}
+}
+
+int sys_ioctl(int fd, uint32_t req, uint32_t arg)
+{
+	char in[IO_IOCTL_MAX], outbuf[IO_IOCTL_MAX];
+	unsigned i;
+	int r;
+
+	if (!fd_ok(fd))
+		return -LINUX_EBADF;
+	for (i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]) && ioctls[i].req != req; i++)
+		;
+	if (i == sizeof(ioctls) / sizeof(ioctls[0]))
+		return -LINUX_ENOTTY;
+	if (ioctls[i].in && (r = emul_copyin(in, arg, ioctls[i].in)) < 0)
+		return r;
+	mach_msg_type_number_t n = sizeof(outbuf);
+	r = emul_errno(io_ioctl(emul.fd[fd].port, (int)req, in, ioctls[i].in, outbuf, &n));
+	if (r < 0)
+		return r;
+	if (ioctls[i].out)
+		return emul_copyout(arg, outbuf, n < ioctls[i].out ? n : ioctls[i].out);
+	return 0;
+}
+
+/* execve: descriptors marked FD_CLOEXEC close. */
+void emul_fd_exec(void)
+{
+	for (int fd = 0; fd < EMUL_FD_MAX; fd++)
+		if (emul.fd[fd].port != MACH_PORT_NULL && (emul.fd[fd].flags & FD_CLOEXEC))
+			sys_close(fd);
+}

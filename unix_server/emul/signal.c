@@ -1,0 +1,542 @@
+/*
+ * Signals in the process.  The proc service posts signals to our message
+ * port (proc_msg.defs) and the kernel sends our exceptions there too; a
+ * signal thread serves both.  A signal reaches the program in one of
+ * two ways (README, "Signals"):
+ * - the Linux thread is in the program (or on the library's exit path,
+ *   whose registers are all in emul_regs): the signal thread suspends
+ *   it and moves it into the handler itself, a Linux frame on its stack;
+ * - it is in the library: the signal thread sets emul_signal_check and,
+ *   if the call is one that waits, aborts the wait; the library's exit
+ *   path then builds the frame on emul_regs.
+ * Handlers return through sigreturn/rt_sigreturn, which restore the
+ * registers and mask the frame holds.
+ */
+#include <string.h>
+#include <cthreads.h>
+#include <mach/mach_interface.h>
+#include <mach/mach_port.h>
+#include <mach/exc_server.h>
+#include <mach/exception.h>
+#include <mach/thread_status.h>
+#include <mach/task_special_ports.h>
+#include <servers/proc.h>
+#include <servers/proc_msg_server.h>
+#include "emul.h"
+
+#define SIG_UNBLOCKABLE (SIGSET_BIT(SIGKILL) | SIGSET_BIT(SIGSTOP))
+#define EFLAGS_USER_CHANGEABLE 0x00044dd5 /* CF PF AF ZF SF TF DF OF AC */
+#define SIGNAL_MSG_MAX 8192
+#define FRAME_ALIGN 16
+
+/* The mask sigsuspend replaced, for the frame of the handler it waits for. */
+static int suspend_mask_valid;
+static uint64_t suspend_mask;
+
+static uint64_t deliverable(void)
+{
+	return emul.pending & ~emul.blocked;
+}
+
+static int lowest_signal(uint64_t set)
+{
+	for (int sig = 1; sig <= LINUX_NSIG; sig++)
+		if (set & SIGSET_BIT(sig))
+			return sig;
+	return 0;
+}
+
+enum sig_default { SIGDFL_TERM, SIGDFL_CORE, SIGDFL_IGNORE, SIGDFL_STOP };
+
+static enum sig_default default_action(int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+	case SIGURG:
+	case SIGWINCH:
+	case SIGCONT:
+		return SIGDFL_IGNORE;
+	case SIGSTOP:
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+		return SIGDFL_STOP;
+	case SIGQUIT:
+	case SIGILL:
+	case SIGTRAP:
+	case SIGABRT:
+	case SIGBUS:
+	case SIGFPE:
+	case SIGSEGV:
+		return SIGDFL_CORE;
+	default:
+		return SIGDFL_TERM;
+	}
+}
+
+/* Is sig going to be thrown away (ignored) rather than acted on? */
+static int signal_ignored(int sig)
+{
+	uint32_t h = emul.act[sig].handler;
+	return h == SIG_IGN || (h == SIG_DFL && default_action(sig) == SIGDFL_IGNORE);
+}
+
+static uint8_t retcode_sigreturn[8] = {0x58, 0xb8, NR_sigreturn, 0, 0, 0, 0xcd, 0x80};
+static uint8_t retcode_rt_sigreturn[8] = {0xb8, NR_rt_sigreturn, 0, 0, 0, 0xcd, 0x80, 0};
+
+static void fill_sigcontext(struct linux_sigcontext *sc, const struct emul_regs *r, uint32_t gs, uint64_t mask)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->gs = gs;
+	sc->edi = r->edi, sc->esi = r->esi, sc->ebp = r->ebp, sc->esp = r->esp;
+	sc->ebx = r->ebx, sc->edx = r->edx, sc->ecx = r->ecx, sc->eax = r->eax;
+	sc->eip = r->eip, sc->eflags = r->eflags, sc->esp_at_signal = r->esp;
+	sc->oldmask = (uint32_t)mask;
+}
+
+/*
+ * Take one deliverable signal and act on it for a thread whose program
+ * registers are *r (gs its %gs): a handler gets a frame and *r is
+ * changed to enter it (1); an ignored signal is dropped (0); a default
+ * action that ends the process does not return.
+ */
+static int signal_setup(struct emul_regs *r, uint32_t gs)
+{
+	int sig = lowest_signal(deliverable());
+	if (sig == 0)
+		return 0;
+	__atomic_and_fetch(&emul.pending, ~SIGSET_BIT(sig), __ATOMIC_SEQ_CST);
+	struct linux_sigaction *act = &emul.act[sig];
+	if (act->handler == SIG_IGN)
+		return 0;
+	if (act->handler == SIG_DFL) {
+		switch (default_action(sig)) {
+		case SIGDFL_IGNORE:
+		case SIGDFL_STOP: /* job control stops come with the terminal's pgrp work */
+			return 0;
+		case SIGDFL_CORE:
+			emul_exit(sig | W_CORE);
+		default:
+			emul_exit(sig);
+		}
+	}
+	uint64_t old = suspend_mask_valid ? suspend_mask : emul.blocked;
+	suspend_mask_valid = 0;
+	uint32_t sp = r->esp;
+	if (act->flags & SA_SIGINFO) {
+		struct linux_rt_sigframe f;
+		memset(&f, 0, sizeof(f));
+		sp = ((sp - sizeof(f) + 4) & ~(uint32_t)(FRAME_ALIGN - 1)) - 4;
+		f.sig = sig;
+		f.pinfo = sp + offsetof(struct linux_rt_sigframe, info);
+		f.puc = sp + offsetof(struct linux_rt_sigframe, uc);
+		f.info.signo = sig;
+		f.info.code = SI_USER;
+		fill_sigcontext(&f.uc.mcontext, r, gs, old);
+		f.uc.sigmask = old;
+		memcpy(f.retcode, retcode_rt_sigreturn, sizeof(f.retcode));
+		f.pretcode = (act->flags & SA_RESTORER) ? act->restorer : sp + offsetof(struct linux_rt_sigframe, retcode);
+		if (emul_copyout(sp, &f, sizeof(f)) < 0)
+			emul_exit(SIGSEGV | W_CORE);
+		r->edx = f.pinfo;
+		r->ecx = f.puc;
+	} else {
+		struct linux_sigframe f;
+		memset(&f, 0, sizeof(f));
+		sp = ((sp - sizeof(f) + 4) & ~(uint32_t)(FRAME_ALIGN - 1)) - 4;
+		f.sig = sig;
+		fill_sigcontext(&f.sc, r, gs, old);
+		f.extramask = (uint32_t)(old >> 32);
+		memcpy(f.retcode, retcode_sigreturn, sizeof(f.retcode));
+		f.pretcode = (act->flags & SA_RESTORER) ? act->restorer : sp + offsetof(struct linux_sigframe, retcode);
+		if (emul_copyout(sp, &f, sizeof(f)) < 0)
+			emul_exit(SIGSEGV | W_CORE);
+		r->edx = r->ecx = 0;
+	}
+	r->esp = sp;
+	r->eip = act->handler;
+	r->eax = sig;
+	r->eflags &= ~0x400u; /* DF clear, as the ABI wants on function entry */
+	uint64_t add = act->mask | ((act->flags & SA_NODEFER) ? 0 : SIGSET_BIT(sig));
+	emul.blocked = (emul.blocked | add) & ~SIG_UNBLOCKABLE;
+	if (act->flags & SA_RESETHAND)
+		act->handler = SIG_DFL;
+	return 1;
+}
+
+/* The exit path (entry.S): the registers are in emul_regs. */
+void emul_signal_deliver(void)
+{
+	uint32_t gs;
+	__asm__ volatile("movl %%gs, %0" : "=r"(gs));
+	emul_signal_check = 0;
+	while (deliverable() && !signal_setup(&emul_regs, gs & 0xffff))
+		;
+	if (deliverable())
+		emul_signal_check = 1;
+}
+
+int emul_interrupted(void)
+{
+	int sig = lowest_signal(deliverable());
+	if (sig == 0 || signal_ignored(sig) || (emul.act[sig].flags & SA_RESTART))
+		return -LINUX_ERESTART;
+	return -LINUX_EINTR;
+}
+
+void emul_post_self(int sig)
+{
+	__atomic_or_fetch(&emul.pending, SIGSET_BIT(sig), __ATOMIC_SEQ_CST);
+	emul_signal_check = 1;
+}
+
+static void regs_from_state(struct emul_regs *r, const struct i386_thread_state *st)
+{
+	r->eax = st->eax, r->ebx = st->ebx, r->ecx = st->ecx, r->edx = st->edx;
+	r->esi = st->esi, r->edi = st->edi, r->ebp = st->ebp;
+	r->esp = st->uesp, r->eip = st->eip, r->eflags = st->efl;
+}
+
+static void regs_to_state(struct i386_thread_state *st, const struct emul_regs *r)
+{
+	st->eax = r->eax, st->ebx = r->ebx, st->ecx = r->ecx, st->edx = r->edx;
+	st->esi = r->esi, st->edi = r->edi, st->ebp = r->ebp;
+	st->uesp = r->esp, st->eip = r->eip, st->efl = r->eflags;
+}
+
+static int in_library(uint32_t eip)
+{
+	return eip >= EMUL_BASE && eip < EMUL_BOOT_AREA;
+}
+
+/* The Linux thread must see a signal: see the top of the file. */
+static void signal_kick(void)
+{
+	struct i386_thread_state st;
+	mach_msg_type_number_t n = i386_THREAD_STATE_COUNT;
+
+	if (!deliverable())
+		return;
+	emul_signal_check = 1;
+	if (thread_suspend(emul.linux_thread) != KERN_SUCCESS)
+		return;
+	if (thread_get_state(emul.linux_thread, i386_THREAD_STATE, (thread_state_t)&st, &n) != KERN_SUCCESS)
+		goto out;
+	int on_exit_path = st.eip >= (uint32_t)emul_exit_restore && st.eip < (uint32_t)emul_exit_end;
+	if (in_library(st.eip) && !on_exit_path) {
+		if (emul_interruptible)
+			thread_abort(emul.linux_thread);
+		goto out;
+	}
+	struct emul_regs r;
+	if (on_exit_path)
+		r = emul_regs;
+	else
+		regs_from_state(&r, &st);
+	while (deliverable() && !signal_setup(&r, st.gs))
+		;
+	regs_to_state(&st, &r);
+	thread_set_state(emul.linux_thread, i386_THREAD_STATE, (thread_state_t)&st, i386_THREAD_STATE_COUNT);
+	if (!deliverable())
+		emul_signal_check = 0;
+out:
+	thread_resume(emul.linux_thread);
+}
+
+kern_return_t S_proc_msg_sig_post(mach_port_t port, int sig, int sender_pid)
+{
+	(void)port;
+	(void)sender_pid;
+	if (sig < 1 || sig > LINUX_NSIG)
+		return KERN_SUCCESS;
+	__atomic_or_fetch(&emul.pending, SIGSET_BIT(sig), __ATOMIC_SEQ_CST);
+	signal_kick();
+	return KERN_SUCCESS;
+}
+
+/* A fault: in emul_copy it is -EFAULT; in the program it is a signal,
+ * the default action if it is blocked or ignored (it would repeat). */
+kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_port_t task, int exception, int code,
+				    int subcode)
+{
+	struct i386_thread_state st;
+	mach_msg_type_number_t n = i386_THREAD_STATE_COUNT;
+	int sig;
+
+	(void)port;
+	(void)code;
+	(void)subcode;
+	mach_port_deallocate(mach_task_self(), task);
+	thread_get_state(thread, i386_THREAD_STATE, (thread_state_t)&st, &n);
+	if (st.eip >= (uint32_t)emul_copy_start && st.eip <= (uint32_t)emul_copy_end) {
+		st.eip = (uint32_t)emul_copy_fault;
+		thread_set_state(thread, i386_THREAD_STATE, (thread_state_t)&st, n);
+		mach_port_deallocate(mach_task_self(), thread);
+		return KERN_SUCCESS;
+	}
+	mach_port_deallocate(mach_task_self(), thread);
+	switch (exception) {
+	case EXC_BAD_ACCESS:
+		sig = SIGSEGV;
+		break;
+	case EXC_ARITHMETIC:
+		sig = SIGFPE;
+		break;
+	case EXC_BREAKPOINT:
+		sig = SIGTRAP;
+		break;
+	default:
+		sig = exception == EXC_BAD_INSTRUCTION && code == EXC_I386_INVOP ? SIGILL : SIGSEGV;
+	}
+	if (in_library(st.eip)) {
+		emul_log("fault in the library at eip %#x (exception %d): ending the process\n", (unsigned)st.eip,
+			 exception);
+		emul_exit(sig | W_CORE);
+	}
+	if ((emul.blocked & SIGSET_BIT(sig)) || emul.act[sig].handler == SIG_IGN)
+		emul.act[sig].handler = SIG_DFL, emul.blocked &= ~SIGSET_BIT(sig);
+	__atomic_or_fetch(&emul.pending, SIGSET_BIT(sig), __ATOMIC_SEQ_CST);
+	/* The thread waits for our reply: its state is stable, no suspend. */
+	struct emul_regs r;
+	regs_from_state(&r, &st);
+	while (deliverable() && !signal_setup(&r, st.gs))
+		;
+	regs_to_state(&st, &r);
+	thread_set_state(emul.linux_thread, i386_THREAD_STATE, (thread_state_t)&st, i386_THREAD_STATE_COUNT);
+	return KERN_SUCCESS;
+}
+
+static boolean_t signal_demux(mach_msg_header_t *in, mach_msg_header_t *out)
+{
+	return proc_msg_server(in, out) || exc_server(in, out);
+}
+
+static void *signal_thread(void *arg)
+{
+	(void)arg;
+	mach_msg_server(signal_demux, SIGNAL_MSG_MAX, emul.msgport);
+	return NULL;
+}
+
+void emul_signal_init(void)
+{
+	mach_port_t self = mach_task_self();
+	cthread_t t;
+
+	if (mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &emul.msgport) != KERN_SUCCESS ||
+	    mach_port_insert_right(self, emul.msgport, emul.msgport, MACH_MSG_TYPE_MAKE_SEND) != KERN_SUCCESS) {
+		emul_log("no message port: signals will not arrive\n");
+		return;
+	}
+	task_set_special_port(self, TASK_EXCEPTION_PORT, emul.msgport);
+	if (cthread_create(&t, signal_thread, NULL) != KERN_SUCCESS) {
+		emul_log("no signal thread: signals will not arrive\n");
+		return;
+	}
+	cthread_detach(t);
+	proc_set_msgport(emul.proc, emul.msgport);
+}
+
+/* ---- the calls ---- */
+
+static int valid_signal(int sig)
+{
+	return sig >= 1 && sig <= LINUX_NSIG;
+}
+
+int sys_rt_sigaction(int sig, uint32_t uact, uint32_t uoact, uint32_t size)
+{
+	struct linux_sigaction act;
+	int r;
+
+	if (!valid_signal(sig) || size != sizeof(uint64_t))
+		return -LINUX_EINVAL;
+	if (uact != 0 && (r = emul_copyin(&act, uact, sizeof(act))) < 0)
+		return r;
+	if (uact != 0 && (sig == SIGKILL || sig == SIGSTOP))
+		return -LINUX_EINVAL;
+	if (uoact != 0 && (r = emul_copyout(uoact, &emul.act[sig], sizeof(act))) < 0)
+		return r;
+	if (uact != 0) {
+		act.mask &= ~SIG_UNBLOCKABLE;
+		emul.act[sig] = act;
+		if (signal_ignored(sig))
+			__atomic_and_fetch(&emul.pending, ~SIGSET_BIT(sig), __ATOMIC_SEQ_CST);
+	}
+	return 0;
+}
+
+int sys_sigaction(int sig, uint32_t uact, uint32_t uoact)
+{
+	struct linux_old_sigaction o;
+	int r;
+
+	if (!valid_signal(sig))
+		return -LINUX_EINVAL;
+	if (uact != 0 && (r = emul_copyin(&o, uact, sizeof(o))) < 0)
+		return r;
+	if (uact != 0 && (sig == SIGKILL || sig == SIGSTOP))
+		return -LINUX_EINVAL;
+	if (uoact != 0) {
+		struct linux_old_sigaction old = {emul.act[sig].handler, (uint32_t)emul.act[sig].mask,
+						  emul.act[sig].flags, emul.act[sig].restorer};
+		if ((r = emul_copyout(uoact, &old, sizeof(old))) < 0)
+			return r;
+	}
+	if (uact != 0) {
+		struct linux_sigaction act = {o.handler, o.flags, o.restorer, o.mask & ~SIG_UNBLOCKABLE};
+		emul.act[sig] = act;
+		if (signal_ignored(sig))
+			__atomic_and_fetch(&emul.pending, ~SIGSET_BIT(sig), __ATOMIC_SEQ_CST);
+	}
+	return 0;
+}
+
+static int set_mask(int how, uint64_t set)
+{
+	switch (how) {
+	case SIG_BLOCK:
+		emul.blocked |= set;
+		break;
+	case SIG_UNBLOCK:
+		emul.blocked &= ~set;
+		break;
+	case SIG_SETMASK:
+		emul.blocked = set;
+		break;
+	default:
+		return -LINUX_EINVAL;
+	}
+	emul.blocked &= ~SIG_UNBLOCKABLE;
+	if (deliverable())
+		emul_signal_check = 1;
+	return 0;
+}
+
+int sys_rt_sigprocmask(int how, uint32_t uset, uint32_t uoset, uint32_t size)
+{
+	uint64_t set, old = emul.blocked;
+	int r;
+
+	if (size != sizeof(uint64_t))
+		return -LINUX_EINVAL;
+	if (uset != 0 && (r = emul_copyin(&set, uset, sizeof(set))) < 0)
+		return r;
+	if (uset != 0 && how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
+		return -LINUX_EINVAL;
+	if (uoset != 0 && (r = emul_copyout(uoset, &old, sizeof(old))) < 0)
+		return r;
+	return uset != 0 ? set_mask(how, set) : 0;
+}
+
+int sys_sigprocmask(int how, uint32_t uset, uint32_t uoset)
+{
+	uint32_t set, old = (uint32_t)emul.blocked;
+	int r;
+
+	if (uset != 0 && (r = emul_copyin(&set, uset, sizeof(set))) < 0)
+		return r;
+	if (uset != 0 && how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
+		return -LINUX_EINVAL;
+	if (uoset != 0 && (r = emul_copyout(uoset, &old, sizeof(old))) < 0)
+		return r;
+	if (uset == 0)
+		return 0;
+	uint64_t full = how == SIG_SETMASK ? (emul.blocked & ~0xffffffffull) | set : set;
+	return set_mask(how, full);
+}
+
+static int restore_sigcontext(const struct linux_sigcontext *sc, uint64_t mask)
+{
+	struct emul_regs *r = &emul_regs;
+	r->edi = sc->edi, r->esi = sc->esi, r->ebp = sc->ebp, r->esp = sc->esp;
+	r->ebx = sc->ebx, r->edx = sc->edx, r->ecx = sc->ecx, r->eax = sc->eax;
+	r->eip = sc->eip;
+	r->eflags = (r->eflags & ~EFLAGS_USER_CHANGEABLE) | (sc->eflags & EFLAGS_USER_CHANGEABLE);
+	emul.blocked = mask & ~SIG_UNBLOCKABLE;
+	if (deliverable())
+		emul_signal_check = 1;
+	return (int)sc->eax;
+}
+
+int sys_sigreturn(void)
+{
+	/* The trampoline popped the signal number: esp is at the sigcontext. */
+	struct linux_sigframe f;
+	uint32_t frame = emul_regs.esp - offsetof(struct linux_sigframe, sc);
+	if (emul_copyin(&f, frame, sizeof(f)) < 0)
+		emul_exit(SIGSEGV | W_CORE);
+	return restore_sigcontext(&f.sc, (uint64_t)f.extramask << 32 | f.sc.oldmask);
+}
+
+int sys_rt_sigreturn(void)
+{
+	/* The handler's ret popped pretcode: esp is at sig. */
+	struct linux_rt_sigframe f;
+	uint32_t frame = emul_regs.esp - offsetof(struct linux_rt_sigframe, sig);
+	if (emul_copyin(&f, frame, sizeof(f)) < 0)
+		emul_exit(SIGSEGV | W_CORE);
+	return restore_sigcontext(&f.uc.mcontext, f.uc.sigmask);
+}
+
+/* Wait until the signal thread flags a signal. */
+static void wait_for_signal(void)
+{
+	static mach_port_t sleeper;
+	struct {
+		mach_msg_header_t h;
+		char body[64];
+	} m;
+	if (sleeper == MACH_PORT_NULL)
+		mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &sleeper);
+	emul_interruptible = 1;
+	while (!emul_signal_check)
+		mach_msg(&m.h, MACH_RCV_MSG | MACH_RCV_INTERRUPT, 0, sizeof(m), sleeper, MACH_MSG_TIMEOUT_NONE,
+			 MACH_PORT_NULL);
+	emul_interruptible = 0;
+}
+
+/* ... one that is not ignored (those are dropped on the way). */
+static void wait_for_handled_signal(void)
+{
+	for (;;) {
+		wait_for_signal();
+		int sig = lowest_signal(deliverable());
+		if (sig != 0 && !signal_ignored(sig))
+			return;
+		emul_signal_deliver();
+	}
+}
+
+int sys_rt_sigsuspend(uint32_t uset, uint32_t size)
+{
+	uint64_t set;
+	int r;
+
+	if (size != sizeof(uint64_t))
+		return -LINUX_EINVAL;
+	if ((r = emul_copyin(&set, uset, sizeof(set))) < 0)
+		return r;
+	uint64_t old = emul.blocked;
+	emul.blocked = set & ~SIG_UNBLOCKABLE;
+	wait_for_handled_signal();
+	/* The handler's frame carries the old mask, which sigreturn restores. */
+	suspend_mask = old;
+	suspend_mask_valid = 1;
+	return -LINUX_EINTR;
+}
+
+int sys_pause(void)
+{
+	wait_for_handled_signal();
+	return -LINUX_EINTR;
+}
+
+void emul_exec_signals(void)
+{
+	for (int sig = 1; sig <= LINUX_NSIG; sig++)
+		if (emul.act[sig].handler != SIG_IGN)
+			memset(&emul.act[sig], 0, sizeof(emul.act[sig]));
+		else
+			emul.act[sig].flags = 0, emul.act[sig].mask = 0, emul.act[sig].restorer = 0;
+}

@@ -1,0 +1,449 @@
+/*
+ * System call dispatch, start-up of the first process, and the calls
+ * small enough to need no file of their own (ids, exit, wait, kill,
+ * process groups).  Every call answers a Linux result: >= 0, or -errno.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <mach/mach_interface.h>
+#include <mach/mach_port.h>
+#include <mach/task_special_ports.h>
+#include <servers/proc.h>
+#include "emul.h"
+
+extern void libmach_heap_init(void);
+extern void libmach_threads_init(void);
+extern mach_port_t mach_task_self_;
+
+struct emul_regs emul_regs;
+struct emul_state emul;
+volatile int emul_signal_check;
+
+#define EXIT_GRACE_MS 5000 /* how long the proc service may take to end us */
+
+static uint32_t enosys_logged[NR_TABLE / 32];
+
+void emul_log(const char *fmt, ...)
+{
+	char buf[256];
+	int n = snprintf(buf, sizeof(buf), "emul[%d]: ", emul.pid);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	va_end(ap);
+	mach_print(buf);
+}
+
+/* The program may hand us any address: only [0x1000, EMUL_BASE) is its,
+ * and a fault there becomes -EFAULT (emul_copy). */
+static int user_range_ok(uint32_t addr, size_t n)
+{
+	return addr >= PAGE && addr <= EMUL_BASE && n <= EMUL_BASE - addr;
+}
+
+int emul_copyin(void *dst, uint32_t user_src, size_t n)
+{
+	if (!user_range_ok(user_src, n) || emul_copy(dst, (const void *)user_src, n) != 0)
+		return -LINUX_EFAULT;
+	return 0;
+}
+
+int emul_copyout(uint32_t user_dst, const void *src, size_t n)
+{
+	if (!user_range_ok(user_dst, n) || emul_copy((void *)user_dst, src, n) != 0)
+		return -LINUX_EFAULT;
+	return 0;
+}
+
+int emul_copyin_str(char *dst, uint32_t user_src, size_t max)
+{
+	for (size_t i = 0; i < max; i++) {
+		if (emul_copyin(&dst[i], user_src + i, 1) != 0)
+			return -LINUX_EFAULT;
+		if (dst[i] == '\0')
+			return (int)i;
+	}
+	return -LINUX_ENAMETOOLONG;
+}
+
+/* A service answers 0 or a positive errno; anything else is a transport
+ * failure: the port is not a living service's (docs/unix.md). */
+int emul_errno(kern_return_t kr)
+{
+	if (kr == 0)
+		return 0;
+	if (kr > 0 && kr < LINUX_ERRNO_MAX)
+		return -(int)kr;
+	if (kr == MACH_RCV_INTERRUPTED)
+		return -LINUX_EINTR;
+	return -LINUX_EBADF;
+}
+
+void emul_exit(int status)
+{
+	static mach_port_t never;
+	struct {
+		mach_msg_header_t h;
+		char body[64];
+	} m;
+
+	proc_exit(emul.proc, status);
+	/* The service ends the task (ending it ourselves first would make it
+	 * a killed process); should it not answer in time, end it anyway. */
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &never) == KERN_SUCCESS)
+		mach_msg_trap(&m.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), never, EXIT_GRACE_MS, MACH_PORT_NULL);
+	task_terminate(mach_task_self());
+	for (;;)
+		;
+}
+
+/* ---- processes ---- */
+
+static int sys_getids(int which)
+{
+	int pid, ppid, pgrp, sid;
+	int r = emul_errno(proc_getids(emul.proc, &pid, &ppid, &pgrp, &sid));
+
+	if (r < 0)
+		return r;
+	switch (which) {
+	case NR_getpid:
+		return pid;
+	case NR_getppid:
+		return ppid;
+	case NR_getpgrp:
+		return pgrp;
+	default:
+		return sid;
+	}
+}
+
+static int sys_getcred(int which)
+{
+	int uid, euid, gid, egid;
+	int r = emul_errno(proc_getcreds(emul.proc, &uid, &euid, &gid, &egid));
+
+	if (r < 0)
+		return r;
+	switch (which) {
+	case NR_getuid:
+	case NR_getuid32:
+		return uid;
+	case NR_geteuid:
+	case NR_geteuid32:
+		return euid;
+	case NR_getgid:
+	case NR_getgid32:
+		return gid;
+	default:
+		return egid;
+	}
+}
+
+/* Interruptible calls: emul_interruptible makes our mach_msg give back
+ * a receive the signal thread interrupts (msg.c). */
+
+static int sys_wait4(int pid, uint32_t ustatus, int options, uint32_t rusage)
+{
+	int status = 0, rpid = 0, r;
+
+	if (options & ~(WNOHANG | 2 /* WUNTRACED */ | 8 /* WCONTINUED */))
+		return -LINUX_EINVAL;
+	emul_interruptible = 1;
+	if (emul_signal_check)
+		r = -LINUX_EINTR;
+	else
+		r = emul_errno(proc_wait(emul.proc, pid, options, &status, &rpid));
+	emul_interruptible = 0;
+	if (r == -LINUX_EINTR)
+		return emul_interrupted();
+	if (r < 0)
+		return r;
+	if (rpid > 0 && ustatus != 0 && (r = emul_copyout(ustatus, &status, sizeof(status))) < 0)
+		return r;
+	if (rusage != 0) {
+		static const char zeros[72]; /* struct rusage, i386 */
+		if ((r = emul_copyout(rusage, zeros, sizeof(zeros))) < 0)
+			return r;
+	}
+	return rpid;
+}
+
+static int sys_kill(int pid, int sig)
+{
+	if (sig < 0 || sig > LINUX_NSIG)
+		return -LINUX_EINVAL;
+	return emul_errno(proc_kill(emul.proc, pid, sig));
+}
+
+static int sys_setsid(void)
+{
+	int sid;
+	int r = emul_errno(proc_setsid(emul.proc, &sid));
+	return r < 0 ? r : sid;
+}
+
+static int sys_getpgid(int pid)
+{
+	int pgid;
+	int r = emul_errno(proc_getpgid(emul.proc, pid, &pgid));
+	return r < 0 ? r : pgid;
+}
+
+static int sys_set_tid_address(uint32_t addr)
+{
+	emul.tid_address = addr;
+	return emul.pid;
+}
+
+/* ---- dispatch ---- */
+
+void emul_syscall(void)
+{
+	struct emul_regs *r = &emul_regs;
+	uint32_t a = r->ebx, b = r->ecx, c = r->edx, d = r->esi, e = r->edi, f = r->ebp;
+	int nr = (int)r->eax, ret;
+
+	switch (nr) {
+	case NR_exit:
+	case NR_exit_group:
+		emul_exit(W_EXITCODE(a));
+	case NR_getpid:
+	case NR_getppid:
+	case NR_getpgrp:
+		ret = sys_getids(nr);
+		break;
+	case NR_getsid:
+		ret = a == 0 ? sys_getids(nr) : -LINUX_ESRCH;
+		break;
+	case NR_gettid:
+		ret = sys_getids(NR_getpid);
+		break;
+	case NR_getuid:
+	case NR_geteuid:
+	case NR_getgid:
+	case NR_getegid:
+	case NR_getuid32:
+	case NR_geteuid32:
+	case NR_getgid32:
+	case NR_getegid32:
+		ret = sys_getcred(nr);
+		break;
+	case NR_fork:
+		ret = sys_fork();
+		break;
+	case NR_vfork:
+		ret = sys_fork();
+		break;
+	case NR_clone:
+		ret = sys_clone(a, b);
+		break;
+	case NR_execve:
+		ret = sys_execve(a, b, c);
+		break;
+	case NR_wait4:
+		ret = sys_wait4((int)a, b, (int)c, d);
+		break;
+	case NR_waitpid:
+		ret = sys_wait4((int)a, b, (int)c, 0);
+		break;
+	case NR_kill:
+		ret = sys_kill((int)a, (int)b);
+		break;
+	case NR_setpgid:
+		ret = emul_errno(proc_setpgid(emul.proc, (int)a, (int)b));
+		break;
+	case NR_getpgid:
+		ret = sys_getpgid((int)a);
+		break;
+	case NR_setsid:
+		ret = sys_setsid();
+		break;
+	case NR_set_tid_address:
+		ret = sys_set_tid_address(a);
+		break;
+	case NR_brk:
+		ret = sys_brk(a);
+		break;
+	case NR_mmap2:
+		ret = sys_mmap2(a, b, c, d, e, f);
+		break;
+	case NR_mmap: {
+		uint32_t args[6];
+		ret = emul_copyin(args, a, sizeof(args));
+		if (ret == 0)
+			ret = (args[5] & (PAGE - 1)) ? -LINUX_EINVAL
+						     : sys_mmap2(args[0], args[1], args[2], args[3], args[4],
+								 args[5] / PAGE);
+		break;
+	}
+	case NR_munmap:
+		ret = sys_munmap(a, b);
+		break;
+	case NR_mprotect:
+		ret = sys_mprotect(a, b, c);
+		break;
+	case NR_set_thread_area:
+		ret = sys_set_thread_area(a);
+		break;
+	case NR_rt_sigaction:
+		ret = sys_rt_sigaction((int)a, b, c, d);
+		break;
+	case NR_sigaction:
+		ret = sys_sigaction((int)a, b, c);
+		break;
+	case NR_rt_sigprocmask:
+		ret = sys_rt_sigprocmask((int)a, b, c, d);
+		break;
+	case NR_sigprocmask:
+		ret = sys_sigprocmask((int)a, b, c);
+		break;
+	case NR_sigreturn:
+		ret = sys_sigreturn();
+		break;
+	case NR_rt_sigreturn:
+		ret = sys_rt_sigreturn();
+		break;
+	case NR_rt_sigsuspend:
+		ret = sys_rt_sigsuspend(a, b);
+		break;
+	case NR_pause:
+		ret = sys_pause();
+		break;
+	case NR_clock_gettime:
+		ret = sys_clock_gettime((int)a, b);
+		break;
+	case NR_gettimeofday:
+		ret = sys_gettimeofday(a, b);
+		break;
+	case NR_time:
+		ret = sys_time(a);
+		break;
+	case NR_nanosleep:
+		ret = sys_nanosleep(a, b);
+		break;
+	case NR_clock_nanosleep:
+		ret = sys_clock_nanosleep((int)a, (int)b, c, d);
+		break;
+	case NR_uname:
+		ret = sys_uname(a);
+		break;
+	case NR_read:
+		ret = sys_read((int)a, b, c);
+		break;
+	case NR_write:
+		ret = sys_write((int)a, b, c);
+		break;
+	case NR_writev:
+		ret = sys_writev((int)a, b, (int)c);
+		break;
+	case NR_close:
+		ret = sys_close((int)a);
+		break;
+	case NR_dup:
+		ret = sys_dup((int)a);
+		break;
+	case NR_dup2:
+		ret = sys_dup2((int)a, (int)b);
+		break;
+	case NR_fcntl64:
+		ret = sys_fcntl64((int)a, (int)b, c);
+		break;
+	case NR_ioctl:
+		ret = sys_ioctl((int)a, b, c);
+		break;
+	default:
+		if (nr >= 0 && nr < NR_TABLE && !(enosys_logged[nr / 32] & (1u << (nr % 32)))) {
+			enosys_logged[nr / 32] |= 1u << (nr % 32);
+			emul_log("system call %d not implemented: ENOSYS\n", nr);
+		}
+		ret = -LINUX_ENOSYS;
+	}
+	if (ret == -LINUX_ERESTART) {
+		/* Run the call again once the handler returns (emul_interrupted). */
+		r->eip -= INT80_LEN;
+		return;
+	}
+	r->eax = (uint32_t)ret;
+}
+
+/* ---- the first process ---- */
+
+#define BOOT_MAX_ARGS 32
+
+extern uint32_t emul_child_settid;
+void emul_msg_init(void);
+
+static void emul_task_init(void)
+{
+	mach_task_self_ = (mach_task_self)();
+	emul_msg_init();
+	emul.linux_thread = mach_thread_self();
+	task_get_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, &emul.proc);
+	int pid, ppid, pgrp, sid;
+	if (proc_getids(emul.proc, &pid, &ppid, &pgrp, &sid) == 0)
+		emul.pid = pid;
+	emul_signal_init();
+}
+
+void emul_boot(uint32_t area);
+void emul_boot(uint32_t area)
+{
+	static vm_offset_t vector[NR_TABLE];
+	static char cmdline[EMUL_BOOT_CMDLINE_MAX];
+	char *argv[BOOT_MAX_ARGS + 1], *envp[] = {"PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/", "TERM=vt100", NULL};
+	const struct emul_boot_args *ba = (const void *)area;
+	int argc = 0;
+
+	libmach_heap_init();
+	libmach_threads_init();
+	emul_task_init();
+	mach_port_t fd0, fd1, fd2;
+	if (proc_get_init_ports(emul.proc, &emul.root, &emul.cwd, &fd0, &fd1, &fd2) == 0) {
+		emul_fd_alloc(fd0, 0, 0);
+		emul_fd_alloc(fd1, 0, 1);
+		emul_fd_alloc(fd2, 0, 2);
+	}
+	for (unsigned i = 0; i < NR_TABLE; i++)
+		vector[i] = (vm_offset_t)emul_entry;
+	if (task_set_emulation_vector(mach_task_self(), 0, vector, NR_TABLE) != KERN_SUCCESS) {
+		emul_log("cannot set the emulation vector\n");
+		emul_exit(W_EXITCODE(127));
+	}
+
+	strncpy(cmdline, ba->cmdline, sizeof(cmdline) - 1);
+	for (char *p = cmdline; *p && argc < BOOT_MAX_ARGS;) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (*p == '\0')
+			break;
+		argv[argc++] = p;
+		while (*p && *p != ' ')
+			p++;
+	}
+	argv[argc] = NULL;
+	int r = emul_exec_image((const char *)area + ba->image_offset, ba->image_size, argv, envp,
+				argc > 0 ? argv[0] : "init");
+	vm_deallocate(mach_task_self(), EMUL_BOOT_AREA, EMUL_BOOT_AREA_END - EMUL_BOOT_AREA);
+	if (r < 0) {
+		emul_log("cannot start the first program: error %d\n", -r);
+		emul_exit(W_EXITCODE(127));
+	}
+	emul_resume();
+}
+
+/* In a fork child: what is per task (ports we hold by name, the cached
+ * task port, the reply port, the signal thread) is made again. */
+void emul_fork_child(void);
+void emul_fork_child(void)
+{
+	/* The cached reply port's name means nothing here: forget it. */
+	mig_dealloc_reply_port(mig_get_reply_port());
+	emul.pending = 0;
+	emul_signal_check = 0;
+	emul_task_init();
+	if (emul_child_settid != 0)
+		emul_copyout(emul_child_settid, &emul.pid, sizeof(emul.pid));
+}

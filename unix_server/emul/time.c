@@ -1,0 +1,175 @@
+/*
+ * Time: the kernel's clock (host_get_time, microseconds) for every
+ * clock id, and sleeps as receives with a time-out on a port nobody
+ * sends to, which a signal interrupts.  uname names the system.
+ */
+#include <string.h>
+#include <mach/mach_host.h>
+#include "emul.h"
+
+#define NSEC_PER_SEC 1000000000
+#define USEC_PER_SEC 1000000
+#define NSEC_PER_USEC 1000
+#define NSEC_PER_MSEC 1000000
+
+static mach_port_t host_port;
+
+static int now(struct linux_timespec *ts)
+{
+	time_value_t tv;
+
+	if (host_port == MACH_PORT_NULL)
+		host_port = mach_host_self();
+	if (host_get_time(host_port, &tv) != KERN_SUCCESS)
+		return -LINUX_EINVAL;
+	ts->sec = tv.seconds;
+	ts->nsec = tv.microseconds * NSEC_PER_USEC;
+	return 0;
+}
+
+static int clock_ok(int clk)
+{
+	return clk >= CLOCK_REALTIME && clk <= CLOCK_BOOTTIME;
+}
+
+int sys_clock_gettime(int clk, uint32_t uts)
+{
+	struct linux_timespec ts;
+	int r;
+
+	if (!clock_ok(clk))
+		return -LINUX_EINVAL;
+	if ((r = now(&ts)) < 0)
+		return r;
+	return emul_copyout(uts, &ts, sizeof(ts));
+}
+
+int sys_gettimeofday(uint32_t utv, uint32_t utz)
+{
+	struct linux_timespec ts;
+	int r;
+
+	if ((r = now(&ts)) < 0)
+		return r;
+	if (utv != 0) {
+		struct linux_timeval tv = {ts.sec, ts.nsec / NSEC_PER_USEC};
+		if ((r = emul_copyout(utv, &tv, sizeof(tv))) < 0)
+			return r;
+	}
+	if (utz != 0) {
+		static const int32_t utc[2];
+		return emul_copyout(utz, utc, sizeof(utc));
+	}
+	return 0;
+}
+
+int sys_time(uint32_t ut)
+{
+	struct linux_timespec ts;
+	int r;
+
+	if ((r = now(&ts)) < 0)
+		return r;
+	if (ut != 0 && (r = emul_copyout(ut, &ts.sec, sizeof(ts.sec))) < 0)
+		return r;
+	return ts.sec;
+}
+
+static int64_t ts_ns(const struct linux_timespec *ts)
+{
+	return (int64_t)ts->sec * NSEC_PER_SEC + ts->nsec;
+}
+
+/* Sleep until the clock reads deadline_ns; -EINTR-ish if a signal came. */
+static int sleep_until(int64_t deadline_ns, int64_t *left_ns)
+{
+	static mach_port_t sleeper;
+	struct {
+		mach_msg_header_t h;
+		char body[64];
+	} m;
+	struct linux_timespec t;
+	int r = 0;
+
+	if (sleeper == MACH_PORT_NULL &&
+	    mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &sleeper) != KERN_SUCCESS)
+		return -LINUX_ENOMEM;
+	emul_interruptible = 1;
+	for (;;) {
+		if ((r = now(&t)) < 0)
+			break;
+		int64_t left = deadline_ns - ts_ns(&t);
+		*left_ns = left > 0 ? left : 0;
+		if (left <= 0)
+			break;
+		if (emul_signal_check) {
+			r = -LINUX_EINTR;
+			break;
+		}
+		int64_t ms = (left + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC;
+		mach_msg_return_t mr = mach_msg(&m.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT | MACH_RCV_INTERRUPT, 0,
+						sizeof(m), sleeper, ms > 0x7fffffff ? 0x7fffffff : (mach_msg_timeout_t)ms,
+						MACH_PORT_NULL);
+		if (mr == MACH_RCV_INTERRUPTED && emul_signal_check) {
+			r = -LINUX_EINTR;
+			now(&t);
+			left = deadline_ns - ts_ns(&t);
+			*left_ns = left > 0 ? left : 0;
+			break;
+		}
+	}
+	emul_interruptible = 0;
+	return r;
+}
+
+static int do_sleep(uint32_t ureq, uint32_t urem, int absolute)
+{
+	struct linux_timespec req, t;
+	int64_t left = 0;
+	int r;
+
+	if ((r = emul_copyin(&req, ureq, sizeof(req))) < 0)
+		return r;
+	if (req.nsec < 0 || req.nsec >= NSEC_PER_SEC || req.sec < 0)
+		return -LINUX_EINVAL;
+	if ((r = now(&t)) < 0)
+		return r;
+	r = sleep_until(absolute ? ts_ns(&req) : ts_ns(&t) + ts_ns(&req), &left);
+	if (r == -LINUX_EINTR) {
+		if (urem != 0 && !absolute) {
+			struct linux_timespec rem = {(int32_t)(left / NSEC_PER_SEC), (int32_t)(left % NSEC_PER_SEC)};
+			emul_copyout(urem, &rem, sizeof(rem));
+		}
+		/* Linux restarts an interrupted nanosleep only internally. */
+		r = emul_interrupted();
+		return r == -LINUX_ERESTART ? -LINUX_EINTR : r;
+	}
+	return r;
+}
+
+int sys_nanosleep(uint32_t ureq, uint32_t urem)
+{
+	return do_sleep(ureq, urem, 0);
+}
+
+int sys_clock_nanosleep(int clk, int flags, uint32_t ureq, uint32_t urem)
+{
+	if (!clock_ok(clk) || clk == CLOCK_THREAD_CPUTIME_ID)
+		return LINUX_EINVAL; /* clock_nanosleep answers the error itself */
+	int r = do_sleep(ureq, urem, (flags & TIMER_ABSTIME) != 0);
+	return r < 0 ? -r : 0;
+}
+
+int sys_uname(uint32_t ubuf)
+{
+	struct linux_utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strcpy(u.sysname, "Linux"); /* what programs expect of this ABI */
+	strcpy(u.nodename, "ernst");
+	strcpy(u.release, "6.1.0-ernst");
+	strcpy(u.version, "#1 Ernst (Mach) UNIX single server");
+	strcpy(u.machine, "i686");
+	strcpy(u.domainname, "(none)");
+	return emul_copyout(ubuf, &u, sizeof(u));
+}

@@ -1,0 +1,521 @@
+/*
+ * Processes: pids, parents and children, process groups and sessions,
+ * exit status and wait, kill, the process limit.  Each process is known
+ * by its proc port (a receive right here); a request acts on the process
+ * whose port it arrived on.  Tasks are watched with dead-name
+ * notifications, so a process whose task dies without proc_exit still
+ * ends (killed) for its parent.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <cthreads.h>
+#include <mach/mach_interface.h>
+#include <mach/mach_port.h>
+#include <mach/notify.h>
+#include <mach/notify_server.h>
+#include <servers/linux_errno.h>
+#include <servers/proc_server.h>
+#include <servers/proc_reply.h>
+#include <servers/proc_msg.h>
+#include "proc.h"
+
+#define NSIG 64
+#define SIGKILL 9
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define WNOHANG 1
+#define W_EXITCODE(c) (((c) & 0xff) << 8)
+#define INIT_PID 1
+
+enum proc_state { PROC_FREE, PROC_ALIVE, PROC_ZOMBIE };
+
+struct proc {
+	enum proc_state state;
+	int pid, ppid, pgrp, sid;
+	mach_port_t port;    /* our receive right: the process's identity */
+	task_t task;	     /* send right */
+	mach_port_t msgport; /* send right: proc_msg.defs, or null */
+	uint64_t pending;    /* signals waiting for a message port */
+	int status;	     /* zombie: wait status */
+	mach_port_t wait_reply; /* a waiting proc_wait's reply (send-once), or null */
+	int wait_pid, wait_options;
+};
+
+static struct proc procs[PROC_MAX];
+static mach_port_t proc_port_set, proc_notify;
+static int last_pid;
+static mach_port_t init_ports[5];
+void (*proc_init_ended)(int status);
+
+void proc_init(mach_port_t port_set)
+{
+	proc_port_set = port_set;
+	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &proc_notify);
+	mach_port_move_member(mach_task_self(), proc_notify, port_set);
+}
+
+void proc_set_init_ports(mach_port_t root, mach_port_t cwd, mach_port_t fd0, mach_port_t fd1, mach_port_t fd2)
+{
+	mach_port_t p[5] = {root, cwd, fd0, fd1, fd2};
+	memcpy(init_ports, p, sizeof(p));
+}
+
+static struct proc *proc_by_port(mach_port_t port)
+{
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].state == PROC_ALIVE && procs[i].port == port)
+			return &procs[i];
+	return NULL;
+}
+
+static struct proc *proc_by_pid(int pid)
+{
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].state != PROC_FREE && procs[i].pid == pid)
+			return &procs[i];
+	return NULL;
+}
+
+static int pid_in_use(int pid)
+{
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].state != PROC_FREE && (procs[i].pid == pid || procs[i].pgrp == pid || procs[i].sid == pid))
+			return 1;
+	return 0;
+}
+
+static struct proc *proc_new(task_t task)
+{
+	struct proc *p = NULL;
+	for (int i = 0; i < PROC_MAX && p == NULL; i++)
+		if (procs[i].state == PROC_FREE)
+			p = &procs[i];
+	if (p == NULL)
+		return NULL;
+	mach_port_t port, prev;
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) != KERN_SUCCESS)
+		return NULL;
+	/* The task's death comes to us as a dead name. */
+	/* The request takes a send-once right (MOVE_SEND_ONCE): make one. */
+	mach_port_t so = MACH_PORT_NULL;
+	mach_msg_type_name_t so_type;
+	kern_return_t kr = mach_port_extract_right(mach_task_self(), proc_notify, MACH_MSG_TYPE_MAKE_SEND_ONCE, &so,
+						   &so_type);
+	if (kr == KERN_SUCCESS) {
+		kr = mach_port_request_notification(mach_task_self(), task, MACH_NOTIFY_DEAD_NAME, 0, so, &prev);
+		if (kr != KERN_SUCCESS)
+			mach_port_deallocate(mach_task_self(), so);
+		else if (MACH_PORT_VALID(prev))
+			mach_port_deallocate(mach_task_self(), prev);
+	}
+	if (kr != KERN_SUCCESS) {
+		mach_port_destroy(mach_task_self(), port);
+		return NULL;
+	}
+	mach_port_move_member(mach_task_self(), port, proc_port_set);
+	do
+		last_pid = last_pid >= PROC_PID_MAX ? 2 : last_pid + 1;
+	while (pid_in_use(last_pid));
+	memset(p, 0, sizeof(*p));
+	p->state = PROC_ALIVE;
+	p->pid = last_pid;
+	p->port = port;
+	p->task = task;
+	return p;
+}
+
+int proc_create_first(task_t task, mach_port_t *port)
+{
+	struct proc *p = proc_new(task);
+	if (p == NULL)
+		return LINUX_EAGAIN;
+	p->ppid = 0;
+	p->pgrp = p->sid = p->pid;
+	*port = p->port;
+	return 0;
+}
+
+/* ---- signals ---- */
+
+static void post(struct proc *p, int sig, int sender)
+{
+	if (p->state != PROC_ALIVE)
+		return;
+	if (!MACH_PORT_VALID(p->msgport) || proc_msg_sig_post(p->msgport, sig, sender) != KERN_SUCCESS)
+		p->pending |= 1ull << (sig - 1);
+}
+
+static void proc_end(struct proc *p, int status);
+
+static void deliver(struct proc *p, int sig, int sender)
+{
+	if (p->state != PROC_ALIVE || sig == 0)
+		return;
+	switch (sig) {
+	case SIGKILL:
+		proc_end(p, SIGKILL);
+		break;
+	case SIGSTOP:
+		task_suspend(p->task);
+		break;
+	case SIGCONT:
+		task_resume(p->task);
+		post(p, sig, sender);
+		break;
+	default:
+		post(p, sig, sender);
+	}
+}
+
+/* ---- wait ---- */
+
+static int wait_matches(const struct proc *parent, const struct proc *c, int pid)
+{
+	if (c->state == PROC_FREE || c->ppid != parent->pid)
+		return 0;
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == 0)
+		return c->pgrp == parent->pgrp;
+	if (pid < -1)
+		return c->pgrp == -pid;
+	return 1;
+}
+
+/* A zombie child matching pid (rpid 0 if some live one matches; -1 if none). */
+static struct proc *find_zombie(const struct proc *parent, int pid, int *any)
+{
+	*any = 0;
+	for (int i = 0; i < PROC_MAX; i++) {
+		if (!wait_matches(parent, &procs[i], pid))
+			continue;
+		*any = 1;
+		if (procs[i].state == PROC_ZOMBIE)
+			return &procs[i];
+	}
+	return NULL;
+}
+
+static void reap(struct proc *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+/* Answer parent's waiting proc_wait if it can be answered now. */
+static void wake_waiter(struct proc *parent)
+{
+	int any;
+	if (parent == NULL || !MACH_PORT_VALID(parent->wait_reply))
+		return;
+	struct proc *z = find_zombie(parent, parent->wait_pid, &any);
+	if (z == NULL && any)
+		return;
+	mach_port_t reply = parent->wait_reply;
+	parent->wait_reply = MACH_PORT_NULL;
+	if (z == NULL) {
+		proc_wait_reply(reply, LINUX_ECHILD, 0, 0);
+		return;
+	}
+	/* The zombie goes only if the answer got through (a caller that gave
+	 * up destroyed its reply port: the child stays to be waited for). */
+	if (proc_wait_reply(reply, 0, z->status, z->pid) == KERN_SUCCESS)
+		reap(z);
+	else
+		mach_port_deallocate(mach_task_self(), reply);
+}
+
+static void proc_end(struct proc *p, int status)
+{
+	if (p->state != PROC_ALIVE)
+		return;
+	task_terminate(p->task);
+	mach_port_deallocate(mach_task_self(), p->task);
+	p->task = MACH_PORT_NULL;
+	if (MACH_PORT_VALID(p->msgport))
+		mach_port_deallocate(mach_task_self(), p->msgport);
+	p->msgport = MACH_PORT_NULL;
+	if (MACH_PORT_VALID(p->wait_reply))
+		mach_port_deallocate(mach_task_self(), p->wait_reply);
+	p->wait_reply = MACH_PORT_NULL;
+	mach_port_destroy(mach_task_self(), p->port);
+	p->port = MACH_PORT_NULL;
+	p->state = PROC_ZOMBIE;
+	p->status = status;
+	if (p->pid == INIT_PID && proc_init_ended != NULL)
+		proc_init_ended(status);
+	/* Orphans go to init, and init learns of those already dead. */
+	struct proc *init = proc_by_pid(INIT_PID);
+	int orphaned_zombie = 0;
+	for (int i = 0; i < PROC_MAX; i++) {
+		if (procs[i].state != PROC_FREE && procs[i].ppid == p->pid && &procs[i] != p) {
+			procs[i].ppid = INIT_PID;
+			orphaned_zombie |= procs[i].state == PROC_ZOMBIE;
+		}
+	}
+	if (orphaned_zombie && init != NULL)
+		wake_waiter(init);
+	struct proc *parent = proc_by_pid(p->ppid);
+	if (parent == NULL || parent->state != PROC_ALIVE) {
+		reap(p); /* nobody will wait for it */
+		return;
+	}
+	post(parent, SIGCHLD, 0);
+	wake_waiter(parent);
+}
+
+/* ---- proc.defs ---- */
+
+kern_return_t S_proc_wait(mach_port_t port, mach_port_t reply, mach_msg_type_name_t reply_poly, int pid, int options,
+			  int *status, int *rpid)
+{
+	(void)reply_poly; /* a send-once right, as MIG's user stub makes it */
+	struct proc *p = proc_by_port(port);
+	int any;
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	if (options & ~(WNOHANG | 2 | 8))
+		return LINUX_EINVAL;
+	struct proc *z = find_zombie(p, pid, &any);
+	if (!any)
+		return LINUX_ECHILD;
+	if (z != NULL) {
+		*status = z->status;
+		*rpid = z->pid;
+		reap(z);
+		return 0;
+	}
+	if (options & WNOHANG) {
+		*status = 0;
+		*rpid = 0;
+		return 0;
+	}
+	/* One waiting call per process: an earlier one was given up. */
+	if (MACH_PORT_VALID(p->wait_reply))
+		mach_port_deallocate(mach_task_self(), p->wait_reply);
+	p->wait_reply = reply;
+	p->wait_pid = pid;
+	p->wait_options = options;
+	return MIG_NO_REPLY;
+}
+
+kern_return_t S_proc_getids(mach_port_t port, int *pid, int *ppid, int *pgrp, int *sid)
+{
+	struct proc *p = proc_by_port(port);
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	*pid = p->pid, *ppid = p->ppid, *pgrp = p->pgrp, *sid = p->sid;
+	return 0;
+}
+
+kern_return_t S_proc_fork(mach_port_t port, task_t child_task, mach_port_t *child_proc, int *child_pid)
+{
+	struct proc *p = proc_by_port(port), *c;
+
+	if (p == NULL || !MACH_PORT_VALID(child_task) || child_task == mach_task_self()) {
+		if (MACH_PORT_VALID(child_task) && child_task != mach_task_self())
+			mach_port_deallocate(mach_task_self(), child_task);
+		return p == NULL ? LINUX_ESRCH : LINUX_EINVAL;
+	}
+	c = proc_new(child_task);
+	if (c == NULL) {
+		mach_port_deallocate(mach_task_self(), child_task);
+		return LINUX_EAGAIN;
+	}
+	c->ppid = p->pid;
+	c->pgrp = p->pgrp;
+	c->sid = p->sid;
+	*child_proc = c->port;
+	*child_pid = c->pid;
+	return 0;
+}
+
+kern_return_t S_proc_exit(mach_port_t port, int status)
+{
+	struct proc *p = proc_by_port(port);
+
+	if (p != NULL)
+		proc_end(p, status);
+	return MIG_NO_REPLY;
+}
+
+kern_return_t S_proc_kill(mach_port_t port, int pid, int sig)
+{
+	struct proc *p = proc_by_port(port);
+	int found = 0;
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	if (sig < 0 || sig > NSIG)
+		return LINUX_EINVAL;
+	for (int i = 0; i < PROC_MAX; i++) {
+		struct proc *q = &procs[i];
+		int match;
+		if (q->state != PROC_ALIVE)
+			continue;
+		if (pid > 0)
+			match = q->pid == pid;
+		else if (pid == 0)
+			match = q->pgrp == p->pgrp;
+		else if (pid == -1)
+			match = q->pid != INIT_PID && q != p;
+		else
+			match = q->pgrp == -pid;
+		if (match) {
+			found = 1;
+			/* The caller last: SIGKILL to itself ends this request's sender. */
+			if (q != p)
+				deliver(q, sig, p->pid);
+		}
+	}
+	if (!found)
+		return LINUX_ESRCH;
+	int self = pid > 0 ? p->pid == pid : pid == 0 ? 1 : pid < -1 ? p->pgrp == -pid : 0;
+	if (self)
+		deliver(p, sig, p->pid);
+	return 0;
+}
+
+kern_return_t S_proc_setpgid(mach_port_t port, int pid, int pgid)
+{
+	struct proc *p = proc_by_port(port), *t;
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	if (pgid < 0)
+		return LINUX_EINVAL;
+	t = pid == 0 ? p : proc_by_pid(pid);
+	if (t == NULL || t->state != PROC_ALIVE || (t != p && t->ppid != p->pid))
+		return LINUX_ESRCH;
+	if (t->sid != p->sid || t->pid == t->sid)
+		return LINUX_EPERM;
+	if (pgid == 0)
+		pgid = t->pid;
+	if (pgid != t->pid) {
+		int exists = 0;
+		for (int i = 0; i < PROC_MAX; i++)
+			exists |= procs[i].state == PROC_ALIVE && procs[i].pgrp == pgid && procs[i].sid == p->sid;
+		if (!exists)
+			return LINUX_EPERM;
+	}
+	t->pgrp = pgid;
+	return 0;
+}
+
+kern_return_t S_proc_setsid(mach_port_t port, int *sid)
+{
+	struct proc *p = proc_by_port(port);
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].state == PROC_ALIVE && procs[i].pgrp == p->pid)
+			return LINUX_EPERM;
+	p->sid = p->pgrp = p->pid;
+	*sid = p->sid;
+	return 0;
+}
+
+kern_return_t S_proc_set_msgport(mach_port_t port, mach_port_t msgport)
+{
+	struct proc *p = proc_by_port(port);
+
+	if (p == NULL) {
+		if (MACH_PORT_VALID(msgport))
+			mach_port_deallocate(mach_task_self(), msgport);
+		return LINUX_ESRCH;
+	}
+	if (MACH_PORT_VALID(p->msgport))
+		mach_port_deallocate(mach_task_self(), p->msgport);
+	p->msgport = msgport;
+	uint64_t pending = p->pending;
+	p->pending = 0;
+	for (int sig = 1; sig <= NSIG; sig++)
+		if (pending & (1ull << (sig - 1)))
+			post(p, sig, 0);
+	return 0;
+}
+
+kern_return_t S_proc_getpgid(mach_port_t port, int pid, int *pgid)
+{
+	struct proc *p = proc_by_port(port), *t;
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	t = pid == 0 ? p : proc_by_pid(pid);
+	if (t == NULL || t->state != PROC_ALIVE)
+		return LINUX_ESRCH;
+	*pgid = t->pgrp;
+	return 0;
+}
+
+kern_return_t S_proc_getcreds(mach_port_t port, int *uid, int *euid, int *gid, int *egid)
+{
+	if (proc_by_port(port) == NULL)
+		return LINUX_ESRCH;
+	/* Part 1 has one user, root; part 2 brings identities. */
+	*uid = *euid = *gid = *egid = 0;
+	return 0;
+}
+
+kern_return_t S_proc_get_init_ports(mach_port_t port, mach_port_t *root, mach_port_t *cwd, mach_port_t *fd0,
+				    mach_port_t *fd1, mach_port_t *fd2)
+{
+	if (proc_by_port(port) == NULL)
+		return LINUX_ESRCH;
+	*root = init_ports[0], *cwd = init_ports[1];
+	*fd0 = init_ports[2], *fd1 = init_ports[3], *fd2 = init_ports[4];
+	return 0;
+}
+
+/* ---- notifications (on our private port only) ---- */
+
+kern_return_t do_mach_notify_dead_name(mach_port_t notify, mach_port_name_t name)
+{
+	if (notify != proc_notify)
+		return KERN_FAILURE;
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].state == PROC_ALIVE && procs[i].task == name)
+			proc_end(&procs[i], SIGKILL);
+	/* The notification's own reference to the dead name. */
+	mach_port_deallocate(mach_task_self(), name);
+	return KERN_SUCCESS;
+}
+
+kern_return_t do_mach_notify_port_deleted(mach_port_t notify, mach_port_name_t name)
+{
+	(void)notify, (void)name;
+	return KERN_SUCCESS;
+}
+
+kern_return_t do_mach_notify_msg_accepted(mach_port_t notify, mach_port_name_t name)
+{
+	(void)notify, (void)name;
+	return KERN_SUCCESS;
+}
+
+kern_return_t do_mach_notify_port_destroyed(mach_port_t notify, mach_port_t rights)
+{
+	(void)notify;
+	mach_port_destroy(mach_task_self(), rights);
+	return KERN_SUCCESS;
+}
+
+kern_return_t do_mach_notify_no_senders(mach_port_t notify, mach_port_mscount_t mscount)
+{
+	(void)notify, (void)mscount;
+	return KERN_SUCCESS;
+}
+
+kern_return_t do_mach_notify_send_once(mach_port_t notify)
+{
+	(void)notify;
+	return KERN_SUCCESS;
+}
+
+boolean_t proc_demux(mach_msg_header_t *in, mach_msg_header_t *out)
+{
+	return proc_server(in, out) || notify_server(in, out);
+}

@@ -1,0 +1,25 @@
+/*
+ * The proc service as a library (proc.defs): the single server links it
+ * and feeds it the messages that arrive on its ports.  All calls are
+ * made under the caller's lock (proc_demux takes it).
+ */
+#ifndef _UNIX_PROC_H_
+#define _UNIX_PROC_H_
+#include <mach.h>
+
+/* Processes at once, all users together: fork beyond it is EAGAIN. */
+#define PROC_MAX 64
+#define PROC_PID_MAX 32768
+
+/* Set the service up: its ports go into port_set. */
+void proc_init(mach_port_t port_set);
+/* A process for task (nothing inherited: the first process), pid 1 if
+ * it is the first; its proc port (a receive right of ours) in *port. */
+int proc_create_first(task_t task, mach_port_t *port);
+/* The ports proc_get_init_ports hands out (null until known). */
+void proc_set_init_ports(mach_port_t root, mach_port_t cwd, mach_port_t fd0, mach_port_t fd1, mach_port_t fd2);
+/* Called when init ends, with its wait status. */
+extern void (*proc_init_ended)(int status);
+/* Serve one message (proc.defs, or a notification of ours). */
+boolean_t proc_demux(mach_msg_header_t *in, mach_msg_header_t *out);
+#endif
