@@ -30,3 +30,9 @@ void mig_put_reply_port(mach_port_t port)
 	/* The port stays cached in the descriptor. */
 	(void)port;
 }
+
+void mig_forget_reply_port(void)
+{
+	/* In a task made by copying this one (fork): the name is not ours. */
+	cthread_current()->reply_port = MACH_PORT_NULL;
+}

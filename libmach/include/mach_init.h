@@ -27,4 +27,12 @@ extern vm_size_t vm_page_size;
  */
 extern void libmach_init(int argc, char **argv, char **envp);
 
+/*
+ * In a task that started as a copy of this one (a UNIX fork: memory
+ * inherited, ports not): forget the calling thread's cached MIG reply
+ * port, whose name means nothing there, without releasing it; the next
+ * RPC makes a new one.  Refresh mach_task_self_ first.
+ */
+extern void mig_forget_reply_port(void);
+
 #endif /* _MACH_INIT_H_ */

@@ -44,16 +44,32 @@ struct emul_state {
 	uint32_t brk_start, brk_cur;	/* program break */
 	uint32_t mmap_next;		/* where the next anonymous mapping is tried */
 	uint32_t tid_address;		/* set_tid_address */
+	mach_port_t sleep_port;		/* receive right: EMUL_WAIT_SLEEP */
 	int pid;
 };
 extern struct emul_state emul;
 /* Set (by the signal thread) when a signal may need delivering: the
  * exit path checks it (entry.S). */
 extern volatile int emul_signal_check;
-/* Set by the Linux thread around a call that may wait (read, wait4,
- * nanosleep...): the signal thread may then abort it, and our mach_msg
- * gives the interrupted receive back (msg.c). */
-extern volatile int emul_interruptible;
+/*
+ * How the signal thread ends a wait of the Linux thread (README,
+ * "Signals"): each kind of wait says what it waits on, and the signal
+ * thread asks for an early answer there, never aborting the thread:
+ * - EMUL_WAIT_PROC: proc_wait; the proc service itself answers EINTR
+ *   when it posts a signal to a process that waits;
+ * - EMUL_WAIT_IO: io_read/io_write on emul_wait_io; io_interrupt(tag);
+ * - EMUL_WAIT_SLEEP: a receive on emul.sleep_port (nanosleep, pause,
+ *   sigsuspend); the signal thread sends it an empty message.
+ */
+enum emul_wait { EMUL_WAIT_NONE, EMUL_WAIT_PROC, EMUL_WAIT_IO, EMUL_WAIT_SLEEP };
+extern volatile enum emul_wait emul_waiting;
+extern volatile mach_port_t emul_wait_io;
+/* Enter a wait of that kind; 0, or -EINTR if a signal is already there. */
+int emul_wait_begin(enum emul_wait kind, mach_port_t io);
+void emul_wait_end(void);
+/* Wait on emul.sleep_port for a signal or timeout_ms (0: for ever);
+ * -EINTR if a signal came, 0 on time-out. */
+int emul_sleep(uint32_t timeout_ms);
 
 /* entry.S */
 void emul_entry(void);
@@ -100,6 +116,7 @@ int sys_sigreturn(void);
 int sys_rt_sigreturn(void);
 int sys_rt_sigsuspend(uint32_t set, uint32_t size);
 int sys_pause(void);
+int sys_rt_sigpending(uint32_t set, uint32_t size);
 /* Deliver what is pending and not blocked (called on the exit path with
  * the Linux registers in emul_regs). */
 void emul_signal_deliver(void);
@@ -130,6 +147,4 @@ int sys_nanosleep(uint32_t req, uint32_t rem);
 int sys_clock_nanosleep(int clk, int flags, uint32_t req, uint32_t rem);
 int sys_uname(uint32_t buf);
 
-/* The library's mach_msg (msg.c): like libmach's, but a receive
- * interrupted while a signal is pending is given back to the caller. */
 #endif

@@ -48,7 +48,7 @@ int emul_fd_alloc(mach_port_t port, int flags, int min)
 }
 
 /* A tag for the waiting calls (docs/unix.md): pid << 12 | thread. */
-static int io_tag(void)
+int io_tag(void)
 {
 	return emul.pid << 12;
 }
@@ -67,12 +67,10 @@ int sys_read(int fd, uint32_t buf, uint32_t count)
 		count = IO_CHUNK;
 	char *data = chunk;
 	mach_msg_type_number_t n = sizeof(chunk);
-	emul_interruptible = 1;
-	if (emul_signal_check)
-		r = -LINUX_EINTR;
-	else
+	r = emul_wait_begin(EMUL_WAIT_IO, emul.fd[fd].port);
+	if (r == 0)
 		r = emul_errno(io_read(emul.fd[fd].port, io_tag(), IO_OFFSET_CURRENT, (int)count, &data, &n));
-	emul_interruptible = 0;
+	emul_wait_end();
 	if (r == -LINUX_EINTR)
 		return emul_interrupted();
 	if (r < 0)
@@ -99,9 +97,10 @@ int sys_write(int fd, uint32_t buf, uint32_t count)
 		int amount = 0, r;
 		if ((r = emul_copyin(chunk, buf + done, n)) < 0)
 			return done > 0 ? (int)done : r;
-		emul_interruptible = 1;
-		r = emul_errno(io_write(emul.fd[fd].port, io_tag(), IO_OFFSET_CURRENT, chunk, n, &amount));
-		emul_interruptible = 0;
+		r = emul_wait_begin(EMUL_WAIT_IO, emul.fd[fd].port);
+		if (r == 0)
+			r = emul_errno(io_write(emul.fd[fd].port, io_tag(), IO_OFFSET_CURRENT, chunk, n, &amount));
+		emul_wait_end();
 		if (r == -LINUX_EPIPE) {
 			emul_post_self(SIGPIPE);
 			return done > 0 ? (int)done : r;

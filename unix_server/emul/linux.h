@@ -56,6 +56,7 @@
 #define NR_rt_sigreturn 173
 #define NR_rt_sigaction 174
 #define NR_rt_sigprocmask 175
+#define NR_rt_sigpending 176
 #define NR_rt_sigsuspend 179
 #define NR_getcwd 183
 #define NR_vfork 190
@@ -74,6 +75,8 @@
 #define NR_clock_getres 266
 #define NR_clock_nanosleep 267
 #define NR_tgkill 270
+#define NR_tkill 238
+#define NR_sigpending 73
 #define NR_pipe2 331
 /* The emulation vector covers numbers [0, NR_TABLE). */
 #define NR_TABLE 512

@@ -20,6 +20,7 @@
 #include <mach/exception.h>
 #include <mach/thread_status.h>
 #include <mach/task_special_ports.h>
+#include <servers/io.h>
 #include <servers/proc.h>
 #include <servers/proc_msg_server.h>
 #include "emul.h"
@@ -170,10 +171,10 @@ void emul_signal_deliver(void)
 	uint32_t gs;
 	__asm__ volatile("movl %%gs, %0" : "=r"(gs));
 	emul_signal_check = 0;
-	while (deliverable() && !signal_setup(&emul_regs, gs & 0xffff))
-		;
-	if (deliverable())
-		emul_signal_check = 1;
+	/* Every deliverable signal gets its frame now, the later ones above
+	 * the earlier (so they run first), as Linux does. */
+	while (deliverable())
+		signal_setup(&emul_regs, gs & 0xffff);
 }
 
 int emul_interrupted(void)
@@ -209,6 +210,71 @@ static int in_library(uint32_t eip)
 	return eip >= EMUL_BASE && eip < EMUL_BOOT_AREA;
 }
 
+volatile enum emul_wait emul_waiting;
+volatile mach_port_t emul_wait_io;
+extern int io_tag(void);
+
+int emul_wait_begin(enum emul_wait kind, mach_port_t io)
+{
+	emul_wait_io = io;
+	emul_waiting = kind;
+	/* A signal that came before we said where we wait is seen here. */
+	return emul_signal_check ? -LINUX_EINTR : 0;
+}
+
+void emul_wait_end(void)
+{
+	emul_waiting = EMUL_WAIT_NONE;
+	emul_wait_io = MACH_PORT_NULL;
+}
+
+/* Ask whatever the Linux thread waits on to answer now.  Early answers
+ * that find the wait over are harmless: a stale wake-up message only
+ * makes emul_sleep look at the flag again, a late io_interrupt finds
+ * no call with that tag, and proc answers only a wait it holds. */
+static void wake_waiter(void)
+{
+	struct {
+		mach_msg_header_t h;
+	} m;
+
+	switch (emul_waiting) {
+	case EMUL_WAIT_IO:
+		if (MACH_PORT_VALID(emul_wait_io))
+			io_interrupt(emul_wait_io, io_tag());
+		break;
+	case EMUL_WAIT_SLEEP:
+		memset(&m, 0, sizeof(m));
+		m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND_ONCE, 0);
+		m.h.msgh_size = sizeof(m);
+		m.h.msgh_remote_port = emul.sleep_port;
+		mach_msg(&m.h, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+		break;
+	default: /* EMUL_WAIT_PROC: the proc service answered already */
+		break;
+	}
+}
+
+int emul_sleep(uint32_t timeout_ms)
+{
+	struct {
+		mach_msg_header_t h;
+		char body[32];
+	} m;
+	int r = emul_wait_begin(EMUL_WAIT_SLEEP, MACH_PORT_NULL);
+
+	while (r == 0) {
+		mach_msg_option_t opt = MACH_RCV_MSG | (timeout_ms ? MACH_RCV_TIMEOUT : 0);
+		mach_msg_return_t mr = mach_msg(&m.h, opt, 0, sizeof(m), emul.sleep_port, timeout_ms, MACH_PORT_NULL);
+		if (emul_signal_check)
+			r = -LINUX_EINTR;
+		else if (mr == MACH_RCV_TIMED_OUT)
+			break;
+	}
+	emul_wait_end();
+	return r;
+}
+
 /* The Linux thread must see a signal: see the top of the file. */
 static void signal_kick(void)
 {
@@ -224,8 +290,7 @@ static void signal_kick(void)
 		goto out;
 	int on_exit_path = st.eip >= (uint32_t)emul_exit_restore && st.eip < (uint32_t)emul_exit_end;
 	if (in_library(st.eip) && !on_exit_path) {
-		if (emul_interruptible)
-			thread_abort(emul.linux_thread);
+		wake_waiter();
 		goto out;
 	}
 	struct emul_regs r;
@@ -233,12 +298,11 @@ static void signal_kick(void)
 		r = emul_regs;
 	else
 		regs_from_state(&r, &st);
-	while (deliverable() && !signal_setup(&r, st.gs))
-		;
+	while (deliverable())
+		signal_setup(&r, st.gs);
 	regs_to_state(&st, &r);
 	thread_set_state(emul.linux_thread, i386_THREAD_STATE, (thread_state_t)&st, i386_THREAD_STATE_COUNT);
-	if (!deliverable())
-		emul_signal_check = 0;
+	emul_signal_check = 0;
 out:
 	thread_resume(emul.linux_thread);
 }
@@ -266,6 +330,12 @@ kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_p
 	(void)port;
 	(void)code;
 	(void)subcode;
+	if (task != mach_task_self()) {
+		/* Only our own exceptions are ours to handle. */
+		mach_port_deallocate(mach_task_self(), task);
+		mach_port_deallocate(mach_task_self(), thread);
+		return KERN_FAILURE;
+	}
 	mach_port_deallocate(mach_task_self(), task);
 	thread_get_state(thread, i386_THREAD_STATE, (thread_state_t)&st, &n);
 	if (st.eip >= (uint32_t)emul_copy_start && st.eip <= (uint32_t)emul_copy_end) {
@@ -299,8 +369,8 @@ kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_p
 	/* The thread waits for our reply: its state is stable, no suspend. */
 	struct emul_regs r;
 	regs_from_state(&r, &st);
-	while (deliverable() && !signal_setup(&r, st.gs))
-		;
+	while (deliverable())
+		signal_setup(&r, st.gs);
 	regs_to_state(&st, &r);
 	thread_set_state(emul.linux_thread, i386_THREAD_STATE, (thread_state_t)&st, i386_THREAD_STATE_COUNT);
 	return KERN_SUCCESS;
@@ -329,6 +399,8 @@ void emul_signal_init(void)
 		return;
 	}
 	task_set_special_port(self, TASK_EXCEPTION_PORT, emul.msgport);
+	if (mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &emul.sleep_port) != KERN_SUCCESS)
+		emul_log("no sleep port: sleeps will fail\n");
 	if (cthread_create(&t, signal_thread, NULL) != KERN_SUCCESS) {
 		emul_log("no signal thread: signals will not arrive\n");
 		return;
@@ -446,6 +518,15 @@ int sys_sigprocmask(int how, uint32_t uset, uint32_t uoset)
 	return set_mask(how, full);
 }
 
+int sys_rt_sigpending(uint32_t uset, uint32_t size)
+{
+	uint64_t set = emul.pending & emul.blocked;
+
+	if (size != sizeof(uint64_t))
+		return -LINUX_EINVAL;
+	return emul_copyout(uset, &set, sizeof(set));
+}
+
 static int restore_sigcontext(const struct linux_sigcontext *sc, uint64_t mask)
 {
 	struct emul_regs *r = &emul_regs;
@@ -482,18 +563,8 @@ int sys_rt_sigreturn(void)
 /* Wait until the signal thread flags a signal. */
 static void wait_for_signal(void)
 {
-	static mach_port_t sleeper;
-	struct {
-		mach_msg_header_t h;
-		char body[64];
-	} m;
-	if (sleeper == MACH_PORT_NULL)
-		mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &sleeper);
-	emul_interruptible = 1;
-	while (!emul_signal_check)
-		mach_msg(&m.h, MACH_RCV_MSG | MACH_RCV_INTERRUPT, 0, sizeof(m), sleeper, MACH_MSG_TIMEOUT_NONE,
-			 MACH_PORT_NULL);
-	emul_interruptible = 0;
+	while (emul_sleep(0) == 0)
+		;
 }
 
 /* ... one that is not ignored (those are dropped on the way). */

@@ -142,8 +142,6 @@ static int sys_getcred(int which)
 	}
 }
 
-/* Interruptible calls: emul_interruptible makes our mach_msg give back
- * a receive the signal thread interrupts (msg.c). */
 
 static int sys_wait4(int pid, uint32_t ustatus, int options, uint32_t rusage)
 {
@@ -151,12 +149,10 @@ static int sys_wait4(int pid, uint32_t ustatus, int options, uint32_t rusage)
 
 	if (options & ~(WNOHANG | 2 /* WUNTRACED */ | 8 /* WCONTINUED */))
 		return -LINUX_EINVAL;
-	emul_interruptible = 1;
-	if (emul_signal_check)
-		r = -LINUX_EINTR;
-	else
+	r = emul_wait_begin(EMUL_WAIT_PROC, MACH_PORT_NULL);
+	if (r == 0)
 		r = emul_errno(proc_wait(emul.proc, pid, options, &status, &rpid));
-	emul_interruptible = 0;
+	emul_wait_end();
 	if (r == -LINUX_EINTR)
 		return emul_interrupted();
 	if (r < 0)
@@ -171,11 +167,29 @@ static int sys_wait4(int pid, uint32_t ustatus, int options, uint32_t rusage)
 	return rpid;
 }
 
+/* A signal to ourselves is posted here, so that it is delivered before
+ * the call returns, as Linux does; SIGKILL and SIGSTOP act in the
+ * service, like every signal to another process. */
 static int sys_kill(int pid, int sig)
 {
 	if (sig < 0 || sig > LINUX_NSIG)
 		return -LINUX_EINVAL;
+	if (pid == emul.pid && sig != SIGKILL && sig != SIGSTOP) {
+		if (sig != 0)
+			emul_post_self(sig);
+		return 0;
+	}
 	return emul_errno(proc_kill(emul.proc, pid, sig));
+}
+
+/* Threads are processes here (one thread each): tid is the pid. */
+static int sys_tgkill(int tgid, int tid, int sig)
+{
+	if (tgid <= 0 || tid <= 0)
+		return -LINUX_EINVAL;
+	if (tgid != tid)
+		return -LINUX_ESRCH;
+	return sys_kill(tid, sig);
 }
 
 static int sys_setsid(void)
@@ -251,6 +265,15 @@ void emul_syscall(void)
 		break;
 	case NR_kill:
 		ret = sys_kill((int)a, (int)b);
+		break;
+	case NR_tgkill:
+		ret = sys_tgkill((int)a, (int)b, (int)c);
+		break;
+	case NR_tkill:
+		ret = (int)a > 0 ? sys_kill((int)a, (int)b) : -LINUX_EINVAL;
+		break;
+	case NR_rt_sigpending:
+		ret = sys_rt_sigpending(a, b);
 		break;
 	case NR_setpgid:
 		ret = emul_errno(proc_setpgid(emul.proc, (int)a, (int)b));
@@ -374,18 +397,21 @@ void emul_syscall(void)
 #define BOOT_MAX_ARGS 32
 
 extern uint32_t emul_child_settid;
-void emul_msg_init(void);
 
 static void emul_task_init(void)
 {
 	mach_task_self_ = (mach_task_self)();
-	emul_msg_init();
 	emul.linux_thread = mach_thread_self();
 	task_get_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, &emul.proc);
 	int pid, ppid, pgrp, sid;
 	if (proc_getids(emul.proc, &pid, &ppid, &pgrp, &sid) == 0)
 		emul.pid = pid;
+	/* A new thread copies our segment registers (libmach's cthreads):
+	 * not the program's TLS selector, which is no slot of that thread. */
+	uint32_t gs;
+	__asm__ volatile("movl %%gs, %0\n\tmovl %1, %%gs" : "=&r"(gs) : "r"(0));
 	emul_signal_init();
+	__asm__ volatile("movl %0, %%gs" : : "r"(gs));
 }
 
 void emul_boot(uint32_t area);
@@ -440,7 +466,8 @@ void emul_fork_child(void);
 void emul_fork_child(void)
 {
 	/* The cached reply port's name means nothing here: forget it. */
-	mig_dealloc_reply_port(mig_get_reply_port());
+	mach_task_self_ = (mach_task_self)();
+	mig_forget_reply_port();
 	emul.pending = 0;
 	emul_signal_check = 0;
 	emul_task_init();

@@ -11,6 +11,7 @@
 #define USEC_PER_SEC 1000000
 #define NSEC_PER_USEC 1000
 #define NSEC_PER_MSEC 1000000
+#define SLEEP_MS_MAX 0x7fffffff
 
 static mach_port_t host_port;
 
@@ -80,46 +81,27 @@ static int64_t ts_ns(const struct linux_timespec *ts)
 	return (int64_t)ts->sec * NSEC_PER_SEC + ts->nsec;
 }
 
-/* Sleep until the clock reads deadline_ns; -EINTR-ish if a signal came. */
+/* Sleep until the clock reads deadline_ns; -EINTR if a signal came. */
 static int sleep_until(int64_t deadline_ns, int64_t *left_ns)
 {
-	static mach_port_t sleeper;
-	struct {
-		mach_msg_header_t h;
-		char body[64];
-	} m;
 	struct linux_timespec t;
-	int r = 0;
+	int r;
 
-	if (sleeper == MACH_PORT_NULL &&
-	    mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &sleeper) != KERN_SUCCESS)
-		return -LINUX_ENOMEM;
-	emul_interruptible = 1;
 	for (;;) {
 		if ((r = now(&t)) < 0)
-			break;
+			return r;
 		int64_t left = deadline_ns - ts_ns(&t);
 		*left_ns = left > 0 ? left : 0;
 		if (left <= 0)
-			break;
-		if (emul_signal_check) {
-			r = -LINUX_EINTR;
-			break;
-		}
+			return 0;
 		int64_t ms = (left + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC;
-		mach_msg_return_t mr = mach_msg(&m.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT | MACH_RCV_INTERRUPT, 0,
-						sizeof(m), sleeper, ms > 0x7fffffff ? 0x7fffffff : (mach_msg_timeout_t)ms,
-						MACH_PORT_NULL);
-		if (mr == MACH_RCV_INTERRUPTED && emul_signal_check) {
-			r = -LINUX_EINTR;
+		if ((r = emul_sleep(ms > SLEEP_MS_MAX ? SLEEP_MS_MAX : (uint32_t)ms)) < 0) {
 			now(&t);
 			left = deadline_ns - ts_ns(&t);
 			*left_ns = left > 0 ? left : 0;
-			break;
+			return r;
 		}
 	}
-	emul_interruptible = 0;
-	return r;
 }
 
 static int do_sleep(uint32_t ureq, uint32_t urem, int absolute)

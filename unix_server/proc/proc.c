@@ -138,12 +138,25 @@ int proc_create_first(task_t task, mach_port_t *port)
 
 /* ---- signals ---- */
 
+/* A waiting proc_wait of p ends with EINTR: a signal is on its way
+ * (the library restarts the call if the signal is ignored or the
+ * handler has SA_RESTART). */
+static void interrupt_wait(struct proc *p)
+{
+	if (!MACH_PORT_VALID(p->wait_reply))
+		return;
+	if (proc_wait_reply(p->wait_reply, LINUX_EINTR, 0, 0) != KERN_SUCCESS)
+		mach_port_deallocate(mach_task_self(), p->wait_reply);
+	p->wait_reply = MACH_PORT_NULL;
+}
+
 static void post(struct proc *p, int sig, int sender)
 {
 	if (p->state != PROC_ALIVE)
 		return;
 	if (!MACH_PORT_VALID(p->msgport) || proc_msg_sig_post(p->msgport, sig, sender) != KERN_SUCCESS)
 		p->pending |= 1ull << (sig - 1);
+	interrupt_wait(p);
 }
 
 static void proc_end(struct proc *p, int status);
@@ -260,8 +273,9 @@ static void proc_end(struct proc *p, int status)
 		reap(p); /* nobody will wait for it */
 		return;
 	}
-	post(parent, SIGCHLD, 0);
+	/* The answer first: SIGCHLD would end the wait with EINTR. */
 	wake_waiter(parent);
+	post(parent, SIGCHLD, 0);
 }
 
 /* ---- proc.defs ---- */

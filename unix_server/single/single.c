@@ -10,6 +10,10 @@
  * first thread execs PROGRAM from the boot area (<servers/emul_boot.h>).
  * With -x the server ends when pid 1 does, after printing its status
  * (bootstrap -x then halts the machine): the way tests run a program.
+ *
+ * Until the terminal service exists, files 1 and 2 of the first process
+ * are the write end of a pipe (the pipe service's) whose read end a
+ * thread here copies to the console.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +25,10 @@
 #include <mach/thread_status.h>
 #include <servers/bootstrap_names.h>
 #include <servers/emul_boot.h>
+#include <servers/io.h>
+#include <servers/pipe.h>
+#include "../io/unixio.h"
+#include "../pipe/unixpipe.h"
 #include "../proc/proc.h"
 
 #define EMUL_MODULE "emul.bin"
@@ -30,12 +38,21 @@
 #define ROUND_PAGE(x) (((x) + PAGE - 1) & ~(PAGE - 1))
 #define EFLAGS_IF 0x202
 
+#define CONSOLE_CHUNK 2048
+#define POLL_MS 50
+
+/* proc's lock; the file services have theirs (unixio_lock). */
 static cthread_mutex_t server_lock = CTHREAD_MUTEX_INITIALIZER;
 static mach_port_t port_set;
 static int exit_with_init;
+static volatile int init_done, init_status;
+static volatile int drain_waiting; /* the console thread waits in io_read */
+static mach_port_t console_read;
 
 static boolean_t single_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 {
+	if (unixio_demux(in, out))
+		return TRUE;
 	cthread_mutex_lock(&server_lock);
 	boolean_t handled = proc_demux(in, out);
 	cthread_mutex_unlock(&server_lock);
@@ -45,14 +62,59 @@ static boolean_t single_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 static void *server_thread(void *arg)
 {
 	(void)arg;
-	mach_msg_server(single_demux, SERVER_MSG_MAX, port_set);
+	mach_msg_server(single_demux, UNIXIO_MSG_MAX > SERVER_MSG_MAX ? UNIXIO_MSG_MAX : SERVER_MSG_MAX, port_set);
 	return NULL;
 }
 
 static void init_ended(int status)
 {
-	printf("unix: init exited with status %#x\n", (unsigned)status);
-	if (exit_with_init) {
+	init_status = status;
+	init_done = 1;
+}
+
+/* The console pipe's reader: everything written to it goes to the console. */
+static void *console_thread(void *arg)
+{
+	static char buf[CONSOLE_CHUNK];
+	(void)arg;
+	for (;;) {
+		char *data = buf;
+		mach_msg_type_number_t n = sizeof(buf);
+		drain_waiting = 1;
+		kern_return_t kr = io_read(console_read, 0, IO_OFFSET_CURRENT, sizeof(buf), &data, &n);
+		drain_waiting = 0;
+		if (kr != 0 || n == 0)
+			return NULL;
+		fwrite(data, 1, n, stdout);
+		fflush(stdout);
+		if (data != buf)
+			vm_deallocate(mach_task_self(), (vm_offset_t)data, n);
+	}
+}
+
+static void sleep_ms(unsigned ms)
+{
+	mach_port_t port;
+	struct {
+		mach_msg_header_t h;
+		char body[32];
+	} m;
+	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port);
+	mach_msg(&m.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), port, ms, MACH_PORT_NULL);
+	mach_port_destroy(mach_task_self(), port);
+}
+
+/* -x: once init has ended and its output is out, end with its status. */
+static void wait_for_init(void)
+{
+	for (;;) {
+		sleep_ms(POLL_MS);
+		int ready = 0;
+		if (!init_done || !drain_waiting || io_select(console_read, IO_POLLIN, MACH_PORT_NULL, 0, &ready) != 0 ||
+		    (ready & IO_POLLIN))
+			continue;
+		int status = init_status;
+		printf("unix: init exited with status %#x\n", (unsigned)status);
 		fflush(stdout);
 		exit((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f));
 	}
@@ -150,9 +212,30 @@ int main(int argc, char **argv)
 		printf("unix: %s\n", err);
 		return 1;
 	}
+	mach_port_t pipe_service, console_write;
+	mach_msg_type_name_t poly;
 	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &port_set);
+	if (unixio_init(port_set) != KERN_SUCCESS || unixpipe_init(&pipe_service) != KERN_SUCCESS) {
+		printf("unix: cannot set up the file services\n");
+		return 1;
+	}
 	proc_init(port_set);
 	proc_init_ended = init_ended;
+	for (int t = 0; t < SERVER_THREADS; t++) {
+		cthread_t ct;
+		if (cthread_create(&ct, server_thread, NULL) == KERN_SUCCESS)
+			cthread_detach(ct);
+	}
+	mach_port_insert_right(mach_task_self(), pipe_service, pipe_service, MACH_MSG_TYPE_MAKE_SEND);
+	if (pipe_create(pipe_service, 0, &console_read, &poly, &console_write, &poly) != 0) {
+		printf("unix: cannot make the console pipe\n");
+		return 1;
+	}
+	mach_port_mod_refs(mach_task_self(), console_write, MACH_PORT_RIGHT_SEND, 1);
+	proc_set_init_ports(MACH_PORT_NULL, MACH_PORT_NULL, MACH_PORT_NULL, console_write, console_write);
+	cthread_t console;
+	if (cthread_create(&console, console_thread, NULL) == KERN_SUCCESS)
+		cthread_detach(console);
 	cthread_mutex_lock(&server_lock);
 	err = start_first(emul, emul_size, prog, prog_size, cmdline);
 	cthread_mutex_unlock(&server_lock);
@@ -162,11 +245,8 @@ int main(int argc, char **argv)
 	}
 	vm_deallocate(mach_task_self(), prog, prog_size);
 	printf("unix: started %s as pid 1\n", cmdline);
-	for (int t = 1; t < SERVER_THREADS; t++) {
-		cthread_t ct;
-		if (cthread_create(&ct, server_thread, NULL) == KERN_SUCCESS)
-			cthread_detach(ct);
-	}
+	if (exit_with_init)
+		wait_for_init();
 	server_thread(NULL);
 	return 0;
 }

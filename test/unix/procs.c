@@ -1,0 +1,126 @@
+/*
+ * Processes: fork trees and wait, exit status encodings, process groups,
+ * a child killed by a signal.  Prints what it sees; test/unix/run.sh
+ * compares the output on Ernst with the same binary's on the host.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#define CHILDREN 3
+#define GRANDCHILDREN 2
+
+static void show_status(const char *what, int st)
+{
+	if (WIFEXITED(st))
+		printf("%s: exited %d\n", what, WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		printf("%s: killed by signal %d\n", what, WTERMSIG(st));
+	else
+		printf("%s: status %#x\n", what, st);
+}
+
+/* A child that forks its own children and exits with the sum of theirs. */
+static int subtree(int base)
+{
+	int sum = 0;
+	for (int g = 0; g < GRANDCHILDREN; g++) {
+		pid_t p = fork();
+		if (p == 0)
+			_exit(base + g);
+		if (p < 0)
+			return 100;
+	}
+	for (int g = 0; g < GRANDCHILDREN; g++) {
+		int st;
+		if (wait(&st) < 0 || !WIFEXITED(st))
+			return 101;
+		sum += WEXITSTATUS(st);
+	}
+	return sum;
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IONBF, 0);
+	printf("procs: start\n");
+
+	/* A tree: 3 children with 2 children each. */
+	pid_t kids[CHILDREN];
+	for (int c = 0; c < CHILDREN; c++) {
+		kids[c] = fork();
+		if (kids[c] == 0)
+			_exit(subtree(10 * (c + 1)));
+	}
+	for (int c = CHILDREN - 1; c >= 0; c--) {
+		int st;
+		pid_t w = waitpid(kids[c], &st, 0);
+		printf("tree child %d: waited the right pid %s; ", c, w == kids[c] ? "yes" : "no");
+		show_status("subtree", st);
+	}
+	printf("no children left: %s\n", wait(NULL) < 0 && errno == ECHILD ? "ECHILD" : "wrong");
+
+	/* Exit codes and a signal death. */
+	pid_t p = fork();
+	if (p == 0)
+		exit(42);
+	int st;
+	waitpid(p, &st, 0);
+	show_status("exit(42)", st);
+	p = fork();
+	if (p == 0) {
+		for (;;)
+			pause();
+	}
+	kill(p, SIGTERM);
+	waitpid(p, &st, 0);
+	show_status("SIGTERM", st);
+	p = fork();
+	if (p == 0) {
+		volatile uintptr_t addr = 16;
+		*(volatile int *)addr = 1;
+		_exit(0);
+	}
+	waitpid(p, &st, 0);
+	printf("null write: %s %d\n", WIFSIGNALED(st) ? "signal" : "exit", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+
+	/* WNOHANG on a running child, then the real wait. */
+	p = fork();
+	if (p == 0) {
+		struct timespec ts = {0, 200 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		_exit(7);
+	}
+	printf("WNOHANG while running: %d\n", (int)waitpid(p, &st, WNOHANG));
+	printf("then: %s\n", waitpid(p, &st, 0) == p && WEXITSTATUS(st) == 7 ? "exit 7" : "wrong");
+
+	/* Process groups. */
+	p = fork();
+	if (p == 0) {
+		printf("child: own group before setpgid: %s\n", getpgrp() == getpid() ? "yes" : "no");
+		setpgid(0, 0);
+		printf("child: own group after setpgid: %s\n", getpgrp() == getpid() ? "yes" : "no");
+		_exit(0);
+	}
+	waitpid(p, &st, 0);
+	/* p is gone now: nobody has its pid. */
+	printf("setpgid of a stranger: %s\n", setpgid(p, 0) < 0 ? strerror(errno) : "allowed");
+	printf("kill of nobody: %s\n", kill(p, 0) < 0 ? strerror(errno) : "allowed");
+	printf("kill with a bad signal: %s\n", kill(getpid(), 1000) < 0 ? strerror(errno) : "allowed");
+	printf("waitpid of a non-child: %s\n", waitpid(p, &st, 0) < 0 ? strerror(errno) : "allowed");
+
+	/* vfork + _exit. */
+	p = vfork();
+	if (p == 0)
+		_exit(3);
+	waitpid(p, &st, 0);
+	show_status("vfork child", st);
+	printf("procs: done\n");
+	return 0;
+}
