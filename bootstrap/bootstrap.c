@@ -97,8 +97,8 @@ int main(int argc, char **argv)
 			if (names_add_module(name, (const void *)addr, size) == 0)
 				printf("bootstrap: module %u: data %s (%u bytes)\n", i, name, (unsigned)size);
 			else
-				printf("bootstrap: module %u (%s): no room for more data modules, skipped\n", i,
-				       cmdline);
+				printf("bootstrap: module %u (%s): no room for more data modules, skipped\n",
+				       i, cmdline);
 			continue;
 		}
 		err = bootstrap_start_task((const void *)addr, size, cmdline, service, host_port, device_port,

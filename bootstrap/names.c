@@ -43,7 +43,8 @@ mach_port_t names_init(void)
 	    mach_port_allocate(self, MACH_PORT_RIGHT_PORT_SET, &port_set) != KERN_SUCCESS ||
 	    mach_port_move_member(self, service_port, port_set) != KERN_SUCCESS ||
 	    mach_port_move_member(self, notify_port, port_set) != KERN_SUCCESS ||
-	    mach_port_insert_right(self, service_port, service_port, MACH_MSG_TYPE_MAKE_SEND) != KERN_SUCCESS) {
+	    mach_port_insert_right(self, service_port, service_port, MACH_MSG_TYPE_MAKE_SEND) !=
+		KERN_SUCCESS) {
 		printf("bootstrap: cannot make the name service's ports\n");
 		exit(1);
 	}

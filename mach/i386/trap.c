@@ -27,10 +27,26 @@ static irq_handler_t irq_handlers[T_IRQ_COUNT];
 unsigned long irq_spurious_count;
 
 static const char *const trap_names[] = {
-	"divide error", "debug", "NMI", "breakpoint", "overflow", "bounds check",
-	"invalid opcode", "no FPU", "double fault", "FPU overrun", "invalid TSS",
-	"segment not present", "stack fault", "general protection", "page fault", "reserved",
-	"floating point error", "alignment check", "machine check", "SSE error",
+    "divide error",
+    "debug",
+    "NMI",
+    "breakpoint",
+    "overflow",
+    "bounds check",
+    "invalid opcode",
+    "no FPU",
+    "double fault",
+    "FPU overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack fault",
+    "general protection",
+    "page fault",
+    "reserved",
+    "floating point error",
+    "alignment check",
+    "machine check",
+    "SSE error",
 };
 
 const char *trap_name(unsigned trapno)
@@ -172,8 +188,7 @@ void trap(struct i386_saved_state *ss)
 		fpu_trap();
 		return;
 	}
-	if (!user && cpu_recover != 0 &&
-	    (ss->trapno == T_PAGE_FAULT || ss->trapno == T_GENERAL_PROTECTION)) {
+	if (!user && cpu_recover != 0 && (ss->trapno == T_PAGE_FAULT || ss->trapno == T_GENERAL_PROTECTION)) {
 		cpu_recover_fault_addr = fault_addr;
 		ss->eip = cpu_recover;
 		cpu_recover = 0;
@@ -190,6 +205,7 @@ void trap(struct i386_saved_state *ss)
 /* The error code of a #GP through an IDT entry: the vector, flagged IDT. */
 #define GP_ERR_IDT 0x2
 #define GP_ERR_VECTOR(v) (((v) << 3) | GP_ERR_IDT)
+#define INT_INSN_LEN 2 /* int $n: two bytes */
 
 /*
  * int $0x80, as Mach 3 redirected system calls: if the task's emulation
@@ -206,6 +222,8 @@ void trap_syscall(struct i386_saved_state *ss)
 	uint32_t ret = ss->eip;
 
 	if (entry == 0) {
+		/* As the fault leaves it: eip at the int instruction. */
+		ss->eip -= INT_INSN_LEN;
 		exception(EXC_BAD_INSTRUCTION, T_GENERAL_PROTECTION, GP_ERR_VECTOR(T_SYSCALL));
 	} else if (copyout(&ret, (void *)(ss->uesp - sizeof(ret)), sizeof(ret)) != 0) {
 		exception(EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, ss->uesp - sizeof(ret));

@@ -4,6 +4,7 @@
  * host_priv_t get NULL from the stub unless the privileged port was used;
  * they answer KERN_INVALID_HOST then, as GNU Mach does.
  */
+#include <i386/rtc.h>
 #include <mach/host_info.h>
 #include <mach/mig_errors.h>
 #include <kern/clock.h>
@@ -32,6 +33,8 @@ void host_bootstrap(void)
 	if (host_port == NULL || host_priv_port == NULL)
 		panic("host_bootstrap: no memory for the host ports");
 	processor_bootstrap();
+	/* The time of day starts as the real-time clock says. */
+	host_time_offset_us = (int64_t)rtc_read_seconds() * 1000000 - (int64_t)clock_uptime_us();
 }
 
 uint64_t host_time_us(void)

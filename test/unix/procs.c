@@ -88,7 +88,8 @@ int main(void)
 		_exit(0);
 	}
 	waitpid(p, &st, 0);
-	printf("null write: %s %d\n", WIFSIGNALED(st) ? "signal" : "exit", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	printf("null write: %s %d\n", WIFSIGNALED(st) ? "signal" : "exit",
+	       WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 
 	/* WNOHANG on a running child, then the real wait. */
 	p = fork();

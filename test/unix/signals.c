@@ -62,7 +62,8 @@ int main(void)
 	sa.sa_flags = SA_SIGINFO;
 	sigaction(SIGUSR2, &sa, NULL);
 	raise(SIGUSR2);
-	printf("SIGUSR2 with SA_SIGINFO: handled %d, siginfo right: %s\n", got[SIGUSR2], info_ok ? "yes" : "no");
+	printf("SIGUSR2 with SA_SIGINFO: handled %d, siginfo right: %s\n", got[SIGUSR2],
+	       info_ok ? "yes" : "no");
 
 	/* Registers survive a handler: a computation around it. */
 	volatile long a = 12345, b = 678;
@@ -147,8 +148,8 @@ int main(void)
 	}
 	before = got[SIGUSR1];
 	r = waitpid(p, &st, 0);
-	printf("waitpid with SA_RESTART: %s, exit %d, handled %d\n", r == p ? "the child" : "wrong", WEXITSTATUS(st),
-	       got[SIGUSR1] - before);
+	printf("waitpid with SA_RESTART: %s, exit %d, handled %d\n", r == p ? "the child" : "wrong",
+	       WEXITSTATUS(st), got[SIGUSR1] - before);
 
 	/* SA_RESETHAND: once, then the default (which would end us: ignore). */
 	sa.sa_flags = SA_RESETHAND;
@@ -158,7 +159,8 @@ int main(void)
 	raise(SIGURG);
 	struct sigaction cur;
 	sigaction(SIGURG, NULL, &cur);
-	printf("SA_RESETHAND: handled %d, now default: %s\n", got[SIGURG], cur.sa_handler == SIG_DFL ? "yes" : "no");
+	printf("SA_RESETHAND: handled %d, now default: %s\n", got[SIGURG],
+	       cur.sa_handler == SIG_DFL ? "yes" : "no");
 
 	/* Ignored: nothing happens. */
 	signal(SIGUSR2, SIG_IGN);

@@ -69,6 +69,8 @@ static unsigned int80(unsigned nr, unsigned b, unsigned c, unsigned d, unsigned 
 /* ---- exceptions: where int $0x80 goes without an entry ---- */
 
 static int last_exception, last_code, last_subcode;
+static unsigned last_insn; /* the two bytes at the faulting eip */
+#define INT80_INSN 0x80cd  /* cd 80, as a little-endian word */
 /* The landing pad's stack: the one the thread trapped on may be bad. */
 static char landing_stack[4096] __attribute__((aligned(16)));
 
@@ -80,6 +82,7 @@ kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_p
 	struct i386_thread_state st;
 	mach_msg_type_number_t n = i386_THREAD_STATE_COUNT;
 	thread_get_state(thread, i386_THREAD_STATE, (thread_state_t)&st, &n);
+	last_insn = *(const unsigned short *)st.eip;
 	st.uesp = (unsigned)landing_stack + sizeof(landing_stack) - 16;
 	send_to_landing(thread, &st);
 	mach_port_deallocate(T, thread);
@@ -117,6 +120,8 @@ static void expect_exception(mach_port_t exc, cthread_fn_t fn, void *arg, int wa
 	is(last_exception, want_exc, "%s: exception", what);
 	is(last_code, want_code, "%s: code", what);
 	is(last_subcode, want_subcode, "%s: subcode", what);
+	if (want_exc == EXC_BAD_INSTRUCTION)
+		is(last_insn, INT80_INSN, "%s: eip at the int $0x80, as the fault leaves it", what);
 	ok(wait_landed(), "%s: the thread resumed where the handler said", what);
 	thread_terminate(cthread_kernel_port(t));
 }

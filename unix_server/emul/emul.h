@@ -38,13 +38,13 @@ struct emul_state {
 	mach_port_t root, cwd;
 	struct emul_fd fd[EMUL_FD_MAX];
 	struct linux_sigaction act[LINUX_NSIG + 1];
-	uint64_t blocked;		/* the signal mask */
-	volatile uint64_t pending;	/* posted, not yet delivered */
-	thread_t linux_thread;		/* the program's thread */
-	uint32_t brk_start, brk_cur;	/* program break */
-	uint32_t mmap_next;		/* where the next anonymous mapping is tried */
-	uint32_t tid_address;		/* set_tid_address */
-	mach_port_t sleep_port;		/* receive right: EMUL_WAIT_SLEEP */
+	uint64_t blocked;	     /* the signal mask */
+	volatile uint64_t pending;   /* posted, not yet delivered */
+	thread_t linux_thread;	     /* the program's thread */
+	uint32_t brk_start, brk_cur; /* program break */
+	uint32_t mmap_next;	     /* where the next anonymous mapping is tried */
+	uint32_t tid_address;	     /* set_tid_address */
+	mach_port_t sleep_port;	     /* receive right: EMUL_WAIT_SLEEP */
 	int pid;
 };
 extern struct emul_state emul;
@@ -84,10 +84,10 @@ extern char emul_copy_start[], emul_copy_end[], emul_copy_fault[];
 /* syscall.c */
 void emul_syscall(void);
 void emul_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int emul_copyin(void *dst, uint32_t user_src, size_t n);   /* 0 or -EFAULT */
+int emul_copyin(void *dst, uint32_t user_src, size_t n); /* 0 or -EFAULT */
 int emul_copyout(uint32_t user_dst, const void *src, size_t n);
 int emul_copyin_str(char *dst, uint32_t user_src, size_t max); /* length, -EFAULT, -ENAMETOOLONG */
-int emul_errno(kern_return_t kr); /* a service's answer -> -errno or 0 */
+int emul_errno(kern_return_t kr);			       /* a service's answer -> -errno or 0 */
 void emul_exit(int status) __attribute__((noreturn));
 
 /* exec.c */
@@ -124,6 +124,9 @@ void emul_signal_deliver(void);
  * handler if the signal's action has SA_RESTART. */
 int emul_interrupted(void);
 void emul_exec_signals(void);
+/* Forget pending signals that would be ignored; 1 if one that acts
+ * (a handler or a default action) is still there. */
+int emul_signal_drop_ignored(void);
 /* Raise sig in this process (SIGPIPE after EPIPE). */
 void emul_post_self(int sig);
 

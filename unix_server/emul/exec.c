@@ -15,8 +15,8 @@
 #include <ernst/elf.h>
 #include "emul.h"
 
-#define ARG_MAX_BYTES (128u * 1024)  /* argv + envp strings */
-#define ARGS_MAX 4096		     /* pointers in argv or envp */
+#define ARG_MAX_BYTES (128u * 1024) /* argv + envp strings */
+#define ARGS_MAX 4096		    /* pointers in argv or envp */
 #define STACK_SIZE (8u << 20)
 #define STACK_INITIAL (128u * 1024) /* allocated at exec; the rest on demand */
 #define EXEC_FILE_MAX (64u << 20)
@@ -44,8 +44,9 @@ static int elf_segments_ok(const struct elf32_ehdr *eh, const struct elf32_phdr 
 		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
 			continue;
 		uint64_t end = (uint64_t)ph[i].p_vaddr + ph[i].p_memsz;
-		if (ph[i].p_filesz > ph[i].p_memsz || ph[i].p_offset > size || ph[i].p_filesz > size - ph[i].p_offset ||
-		    ph[i].p_vaddr < PAGE || end > EMUL_STACK_TOP - STACK_SIZE)
+		if (ph[i].p_filesz > ph[i].p_memsz || ph[i].p_offset > size ||
+		    ph[i].p_filesz > size - ph[i].p_offset || ph[i].p_vaddr < PAGE ||
+		    end > EMUL_STACK_TOP - STACK_SIZE)
 			return 0;
 		loads++;
 	}

@@ -17,15 +17,15 @@
 static const struct {
 	uint32_t req, in, out;
 } ioctls[] = {
-	{0x5401, 0, 36}, /* TCGETS */
-	{0x5402, 36, 0}, /* TCSETS */
-	{0x5403, 36, 0}, /* TCSETSW */
-	{0x5404, 36, 0}, /* TCSETSF */
-	{0x540f, 0, 4},	 /* TIOCGPGRP */
-	{0x5410, 4, 0},	 /* TIOCSPGRP */
-	{0x5413, 0, 8},	 /* TIOCGWINSZ */
-	{0x5414, 8, 0},	 /* TIOCSWINSZ */
-	{0x541b, 0, 4},	 /* FIONREAD */
+    {0x5401, 0, 36}, /* TCGETS */
+    {0x5402, 36, 0}, /* TCSETS */
+    {0x5403, 36, 0}, /* TCSETSW */
+    {0x5404, 36, 0}, /* TCSETSF */
+    {0x540f, 0, 4},  /* TIOCGPGRP */
+    {0x5410, 4, 0},  /* TIOCSPGRP */
+    {0x5413, 0, 8},  /* TIOCGWINSZ */
+    {0x5414, 8, 0},  /* TIOCSWINSZ */
+    {0x541b, 0, 4},  /* FIONREAD */
 };
 
 static int fd_ok(int fd)
@@ -52,7 +52,6 @@ int io_tag(void)
 {
 	return emul.pid << 12;
 }
-
 
 int sys_read(int fd, uint32_t buf, uint32_t count)
 {
@@ -99,7 +98,8 @@ int sys_write(int fd, uint32_t buf, uint32_t count)
 			return done > 0 ? (int)done : r;
 		r = emul_wait_begin(EMUL_WAIT_IO, emul.fd[fd].port);
 		if (r == 0)
-			r = emul_errno(io_write(emul.fd[fd].port, io_tag(), IO_OFFSET_CURRENT, chunk, n, &amount));
+			r = emul_errno(
+			    io_write(emul.fd[fd].port, io_tag(), IO_OFFSET_CURRENT, chunk, n, &amount));
 		emul_wait_end();
 		if (r == -LINUX_EPIPE) {
 			emul_post_self(SIGPIPE);

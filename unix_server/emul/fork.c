@@ -15,8 +15,9 @@
 
 #define TLS_SEL_FIRST (6 * 8 + 3)
 #define TLS_SLOTS 3
-#define CLONE_FORKLIKE (CLONE_SIGNAL_MASK | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID | \
-			CLONE_VM | CLONE_VFORK)
+#define CLONE_FORKLIKE                                                                                    \
+	(CLONE_SIGNAL_MASK | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID | CLONE_VM | \
+	 CLONE_VFORK)
 
 extern void emul_fork_child_entry(void);
 /* Where the child writes its pid (CLONE_CHILD_SETTID), read by the child. */
@@ -76,7 +77,8 @@ static int do_fork(uint32_t child_stack, uint32_t ptid, uint32_t ctid, int set_p
 	st.eip = (uint32_t)emul_fork_child_entry;
 	st.gs = gs & 0xffff;
 	st.efl = EFLAGS_USER_DEFAULT;
-	if (thread_set_state(th, i386_THREAD_STATE, (thread_state_t)&st, i386_THREAD_STATE_COUNT) != KERN_SUCCESS ||
+	if (thread_set_state(th, i386_THREAD_STATE, (thread_state_t)&st, i386_THREAD_STATE_COUNT) !=
+		KERN_SUCCESS ||
 	    thread_resume(th) != KERN_SUCCESS) {
 		thread_terminate(th);
 		mach_port_deallocate(mach_task_self(), th);

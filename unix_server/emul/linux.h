@@ -121,7 +121,7 @@
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
 #define SI_USER 0
-#define SIGSET_BIT(sig) (1ull << ((sig) - 1))
+#define SIGSET_BIT(sig) (1ull << ((sig)-1))
 
 /* rt_sigaction's struct (the kernel's, not glibc's). */
 struct linux_sigaction {
@@ -174,7 +174,7 @@ struct linux_rt_sigframe {
 
 /* wait status. */
 #define WNOHANG 1
-#define W_EXITCODE(code) (((code) & 0xff) << 8)
+#define W_EXITCODE(code) (((code)&0xff) << 8)
 #define W_CORE 0x80
 
 /* clone flags. */
@@ -215,7 +215,8 @@ struct linux_user_desc {
 	int32_t entry_number;
 	uint32_t base_addr;
 	uint32_t limit;
-	uint32_t flags; /* seg_32bit:1 contents:2 read_exec_only:1 limit_in_pages:1 seg_not_present:1 useable:1 */
+	uint32_t
+	    flags; /* seg_32bit:1 contents:2 read_exec_only:1 limit_in_pages:1 seg_not_present:1 useable:1 */
 };
 #define UD_SEG_32BIT 0x1
 #define UD_CONTENTS_SHIFT 1

@@ -7,7 +7,7 @@
 #include <mach/mach_i386.h>
 #include "emul.h"
 
-#define MMAP_BASE 0x40000000u	  /* where anonymous mappings are first tried */
+#define MMAP_BASE 0x40000000u	 /* where anonymous mappings are first tried */
 #define STACK_RESERVE (8u << 20) /* below EMUL_STACK_TOP: the stack's */
 #define MMAP_END (EMUL_STACK_TOP - STACK_RESERVE)
 #define TLS_LIMIT_MAX 0xfffffu
@@ -56,12 +56,16 @@ int sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, uint32
 
 	if (len == 0 || size < len || size > EMUL_STACK_TOP)
 		return -LINUX_EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
+	if (!(flags & MAP_ANONYMOUS)) {
+		if ((int)fd < 0 || (int)fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
+			return -LINUX_EBADF;
 		return -LINUX_ENODEV; /* files come with part 2 (io_map) */
+	}
 	if ((flags & (MAP_SHARED | MAP_PRIVATE)) == 0 || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return -LINUX_EINVAL;
 	if (flags & MAP_FIXED) {
-		if ((addr & (PAGE - 1)) || addr < PAGE || addr > EMUL_STACK_TOP || size > EMUL_STACK_TOP - addr)
+		if ((addr & (PAGE - 1)) || addr < PAGE || addr > EMUL_STACK_TOP ||
+		    size > EMUL_STACK_TOP - addr)
 			return -LINUX_EINVAL;
 		vm_deallocate(mach_task_self(), addr, size);
 		a = addr;
@@ -123,10 +127,12 @@ int sys_set_thread_area(uint32_t uinfo)
 	if (ud.limit > TLS_LIMIT_MAX)
 		return -LINUX_EINVAL;
 	unsigned contents = (ud.flags >> UD_CONTENTS_SHIFT) & 3;
-	unsigned type = contents << 2 | (ud.flags & UD_READ_EXEC_ONLY ? 0 : 2); /* data: writable; code: readable */
+	unsigned type =
+	    contents << 2 | (ud.flags & UD_READ_EXEC_ONLY ? 0 : 2); /* data: writable; code: readable */
 	if (contents >= 2)
 		type = 0x8 | 0x2; /* code, readable */
-	unsigned present = !(ud.flags & UD_SEG_NOT_PRESENT) && (ud.base_addr != 0 || ud.limit != 0 || !(ud.flags & UD_READ_EXEC_ONLY));
+	unsigned present = !(ud.flags & UD_SEG_NOT_PRESENT) &&
+			   (ud.base_addr != 0 || ud.limit != 0 || !(ud.flags & UD_READ_EXEC_ONLY));
 	unsigned access = (present ? 0x80 : 0) | 0x60 | 0x10 | type;
 	unsigned gran = (ud.flags & UD_SEG_32BIT ? 0x4 : 0) | (ud.flags & UD_LIMIT_IN_PAGES ? 0x8 : 0) |
 			(ud.flags & UD_USEABLE ? 0x1 : 0);

@@ -29,6 +29,9 @@
 #define EFLAGS_USER_CHANGEABLE 0x00044dd5 /* CF PF AF ZF SF TF DF OF AC */
 #define SIGNAL_MSG_MAX 8192
 #define FRAME_ALIGN 16
+#define GP_ERR_INT80 0x402 /* #GP error code of vector 0x80 through the IDT */
+#define INT_OPCODE 0xcd
+#define INT80_VECTOR 0x80
 
 /* The mask sigsuspend replaced, for the frame of the handler it waits for. */
 static int suspend_mask_valid;
@@ -85,7 +88,8 @@ static int signal_ignored(int sig)
 static uint8_t retcode_sigreturn[8] = {0x58, 0xb8, NR_sigreturn, 0, 0, 0, 0xcd, 0x80};
 static uint8_t retcode_rt_sigreturn[8] = {0xb8, NR_rt_sigreturn, 0, 0, 0, 0xcd, 0x80, 0};
 
-static void fill_sigcontext(struct linux_sigcontext *sc, const struct emul_regs *r, uint32_t gs, uint64_t mask)
+static void fill_sigcontext(struct linux_sigcontext *sc, const struct emul_regs *r, uint32_t gs,
+			    uint64_t mask)
 {
 	memset(sc, 0, sizeof(*sc));
 	sc->gs = gs;
@@ -136,7 +140,8 @@ static int signal_setup(struct emul_regs *r, uint32_t gs)
 		fill_sigcontext(&f.uc.mcontext, r, gs, old);
 		f.uc.sigmask = old;
 		memcpy(f.retcode, retcode_rt_sigreturn, sizeof(f.retcode));
-		f.pretcode = (act->flags & SA_RESTORER) ? act->restorer : sp + offsetof(struct linux_rt_sigframe, retcode);
+		f.pretcode = (act->flags & SA_RESTORER) ? act->restorer
+							: sp + offsetof(struct linux_rt_sigframe, retcode);
 		if (emul_copyout(sp, &f, sizeof(f)) < 0)
 			emul_exit(SIGSEGV | W_CORE);
 		r->edx = f.pinfo;
@@ -149,7 +154,8 @@ static int signal_setup(struct emul_regs *r, uint32_t gs)
 		fill_sigcontext(&f.sc, r, gs, old);
 		f.extramask = (uint32_t)(old >> 32);
 		memcpy(f.retcode, retcode_sigreturn, sizeof(f.retcode));
-		f.pretcode = (act->flags & SA_RESTORER) ? act->restorer : sp + offsetof(struct linux_sigframe, retcode);
+		f.pretcode = (act->flags & SA_RESTORER) ? act->restorer
+							: sp + offsetof(struct linux_sigframe, retcode);
 		if (emul_copyout(sp, &f, sizeof(f)) < 0)
 			emul_exit(SIGSEGV | W_CORE);
 		r->edx = r->ecx = 0;
@@ -175,6 +181,16 @@ void emul_signal_deliver(void)
 	 * the earlier (so they run first), as Linux does. */
 	while (deliverable())
 		signal_setup(&emul_regs, gs & 0xffff);
+}
+
+int emul_signal_drop_ignored(void)
+{
+	uint64_t d = deliverable();
+	for (int sig = 1; sig <= LINUX_NSIG; sig++)
+		if ((d & SIGSET_BIT(sig)) && signal_ignored(sig))
+			__atomic_and_fetch(&emul.pending, ~SIGSET_BIT(sig), __ATOMIC_SEQ_CST);
+	emul_signal_check = deliverable() != 0;
+	return emul_signal_check;
 }
 
 int emul_interrupted(void)
@@ -248,7 +264,8 @@ static void wake_waiter(void)
 		m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND_ONCE, 0);
 		m.h.msgh_size = sizeof(m);
 		m.h.msgh_remote_port = emul.sleep_port;
-		mach_msg(&m.h, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+		mach_msg(&m.h, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m), 0, MACH_PORT_NULL, 0,
+			 MACH_PORT_NULL);
 		break;
 	default: /* EMUL_WAIT_PROC: the proc service answered already */
 		break;
@@ -265,7 +282,8 @@ int emul_sleep(uint32_t timeout_ms)
 
 	while (r == 0) {
 		mach_msg_option_t opt = MACH_RCV_MSG | (timeout_ms ? MACH_RCV_TIMEOUT : 0);
-		mach_msg_return_t mr = mach_msg(&m.h, opt, 0, sizeof(m), emul.sleep_port, timeout_ms, MACH_PORT_NULL);
+		mach_msg_return_t mr =
+		    mach_msg(&m.h, opt, 0, sizeof(m), emul.sleep_port, timeout_ms, MACH_PORT_NULL);
 		if (emul_signal_check)
 			r = -LINUX_EINTR;
 		else if (mr == MACH_RCV_TIMED_OUT)
@@ -320,8 +338,8 @@ kern_return_t S_proc_msg_sig_post(mach_port_t port, int sig, int sender_pid)
 
 /* A fault: in emul_copy it is -EFAULT; in the program it is a signal,
  * the default action if it is blocked or ignored (it would repeat). */
-kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_port_t task, int exception, int code,
-				    int subcode)
+kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_port_t task, int exception,
+				    int code, int subcode)
 {
 	struct i386_thread_state st;
 	mach_msg_type_number_t n = i386_THREAD_STATE_COUNT;
@@ -344,6 +362,19 @@ kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_p
 		mach_port_deallocate(mach_task_self(), thread);
 		return KERN_SUCCESS;
 	}
+	/* int $0x80 with a number beyond the emulation vector: the kernel's
+	 * general protection fault; Linux answers ENOSYS. */
+	uint8_t insn[INT80_LEN];
+	if (exception == EXC_BAD_INSTRUCTION && code == EXC_I386_GPFLT && subcode == GP_ERR_INT80 &&
+	    emul_copyin(insn, st.eip, sizeof(insn)) == 0 && insn[0] == INT_OPCODE &&
+	    insn[1] == INT80_VECTOR) {
+		emul_log("system call %d not implemented: ENOSYS\n", (int)st.eax);
+		st.eip += INT80_LEN;
+		st.eax = (uint32_t)-LINUX_ENOSYS;
+		thread_set_state(thread, i386_THREAD_STATE, (thread_state_t)&st, n);
+		mach_port_deallocate(mach_task_self(), thread);
+		return KERN_SUCCESS;
+	}
 	mach_port_deallocate(mach_task_self(), thread);
 	switch (exception) {
 	case EXC_BAD_ACCESS:
@@ -359,8 +390,8 @@ kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_p
 		sig = exception == EXC_BAD_INSTRUCTION && code == EXC_I386_INVOP ? SIGILL : SIGSEGV;
 	}
 	if (in_library(st.eip)) {
-		emul_log("fault in the library at eip %#x (exception %d): ending the process\n", (unsigned)st.eip,
-			 exception);
+		emul_log("fault in the library at eip %#x (exception %d): ending the process\n",
+			 (unsigned)st.eip, exception);
 		emul_exit(sig | W_CORE);
 	}
 	if ((emul.blocked & SIGSET_BIT(sig)) || emul.act[sig].handler == SIG_IGN)
@@ -394,7 +425,8 @@ void emul_signal_init(void)
 	cthread_t t;
 
 	if (mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &emul.msgport) != KERN_SUCCESS ||
-	    mach_port_insert_right(self, emul.msgport, emul.msgport, MACH_MSG_TYPE_MAKE_SEND) != KERN_SUCCESS) {
+	    mach_port_insert_right(self, emul.msgport, emul.msgport, MACH_MSG_TYPE_MAKE_SEND) !=
+		KERN_SUCCESS) {
 		emul_log("no message port: signals will not arrive\n");
 		return;
 	}
@@ -570,13 +602,9 @@ static void wait_for_signal(void)
 /* ... one that is not ignored (those are dropped on the way). */
 static void wait_for_handled_signal(void)
 {
-	for (;;) {
+	do
 		wait_for_signal();
-		int sig = lowest_signal(deliverable());
-		if (sig != 0 && !signal_ignored(sig))
-			return;
-		emul_signal_deliver();
-	}
+	while (!emul_signal_drop_ignored());
 }
 
 int sys_rt_sigsuspend(uint32_t uset, uint32_t size)

@@ -93,7 +93,8 @@ void emul_exit(int status)
 	/* The service ends the task (ending it ourselves first would make it
 	 * a killed process); should it not answer in time, end it anyway. */
 	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &never) == KERN_SUCCESS)
-		mach_msg_trap(&m.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), never, EXIT_GRACE_MS, MACH_PORT_NULL);
+		mach_msg_trap(&m.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), never, EXIT_GRACE_MS,
+			      MACH_PORT_NULL);
 	task_terminate(mach_task_self());
 	for (;;)
 		;
@@ -141,7 +142,6 @@ static int sys_getcred(int which)
 		return egid;
 	}
 }
-
 
 static int sys_wait4(int pid, uint32_t ustatus, int options, uint32_t rusage)
 {
@@ -297,9 +297,9 @@ void emul_syscall(void)
 		uint32_t args[6];
 		ret = emul_copyin(args, a, sizeof(args));
 		if (ret == 0)
-			ret = (args[5] & (PAGE - 1)) ? -LINUX_EINVAL
-						     : sys_mmap2(args[0], args[1], args[2], args[3], args[4],
-								 args[5] / PAGE);
+			ret = (args[5] & (PAGE - 1))
+				  ? -LINUX_EINVAL
+				  : sys_mmap2(args[0], args[1], args[2], args[3], args[4], args[5] / PAGE);
 		break;
 	}
 	case NR_munmap:
@@ -419,7 +419,8 @@ void emul_boot(uint32_t area)
 {
 	static vm_offset_t vector[NR_TABLE];
 	static char cmdline[EMUL_BOOT_CMDLINE_MAX];
-	char *argv[BOOT_MAX_ARGS + 1], *envp[] = {"PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/", "TERM=vt100", NULL};
+	char *argv[BOOT_MAX_ARGS + 1],
+	    *envp[] = {"PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/", "TERM=vt100", NULL};
 	const struct emul_boot_args *ba = (const void *)area;
 	int argc = 0;
 

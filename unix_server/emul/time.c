@@ -95,7 +95,11 @@ static int sleep_until(int64_t deadline_ns, int64_t *left_ns)
 		if (left <= 0)
 			return 0;
 		int64_t ms = (left + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC;
-		if ((r = emul_sleep(ms > SLEEP_MS_MAX ? SLEEP_MS_MAX : (uint32_t)ms)) < 0) {
+		r = emul_sleep(ms > SLEEP_MS_MAX ? SLEEP_MS_MAX : (uint32_t)ms);
+		/* Ignored signals do not end a sleep. */
+		if (r < 0 && !emul_signal_drop_ignored())
+			r = 0;
+		if (r < 0) {
 			now(&t);
 			left = deadline_ns - ts_ns(&t);
 			*left_ns = left > 0 ? left : 0;
@@ -119,12 +123,12 @@ static int do_sleep(uint32_t ureq, uint32_t urem, int absolute)
 	r = sleep_until(absolute ? ts_ns(&req) : ts_ns(&t) + ts_ns(&req), &left);
 	if (r == -LINUX_EINTR) {
 		if (urem != 0 && !absolute) {
-			struct linux_timespec rem = {(int32_t)(left / NSEC_PER_SEC), (int32_t)(left % NSEC_PER_SEC)};
+			struct linux_timespec rem = {(int32_t)(left / NSEC_PER_SEC),
+						     (int32_t)(left % NSEC_PER_SEC)};
 			emul_copyout(urem, &rem, sizeof(rem));
 		}
-		/* Linux restarts an interrupted nanosleep only internally. */
-		r = emul_interrupted();
-		return r == -LINUX_ERESTART ? -LINUX_EINTR : r;
+		/* A handler ran: EINTR whatever SA_RESTART says (signal(7)). */
+		return -LINUX_EINTR;
 	}
 	return r;
 }
@@ -137,9 +141,8 @@ int sys_nanosleep(uint32_t ureq, uint32_t urem)
 int sys_clock_nanosleep(int clk, int flags, uint32_t ureq, uint32_t urem)
 {
 	if (!clock_ok(clk) || clk == CLOCK_THREAD_CPUTIME_ID)
-		return LINUX_EINVAL; /* clock_nanosleep answers the error itself */
-	int r = do_sleep(ureq, urem, (flags & TIMER_ABSTIME) != 0);
-	return r < 0 ? -r : 0;
+		return -LINUX_EINVAL;
+	return do_sleep(ureq, urem, (flags & TIMER_ABSTIME) != 0);
 }
 
 int sys_uname(uint32_t ubuf)

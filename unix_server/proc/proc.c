@@ -25,7 +25,7 @@
 #define SIGCONT 18
 #define SIGSTOP 19
 #define WNOHANG 1
-#define W_EXITCODE(c) (((c) & 0xff) << 8)
+#define W_EXITCODE(c) (((c)&0xff) << 8)
 #define INIT_PID 1
 
 enum proc_state { PROC_FREE, PROC_ALIVE, PROC_ZOMBIE };
@@ -33,11 +33,11 @@ enum proc_state { PROC_FREE, PROC_ALIVE, PROC_ZOMBIE };
 struct proc {
 	enum proc_state state;
 	int pid, ppid, pgrp, sid;
-	mach_port_t port;    /* our receive right: the process's identity */
-	task_t task;	     /* send right */
-	mach_port_t msgport; /* send right: proc_msg.defs, or null */
-	uint64_t pending;    /* signals waiting for a message port */
-	int status;	     /* zombie: wait status */
+	mach_port_t port;	/* our receive right: the process's identity */
+	task_t task;		/* send right */
+	mach_port_t msgport;	/* send right: proc_msg.defs, or null */
+	uint64_t pending;	/* signals waiting for a message port */
+	int status;		/* zombie: wait status */
 	mach_port_t wait_reply; /* a waiting proc_wait's reply (send-once), or null */
 	int wait_pid, wait_options;
 };
@@ -80,7 +80,8 @@ static struct proc *proc_by_pid(int pid)
 static int pid_in_use(int pid)
 {
 	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].state != PROC_FREE && (procs[i].pid == pid || procs[i].pgrp == pid || procs[i].sid == pid))
+		if (procs[i].state != PROC_FREE &&
+		    (procs[i].pid == pid || procs[i].pgrp == pid || procs[i].sid == pid))
 			return 1;
 	return 0;
 }
@@ -100,10 +101,11 @@ static struct proc *proc_new(task_t task)
 	/* The request takes a send-once right (MOVE_SEND_ONCE): make one. */
 	mach_port_t so = MACH_PORT_NULL;
 	mach_msg_type_name_t so_type;
-	kern_return_t kr = mach_port_extract_right(mach_task_self(), proc_notify, MACH_MSG_TYPE_MAKE_SEND_ONCE, &so,
-						   &so_type);
+	kern_return_t kr = mach_port_extract_right(mach_task_self(), proc_notify,
+						   MACH_MSG_TYPE_MAKE_SEND_ONCE, &so, &so_type);
 	if (kr == KERN_SUCCESS) {
-		kr = mach_port_request_notification(mach_task_self(), task, MACH_NOTIFY_DEAD_NAME, 0, so, &prev);
+		kr = mach_port_request_notification(mach_task_self(), task, MACH_NOTIFY_DEAD_NAME, 0, so,
+						    &prev);
 		if (kr != KERN_SUCCESS)
 			mach_port_deallocate(mach_task_self(), so);
 		else if (MACH_PORT_VALID(prev))
@@ -280,8 +282,8 @@ static void proc_end(struct proc *p, int status)
 
 /* ---- proc.defs ---- */
 
-kern_return_t S_proc_wait(mach_port_t port, mach_port_t reply, mach_msg_type_name_t reply_poly, int pid, int options,
-			  int *status, int *rpid)
+kern_return_t S_proc_wait(mach_port_t port, mach_port_t reply, mach_msg_type_name_t reply_poly, int pid,
+			  int options, int *status, int *rpid)
 {
 	(void)reply_poly; /* a send-once right, as MIG's user stub makes it */
 	struct proc *p = proc_by_port(port);
@@ -410,7 +412,8 @@ kern_return_t S_proc_setpgid(mach_port_t port, int pid, int pgid)
 	if (pgid != t->pid) {
 		int exists = 0;
 		for (int i = 0; i < PROC_MAX; i++)
-			exists |= procs[i].state == PROC_ALIVE && procs[i].pgrp == pgid && procs[i].sid == p->sid;
+			exists |=
+			    procs[i].state == PROC_ALIVE && procs[i].pgrp == pgid && procs[i].sid == p->sid;
 		if (!exists)
 			return LINUX_EPERM;
 	}

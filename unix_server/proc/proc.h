@@ -17,7 +17,8 @@ void proc_init(mach_port_t port_set);
  * it is the first; its proc port (a receive right of ours) in *port. */
 int proc_create_first(task_t task, mach_port_t *port);
 /* The ports proc_get_init_ports hands out (null until known). */
-void proc_set_init_ports(mach_port_t root, mach_port_t cwd, mach_port_t fd0, mach_port_t fd1, mach_port_t fd2);
+void proc_set_init_ports(mach_port_t root, mach_port_t cwd, mach_port_t fd0, mach_port_t fd1,
+			 mach_port_t fd2);
 /* Called when init ends, with its wait status. */
 extern void (*proc_init_ended)(int status);
 /* Serve one message (proc.defs, or a notification of ours). */

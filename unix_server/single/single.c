@@ -40,14 +40,15 @@
 
 #define CONSOLE_CHUNK 2048
 #define POLL_MS 50
+#define DRAIN_MAX_MS 2000
 
 /* proc's lock; the file services have theirs (unixio_lock). */
 static cthread_mutex_t server_lock = CTHREAD_MUTEX_INITIALIZER;
 static mach_port_t port_set;
 static int exit_with_init;
 static volatile int init_done, init_status;
-static volatile int drain_waiting; /* the console thread waits in io_read */
-static mach_port_t console_read;
+static volatile int drain_eof; /* the console pipe has no writer left */
+static mach_port_t console_read, console_write;
 
 static boolean_t single_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 {
@@ -62,7 +63,8 @@ static boolean_t single_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 static void *server_thread(void *arg)
 {
 	(void)arg;
-	mach_msg_server(single_demux, UNIXIO_MSG_MAX > SERVER_MSG_MAX ? UNIXIO_MSG_MAX : SERVER_MSG_MAX, port_set);
+	mach_msg_server(single_demux, UNIXIO_MSG_MAX > SERVER_MSG_MAX ? UNIXIO_MSG_MAX : SERVER_MSG_MAX,
+			port_set);
 	return NULL;
 }
 
@@ -80,11 +82,11 @@ static void *console_thread(void *arg)
 	for (;;) {
 		char *data = buf;
 		mach_msg_type_number_t n = sizeof(buf);
-		drain_waiting = 1;
 		kern_return_t kr = io_read(console_read, 0, IO_OFFSET_CURRENT, sizeof(buf), &data, &n);
-		drain_waiting = 0;
-		if (kr != 0 || n == 0)
+		if (kr != 0 || n == 0) {
+			drain_eof = 1;
 			return NULL;
+		}
 		fwrite(data, 1, n, stdout);
 		fflush(stdout);
 		if (data != buf)
@@ -104,23 +106,29 @@ static void sleep_ms(unsigned ms)
 	mach_port_destroy(mach_task_self(), port);
 }
 
-/* -x: once init has ended and its output is out, end with its status. */
+/* -x: once init has ended and its output is out (the console pipe is
+ * at end of file: no process holds it any more), end with its status;
+ * processes init left behind get DRAIN_MAX_MS to let go of it. */
 static void wait_for_init(void)
 {
-	for (;;) {
+	unsigned after = 0;
+	while (!init_done)
 		sleep_ms(POLL_MS);
-		int ready = 0;
-		if (!init_done || !drain_waiting || io_select(console_read, IO_POLLIN, MACH_PORT_NULL, 0, &ready) != 0 ||
-		    (ready & IO_POLLIN))
-			continue;
-		int status = init_status;
-		printf("unix: init exited with status %#x\n", (unsigned)status);
-		fflush(stdout);
-		exit((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f));
+	/* Our own rights to the pipe (for proc_get_init_ports) go now. */
+	mach_port_deallocate(mach_task_self(), console_write);
+	mach_port_deallocate(mach_task_self(), console_write);
+	while (!drain_eof && after < DRAIN_MAX_MS) {
+		sleep_ms(POLL_MS);
+		after += POLL_MS;
 	}
+	int status = init_status;
+	printf("unix: init exited with status %#x\n", (unsigned)status);
+	fflush(stdout);
+	exit((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f));
 }
 
-static const char *get_module(mach_port_t bs, const char *name, vm_offset_t *data, mach_msg_type_number_t *size)
+static const char *get_module(mach_port_t bs, const char *name, vm_offset_t *data,
+			      mach_msg_type_number_t *size)
 {
 	kern_return_t kr = bootstrap_get_module(bs, (char *)name, data, size);
 	return kr == KERN_SUCCESS ? NULL : "no such data module";
@@ -140,7 +148,8 @@ static const char *start_first(vm_offset_t emul, vm_size_t emul_size, vm_offset_
 	if (emul_size < sizeof(*h) || h->magic != EMUL_IMAGE_MAGIC || h->file_size > emul_size ||
 	    h->mem_size < h->file_size || h->mem_size > EMUL_BOOT_AREA - EMUL_BASE)
 		return "emul.bin is not an emulation library image";
-	if (strlen(cmdline) >= EMUL_BOOT_CMDLINE_MAX || prog_size > EMUL_BOOT_AREA_END - EMUL_BOOT_AREA - PAGE)
+	if (strlen(cmdline) >= EMUL_BOOT_CMDLINE_MAX ||
+	    prog_size > EMUL_BOOT_AREA_END - EMUL_BOOT_AREA - PAGE)
 		return "the program or its command line is too large";
 	if (task_create(mach_task_self(), FALSE, &task) != KERN_SUCCESS)
 		return "task_create failed";
@@ -173,7 +182,8 @@ static const char *start_first(vm_offset_t emul, vm_size_t emul_size, vm_offset_
 	st.eax = EMUL_BOOT_AREA;
 	st.efl = EFLAGS_IF;
 	if (thread_create(task, &th) != KERN_SUCCESS ||
-	    thread_set_state(th, i386_THREAD_STATE, (thread_state_t)&st, i386_THREAD_STATE_COUNT) != KERN_SUCCESS ||
+	    thread_set_state(th, i386_THREAD_STATE, (thread_state_t)&st, i386_THREAD_STATE_COUNT) !=
+		KERN_SUCCESS ||
 	    thread_resume(th) != KERN_SUCCESS)
 		return "cannot start the first thread";
 	mach_port_deallocate(mach_task_self(), th);
@@ -212,7 +222,7 @@ int main(int argc, char **argv)
 		printf("unix: %s\n", err);
 		return 1;
 	}
-	mach_port_t pipe_service, console_write;
+	mach_port_t pipe_service;
 	mach_msg_type_name_t poly;
 	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &port_set);
 	if (unixio_init(port_set) != KERN_SUCCESS || unixpipe_init(&pipe_service) != KERN_SUCCESS) {

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Each test program's output on Ernst equals its output on the host.
+. "$srcdir/test/unix/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for t in procs signals memory; do
+	prog=test/unix/$t
+	"$prog" > "$tmp/$t.host" 2>&1
+	ok $? "$t runs on the host"
+	st=$(unix_run "$tmp/$t.log" "$prog")
+	ok "$st" "$t: the boot ends cleanly (status $st: $(qemu_status_text "$st"))"
+	[ "$(unix_status "$tmp/$t.log")" = 0 ]
+	ok $? "$t: pid 1 exited with status 0"
+	unix_output "$tmp/$t.log" > "$tmp/$t.ernst"
+	diff -u "$tmp/$t.host" "$tmp/$t.ernst" > "$tmp/$t.diff"
+	r=$?
+	[ $r = 0 ] || sed 's/^/# /' "$tmp/$t.diff" | head -40
+	ok $r "$t: the output on Ernst is the host's ($(wc -l < "$tmp/$t.host") lines)"
+	! has "$tmp/$t.log" "panic\|fault in the library"
+	ok $? "$t: no panic, no fault in the emulation library"
+done
+tap_end

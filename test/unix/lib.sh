@@ -1,0 +1,24 @@
+# Running a static Linux program on Ernst (sourced by test/unix/*.sh):
+# bootstrap -x, the single server with -x (it ends when its pid 1 does)
+# and PROGRAM as pid 1, the emulation library and the program as data
+# modules.  unix_run LOG PROGRAM [ARGS]: boots, leaves the serial log in
+# LOG, prints the QEMU status; unix_output LOG: what the program wrote to
+# its files 1 and 2 (the console pipe), without the boot log or the
+# emulation library's own messages.
+. "$srcdir/test/harness/lib.sh"
+unix_run() {
+	local log=$1 prog=$2
+	shift 2
+	local name
+	name=$(basename "$prog")
+	boot "$log" --append console=serial \
+		--initrd "bootstrap/bootstrap -x,unix_server/single/single -x $name $*,unix_server/emul/emul.bin \$(data),$prog \$(data)" \
+		mach/ernst
+}
+unix_output() {
+	tr -d '\r' < "$1" | sed -n '/^unix: started /,/^unix: init exited/p' | sed '1d;$d' | grep -v '^emul\[[0-9]*\]: '
+}
+# The wait status pid 1 ended with, as the single server printed it.
+unix_status() {
+	tr -d '\r' < "$1" | sed -n 's/^unix: init exited with status //p'
+}

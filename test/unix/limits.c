@@ -1,0 +1,194 @@
+/*
+ * Bad input and limits, on Ernst only (TAP; test/unix/limits.sh):
+ * - messages sent straight to the proc service with Mach traps, past the
+ *   emulation library: garbage is refused with MIG's errors and the
+ *   service lives on; a request acts on the process whose port it came
+ *   on, so the only process a program can act on as itself is its own;
+ * - a fork bomb ends with EAGAIN at the process limit, and afterwards
+ *   the system forks again.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* GNU Mach i386 message layout (mach/message.h). */
+struct header {
+	uint32_t bits, size, remote, local, seqno, id;
+};
+#define COPY_SEND 19
+#define MAKE_SEND_ONCE 21
+#define BITS(remote, local) ((remote) | ((local) << 8))
+#define TYPE_INT32 0x10012002u /* integer_32, 32 bits, 1, inline */
+#define SEND_MSG 1
+#define RCV_MSG 2
+#define RCV_TIMEOUT 0x100
+#define MIG_BAD_ID (-303)
+#define MIG_BAD_ARGUMENTS (-304)
+#define SEND_INVALID_DEST 0x10000003
+#define TASK_BOOTSTRAP_PORT 4
+#define ID_TASK_GET_SPECIAL_PORT 2058
+#define ID_PROC_GETIDS 31801
+#define ID_PROC_EXIT 31803
+#define ID_PROC_SETPGID 31805
+#define FORKS_MAX 1000
+#define TIMEOUT_MS 5000
+
+/* Mach traps, GNU Mach convention: arguments on the stack. */
+uint32_t mtrap_msg(void *msg, uint32_t option, uint32_t send, uint32_t rcv, uint32_t name, uint32_t timeout,
+		   uint32_t notify);
+uint32_t mtrap_reply_port(void);
+uint32_t mtrap_task_self(void);
+__asm__(".text\n"
+	"mtrap_msg: movl $-25, %eax; lcall $7, $0; ret\n"
+	"mtrap_reply_port: movl $-26, %eax; lcall $7, $0; ret\n"
+	"mtrap_task_self: movl $-28, %eax; lcall $7, $0; ret\n");
+
+static int n_tests, n_failed;
+static void ok(int cond, const char *what)
+{
+	n_tests++;
+	if (!cond)
+		n_failed++;
+	printf("%s %d - %s\n", cond ? "ok" : "not ok", n_tests, what);
+}
+
+struct int_msg {
+	struct header h;
+	uint32_t t1, v1, t2, v2;
+};
+struct reply {
+	struct header h;
+	uint32_t ret_type;
+	int32_t ret;
+	uint32_t words[16];
+};
+
+static uint32_t reply_port;
+
+/* An RPC by hand: body_words words after the header; the reply in *r. */
+static uint32_t rpc(uint32_t dest, uint32_t id, const uint32_t *body, unsigned body_words, struct reply *r)
+{
+	struct {
+		struct header h;
+		uint32_t body[8];
+	} m;
+	memset(&m, 0, sizeof(m));
+	m.h.bits = BITS(COPY_SEND, MAKE_SEND_ONCE);
+	m.h.size = sizeof(m.h) + body_words * 4;
+	m.h.remote = dest;
+	m.h.local = reply_port;
+	m.h.id = id;
+	memcpy(m.body, body, body_words * 4);
+	uint32_t mr =
+	    mtrap_msg(&m, SEND_MSG | RCV_MSG | RCV_TIMEOUT, m.h.size, sizeof(*r), reply_port, TIMEOUT_MS, 0);
+	if (mr == 0)
+		memcpy(r, &m, sizeof(*r) < sizeof(m) ? sizeof(*r) : sizeof(m));
+	return mr;
+}
+
+static uint32_t proc_port(void)
+{
+	uint32_t body[2] = {TYPE_INT32, TASK_BOOTSTRAP_PORT};
+	struct reply r;
+	if (rpc(mtrap_task_self(), ID_TASK_GET_SPECIAL_PORT, body, 2, &r) != 0 || r.ret != 0)
+		return 0;
+	return r.words[1]; /* after the port's type word */
+}
+
+static void forged_messages(void)
+{
+	struct reply r;
+	reply_port = mtrap_reply_port();
+	uint32_t proc = proc_port();
+	ok(proc != 0, "our proc port, from the task's bootstrap port");
+
+	ok(rpc(proc, ID_PROC_GETIDS, NULL, 0, &r) == 0 && r.ret == 0 && (int)r.words[1] == getpid(),
+	   "proc_getids by hand on it answers our own pid");
+	ok(rpc(proc, 31899, NULL, 0, &r) == 0 && r.ret == MIG_BAD_ID, "an unknown message id: MIG_BAD_ID");
+	uint32_t short_body[1] = {TYPE_INT32};
+	ok(rpc(proc, 31804, short_body, 1, &r) == 0 && r.ret == MIG_BAD_ARGUMENTS,
+	   "proc_kill without its arguments: MIG_BAD_ARGUMENTS");
+	uint32_t bad_type[4] = {0x10082002u, 1, TYPE_INT32, 0}; /* an int with a wrong size */
+	ok(rpc(proc, 31804, bad_type, 4, &r) == 0 && r.ret == MIG_BAD_ARGUMENTS,
+	   "proc_kill with a wrong type descriptor: MIG_BAD_ARGUMENTS");
+	ok(rpc(0x7777, ID_PROC_GETIDS, NULL, 0, &r) == SEND_INVALID_DEST,
+	   "a name that is no port of ours reaches nothing (MACH_SEND_INVALID_DEST)");
+	ok(getpid() > 0 && getppid() >= 0, "the service still answers the library");
+
+	/* A child can only act as itself: proc_exit by hand ends the child
+	 * (the process of the port), with the status it gave. */
+	pid_t p = fork();
+	if (p == 0) {
+		reply_port = mtrap_reply_port();
+		uint32_t mine = proc_port();
+		uint32_t body[2] = {TYPE_INT32, 0x4200};
+		struct {
+			struct header h;
+			uint32_t b[2];
+		} m = {{BITS(COPY_SEND, 0), sizeof(m), mine, 0, 0, ID_PROC_EXIT}, {body[0], body[1]}};
+		mtrap_msg(&m, SEND_MSG, sizeof(m), 0, 0, 0, 0);
+		for (;;)
+			pause();
+	}
+	int st = 0;
+	waitpid(p, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0x42,
+	   "proc_exit sent by hand ended the sender, with its status");
+
+	/* setpgid of a process that is not one's child is refused. */
+	p = fork();
+	if (p == 0) {
+		reply_port = mtrap_reply_port();
+		uint32_t mine = proc_port();
+		uint32_t body[4] = {TYPE_INT32, (uint32_t)getppid(), TYPE_INT32, 0};
+		struct reply rr;
+		int refused = rpc(mine, ID_PROC_SETPGID, body, 4, &rr) == 0 && rr.ret != 0;
+		_exit(refused ? 0 : 1);
+	}
+	waitpid(p, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a child cannot move its parent to another group");
+}
+
+static void fork_bomb(void)
+{
+	static pid_t kids[FORKS_MAX];
+	int n = 0, err = 0;
+	while (n < FORKS_MAX) {
+		pid_t p = fork();
+		if (p == 0) {
+			for (;;)
+				pause();
+		}
+		if (p < 0) {
+			err = errno;
+			break;
+		}
+		kids[n++] = p;
+	}
+	printf("# %d processes forked before fork failed\n", n);
+	ok(n < FORKS_MAX && err == EAGAIN, "a fork bomb is stopped with EAGAIN at the process limit");
+	for (int i = 0; i < n; i++)
+		kill(kids[i], SIGKILL);
+	int reaped = 0;
+	for (int i = 0; i < n; i++)
+		reaped += waitpid(kids[i], NULL, 0) == kids[i];
+	ok(reaped == n, "all of them killed and waited for");
+	pid_t p = fork();
+	if (p == 0)
+		_exit(5);
+	int st = 0;
+	ok(p > 0 && waitpid(p, &st, 0) == p && WEXITSTATUS(st) == 5, "afterwards fork works again");
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IONBF, 0);
+	forged_messages();
+	fork_bomb();
+	printf("1..%d\n", n_tests);
+	return n_failed != 0;
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# test/unix/limits on Ernst: its own TAP (bad messages to the services,
+# the process limit), read from what it wrote.
+. "$srcdir/test/unix/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+st=$(unix_run "$tmp/boot.log" test/unix/limits)
+ok "$st" "the boot ends cleanly (status $st: $(qemu_status_text "$st"))"
+unix_output "$tmp/boot.log" > "$tmp/out"
+while read -r verdict what; do
+	[ "$verdict" = PASS ]
+	ok $? "limits: $what"
+done < <(tap_summarize "$tmp/out" "$(unix_status "$tmp/boot.log")")
+! has "$tmp/boot.log" "panic\|fault in the library"
+ok $? "no panic, no fault in the emulation library"
+
+# A first program bootstrap does not hold: the server says so and ends.
+st=$(boot "$tmp/missing.log" --append console=serial \
+	--initrd "bootstrap/bootstrap -x,unix_server/single/single -x nosuchprogram,unix_server/emul/emul.bin \$(data)" \
+	mach/ernst)
+ok "$st" "a missing first program: the boot still ends cleanly"
+has "$tmp/missing.log" "unix: no such data module"
+ok $? "the single server reports the missing module"
+tap_end
