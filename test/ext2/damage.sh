@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Damaged images: each case breaks one structure of a populated ext2
 # image on the host (debugfs, or bytes written in place), puts the file
-# system in partition 2048..18431 of a disk image whose other sectors hold
+# system in partition 2048..10239 of a disk image whose other sectors hold
 # a pattern, and runs single operations of the library (ext2test op)
 # through the partition.  The operation touching the damage must get
 # EUCLEAN (117) or the mount EINVAL/EUCLEAN, the others still work, the
@@ -13,7 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 EUCLEAN=117 EINVAL=22
-PART_START=2048 PART_SECTORS=16384
+PART_START=2048 PART_SECTORS=8192
 export EXT2TEST_PART=$((PART_START * 512)):$((PART_SECTORS * 512))
 
 mkdir -p "$tmp/root/dir" "$tmp/root/dir2/sub"
@@ -23,7 +23,7 @@ ln -s dir/f1 "$tmp/root/link"
 
 disk=$tmp/disk.img
 pattern=$tmp/pattern.img
-perl -e 'binmode STDOUT; print pack("V", $_) . ("\x5a" x 508) for 0 .. 20479' > "$pattern"
+perl -e 'binmode STDOUT; print pack("V", $_) . ("\x5a" x 508) for 0 .. 12287' > "$pattern"
 outside_sum() { # the disk outside the partition
 	{ head -c $((PART_START * 512)) "$disk"; tail -c +$(((PART_START + PART_SECTORS) * 512 + 1)) "$disk"; } | md5sum
 }
