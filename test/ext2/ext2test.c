@@ -681,6 +681,27 @@ static void unit(const char *img)
 	}
 	test_now = fixed_now;
 
+	/* atime: relatime by default, untouched with NOATIME. */
+	if (is(mount_image(img, 0), 0, "mount")) {
+		struct ext2_attr set = {.atime = 1000, .mtime = 2000};
+		is(walk("/hl", &n), 0, "lookup /hl");
+		ext2_setattr(n, &set, EXT2_SET_ATIME | EXT2_SET_MTIME);
+		read_at(n, 0, buf, 4, &done);
+		ext2_getattr(n, &a);
+		ok(a.atime > 2000, "a read moves an atime older than mtime (relatime)");
+		ext2_setattr(n, &set, EXT2_SET_ATIME | EXT2_SET_MTIME);
+		ext2_iput(n);
+		is(unmount_image(), 0, "unmount");
+	}
+	if (is(mount_image(img, EXT2_MOUNT_NOATIME), 0, "mount noatime")) {
+		is(walk("/hl", &n), 0, "lookup /hl");
+		read_at(n, 0, buf, 4, &done);
+		ext2_getattr(n, &a);
+		is(a.atime, 1000, "a read leaves atime alone");
+		ext2_iput(n);
+		is(unmount_image(), 0, "unmount");
+	}
+
 	if (!is(mount_image(img, EXT2_MOUNT_RDONLY), 0, "mount read-only")) {
 		free(big);
 		free(rb);

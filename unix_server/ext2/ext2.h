@@ -59,6 +59,7 @@ struct ext2_node;
 
 /* ext2_mount flags */
 #define EXT2_MOUNT_RDONLY 0x1
+#define EXT2_MOUNT_NOATIME 0x2 /* reads leave atime alone (else relatime) */
 
 struct ext2_mount_opts {
 	unsigned flags;

@@ -235,7 +235,9 @@ static uint32_t ext2v_now(void)
 
 struct vfs_mount *ext2_vfs_mount(struct ext2_dev *dev, uint64_t dev_id, unsigned flags, int *err)
 {
-	struct ext2_mount_opts opts = {.flags = flags, .now = ext2v_now};
+	/* The VFS keeps no atime on reads (noatime): neither do we, or the
+	 * vnode's copy would go stale. */
+	struct ext2_mount_opts opts = {.flags = flags | EXT2_MOUNT_NOATIME, .now = ext2v_now};
 	struct ext2_vmount *em = calloc(1, sizeof(*em));
 	struct ext2_node *root;
 

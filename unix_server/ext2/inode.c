@@ -605,7 +605,7 @@ int ext2_read(struct ext2_node *n, uint64_t offset, void *buf, size_t len, size_
 	if (did == 0)
 		return err;
 	uint32_t now = ext2_now(fs);
-	if (!(fs->flags & EXT2_MOUNT_RDONLY) && (n->di.i_atime <= n->di.i_mtime || n->di.i_atime <= n->di.i_ctime ||
+	if (!(fs->flags & (EXT2_MOUNT_RDONLY | EXT2_MOUNT_NOATIME)) && (n->di.i_atime <= n->di.i_mtime || n->di.i_atime <= n->di.i_ctime ||
 						  now - n->di.i_atime >= EXT2_ATIME_INTERVAL)) {
 		n->di.i_atime = now;
 		ext2_node_write(n);
