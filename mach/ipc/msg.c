@@ -1130,8 +1130,8 @@ static mach_msg_return_t ipc_fast_kernel(struct ipc_fast *f, mach_msg_size_t rcv
 	    fast_port_idle(rp, MACH_MSG_TYPE_MOVE_SEND_ONCE)) {
 		mach_msg_header_t *h = &reply->hdr;
 		h->msgh_seqno = rp->seqno++;
-		rp->sorights--; /* the reply's send-once right, used up */
-		ipc_port_release(rp);
+		rp->sorights--; /* the reply's send-once right, used up; its */
+		rp->ref_count--; /* reference is never the last (our entry's) */
 		h->msgh_bits = MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE);
 		h->msgh_remote_port = MACH_PORT_NULL;
 		h->msgh_local_port = rcv_name;

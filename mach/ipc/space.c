@@ -60,15 +60,8 @@ struct ipc_space *ipc_space_create(void)
 	return space;
 }
 
-void ipc_space_reference(struct ipc_space *space)
+void ipc_space_free(struct ipc_space *space)
 {
-	space->ref_count++;
-}
-
-void ipc_space_release(struct ipc_space *space)
-{
-	if (space == ipc_space_kernel || --space->ref_count > 0)
-		return;
 	assert(!space->active);
 	kfree(space->table, space->size * sizeof(struct ipc_entry));
 	zfree(&space_zone, space);

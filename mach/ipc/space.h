@@ -41,8 +41,19 @@ struct ipc_space {
 
 void ipc_space_bootstrap(void);
 struct ipc_space *ipc_space_create(void);
-void ipc_space_reference(struct ipc_space *space);
-void ipc_space_release(struct ipc_space *space);
+/* References: inline, since every kernel RPC on a task's space takes
+ * and drops one (convert_port_to_space). */
+void ipc_space_free(struct ipc_space *space);
+extern struct ipc_space *ipc_space_kernel;
+static inline void ipc_space_reference(struct ipc_space *space)
+{
+	space->ref_count++;
+}
+static inline void ipc_space_release(struct ipc_space *space)
+{
+	if (space != ipc_space_kernel && --space->ref_count == 0)
+		ipc_space_free(space);
+}
 /* Destroy every right in the space (task termination). */
 void ipc_space_destroy(struct ipc_space *space);
 
