@@ -360,6 +360,26 @@ static void test_call(void)
 	vm_deallocate(T, (vm_address_t)a, SIZE);
 }
 
+/* A CALL pager that does not serve its copies (the kit destroys the new
+ * object's port): the copy's pages fail, nothing waits. */
+static struct store s_nocall;
+
+static void test_call_unserved(void)
+{
+	mach_port_t mo = start_pager(&s_nocall, &store_ops, PAGER_COPY_CALL);
+	volatile unsigned *a = (volatile unsigned *)map(mo, FALSE);
+	if (!ok(a != NULL, "CALL without a copy callback: map the object"))
+		return;
+	(void)a[0];
+	vm_address_t b = map(mo, TRUE);
+	ok(b != 0, "vm_map with copy");
+	is_kr(vm_wire(mach_host_self(), T, b, PAGE, VM_PROT_READ), KERN_MEMORY_ERROR,
+	      "the copy's page cannot be had: KERN_MEMORY_ERROR");
+	is(a[1], pattern(0, 0, 1), "the original is fine");
+	vm_deallocate(T, b, SIZE);
+	vm_deallocate(T, (vm_address_t)a, SIZE);
+}
+
 /* ---- pages given away (dealloc) move instead of being copied ---- */
 
 static struct store s_move;
@@ -443,6 +463,7 @@ int main(void)
 	test_none();
 	test_temporary();
 	test_call();
+	test_call_unserved();
 	test_moved_pages();
 	return tap_done();
 }
