@@ -20,6 +20,8 @@
 extern void thread_start_trampoline(void);
 extern void thread_ipc_resume(void);
 static struct thread *fpu_owner;
+struct fxsave_image;
+static void fp_default_image(struct fxsave_image *fx);
 /* The GDT's TLS slots hold some thread's present descriptors (else they
  * are all empty and a thread without TLS need not copy anything). */
 static int gdt_tls_loaded;
@@ -92,12 +94,11 @@ void fpu_trap(void)
 		__asm__ volatile("fxsave %0" : "=m"(fpu_owner->pcb.fpu_save));
 		fpu_owner->pcb.fpu_valid = 1;
 	}
-	if (th->pcb.fpu_valid) {
-		__asm__ volatile("fxrstor %0" : : "m"(th->pcb.fpu_save));
-	} else {
-		uint32_t mxcsr = MXCSR_DEFAULT;
-		__asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
-	}
+	/* A first use starts from the clean image, not fninit: fninit leaves
+	 * the x87 and SSE registers as the last owner had them. */
+	if (!th->pcb.fpu_valid)
+		fp_default_image((struct fxsave_image *)th->pcb.fpu_save);
+	__asm__ volatile("fxrstor %0" : : "m"(th->pcb.fpu_save));
 	fpu_owner = th;
 }
 
@@ -116,6 +117,7 @@ void fpu_thread_gone(struct thread *th)
 #define DESC_NONSYSTEM 0x10
 #define DESC_CODE 0x08
 #define DESC_CODE_READABLE 0x02
+#define DESC_DATA_WRITABLE 0x02
 #define DESC_LONG_MODE (1u << 21) /* in the high word */
 
 /* The slot a user selector names, or -1. */
@@ -142,15 +144,17 @@ static int tls_desc_ok(const uint32_t desc[2])
 	return (desc[1] & DESC_LONG_MODE) == 0;
 }
 
-static void tls_forget_selector(uint32_t *reg, unsigned slot)
+/* A saved segment register naming the slot gets `instead`. */
+static void tls_forget_selector(uint32_t *reg, unsigned slot, uint32_t instead)
 {
 	if ((*reg & SEL_LDT) == 0 && SEL_INDEX(*reg & 0xffff) == GDT_TLS_MIN + slot)
-		*reg = 0;
+		*reg = instead;
 }
 
 kern_return_t pcb_set_tls(struct thread *th, int *selector, const uint32_t desc[2])
 {
-	int present = (DESC_ACCESS(desc[1]) & DESC_PRESENT) != 0, slot;
+	unsigned access = DESC_ACCESS(desc[1]);
+	int present = (access & DESC_PRESENT) != 0, slot;
 
 	if (th == NULL)
 		return KERN_INVALID_ARGUMENT;
@@ -168,17 +172,22 @@ kern_return_t pcb_set_tls(struct thread *th, int *selector, const uint32_t desc[
 
 	int s = cpu_intr_save();
 	struct seg_desc *d = &th->pcb.tls[slot];
+	/* A saved register naming the slot must still load on iret (a fault
+	 * there is the kernel's): else it gets the null or flat selector. */
+	struct i386_saved_state *us = th->pcb.user_state;
 	if (present) {
 		memcpy(d, desc, sizeof(*d));
 	} else {
-		/* A saved register naming the slot would fault on iret. */
-		struct i386_saved_state *us = th->pcb.user_state;
 		memset(d, 0, sizeof(*d));
-		tls_forget_selector(&us->ds, slot);
-		tls_forget_selector(&us->es, slot);
-		tls_forget_selector(&us->fs, slot);
-		tls_forget_selector(&us->gs, slot);
+		tls_forget_selector(&us->ds, slot, 0);
+		tls_forget_selector(&us->es, slot, 0);
+		tls_forget_selector(&us->fs, slot, 0);
+		tls_forget_selector(&us->gs, slot, 0);
 	}
+	if (!present || !(access & DESC_CODE)) /* %cs: code only */
+		tls_forget_selector(&us->cs, slot, USER_CS);
+	if (!present || (access & DESC_CODE) || !(access & DESC_DATA_WRITABLE)) /* %ss: writable data only */
+		tls_forget_selector(&us->ss, slot, USER_DS);
 	th->pcb.tls_used = 0;
 	for (int i = 0; i < GDT_TLS_COUNT; i++)
 		th->pcb.tls_used |= (th->pcb.tls[i].access & DESC_PRESENT) != 0;
@@ -307,7 +316,8 @@ static void fp_state_to_fxsave(const struct i386_float_state *fs, struct fxsave_
 		memcpy(fx->st[i].word, regs->fp_reg_word[i], sizeof(fx->st[i].word));
 }
 
-/* What fninit leaves: a thread that never used the FPU reads this. */
+/* A thread's first FPU state (fninit's, with every register zero): a
+ * thread that never used the FPU reads this. */
 static void fp_default_image(struct fxsave_image *fx)
 {
 	memset(fx, 0, sizeof(*fx));
@@ -335,7 +345,7 @@ static kern_return_t get_float_state(struct thread *th, struct i386_float_state 
 }
 
 /* initialized == 0 discards the state: the thread starts afresh at its
- * next FPU instruction.  MXCSR and the SSE registers are kept. */
+ * next FPU instruction, SSE registers and MXCSR included. */
 static kern_return_t set_float_state(struct thread *th, const struct i386_float_state *fs, unsigned count)
 {
 	struct fxsave_image fx;

@@ -1,0 +1,181 @@
+/*
+ * A thread's machine state stays its own, and no state a thread can give
+ * itself makes the kernel fault on its way back to user mode:
+ *  - a thread's first FPU/SSE instruction finds a clean unit (default
+ *    control words, zero x87 and SSE registers), never the registers
+ *    the previous owner of the FPU left there;
+ *  - a TLS slot (i386_set_gdt) that the thread's saved %cs or %ss names
+ *    may be freed or retyped: the register goes back to the flat user
+ *    segment instead of faulting in the kernel's iret.
+ */
+#include <stddef.h>
+#include <string.h>
+#include <mach.h>
+#include <cthreads.h>
+#include <mach/mach_i386.h>
+#include "tap.h"
+
+/* ---- FPU ---- */
+
+#define FX_SIZE 512
+#define FX_FCW 0
+#define FX_MXCSR 24
+#define FX_REGS 32 /* st0-7, then xmm0-7 */
+#define FX_XMM 160
+#define FX_REGS_END 288
+#define FX_ST_BYTES 10
+#define FCW_DEFAULT 0x037f
+#define MXCSR_DEFAULT 0x1f80
+
+static uint8_t fx_seen[FX_SIZE] __attribute__((aligned(16)));
+
+/* Its first FPU instruction: what the unit holds for a new thread. */
+static void *fpu_first_use(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("fxsave %0" : "=m"(fx_seen));
+	return NULL;
+}
+
+static void test_fresh_fpu(void)
+{
+	static const uint32_t pattern[4]
+	    __attribute__((aligned(16))) = {0xdeadbeef, 0x5eca7e, 0xfeedface, 0xc0ffee};
+	double x = 3.25;
+
+	/* Fill every register, and own the FPU while the new thread starts. */
+	__asm__ volatile(
+	    "movdqa %0, %%xmm0\n\tmovdqa %0, %%xmm1\n\tmovdqa %0, %%xmm2\n\tmovdqa %0, %%xmm3\n\t"
+	    "movdqa %0, %%xmm4\n\tmovdqa %0, %%xmm5\n\tmovdqa %0, %%xmm6\n\tmovdqa %0, %%xmm7\n\t"
+	    "fldl %1\n\tfldl %1\n\tfldl %1\n\tfldl %1\n\tfldl %1\n\tfldl %1\n\tfldl %1\n\tfldl %1"
+	    :
+	    : "m"(pattern), "m"(x));
+	memset(fx_seen, 0xff, sizeof(fx_seen));
+	cthread_t t;
+	if (!ok(cthread_create(&t, fpu_first_use, NULL) == KERN_SUCCESS,
+		"a thread that has not used the FPU"))
+		return;
+	cthread_join(t);
+	__asm__ volatile("fninit"); /* our own stack of eight, dropped */
+
+	uint16_t fcw;
+	uint32_t mxcsr;
+	memcpy(&fcw, fx_seen + FX_FCW, sizeof(fcw));
+	memcpy(&mxcsr, fx_seen + FX_MXCSR, sizeof(mxcsr));
+	is(fcw, FCW_DEFAULT, "its x87 control word is the default");
+	is(mxcsr, MXCSR_DEFAULT, "its MXCSR is the default");
+	int left = 0;
+	for (int i = FX_REGS; i < FX_REGS_END; i++) /* (an x87 register is 10 bytes of its 16) */
+		left += fx_seen[i] != 0 && (i >= FX_XMM || (i - FX_REGS) % 16 < FX_ST_BYTES);
+	if (!is(left, 0, "its x87 and SSE registers are zero, not another thread's"))
+		for (int i = FX_REGS; i < FX_REGS_END; i += 16)
+			diag("%3d: %08x %08x %08x %08x", i, *(uint32_t *)(fx_seen + i),
+			     *(uint32_t *)(fx_seen + i + 4), *(uint32_t *)(fx_seen + i + 8),
+			     *(uint32_t *)(fx_seen + i + 12));
+}
+
+/* ---- TLS slots named by %ss and %cs ---- */
+
+#define TLS_SEL_ANY (-1)
+#define USER_CS 0x1b
+#define USER_DS 0x23
+#define DESC_ACCESS_USER_DATA 0xf2   /* present, DPL 3, data, writable */
+#define DESC_ACCESS_USER_RODATA 0xf0 /* present, DPL 3, data, read-only */
+#define DESC_ACCESS_USER_CODE 0xfa   /* present, DPL 3, code, readable */
+#define DESC_FLAGS_4K_32 0xc
+
+static descriptor_t flat_desc(unsigned access)
+{
+	descriptor_t d;
+	d.low_word = 0xffff;
+	d.high_word = (access << 8) | 0xf0000 | (DESC_FLAGS_4K_32 << 20);
+	return d;
+}
+
+/* The slot the call below changes, what it becomes, and what came of it. */
+static int slot_sel;
+static descriptor_t slot_new;
+static kern_return_t slot_kr;
+unsigned short saved_seg, seg_after;
+
+void change_slot(void);
+void change_slot(void)
+{
+	int sel = slot_sel;
+	slot_kr = i386_set_gdt(mach_thread_self(), &sel, slot_new);
+}
+
+/* change_slot called with %ss = sel; returns %ss as it came back. */
+static unsigned with_ss(unsigned sel)
+{
+	__asm__ volatile("movw %%ss, saved_seg\n\t"
+			 "movw %w0, %%ss\n\t"
+			 "call change_slot\n\t"
+			 "movw %%ss, seg_after\n\t"
+			 "movw saved_seg, %%ss"
+			 :
+			 : "r"(sel)
+			 : "eax", "ecx", "edx", "memory", "cc");
+	return seg_after;
+}
+
+/* change_slot called from code running with %cs = sel (the same flat
+ * 32-bit space); returns %cs as it came back. */
+static unsigned with_cs(unsigned sel)
+{
+	__asm__ volatile("pushl %0\n\t"
+			 "pushl $1f\n\t"
+			 "lret\n"
+			 "1:\n\t"
+			 "call change_slot\n\t"
+			 "movw %%cs, seg_after\n\t"
+			 "pushl $%c1\n\t"
+			 "pushl $2f\n\t"
+			 "lret\n"
+			 "2:"
+			 :
+			 : "r"(sel), "i"(USER_CS)
+			 : "eax", "ecx", "edx", "memory", "cc");
+	return seg_after;
+}
+
+static void test_slot_under(const char *reg, unsigned (*with)(unsigned), unsigned access, unsigned flat)
+{
+	int sel = TLS_SEL_ANY;
+	descriptor_t none = {0, 0};
+
+	if (!is_kr(i386_set_gdt(mach_thread_self(), &sel, flat_desc(access)), KERN_SUCCESS,
+		   "a flat slot for %s", reg))
+		return;
+	slot_sel = sel;
+	slot_new = none;
+	unsigned after = with(sel);
+	is_kr(slot_kr, KERN_SUCCESS, "freeing the slot %s names", reg);
+	is(after, flat, "%s is the flat user segment again", reg);
+
+	sel = slot_sel;
+	if (!is_kr(i386_set_gdt(mach_thread_self(), &sel, flat_desc(access)), KERN_SUCCESS, "the slot again"))
+		return;
+	/* Retyped: a code segment cannot be a stack, nor data code. */
+	slot_new =
+	    flat_desc(access == DESC_ACCESS_USER_CODE ? DESC_ACCESS_USER_DATA : DESC_ACCESS_USER_RODATA);
+	after = with(sel);
+	is_kr(slot_kr, KERN_SUCCESS, "retyping the slot %s names", reg);
+	is(after, flat, "%s is the flat user segment again", reg);
+	/* A slot that still fits stays in use. */
+	slot_new = flat_desc(access);
+	if (!is_kr(i386_set_gdt(mach_thread_self(), &sel, slot_new), KERN_SUCCESS, "the slot once more"))
+		return;
+	after = with(sel);
+	is_kr(slot_kr, KERN_SUCCESS, "rewriting the slot %s names with a fitting descriptor", reg);
+	is(after, sel, "%s keeps naming it", reg);
+	i386_set_gdt(mach_thread_self(), &sel, none);
+}
+
+int main(void)
+{
+	test_fresh_fpu();
+	test_slot_under("%ss", with_ss, DESC_ACCESS_USER_DATA, USER_DS);
+	test_slot_under("%cs", with_cs, DESC_ACCESS_USER_CODE, USER_CS);
+	return tap_done();
+}
