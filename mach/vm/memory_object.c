@@ -597,6 +597,7 @@ kern_return_t S_memory_object_data_supply(vm_object_t o, vm_offset_t offset, vm_
 			break;
 		}
 		copy_read(copy, pos, vm_page_kva(p), PAGE_SIZE);
+		vm_page_activate(p); /* an absent page was on no queue */
 		p->flags &= ~(VM_PAGE_NO_DATA | VM_PAGE_DIRTY | VM_PAGE_PRECIOUS | VM_PAGE_UNLOCK_ASKED);
 		if (precious)
 			p->flags |= VM_PAGE_PRECIOUS;
@@ -631,6 +632,7 @@ static void page_unavailable(struct vm_page *p)
 		p->flags |= VM_PAGE_UNAVAILABLE; /* a marker: read through */
 	else
 		vm_page_zero(p);
+	vm_page_activate(p); /* (reclaimable like any page) */
 	p->flags &= ~VM_PAGE_ABSENT;
 	p->page_lock = VM_PROT_NONE;
 	vm_page_wakeup_done(p);

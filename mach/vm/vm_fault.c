@@ -234,9 +234,12 @@ static kern_return_t fault_lookup(struct vm_object *first, vm_offset_t first_off
 				fault_wait_set(w, o, off, 0, 1);
 				return VM_FAULT_RETRY;
 			}
-			page = vm_page_alloc_in(o, off);
+			page = vm_page_grab();
 			if (page == NULL)
 				return fault_wait_memory(w);
+			/* On no paging queue until data arrives (the pageout
+			 * daemon has nothing to take from it). */
+			vm_page_insert(page, o, off);
 			page->flags |= VM_PAGE_BUSY | VM_PAGE_ABSENT;
 			page->page_lock = VM_PROT_NONE;
 			vm_stat.pageins++;
