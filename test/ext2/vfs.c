@@ -1,7 +1,7 @@
 /*
  * ext2 as the root file system of the VFS, in the guest (test/ext2/
  * guest.sh boots it after ext2guest, on the same disk): hd0s1 mounted
- * through ext2_vfs_mount, served by the test server's threads (test/
+ * through ext2_vfs_open, served by the test server's threads (test/
  * unixfs/server.c) and spoken to through fs.defs and io.defs as the
  * emulation library will; then unmounted (clean) for the host to check
  * with e2fsck and debugfs.  argv[1]: the device master port.
@@ -157,18 +157,17 @@ static void test_files(void)
 int main(int argc, char **argv)
 {
 	mach_port_t master;
-	struct ext2_dev *dev;
 	struct vfs_mount *m;
 	int err;
 
 	if (argc < 2 || (master = strtoul(argv[1], NULL, 0)) == MACH_PORT_NULL)
 		tap_bail("usage: ext2vfs DEVICE-MASTER-PORT");
 	test_server_start();
-	if (!is(ext2_dev_mach_open(master, "hd0s1", 0, &dev), 0, "open hd0s1"))
-		return tap_done();
 	cthread_mutex_lock(&unixio_lock);
 	vfs_init();
-	m = ext2_vfs_mount(dev, 1, 0, &err);
+	is(ext2_vfs_open(master, "hd0s2", 1, 0, &err) == NULL && err == LINUX_EINVAL, 1,
+	   "the swap partition is no ext2: EINVAL");
+	m = ext2_vfs_open(master, "hd0s1", 1, 0, &err);
 	if (m != NULL)
 		root = vfs_root_port(m->root, &unixio_root_cred);
 	cthread_mutex_unlock(&unixio_lock);
@@ -185,6 +184,5 @@ int main(int argc, char **argv)
 	err = ext2_vfs_unmount(m);
 	cthread_mutex_unlock(&unixio_lock);
 	is(err, 0, "unmount (everything written, clean)");
-	ext2_dev_mach_close(dev);
 	return tap_done();
 }

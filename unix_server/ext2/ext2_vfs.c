@@ -18,6 +18,7 @@ struct ext2_vnode {
 struct ext2_vmount {
 	struct vfs_mount m;
 	struct ext2_fs *fs;
+	struct ext2_dev *dev; /* ours to close (ext2_vfs_open), or NULL */
 };
 
 static const struct vnode_ops ext2_vnode_ops;
@@ -262,6 +263,23 @@ struct vfs_mount *ext2_vfs_mount(struct ext2_dev *dev, uint64_t dev_id, unsigned
 	return &em->m;
 }
 
+struct vfs_mount *ext2_vfs_open(mach_port_t device_master, const char *name, uint64_t dev_id, unsigned flags,
+				int *err)
+{
+	struct ext2_dev *dev;
+
+	*err = ext2_dev_mach_open(device_master, name, flags & EXT2_MOUNT_RDONLY, &dev);
+	if (*err != 0)
+		return NULL;
+	struct vfs_mount *m = ext2_vfs_mount(dev, dev_id, flags, err);
+	if (m == NULL) {
+		ext2_dev_mach_close(dev);
+		return NULL;
+	}
+	((struct ext2_vmount *)m)->dev = dev;
+	return m;
+}
+
 int ext2_vfs_sync(struct vfs_mount *m)
 {
 	return ext2_sync(((struct ext2_vmount *)m)->fs);
@@ -283,6 +301,8 @@ int ext2_vfs_unmount(struct vfs_mount *m)
 	int err = ext2_unmount(em->fs);
 	if (err == LINUX_EBUSY)
 		return err; /* other vnodes: the root is gone, the mount stays */
+	if (em->dev != NULL)
+		ext2_dev_mach_close(em->dev);
 	free(em);
 	return err;
 }

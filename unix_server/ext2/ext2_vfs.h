@@ -16,6 +16,13 @@
  * places it.
  */
 struct vfs_mount *ext2_vfs_mount(struct ext2_dev *dev, uint64_t dev_id, unsigned flags, int *err);
+/*
+ * The same from a disk partition by name ("hd0s1", through device.defs):
+ * what the file service does for root=hd0s1.  The device is closed at
+ * unmount.
+ */
+struct vfs_mount *ext2_vfs_open(mach_port_t device_master, const char *name, uint64_t dev_id, unsigned flags,
+				int *err);
 /* sync(2) of this file system. */
 int ext2_vfs_sync(struct vfs_mount *m);
 /* Writes everything back and marks the file system clean; EBUSY while
