@@ -32,13 +32,16 @@ struct emul_image_header {
 	uint32_t file_size;  /* bytes of the image file */
 };
 
-/* At EMUL_BOOT_AREA: this header, the command line (words separated by
- * spaces, NUL-terminated), and at EMUL_BOOT_AREA + image_offset the
- * program's ELF image. */
+/* At EMUL_BOOT_AREA: this header, then argc NUL-terminated arguments
+ * (args_size bytes in all), and, if image_size is not 0, the program's
+ * ELF image at EMUL_BOOT_AREA + image_offset; else argv[0] is a path in
+ * the root file system. */
 struct emul_boot_args {
 	uint32_t image_offset, image_size;
-	char cmdline[];
+	uint32_t argc, args_size;
+	char args[];
 };
-#define EMUL_BOOT_CMDLINE_MAX 1024
+#define EMUL_BOOT_ARGS_MAX (64 * 1024) /* bytes of arguments */
+#define EMUL_BOOT_ARGC_MAX 256
 
 #endif

@@ -12,6 +12,8 @@
 #include <servers/emul_boot.h>
 #include "linux.h"
 
+#define IO_PATH_MAX_ 4096 /* <servers/io_types.h>'s IO_PATH_MAX */
+
 /* The Linux thread's registers while it is in the library: saved by the
  * entry stub (entry.S), restored by its exit path.  Offsets are used
  * by entry.S: keep the order. */
@@ -44,7 +46,9 @@ struct emul_state {
 	uint32_t brk_start, brk_cur; /* program break */
 	uint32_t mmap_next;	     /* where the next anonymous mapping is tried */
 	uint32_t tid_address;	     /* set_tid_address */
-	mach_port_t sleep_port;	     /* receive right: EMUL_WAIT_SLEEP */
+	mach_port_t sleep_port;	     /* receive right: EMUL_WAIT_SLEEP, poll's notify port */
+	mach_port_t pipes;	     /* pipe.defs service */
+	char exe_path[IO_PATH_MAX_]; /* what /proc/self/exe names */
 	int pid;
 };
 extern struct emul_state emul;
@@ -93,6 +97,8 @@ void emul_exit(int status) __attribute__((noreturn));
 /* exec.c */
 int emul_exec_image(const void *image, size_t size, char *const *argv, char *const *envp, const char *path);
 int sys_execve(uint32_t path, uint32_t argv, uint32_t envp);
+/* execve of a file by path (in our memory), #! scripts included. */
+int emul_exec_path(const char *path, char *const *argv, char *const *envp);
 
 /* mem.c */
 int sys_brk(uint32_t addr);
@@ -140,9 +146,42 @@ int sys_dup(int fd);
 int sys_dup2(int fd, int fd2);
 int sys_fcntl64(int fd, int cmd, uint32_t arg);
 int sys_ioctl(int fd, uint32_t req, uint32_t arg);
+int sys_pipe2(uint32_t fds, int flags);
 void emul_fd_exec(void);
 
+/* fs.c */
+int sys_umask(uint32_t mask);
+int sys_openat(int dirfd, uint32_t path, int flags, int mode);
+int sys_fstatat64(int dirfd, uint32_t path, uint32_t st, int flags);
+int sys_fstat64(int fd, uint32_t st);
+int sys_getdents64(int fd, uint32_t buf, uint32_t count);
+int sys_llseek(int fd, uint32_t hi, uint32_t lo, uint32_t result, int whence);
+int sys_lseek(int fd, int32_t off, int whence);
+int sys_faccessat(int dirfd, uint32_t path, int mode, int flags);
+int sys_readlinkat(int dirfd, uint32_t path, uint32_t buf, int bufsiz);
+int sys_mkdirat(int dirfd, uint32_t path, int mode);
+int sys_unlinkat(int dirfd, uint32_t path, int flags);
+int sys_renameat2(int olddirfd, uint32_t oldpath, int newdirfd, uint32_t newpath, int flags);
+int sys_linkat(int olddirfd, uint32_t oldpath, int newdirfd, uint32_t newpath, int flags);
+int sys_symlinkat(uint32_t target, int newdirfd, uint32_t newpath);
+int sys_chdir(uint32_t path);
+int sys_fchdir(int fd);
+int sys_getcwd(uint32_t buf, uint32_t size);
+int sys_utimensat(int dirfd, uint32_t path, uint32_t times, int flags);
+int sys_fchmodat(int dirfd, uint32_t path, int mode);
+int sys_fchmod(int fd, int mode);
+int sys_ftruncate64(int fd, uint32_t lo, uint32_t hi);
+/* The absolute form of path (relative to the cwd) into out. */
+void emul_abs_path(const char *path, char *out, size_t size);
+
+/* poll.c */
+int sys_poll(uint32_t fds, uint32_t nfds, int timeout_ms);
+int sys_ppoll(uint32_t fds, uint32_t nfds, uint32_t ts, uint32_t mask, uint32_t masksize);
+int sys_newselect(int nfds, uint32_t r, uint32_t w, uint32_t e, uint32_t tv);
+int sys_pselect6(int nfds, uint32_t r, uint32_t w, uint32_t e, uint32_t ts);
+
 /* time.c */
+int64_t emul_now_ms(void);
 int sys_clock_gettime(int clk, uint32_t ts);
 int sys_gettimeofday(uint32_t tv, uint32_t tz);
 int sys_time(uint32_t t);

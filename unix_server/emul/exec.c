@@ -5,6 +5,7 @@
  * directories and the proc port stay.  The file is read whole into our
  * heap first, and the arguments copied, since the old memory goes.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <mach/mach_interface.h>
@@ -24,6 +25,7 @@
 #define HWCAP_I686 0x0383fbff /* fpu..cmov, mmx, fxsr, sse, sse2: what QEMU's CPU has */
 #define AUXV_PAIRS 18
 #define O_RDONLY_ 0
+#define X_OK_ 1
 
 static int elf_ok(const struct elf32_ehdr *eh, size_t size)
 {
@@ -262,12 +264,119 @@ static int copy_vector(uint32_t uvec, char ***out)
 	return 0;
 }
 
+#define SHEBANG_MAX 256 /* the #! line, as Linux's BINPRM_BUF_SIZE */
+#define PROC_SELF_EXE "/proc/self/exe"
+
+/* "#!interp [arg]" at the start of image: argv for the interpreter
+ * (interp, arg, path, argv[1..]) in *out, or 0 if image is no script. */
+static int shebang(const char *image, size_t size, const char *path, char *const *argv, char ***out,
+		   char **interp_out)
+{
+	static char line[SHEBANG_MAX + 1];
+	size_t n = 0;
+
+	if (size < 2 || image[0] != '#' || image[1] != '!')
+		return 0;
+	while (2 + n < size && n < SHEBANG_MAX && image[2 + n] != '\n')
+		line[n] = image[2 + n], n++;
+	line[n] = '\0';
+	char *p = line;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	char *interp = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	char *arg = NULL;
+	if (*p) {
+		*p++ = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		arg = *p ? p : NULL;
+		/* Linux passes the rest of the line as one argument, trailing blanks cut. */
+		if (arg != NULL)
+			for (char *e = arg + strlen(arg); e > arg && (e[-1] == ' ' || e[-1] == '\t');)
+				*--e = '\0';
+	}
+	if (*interp == '\0')
+		return -LINUX_ENOEXEC;
+	unsigned argc = 0;
+	while (argv[argc] != NULL)
+		argc++;
+	char **v = calloc(argc + 4, sizeof(char *));
+	if (v == NULL)
+		return -LINUX_ENOMEM;
+	unsigned k = 0;
+	v[k++] = strdup(interp);
+	if (arg != NULL)
+		v[k++] = strdup(arg);
+	v[k++] = strdup(path);
+	for (unsigned i = 1; i < argc; i++)
+		v[k++] = strdup(argv[i]);
+	v[k] = NULL;
+	*out = v;
+	*interp_out = v[0];
+	return 1;
+}
+
+static void free_vector(char **v);
+
+int emul_exec_path(const char *path, char *const *argv, char *const *envp)
+{
+	static char resolved[IO_PATH_MAX];
+	char *image = NULL, **script_argv = NULL, *interp;
+	size_t size;
+	mach_port_t file = MACH_PORT_NULL;
+	mach_msg_type_name_t file_type;
+	int r;
+
+	/* /proc/self/exe is the program we run (there is no /proc yet). */
+	if (strcmp(path, PROC_SELF_EXE) == 0 && emul.exe_path[0] != '\0')
+		path = emul.exe_path;
+	mach_port_t dir = path[0] == '/' ? emul.root : emul.cwd;
+	if (!MACH_PORT_VALID(dir))
+		return -LINUX_ENOENT;
+	if ((r = emul_errno(fs_access(dir, (char *)path, X_OK_, 0))) < 0)
+		return r;
+	if ((r = emul_errno(fs_lookup(dir, (char *)path, O_RDONLY_, 0, &file, &file_type))) < 0)
+		return r;
+	r = read_file(file, &image, &size);
+	mach_port_deallocate(mach_task_self(), file);
+	if (r < 0)
+		return r;
+	r = shebang(image, size, path, argv, &script_argv, &interp);
+	if (r > 0) {
+		free(image);
+		image = NULL;
+		if ((r = emul_errno(fs_lookup(interp[0] == '/' ? emul.root : emul.cwd, interp, O_RDONLY_, 0, &file,
+					      &file_type))) < 0)
+			goto out;
+		r = read_file(file, &image, &size);
+		mach_port_deallocate(mach_task_self(), file);
+		if (r < 0)
+			goto out;
+		if (image != NULL && size >= 2 && image[0] == '#' && image[1] == '!') {
+			r = -LINUX_ELOOP; /* one level, as it is enough for sh scripts */
+			goto out;
+		}
+		path = interp;
+		argv = script_argv;
+	}
+	if (r < 0)
+		goto out;
+	emul_abs_path(path, resolved, sizeof(resolved));
+	r = emul_exec_image(image, size, argv, envp, path);
+	if (r == 0)
+		snprintf(emul.exe_path, sizeof(emul.exe_path), "%s", resolved);
+out:
+	free(image);
+	free_vector(script_argv);
+	return r;
+}
+
 int sys_execve(uint32_t upath, uint32_t uargv, uint32_t uenvp)
 {
 	static char path[IO_PATH_MAX];
-	char **argv = NULL, **envp = NULL, *image = NULL;
-	size_t size;
-	mach_port_t file = MACH_PORT_NULL;
+	char **argv = NULL, **envp = NULL;
 	int r = emul_copyin_str(path, upath, sizeof(path));
 
 	if (r < 0)
@@ -276,21 +385,8 @@ int sys_execve(uint32_t upath, uint32_t uargv, uint32_t uenvp)
 		return -LINUX_ENOENT;
 	if ((r = copy_vector(uargv, &argv)) < 0 || (r = copy_vector(uenvp, &envp)) < 0)
 		goto out;
-	mach_port_t dir = path[0] == '/' ? emul.root : emul.cwd;
-	if (!MACH_PORT_VALID(dir)) {
-		r = -LINUX_ENOENT;
-		goto out;
-	}
-	mach_msg_type_name_t file_type;
-	if ((r = emul_errno(fs_lookup(dir, path, O_RDONLY_, 0, &file, &file_type))) < 0)
-		goto out;
-	if ((r = read_file(file, &image, &size)) < 0)
-		goto out;
-	r = emul_exec_image(image, size, argv, envp, path);
+	r = emul_exec_path(path, argv, envp);
 out:
-	if (MACH_PORT_VALID(file))
-		mach_port_deallocate(mach_task_self(), file);
-	free(image);
 	free_vector(argv);
 	free_vector(envp);
 	return r;

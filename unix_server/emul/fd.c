@@ -7,11 +7,13 @@
 #include <mach/mach_interface.h>
 #include <mach/mach_port.h>
 #include <servers/io.h>
+#include <servers/pipe.h>
 #include <servers/io_types.h>
 #include "emul.h"
 
 #define IO_CHUNK 8192 /* bytes per io_read/io_write round */
 #define IOV_MAX 1024
+#define O_NONBLOCK_ 04000
 
 /* Linux ioctl numbers and the sizes they read (in) and write (out). */
 static const struct {
@@ -226,6 +228,37 @@ int sys_ioctl(int fd, uint32_t req, uint32_t arg)
 		return r;
 	if (ioctls[i].out)
 		return emul_copyout(arg, outbuf, n < ioctls[i].out ? n : ioctls[i].out);
+	return 0;
+}
+
+int sys_pipe2(uint32_t ufds, int flags)
+{
+	mach_port_t rd, wr;
+	mach_msg_type_name_t type;
+	int fds[2], r;
+
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK_))
+		return -LINUX_EINVAL;
+	if (!MACH_PORT_VALID(emul.pipes))
+		return -LINUX_ENFILE;
+	if ((r = emul_errno(pipe_create(emul.pipes, flags & O_NONBLOCK_, &rd, &type, &wr, &type))) < 0)
+		return r;
+	int fdflags = (flags & O_CLOEXEC) ? FD_CLOEXEC : 0;
+	fds[0] = emul_fd_alloc(rd, fdflags, 0);
+	fds[1] = fds[0] < 0 ? fds[0] : emul_fd_alloc(wr, fdflags, 0);
+	if (fds[1] < 0) {
+		if (fds[0] >= 0)
+			sys_close(fds[0]);
+		else
+			mach_port_deallocate(mach_task_self(), rd);
+		mach_port_deallocate(mach_task_self(), wr);
+		return fds[1];
+	}
+	if ((r = emul_copyout(ufds, fds, sizeof(fds))) < 0) {
+		sys_close(fds[0]);
+		sys_close(fds[1]);
+		return r;
+	}
 	return 0;
 }
 

@@ -57,6 +57,7 @@ static int do_fork(uint32_t child_stack, uint32_t ptid, uint32_t ctid, int set_p
 		give(child, emul.fd[fd].port);
 	give(child, emul.root);
 	give(child, emul.cwd);
+	give(child, emul.pipes);
 	task_set_special_port(child, TASK_BOOTSTRAP_PORT, child_proc);
 	/* Not ours: the child catches its own (emul_signal_init). */
 	task_set_special_port(child, TASK_EXCEPTION_PORT, MACH_PORT_NULL);

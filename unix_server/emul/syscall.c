@@ -10,6 +10,7 @@
 #include <mach/mach_port.h>
 #include <mach/task_special_ports.h>
 #include <servers/proc.h>
+#include <servers/proc_types.h>
 #include "emul.h"
 
 extern void libmach_heap_init(void);
@@ -377,6 +378,152 @@ void emul_syscall(void)
 	case NR_ioctl:
 		ret = sys_ioctl((int)a, b, c);
 		break;
+	case NR_pipe:
+		ret = sys_pipe2(a, 0);
+		break;
+	case NR_pipe2:
+		ret = sys_pipe2(a, (int)b);
+		break;
+	case NR_poll:
+		ret = sys_poll(a, b, (int)c);
+		break;
+	case NR_ppoll:
+		ret = sys_ppoll(a, b, c, d, e);
+		break;
+	case NR_select:
+		ret = sys_newselect((int)a, b, c, d, e);
+		break;
+	case NR_pselect6:
+		ret = sys_pselect6((int)a, b, c, d, e);
+		break;
+	case NR_open:
+		ret = sys_openat(LINUX_AT_FDCWD, a, (int)b, (int)c);
+		break;
+	case NR_creat:
+		ret = sys_openat(LINUX_AT_FDCWD, a, LINUX_O_CREAT_WRONLY_TRUNC, (int)b);
+		break;
+	case NR_openat:
+		ret = sys_openat((int)a, b, (int)c, (int)d);
+		break;
+	case NR_stat64:
+		ret = sys_fstatat64(LINUX_AT_FDCWD, a, b, 0);
+		break;
+	case NR_lstat64:
+		ret = sys_fstatat64(LINUX_AT_FDCWD, a, b, LINUX_AT_SYMLINK_NOFOLLOW);
+		break;
+	case NR_fstat64:
+		ret = sys_fstat64((int)a, b);
+		break;
+	case NR_fstatat64:
+		ret = sys_fstatat64((int)a, b, c, (int)d);
+		break;
+	case NR_getdents64:
+		ret = sys_getdents64((int)a, b, c);
+		break;
+	case NR_lseek:
+		ret = sys_lseek((int)a, (int32_t)b, (int)c);
+		break;
+	case NR_llseek:
+		ret = sys_llseek((int)a, b, c, d, (int)e);
+		break;
+	case NR_access:
+		ret = sys_faccessat(LINUX_AT_FDCWD, a, (int)b, 0);
+		break;
+	case NR_faccessat:
+		ret = sys_faccessat((int)a, b, (int)c, 0);
+		break;
+	case NR_faccessat2:
+		ret = sys_faccessat((int)a, b, (int)c, (int)d);
+		break;
+	case NR_readlink:
+		ret = sys_readlinkat(LINUX_AT_FDCWD, a, b, (int)c);
+		break;
+	case NR_readlinkat:
+		ret = sys_readlinkat((int)a, b, c, (int)d);
+		break;
+	case NR_mkdir:
+		ret = sys_mkdirat(LINUX_AT_FDCWD, a, (int)b);
+		break;
+	case NR_mkdirat:
+		ret = sys_mkdirat((int)a, b, (int)c);
+		break;
+	case NR_unlink:
+		ret = sys_unlinkat(LINUX_AT_FDCWD, a, 0);
+		break;
+	case NR_rmdir:
+		ret = sys_unlinkat(LINUX_AT_FDCWD, a, LINUX_AT_REMOVEDIR);
+		break;
+	case NR_unlinkat:
+		ret = sys_unlinkat((int)a, b, (int)c);
+		break;
+	case NR_rename:
+		ret = sys_renameat2(LINUX_AT_FDCWD, a, LINUX_AT_FDCWD, b, 0);
+		break;
+	case NR_renameat:
+		ret = sys_renameat2((int)a, b, (int)c, d, 0);
+		break;
+	case NR_renameat2:
+		ret = sys_renameat2((int)a, b, (int)c, d, (int)e);
+		break;
+	case NR_link:
+		ret = sys_linkat(LINUX_AT_FDCWD, a, LINUX_AT_FDCWD, b, 0);
+		break;
+	case NR_linkat:
+		ret = sys_linkat((int)a, b, (int)c, d, (int)e);
+		break;
+	case NR_symlink:
+		ret = sys_symlinkat(a, LINUX_AT_FDCWD, b);
+		break;
+	case NR_symlinkat:
+		ret = sys_symlinkat(a, (int)b, c);
+		break;
+	case NR_chdir:
+		ret = sys_chdir(a);
+		break;
+	case NR_fchdir:
+		ret = sys_fchdir((int)a);
+		break;
+	case NR_getcwd:
+		ret = sys_getcwd(a, b);
+		break;
+	case NR_umask:
+		ret = sys_umask(a);
+		break;
+	case NR_utimensat:
+		ret = sys_utimensat((int)a, b, c, (int)d);
+		break;
+	case NR_chmod:
+		ret = sys_fchmodat(LINUX_AT_FDCWD, a, (int)b);
+		break;
+	case NR_fchmodat:
+		ret = sys_fchmodat((int)a, b, (int)c);
+		break;
+	case NR_fchmod:
+		ret = sys_fchmod((int)a, (int)b);
+		break;
+	case NR_ftruncate:
+		ret = sys_ftruncate64((int)a, b, 0);
+		break;
+	case NR_ftruncate64:
+		ret = sys_ftruncate64((int)a, b, c);
+		break;
+	case NR_sync:
+	case NR_fsync:
+	case NR_fdatasync:
+		ret = 0; /* part 1's files live in memory: nothing to write back */
+		break;
+	case NR_set_robust_list:
+	case NR_rseq:
+	case NR_statx:
+	case NR_clock_gettime64:
+	case NR_getrandom:
+	case NR_prctl:
+	case NR_ugetrlimit:
+	case NR_sendfile64:
+		/* Known, and left to the program's fallback (linux-i386-abi.md:
+		 * the calls that may answer ENOSYS), so not logged. */
+		ret = -LINUX_ENOSYS;
+		break;
 	default:
 		if (nr >= 0 && nr < NR_TABLE && !(enosys_logged[nr / 32] & (1u << (nr % 32)))) {
 			enosys_logged[nr / 32] |= 1u << (nr % 32);
@@ -406,6 +553,8 @@ static void emul_task_init(void)
 	int pid, ppid, pgrp, sid;
 	if (proc_getids(emul.proc, &pid, &ppid, &pgrp, &sid) == 0)
 		emul.pid = pid;
+	if (!MACH_PORT_VALID(emul.pipes))
+		proc_get_service(emul.proc, PROC_SERVICE_PIPES, &emul.pipes);
 	/* A new thread copies our segment registers (libmach's cthreads):
 	 * not the program's TLS selector, which is no slot of that thread. */
 	uint32_t gs;
@@ -418,11 +567,10 @@ void emul_boot(uint32_t area);
 void emul_boot(uint32_t area)
 {
 	static vm_offset_t vector[NR_TABLE];
-	static char cmdline[EMUL_BOOT_CMDLINE_MAX];
-	char *argv[BOOT_MAX_ARGS + 1],
-	    *envp[] = {"PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/", "TERM=vt100", NULL};
+	static char *argv[EMUL_BOOT_ARGC_MAX + 1];
+	char *envp[] = {"PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/", "TERM=vt100", NULL};
 	const struct emul_boot_args *ba = (const void *)area;
-	int argc = 0;
+	int r;
 
 	libmach_heap_init();
 	libmach_threads_init();
@@ -440,22 +588,26 @@ void emul_boot(uint32_t area)
 		emul_exit(W_EXITCODE(127));
 	}
 
-	strncpy(cmdline, ba->cmdline, sizeof(cmdline) - 1);
-	for (char *p = cmdline; *p && argc < BOOT_MAX_ARGS;) {
-		while (*p == ' ')
-			*p++ = '\0';
-		if (*p == '\0')
-			break;
-		argv[argc++] = p;
-		while (*p && *p != ' ')
-			p++;
+	/* The arguments are copied: the boot area goes. */
+	size_t off = 0;
+	unsigned argc = ba->argc < EMUL_BOOT_ARGC_MAX ? ba->argc : EMUL_BOOT_ARGC_MAX;
+	for (unsigned i = 0; i < argc && off < ba->args_size; i++) {
+		argv[i] = strdup(ba->args + off);
+		off += strlen(ba->args + off) + 1;
 	}
 	argv[argc] = NULL;
-	int r = emul_exec_image((const char *)area + ba->image_offset, ba->image_size, argv, envp,
-				argc > 0 ? argv[0] : "init");
+	if (argc == 0) {
+		emul_log("no program to start\n");
+		emul_exit(W_EXITCODE(127));
+	}
+	if (ba->image_size != 0) {
+		r = emul_exec_image((const char *)area + ba->image_offset, ba->image_size, argv, envp, argv[0]);
+	} else {
+		r = emul_exec_path(argv[0], argv, envp);
+	}
 	vm_deallocate(mach_task_self(), EMUL_BOOT_AREA, EMUL_BOOT_AREA_END - EMUL_BOOT_AREA);
 	if (r < 0) {
-		emul_log("cannot start the first program: error %d\n", -r);
+		emul_log("cannot start %s: error %d\n", argv[0], -r);
 		emul_exit(W_EXITCODE(127));
 	}
 	emul_resume();

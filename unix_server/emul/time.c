@@ -28,6 +28,14 @@ static int now(struct linux_timespec *ts)
 	return 0;
 }
 
+int64_t emul_now_ms(void)
+{
+	struct linux_timespec t;
+	if (now(&t) < 0)
+		return 0;
+	return (int64_t)t.sec * 1000 + t.nsec / NSEC_PER_MSEC;
+}
+
 static int clock_ok(int clk)
 {
 	return clk >= CLOCK_REALTIME && clk <= CLOCK_BOOTTIME;

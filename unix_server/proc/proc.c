@@ -17,6 +17,7 @@
 #include <servers/proc_server.h>
 #include <servers/proc_reply.h>
 #include <servers/proc_msg.h>
+#include <servers/proc_types.h>
 #include "proc.h"
 
 #define NSIG 64
@@ -46,6 +47,7 @@ static struct proc procs[PROC_MAX];
 static mach_port_t proc_port_set, proc_notify;
 static int last_pid;
 static mach_port_t init_ports[5];
+static mach_port_t services[PROC_SERVICE_COUNT];
 void (*proc_init_ended)(int status);
 
 void proc_init(mach_port_t port_set)
@@ -59,6 +61,12 @@ void proc_set_init_ports(mach_port_t root, mach_port_t cwd, mach_port_t fd0, mac
 {
 	mach_port_t p[5] = {root, cwd, fd0, fd1, fd2};
 	memcpy(init_ports, p, sizeof(p));
+}
+
+void proc_set_service(int which, mach_port_t port)
+{
+	if (which >= 0 && which < PROC_SERVICE_COUNT)
+		services[which] = port;
 }
 
 static struct proc *proc_by_port(mach_port_t port)
@@ -485,6 +493,25 @@ kern_return_t S_proc_get_init_ports(mach_port_t port, mach_port_t *root, mach_po
 	*root = init_ports[0], *cwd = init_ports[1];
 	*fd0 = init_ports[2], *fd1 = init_ports[3], *fd2 = init_ports[4];
 	return 0;
+}
+
+kern_return_t S_proc_get_service(mach_port_t port, int which, mach_port_t *service)
+{
+	if (proc_by_port(port) == NULL)
+		return LINUX_ESRCH;
+	if (which < 0 || which >= PROC_SERVICE_COUNT)
+		return LINUX_EINVAL;
+	*service = services[which];
+	return 0;
+}
+
+void proc_signal_group(int pgrp, int sig)
+{
+	if (pgrp <= 0 || sig <= 0 || sig > NSIG)
+		return;
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].state == PROC_ALIVE && procs[i].pgrp == pgrp)
+			deliver(&procs[i], sig, 0);
 }
 
 /* ---- notifications (on our private port only) ---- */

@@ -19,6 +19,10 @@ int proc_create_first(task_t task, mach_port_t *port);
 /* The ports proc_get_init_ports hands out (null until known). */
 void proc_set_init_ports(mach_port_t root, mach_port_t cwd, mach_port_t fd0, mach_port_t fd1,
 			 mach_port_t fd2);
+/* The port proc_get_service hands out for which (<servers/proc_types.h>). */
+void proc_set_service(int which, mach_port_t port);
+/* Signal a process group on the system's behalf (the terminal's ^C). */
+void proc_signal_group(int pgrp, int sig);
 /* Called when init ends, with its wait status. */
 extern void (*proc_init_ended)(int status);
 /* Serve one message (proc.defs, or a notification of ours). */

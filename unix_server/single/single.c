@@ -2,18 +2,25 @@
  * The UNIX single server: every UNIX service in one task (DESIGN
  * principle 2), one port set, a pool of threads.  Started by bootstrap:
  *
- *   single [-x] PROGRAM [ARGS...]
+ *   single [-x] [-D DEVICE] [-r ARCHIVE] [-a ARGS] PROGRAM [ARG...]
  *
- * It fetches the emulation library (data module emul.bin) and PROGRAM
- * (a data module of that name) from bootstrap, and starts PROGRAM as the
- * first UNIX process, pid 1: a task with the library at EMUL_BASE whose
- * first thread execs PROGRAM from the boot area (<servers/emul_boot.h>).
- * With -x the server ends when pid 1 does, after printing its status
- * (bootstrap -x then halts the machine): the way tests run a program.
+ *   -x          end when pid 1 does, after printing its status (bootstrap
+ *               -x then halts the machine): how tests and scripts/run
+ *               --exec run a program
+ *   -D DEVICE   the device master port's name (bootstrap's ${device-port}):
+ *               the terminal on the console, files 0-2 of pid 1
+ *   -r ARCHIVE  the data module (newc cpio) the RAM file system at / is
+ *               filled from
+ *   -a ARGS     a data module of NUL-terminated words appended to the
+ *               arguments (boot command lines can hold no spaces or commas
+ *               in one word)
+ *   PROGRAM     pid 1: a data module of that name if bootstrap has one,
+ *               else a path in the file system (/bin/init)
  *
- * Until the terminal service exists, files 1 and 2 of the first process
- * are the write end of a pipe (the pipe service's) whose read end a
- * thread here copies to the console.
+ * The emulation library comes from the data module emul.bin.  pid 1 is a
+ * task with the library at EMUL_BASE whose first thread execs PROGRAM
+ * (<servers/emul_boot.h>).  Without a terminal, files 1 and 2 of pid 1
+ * are a pipe whose read end a thread here copies to the console.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +32,11 @@
 #include <mach/thread_status.h>
 #include <servers/bootstrap_names.h>
 #include <servers/emul_boot.h>
+#include <servers/fs.h>
 #include <servers/io.h>
 #include <servers/pipe.h>
-#include "../io/unixio.h"
-#include "../pipe/unixpipe.h"
+#include <servers/proc_types.h>
+#include "../files/unixfiles.h"
 #include "../proc/proc.h"
 
 #define EMUL_MODULE "emul.bin"
@@ -37,10 +45,12 @@
 #define PAGE 4096u
 #define ROUND_PAGE(x) (((x) + PAGE - 1) & ~(PAGE - 1))
 #define EFLAGS_IF 0x202
-
 #define CONSOLE_CHUNK 2048
 #define POLL_MS 50
 #define DRAIN_MAX_MS 2000
+#define CONSOLE_PATH "/dev/console"
+#define O_RDWR_ 2
+#define INIT_FILES 3
 
 /* proc's lock; the file services have theirs (unixio_lock). */
 static cthread_mutex_t server_lock = CTHREAD_MUTEX_INITIALIZER;
@@ -48,7 +58,7 @@ static mach_port_t port_set;
 static int exit_with_init;
 static volatile int init_done, init_status;
 static volatile int drain_eof; /* the console pipe has no writer left */
-static mach_port_t console_read, console_write;
+static mach_port_t console_read = MACH_PORT_NULL, console_write = MACH_PORT_NULL;
 
 static boolean_t single_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 {
@@ -63,8 +73,7 @@ static boolean_t single_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 static void *server_thread(void *arg)
 {
 	(void)arg;
-	mach_msg_server(single_demux, UNIXIO_MSG_MAX > SERVER_MSG_MAX ? UNIXIO_MSG_MAX : SERVER_MSG_MAX,
-			port_set);
+	mach_msg_server(single_demux, UNIXIO_MSG_MAX > SERVER_MSG_MAX ? UNIXIO_MSG_MAX : SERVER_MSG_MAX, port_set);
 	return NULL;
 }
 
@@ -72,6 +81,14 @@ static void init_ended(int status)
 {
 	init_status = status;
 	init_done = 1;
+}
+
+/* The terminal's ^C, ^\ and ^Z: the foreground group, from the system. */
+static void tty_signal(int pgrp, int sig)
+{
+	cthread_mutex_lock(&server_lock);
+	proc_signal_group(pgrp, sig);
+	cthread_mutex_unlock(&server_lock);
 }
 
 /* The console pipe's reader: everything written to it goes to the console. */
@@ -106,20 +123,21 @@ static void sleep_ms(unsigned ms)
 	mach_port_destroy(mach_task_self(), port);
 }
 
-/* -x: once init has ended and its output is out (the console pipe is
- * at end of file: no process holds it any more), end with its status;
- * processes init left behind get DRAIN_MAX_MS to let go of it. */
+/* -x: once init has ended and its output is out, end with its status.
+ * With the console pipe, "out" is the pipe at end of file (no process
+ * holds it any more); processes init left behind get DRAIN_MAX_MS. */
 static void wait_for_init(void)
 {
 	unsigned after = 0;
 	while (!init_done)
 		sleep_ms(POLL_MS);
-	/* Our own rights to the pipe (for proc_get_init_ports) go now. */
-	mach_port_deallocate(mach_task_self(), console_write);
-	mach_port_deallocate(mach_task_self(), console_write);
-	while (!drain_eof && after < DRAIN_MAX_MS) {
-		sleep_ms(POLL_MS);
-		after += POLL_MS;
+	if (MACH_PORT_VALID(console_read)) {
+		/* Our own rights to the pipe (for proc_get_init_ports) go now. */
+		mach_port_mod_refs(mach_task_self(), console_write, MACH_PORT_RIGHT_SEND, -INIT_FILES + 1);
+		while (!drain_eof && after < DRAIN_MAX_MS) {
+			sleep_ms(POLL_MS);
+			after += POLL_MS;
+		}
 	}
 	int status = init_status;
 	printf("unix: init exited with status %#x\n", (unsigned)status);
@@ -127,49 +145,77 @@ static void wait_for_init(void)
 	exit((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f));
 }
 
-static const char *get_module(mach_port_t bs, const char *name, vm_offset_t *data,
-			      mach_msg_type_number_t *size)
+static int get_module(mach_port_t bs, const char *name, vm_offset_t *data, mach_msg_type_number_t *size)
 {
-	kern_return_t kr = bootstrap_get_module(bs, (char *)name, data, size);
-	return kr == KERN_SUCCESS ? NULL : "no such data module";
+	return bootstrap_get_module(bs, (char *)name, data, size) == KERN_SUCCESS;
+}
+
+/* The arguments block of the boot area: argv words, then ARGS module words. */
+static const char *build_args(struct emul_boot_args *ba, size_t room, char **argv, int argc, const char *extra,
+			      size_t extra_size)
+{
+	size_t off = 0;
+	ba->argc = 0;
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]) + 1;
+		if (off + n > room || ba->argc == EMUL_BOOT_ARGC_MAX)
+			return "too many arguments";
+		memcpy(ba->args + off, argv[i], n);
+		off += n;
+		ba->argc++;
+	}
+	for (size_t i = 0; i < extra_size;) {
+		size_t n = strnlen(extra + i, extra_size - i);
+		if (i + n == extra_size)
+			return "the arguments module does not end with a NUL";
+		if (off + n + 1 > room || ba->argc == EMUL_BOOT_ARGC_MAX)
+			return "too many arguments";
+		memcpy(ba->args + off, extra + i, n + 1);
+		off += n + 1;
+		ba->argc++;
+		i += n + 1;
+	}
+	ba->args_size = off;
+	return NULL;
 }
 
 /* The first process: the library and the boot area written into a new
  * task, one thread at the library's boot entry. */
 static const char *start_first(vm_offset_t emul, vm_size_t emul_size, vm_offset_t prog, vm_size_t prog_size,
-			       const char *cmdline)
+			       char **argv, int argc, const char *extra, size_t extra_size)
 {
 	const struct emul_image_header *h = (const void *)emul;
+	size_t args_room = ROUND_PAGE(sizeof(struct emul_boot_args) + EMUL_BOOT_ARGS_MAX);
 	task_t task;
 	thread_t th;
 	mach_port_t proc_port;
-	vm_address_t a;
+	vm_address_t a, args = 0;
+	const char *err;
 
 	if (emul_size < sizeof(*h) || h->magic != EMUL_IMAGE_MAGIC || h->file_size > emul_size ||
 	    h->mem_size < h->file_size || h->mem_size > EMUL_BOOT_AREA - EMUL_BASE)
 		return "emul.bin is not an emulation library image";
-	if (strlen(cmdline) >= EMUL_BOOT_CMDLINE_MAX ||
-	    prog_size > EMUL_BOOT_AREA_END - EMUL_BOOT_AREA - PAGE)
-		return "the program or its command line is too large";
+	if (prog_size > EMUL_BOOT_AREA_END - EMUL_BOOT_AREA - args_room)
+		return "the program is too large";
+	if (vm_allocate(mach_task_self(), &args, args_room, TRUE) != KERN_SUCCESS)
+		return "no memory";
+	struct emul_boot_args *ba = (void *)args;
+	if ((err = build_args(ba, args_room - sizeof(*ba), argv, argc, extra, extra_size)) != NULL)
+		return err;
+	ba->image_offset = args_room;
+	ba->image_size = prog_size;
 	if (task_create(mach_task_self(), FALSE, &task) != KERN_SUCCESS)
 		return "task_create failed";
 	a = EMUL_BASE;
 	if (vm_allocate(task, &a, ROUND_PAGE(h->mem_size), FALSE) != KERN_SUCCESS ||
 	    vm_write(task, EMUL_BASE, emul, ROUND_PAGE(h->file_size)) != KERN_SUCCESS)
 		return "cannot load the library";
-	vm_address_t args = 0;
-	if (vm_allocate(mach_task_self(), &args, PAGE, TRUE) != KERN_SUCCESS)
-		return "no memory";
-	struct emul_boot_args *ba = (void *)args;
-	ba->image_offset = PAGE;
-	ba->image_size = prog_size;
-	strcpy(ba->cmdline, cmdline);
 	a = EMUL_BOOT_AREA;
-	if (vm_allocate(task, &a, PAGE + ROUND_PAGE(prog_size), FALSE) != KERN_SUCCESS ||
-	    vm_write(task, EMUL_BOOT_AREA, args, PAGE) != KERN_SUCCESS ||
-	    vm_write(task, EMUL_BOOT_AREA + PAGE, prog, ROUND_PAGE(prog_size)) != KERN_SUCCESS)
+	if (vm_allocate(task, &a, args_room + ROUND_PAGE(prog_size), FALSE) != KERN_SUCCESS ||
+	    vm_write(task, EMUL_BOOT_AREA, args, args_room) != KERN_SUCCESS ||
+	    (prog_size != 0 && vm_write(task, EMUL_BOOT_AREA + args_room, prog, ROUND_PAGE(prog_size)) != KERN_SUCCESS))
 		return "cannot write the program";
-	vm_deallocate(mach_task_self(), args, PAGE);
+	vm_deallocate(mach_task_self(), args, args_room);
 	if (proc_create_first(task, &proc_port) != 0)
 		return "no process slot";
 	mach_port_insert_right(mach_task_self(), proc_port, proc_port, MACH_MSG_TYPE_MAKE_SEND);
@@ -182,53 +228,92 @@ static const char *start_first(vm_offset_t emul, vm_size_t emul_size, vm_offset_
 	st.eax = EMUL_BOOT_AREA;
 	st.efl = EFLAGS_IF;
 	if (thread_create(task, &th) != KERN_SUCCESS ||
-	    thread_set_state(th, i386_THREAD_STATE, (thread_state_t)&st, i386_THREAD_STATE_COUNT) !=
-		KERN_SUCCESS ||
+	    thread_set_state(th, i386_THREAD_STATE, (thread_state_t)&st, i386_THREAD_STATE_COUNT) != KERN_SUCCESS ||
 	    thread_resume(th) != KERN_SUCCESS)
 		return "cannot start the first thread";
 	mach_port_deallocate(mach_task_self(), th);
 	return NULL;
 }
 
+/* Files 0-2 of pid 1: the terminal, or the console pipe (1 and 2). */
+static const char *init_files(mach_port_t root, mach_port_t pipes, int terminal, mach_port_t fds[INIT_FILES])
+{
+	mach_msg_type_name_t poly;
+
+	if (terminal) {
+		mach_port_t tty;
+		if (fs_lookup(root, CONSOLE_PATH, O_RDWR_, 0, &tty, &poly) != 0)
+			return "cannot open " CONSOLE_PATH;
+		mach_port_mod_refs(mach_task_self(), tty, MACH_PORT_RIGHT_SEND, INIT_FILES - 1);
+		fds[0] = fds[1] = fds[2] = tty;
+		return NULL;
+	}
+	if (pipe_create(pipes, 0, &console_read, &poly, &console_write, &poly) != 0)
+		return "cannot make the console pipe";
+	mach_port_mod_refs(mach_task_self(), console_write, MACH_PORT_RIGHT_SEND, INIT_FILES - 2);
+	fds[0] = MACH_PORT_NULL;
+	fds[1] = fds[2] = console_write;
+	cthread_t console;
+	if (cthread_create(&console, console_thread, NULL) == KERN_SUCCESS)
+		cthread_detach(console);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
-	mach_port_t bs;
-	vm_offset_t emul, prog;
-	mach_msg_type_number_t emul_size, prog_size;
-	char cmdline[EMUL_BOOT_CMDLINE_MAX];
-	const char *err;
+	mach_port_t bs, device = MACH_PORT_NULL;
+	vm_offset_t emul, prog = 0, archive = 0, extra = 0;
+	mach_msg_type_number_t emul_size, prog_size = 0, archive_size = 0, extra_size = 0;
+	const char *err, *archive_name = NULL, *args_name = NULL;
 	int i = 1;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (i < argc && strcmp(argv[i], "-x") == 0)
-		exit_with_init = 1, i++;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-x") == 0)
+			exit_with_init = 1;
+		else if (strcmp(argv[i], "-D") == 0 && i + 1 < argc)
+			device = (mach_port_t)strtoul(argv[++i], NULL, 0);
+		else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
+			archive_name = argv[++i];
+		else if (strcmp(argv[i], "-a") == 0 && i + 1 < argc)
+			args_name = argv[++i];
+		else
+			break;
+	}
 	if (i >= argc) {
-		printf("usage: single [-x] PROGRAM [ARGS...]\n");
+		printf("usage: single [-x] [-D DEVICE] [-r ARCHIVE] [-a ARGS] PROGRAM [ARG...]\n");
 		return 2;
 	}
-	cmdline[0] = '\0';
-	for (int j = i; j < argc; j++) {
-		if (strlen(cmdline) + strlen(argv[j]) + 2 > sizeof(cmdline)) {
-			printf("unix: command line too long\n");
-			return 2;
-		}
-		if (j > i)
-			strcat(cmdline, " ");
-		strcat(cmdline, argv[j]);
-	}
 	task_get_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, &bs);
-	if ((err = get_module(bs, EMUL_MODULE, &emul, &emul_size)) != NULL ||
-	    (err = get_module(bs, argv[i], &prog, &prog_size)) != NULL) {
-		printf("unix: %s\n", err);
+	if (!get_module(bs, EMUL_MODULE, &emul, &emul_size)) {
+		printf("unix: no such data module: %s\n", EMUL_MODULE);
 		return 1;
 	}
-	mach_port_t pipe_service;
-	mach_msg_type_name_t poly;
+	if (archive_name != NULL && !get_module(bs, archive_name, &archive, &archive_size)) {
+		printf("unix: no such data module: %s\n", archive_name);
+		return 1;
+	}
+	if (args_name != NULL && !get_module(bs, args_name, &extra, &extra_size)) {
+		printf("unix: no such data module: %s\n", args_name);
+		return 1;
+	}
+	/* A program bootstrap holds, else a path. */
+	const char *base = strrchr(argv[i], '/');
+	if (!get_module(bs, base != NULL ? base + 1 : argv[i], &prog, &prog_size)) {
+		prog_size = 0;
+		if (argv[i][0] != '/') {
+			printf("unix: no such data module: %s\n", argv[i]);
+			return 1;
+		}
+	}
+
+	struct unixfiles_config config = {MACH_PORT_NULL, (const void *)archive, archive_size, device, tty_signal};
+	struct unixfiles_ports ports;
 	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &port_set);
-	if (unixio_init(port_set) != KERN_SUCCESS || unixpipe_init(&pipe_service) != KERN_SUCCESS) {
-		printf("unix: cannot set up the file services\n");
-		return 1;
-	}
+	config.port_set = port_set;
+	int rc = unixfiles_init(&config, &ports);
+	if (rc != 0)
+		printf("unix: the file services say %d (the archive may be damaged); going on\n", rc);
 	proc_init(port_set);
 	proc_init_ended = init_ended;
 	for (int t = 0; t < SERVER_THREADS; t++) {
@@ -236,25 +321,25 @@ int main(int argc, char **argv)
 		if (cthread_create(&ct, server_thread, NULL) == KERN_SUCCESS)
 			cthread_detach(ct);
 	}
-	mach_port_insert_right(mach_task_self(), pipe_service, pipe_service, MACH_MSG_TYPE_MAKE_SEND);
-	if (pipe_create(pipe_service, 0, &console_read, &poly, &console_write, &poly) != 0) {
-		printf("unix: cannot make the console pipe\n");
+	mach_port_insert_right(mach_task_self(), ports.root, ports.root, MACH_MSG_TYPE_MAKE_SEND);
+	mach_port_insert_right(mach_task_self(), ports.pipes, ports.pipes, MACH_MSG_TYPE_MAKE_SEND);
+	mach_port_t fds[INIT_FILES];
+	if ((err = init_files(ports.root, ports.pipes, MACH_PORT_VALID(device), fds)) != NULL) {
+		printf("unix: %s\n", err);
 		return 1;
 	}
-	mach_port_mod_refs(mach_task_self(), console_write, MACH_PORT_RIGHT_SEND, 1);
-	proc_set_init_ports(MACH_PORT_NULL, MACH_PORT_NULL, MACH_PORT_NULL, console_write, console_write);
-	cthread_t console;
-	if (cthread_create(&console, console_thread, NULL) == KERN_SUCCESS)
-		cthread_detach(console);
 	cthread_mutex_lock(&server_lock);
-	err = start_first(emul, emul_size, prog, prog_size, cmdline);
+	proc_set_init_ports(ports.root, ports.root, fds[0], fds[1], fds[2]);
+	proc_set_service(PROC_SERVICE_PIPES, ports.pipes);
+	err = start_first(emul, emul_size, prog, prog_size, argv + i, argc - i, (const char *)extra, extra_size);
 	cthread_mutex_unlock(&server_lock);
 	if (err != NULL) {
 		printf("unix: cannot start %s: %s\n", argv[i], err);
 		return 1;
 	}
-	vm_deallocate(mach_task_self(), prog, prog_size);
-	printf("unix: started %s as pid 1\n", cmdline);
+	if (prog_size != 0)
+		vm_deallocate(mach_task_self(), prog, prog_size);
+	printf("unix: started %s as pid 1\n", argv[i]);
 	if (exit_with_init)
 		wait_for_init();
 	server_thread(NULL);

@@ -1,0 +1,379 @@
+/*
+ * Calls on names and directories: open, stat, getdents, links, cwd, and
+ * the rest of fs.defs; absolute paths go to the root port, relative ones
+ * to the cwd's or the dirfd's (docs/unix.md).  Identity and permissions
+ * are the ports' business; the library only picks the port.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <mach/mach_interface.h>
+#include <mach/mach_port.h>
+#include <servers/fs.h>
+#include <servers/io.h>
+#include <servers/io_types.h>
+#include "emul.h"
+
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR 0x200
+#define AT_SYMLINK_FOLLOW 0x400
+#define AT_EMPTY_PATH 0x1000
+#define O_ACCMODE_ 3
+#define O_WRONLY_ 1
+#define O_CREAT_ 0100
+#define O_TRUNC_ 01000
+#define O_DIRECTORY_ 0200000
+#define O_PATH_ 010000000
+#define UMASK_BITS 0777
+#define SEEK_END_ 2
+#define PROC_SELF_EXE "/proc/self/exe"
+
+static char path_buf[IO_PATH_MAX + 1], path_buf2[IO_PATH_MAX + 1];
+
+/* The program's path into buf: its length, or -EFAULT / -ENAMETOOLONG. */
+static int get_path(char *buf, uint32_t upath)
+{
+	int n = emul_copyin_str(buf, upath, IO_PATH_MAX + 1);
+	if (n == -LINUX_ENAMETOOLONG)
+		return -LINUX_ENAMETOOLONG;
+	return n;
+}
+
+/* The directory port a path is looked up from. */
+static int dir_port(int dirfd, const char *path, mach_port_t *dir)
+{
+	if (path[0] == '/')
+		*dir = emul.root;
+	else if (dirfd == AT_FDCWD)
+		*dir = emul.cwd;
+	else if (dirfd >= 0 && dirfd < EMUL_FD_MAX && emul.fd[dirfd].port != MACH_PORT_NULL)
+		*dir = emul.fd[dirfd].port;
+	else
+		return -LINUX_EBADF;
+	return MACH_PORT_VALID(*dir) ? 0 : -LINUX_ENOENT;
+}
+
+/* Both steps above; *path in path_buf. */
+static int resolve(int dirfd, uint32_t upath, mach_port_t *dir, int empty_ok)
+{
+	int n = get_path(path_buf, upath);
+	if (n < 0)
+		return n;
+	if (n == 0 && !empty_ok)
+		return -LINUX_ENOENT;
+	if (n == 0)
+		return dirfd == AT_FDCWD ? (*dir = emul.cwd, 0) : dir_port(dirfd, "x", dir);
+	return dir_port(dirfd, path_buf, dir);
+}
+
+static uint32_t umask_bits = 022;
+
+int sys_umask(uint32_t mask)
+{
+	int old = (int)umask_bits;
+	umask_bits = mask & UMASK_BITS;
+	return old;
+}
+
+int sys_openat(int dirfd, uint32_t upath, int flags, int mode)
+{
+	mach_port_t dir, file;
+	mach_msg_type_name_t type;
+	int r = resolve(dirfd, upath, &dir, 0);
+
+	if (r < 0)
+		return r;
+	r = emul_errno(fs_lookup(dir, path_buf, flags & ~O_CLOEXEC, (int)((uint32_t)mode & ~umask_bits), &file, &type));
+	if (r < 0)
+		return r;
+	r = emul_fd_alloc(file, (flags & O_CLOEXEC) ? FD_CLOEXEC : 0, 0);
+	if (r < 0)
+		mach_port_deallocate(mach_task_self(), file);
+	return r;
+}
+
+int sys_fstatat64(int dirfd, uint32_t upath, uint32_t ust, int flags)
+{
+	io_stat_t st;
+	mach_port_t dir;
+	int r;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -LINUX_EINVAL;
+	if ((r = resolve(dirfd, upath, &dir, (flags & AT_EMPTY_PATH) != 0)) < 0)
+		return r;
+	if ((r = emul_errno(fs_stat(dir, path_buf, flags, &st))) < 0)
+		return r;
+	return emul_copyout(ust, &st, sizeof(st));
+}
+
+int sys_fstat64(int fd, uint32_t ust)
+{
+	io_stat_t st;
+	int r;
+
+	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
+		return -LINUX_EBADF;
+	if ((r = emul_errno(io_stat(emul.fd[fd].port, &st))) < 0)
+		return r;
+	return emul_copyout(ust, &st, sizeof(st));
+}
+
+int sys_getdents64(int fd, uint32_t ubuf, uint32_t count)
+{
+	char *data = NULL;
+	mach_msg_type_number_t n = 0;
+	int r;
+
+	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
+		return -LINUX_EBADF;
+	if ((int32_t)count < 0)
+		return -LINUX_EINVAL;
+	if ((r = emul_errno(fs_getdents64(emul.fd[fd].port, (int)count, &data, &n))) < 0)
+		return r;
+	if (n > count)
+		n = count;
+	r = emul_copyout(ubuf, data, n);
+	if (data != NULL && n > 0)
+		vm_deallocate(mach_task_self(), (vm_offset_t)data, n);
+	return r < 0 ? r : (int)n;
+}
+
+int sys_llseek(int fd, uint32_t hi, uint32_t lo, uint32_t uresult, int whence)
+{
+	int64_t off = (int64_t)((uint64_t)hi << 32 | lo), result;
+	int r;
+
+	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
+		return -LINUX_EBADF;
+	if (whence < 0 || whence > SEEK_END_)
+		return -LINUX_EINVAL;
+	if ((r = emul_errno(io_seek(emul.fd[fd].port, off, whence, &result))) < 0)
+		return r;
+	return emul_copyout(uresult, &result, sizeof(result));
+}
+
+int sys_lseek(int fd, int32_t off, int whence)
+{
+	int64_t result;
+	int r;
+
+	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
+		return -LINUX_EBADF;
+	if (whence < 0 || whence > SEEK_END_)
+		return -LINUX_EINVAL;
+	if ((r = emul_errno(io_seek(emul.fd[fd].port, off, whence, &result))) < 0)
+		return r;
+	return result > INT32_MAX ? -LINUX_EOVERFLOW : (int)result;
+}
+
+int sys_faccessat(int dirfd, uint32_t upath, int mode, int flags)
+{
+	mach_port_t dir;
+	int r = resolve(dirfd, upath, &dir, 0);
+	return r < 0 ? r : emul_errno(fs_access(dir, path_buf, mode, flags));
+}
+
+int sys_readlinkat(int dirfd, uint32_t upath, uint32_t ubuf, int bufsiz)
+{
+	static char target[IO_PATH_MAX + 1];
+	mach_port_t dir;
+	int r;
+
+	if (bufsiz <= 0)
+		return -LINUX_EINVAL;
+	if ((r = resolve(dirfd, upath, &dir, 0)) < 0)
+		return r;
+	if (strcmp(path_buf, PROC_SELF_EXE) == 0 && emul.exe_path[0] != '\0') {
+		strcpy(target, emul.exe_path);
+	} else if ((r = emul_errno(fs_readlink(dir, path_buf, target))) < 0) {
+		return r;
+	}
+	size_t n = strlen(target);
+	if (n > (size_t)bufsiz)
+		n = (size_t)bufsiz;
+	r = emul_copyout(ubuf, target, n);
+	return r < 0 ? r : (int)n;
+}
+
+int sys_mkdirat(int dirfd, uint32_t upath, int mode)
+{
+	mach_port_t dir;
+	int r = resolve(dirfd, upath, &dir, 0);
+	return r < 0 ? r : emul_errno(fs_mkdir(dir, path_buf, (int)((uint32_t)mode & ~umask_bits)));
+}
+
+int sys_unlinkat(int dirfd, uint32_t upath, int flags)
+{
+	mach_port_t dir;
+	int r;
+
+	if (flags & ~AT_REMOVEDIR)
+		return -LINUX_EINVAL;
+	if ((r = resolve(dirfd, upath, &dir, 0)) < 0)
+		return r;
+	return emul_errno((flags & AT_REMOVEDIR) ? fs_rmdir(dir, path_buf) : fs_unlink(dir, path_buf));
+}
+
+/* Two paths: the first in path_buf, the second in path_buf2. */
+static int resolve2(int olddirfd, uint32_t oldpath, int newdirfd, uint32_t newpath, mach_port_t *olddir,
+		    mach_port_t *newdir)
+{
+	int r = get_path(path_buf2, newpath);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return -LINUX_ENOENT;
+	if ((r = dir_port(newdirfd, path_buf2, newdir)) < 0)
+		return r;
+	return resolve(olddirfd, oldpath, olddir, 0);
+}
+
+int sys_renameat2(int olddirfd, uint32_t oldpath, int newdirfd, uint32_t newpath, int flags)
+{
+	mach_port_t a, b;
+	int r = resolve2(olddirfd, oldpath, newdirfd, newpath, &a, &b);
+	return r < 0 ? r : emul_errno(fs_rename(a, path_buf, b, path_buf2, flags));
+}
+
+int sys_linkat(int olddirfd, uint32_t oldpath, int newdirfd, uint32_t newpath, int flags)
+{
+	mach_port_t a, b;
+	int r = resolve2(olddirfd, oldpath, newdirfd, newpath, &a, &b);
+	return r < 0 ? r : emul_errno(fs_link(a, path_buf, b, path_buf2, flags));
+}
+
+int sys_symlinkat(uint32_t utarget, int newdirfd, uint32_t newpath)
+{
+	mach_port_t dir;
+	int r = get_path(path_buf2, utarget);
+	if (r < 0)
+		return r;
+	if ((r = resolve(newdirfd, newpath, &dir, 0)) < 0)
+		return r;
+	return emul_errno(fs_symlink(dir, path_buf, path_buf2));
+}
+
+int sys_chdir(uint32_t upath)
+{
+	mach_port_t dir, file;
+	mach_msg_type_name_t type;
+	int r = resolve(AT_FDCWD, upath, &dir, 0);
+
+	if (r < 0)
+		return r;
+	if ((r = emul_errno(fs_lookup(dir, path_buf, O_DIRECTORY_ | O_PATH_, 0, &file, &type))) < 0)
+		return r;
+	if (MACH_PORT_VALID(emul.cwd))
+		mach_port_deallocate(mach_task_self(), emul.cwd);
+	emul.cwd = file;
+	return 0;
+}
+
+int sys_fchdir(int fd)
+{
+	mach_port_t file;
+	mach_msg_type_name_t type;
+	int r;
+
+	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
+		return -LINUX_EBADF;
+	if ((r = emul_errno(fs_lookup(emul.fd[fd].port, "", O_DIRECTORY_ | O_PATH_, 0, &file, &type))) < 0)
+		return r;
+	if (MACH_PORT_VALID(emul.cwd))
+		mach_port_deallocate(mach_task_self(), emul.cwd);
+	emul.cwd = file;
+	return 0;
+}
+
+int sys_getcwd(uint32_t ubuf, uint32_t size)
+{
+	static char path[IO_PATH_MAX + 1];
+	int r;
+
+	if (!MACH_PORT_VALID(emul.cwd))
+		return -LINUX_ENOENT;
+	if ((r = emul_errno(fs_dir_path(emul.cwd, path))) < 0)
+		return r;
+	size_t n = strlen(path) + 1;
+	if (n > size)
+		return -LINUX_ERANGE;
+	r = emul_copyout(ubuf, path, n);
+	return r < 0 ? r : (int)n;
+}
+
+/* A file by name, O_PATH (no access needed), for the calls that change
+ * its attributes through io.defs. */
+static int open_path(int dirfd, uint32_t upath, int flags, mach_port_t *file)
+{
+	mach_port_t dir;
+	mach_msg_type_name_t type;
+	int r = resolve(dirfd, upath, &dir, (flags & AT_EMPTY_PATH) != 0);
+	if (r < 0)
+		return r;
+	int lflags = O_PATH_ | ((flags & AT_SYMLINK_NOFOLLOW) ? 0400000 /* O_NOFOLLOW */ : 0);
+	return emul_errno(fs_lookup(dir, path_buf, lflags, 0, file, &type));
+}
+
+int sys_utimensat(int dirfd, uint32_t upath, uint32_t utimes, int flags)
+{
+	io_times_t t;
+	mach_port_t file;
+	int r;
+
+	if (utimes == 0) {
+		t.atime_sec = t.mtime_sec = 0;
+		t.atime_nsec = t.mtime_nsec = IO_UTIME_NOW;
+	} else {
+		uint32_t ts[4];
+		if ((r = emul_copyin(ts, utimes, sizeof(ts))) < 0)
+			return r;
+		t.atime_sec = ts[0], t.atime_nsec = ts[1], t.mtime_sec = ts[2], t.mtime_nsec = ts[3];
+	}
+	if (upath == 0) { /* futimens */
+		if (dirfd < 0 || dirfd >= EMUL_FD_MAX || emul.fd[dirfd].port == MACH_PORT_NULL)
+			return -LINUX_EBADF;
+		return emul_errno(io_set_times(emul.fd[dirfd].port, t));
+	}
+	if ((r = open_path(dirfd, upath, flags, &file)) < 0)
+		return r;
+	r = emul_errno(io_set_times(file, t));
+	mach_port_deallocate(mach_task_self(), file);
+	return r;
+}
+
+int sys_fchmodat(int dirfd, uint32_t upath, int mode)
+{
+	mach_port_t file;
+	int r = open_path(dirfd, upath, 0, &file);
+	if (r < 0)
+		return r;
+	r = emul_errno(io_chmod(file, mode));
+	mach_port_deallocate(mach_task_self(), file);
+	return r;
+}
+
+int sys_fchmod(int fd, int mode)
+{
+	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
+		return -LINUX_EBADF;
+	return emul_errno(io_chmod(emul.fd[fd].port, mode));
+}
+
+int sys_ftruncate64(int fd, uint32_t lo, uint32_t hi)
+{
+	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
+		return -LINUX_EBADF;
+	return emul_errno(io_truncate(emul.fd[fd].port, (int64_t)((uint64_t)hi << 32 | lo)));
+}
+
+void emul_abs_path(const char *path, char *out, size_t size)
+{
+	static char cwd[IO_PATH_MAX + 1];
+
+	if (path[0] == '/' || !MACH_PORT_VALID(emul.cwd) || fs_dir_path(emul.cwd, cwd) != 0) {
+		snprintf(out, size, "%s", path);
+		return;
+	}
+	snprintf(out, size, "%s%s%s", cwd, strcmp(cwd, "/") == 0 ? "" : "/", path);
+}

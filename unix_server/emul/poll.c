@@ -1,0 +1,206 @@
+/*
+ * poll and select over files of any services (docs/unix.md, "select and
+ * poll across services"): io_select on each file with our sleep port as
+ * the notify port, then, if nothing is ready, wait there for a wake-up,
+ * a signal or the time-out, and ask again.
+ */
+#include <string.h>
+#include <servers/io.h>
+#include <servers/io_types.h>
+#include "emul.h"
+
+#define POLL_MAX 1024 /* files in one call (Linux allows RLIMIT_NOFILE) */
+#define POLLERR_ 0x008
+#define POLLHUP_ 0x010
+#define POLLNVAL_ 0x020
+#define FD_SETSIZE_ 1024
+#define NSEC_PER_MSEC 1000000
+#define USEC_PER_MSEC 1000
+#define MSEC_PER_SEC 1000
+
+struct linux_pollfd {
+	int32_t fd;
+	int16_t events, revents;
+};
+
+static struct linux_pollfd pfd[POLL_MAX];
+static int generation;
+
+/* Wait on the sleep port: 1 woken, 0 timed out, -EINTR. */
+static int wait_wakeup(int64_t timeout_ms)
+{
+	struct {
+		mach_msg_header_t h;
+		char body[64];
+	} m;
+	int r = emul_wait_begin(EMUL_WAIT_SLEEP, MACH_PORT_NULL);
+	if (r < 0) {
+		emul_wait_end();
+		return r;
+	}
+	mach_msg_option_t opt = MACH_RCV_MSG | (timeout_ms >= 0 ? MACH_RCV_TIMEOUT : 0);
+	mach_msg_return_t mr = mach_msg(&m.h, opt, 0, sizeof(m), emul.sleep_port,
+					timeout_ms >= 0 ? (mach_msg_timeout_t)timeout_ms : 0, MACH_PORT_NULL);
+	emul_wait_end();
+	if (emul_signal_check && emul_signal_drop_ignored())
+		return -LINUX_EINTR;
+	return mr == MACH_RCV_TIMED_OUT ? 0 : 1;
+}
+
+/* pfd[0..n) -> revents; timeout_ms < 0: for ever.  Count of ready ones. */
+static int do_poll(unsigned n, int64_t timeout_ms)
+{
+	int64_t deadline = timeout_ms >= 0 ? emul_now_ms() + timeout_ms : -1;
+
+	for (;;) {
+		int ready = 0, tag = ++generation;
+		int will_wait = timeout_ms != 0;
+		for (unsigned i = 0; i < n; i++) {
+			int fd = pfd[i].fd, got = 0;
+			pfd[i].revents = 0;
+			if (fd < 0)
+				continue;
+			if (fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL) {
+				pfd[i].revents = POLLNVAL_;
+				ready++;
+				continue;
+			}
+			if (io_select(emul.fd[fd].port, pfd[i].events, will_wait ? emul.sleep_port : MACH_PORT_NULL,
+				      tag, &got) != 0)
+				got = POLLNVAL_;
+			pfd[i].revents = (int16_t)(got & (pfd[i].events | POLLERR_ | POLLHUP_ | POLLNVAL_));
+			ready += pfd[i].revents != 0;
+		}
+		if (ready > 0 || timeout_ms == 0)
+			return ready;
+		int64_t left = deadline < 0 ? -1 : deadline - emul_now_ms();
+		if (deadline >= 0 && left <= 0)
+			return 0;
+		int r = wait_wakeup(left);
+		if (r < 0)
+			return r;
+		if (r == 0 && deadline >= 0 && deadline - emul_now_ms() <= 0)
+			return 0;
+	}
+}
+
+int sys_poll(uint32_t ufds, uint32_t nfds, int timeout_ms)
+{
+	int r;
+
+	if (nfds > POLL_MAX)
+		return -LINUX_EINVAL;
+	if (nfds > 0 && (r = emul_copyin(pfd, ufds, nfds * sizeof(pfd[0]))) < 0)
+		return r;
+	r = do_poll(nfds, timeout_ms < 0 ? -1 : timeout_ms);
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < nfds; i++) {
+		int e = emul_copyout(ufds + i * sizeof(pfd[0]) + offsetof(struct linux_pollfd, revents),
+				     &pfd[i].revents, sizeof(pfd[i].revents));
+		if (e < 0)
+			return e;
+	}
+	return r;
+}
+
+int sys_ppoll(uint32_t ufds, uint32_t nfds, uint32_t uts, uint32_t umask, uint32_t masksize)
+{
+	int32_t ts[2];
+	int64_t ms = -1;
+	int r;
+
+	if (uts != 0) {
+		if ((r = emul_copyin(ts, uts, sizeof(ts))) < 0)
+			return r;
+		if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
+			return -LINUX_EINVAL;
+		ms = (int64_t)ts[0] * MSEC_PER_SEC + (ts[1] + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC;
+	}
+	(void)umask;
+	(void)masksize; /* the mask during the wait: not in part 1 */
+	return sys_poll(ufds, nfds, ms > INT32_MAX ? INT32_MAX : (int)ms);
+}
+
+#define SET_WORDS(n) (((n) + 31) / 32)
+
+int sys_select(int nfds, uint32_t ur, uint32_t uw, uint32_t ue, int64_t timeout_ms)
+{
+	uint32_t sets[3][FD_SETSIZE_ / 32], out[3][FD_SETSIZE_ / 32];
+	uint32_t uset[3] = {ur, uw, ue};
+	static const int16_t ev[3] = {0x001 /* POLLIN */, 0x004 /* POLLOUT */, 0x002 /* POLLPRI */};
+	unsigned n = 0;
+	int r;
+
+	if (nfds < 0 || nfds > FD_SETSIZE_)
+		return -LINUX_EINVAL;
+	memset(sets, 0, sizeof(sets));
+	for (int s = 0; s < 3; s++)
+		if (uset[s] != 0 && (r = emul_copyin(sets[s], uset[s], SET_WORDS(nfds) * 4)) < 0)
+			return r;
+	for (int fd = 0; fd < nfds; fd++) {
+		int16_t events = 0;
+		for (int s = 0; s < 3; s++)
+			if (sets[s][fd / 32] & (1u << (fd % 32)))
+				events |= ev[s];
+		if (events == 0)
+			continue;
+		if (fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
+			return -LINUX_EBADF;
+		pfd[n].fd = fd;
+		pfd[n].events = events;
+		n++;
+	}
+	r = do_poll(n, timeout_ms);
+	if (r < 0)
+		return r;
+	memset(out, 0, sizeof(out));
+	int count = 0;
+	for (unsigned i = 0; i < n; i++) {
+		int fd = pfd[i].fd;
+		for (int s = 0; s < 3; s++) {
+			int hit = (pfd[i].revents & ev[s]) || (s < 2 && (pfd[i].revents & (POLLERR_ | POLLHUP_)) &&
+								(pfd[i].events & ev[s]));
+			if (hit) {
+				out[s][fd / 32] |= 1u << (fd % 32);
+				count++;
+			}
+		}
+	}
+	for (int s = 0; s < 3; s++)
+		if (uset[s] != 0 && (r = emul_copyout(uset[s], out[s], SET_WORDS(nfds) * 4)) < 0)
+			return r;
+	return count;
+}
+
+int sys_newselect(int nfds, uint32_t ur, uint32_t uw, uint32_t ue, uint32_t utv)
+{
+	int32_t tv[2];
+	int64_t ms = -1;
+	int r;
+
+	if (utv != 0) {
+		if ((r = emul_copyin(tv, utv, sizeof(tv))) < 0)
+			return r;
+		if (tv[0] < 0 || tv[1] < 0)
+			return -LINUX_EINVAL;
+		ms = (int64_t)tv[0] * MSEC_PER_SEC + (tv[1] + USEC_PER_MSEC - 1) / USEC_PER_MSEC;
+	}
+	return sys_select(nfds, ur, uw, ue, ms);
+}
+
+int sys_pselect6(int nfds, uint32_t ur, uint32_t uw, uint32_t ue, uint32_t uts)
+{
+	int32_t ts[2];
+	int64_t ms = -1;
+	int r;
+
+	if (uts != 0) {
+		if ((r = emul_copyin(ts, uts, sizeof(ts))) < 0)
+			return r;
+		if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
+			return -LINUX_EINVAL;
+		ms = (int64_t)ts[0] * MSEC_PER_SEC + (ts[1] + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC;
+	}
+	return sys_select(nfds, ur, uw, ue, ms);
+}
