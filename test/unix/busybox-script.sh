@@ -1,0 +1,99 @@
+# The busybox sh script test/unix/busybox.sh runs on the host's busybox
+# and on Ernst's (the same binary): the outputs must be equal.  Nothing in
+# it may depend on the machine (no pids, hostnames, times of day).
+set -u
+d=/tmp/ernst-busybox-test
+rm -rf "$d"
+mkdir -p "$d" && cd "$d" || exit 1
+
+echo "== loops and arithmetic"
+for i in 1 2 3; do echo "for $i"; done
+i=0; n=0
+while [ $i -lt 100 ]; do i=$((i + 1)); n=$((n + i * i)); done
+echo "sum of squares to 100: $n"
+echo "arith: $(( (7 + 5) * 3 / 4 % 5 )) $(( 1 << 10 )) $(( -17 / 5 )) $(( 0x1f ))"
+case "abc" in a*) echo "case: a*" ;; *) echo "case: other" ;; esac
+
+echo "== pipelines"
+seq 1 1000 | sort -rn | head -3
+seq 1 20 | grep 1 | wc -l
+printf 'b\na\nc\na\n' | sort | uniq -c | sed 's/^ *//'
+echo "hello world" | tr a-z A-Z | cut -d' ' -f2
+yes | head -5 | wc -l
+
+echo "== subshells"
+(cd / && pwd)
+pwd | sed "s|$d|SCRATCH|"
+x=$(echo inner; echo second)
+echo "$x" | tail -1
+(exit 3); echo "subshell status $?"
+y=$( (echo nested) )
+echo "$y"
+
+echo "== background jobs and wait"
+(sleep 0.3; echo "slow job") &
+(echo "fast job") > fast.out &
+wait
+cat fast.out
+sleep 5 &
+kill $!
+wait $!
+echo "killed job status $?"
+
+echo "== redirections"
+echo one > f
+echo two >> f
+cat < f
+wc -l < f
+ls nosuchfile 2> err.out; echo "ls status $?"
+grep -c "nosuchfile" err.out
+{ echo to-stdout; echo to-stderr >&2; } > both.out 2>&1
+sort both.out
+exec 3> fd3.out
+echo "via fd 3" >&3
+exec 3>&-
+cat fd3.out
+
+echo "== here-documents"
+cat <<END
+line one
+value $((2 + 2))
+END
+cat <<'END'
+literal $HOME
+END
+tr a-z A-Z <<END
+shout
+END
+
+echo "== applets"
+mkdir -p sub/deeper
+echo content > sub/file
+cp sub/file copy
+mv copy moved
+ln -s moved link
+ln moved hard
+ls -1
+ls -1 sub
+cat link
+[ -L link ] && echo "link is a symlink"
+stat -c '%h' moved
+rm -r sub
+ls -1
+expr 6 \* 7
+expr length "abcdef"
+echo "a,b,c" | cut -d, -f2,3
+echo "x=1 y=2" | sed 's/[0-9]/N/g'
+printf '%s-%d\n' word 42
+seq 5 | tail -2
+date -u -d @86400 +%Y-%m-%d
+uname -s
+env -i A=1 B=2 env | sort
+true; echo "true $?"; false; echo "false $?"
+test -d . && echo "test -d ok"
+basename /a/b/c.txt .txt
+dirname /a/b/c.txt
+echo "x y z" | { read a b c; echo "read: $c $b $a"; }
+cd /
+rm -rf "$d"
+echo "== done"

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The interactive shell over the serial console: init starts one login
+# shell (init -1) on the terminal; we type commands and read the prompt
+# and the answers back, ^C included (it must stop `sleep 10` and leave
+# status 130), then `exit 7`, which init passes on as its status.
+. "$srcdir/test/unix/lib.sh"
+tmp=$(mktemp -d)
+log=$tmp/console.log
+: > "$log"
+coproc QEMU { "$srcdir/test/qemu-run" --timeout 180 --append console=serial \
+	--initrd "bootstrap/bootstrap -x,unix_server/single/single -x -D \${device-port} -r rootfs.cpio /bin/init -1,unix_server/emul/emul.bin \$(data),unix_server/rootfs.cpio \$(data)" \
+	mach/ernst 2>&1; }
+exec 3<&"${QEMU[0]}" 4>&"${QEMU[1]}"
+trap 'rm -rf "$tmp"' EXIT
+
+# Wait (at most SECONDS) until PATTERN appears in what the console printed
+# since mark, a prompt included (it has no newline).
+mark=0
+expect() {
+	local end=$((SECONDS + $2)) chunk
+	while [ $SECONDS -lt $end ]; do
+		if IFS= read -r -t 1 -u 3 chunk; then
+			printf '%s\n' "$chunk" >> "$log"
+		elif [ -n "$chunk" ]; then
+			printf '%s' "$chunk" >> "$log"
+		fi
+		if tail -c +$((mark + 1)) "$log" | tr -d '\r' | grep -q -- "$1"; then
+			mark=$(wc -c < "$log")
+			return 0
+		fi
+	done
+	return 1
+}
+type_line() { printf '%s\n' "$1" >&4; }
+
+PROMPT='ernst:.*# '
+expect "$PROMPT" 120
+ok $? "a shell prompt on the console"
+type_line 'echo $((6 * 7))'
+expect '^42' 30
+ok $? "a command typed in runs: echo \$((6 * 7)) says 42"
+type_line 'seq 1 1000 | sort -rn | head -3 | tr "\n" " "; echo'
+expect '1000 999 998' 60
+ok $? "a pipeline typed in"
+expect "$PROMPT" 30
+ok $? "the prompt comes back"
+type_line 'sleep 10'
+sleep 1
+printf '\003' >&4
+expect "$PROMPT" 30
+ok $? "^C interrupts sleep 10 and the prompt comes back"
+type_line 'echo status=$?'
+expect 'status=130' 30
+ok $? "the interrupted command's status is 130 (SIGINT)"
+type_line 'cat > /tmp/typed; tr a-z A-Z < /tmp/typed'
+type_line 'typed into cat'
+printf '\004' >&4
+expect 'TYPED INTO CAT' 30
+ok $? "a line typed into cat, then ^D (end of file)"
+type_line 'exit 7'
+expect 'unix: init exited with status 0x700' 60
+ok $? "exit 7 ends the shell, and init passes the status on"
+wait "$QEMU_PID"
+ok $? "the boot ends cleanly"
+! grep -q "panic\|fault in the library" "$log"
+ok $? "no panic, no fault in the emulation library"
+tap_end
