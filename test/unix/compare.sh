@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Each test program's output on Ernst equals its output on the host.
+# Each test program's output on Ernst equals its output on the host
+# (exectest runs from the boot archive's /bin, the others as data modules).
 . "$srcdir/test/unix/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for t in procs signals memory; do
+for t in procs signals memory exectest; do
 	prog=test/unix/$t
 	"$prog" > "$tmp/$t.host" 2>&1
 	ok $? "$t runs on the host"
-	st=$(unix_run "$tmp/$t.log" "$prog")
+	if [ $t = exectest ]; then
+		st=$(unix_run_fs "$tmp/$t.log" "/bin/$t")
+	else
+		st=$(unix_run "$tmp/$t.log" "$prog")
+	fi
 	ok "$st" "$t: the boot ends cleanly (status $st: $(qemu_status_text "$st"))"
 	[ "$(unix_status "$tmp/$t.log")" = 0 ]
 	ok $? "$t: pid 1 exited with status 0"

@@ -15,6 +15,13 @@ unix_run() {
 		--initrd "bootstrap/bootstrap -x,unix_server/single/single -x $name $*,unix_server/emul/emul.bin \$(data),$prog \$(data)" \
 		mach/ernst
 }
+# unix_run_fs LOG PATH: the same, PATH (/bin/...) from the boot archive.
+unix_run_fs() {
+	local log=$1 path=$2
+	boot "$log" --append console=serial \
+		--initrd "bootstrap/bootstrap -x,unix_server/single/single -x -r rootfs.cpio $path,unix_server/emul/emul.bin \$(data),unix_server/rootfs.cpio \$(data)" \
+		mach/ernst
+}
 unix_output() {
 	tr -d '\r' < "$1" | sed -n '/^unix: started /,/^unix: init exited/p' | sed '1d;$d' | grep -v '^emul\[[0-9]*\]: '
 }

@@ -51,6 +51,8 @@
 #define CONSOLE_PATH "/dev/console"
 #define O_RDWR_ 2
 #define INIT_FILES 3
+#define PROC_MSG_ID_MIN 31800 /* proc.defs' subsystem */
+#define PROC_MSG_ID_END 31900
 
 /* proc's lock; the file services have theirs (unixio_lock). */
 static cthread_mutex_t server_lock = CTHREAD_MUTEX_INITIALIZER;
@@ -60,12 +62,18 @@ static volatile int init_done, init_status;
 static volatile int drain_eof; /* the console pipe has no writer left */
 static mach_port_t console_read = MACH_PORT_NULL, console_write = MACH_PORT_NULL;
 
+/* proc.defs requests go straight to proc (the common case of a system
+ * call that is not about files); everything else to the file services
+ * first, then proc's notifications. */
 static boolean_t single_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 {
-	if (unixio_demux(in, out))
+	boolean_t handled = FALSE;
+	int is_proc = in->msgh_id >= PROC_MSG_ID_MIN && in->msgh_id < PROC_MSG_ID_END;
+
+	if (!is_proc && unixio_demux(in, out))
 		return TRUE;
 	cthread_mutex_lock(&server_lock);
-	boolean_t handled = proc_demux(in, out);
+	handled = proc_demux(in, out);
 	cthread_mutex_unlock(&server_lock);
 	return handled;
 }

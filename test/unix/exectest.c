@@ -1,0 +1,133 @@
+/*
+ * execve with arguments and environment (the program runs itself again
+ * through /proc/self/exe), a #! script, execve's errors, fds across exec
+ * (FD_CLOEXEC), pipes with poll and select, EOF and EPIPE/SIGPIPE.
+ * Run from the booted system's /bin on Ernst, and on the host; the
+ * outputs must be equal (test/unix/compare.sh).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SCRIPT "/tmp/exectest-script"
+
+static void child_mode(int argc, char **argv)
+{
+	printf("child: argc %d\n", argc);
+	for (int i = 1; i < argc; i++)
+		printf("child: argv[%d] = \"%s\"\n", i, argv[i]);
+	printf("child: GREETING=%s\n", getenv("GREETING") ? getenv("GREETING") : "(none)");
+	printf("child: EMPTY=[%s]\n", getenv("EMPTY") ? getenv("EMPTY") : "(none)");
+	printf("child: fd 5 %s\n", fcntl(5, F_GETFD) < 0 ? "closed" : "open");
+	printf("child: fd 6 %s\n", fcntl(6, F_GETFD) < 0 ? "closed" : "open");
+	exit(argc);
+}
+
+static int run(char *const argv[], char *const envp[])
+{
+	pid_t p = fork();
+	if (p == 0) {
+		execve(argv[0], argv, envp);
+		printf("execve %s: %s\n", argv[0], strerror(errno));
+		_exit(99);
+	}
+	int st;
+	waitpid(p, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (argc > 1 && strcmp(argv[1], "--child") == 0)
+		child_mode(argc, argv);
+	printf("exec: start\n");
+
+	/* Arguments and environment, fds with and without FD_CLOEXEC. */
+	int a = open("/dev/null", O_RDONLY), b = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	dup2(a, 5);
+	dup2(b, 6);
+	fcntl(6, F_SETFD, FD_CLOEXEC);
+	char *const cargv[] = {"/proc/self/exe", "--child", "two words", "", "last", NULL};
+	char *const cenv[] = {"GREETING=hello there", "EMPTY=", NULL};
+	printf("exit status from the child: %d\n", run(cargv, cenv));
+
+	/* A #! script. */
+	FILE *f = fopen(SCRIPT, "w");
+	fprintf(f, "#!/bin/sh -e\necho script ran with \"$1\" \"$2\"\nexit 4\n");
+	fclose(f);
+	chmod(SCRIPT, 0755);
+	char *const sargv[] = {SCRIPT, "alpha", "beta", NULL};
+	char *const senv[] = {"PATH=/bin", NULL};
+	printf("script status: %d\n", run(sargv, senv));
+	unlink(SCRIPT);
+
+	/* Errors: nothing there, not executable, not a program. */
+	char *const nargv[] = {"/no/such/program", NULL};
+	printf("execve missing: %d\n", run(nargv, senv));
+	f = fopen(SCRIPT, "w");
+	fprintf(f, "just text\n");
+	fclose(f);
+	char *const xargv[] = {SCRIPT, NULL};
+	printf("execve not executable: %d\n", run(xargv, senv));
+	chmod(SCRIPT, 0755);
+	printf("execve not a program: %d\n", run(xargv, senv));
+	unlink(SCRIPT);
+
+	/* Pipes: poll and select, EOF, EPIPE and SIGPIPE. */
+	int p[2];
+	pipe(p);
+	struct pollfd pf = {p[0], POLLIN, 0};
+	printf("poll on an empty pipe: %d\n", poll(&pf, 1, 0));
+	write(p[1], "abc", 3);
+	int n = poll(&pf, 1, 1000);
+	printf("poll after a write: %d revents POLLIN %d\n", n, (pf.revents & POLLIN) != 0);
+	fd_set rs;
+	FD_ZERO(&rs);
+	FD_SET(p[0], &rs);
+	struct timeval tv = {1, 0};
+	n = select(p[0] + 1, &rs, NULL, NULL, &tv);
+	printf("select: %d readable %d\n", n, FD_ISSET(p[0], &rs) != 0);
+	char buf[8];
+	printf("read: %d\n", (int)read(p[0], buf, sizeof(buf)));
+	pid_t c = fork();
+	if (c == 0) {
+		struct timespec ts = {0, 100000000};
+		nanosleep(&ts, NULL);
+		write(p[1], "late", 4);
+		_exit(0);
+	}
+	pf.revents = 0;
+	n = poll(&pf, 1, 5000);
+	printf("poll waits for a writer: %d revents POLLIN %d\n", n, (pf.revents & POLLIN) != 0);
+	waitpid(c, NULL, 0);
+	printf("read: %d\n", (int)read(p[0], buf, sizeof(buf)));
+	close(p[1]);
+	printf("read at EOF: %d\n", (int)read(p[0], buf, sizeof(buf)));
+	close(p[0]);
+	pipe(p);
+	close(p[0]);
+	signal(SIGPIPE, SIG_IGN);
+	n = (int)write(p[1], "x", 1);
+	printf("write without a reader: %d %s\n", n, strerror(errno));
+	signal(SIGPIPE, SIG_DFL);
+	c = fork();
+	if (c == 0) {
+		write(p[1], "x", 1);
+		_exit(0);
+	}
+	int st;
+	waitpid(c, &st, 0);
+	printf("the same with SIGPIPE's default: killed by %d\n", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	printf("exec: done\n");
+	return 0;
+}
