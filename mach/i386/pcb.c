@@ -421,6 +421,10 @@ static kern_return_t check_thread_state(const struct thread *th, const struct i3
 	if (!data_sel_ok(th, ts->ds) || !data_sel_ok(th, ts->es) || !data_sel_ok(th, ts->fs) ||
 	    !data_sel_ok(th, ts->gs))
 		return KERN_INVALID_ARGUMENT;
+	/* The user code segment ends at KERNBASE: an eip past it faults in
+	 * the kernel's iret (hardware checks; QEMU's TCG does not). */
+	if (ts->eip >= KERNBASE)
+		return KERN_INVALID_ARGUMENT;
 	return KERN_SUCCESS;
 }
 

@@ -221,10 +221,13 @@ void trap_syscall(struct i386_saved_state *ss)
 	vm_offset_t entry = eml_lookup(th->task, (int)ss->eax);
 	uint32_t ret = ss->eip;
 
-	if (entry == 0) {
-		/* As the fault leaves it: eip at the int instruction. */
+	if (entry == 0 || entry >= KERNBASE) {
+		/* As the fault leaves it: eip at the int instruction.  An entry
+		 * past the user code segment (KERNBASE) faults as a call there
+		 * would; the kernel's iret to it would fault instead (a panic on
+		 * hardware; QEMU's TCG does not check segment limits). */
 		ss->eip -= INT_INSN_LEN;
-		exception(EXC_BAD_INSTRUCTION, T_GENERAL_PROTECTION, GP_ERR_VECTOR(T_SYSCALL));
+		exception(EXC_BAD_INSTRUCTION, T_GENERAL_PROTECTION, entry == 0 ? GP_ERR_VECTOR(T_SYSCALL) : 0);
 	} else if (copyout(&ret, (void *)(ss->uesp - sizeof(ret)), sizeof(ret)) != 0) {
 		exception(EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, ss->uesp - sizeof(ret));
 	} else {

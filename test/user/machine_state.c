@@ -6,12 +6,18 @@
  *    the previous owner of the FPU left there;
  *  - a TLS slot (i386_set_gdt) that the thread's saved %cs or %ss names
  *    may be freed or retyped: the register goes back to the flat user
- *    segment instead of faulting in the kernel's iret.
+ *    segment instead of faulting in the kernel's iret;
+ *  - an eip outside the user code segment (at or above KERNBASE) is
+ *    refused by thread_set_state, and an emulation vector entry there
+ *    makes int $0x80 a general protection exception, as a jump there
+ *    would: the kernel's iret would fault on it.
  */
 #include <stddef.h>
 #include <string.h>
 #include <mach.h>
 #include <cthreads.h>
+#include <mach/exc_server.h>
+#include <mach/exception.h>
 #include <mach/mach_i386.h>
 #include "tap.h"
 
@@ -172,10 +178,78 @@ static void test_slot_under(const char *reg, unsigned (*with)(unsigned), unsigne
 	i386_set_gdt(mach_thread_self(), &sel, none);
 }
 
+/* ---- eip beyond the user code segment ---- */
+
+#define KERNEL_ADDRESS 0xc0001000
+#define SYSCALL_NR 7
+#define T_GENERAL_PROTECTION 13
+
+static void test_thread_state_eip(void)
+{
+	thread_t th;
+	struct i386_thread_state st;
+	mach_msg_type_number_t n = i386_THREAD_STATE_COUNT;
+
+	if (!is_kr(thread_create(mach_task_self(), &th), KERN_SUCCESS, "thread_create"))
+		return;
+	thread_get_state(th, i386_THREAD_STATE, (thread_state_t)&st, &n);
+	st.eip = KERNEL_ADDRESS;
+	is_kr(thread_set_state(th, i386_THREAD_STATE, (thread_state_t)&st, n), KERN_INVALID_ARGUMENT,
+	      "thread_set_state refuses an eip in the kernel's space");
+	st.eip = KERNEL_ADDRESS - 0x2000;
+	is_kr(thread_set_state(th, i386_THREAD_STATE, (thread_state_t)&st, n), KERN_SUCCESS,
+	      "and takes one below it");
+	thread_terminate(th);
+}
+
+static int last_exception, last_code, last_subcode;
+
+kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_port_t task, int exception,
+				    int code, int subcode)
+{
+	(void)port;
+	last_exception = exception, last_code = code, last_subcode = subcode;
+	thread_terminate(thread);
+	mach_port_deallocate(mach_task_self(), thread);
+	mach_port_deallocate(mach_task_self(), task);
+	return KERN_SUCCESS;
+}
+
+static void *int80_caller(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("int $0x80" ::"a"(SYSCALL_NR) : "memory", "cc");
+	return NULL;
+}
+
+static void test_emulation_entry_eip(void)
+{
+	mach_port_t exc;
+	vm_offset_t entry = KERNEL_ADDRESS;
+	cthread_t t;
+
+	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &exc);
+	mach_port_insert_right(mach_task_self(), exc, exc, MACH_MSG_TYPE_MAKE_SEND);
+	if (!is_kr(task_set_special_port(mach_task_self(), TASK_EXCEPTION_PORT, exc), KERN_SUCCESS,
+		   "an exception port") ||
+	    !is_kr(task_set_emulation(mach_task_self(), entry, SYSCALL_NR), KERN_SUCCESS,
+		   "an emulation entry in the kernel's space") ||
+	    !is_kr(cthread_create(&t, int80_caller, NULL), KERN_SUCCESS, "a thread calls it"))
+		return;
+	last_exception = -1;
+	is_kr(mach_msg_server_once(exc_server, 8192, exc, MACH_RCV_TIMEOUT, 5000), MACH_MSG_SUCCESS,
+	      "an exception message arrives");
+	is(last_exception, EXC_BAD_INSTRUCTION, "EXC_BAD_INSTRUCTION");
+	is(last_code, T_GENERAL_PROTECTION, "a general protection fault");
+	is(last_subcode, 0, "error code 0, as a jump past the segment's limit");
+}
+
 int main(void)
 {
 	test_fresh_fpu();
 	test_slot_under("%ss", with_ss, DESC_ACCESS_USER_DATA, USER_DS);
 	test_slot_under("%cs", with_cs, DESC_ACCESS_USER_CODE, USER_CS);
+	test_thread_state_eip();
+	test_emulation_entry_eip();
 	return tap_done();
 }
