@@ -144,10 +144,15 @@ static int tls_desc_ok(const uint32_t desc[2])
 	return (desc[1] & DESC_LONG_MODE) == 0;
 }
 
+static int tls_names_slot(uint32_t reg, unsigned slot)
+{
+	return (reg & SEL_LDT) == 0 && SEL_INDEX(reg & 0xffff) == GDT_TLS_MIN + slot;
+}
+
 /* A saved segment register naming the slot gets `instead`. */
 static void tls_forget_selector(uint32_t *reg, unsigned slot, uint32_t instead)
 {
-	if ((*reg & SEL_LDT) == 0 && SEL_INDEX(*reg & 0xffff) == GDT_TLS_MIN + slot)
+	if (tls_names_slot(*reg, slot))
 		*reg = instead;
 }
 
@@ -169,6 +174,11 @@ kern_return_t pcb_set_tls(struct thread *th, int *selector, const uint32_t desc[
 	} else if ((slot = tls_slot(*selector)) < 0) {
 		return KERN_INVALID_ARGUMENT;
 	}
+	/* The slot the saved %cs names stays as it is (the kernel's iret
+	 * checks eip against its limit, and cs must stay code). */
+	if (tls_names_slot(th->pcb.user_state->cs, slot) &&
+	    memcmp(&th->pcb.tls[slot], desc, sizeof(th->pcb.tls[slot])) != 0)
+		return KERN_INVALID_ARGUMENT;
 
 	int s = cpu_intr_save();
 	struct seg_desc *d = &th->pcb.tls[slot];
@@ -184,8 +194,6 @@ kern_return_t pcb_set_tls(struct thread *th, int *selector, const uint32_t desc[
 		tls_forget_selector(&us->fs, slot, 0);
 		tls_forget_selector(&us->gs, slot, 0);
 	}
-	if (!present || !(access & DESC_CODE)) /* %cs: code only */
-		tls_forget_selector(&us->cs, slot, USER_CS);
 	if (!present || (access & DESC_CODE) || !(access & DESC_DATA_WRITABLE)) /* %ss: writable data only */
 		tls_forget_selector(&us->ss, slot, USER_DS);
 	th->pcb.tls_used = 0;
