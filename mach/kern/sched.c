@@ -74,13 +74,18 @@ void sched_after_switch(void)
 	}
 }
 
-/* Interrupts off.  Runs `to` and returns when `from` is switched back to. */
-static inline __attribute__((always_inline)) void switch_to(struct thread *from, struct thread *to)
+/* Interrupts off.  Runs `to` and returns when `from` is switched back to.
+ * A handoff passes on the rest of from's time slice and a pending
+ * reschedule: else threads that hand the processor to each other on
+ * every message would keep it from every other thread forever. */
+static inline __attribute__((always_inline)) void switch_to(struct thread *from, struct thread *to,
+							    int handoff)
 {
-	sched_need_resched = 0;
+	if (!handoff)
+		sched_need_resched = 0;
 	if (from == to)
 		return;
-	to->quantum = SCHED_QUANTUM_TICKS;
+	to->quantum = handoff ? from->quantum : SCHED_QUANTUM_TICKS;
 	if (from->state & TH_TERMINATED)
 		dead_thread = from;
 	/* Fault recovery belongs to the thread: one may block in copyin. */
@@ -203,11 +208,12 @@ int thread_block(void)
 		return th->wait_result;
 	}
 	/* Handoff: run the receiver just given a message, without a queue pass. */
-	if (next != NULL && thread_runnable(next) && queue_linked(&next->runq_link))
+	int handoff = next != NULL && thread_runnable(next) && queue_linked(&next->runq_link);
+	if (handoff)
 		runq_remove(next);
 	else
 		next = runq_choose();
-	switch_to(th, next);
+	switch_to(th, next, handoff);
 	cpu_intr_restore(s);
 	return th->wait_result;
 }
@@ -238,7 +244,7 @@ void thread_yield(void)
 	if (runq_bitmap != 0 && (th->state & TH_IDLE ? 1 : __builtin_ctz(runq_bitmap) <= th->priority)) {
 		if (!(th->state & TH_IDLE))
 			runq_insert(th);
-		switch_to(th, runq_choose());
+		switch_to(th, runq_choose(), 0);
 	} else {
 		sched_need_resched = 0;
 	}
@@ -254,7 +260,7 @@ int thread_block_handoff(struct thread *to)
 	th->state |= TH_WAIT | TH_INTERRUPTIBLE;
 	th->wait_event = NULL;
 	th->wait_result = THREAD_AWAKENED;
-	switch_to(th, to);
+	switch_to(th, to, 1);
 	return th->wait_result;
 }
 
@@ -268,7 +274,7 @@ void thread_handoff(struct thread *to)
 		runq_remove(to);
 	if (thread_runnable(from) && !(from->state & TH_IDLE))
 		runq_insert(from);
-	switch_to(from, to);
+	switch_to(from, to, 1);
 	cpu_intr_restore(s);
 }
 
@@ -279,7 +285,7 @@ void idle_thread_loop(void *arg)
 	for (;;) {
 		cpu_intr_disable();
 		if (runq_bitmap != 0)
-			switch_to(active_thread, runq_choose());
+			switch_to(active_thread, runq_choose(), 0);
 		else
 			cpu_idle(); /* sti; hlt: no wake-up is missed */
 	}
