@@ -120,6 +120,18 @@ int main(void)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	printf("nanosleep 50 ms: slept at least that: %s\n", ms >= 50 ? "yes" : "no");
+	/* The same in a fork child (its clock is its own task's). */
+	p = fork();
+	if (p == 0) {
+		struct timespec c0, c1;
+		clock_gettime(CLOCK_MONOTONIC, &c0);
+		nanosleep(&req, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &c1);
+		long cms = (c1.tv_sec - c0.tv_sec) * 1000 + (c1.tv_nsec - c0.tv_nsec) / 1000000;
+		_exit(cms >= 50 && time(NULL) > 1577836800 ? 0 : 1);
+	}
+	waitpid(p, &st, 0);
+	printf("in a fork child too: %s\n", WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "yes" : "no");
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
 	time_t now = time(NULL);

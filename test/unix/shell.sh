@@ -2,7 +2,8 @@
 # The interactive shell over the serial console: init starts one login
 # shell (init -1) on the terminal; we type commands and read the prompt
 # and the answers back, ^C included (it must stop `sleep 10` and leave
-# status 130), then `exit 7`, which init passes on as its status.
+# status 130), ^Z and fg, ^D, then `exit 7`, which init passes on as
+# its status.
 . "$srcdir/test/unix/lib.sh"
 tmp=$(mktemp -d)
 log=$tmp/console.log
@@ -52,7 +53,27 @@ ok $? "^C interrupts sleep 10 and the prompt comes back"
 type_line 'echo status=$?'
 expect 'status=130' 30
 ok $? "the interrupted command's status is 130 (SIGINT)"
-type_line 'cat > /tmp/typed; tr a-z A-Z < /tmp/typed'
+# busybox runs sleep inside the shell (a NOFORK applet), which does not
+# stop on ^Z, on Linux either: a child shell is a process that does.
+type_line 'sh -c "sleep 10"'
+sleep 1
+printf '\032' >&4
+expect 'Stopped' 30
+ok $? "^Z stops sh -c \"sleep 10\": the shell reports it stopped"
+expect "$PROMPT" 30
+ok $? "and gives the prompt back"
+type_line 'fg'
+sleep 1
+printf '\003' >&4
+expect "$PROMPT" 30
+ok $? "fg continues it, and ^C ends it"
+type_line 'echo fgstatus=$?'
+expect 'fgstatus=130' 30
+ok $? "the continued command's status is 130"
+type_line 'echo ready-for-cat; cat > /tmp/typed; tr a-z A-Z < /tmp/typed'
+# The shell prints this with the terminal back in canonical mode, just
+# before cat reads: what we type now is cat's.
+expect '^ready-for-cat' 30
 type_line 'typed into cat'
 printf '\004' >&4
 expect 'TYPED INTO CAT' 30

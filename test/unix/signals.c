@@ -192,6 +192,31 @@ int main(void)
 	kill(p, SIGUSR1);
 	waitpid(p, &st, 0);
 	printf("default action of SIGUSR1: killed by %d\n", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	/* Stops: a child stopping itself (SIGTSTP's default), one stopped
+	 * by SIGSTOP; the parent sees both with WUNTRACED; SIGCONT goes on. */
+	p = fork();
+	if (p == 0) {
+		signal(SIGTSTP, SIG_DFL);
+		raise(SIGTSTP);
+		_exit(21);
+	}
+	waitpid(p, &st, WUNTRACED);
+	printf("SIGTSTP: stopped %d by %d\n", WIFSTOPPED(st), WIFSTOPPED(st) ? WSTOPSIG(st) : 0);
+	kill(p, SIGCONT);
+	waitpid(p, &st, 0);
+	printf("after SIGCONT: exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	p = fork();
+	if (p == 0) {
+		for (int i = 0; i < 20; i++)
+			sleep_ms(10);
+		_exit(22);
+	}
+	kill(p, SIGSTOP);
+	waitpid(p, &st, WUNTRACED);
+	printf("SIGSTOP: stopped %d by %d\n", WIFSTOPPED(st), WIFSTOPPED(st) ? WSTOPSIG(st) : 0);
+	kill(p, SIGCONT);
+	waitpid(p, &st, 0);
+	printf("after SIGCONT: exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	printf("signals: done\n");
 	return 0;
 }

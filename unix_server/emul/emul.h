@@ -48,6 +48,7 @@ struct emul_state {
 	uint32_t tid_address;	     /* set_tid_address */
 	mach_port_t sleep_port;	     /* receive right: EMUL_WAIT_SLEEP, poll's notify port */
 	mach_port_t pipes;	     /* pipe.defs service */
+	mach_port_t host;	     /* the host port (the clock); per task, made again in a fork child */
 	char exe_path[IO_PATH_MAX_]; /* what /proc/self/exe names */
 	int pid;
 };

@@ -37,6 +37,10 @@
 static int suspend_mask_valid;
 static uint64_t suspend_mask;
 
+#define INIT_PID 1
+/* The signal the last fault raised (delivered even to pid 1). */
+static int fault_signal;
+
 static uint64_t deliverable(void)
 {
 	return emul.pending & ~emul.blocked;
@@ -82,6 +86,8 @@ static enum sig_default default_action(int sig)
 static int signal_ignored(int sig)
 {
 	uint32_t h = emul.act[sig].handler;
+	if (h == SIG_DFL && emul.pid == INIT_PID && sig != fault_signal)
+		return 1; /* see signal_setup */
 	return h == SIG_IGN || (h == SIG_DFL && default_action(sig) == SIGDFL_IGNORE);
 }
 
@@ -114,10 +120,18 @@ static int signal_setup(struct emul_regs *r, uint32_t gs)
 	struct linux_sigaction *act = &emul.act[sig];
 	if (act->handler == SIG_IGN)
 		return 0;
+	/* As Linux's init: a signal pid 1 does not handle is not acted on,
+	 * unless it is its own fault. */
+	if (act->handler == SIG_DFL && emul.pid == INIT_PID && sig != fault_signal)
+		return 0;
 	if (act->handler == SIG_DFL) {
 		switch (default_action(sig)) {
 		case SIGDFL_IGNORE:
-		case SIGDFL_STOP: /* job control stops come with the terminal's pgrp work */
+			return 0;
+		case SIGDFL_STOP:
+			/* The service suspends our task; the reply comes when it
+			 * is resumed (SIGCONT). */
+			proc_stop(emul.proc, sig);
 			return 0;
 		case SIGDFL_CORE:
 			emul_exit(sig | W_CORE);
@@ -396,6 +410,7 @@ kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_p
 	}
 	if ((emul.blocked & SIGSET_BIT(sig)) || emul.act[sig].handler == SIG_IGN)
 		emul.act[sig].handler = SIG_DFL, emul.blocked &= ~SIGSET_BIT(sig);
+	fault_signal = sig;
 	__atomic_or_fetch(&emul.pending, SIGSET_BIT(sig), __ATOMIC_SEQ_CST);
 	/* The thread waits for our reply: its state is stable, no suspend. */
 	struct emul_regs r;

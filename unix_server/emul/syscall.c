@@ -548,6 +548,7 @@ extern uint32_t emul_child_settid;
 static void emul_task_init(void)
 {
 	mach_task_self_ = (mach_task_self)();
+	emul.host = mach_host_self();
 	emul.linux_thread = mach_thread_self();
 	task_get_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, &emul.proc);
 	int pid, ppid, pgrp, sid;

@@ -13,15 +13,11 @@
 #define NSEC_PER_MSEC 1000000
 #define SLEEP_MS_MAX 0x7fffffff
 
-static mach_port_t host_port;
-
 static int now(struct linux_timespec *ts)
 {
 	time_value_t tv;
 
-	if (host_port == MACH_PORT_NULL)
-		host_port = mach_host_self();
-	if (host_get_time(host_port, &tv) != KERN_SUCCESS)
+	if (host_get_time(emul.host, &tv) != KERN_SUCCESS)
 		return -LINUX_EINVAL;
 	ts->sec = tv.seconds;
 	ts->nsec = tv.microseconds * NSEC_PER_USEC;

@@ -25,6 +25,11 @@
 #define SIGCHLD 17
 #define SIGCONT 18
 #define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define WUNTRACED 2
+#define W_STOPCODE(sig) (((sig) << 8) | 0x7f)
 #define WNOHANG 1
 #define W_EXITCODE(c) (((c)&0xff) << 8)
 #define INIT_PID 1
@@ -41,6 +46,8 @@ struct proc {
 	int status;		/* zombie: wait status */
 	mach_port_t wait_reply; /* a waiting proc_wait's reply (send-once), or null */
 	int wait_pid, wait_options;
+	int stop_sig;	   /* stopped by this signal (task suspended), or 0 */
+	int stop_reported; /* the parent's WUNTRACED wait saw the stop */
 };
 
 static struct proc procs[PROC_MAX];
@@ -170,6 +177,23 @@ static void post(struct proc *p, int sig, int sender)
 }
 
 static void proc_end(struct proc *p, int status);
+static void wake_waiter(struct proc *parent);
+
+/* p stops: its task is suspended, its parent told (WUNTRACED, SIGCHLD). */
+static void proc_stopped(struct proc *p, int sig)
+{
+	if (p->stop_sig != 0)
+		return;
+	task_suspend(p->task);
+	p->stop_sig = sig;
+	p->stop_reported = 0;
+	for (int i = 0; i < PROC_MAX; i++) {
+		if (procs[i].state == PROC_ALIVE && procs[i].pid == p->ppid) {
+			wake_waiter(&procs[i]);
+			post(&procs[i], SIGCHLD, 0);
+		}
+	}
+}
 
 static void deliver(struct proc *p, int sig, int sender)
 {
@@ -180,10 +204,13 @@ static void deliver(struct proc *p, int sig, int sender)
 		proc_end(p, SIGKILL);
 		break;
 	case SIGSTOP:
-		task_suspend(p->task);
+		proc_stopped(p, SIGSTOP);
 		break;
 	case SIGCONT:
-		task_resume(p->task);
+		if (p->stop_sig != 0) {
+			p->stop_sig = 0;
+			task_resume(p->task);
+		}
 		post(p, sig, sender);
 		break;
 	default:
@@ -192,6 +219,11 @@ static void deliver(struct proc *p, int sig, int sender)
 }
 
 /* ---- wait ---- */
+
+static void reap(struct proc *c)
+{
+	memset(c, 0, sizeof(*c));
+}
 
 static int wait_matches(const struct proc *parent, const struct proc *c, int pid)
 {
@@ -206,8 +238,9 @@ static int wait_matches(const struct proc *parent, const struct proc *c, int pid
 	return 1;
 }
 
-/* A zombie child matching pid (rpid 0 if some live one matches; -1 if none). */
-static struct proc *find_zombie(const struct proc *parent, int pid, int *any)
+/* A child matching pid that has something to report: a zombie, or
+ * (WUNTRACED) a stop not yet reported; *any says whether any matches. */
+static struct proc *find_zombie(const struct proc *parent, int pid, int options, int *any)
 {
 	*any = 0;
 	for (int i = 0; i < PROC_MAX; i++) {
@@ -216,14 +249,27 @@ static struct proc *find_zombie(const struct proc *parent, int pid, int *any)
 		*any = 1;
 		if (procs[i].state == PROC_ZOMBIE)
 			return &procs[i];
+		if ((options & WUNTRACED) && procs[i].stop_sig != 0 && !procs[i].stop_reported)
+			return &procs[i];
 	}
 	return NULL;
 }
 
-static void reap(struct proc *c)
+/* What proc_wait answers for c, which find_zombie chose. */
+static int report_status(const struct proc *c)
 {
-	memset(c, 0, sizeof(*c));
+	return c->state == PROC_ZOMBIE ? c->status : W_STOPCODE(c->stop_sig);
 }
+
+/* c's report is taken: a zombie goes, a stop is marked seen. */
+static void report_taken(struct proc *c)
+{
+	if (c->state == PROC_ZOMBIE)
+		reap(c);
+	else
+		c->stop_reported = 1;
+}
+
 
 /* Answer parent's waiting proc_wait if it can be answered now. */
 static void wake_waiter(struct proc *parent)
@@ -231,7 +277,7 @@ static void wake_waiter(struct proc *parent)
 	int any;
 	if (parent == NULL || !MACH_PORT_VALID(parent->wait_reply))
 		return;
-	struct proc *z = find_zombie(parent, parent->wait_pid, &any);
+	struct proc *z = find_zombie(parent, parent->wait_pid, parent->wait_options, &any);
 	if (z == NULL && any)
 		return;
 	mach_port_t reply = parent->wait_reply;
@@ -242,8 +288,8 @@ static void wake_waiter(struct proc *parent)
 	}
 	/* The zombie goes only if the answer got through (a caller that gave
 	 * up destroyed its reply port: the child stays to be waited for). */
-	if (proc_wait_reply(reply, 0, z->status, z->pid) == KERN_SUCCESS)
-		reap(z);
+	if (proc_wait_reply(reply, 0, report_status(z), z->pid) == KERN_SUCCESS)
+		report_taken(z);
 	else
 		mach_port_deallocate(mach_task_self(), reply);
 }
@@ -301,13 +347,13 @@ kern_return_t S_proc_wait(mach_port_t port, mach_port_t reply, mach_msg_type_nam
 		return LINUX_ESRCH;
 	if (options & ~(WNOHANG | 2 | 8))
 		return LINUX_EINVAL;
-	struct proc *z = find_zombie(p, pid, &any);
+	struct proc *z = find_zombie(p, pid, options, &any);
 	if (!any)
 		return LINUX_ECHILD;
 	if (z != NULL) {
-		*status = z->status;
+		*status = report_status(z);
 		*rpid = z->pid;
-		reap(z);
+		report_taken(z);
 		return 0;
 	}
 	if (options & WNOHANG) {
@@ -492,6 +538,18 @@ kern_return_t S_proc_get_init_ports(mach_port_t port, mach_port_t *root, mach_po
 		return LINUX_ESRCH;
 	*root = init_ports[0], *cwd = init_ports[1];
 	*fd0 = init_ports[2], *fd1 = init_ports[3], *fd2 = init_ports[4];
+	return 0;
+}
+
+kern_return_t S_proc_stop(mach_port_t port, int sig)
+{
+	struct proc *p = proc_by_port(port);
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	if (sig != SIGSTOP && sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
+		return LINUX_EINVAL;
+	proc_stopped(p, sig);
 	return 0;
 }
 
