@@ -82,16 +82,9 @@ void ipc_space_destroy(struct ipc_space *space)
 	space->active = 0;
 }
 
-struct ipc_entry *ipc_entry_alloc(struct ipc_space *space, mach_port_t *name)
+int ipc_space_grow_double(struct ipc_space *space)
 {
-	if (space->free_head == 0 && !space_grow(space, space->size * 2))
-		return NULL;
-	*name = space->free_head;
-	struct ipc_entry *e = &space->table[*name];
-	space->free_head = e->next_free;
-	e->next_free = 0;
-	space->used++;
-	return e;
+	return space_grow(space, space->size * 2);
 }
 
 kern_return_t ipc_entry_alloc_name(struct ipc_space *space, mach_port_t name, struct ipc_entry **out)

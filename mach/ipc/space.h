@@ -65,8 +65,21 @@ static inline struct ipc_entry *ipc_entry_lookup(struct ipc_space *space, mach_p
 	struct ipc_entry *e = &space->table[name];
 	return (e->bits & IE_TYPE_MASK) != 0 ? e : NULL;
 }
-/* A new, empty entry; *name is its name.  NULL if the table cannot grow. */
-struct ipc_entry *ipc_entry_alloc(struct ipc_space *space, mach_port_t *name);
+/* Double the table (0 if it cannot grow). */
+int ipc_space_grow_double(struct ipc_space *space);
+/* A new, empty entry; *name is its name.  NULL if the table cannot grow.
+ * Inline: every right copied out to a new name comes here. */
+static inline struct ipc_entry *ipc_entry_alloc(struct ipc_space *space, mach_port_t *name)
+{
+	if (space->free_head == 0 && !ipc_space_grow_double(space))
+		return NULL;
+	*name = space->free_head;
+	struct ipc_entry *e = &space->table[*name];
+	space->free_head = e->next_free;
+	e->next_free = 0;
+	space->used++;
+	return e;
+}
 /* An entry with a chosen name (mach_port_allocate_name, rename). */
 kern_return_t ipc_entry_alloc_name(struct ipc_space *space, mach_port_t name, struct ipc_entry **out);
 /* Return an entry with no rights left to the free list (fires a
