@@ -37,6 +37,10 @@ int bootstrap_data_module(const char *cmdline, char *name, size_t size)
 	return 1;
 }
 
+#define DEFAULT_PAGER_NAME "default_pager"
+#define DEFAULT_PAGER_WAIT_MS 10000
+#define DEFAULT_PAGER_POLL_MS 10
+
 static mach_port_t env_port(const char *var)
 {
 	const char *s = getenv(var);
@@ -64,6 +68,44 @@ static int module_get(unsigned i, vm_address_t *addr, vm_size_t *size, const cha
 	return 1;
 }
 
+/* The default pager is the module whose program is named default_pager:
+ * its number, or 0 if there is none. */
+static unsigned find_default_pager(unsigned nmodules)
+{
+	for (unsigned i = 1; i <= nmodules; i++) {
+		vm_address_t addr;
+		vm_size_t size;
+		const char *cmdline, *base;
+		char words[CMDLINE_MAX], *cursor = words, *program;
+		if (!module_get(i, &addr, &size, &cmdline))
+			continue;
+		snprintf(words, sizeof(words), "%s", cmdline);
+		if ((program = boot_script_next_word(&cursor)) == NULL)
+			continue;
+		base = strrchr(program, '/');
+		if (strcmp(base != NULL ? base + 1 : program, DEFAULT_PAGER_NAME) == 0)
+			return i;
+	}
+	return 0;
+}
+
+/* Wait (polling, DEFAULT_PAGER_WAIT_MS at most) until a default pager
+ * has registered with the kernel, so every server after it can be paged. */
+static void wait_default_pager(mach_port_t host_port)
+{
+	for (unsigned waited = 0; waited < DEFAULT_PAGER_WAIT_MS; waited += DEFAULT_PAGER_POLL_MS) {
+		mach_port_t pager = MACH_PORT_NULL;
+		if (vm_set_default_memory_manager(host_port, &pager) == KERN_SUCCESS &&
+		    MACH_PORT_VALID(pager)) {
+			mach_port_deallocate(mach_task_self(), pager);
+			printf("bootstrap: the default pager is ready\n");
+			return;
+		}
+		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, DEFAULT_PAGER_POLL_MS);
+	}
+	printf("bootstrap: the default pager did not register; going on without it\n");
+}
+
 int main(int argc, char **argv)
 {
 	int exit_when_done = 0;
@@ -81,8 +123,12 @@ int main(int argc, char **argv)
 	printf("bootstrap: %u module%s to start\n", nmodules, nmodules == 1 ? "" : "s");
 	mach_port_t service = names_init();
 
-	unsigned started = 0;
-	for (unsigned i = 1; i <= nmodules; i++) {
+	/* The default pager first of all, then the rest in order. */
+	unsigned started = 0, pager = find_default_pager(nmodules);
+	for (unsigned k = pager != 0 ? 0 : 1; k <= nmodules; k++) {
+		unsigned i = k == 0 ? pager : k;
+		if (k == pager)
+			continue; /* started first */
 		vm_address_t addr;
 		vm_size_t size;
 		const char *cmdline, *err;
@@ -108,8 +154,13 @@ int main(int argc, char **argv)
 			continue;
 		}
 		printf("bootstrap: started module %u: %s\n", i, cmdline);
-		names_watch_task(task);
 		started++;
+		if (i == pager) { /* it serves as long as the system runs: -x does not wait for it */
+			wait_default_pager(host_port);
+			mach_port_deallocate(mach_task_self(), task);
+		} else {
+			names_watch_task(task);
+		}
 	}
 	printf("bootstrap: %u of %u modules started; serving names\n", started, nmodules);
 	names_serve(exit_when_done);

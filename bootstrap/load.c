@@ -40,8 +40,9 @@ static const char *elf_check(const struct elf32_ehdr *eh, vm_size_t size)
 }
 
 /* Build pages [lo, hi) of the task from segments ph[first..last] (bss
- * and gaps zero) in our memory, allocate them in the task, write them
- * in one vm_write, and make them read-only if no segment is writable. */
+ * and gaps zero) in our memory, allocate them in the task, write those
+ * with file data in one vm_write, and make them read-only if no segment
+ * is writable. */
 static const char *load_group(task_t task, const void *image, const struct elf32_phdr *ph, unsigned first,
 			      unsigned last, vm_address_t lo, vm_address_t hi)
 {
@@ -52,15 +53,20 @@ static const char *load_group(task_t task, const void *image, const struct elf32
 
 	if (vm_allocate(mach_task_self(), &buf, span, TRUE) != KERN_SUCCESS)
 		return "no memory to build the image";
+	vm_address_t data_hi = lo; /* past the last page holding file data */
 	for (unsigned i = first; i <= last; i++) {
 		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
 			continue;
 		memcpy((char *)buf + (ph[i].p_vaddr - lo), (const char *)image + ph[i].p_offset, ph[i].p_filesz);
 		writable |= (ph[i].p_flags & PF_W) != 0;
+		if (ph[i].p_filesz > 0 && ROUND_PAGE(ph[i].p_vaddr + ph[i].p_filesz) > data_hi)
+			data_hi = ROUND_PAGE(ph[i].p_vaddr + ph[i].p_filesz);
 	}
 	if (vm_allocate(task, &addr, span, FALSE) != KERN_SUCCESS)
 		err = "segments overlap or memory is short";
-	else if (vm_write(task, addr, buf, span) != KERN_SUCCESS)
+	/* Only the pages with data: the rest of the bss stays untouched
+	 * zero-fill memory, which costs nothing until used. */
+	else if (data_hi > lo && vm_write(task, addr, buf, data_hi - lo) != KERN_SUCCESS)
 		err = "cannot write the segments into the new task";
 	else if (!writable)
 		vm_protect(task, addr, span, FALSE, VM_PROT_READ | VM_PROT_EXECUTE);

@@ -25,6 +25,12 @@ void libmach_heap_init(void)
 	libmach_heap_break = libmach_heap_base;
 }
 
+void libmach_heap_region(vm_offset_t *base, vm_offset_t *limit)
+{
+	*base = libmach_heap_base;
+	*limit = libmach_heap_limit;
+}
+
 /* Called with newlib's malloc lock held, so no lock of its own. */
 void *sbrk(ptrdiff_t increment)
 {

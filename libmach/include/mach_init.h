@@ -21,6 +21,10 @@ extern vm_size_t vm_page_size;
 #define mach_round_page(x) (((vm_offset_t)(x) + LIBMACH_PAGE_SIZE - 1) & ~(vm_offset_t)(LIBMACH_PAGE_SIZE - 1))
 #define mach_trunc_page(x) ((vm_offset_t)(x) & ~(vm_offset_t)(LIBMACH_PAGE_SIZE - 1))
 
+/* Where the heap may grow: [*base, *limit) (sbrk(0) says how far it
+ * has); a task that wires its memory leaves the unused rest alone. */
+extern void libmach_heap_region(vm_offset_t *base, vm_offset_t *limit);
+
 /*
  * Called by crt0 before main (and by nothing else): caches the self
  * ports, sets up the main thread and newlib, runs constructors.

@@ -10,6 +10,7 @@
 #include <kern/printf.h>
 #include <kern/sched.h>
 #include <kern/string.h>
+#include <kern/thread.h>
 #include <kern/zalloc.h>
 #include <vm/vm_fault.h>
 #include <vm/vm_map.h>
@@ -1253,7 +1254,25 @@ static struct vm_object *buffer_to_object(vm_map_copy_t copy, vm_size_t size)
 	return obj;
 }
 
+static kern_return_t copyout_place(struct vm_map *map, vm_offset_t *addr, vm_map_copy_t copy);
+
+/*
+ * What a thread with the VM privilege (thread_wire: the default pager's)
+ * receives is wired at once: the default pager must never fault on its
+ * own memory, which only it could page in again.
+ */
 kern_return_t vm_map_copyout(struct vm_map *map, vm_offset_t *addr, vm_map_copy_t copy)
+{
+	vm_size_t size = copy != VM_MAP_COPY_NULL ? round_page(copy->offset + copy->size) : 0;
+	struct thread *self = current_thread();
+	kern_return_t kr = copyout_place(map, addr, copy);
+
+	if (kr == KERN_SUCCESS && size != 0 && self != NULL && self->vm_privilege)
+		(void)vm_map_pageable(map, trunc_page(*addr), trunc_page(*addr) + size, VM_PROT_READ | VM_PROT_WRITE);
+	return kr;
+}
+
+static kern_return_t copyout_place(struct vm_map *map, vm_offset_t *addr, vm_map_copy_t copy)
 {
 	kern_return_t kr;
 
@@ -1336,6 +1355,9 @@ kern_return_t vm_map_copy_overwrite(struct vm_map *map, vm_offset_t addr, vm_map
 		kr = vm_fault_locked(map, addr + off, VM_PROT_READ | VM_PROT_WRITE, 0, &dst);
 		if (kr != KERN_SUCCESS)
 			goto out;
+		/* Written here, not through a mapping: no pmap modified bit
+		 * says so, and its pager's copy (if any) is now stale. */
+		dst->flags |= VM_PAGE_DIRTY;
 		if (copy->type == VM_MAP_COPY_KERNEL_BUFFER) {
 			memcpy(vm_page_kva(dst), (char *)copy->buffer + off, PAGE_SIZE);
 			continue;

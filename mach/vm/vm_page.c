@@ -250,11 +250,19 @@ void vm_page_release(struct vm_page *page)
 	}
 }
 
+/* The timeout counts from the daemon's last progress: while it frees
+ * pages (a default pager writing them out can be slow), waiting goes on;
+ * only memory short with nothing reclaimed for that long fails. */
 int vm_page_wait(uint64_t timeout_ticks)
 {
 	uint64_t deadline = clock_ticks + timeout_ticks;
+	unsigned long freed = vm_pageout_freed;
 
 	while (vm_page_free_count <= vm_page_free_reserved) {
+		if (vm_pageout_freed != freed) {
+			freed = vm_pageout_freed;
+			deadline = clock_ticks + timeout_ticks;
+		}
 		if (clock_ticks >= deadline)
 			return KERN_RESOURCE_SHORTAGE;
 		vm_pageout_wakeup();

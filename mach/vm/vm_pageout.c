@@ -14,6 +14,7 @@
 #include <kern/sched.h>
 #include <kern/task.h>
 #include <kern/thread.h>
+#include <vm/vm_fault.h>
 #include <vm/vm_object.h>
 #include <vm/vm_page.h>
 #include <vm/vm_pageout.h>
@@ -71,9 +72,14 @@ void vm_pageout_origin_move(struct vm_object *from, struct vm_object *to)
 	from->pageout_inflight = 0;
 }
 
+/* The daemon, and threads given the privilege with thread_wire (the
+ * default pager's: they must get the pages that page-ins and page-outs
+ * need while everyone else waits for them). */
 int vm_pageout_privileged(void)
 {
-	return vm_pageout_thread != NULL && current_thread() == vm_pageout_thread;
+	struct thread *self = current_thread();
+
+	return self != NULL && ((vm_pageout_thread != NULL && self == vm_pageout_thread) || self->vm_privilege);
 }
 
 void vm_pageout_wakeup(void)
@@ -119,7 +125,10 @@ static unsigned long vm_pageout_scan(void)
 		}
 		if (p->pv_pmap != NULL)
 			pmap_page_protect(p, VM_PROT_NONE);
-		int dirty = pmap_page_test_and_clear_modified(p);
+		/* A default pager holds only the pages it was sent: one it
+		 * lacks goes to it even if clean (the kernel may have filled
+		 * it: a copy, received data, a zero fill). */
+		int dirty = pmap_page_test_and_clear_modified(p) || !vm_object_pager_has(p->object, p->offset);
 		if (dirty || (p->flags & VM_PAGE_PRECIOUS)) {
 			if (vm_pageout_inflight >= VM_PAGEOUT_INFLIGHT_MAX) {
 				if (dirty)
@@ -139,6 +148,7 @@ static unsigned long vm_pageout_scan(void)
 				continue;
 			}
 			vm_pageout_returned++;
+			vm_stat.pageouts++;
 		} else {
 			vm_page_free_in(p);
 		}

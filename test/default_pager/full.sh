@@ -1,0 +1,3 @@
+#!/bin/sh
+# See dp.sh.
+exec "$srcdir/test/default_pager/dp.sh" full
