@@ -17,18 +17,12 @@
 #include <mach.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "bench.h"
 
 #define CHUNKS 4 /* the first is a warm-up (fills swap the first time) */
 #define PAGE 4096u
 #define WORDS (PAGE / 4)
 #define T mach_task_self()
-
-static inline unsigned long long rdtsc(void)
-{
-	unsigned lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((unsigned long long)hi << 32) | lo;
-}
 
 static unsigned machine_pages(void)
 {
