@@ -402,6 +402,14 @@ static void unit(const char *img)
 		is(do_simple("unlink", name), 0, "unlink it");
 	}
 
+	/* Past 2 GiB: large_file (a revision 0 file system becomes revision 1). */
+	is(do_create("/over2g", 0600, &n), 0, "create /over2g");
+	is(write_at(n, (3ull << 30) + 5, "far", 3), 0, "write 3 bytes at 3 GiB");
+	ext2_getattr(n, &a);
+	is((long long)a.size, (3ll << 30) + 8, "size past 2^31");
+	ok(read_at(n, (3ull << 30) + 5, buf, 10, &done) == 0 && done == 3 && memcmp(buf, "far", 3) == 0, "reads back");
+	ext2_iput(n);
+
 	/* Truncate */
 	is(do_create("/trunc", 0644, &n), 0, "create /trunc");
 	uint8_t *big = malloc(4 * bs);

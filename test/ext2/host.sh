@@ -17,8 +17,19 @@ fsck_clean() { # IMAGE WHAT
 }
 
 super_field() { # IMAGE FIELD
-	dumpe2fs -h "$1" 2>/dev/null | sed -n "s/^$2: *//p"
+	dumpe2fs -h "$1" 2>/dev/null | sed -n "s/^$2:[[:space:]]*//p"
 }
+
+# Revision 0 (no features, 128-byte inodes, no file types in entries):
+# the unit test too, including a file past 2 GiB, which makes it rev 1.
+img=$tmp/rev0.img
+truncate -s 64M "$img"
+mke2fs -q -r 0 -b 1024 -F "$img"
+run_ext2test "unit rev0" unit "$img"
+fsck_clean "$img" "unit rev0"
+[ "$(super_field "$img" 'Filesystem revision #')" = "1 (dynamic)" ] && super_field "$img" 'Filesystem features' | grep -q large_file
+ok $? "unit rev0: now revision 1 with large_file"
+[ "$(super_field "$img" 'Inode size')" = 128 ]; ok $? "unit rev0: inode size 128 as revision 0 implied"
 
 for bs in 1024 4096; do
 	img=$tmp/unit$bs.img

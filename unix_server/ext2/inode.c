@@ -486,8 +486,13 @@ static void note_large_file(struct ext2_fs *fs, uint64_t size)
 {
 	if (size > INT32_MAX && !(fs->sb.s_feature_ro_compat & EXT2_FEATURE_RO_COMPAT_LARGE_FILE)) {
 		fs->sb.s_feature_ro_compat |= EXT2_FEATURE_RO_COMPAT_LARGE_FILE;
-		if (fs->sb.s_rev_level == EXT2_GOOD_OLD_REV)
-			fs->sb.s_rev_level = EXT2_DYNAMIC_REV; /* the feature fields are rev 1's */
+		if (fs->sb.s_rev_level == EXT2_GOOD_OLD_REV) {
+			/* The feature fields are revision 1's: upgrade, with the
+			 * values revision 0 implied (as Linux does). */
+			fs->sb.s_rev_level = EXT2_DYNAMIC_REV;
+			fs->sb.s_first_ino = EXT2_GOOD_OLD_FIRST_INO;
+			fs->sb.s_inode_size = EXT2_GOOD_OLD_INODE_SIZE;
+		}
 		fs->sb_dirty = true;
 	}
 }
