@@ -52,7 +52,7 @@ expect() {
 	local what=$1 want=$2 out st got
 	shift 2
 	to_disk
-	out=$("$ext2test" op "$disk" "$@" 2> "$tmp/op.err")
+	out=$(timeout 60 "$ext2test" op "$disk" "$@" 2> "$tmp/op.err")
 	st=$?
 	got=$(sed -n 's/^errno //p' <<< "$out")
 	[ $st = 0 ] || tail -20 "$tmp/op.err" | sed 's/^/# /'
@@ -66,6 +66,11 @@ expect() {
 # no_fill BLOCK COUNT: false if those blocks of $fs hold ext2test op's
 # write pattern (64 KiB of 'w'): data went where it must not.
 no_fill() { ! dd if="$fs" bs="$(bs_of)" skip="$1" count="$2" status=none | grep -q wwwwwwwwwwwwwwww; }
+# fill_ptrs BLOCK VALUE: every 32-bit word of BLOCK in $fs is VALUE.
+fill_ptrs() {
+	perl -e 'binmode STDOUT; print pack("V", $ARGV[0]) x ($ARGV[1] / 4)' "$2" "$(bs_of)" |
+		dd of="$fs" bs="$(bs_of)" seek="$1" conv=notrunc status=none
+}
 state_has_errors() { dumpe2fs -h "$fs" 2>/dev/null | grep -q '^Filesystem state:.*with errors'; }
 
 for bs in 1024 4096; do
@@ -88,6 +93,9 @@ for bs in 1024 4096; do
 	dbg "sif /dir2 size 1000"
 	expect "directory size $bs" $EUCLEAN ls /dir2
 	new_case $bs
+	dbg "sif /dir2 size $((bs * 4000))"
+	expect "directory larger than its blocks $bs" $EUCLEAN ls /dir2
+	new_case $bs
 	dbg "sif /big size_hi 0x7fffffff"
 	expect "huge size $bs" $EUCLEAN cat /big
 
@@ -105,6 +113,21 @@ for bs in 1024 4096; do
 	expect "indirect pointer into the inode table $bs" $EUCLEAN truncate /big 5000
 	expect "indirect pointer into the inode table $bs" 0 cat /dir/f4
 	no_fill "$itable" 1; ok $? "indirect pointer $bs: the inode table block holds none of the written bytes"
+
+	# Cross-linked indirect blocks: a triple indirect block whose every
+	# pointer names one double indirect block, whose every pointer names
+	# one indirect block, whose every pointer names another file's data
+	# block.  Freeing it must take a bounded walk (not ptrs^3 steps) and
+	# free that data block once.
+	new_case $bs
+	set -- $(field "ffb 3" | sed 's/.*: //')
+	data=$(field "bmap /dir/f1 0")
+	fill_ptrs "$1" "$2"
+	fill_ptrs "$2" "$3"
+	fill_ptrs "$3" "$data"
+	dbg "setb $1 3"
+	dbg "sif /dir/f2 block[TIND] $1"
+	expect "cross-linked indirect blocks $bs" $EUCLEAN truncate /dir/f2 0
 
 	# Directory entries
 	new_case $bs

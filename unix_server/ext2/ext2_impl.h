@@ -107,6 +107,7 @@ int ext2_block_free(struct ext2_fs *fs, uint32_t blk);
 int ext2_inode_alloc(struct ext2_fs *fs, uint32_t dir_ino, bool is_dir, uint32_t *inop);
 int ext2_inode_free(struct ext2_fs *fs, uint32_t ino, bool is_dir);
 int ext2_inode_in_use(struct ext2_fs *fs, uint32_t ino, bool *used);
+int ext2_block_in_use(struct ext2_fs *fs, uint32_t blk, bool *used);
 void ext2_gd_dirty(struct ext2_fs *fs, uint32_t group);
 int ext2_write_super(struct ext2_fs *fs);
 /* The superblock if changed, then the dirty buffers of owner (and all

@@ -103,6 +103,10 @@ static int inode_check(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode
 		return ext2_corrupt(fs, "name of a deleted inode", ino);
 	if (type == EXT2_S_IFDIR && (di->i_size % fs->block_size != 0 || di->i_size == 0))
 		return ext2_corrupt(fs, "directory size not whole blocks", ino);
+	/* A directory has no holes: its size cannot pass its blocks (which
+	 * also bounds every scan of it by what the disk holds). */
+	if (type == EXT2_S_IFDIR && di->i_size / EXT2_DEV_SECTOR > di->i_blocks)
+		return ext2_corrupt(fs, "directory larger than its blocks", ino);
 	if (type == EXT2_S_IFREG) {
 		uint64_t size = di->i_size | (uint64_t)di->i_size_high << 32;
 		if (size > max_size(fs))
@@ -355,10 +359,15 @@ static int trunc_branch(struct ext2_node *n, uint32_t *ptr, unsigned level, uint
 		span *= fs->ptrs_per_block;
 	if (*ptr == 0 || base + span <= first)
 		return 0;
-	if (!ext2_block_is_data(fs, *ptr)) {
+	bool used = false;
+	if (!ext2_block_is_data(fs, *ptr) || (err = ext2_block_in_use(fs, *ptr, &used)) != 0 || !used) {
+		/* Outside the data blocks, or free already (a block two files
+		 * share, one of them gone): not followed, not freed.  Never
+		 * descending twice also bounds the walk of cross-linked
+		 * indirect blocks. */
 		*ptr = 0;
 		*changed = true;
-		return ext2_corrupt(fs, "block pointer outside the data blocks (dropped)", n->ino);
+		return err != 0 ? err : ext2_corrupt(fs, "block pointer to a non-data or free block (dropped)", n->ino);
 	}
 	if (level > 0) {
 		struct ext2_buf *b;

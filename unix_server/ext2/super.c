@@ -511,15 +511,28 @@ int ext2_inode_free(struct ext2_fs *fs, uint32_t ino, bool is_dir)
 	return 0;
 }
 
+/* Bit bit of the bitmap in block map_blk. */
+static int map_test(struct ext2_fs *fs, uint32_t map_blk, uint32_t bit, bool *set)
+{
+	struct ext2_buf *b;
+	int err = ext2_bget(fs, map_blk, 0, &b);
+	if (err != 0)
+		return err;
+	*set = bit_test(b->data, bit);
+	ext2_bput(fs, b);
+	return 0;
+}
+
 /* Is inode ino marked in use?  (A name pointing at a free inode is damage.) */
 int ext2_inode_in_use(struct ext2_fs *fs, uint32_t ino, bool *used)
 {
-	struct ext2_buf *b;
-	uint32_t g = (ino - 1) / fs->sb.s_inodes_per_group, bit = (ino - 1) % fs->sb.s_inodes_per_group;
-	int err = ext2_bget(fs, fs->gd[g].bg_inode_bitmap, 0, &b);
-	if (err != 0)
-		return err;
-	*used = bit_test(b->data, bit);
-	ext2_bput(fs, b);
-	return 0;
+	uint32_t g = (ino - 1) / fs->sb.s_inodes_per_group;
+	return map_test(fs, fs->gd[g].bg_inode_bitmap, (ino - 1) % fs->sb.s_inodes_per_group, used);
+}
+
+/* Is data block blk (ext2_block_is_data) marked in use? */
+int ext2_block_in_use(struct ext2_fs *fs, uint32_t blk, bool *used)
+{
+	uint32_t g = (blk - fs->sb.s_first_data_block) / fs->sb.s_blocks_per_group;
+	return map_test(fs, fs->gd[g].bg_block_bitmap, blk - group_first(fs, g), used);
 }
