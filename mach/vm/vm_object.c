@@ -388,12 +388,12 @@ kern_return_t vm_object_copy_push(struct vm_page *page, int move)
 	if (!vm_object_copy_lacks(o, off))
 		return KERN_SUCCESS;
 	if (move) {
+		if (page->wire_count != 0)
+			return KERN_SUCCESS; /* stays in place (and unchanged) */
 		/* Mappings of the page through the copy stay right (same
 		 * data); those through the original must go. */
 		if (page->pv_pmap != NULL)
 			pmap_page_protect(page, VM_PROT_NONE);
-		if (page->wire_count != 0)
-			return KERN_SUCCESS; /* stays in place (and unchanged) */
 		vm_page_rename(page, c, off);
 		page->flags &= ~(VM_PAGE_PRECIOUS | VM_PAGE_UNLOCK_ASKED);
 		page->flags |= VM_PAGE_DIRTY; /* the copy's only copy */
