@@ -1,7 +1,8 @@
 /* Page faults through a real pmap: zero fill, protection failures,
  * copy-on-write after vm_map_fork (each side sees only its own writes),
  * shared inheritance (both see every write), none (absent in the child),
- * and shadow chains that collapse when one side goes away. */
+ * and shadow chains that collapse when one side goes away (also when the
+ * default pager holds the pages of the object going away). */
 #include <kern/ipc_kobject.h>
 #include <kern/ktest.h>
 #include <ipc/port.h>
