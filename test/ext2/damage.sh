@@ -80,6 +80,25 @@ for bs in 1024 4096; do
 	expect "sound $bs" 0 write /dir/f1
 	e2fsck -fn "$fs" > /dev/null 2>&1; ok $? "sound $bs: clean after a write through the partition"
 
+	# Bytes past the end in the last block (a size cut without clearing,
+	# as a crash or another system may leave): extending the file, by
+	# truncate or by a write past the end, must show zeros there.
+	new_case $bs
+	dbg "sif /dir/f5 size 10"
+	expect "stale bytes past the end $bs" 0 truncate /dir/f5 3000
+	[ "$(field "cat /dir/f5" | tail -c +11 | tr -d '\0' | wc -c)" = 0 ]
+	ok $? "stale bytes past the end $bs: truncate upwards shows zeros after the old end"
+	new_case $bs
+	dbg "sif /dir/f5 size 10"
+	expect "stale bytes past the end $bs" 0 write /dir/f5 # at 10: no gap, the bytes overwritten
+	dbg "sif /dir/f4 size 10"
+	expect "stale bytes past the end $bs" 0 truncate /dir/f4 10 # (size unchanged)
+	new_case $bs
+	dbg "sif /dir/f5 size 10"
+	expect "stale bytes past the end $bs" 0 writeat /dir/f5 5000
+	[ "$(field "cat /dir/f5" | head -c 5000 | tail -c +11 | tr -d '\0' | wc -c)" = 0 ]
+	ok $? "stale bytes past the end $bs: a write past the end shows zeros in the gap"
+
 	# Inodes
 	new_case $bs
 	dbg "sif /dir/f2 mode 0170644"

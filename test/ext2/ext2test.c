@@ -1156,14 +1156,18 @@ static int op(int argc, char **argv)
 	} else if (strcmp(cmd, "ls") == 0) {
 		struct count_arg c;
 		err = count_entries(path, &c);
-	} else if (strcmp(cmd, "write") == 0 || strcmp(cmd, "truncate") == 0) {
+	} else if (strcmp(cmd, "write") == 0 || strcmp(cmd, "writeat") == 0 || strcmp(cmd, "truncate") == 0) {
+		/* write: 64 KiB of 'w' at the end; writeat PATH OFFSET: there. */
 		err = walk(path, &n);
 		if (err == 0) {
 			struct ext2_attr a;
+			uint64_t arg = argc > 2 ? strtoull(argv[2], NULL, 0) : 0;
 			ext2_getattr(n, &a);
 			memset(buf, 'w', sizeof(buf));
-			err = cmd[0] == 'w' ? write_at(n, a.size, buf, sizeof(buf))
-					    : ext2_truncate(n, argc > 2 ? strtoull(argv[2], NULL, 0) : 0);
+			if (strcmp(cmd, "truncate") == 0)
+				err = ext2_truncate(n, arg);
+			else
+				err = write_at(n, cmd[5] == 'a' ? arg : a.size, buf, sizeof(buf));
 			ext2_iput(n);
 		}
 	} else if (strcmp(cmd, "create") == 0) {

@@ -467,6 +467,20 @@ static int check_data_writable(struct ext2_node *n)
 	return 0;
 }
 
+/*
+ * Before a file grows with a gap: what lies past its end must read as
+ * zeros, but need not be zeros on disk (a crash, another system, a size
+ * cut by hand): the last block's tail is cleared and blocks mapped past
+ * the end are freed.
+ */
+static int clear_past_end(struct ext2_node *n)
+{
+	uint64_t size = ext2_node_size(n);
+	int err = zero_tail(n, size);
+	int e = free_blocks_from(n, (size + n->fs->block_size - 1) >> n->fs->block_log);
+	return err != 0 ? err : e;
+}
+
 int ext2_truncate(struct ext2_node *n, uint64_t size)
 {
 	struct ext2_fs *fs = n->fs;
@@ -476,14 +490,14 @@ int ext2_truncate(struct ext2_node *n, uint64_t size)
 		return err;
 	if (size > max_size(fs))
 		return LINUX_EFBIG;
+	/* Shrinking: the new end first, then what lies past it goes;
+	 * growing: what lies past the old end goes, then the new end. */
 	uint64_t old = ext2_node_size(n);
-	if (size < old) {
-		err = zero_tail(n, size);
-		int e = free_blocks_from(n, (size + fs->block_size - 1) >> fs->block_log);
-		if (err == 0)
-			err = e;
-	}
+	if (size < old)
+		ext2_node_set_size(n, size);
 	if (size != old)
+		err = clear_past_end(n);
+	if (size > old)
 		ext2_node_set_size(n, size);
 	n->di.i_mtime = n->di.i_ctime = ext2_now(fs);
 	int e = ext2_node_write(n);
@@ -519,6 +533,13 @@ int ext2_write(struct ext2_node *n, uint64_t offset, const void *buf, size_t len
 		return err;
 	if (offset > max_size(fs) || len > max_size(fs) - offset)
 		return LINUX_EFBIG;
+	/* A write past the end leaves a gap: the old last block's bytes
+	 * after the old end must read as zeros (they need not be on disk). */
+	if (len > 0 && offset > ext2_node_size(n)) {
+		err = clear_past_end(n);
+		if (err != 0)
+			return err;
+	}
 	while (did < len) {
 		uint64_t pos = offset + did;
 		uint32_t boff = (uint32_t)(pos & (fs->block_size - 1));
