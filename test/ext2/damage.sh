@@ -71,6 +71,15 @@ fill_ptrs() {
 	perl -e 'binmode STDOUT; print pack("V", $ARGV[0]) x ($ARGV[1] / 4)' "$2" "$(bs_of)" |
 		dd of="$fs" bs="$(bs_of)" seek="$1" conv=notrunc status=none
 }
+# stale OP ARGS...: /dir/f5 cut to 10 bytes by hand, then OP; bytes 10
+# to 3000 must read as zeros.
+stale() {
+	new_case $bs
+	dbg "sif /dir/f5 size 10"
+	expect "stale bytes past the end $bs" 0 "$@"
+	[ "$(field "cat /dir/f5" | head -c 3000 | tail -c +11 | tr -d '\0' | wc -c)" = 0 ]
+	ok $? "stale bytes past the end $bs: after $1 the old end is followed by zeros"
+}
 state_has_errors() { dumpe2fs -h "$fs" 2>/dev/null | grep -q '^Filesystem state:.*with errors'; }
 
 for bs in 1024 4096; do
@@ -83,21 +92,8 @@ for bs in 1024 4096; do
 	# Bytes past the end in the last block (a size cut without clearing,
 	# as a crash or another system may leave): extending the file, by
 	# truncate or by a write past the end, must show zeros there.
-	new_case $bs
-	dbg "sif /dir/f5 size 10"
-	expect "stale bytes past the end $bs" 0 truncate /dir/f5 3000
-	[ "$(field "cat /dir/f5" | tail -c +11 | tr -d '\0' | wc -c)" = 0 ]
-	ok $? "stale bytes past the end $bs: truncate upwards shows zeros after the old end"
-	new_case $bs
-	dbg "sif /dir/f5 size 10"
-	expect "stale bytes past the end $bs" 0 write /dir/f5 # at 10: no gap, the bytes overwritten
-	dbg "sif /dir/f4 size 10"
-	expect "stale bytes past the end $bs" 0 truncate /dir/f4 10 # (size unchanged)
-	new_case $bs
-	dbg "sif /dir/f5 size 10"
-	expect "stale bytes past the end $bs" 0 writeat /dir/f5 5000
-	[ "$(field "cat /dir/f5" | head -c 5000 | tail -c +11 | tr -d '\0' | wc -c)" = 0 ]
-	ok $? "stale bytes past the end $bs: a write past the end shows zeros in the gap"
+	stale truncate /dir/f5 3000
+	stale writeat /dir/f5 5000
 
 	# Inodes
 	new_case $bs
