@@ -865,6 +865,7 @@ kern_return_t S_io_sync(io_t io, int datasync)
 /* A no-senders notification for one of our ports: the description closes. */
 static boolean_t io_notify_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 {
+	mach_port_status_t status;
 	struct io_open *o;
 
 	if (in->msgh_id != MACH_NOTIFY_NO_SENDERS)
@@ -874,7 +875,15 @@ static boolean_t io_notify_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 	o = unixio_lookup(in->msgh_local_port);
 	if (o == NULL)
 		return FALSE;
+	/*
+	 * The notification comes to the port itself, where anyone holding
+	 * the port can send too: believe only the kernel's own count.  A
+	 * forged one leaves the description (and its real request) alone.
+	 */
+	if (mach_port_get_receive_status(mach_task_self(), o->port, &status) != KERN_SUCCESS || status.mps_srights)
+		goto done;
 	io_close(o);
+done:
 	/* A notification has no reply. */
 	((mig_reply_header_t *) out)->RetCode = MIG_NO_REPLY;
 	out->msgh_remote_port = MACH_PORT_NULL;
