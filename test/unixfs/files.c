@@ -715,6 +715,7 @@ struct poke {
 	mach_port_t port; /* where to send */
 	int id;
 	mach_port_t w;	  /* or: a pipe end to write into */
+	volatile int *flag; /* set before sending, if not NULL */
 };
 
 static void *poker(void *arg)
@@ -728,6 +729,9 @@ static void *poker(void *arg)
 		io_write(k->w, 0, CUR, "!", 1, &amount);
 	} else {
 		mach_msg_header_t h;
+
+		if (k->flag != NULL)
+			*k->flag = 1;
 
 		memset(&h, 0, sizeof(h));
 		h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0);
@@ -751,13 +755,13 @@ static void test_io_poll(mach_port_t pipe_svc)
 	f = op(root, "/etc/hello.txt", O_RDONLY, 0, NULL);
 	ports[0] = r;
 	ports[1] = f;
-	is(io_poll(ports, events, rev, 2, -1, notify, &gen), 1, "io_poll over a pipe and a file: one ready at once");
+	is(io_poll(ports, events, rev, 2, -1, notify, &gen, NULL), 1, "io_poll over a pipe and a file: one ready at once");
 	ok(rev[0] == 0 && rev[1] == IO_POLLIN, "the file");
-	is(io_poll(ports, events, rev, 1, 0, notify, &gen), 0, "the empty pipe alone, timeout 0: none");
-	is(io_poll(ports, events, rev, 1, 30, notify, &gen), 0, "with a 30 ms timeout: none when it passes");
-	k = (struct poke){ MACH_PORT_NULL, 0, w };
+	is(io_poll(ports, events, rev, 1, 0, notify, &gen, NULL), 0, "the empty pipe alone, timeout 0: none");
+	is(io_poll(ports, events, rev, 1, 30, notify, &gen, NULL), 0, "with a 30 ms timeout: none when it passes");
+	k = (struct poke){ MACH_PORT_NULL, 0, w, NULL };
 	cthread_create(&t, poker, &k);
-	is(io_poll(ports, events, rev, 1, -1, notify, &gen), 1, "no timeout: a write by another thread ends it");
+	is(io_poll(ports, events, rev, 1, -1, notify, &gen, NULL), 1, "no timeout: a write by another thread ends it");
 	is(rev[0], IO_POLLIN, "POLLIN");
 	cthread_join(t);
 	{
@@ -766,14 +770,26 @@ static void test_io_poll(mach_port_t pipe_svc)
 
 		io_read(r, 0, CUR, 1, &data, &cnt);
 	}
-	k = (struct poke){ notify, IO_POLL_INTERRUPT_ID, MACH_PORT_NULL };
+	k = (struct poke){ notify, IO_POLL_INTERRUPT_ID, MACH_PORT_NULL, NULL };
 	cthread_create(&t, poker, &k);
-	is(io_poll(ports, events, rev, 1, -1, notify, &gen), -LINUX_EINTR, "an interrupt message: EINTR");
+	is(io_poll(ports, events, rev, 1, -1, notify, &gen, NULL), -LINUX_EINTR, "an interrupt message: EINTR");
 	cthread_join(t);
+	{
+		volatile int flag = 1;
+
+		is(io_poll(ports, events, rev, 1, -1, notify, &gen, &flag), -LINUX_EINTR,
+		   "the caller's signal flag already set: EINTR at once");
+		flag = 0;
+		k = (struct poke){ notify, 0, MACH_PORT_NULL, &flag };
+		cthread_create(&t, poker, &k);
+		is(io_poll(ports, events, rev, 1, -1, notify, &gen, &flag), -LINUX_EINTR,
+		   "the flag set and any message sent: EINTR");
+		cthread_join(t);
+	}
 	mach_port_insert_right(mach_task_self(), dead, dead, MACH_MSG_TYPE_MAKE_SEND);
 	mach_port_mod_refs(mach_task_self(), dead, MACH_PORT_RIGHT_RECEIVE, -1);
 	ports[2] = dead;
-	is(io_poll(ports, events, rev, 3, -1, notify, &gen), 2, "a dead port in the set...");
+	is(io_poll(ports, events, rev, 3, -1, notify, &gen, NULL), 2, "a dead port in the set...");
 	ok(rev[2] == IO_POLLNVAL && rev[1] == IO_POLLIN, "...is POLLNVAL");
 	mach_port_deallocate(mach_task_self(), dead);
 	cl(r);

@@ -1,4 +1,5 @@
 /* poll/select across services (io_poll.h, docs/unix.md). */
+#include <stddef.h>
 #include <mach.h>
 #include <mach/mach_host.h>
 #include <servers/io.h>
@@ -47,13 +48,15 @@ static int io_poll_pass(const mach_port_t *ports, const int *events, int *revent
 }
 
 int io_poll(const mach_port_t *ports, const int *events, int *revents, int n, int timeout_ms, mach_port_t notify,
-	    unsigned *generation)
+	    unsigned *generation, volatile int *interrupted)
 {
 	long long deadline = 0;
 	int count;
 
 	if (n < 0)
 		return -LINUX_EINVAL;
+	if (interrupted != NULL && *interrupted)
+		return -LINUX_EINTR;
 	if (timeout_ms > 0)
 		deadline = io_poll_now_ms() + timeout_ms;
 	for (;;) {
@@ -82,7 +85,8 @@ int io_poll(const mach_port_t *ports, const int *events, int *revents, int n, in
 		/* Wake-ups with older tags are late answers to earlier passes: skip them. */
 		do {
 			mr = mach_msg_trap(&msg.head, option, 0, sizeof(msg), notify, wait, MACH_PORT_NULL);
-			if (mr == MACH_MSG_SUCCESS && msg.head.msgh_id == IO_POLL_INTERRUPT_ID)
+			if (mr == MACH_MSG_SUCCESS &&
+			    (msg.head.msgh_id == IO_POLL_INTERRUPT_ID || (interrupted != NULL && *interrupted)))
 				return -LINUX_EINTR;
 			/* Something else (too large: the kernel dropped it): not ours either. */
 		} while (mr == MACH_RCV_TOO_LARGE ||

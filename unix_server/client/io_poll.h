@@ -22,9 +22,11 @@
  * *generation is that thread's counter (tags wake-ups, so late ones from
  * an earlier call are told apart).  Answers the number of ports with
  * events, 0 on timeout, or -LINUX_EINTR if an IO_POLL_INTERRUPT_ID
- * message (or a thread_abort of the wait) interrupted it.
+ * message (or a thread_abort of the wait) interrupted it, or if any
+ * other message came while *interrupted (when not NULL) is non-zero:
+ * the emulation library's signal flag, with any message as its nudge.
  */
 int io_poll(const mach_port_t *ports, const int *events, int *revents, int n, int timeout_ms, mach_port_t notify,
-	    unsigned *generation);
+	    unsigned *generation, volatile int *interrupted);
 
 #endif /* _UNIX_SERVER_IO_POLL_H_ */
