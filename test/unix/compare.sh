@@ -4,7 +4,7 @@
 . "$srcdir/test/unix/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for t in procs signals memory exectest; do
+for t in procs signals memory exectest files pipes; do
 	prog=test/unix/$t
 	"$prog" > "$tmp/$t.host" 2>&1
 	ok $? "$t runs on the host"

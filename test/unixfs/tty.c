@@ -240,6 +240,7 @@ int main(void)
 	ioctl_in(con, TTY_TCSETS, &t, sizeof(t));
 	is(rd(con, buf, 10, 0), 0, "VMIN 0 with nothing typed: 0 bytes at once");
 	is(ioctl_in(con, TTY_TCSETSF, &saved, sizeof(saved)), 0, "back to canonical (TCSETSF)");
+	t.c_cc[TTY_VMIN] = 0;
 
 	{
 		struct reader_arg a = { con, 9, -1 };
@@ -253,7 +254,25 @@ int main(void)
 		cthread_join(th);
 		is(a.rc, -LINUX_EINTR, "it answers EINTR");
 	}
-	ask(6); /* echo-me \n */
+	/* Typed ahead in raw mode, read in canonical mode: edited into lines. */
+	ioctl_in(con, TTY_TCSETS, &t, sizeof(t)); /* raw, no echo, VMIN 0 */
+	ask(6); /* ahead\nnext ^D */
+	{
+		int32_t have = 0;
+		int i;
+
+		for (i = 0; i < WAIT_ROUNDS && have < 11; i++) {
+			thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 10);
+			ioctl_out(con, TTY_FIONREAD, &have, sizeof(have));
+		}
+		is(have, 11, "11 bytes typed ahead in raw mode");
+	}
+	is(ioctl_in(con, TTY_TCSETS, &saved, sizeof(saved)), 0, "back to canonical without flushing");
+	is(rd(con, buf, sizeof(buf) - 1, 0), 6, "the newline typed ahead ends a line");
+	is(strcmp(buf, "ahead\n"), 0, "\"ahead\\n\"");
+	is(rd(con, buf, sizeof(buf) - 1, 0), 4, "and ^D typed ahead ends the next");
+	is(strcmp(buf, "next"), 0, "\"next\"");
+	ask(7); /* echo-me \n */
 	is(rd(con, buf, sizeof(buf) - 1, 0), 8, "the next line comes whole");
 	is(strcmp(buf, "echo-me\n"), 0, "\"echo-me\\n\" (echoed: tty.sh checks)");
 	mach_port_deallocate(mach_task_self(), tty2);

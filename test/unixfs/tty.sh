@@ -23,7 +23,8 @@ input() {
 	3) printf 'partial\004\004tail\n' ;;
 	4) printf '\003\032' ;;
 	5) printf 'RAWSECRET' ;;
-	6) printf 'echo-me\n' ;;
+	6) printf 'ahead\nnext\004' ;;
+	7) printf 'echo-me\n' ;;
 	esac
 }
 n=1
@@ -31,7 +32,7 @@ for _ in $(seq 1200); do
 	if grep -q "^# type $n" "$log"; then
 		input $n >&3
 		n=$((n + 1))
-		[ $n -gt 6 ] && break
+		[ $n -gt 7 ] && break
 		continue
 	fi
 	kill -0 "$qpid" 2>/dev/null || break
@@ -45,7 +46,7 @@ cp "$log" "${top_builddir:-.}/test-logs/unixfs-tty-guest.log" 2>/dev/null
 
 guest_tap "$log" guest
 has "$log" "^1\.\."; ok $? "the guest test ran to its end (qemu status $st: $(qemu_status_text $st))"
-[ $n -gt 6 ]; ok $? "the guest asked for all 6 inputs"
+[ $n -gt 7 ]; ok $? "the guest asked for all 7 inputs"
 ! has "$log" "panic"; ok $? "no panic"
 grep -q $'^tty-output-line\r$' "$log"; ok $? "output: \\n became \\r\\n (ONLCR)"
 grep -q 'hello' "$log"; ok $? "canonical input is echoed"

@@ -158,6 +158,8 @@ int sys_fstat64(int fd, uint32_t st);
 int sys_getdents64(int fd, uint32_t buf, uint32_t count);
 int sys_llseek(int fd, uint32_t hi, uint32_t lo, uint32_t result, int whence);
 int sys_lseek(int fd, int32_t off, int whence);
+int sys_pread64(int fd, uint32_t ubuf, uint32_t count, uint32_t lo, uint32_t hi);
+int sys_pwrite64(int fd, uint32_t ubuf, uint32_t count, uint32_t lo, uint32_t hi);
 int sys_faccessat(int dirfd, uint32_t path, int mode, int flags);
 int sys_readlinkat(int dirfd, uint32_t path, uint32_t buf, int bufsiz);
 int sys_mkdirat(int dirfd, uint32_t path, int mode);

@@ -167,6 +167,53 @@ int sys_lseek(int fd, int32_t off, int whence)
 	return result > INT32_MAX ? -LINUX_EOVERFLOW : (int)result;
 }
 
+/* pread64/pwrite64: at an offset, the file's own offset untouched. */
+#define PWRITE_CHUNK 8192
+int sys_pread64(int fd, uint32_t ubuf, uint32_t count, uint32_t lo, uint32_t hi)
+{
+	int64_t off = (int64_t)((uint64_t)hi << 32 | lo);
+	char inl[2048], *data = inl;
+	mach_msg_type_number_t n = sizeof(inl);
+	int r;
+
+	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
+		return -LINUX_EBADF;
+	if ((int32_t)count < 0 || off < 0)
+		return -LINUX_EINVAL;
+	if (count > IO_READ_MAX)
+		count = IO_READ_MAX;
+	r = emul_errno(io_read(emul.fd[fd].port, 0, off, (int)count, &data, &n));
+	if (r == 0)
+		r = emul_copyout(ubuf, data, n);
+	if (data != inl)
+		vm_deallocate(mach_task_self(), (vm_offset_t)data, n);
+	return r < 0 ? r : (int)n;
+}
+
+int sys_pwrite64(int fd, uint32_t ubuf, uint32_t count, uint32_t lo, uint32_t hi)
+{
+	static char chunk[PWRITE_CHUNK];
+	int64_t off = (int64_t)((uint64_t)hi << 32 | lo);
+	uint32_t done = 0;
+
+	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
+		return -LINUX_EBADF;
+	if ((int32_t)count < 0 || off < 0)
+		return -LINUX_EINVAL;
+	while (done < count) {
+		uint32_t n = count - done > sizeof(chunk) ? sizeof(chunk) : count - done;
+		int amount = 0, r = emul_copyin(chunk, ubuf + done, n);
+		if (r == 0)
+			r = emul_errno(io_write(emul.fd[fd].port, 0, off + done, chunk, n, &amount));
+		if (r < 0)
+			return done > 0 ? (int)done : r;
+		done += amount;
+		if ((uint32_t)amount < n)
+			break;
+	}
+	return (int)done;
+}
+
 int sys_faccessat(int dirfd, uint32_t upath, int mode, int flags)
 {
 	mach_port_t dir;

@@ -19,6 +19,8 @@
 #define NR_chdir 12
 #define NR_time 13
 #define NR_lseek 19
+#define NR_pread64 180
+#define NR_pwrite64 181
 #define NR_getpid 20
 #define NR_getuid 24
 #define NR_pause 29

@@ -33,7 +33,9 @@ static int wait_wakeup(int64_t timeout_ms)
 		mach_msg_header_t h;
 		char body[64];
 	} m;
-	int r = emul_wait_begin(EMUL_WAIT_SLEEP, MACH_PORT_NULL);
+	/* A signal that would be ignored (SIGCHLD...) does not end the wait. */
+	int r = emul_signal_check && emul_signal_drop_ignored() ? -LINUX_EINTR
+								 : emul_wait_begin(EMUL_WAIT_SLEEP, MACH_PORT_NULL);
 	if (r < 0) {
 		emul_wait_end();
 		return r;

@@ -423,6 +423,12 @@ void emul_syscall(void)
 	case NR_lseek:
 		ret = sys_lseek((int)a, (int32_t)b, (int)c);
 		break;
+	case NR_pread64:
+		ret = sys_pread64((int)a, b, c, d, e);
+		break;
+	case NR_pwrite64:
+		ret = sys_pwrite64((int)a, b, c, d, e);
+		break;
 	case NR_llseek:
 		ret = sys_llseek((int)a, b, c, d, (int)e);
 		break;

@@ -50,6 +50,12 @@ struct tty {
 };
 
 static struct tty tty;
+/*
+ * Set while bytes typed in raw mode are read again as canonical input
+ * (the program went back to canonical mode before reading them): they
+ * were echoed and signalled already, so only the line editing applies.
+ */
+static int tty_replaying;
 
 static const struct tty_termios tty_default = {
 	.c_iflag = TTY_ICRNL | TTY_IXON,
@@ -96,6 +102,8 @@ static void tty_echo(unsigned char c)
 {
 	char two[2];
 
+	if (tty_replaying)
+		return;
 	if (!(tty.t.c_lflag & TTY_ECHO)) {
 		if (c == '\n' && (tty.t.c_lflag & TTY_ECHONL) && tty_canonical())
 			tty_output("\n", 1);
@@ -138,7 +146,7 @@ static int tty_erase_one(void)
 	if (tty.canon_len == 0)
 		return 0;
 	tty.canon_len--;
-	if ((tty.t.c_lflag & TTY_ECHO) && (tty.t.c_lflag & TTY_ECHOE)) {
+	if ((tty.t.c_lflag & TTY_ECHO) && (tty.t.c_lflag & TTY_ECHOE) && !tty_replaying) {
 		unsigned char c = tty.canon[tty.canon_len];
 
 		/* A control character was echoed as two cells. */
@@ -162,6 +170,8 @@ static void tty_input(unsigned char c)
 {
 	const uint8_t *cc = tty.t.c_cc;
 
+	if (tty_replaying)
+		goto edit;
 	if (tty.t.c_iflag & TTY_ISTRIP)
 		c &= 0x7f;
 	if (c == '\r') {
@@ -189,6 +199,7 @@ static void tty_input(unsigned char c)
 		tty_push((char *) &c, 1, 0);
 		return;
 	}
+edit:
 	if (c == cc[TTY_VERASE] || c == '\b') {
 		tty_erase_one();
 		return;
@@ -383,10 +394,23 @@ static int tty_ioctl(struct io_open *o, int request, const char *in, size_t inle
 			tty.canon_len = 0;
 			tty.lines_head = tty.lines_count = 0;
 		} else if (!was_canonical && tty_canonical() && tty.ready_count > 0) {
-			/* What was typed raw reads as one line. */
-			tty.lines_head = 0;
-			tty.lines_count = 1;
-			tty.lines[0] = (uint16_t) tty.ready_count;
+			/*
+			 * What was typed ahead in raw mode is edited into lines now
+			 * (newlines end lines, ^D ends input), so typing ahead of a
+			 * shell that is between its raw line editor and a command
+			 * reading lines behaves as a user expects.  (Linux would make
+			 * it all one line with the control characters in it.)
+			 */
+			char typed[TTY_READY_MAX];
+			size_t n = tty.ready_count, i;
+
+			for (i = 0; i < n; i++)
+				typed[i] = tty.ready[(tty.ready_head + i) % TTY_READY_MAX];
+			tty_flush_input();
+			tty_replaying = 1;
+			for (i = 0; i < n; i++)
+				tty_input((unsigned char) typed[i]);
+			tty_replaying = 0;
 		}
 		unixio_wake(&tty.q);
 		return 0;

@@ -1,0 +1,217 @@
+/*
+ * Pipes as programs see them: data of many sizes between processes
+ * (checksummed), EOF when the writers are gone, EPIPE and SIGPIPE when
+ * the readers are, O_NONBLOCK (EAGAIN, the 64 KiB capacity, PIPE_BUF
+ * atomicity), writes of PIPE_BUF from several writers never interleaved,
+ * poll and select over a pipe and a file.  Prints what it sees;
+ * test/unix compares the output on Ernst with the host's.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "report.h"
+
+
+static void show_status(const char *what, int st)
+{
+	if (WIFEXITED(st))
+		printf("%s: exited %d\n", what, WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		printf("%s: killed by signal %d\n", what, WTERMSIG(st));
+}
+
+static unsigned char pattern(size_t i, unsigned seed)
+{
+	return (unsigned char) (seed + i * 7 + (i >> 9));
+}
+
+/* A child writes n bytes in writes of chunk; the parent reads them all. */
+static void transfer(size_t n, size_t chunk)
+{
+	int p[2], st;
+	static unsigned char buf[1 << 17];
+	size_t got = 0, bad = 0;
+	pid_t child;
+
+	pipe(p);
+	child = fork();
+	if (child == 0) {
+		size_t done = 0;
+
+		close(p[0]);
+		while (done < n) {
+			size_t k = n - done < chunk ? n - done : chunk, i;
+			ssize_t w;
+
+			for (i = 0; i < k; i++)
+				buf[i] = pattern(done + i, (unsigned) n);
+			w = write(p[1], buf, k);
+			if (w <= 0)
+				_exit(1);
+			done += w;
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	for (;;) {
+		ssize_t r = read(p[0], buf, sizeof(buf)), i;
+
+		if (r <= 0)
+			break;
+		for (i = 0; i < r; i++)
+			bad += buf[i] != pattern(got + i, (unsigned) n);
+		got += r;
+	}
+	close(p[0]);
+	waitpid(child, &st, 0);
+	printf("%zu bytes in writes of %zu: got %zu, %zu wrong, ", n, chunk, got, bad);
+	show_status("writer", st);
+}
+
+int main(void)
+{
+	static const size_t sizes[] = { 1, 100, 4095, 4096, 4097, 65535, 65536, 65537, 300000 };
+	int p[2], st, i, flags;
+	static char big[70000];
+	pid_t child;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; i < (int) (sizeof(sizes) / sizeof(sizes[0])); i++)
+		transfer(sizes[i], sizes[i] > 65536 ? 65536 : sizes[i]);
+	transfer(300000, 1000);
+	transfer(300000, 100000);
+
+	/* EOF and EPIPE */
+	pipe(p);
+	close(p[1]);
+	result("read with no writer", read(p[0], big, 10));
+	close(p[0]);
+	pipe(p);
+	close(p[0]);
+	signal(SIGPIPE, SIG_IGN);
+	result("write with no reader (SIGPIPE ignored)", write(p[1], "x", 1));
+	signal(SIGPIPE, SIG_DFL);
+	child = fork();
+	if (child == 0) {
+		write(p[1], "x", 1);
+		_exit(0);
+	}
+	waitpid(child, &st, 0);
+	show_status("a writer with no reader", st);
+	close(p[1]);
+
+	/* A reader waiting for data gets EOF when the writer goes. */
+	pipe(p);
+	child = fork();
+	if (child == 0) {
+		close(p[0]);
+		usleep(100000);
+		_exit(0);
+	}
+	close(p[1]);
+	result("a waiting read when the writer exits", read(p[0], big, 10));
+	waitpid(child, &st, 0);
+	close(p[0]);
+
+	/* Nonblocking */
+	pipe2(p, O_NONBLOCK);
+	flags = fcntl(p[0], F_GETFL);
+	printf("O_NONBLOCK set: %d\n", (flags & O_NONBLOCK) != 0);
+	result("read an empty pipe", read(p[0], big, 10));
+	result("write more than fits", write(p[1], big, sizeof(big)));
+	result("write into a full pipe", write(p[1], "x", 1));
+	result("read 4096", read(p[0], big, 4096));
+	result("write 200", write(p[1], big, 200));
+	result("write 4000 (<= PIPE_BUF) with room for 3896", write(p[1], big, 4000));
+	result("write 3896", write(p[1], big, 3896));
+	result("write 1 into the full pipe", write(p[1], big, 1));
+	fcntl(p[0], F_SETFL, 0);
+	printf("O_NONBLOCK cleared: %d\n", (fcntl(p[0], F_GETFL) & O_NONBLOCK) == 0);
+	close(p[0]);
+	close(p[1]);
+
+	/* PIPE_BUF writes from several writers stay whole. */
+	pipe(p);
+	for (i = 0; i < 4; i++) {
+		if (fork() == 0) {
+			char block[PIPE_BUF];
+			int k;
+
+			memset(block, 'A' + i, sizeof(block));
+			close(p[0]);
+			for (k = 0; k < 32; k++)
+				write(p[1], block, sizeof(block));
+			_exit(0);
+		}
+	}
+	close(p[1]);
+	{
+		static char all[4 * 32 * PIPE_BUF];
+		size_t got = 0, mixed = 0, b;
+		ssize_t r;
+
+		while ((r = read(p[0], all + got, sizeof(all) - got)) > 0)
+			got += r;
+		for (b = 0; b + PIPE_BUF <= got; b += PIPE_BUF) {
+			size_t j;
+
+			for (j = 1; j < PIPE_BUF; j++)
+				if (all[b + j] != all[b]) {
+					mixed++;
+					break;
+				}
+		}
+		printf("4 writers x 32 blocks of PIPE_BUF: %zu bytes, %zu blocks mixed\n", got, mixed);
+	}
+	while (wait(&st) > 0)
+		;
+	close(p[0]);
+
+	/* poll and select over a pipe and a file */
+	{
+		struct pollfd fds[2];
+		int f = open("/dev/null", O_RDONLY);
+		fd_set rd;
+		struct timeval tv = { 0, 0 };
+
+		pipe(p);
+		fds[0] = (struct pollfd){ p[0], POLLIN, 0 };
+		fds[1] = (struct pollfd){ f, POLLIN, 0 };
+		result("poll pipe and /dev/null", poll(fds, 2, 1000));
+		printf("revents %#x %#x\n", fds[0].revents, fds[1].revents);
+		result("poll the empty pipe, timeout 0", poll(fds, 1, 0));
+		child = fork();
+		if (child == 0) {
+			usleep(50000);
+			write(p[1], "!", 1);
+			_exit(0);
+		}
+		result("poll until the child writes", poll(fds, 1, 10000));
+		printf("revents %#x\n", fds[0].revents);
+		waitpid(child, &st, 0);
+		FD_ZERO(&rd);
+		FD_SET(p[0], &rd);
+		result("select: readable", select(p[0] + 1, &rd, NULL, NULL, &tv));
+		read(p[0], big, 1);
+		FD_ZERO(&rd);
+		FD_SET(p[0], &rd);
+		result("select: empty, timeout 0", select(p[0] + 1, &rd, NULL, NULL, &tv));
+		close(p[1]);
+		fds[0].revents = 0;
+		result("poll after the writer closed", poll(fds, 1, 1000));
+		printf("revents %#x\n", fds[0].revents);
+		close(p[0]);
+		close(f);
+	}
+	return 0;
+}
