@@ -481,6 +481,8 @@ mach_msg_return_t ipc_kmsg_send(struct ipc_kmsg *kmsg, mach_msg_option_t option,
 	}
 	queue_enter_tail(&port->messages, &kmsg->link);
 	port->msgcount++;
+	if (port->pset != NULL)
+		port->pset->msgcount++;
 	send_woke = port_wake_receiver(port);
 	return MACH_MSG_SUCCESS;
 }
@@ -561,6 +563,8 @@ static void receive_dequeue(struct ipc_port *port, struct ipc_kmsg *kmsg)
 {
 	queue_remove_entry(&kmsg->link);
 	port->msgcount--;
+	if (port->pset != NULL)
+		port->pset->msgcount--;
 	kmsg->hdr.msgh_seqno = port->seqno++;
 	if (kmsg->accept_notify != NULL) {
 		ipc_notify_msg_accepted(kmsg->accept_notify, kmsg->accept_name);
@@ -572,10 +576,10 @@ static void receive_dequeue(struct ipc_port *port, struct ipc_kmsg *kmsg)
 
 /* Waiting to receive: on the port's (or set's) receivers queue, with a
  * reference that keeps it while we sleep.  No event: a receiver is woken
- * through the queue it sits on.  On a port, from user space, a sender
- * may complete the receive itself (the fast path, ipc_fast_deliver):
- * then this thread never comes back to receive_wait_leave, and that
- * sender releases the reference taken here. */
+ * through the queue it sits on.  From user space, a sender may complete
+ * the receive itself (the fast path, ipc_fast_deliver): then this thread
+ * never comes back to receive_wait_leave, and that sender releases the
+ * reference taken here. */
 static void receive_wait_enter(struct ipc_port *port, struct ipc_pset *pset, void *umsg, mach_msg_size_t rcv_size)
 {
 	struct thread *th = current_thread();
@@ -583,13 +587,13 @@ static void receive_wait_enter(struct ipc_port *port, struct ipc_pset *pset, voi
 	if (pset) {
 		pset->ref_count++;
 		queue_enter_tail(&pset->receivers, &th->ipc_wait_link);
-		th->ipc_rcv_msg = NULL;
 	} else {
 		ipc_port_reference(port);
 		queue_enter_tail(&port->receivers, &th->ipc_wait_link);
-		th->ipc_rcv_msg = th->kernel_only ? NULL : umsg;
-		th->ipc_rcv_size = rcv_size;
 	}
+	th->ipc_rcv_msg = th->kernel_only ? NULL : umsg;
+	th->ipc_rcv_size = rcv_size;
+	th->ipc_wait_ref = pset ? &pset->ref_count : &port->ref_count;
 }
 
 /* The wait ended (wait_result r): what it means for the receive. */
@@ -805,8 +809,8 @@ static mach_msg_return_t mach_msg_receive(mach_msg_header_t *umsg, mach_msg_opti
  *  - a kernel object: the MIG server runs on the request, and a reply
  *    for the port the caller receives on next is copied straight to its
  *    buffer instead of being queued (ipc_fast_kernel);
- *  - a port a thread is blocked receiving on, from user space, with a
- *    buffer large enough: the message goes straight from the sender's
+ *  - a port a thread is blocked receiving on (on the port or its set),
+ *    from user space, with a buffer large enough: the message goes straight from the sender's
  *    buffer into the receiver's (one copy, through the kernel's direct
  *    map of the receiver's pages), the receive is completed on the
  *    receiver's behalf, and the receiver returns to user mode without
@@ -816,8 +820,8 @@ static mach_msg_return_t mach_msg_receive(mach_msg_header_t *umsg, mach_msg_opti
  *    already where it is to be received (one buffer serves both), only
  *    the header changes (ipc_fast_self).
  * Every condition is checked before anything changes.  When one does not
- * hold (complex message, other dispositions, no receiver waiting or one
- * waiting on a port set, messages queued, a receiver buffer too small or
+ * hold (complex message, other dispositions, no receiver waiting,
+ * messages queued, a receiver buffer too small or
  * not mapped writable, MACH_SEND_NOTIFY, a protected payload, a dead
  * port...) the fast path declines and the general path runs the whole
  * call, as if the fast path did not exist.
@@ -917,12 +921,18 @@ static int fast_check(struct ipc_fast *f, mach_msg_header_t *umsg, mach_msg_size
 }
 
 /* Whether the port would queue a message sent now at once (room in the
- * queue, nobody waiting for room) on an empty queue, outside any set. */
-static int fast_port_idle(const struct ipc_port *port, mach_msg_type_name_t dest_disp)
+ * queue, nobody waiting for room) on an empty queue. */
+static int fast_port_queue_idle(const struct ipc_port *port, mach_msg_type_name_t dest_disp)
 {
-	return port->msgcount == 0 && port->blocked_senders == 0 && port->pset == NULL &&
+	return port->msgcount == 0 && port->blocked_senders == 0 &&
 	       (port->qlimit > 0 || dest_disp == MACH_MSG_TYPE_MAKE_SEND_ONCE ||
 		dest_disp == MACH_MSG_TYPE_MOVE_SEND_ONCE);
+}
+
+/* The same, for a port outside any set. */
+static int fast_port_idle(const struct ipc_port *port, mach_msg_type_name_t dest_disp)
+{
+	return port->pset == NULL && fast_port_queue_idle(port, dest_disp);
 }
 
 /*
@@ -1027,17 +1037,21 @@ struct ipc_window {
 	size_t first;
 };
 
-/* The thread blocked receiving on the destination, if the message can go
- * straight into its buffer (whose kernel addresses go in *w).
- * Interrupts off: nothing may wake it meanwhile. */
+/* The thread blocked receiving on the destination (or on its set), if
+ * the message can go straight into its buffer (whose kernel addresses go
+ * in *w).  Interrupts off: nothing may wake it meanwhile.  A receiver on
+ * a set has no message on any member (it would have taken it). */
 static struct thread *fast_waiting_receiver(struct ipc_fast *f, struct ipc_window *w)
 {
 	struct ipc_port *port = f->dest;
+	struct ipc_pset *pset = port->pset;
 	size_t size = f->h.msgh_size;
+	queue_head_t *q = pset == NULL ? &port->receivers : &pset->receivers;
 
-	if (!fast_port_idle(port, f->dest_disp) || queue_empty(&port->receivers) || !fast_direct_ok(f))
+	if (!fast_port_queue_idle(port, f->dest_disp) || queue_empty(q) || !fast_direct_ok(f) ||
+	    (pset != NULL && pset->msgcount != 0))
 		return NULL;
-	struct thread *r = queue_first_entry(&port->receivers, struct thread, ipc_wait_link);
+	struct thread *r = queue_first_entry(q, struct thread, ipc_wait_link);
 	struct ipc_space *space = r->task->itk_space;
 	/* Still blocked (not woken and yet to run), in this port's space,
 	 * with room in its buffer and in its name table for the reply right
@@ -1082,10 +1096,11 @@ static void ipc_fast_deliver(struct ipc_fast *f, struct thread *r, const struct 
 	r->ipc_rcv_msg = NULL;
 	r->pcb.user_state->eax = MACH_MSG_SUCCESS;
 	pcb_resume_user(r);
-	/* The reference r took to wait (receive_wait_enter); never the last:
-	 * the receive right's entry holds one. */
-	assert(port->ref_count > 1);
-	port->ref_count--;
+	/* The reference r took to wait on the port or its set
+	 * (receive_wait_enter); never the last: the receive right's (or the
+	 * set's) entry holds one. */
+	assert(*r->ipc_wait_ref > 1);
+	--*r->ipc_wait_ref;
 }
 
 /* Requests to kernel objects up to this size are served from the kernel

@@ -221,6 +221,7 @@ void ipc_pset_add(struct ipc_pset *pset, struct ipc_port *port)
 {
 	ipc_pset_remove(port);
 	port->pset = pset;
+	pset->msgcount += port->msgcount;
 	queue_enter_tail(&pset->members, &port->pset_link);
 	/* A receiver waiting on the set may now have a message. */
 	if (port->msgcount > 0 && !queue_empty(&pset->receivers)) {
@@ -235,6 +236,7 @@ void ipc_pset_remove(struct ipc_port *port)
 	if (port->pset == NULL)
 		return;
 	queue_remove_entry(&port->pset_link);
+	port->pset->msgcount -= port->msgcount;
 	port->pset = NULL;
 }
 

@@ -85,6 +85,7 @@ struct ipc_pset {
 	mach_port_t name;
 	queue_head_t members;
 	queue_head_t receivers;
+	unsigned msgcount; /* messages queued on its members, all together */
 };
 
 typedef struct ipc_port *ipc_port_t;

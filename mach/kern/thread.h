@@ -70,6 +70,7 @@ struct thread {
 	 * directly (ipc/msg.c, the fast path).  NULL otherwise. */
 	void *ipc_rcv_msg;
 	uint32_t ipc_rcv_size;
+	int *ipc_wait_ref; /* the reference count of the port or set waited on */
 
 	queue_chain_t task_link; /* the task's threads */
 	int ref_count;

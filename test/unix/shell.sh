@@ -11,6 +11,8 @@ log=$tmp/console.log
 coproc QEMU { "$srcdir/test/qemu-run" --timeout 180 --append console=serial \
 	--initrd "bootstrap/bootstrap -x,unix_server/single/single -x -D \${device-port} -r rootfs.cpio /bin/init -1,unix_server/emul/emul.bin \$(data),unix_server/rootfs.cpio \$(data)" \
 	mach/ernst 2>&1; }
+# bash unsets QEMU_PID once the coprocess has ended: keep it.
+qemu_pid=$QEMU_PID
 exec 3<&"${QEMU[0]}" 4>&"${QEMU[1]}"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -81,7 +83,7 @@ ok $? "a line typed into cat, then ^D (end of file)"
 type_line 'exit 7'
 expect 'unix: init exited with status 0x700' 60
 ok $? "exit 7 ends the shell, and init passes the status on"
-wait "$QEMU_PID"
+wait "$qemu_pid"
 ok $? "the boot ends cleanly"
 ! grep -q "panic\|fault in the library" "$log"
 ok $? "no panic, no fault in the emulation library"

@@ -6,9 +6,9 @@
  * (header, rights, sequence numbers, data) where the fast path applies,
  * and at each of its boundaries, where it must leave the call to the
  * general path: messages already queued, a receive buffer too small with
- * and without MACH_RCV_LARGE, a receiver on a port set, a dead send-once
- * reply right, a receiver buffer not mapped or read-only, buffers across
- * page boundaries, a no-senders request, a receiver in another task.
+ * and without MACH_RCV_LARGE, a dead send-once reply right, a receiver
+ * buffer not mapped or read-only, buffers across page boundaries, a
+ * no-senders request, a receiver in another task or on a port set.
  */
 #include <string.h>
 #include <cthreads.h>
@@ -293,7 +293,8 @@ static void test_receiver_too_small(void)
 	mach_port_destroy(T, reply);
 }
 
-/* A server thread receiving on a port set. */
+/* A server thread receiving on a port set: the message is named by the
+ * member port, with its sequence numbers. */
 static void test_receiver_in_set(void)
 {
 	mach_port_t p = new_port_with_send(), set, reply = new_port();
