@@ -428,17 +428,21 @@ static queue_head_t *port_receivers(struct ipc_port *port)
 	return port->pset != NULL ? &port->pset->receivers : &port->receivers;
 }
 
-/* Wake one thread waiting to receive from port; returns it (for handoff). */
-static struct thread *port_wake_receiver(struct ipc_port *port)
+/* Wake the first thread on a receivers queue; returns it (for handoff). */
+static struct thread *receivers_wake_one(queue_head_t *q)
 {
-	queue_head_t *q = port_receivers(port);
-
 	if (queue_empty(q))
 		return NULL;
 	struct thread *th = queue_first_entry(q, struct thread, ipc_wait_link);
 	queue_remove_entry(&th->ipc_wait_link);
 	clear_wait(th, THREAD_AWAKENED);
 	return th;
+}
+
+/* Wake one thread waiting to receive from port; returns it (for handoff). */
+static struct thread *port_wake_receiver(struct ipc_port *port)
+{
+	return receivers_wake_one(port_receivers(port));
 }
 
 static uint64_t ms_to_ticks(mach_msg_timeout_t ms)
@@ -670,6 +674,16 @@ static mach_msg_return_t ipc_mqueue_receive(struct ipc_space *space, mach_port_t
 		mach_msg_return_t mr = receive_wait(port, pset, option, timeout, umsg, rcv_size);
 		if (mr != MACH_MSG_SUCCESS)
 			return mr;
+		/* Woken for a message, but suspended or ending meanwhile: a
+		 * message taken now could be lost with the thread, so leave it
+		 * queued, pass the wake-up on to another receiver, and let
+		 * the caller retry the receive once resumed (as after
+		 * thread_abort). */
+		if (thread_must_stop(current_thread())) {
+			if (pset ? pset->msgcount != 0 : port->msgcount != 0)
+				receivers_wake_one(pset ? &pset->receivers : &port->receivers);
+			return MACH_RCV_INTERRUPTED;
+		}
 	}
 }
 
@@ -1057,7 +1071,7 @@ static struct thread *fast_waiting_receiver(struct ipc_fast *f, struct ipc_windo
 	 * with room in its buffer and in its name table for the reply right
 	 * (growing the table could wait for memory). */
 	if (r->ipc_rcv_msg == NULL || !(r->state & TH_WAIT) || port->receiver != space || size > r->ipc_rcv_size ||
-	    (f->reply != NULL && space->free_head == 0))
+	    (f->reply != NULL && space->free_head == 0) || thread_must_stop(r))
 		return NULL;
 	uintptr_t va = (uintptr_t)r->ipc_rcv_msg;
 	size_t room = PAGE_SIZE - (va & PAGE_MASK);
@@ -1164,17 +1178,16 @@ static mach_msg_return_t ipc_fast_kernel(struct ipc_fast *f, mach_msg_size_t rcv
 static mach_msg_return_t mach_msg_receive(mach_msg_header_t *umsg, mach_msg_option_t option, mach_msg_size_t rcv_size,
 					  mach_port_t rcv_name, mach_msg_timeout_t timeout);
 
-/* After a direct delivery to r (interrupts off): wait for the reply and
- * let r run in our place.  If the reply port is a plain port with
- * nothing queued, block on it at once and switch straight to r (no run
- * queue); a direct reply then resumes us in user mode and nothing below
- * runs.  Otherwise (or once woken the ordinary way) the general receive
- * does the rest. */
-static mach_msg_return_t fast_wait_reply(const struct ipc_fast *f, mach_msg_header_t *umsg, mach_msg_option_t option,
-					 mach_msg_size_t rcv_size, mach_port_t rcv_name, mach_msg_timeout_t timeout,
-					 struct thread *r)
+/* The port the sender of a direct delivery waits on for its reply, if it
+ * can block there at once (a plain port with nothing queued, a receive
+ * that may wait): then the receiver handed the message runs straight
+ * after the delivery and returns to user mode with it.  Otherwise (NULL)
+ * the fast path declines: a receiver handed a message but left on the
+ * run queue could be suspended or terminated before it returns, and the
+ * message, taken off no queue, would be lost with it. */
+static struct ipc_port *fast_reply_port(const struct ipc_fast *f, mach_msg_option_t option,
+					mach_msg_timeout_t timeout, mach_port_t rcv_name)
 {
-	struct thread *th = current_thread();
 	struct ipc_port *rp = NULL;
 
 	if (rcv_name == f->h.msgh_local_port && f->reply != NULL) { /* an RPC: already looked up */
@@ -1184,18 +1197,26 @@ static mach_msg_return_t fast_wait_reply(const struct ipc_fast *f, mach_msg_head
 		if (e != NULL && (e->bits & MACH_PORT_TYPE_RECEIVE))
 			rp = e->object;
 	}
-	if (rp != NULL && !(option & MACH_RCV_TIMEOUT) && rp->msgcount == 0 && rp->pset == NULL && !th->terminating) {
-		receive_wait_enter(rp, NULL, umsg, rcv_size);
-		int wr = thread_block_handoff(r);
-		cpu_intr_enable();
-		mach_msg_return_t mr = receive_wait_leave(rp, NULL, wr);
-		if (mr != MACH_MSG_SUCCESS)
-			return mr;
-	} else {
-		clear_wait(r, THREAD_AWAKENED);
-		th->handoff = r; /* if the receive blocks after all */
-		cpu_intr_enable();
-	}
+	if (rp == NULL || !rp->active || rp->msgcount != 0 || rp->pset != NULL || current_thread()->terminating ||
+	    ((option & MACH_RCV_TIMEOUT) && timeout == 0))
+		return NULL;
+	return rp;
+}
+
+/* After a direct delivery to r (interrupts off): block on the reply port
+ * rp (with the receive's time-out) and switch straight to r (no run
+ * queue); a direct reply then resumes us in user mode and nothing below
+ * runs.  Once woken the ordinary way, the general receive does the rest. */
+static mach_msg_return_t fast_wait_reply(struct ipc_port *rp, mach_msg_header_t *umsg, mach_msg_option_t option,
+					 mach_msg_size_t rcv_size, mach_port_t rcv_name, mach_msg_timeout_t timeout,
+					 struct thread *r)
+{
+	receive_wait_enter(rp, NULL, umsg, rcv_size);
+	int wr = thread_block_handoff(r, (option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0);
+	cpu_intr_enable();
+	mach_msg_return_t mr = receive_wait_leave(rp, NULL, wr);
+	if (mr != MACH_MSG_SUCCESS)
+		return mr;
 	return mach_msg_receive(umsg, option, rcv_size, rcv_name, timeout);
 }
 
@@ -1219,6 +1240,9 @@ static mach_msg_return_t ipc_fast_rpc(mach_msg_header_t *umsg, mach_msg_option_t
 	}
 	if (dest->receiver == f.space && dest->receiver_name == rcv_name)
 		return ipc_fast_self(&f, rcv_size, rcv_name);
+	struct ipc_port *rp = fast_reply_port(&f, option, timeout, rcv_name);
+	if (rp == NULL)
+		return IPC_FAST_DECLINED;
 	cpu_intr_disable();
 	struct thread *r = fast_waiting_receiver(&f, &w);
 	if (r == NULL) {
@@ -1226,7 +1250,7 @@ static mach_msg_return_t ipc_fast_rpc(mach_msg_header_t *umsg, mach_msg_option_t
 		return IPC_FAST_DECLINED;
 	}
 	ipc_fast_deliver(&f, r, &w);
-	return fast_wait_reply(&f, umsg, option, rcv_size, rcv_name, timeout, r);
+	return fast_wait_reply(rp, umsg, option, rcv_size, rcv_name, timeout, r);
 }
 
 mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_size,

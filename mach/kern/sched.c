@@ -251,7 +251,7 @@ void thread_yield(void)
 	cpu_intr_restore(s);
 }
 
-int thread_block_handoff(struct thread *to)
+int thread_block_handoff(struct thread *to, uint64_t timeout_ticks)
 {
 	struct thread *th = active_thread;
 
@@ -260,6 +260,8 @@ int thread_block_handoff(struct thread *to)
 	th->state |= TH_WAIT | TH_INTERRUPTIBLE;
 	th->wait_event = NULL;
 	th->wait_result = THREAD_AWAKENED;
+	if (timeout_ticks != 0)
+		timer_set(&th->wait_timer, timeout_ticks, sleep_timeout, th);
 	switch_to(th, to, 1);
 	return th->wait_result;
 }

@@ -50,7 +50,7 @@ mach_port_t new_port_with_send(void)
 	return port;
 }
 
-static const mach_msg_type_t int_type = {
+const mach_msg_type_t int_type = {
 	.msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32, .msgt_number = 1, .msgt_inline = 1,
 };
 

@@ -27,6 +27,13 @@ struct int_msg {
 	mach_msg_type_t port_type;
 	mach_port_t port;
 };
+/* The type of one inline 32-bit integer, and a message of just that. */
+extern const mach_msg_type_t int_type;
+struct msg32 {
+	mach_msg_header_t head;
+	mach_msg_type_t type;
+	int value;
+};
 /* Room to receive any small message. */
 struct rcv_buf {
 	mach_msg_header_t head;
