@@ -3,7 +3,8 @@
  * (checksummed), EOF when the writers are gone, EPIPE and SIGPIPE when
  * the readers are, O_NONBLOCK (EAGAIN, the 64 KiB capacity, PIPE_BUF
  * atomicity), writes of PIPE_BUF from several writers never interleaved,
- * poll and select over a pipe and a file.  Prints what it sees;
+ * poll and select over a pipe and a file, timeouts in a fork child (the
+ * clock they are measured on is per process).  Prints what it sees;
  * test/unix compares the output on Ernst with the host's.
  */
 #define _GNU_SOURCE
@@ -28,6 +29,24 @@ static void show_status(const char *what, int st)
 		printf("%s: exited %d\n", what, WEXITSTATUS(st));
 	else if (WIFSIGNALED(st))
 		printf("%s: killed by signal %d\n", what, WTERMSIG(st));
+}
+
+/* poll fds[0] (a pipe's read end) while a child writes to w a little later. */
+static void poll_until_written(struct pollfd *fds, int w, const char *what)
+{
+	pid_t writer;
+	int st;
+
+	fflush(stdout);
+	writer = fork();
+	if (writer == 0) {
+		usleep(50000);
+		write(w, "!", 1);
+		_exit(0);
+	}
+	result(what, poll(fds, 1, 10000));
+	printf("revents %#x\n", fds[0].revents);
+	waitpid(writer, &st, 0);
 }
 
 static unsigned char pattern(size_t i, unsigned seed)
@@ -190,15 +209,7 @@ int main(void)
 		result("poll pipe and /dev/null", poll(fds, 2, 1000));
 		printf("revents %#x %#x\n", fds[0].revents, fds[1].revents);
 		result("poll the empty pipe, timeout 0", poll(fds, 1, 0));
-		child = fork();
-		if (child == 0) {
-			usleep(50000);
-			write(p[1], "!", 1);
-			_exit(0);
-		}
-		result("poll until the child writes", poll(fds, 1, 10000));
-		printf("revents %#x\n", fds[0].revents);
-		waitpid(child, &st, 0);
+		poll_until_written(fds, p[1], "poll until the child writes");
 		FD_ZERO(&rd);
 		FD_SET(p[0], &rd);
 		result("select: readable", select(p[0] + 1, &rd, NULL, NULL, &tv));
@@ -212,6 +223,37 @@ int main(void)
 		printf("revents %#x\n", fds[0].revents);
 		close(p[0]);
 		close(f);
+	}
+
+	/* Timeouts measured in a fork child, after the parent measured some. */
+	{
+		struct pollfd fds[1];
+		fd_set rd;
+		struct timeval tv = { 0, 20000 };
+		struct timespec ts = { 0, 20000000 };
+
+		pipe(p);
+		fds[0] = (struct pollfd){ p[0], POLLIN, 0 };
+		result("parent: poll the empty pipe, 20 ms", poll(fds, 1, 20));
+		fflush(stdout);
+		child = fork();
+		if (child == 0) {
+			result("child: poll the empty pipe, 20 ms", poll(fds, 1, 20));
+			result("child: ppoll the empty pipe, 20 ms", ppoll(fds, 1, &ts, NULL));
+			FD_ZERO(&rd);
+			FD_SET(p[0], &rd);
+			result("child: select on the empty pipe, 20 ms", select(p[0] + 1, &rd, NULL, NULL, &tv));
+			FD_ZERO(&rd);
+			FD_SET(p[0], &rd);
+			result("child: pselect on the empty pipe, 20 ms", pselect(p[0] + 1, &rd, NULL, NULL, &ts, NULL));
+			poll_until_written(fds, p[1], "child: poll until its child writes");
+			fflush(stdout);
+			_exit(0);
+		}
+		waitpid(child, &st, 0);
+		show_status("the child that polled", st);
+		close(p[0]);
+		close(p[1]);
 	}
 	return 0;
 }

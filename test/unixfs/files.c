@@ -747,6 +747,7 @@ static void test_io_poll(mach_port_t pipe_svc)
 {
 	mach_port_t r, w, f, dead = test_port(), notify = test_port(), ports[3];
 	int events[3] = { IO_POLLIN, IO_POLLIN, IO_POLLIN }, rev[3];
+	mach_port_t host = mach_host_self();
 	unsigned gen = 0;
 	struct poke k;
 	cthread_t t;
@@ -755,13 +756,17 @@ static void test_io_poll(mach_port_t pipe_svc)
 	f = op(root, "/etc/hello.txt", O_RDONLY, 0, NULL);
 	ports[0] = r;
 	ports[1] = f;
-	is(io_poll(ports, events, rev, 2, -1, notify, &gen, NULL), 1, "io_poll over a pipe and a file: one ready at once");
+	is(io_poll(ports, events, rev, 2, -1, notify, host, &gen, NULL), 1, "io_poll over a pipe and a file: one ready at once");
 	ok(rev[0] == 0 && rev[1] == IO_POLLIN, "the file");
-	is(io_poll(ports, events, rev, 1, 0, notify, &gen, NULL), 0, "the empty pipe alone, timeout 0: none");
-	is(io_poll(ports, events, rev, 1, 30, notify, &gen, NULL), 0, "with a 30 ms timeout: none when it passes");
+	is(io_poll(ports, events, rev, 1, 0, notify, host, &gen, NULL), 0, "the empty pipe alone, timeout 0: none");
+	is(io_poll(ports, events, rev, 1, 30, notify, host, &gen, NULL), 0, "with a 30 ms timeout: none when it passes");
+	is(io_poll(ports, events, rev, 1, 30, notify, MACH_PORT_NULL, &gen, NULL), -LINUX_EINVAL,
+	   "a timeout with no host port to measure it: EINVAL");
+	is(io_poll(ports, events, rev, 1, 0, notify, MACH_PORT_NULL, &gen, NULL), 0,
+	   "timeout 0 needs no host port");
 	k = (struct poke){ MACH_PORT_NULL, 0, w, NULL };
 	cthread_create(&t, poker, &k);
-	is(io_poll(ports, events, rev, 1, -1, notify, &gen, NULL), 1, "no timeout: a write by another thread ends it");
+	is(io_poll(ports, events, rev, 1, -1, notify, host, &gen, NULL), 1, "no timeout: a write by another thread ends it");
 	is(rev[0], IO_POLLIN, "POLLIN");
 	cthread_join(t);
 	{
@@ -772,26 +777,51 @@ static void test_io_poll(mach_port_t pipe_svc)
 	}
 	k = (struct poke){ notify, IO_POLL_INTERRUPT_ID, MACH_PORT_NULL, NULL };
 	cthread_create(&t, poker, &k);
-	is(io_poll(ports, events, rev, 1, -1, notify, &gen, NULL), -LINUX_EINTR, "an interrupt message: EINTR");
+	is(io_poll(ports, events, rev, 1, -1, notify, host, &gen, NULL), -LINUX_EINTR, "an interrupt message: EINTR");
 	cthread_join(t);
 	{
 		volatile int flag = 1;
 
-		is(io_poll(ports, events, rev, 1, -1, notify, &gen, &flag), -LINUX_EINTR,
+		is(io_poll(ports, events, rev, 1, -1, notify, host, &gen, &flag), -LINUX_EINTR,
 		   "the caller's signal flag already set: EINTR at once");
 		flag = 0;
 		k = (struct poke){ notify, 0, MACH_PORT_NULL, &flag };
 		cthread_create(&t, poker, &k);
-		is(io_poll(ports, events, rev, 1, -1, notify, &gen, &flag), -LINUX_EINTR,
+		is(io_poll(ports, events, rev, 1, -1, notify, host, &gen, &flag), -LINUX_EINTR,
 		   "the flag set and any message sent: EINTR");
 		cthread_join(t);
 	}
 	mach_port_insert_right(mach_task_self(), dead, dead, MACH_MSG_TYPE_MAKE_SEND);
 	mach_port_mod_refs(mach_task_self(), dead, MACH_PORT_RIGHT_RECEIVE, -1);
 	ports[2] = dead;
-	is(io_poll(ports, events, rev, 3, -1, notify, &gen, NULL), 2, "a dead port in the set...");
+	is(io_poll(ports, events, rev, 3, -1, notify, host, &gen, NULL), 2, "a dead port in the set...");
 	ok(rev[2] == IO_POLLNVAL && rev[1] == IO_POLLIN, "...is POLLNVAL");
 	mach_port_deallocate(mach_task_self(), dead);
+	{
+		/*
+		 * The host port's name is the caller's to keep: when it changes
+		 * (a fork child's names are made again), the next call measures
+		 * on the new one.  The old name now holds a port of our own, so
+		 * a clock read through a name cached in io_poll would wait for
+		 * an answer that never comes (the test's timeout).
+		 */
+		mach_port_t old = host, trap = host;
+		mach_port_urefs_t refs = 0;
+
+		mach_port_get_refs(mach_task_self(), old, MACH_PORT_RIGHT_SEND, &refs);
+		mach_port_mod_refs(mach_task_self(), old, MACH_PORT_RIGHT_SEND, -(mach_port_delta_t) refs);
+		ok(mach_port_allocate_name(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, trap) == KERN_SUCCESS &&
+			   mach_port_insert_right(mach_task_self(), trap, trap, MACH_MSG_TYPE_MAKE_SEND) ==
+				   KERN_SUCCESS,
+		   "the host port's old name now names a port of ours");
+		host = mach_host_self();
+		ok(host != old, "the host port at a new name");
+		is(io_poll(ports, events, rev, 1, 30, notify, host, &gen, NULL), 0,
+		   "a timeout measured on the host port's new name: none when it passes");
+		mach_port_mod_refs(mach_task_self(), trap, MACH_PORT_RIGHT_RECEIVE, -1);
+		mach_port_deallocate(mach_task_self(), trap);
+	}
+	mach_port_deallocate(mach_task_self(), host);
 	cl(r);
 	cl(w);
 	cl(f);

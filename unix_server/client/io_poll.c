@@ -13,15 +13,14 @@
 /* An io_select_wakeup: header, the tag's type and the tag. */
 #define IO_POLL_WAKEUP_SIZE (sizeof(mach_msg_header_t) + sizeof(mach_msg_type_t) + sizeof(int))
 
-/* Milliseconds of the time of day, for what is left of a timeout. */
-static long long io_poll_now_ms(void)
+/* Milliseconds of the time of day, for what is left of a timeout; -1 if
+ * host cannot tell it (not the host port). */
+static long long io_poll_now_ms(mach_port_t host)
 {
-	static mach_port_t host = MACH_PORT_NULL;
 	time_value_t now = { 0, 0 };
 
-	if (host == MACH_PORT_NULL)
-		host = mach_host_self();
-	host_get_time(host, &now);
+	if (host_get_time(host, &now) != KERN_SUCCESS)
+		return -1;
 	return (long long) now.seconds * IO_POLL_MS_PER_S + now.microseconds / IO_POLL_US_PER_MS;
 }
 
@@ -48,7 +47,7 @@ static int io_poll_pass(const mach_port_t *ports, const int *events, int *revent
 }
 
 int io_poll(const mach_port_t *ports, const int *events, int *revents, int n, int timeout_ms, mach_port_t notify,
-	    unsigned *generation, volatile int *interrupted)
+	    mach_port_t host, unsigned *generation, volatile int *interrupted)
 {
 	long long deadline = 0;
 	int count;
@@ -57,8 +56,13 @@ int io_poll(const mach_port_t *ports, const int *events, int *revents, int n, in
 		return -LINUX_EINVAL;
 	if (interrupted != NULL && *interrupted)
 		return -LINUX_EINTR;
-	if (timeout_ms > 0)
-		deadline = io_poll_now_ms() + timeout_ms;
+	if (timeout_ms > 0) {
+		long long now = io_poll_now_ms(host);
+
+		if (now < 0)
+			return -LINUX_EINVAL;
+		deadline = now + timeout_ms;
+	}
 	for (;;) {
 		struct {
 			mach_msg_header_t head;
@@ -75,8 +79,10 @@ int io_poll(const mach_port_t *ports, const int *events, int *revents, int n, in
 		if (count > 0 || timeout_ms == 0)
 			return count;
 		if (timeout_ms > 0) {
-			long long left = deadline - io_poll_now_ms();
+			long long now = io_poll_now_ms(host), left = deadline - now;
 
+			if (now < 0)
+				return -LINUX_EINVAL;
 			if (left <= 0)
 				return 0;
 			wait = (mach_msg_timeout_t) left;

@@ -1,18 +1,17 @@
 /*
  * poll and select over files of any services (docs/unix.md, "select and
- * poll across services"): io_select on each file with our sleep port as
- * the notify port, then, if nothing is ready, wait there for a wake-up,
- * a signal or the time-out, and ask again.
+ * poll across services"): the clients' io_poll (libunix_user.a) on the
+ * files' ports, with our sleep port as the notify port and the signal
+ * flag as what makes a message there an interruption.
  */
+#include <limits.h>
 #include <string.h>
 #include <servers/io.h>
 #include <servers/io_types.h>
+#include "../client/io_poll.h"
 #include "emul.h"
 
 #define POLL_MAX 1024 /* files in one call (Linux allows RLIMIT_NOFILE) */
-#define POLLERR_ 0x008
-#define POLLHUP_ 0x010
-#define POLLNVAL_ 0x020
 #define FD_SETSIZE_ 1024
 #define NSEC_PER_MSEC 1000000
 #define USEC_PER_MSEC 1000
@@ -23,67 +22,60 @@ struct linux_pollfd {
 	int16_t events, revents;
 };
 
+/* One Linux thread: one call at a time uses these. */
 static struct linux_pollfd pfd[POLL_MAX];
-static int generation;
-
-/* Wait on the sleep port: 1 woken, 0 timed out, -EINTR. */
-static int wait_wakeup(int64_t timeout_ms)
-{
-	struct {
-		mach_msg_header_t h;
-		char body[64];
-	} m;
-	/* A signal that would be ignored (SIGCHLD...) does not end the wait. */
-	int r = emul_signal_check && emul_signal_drop_ignored() ? -LINUX_EINTR
-								 : emul_wait_begin(EMUL_WAIT_SLEEP, MACH_PORT_NULL);
-	if (r < 0) {
-		emul_wait_end();
-		return r;
-	}
-	mach_msg_option_t opt = MACH_RCV_MSG | (timeout_ms >= 0 ? MACH_RCV_TIMEOUT : 0);
-	mach_msg_return_t mr = mach_msg(&m.h, opt, 0, sizeof(m), emul.sleep_port,
-					timeout_ms >= 0 ? (mach_msg_timeout_t)timeout_ms : 0, MACH_PORT_NULL);
-	emul_wait_end();
-	if (emul_signal_check && emul_signal_drop_ignored())
-		return -LINUX_EINTR;
-	return mr == MACH_RCV_TIMED_OUT ? 0 : 1;
-}
+static mach_port_t poll_ports[POLL_MAX];
+static int poll_events[POLL_MAX], poll_revents[POLL_MAX];
+static unsigned poll_index[POLL_MAX]; /* poll_ports[i] is pfd[poll_index[i]] */
+static unsigned generation;
 
 /* pfd[0..n) -> revents; timeout_ms < 0: for ever.  Count of ready ones. */
 static int do_poll(unsigned n, int64_t timeout_ms)
 {
-	int64_t deadline = timeout_ms >= 0 ? emul_now_ms() + timeout_ms : -1;
+	int64_t deadline = timeout_ms > 0 ? emul_now_ms() + timeout_ms : -1;
+	unsigned m = 0;
+	int r;
 
-	for (;;) {
-		int ready = 0, tag = ++generation;
-		int will_wait = timeout_ms != 0;
-		for (unsigned i = 0; i < n; i++) {
-			int fd = pfd[i].fd, got = 0;
-			pfd[i].revents = 0;
-			if (fd < 0)
-				continue;
-			if (fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL) {
-				pfd[i].revents = POLLNVAL_;
-				ready++;
-				continue;
-			}
-			if (io_select(emul.fd[fd].port, pfd[i].events, will_wait ? emul.sleep_port : MACH_PORT_NULL,
-				      tag, &got) != 0)
-				got = POLLNVAL_;
-			pfd[i].revents = (int16_t)(got & (pfd[i].events | POLLERR_ | POLLHUP_ | POLLNVAL_));
-			ready += pfd[i].revents != 0;
-		}
-		if (ready > 0 || timeout_ms == 0)
-			return ready;
-		int64_t left = deadline < 0 ? -1 : deadline - emul_now_ms();
-		if (deadline >= 0 && left <= 0)
-			return 0;
-		int r = wait_wakeup(left);
-		if (r < 0)
-			return r;
-		if (r == 0 && deadline >= 0 && deadline - emul_now_ms() <= 0)
-			return 0;
+	for (unsigned i = 0; i < n; i++) {
+		int fd = pfd[i].fd;
+
+		pfd[i].revents = 0;
+		if (fd < 0)
+			continue;
+		/* Not open: a null port, which io_poll answers POLLNVAL. */
+		poll_ports[m] = fd < EMUL_FD_MAX ? emul.fd[fd].port : MACH_PORT_NULL;
+		poll_events[m] = pfd[i].events;
+		poll_index[m++] = i;
 	}
+	for (;;) {
+		int64_t left = timeout_ms;
+
+		if (deadline >= 0) {
+			left = deadline - emul_now_ms();
+			if (left < 0)
+				left = 0;
+		}
+		/* Timeout 0 never waits, so no signal can end it: Linux answers what is ready. */
+		r = left == 0 ? 0 : emul_wait_begin(EMUL_WAIT_SLEEP, MACH_PORT_NULL);
+		if (r == 0)
+			r = io_poll(poll_ports, poll_events, poll_revents, (int)m, left > INT_MAX ? INT_MAX : (int)left,
+				    emul.sleep_port, emul.host, &generation, left == 0 ? NULL : &emul_signal_check);
+		if (left != 0)
+			emul_wait_end();
+		/* A signal that would be ignored (SIGCHLD...) does not end the wait. */
+		if (r != -LINUX_EINTR || emul_signal_drop_ignored())
+			break;
+	}
+	if (r < 0)
+		return r;
+	r = 0;
+	for (unsigned i = 0; i < m; i++) {
+		struct linux_pollfd *p = &pfd[poll_index[i]];
+
+		p->revents = (int16_t)(poll_revents[i] & (p->events | IO_POLLERR | IO_POLLHUP | IO_POLLNVAL));
+		r += p->revents != 0;
+	}
+	return r;
 }
 
 int sys_poll(uint32_t ufds, uint32_t nfds, int timeout_ms)
@@ -130,7 +122,7 @@ int sys_select(int nfds, uint32_t ur, uint32_t uw, uint32_t ue, int64_t timeout_
 {
 	uint32_t sets[3][FD_SETSIZE_ / 32], out[3][FD_SETSIZE_ / 32];
 	uint32_t uset[3] = {ur, uw, ue};
-	static const int16_t ev[3] = {0x001 /* POLLIN */, 0x004 /* POLLOUT */, 0x002 /* POLLPRI */};
+	static const int16_t ev[3] = {IO_POLLIN, IO_POLLOUT, IO_POLLPRI};
 	unsigned n = 0;
 	int r;
 
@@ -161,7 +153,7 @@ int sys_select(int nfds, uint32_t ur, uint32_t uw, uint32_t ue, int64_t timeout_
 	for (unsigned i = 0; i < n; i++) {
 		int fd = pfd[i].fd;
 		for (int s = 0; s < 3; s++) {
-			int hit = (pfd[i].revents & ev[s]) || (s < 2 && (pfd[i].revents & (POLLERR_ | POLLHUP_)) &&
+			int hit = (pfd[i].revents & ev[s]) || (s < 2 && (pfd[i].revents & (IO_POLLERR | IO_POLLHUP)) &&
 								(pfd[i].events & ev[s]));
 			if (hit) {
 				out[s][fd / 32] |= 1u << (fd % 32);
