@@ -43,7 +43,7 @@ static int wait_for(volatile int *flag)
 /* A server that takes requests and never answers them (it keeps their
  * reply rights, so no send-once notification answers either). */
 struct sink {
-	mach_port_t port;
+	mach_port_t port; /* received on: the port, or a set it is in */
 	volatile int received;
 	mach_msg_id_t id[SINK_MAX];
 };
@@ -146,21 +146,32 @@ static void rpc_aborted(mach_port_t dest, volatile int *received, int complex, m
 	mach_port_destroy(T, reply);
 }
 
-static void test_rpc_same_task(void)
+/* A server in this task receiving on the port, or on a set it is in. */
+static void test_rpc_same_task(int in_set)
 {
-	struct sink s = {.port = new_port_with_send()};
+	mach_port_t port = new_port_with_send(), set = MACH_PORT_NULL;
+	const char *where = in_set ? "same task, server on a set" : "same task";
 	cthread_t t;
 
-	if (!is_kr(cthread_create(&t, sink_loop, &s), KERN_SUCCESS, "a server that never answers"))
+	if (in_set && (mach_port_allocate(T, MACH_PORT_RIGHT_PORT_SET, &set) != KERN_SUCCESS ||
+		       mach_port_move_member(T, port, set) != KERN_SUCCESS)) {
+		ok(0, "a port set with the port in it");
+		return;
+	}
+	struct sink s = {.port = in_set ? set : port};
+	if (!is_kr(cthread_create(&t, sink_loop, &s), KERN_SUCCESS, "%s: a server that never answers", where))
 		return;
 	settle();
 	for (int complex = 0; complex < 2; complex++) {
-		rpc_times_out(s.port, &s.received, complex, "same task");
-		rpc_aborted(s.port, &s.received, complex, 0, "same task");
-		rpc_aborted(s.port, &s.received, complex, MACH_RCV_TIMEOUT, "same task");
+		rpc_times_out(port, &s.received, complex, where);
+		rpc_aborted(port, &s.received, complex, 0, where);
+		rpc_aborted(port, &s.received, complex, MACH_RCV_TIMEOUT, where);
 	}
-	/* The sink is left blocked; its port goes. */
-	mach_port_destroy(T, s.port);
+	/* The sink's receive fails once what it receives on goes; it ends. */
+	mach_port_destroy(T, port);
+	if (in_set)
+		mach_port_destroy(T, set);
+	cthread_join(t);
 }
 
 /* --- A server in another task ------------------------------------------ */
@@ -373,7 +384,8 @@ static void test_suspended_then_resumed(void)
 
 int main(void)
 {
-	test_rpc_same_task();
+	test_rpc_same_task(0);
+	test_rpc_same_task(1);
 	test_rpc_other_task();
 	for (enum delivery d = SEND_ONLY; d <= RPC_BLOCKING; d++) {
 		/* A sender blocking for its reply runs the receiver at once
