@@ -4,8 +4,9 @@
  * the readers are, O_NONBLOCK (EAGAIN, the 64 KiB capacity, PIPE_BUF
  * atomicity), writes of PIPE_BUF from several writers never interleaved,
  * poll and select over a pipe and a file, timeouts in a fork child (the
- * clock they are measured on is per process).  Prints what it sees;
- * test/unix compares the output on Ernst with the host's.
+ * clock they are measured on is per process), signals during the wait.
+ * Prints what it sees; test/unix compares the output on Ernst with the
+ * host's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,6 +48,27 @@ static void poll_until_written(struct pollfd *fds, int w, const char *what)
 	result(what, poll(fds, 1, 10000));
 	printf("revents %#x\n", fds[0].revents);
 	waitpid(writer, &st, 0);
+}
+
+static void on_signal(int sig)
+{
+	(void) sig;
+}
+
+/* A child that sends sig to us a little later. */
+static pid_t signal_later(int sig)
+{
+	pid_t child;
+
+	fflush(stdout);
+	child = fork();
+	if (child == 0) {
+		usleep(50000);
+		if (sig != 0)
+			kill(getppid(), sig);
+		_exit(0);
+	}
+	return child;
 }
 
 static unsigned char pattern(size_t i, unsigned seed)
@@ -252,6 +274,34 @@ int main(void)
 		}
 		waitpid(child, &st, 0);
 		show_status("the child that polled", st);
+		close(p[0]);
+		close(p[1]);
+	}
+
+	/* Signals during the wait: a handler's ends it, an ignored one does not. */
+	{
+		struct pollfd fds[1];
+		fd_set rd;
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigaction(SIGUSR1, &sa, NULL);
+		pipe(p);
+		fds[0] = (struct pollfd){ p[0], POLLIN, 0 };
+		child = signal_later(SIGUSR1);
+		result("poll, a handled signal comes", poll(fds, 1, 10000));
+		waitpid(child, &st, 0);
+		child = signal_later(SIGUSR1);
+		FD_ZERO(&rd);
+		FD_SET(p[0], &rd);
+		result("select, a handled signal comes", select(p[0] + 1, &rd, NULL, NULL, NULL));
+		waitpid(child, &st, 0);
+		/* Its exit sends SIGCHLD, ignored by default. */
+		child = signal_later(0);
+		result("poll, 200 ms, a child exits meanwhile", poll(fds, 1, 200));
+		waitpid(child, &st, 0);
+		signal(SIGUSR1, SIG_DFL);
 		close(p[0]);
 		close(p[1]);
 	}
