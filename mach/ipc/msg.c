@@ -479,8 +479,12 @@ mach_msg_return_t ipc_kmsg_send(struct ipc_kmsg *kmsg, mach_msg_option_t option,
 		port->blocked_senders--;
 		if (r == THREAD_TIMED_OUT)
 			return MACH_SEND_TIMED_OUT;
-		/* Interrupted: give up if asked to, or if the thread is ending. */
-		if (r == THREAD_INTERRUPTED && ((option & MACH_SEND_INTERRUPT) || current_thread()->terminating))
+		/* Interrupted (thread_abort, or the thread is ending): give up,
+		 * as GNU Mach does; mach_msg retries unless MACH_SEND_INTERRUPT
+		 * asks to see it.  Else thread_abort could not end a send
+		 * blocked on a full queue, and a time-out on the receive half
+		 * of an RPC does not cover the send. */
+		if (r == THREAD_INTERRUPTED)
 			return MACH_SEND_INTERRUPTED;
 	}
 	queue_enter_tail(&port->messages, &kmsg->link);

@@ -7,7 +7,8 @@
  * straight into the waiting server's buffer (the fast path) or through the
  * general path (a complex message), to a server in this task or in
  * another; thread_abort ends such a client's wait, with a time-out or
- * without, with MACH_RCV_INTERRUPTED.
+ * without, with MACH_RCV_INTERRUPTED, and a client still blocked in the
+ * send half (a full queue) with MACH_SEND_INTERRUPTED.
  *
  * Receivers that never return to user mode: a receiver woken for a
  * message (or handed one by the fast path) and then terminated, or
@@ -172,6 +173,34 @@ static void test_rpc_same_task(int in_set)
 	if (in_set)
 		mach_port_destroy(T, set);
 	cthread_join(t);
+}
+
+/* A client whose send half blocks on a full queue (MACH_RCV_TIMEOUT does
+ * not cover the send): thread_abort ends it with MACH_SEND_INTERRUPTED,
+ * the message not sent. */
+static void test_abort_blocked_send(void)
+{
+	mach_port_t port = new_port_with_send(), reply = new_port();
+	struct client c = {.dest = port, .reply = reply, .option = MACH_RCV_TIMEOUT, .timeout = CLIENT_TIMEOUT_MS,
+			   .id = 650};
+	mach_port_status_t st;
+	cthread_t t;
+
+	is_kr(mach_port_set_qlimit(T, port, 0), KERN_SUCCESS, "a port whose queue is always full");
+	if (!is_kr(cthread_create(&t, client_rpc, &c), KERN_SUCCESS, "a client RPCs to it with a receive time-out"))
+		return;
+	settle();
+	settle();
+	ok(!c.done, "its send waits for room");
+	is_kr(thread_abort(cthread_kernel_port(t)), KERN_SUCCESS, "thread_abort the client");
+	ok(wait_for(&c.done), "its mach_msg returns");
+	is_kr(c.mr, MACH_SEND_INTERRUPTED, "with MACH_SEND_INTERRUPTED");
+	if (is_kr(mach_port_get_receive_status(T, port, &st), KERN_SUCCESS, "the port's status"))
+		is(st.mps_msgcount, 0, "nothing was sent");
+	if (c.done)
+		cthread_join(t);
+	mach_port_destroy(T, port);
+	mach_port_destroy(T, reply);
 }
 
 /* --- A server in another task ------------------------------------------ */
@@ -386,6 +415,7 @@ int main(void)
 {
 	test_rpc_same_task(0);
 	test_rpc_same_task(1);
+	test_abort_blocked_send();
 	test_rpc_other_task();
 	for (enum delivery d = SEND_ONLY; d <= RPC_BLOCKING; d++) {
 		/* A sender blocking for its reply runs the receiver at once
