@@ -743,6 +743,38 @@ static void *poker(void *arg)
 	return NULL;
 }
 
+/* Late wake-ups (a tag no pass has now) to a notify port until told to stop. */
+struct late_wakeups {
+	mach_port_t notify;
+	volatile int stop;
+	int sent;
+};
+
+static void *late_waker(void *arg)
+{
+	struct late_wakeups *l = arg;
+	struct {
+		mach_msg_header_t head;
+		mach_msg_type_t tag_type;
+		int tag;
+	} m;
+
+	while (!l->stop) {
+		memset(&m, 0, sizeof(m));
+		m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0);
+		m.head.msgh_size = sizeof(m);
+		m.head.msgh_remote_port = l->notify;
+		m.head.msgh_id = IO_SELECT_WAKEUP_ID;
+		m.tag_type = (mach_msg_type_t){ MACH_MSG_TYPE_INTEGER_32, 32, 1, TRUE, FALSE, FALSE, 0 };
+		m.tag = 0; /* generations start at 1 */
+		if (mach_msg(&m.head, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m), 0, MACH_PORT_NULL, 0,
+			     MACH_PORT_NULL) == MACH_MSG_SUCCESS)
+			l->sent++;
+		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_NONE, 0);
+	}
+	return NULL;
+}
+
 static void test_io_poll(mach_port_t pipe_svc)
 {
 	mach_port_t r, w, f, dead = test_port(), notify = test_port(), ports[3];
@@ -797,6 +829,19 @@ static void test_io_poll(mach_port_t pipe_svc)
 	is(io_poll(ports, events, rev, 3, -1, notify, host, &gen, NULL), 2, "a dead port in the set...");
 	ok(rev[2] == IO_POLLNVAL && rev[1] == IO_POLLIN, "...is POLLNVAL");
 	mach_port_deallocate(mach_task_self(), dead);
+	{
+		/* Each receive waits only what is left: late wake-ups all along do not put the timeout off. */
+		struct late_wakeups l = { test_port(), 0, 0 };
+		unsigned gen2 = 0;
+
+		cthread_create(&t, late_waker, &l);
+		is(io_poll(ports, events, rev, 1, 30, l.notify, host, &gen2, NULL), 0,
+		   "late wake-ups all the time: the 30 ms timeout still passes");
+		l.stop = 1;
+		cthread_join(t);
+		ok(l.sent > 0, "late wake-ups came");
+		mach_port_mod_refs(mach_task_self(), l.notify, MACH_PORT_RIGHT_RECEIVE, -1);
+	}
 	{
 		/*
 		 * The host port's name is the caller's to keep: when it changes

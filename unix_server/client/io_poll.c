@@ -78,27 +78,36 @@ int io_poll(const mach_port_t *ports, const int *events, int *revents, int n, in
 		count = io_poll_pass(ports, events, revents, n, timeout_ms == 0 ? MACH_PORT_NULL : notify, tag);
 		if (count > 0 || timeout_ms == 0)
 			return count;
-		if (timeout_ms > 0) {
-			long long now = io_poll_now_ms(host), left = deadline - now;
+		/*
+		 * Wake-ups with older tags are late answers to earlier passes:
+		 * skip them, each receive waiting only what is left (a stream
+		 * of them must not put the timeout off).
+		 */
+		for (;;) {
+			if (timeout_ms > 0) {
+				long long now = io_poll_now_ms(host);
 
-			if (now < 0)
-				return -LINUX_EINVAL;
-			if (left <= 0)
-				return 0;
-			wait = (mach_msg_timeout_t) left;
-			option |= MACH_RCV_TIMEOUT;
-		}
-		/* Wake-ups with older tags are late answers to earlier passes: skip them. */
-		do {
+				if (now < 0)
+					return -LINUX_EINVAL;
+				if (now >= deadline) {
+					mr = MACH_RCV_TIMED_OUT;
+					break;
+				}
+				wait = (mach_msg_timeout_t) (deadline - now);
+				option |= MACH_RCV_TIMEOUT;
+			}
 			mr = mach_msg_trap(&msg.head, option, 0, sizeof(msg), notify, wait, MACH_PORT_NULL);
 			if (mr == MACH_MSG_SUCCESS &&
 			    (msg.head.msgh_id == IO_POLL_INTERRUPT_ID || (interrupted != NULL && *interrupted)))
 				return -LINUX_EINTR;
 			/* Something else (too large: the kernel dropped it): not ours either. */
-		} while (mr == MACH_RCV_TOO_LARGE ||
-			 (mr == MACH_MSG_SUCCESS &&
-			  (msg.head.msgh_id != IO_SELECT_WAKEUP_ID || msg.head.msgh_size < IO_POLL_WAKEUP_SIZE ||
-			   msg.tag != tag)));
+			if (mr == MACH_RCV_TOO_LARGE)
+				continue;
+			if (mr != MACH_MSG_SUCCESS ||
+			    (msg.head.msgh_id == IO_SELECT_WAKEUP_ID && msg.head.msgh_size >= IO_POLL_WAKEUP_SIZE &&
+			     msg.tag == tag))
+				break;
+		}
 		if (mr == MACH_RCV_TIMED_OUT)
 			return io_poll_pass(ports, events, revents, n, MACH_PORT_NULL, 0);
 		if (mr == MACH_RCV_INTERRUPTED)
