@@ -4,6 +4,7 @@
 #include <mach/kern_return.h>
 #include <stdint.h>
 #include <kern/queue.h>
+#include <kern/thread.h>
 
 /* mach_ports_register keeps this many ports per task (GNU Mach's). */
 #define TASK_PORT_REGISTER_MAX 4
@@ -62,4 +63,11 @@ kern_return_t task_suspend(struct task *t);
 kern_return_t task_resume(struct task *t);
 void task_reference(struct task *t);
 void task_deallocate(struct task *t);
+/* Whether th will stop (suspended, or asked to end) on its way back to
+ * user mode: a receive must not take a message it could not hand on.
+ * Inline: the IPC fast path asks it of every receiver it delivers to. */
+static inline int thread_must_stop(const struct thread *th)
+{
+	return th->terminating | th->suspend_count | th->task->suspend_count;
+}
 #endif

@@ -282,11 +282,6 @@ void thread_set_max_priority(struct thread *th, int max)
 		thread_set_priority(th, max);
 }
 
-int thread_must_stop(const struct thread *th)
-{
-	return th->terminating || th->suspend_count != 0 || th->task->suspend_count != 0;
-}
-
 void thread_ast(void)
 {
 	struct thread *th = current_thread();

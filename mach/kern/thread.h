@@ -96,9 +96,6 @@ kern_return_t thread_suspend(struct thread *th);
 kern_return_t thread_resume(struct thread *th);
 /* Called on the way back to user mode: stop while suspended, end if terminated. */
 void thread_ast(void);
-/* Whether th will stop (suspended, or asked to end) on its way back to
- * user mode: a receive must not take a message it could not hand on. */
-int thread_must_stop(const struct thread *th);
 /* Abort an interruptible wait: a blocked mach_msg returns *_INTERRUPTED. */
 kern_return_t thread_abort(struct thread *th);
 /* Scheduling priority (0 best); see base_priority. */
