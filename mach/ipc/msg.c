@@ -1201,7 +1201,8 @@ static struct ipc_port *fast_reply_port(const struct ipc_fast *f, mach_msg_optio
 		if (e != NULL && (e->bits & MACH_PORT_TYPE_RECEIVE))
 			rp = e->object;
 	}
-	if (rp == NULL || !rp->active || rp->msgcount != 0 || rp->pset != NULL || current_thread()->terminating ||
+	/* A receive right's entry names a live port: no need to ask. */
+	if (rp == NULL || rp->msgcount != 0 || rp->pset != NULL || current_thread()->terminating ||
 	    ((option & MACH_RCV_TIMEOUT) && timeout == 0))
 		return NULL;
 	return rp;
