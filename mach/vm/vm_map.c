@@ -5,6 +5,7 @@
  * clipping before it starts, so that it cannot fail half-way.
  */
 #include <i386/pmap.h>
+#include <kern/clock.h>
 #include <kern/debug.h>
 #include <kern/kalloc.h>
 #include <kern/printf.h>
@@ -1223,6 +1224,10 @@ struct vm_page *vm_map_copy_steal_page(vm_map_copy_t copy)
 	return page;
 }
 
+/* How long a copyout waits for free pages without the pageout daemon
+ * making progress (vm_page_wait) before the receive fails. */
+#define VM_MAP_COPYOUT_MEMORY_WAIT_TICKS (5 * HZ)
+
 static struct vm_object *buffer_to_object(vm_map_copy_t copy, vm_size_t size)
 {
 	struct vm_object *obj = vm_object_allocate(size);
@@ -1238,10 +1243,17 @@ static struct vm_object *buffer_to_object(vm_map_copy_t copy, vm_size_t size)
 		return obj;
 	}
 	for (vm_offset_t off = 0; off < size; off += PAGE_SIZE) {
-		struct vm_page *p = vm_page_alloc_in(obj, off);
-		if (p == NULL) {
-			vm_object_deallocate(obj);
-			return NULL;
+		struct vm_page *p;
+		/* Short of pages, wait for the pageout daemon as a fault does:
+		 * failing here would lose the message's data (the receive
+		 * could only report MACH_MSG_VM_SPACE).  Give up only when
+		 * memory stays short with no progress, or the thread is
+		 * interrupted. */
+		while ((p = vm_page_alloc_in(obj, off)) == NULL) {
+			if (vm_page_wait(VM_MAP_COPYOUT_MEMORY_WAIT_TICKS) != KERN_SUCCESS) {
+				vm_object_deallocate(obj);
+				return NULL;
+			}
 		}
 		char *dst = vm_page_kva(p);
 		vm_offset_t lo = data_start > off ? data_start - off : 0;
