@@ -588,7 +588,7 @@ static void receive_dequeue(struct ipc_port *port, struct ipc_kmsg *kmsg)
  * the receive itself (the fast path, ipc_fast_deliver): then this thread
  * never comes back to receive_wait_leave, and that sender releases the
  * reference taken here. */
-static void receive_wait_enter(struct ipc_port *port, struct ipc_pset *pset, void *umsg, mach_msg_size_t rcv_size)
+static inline __attribute__((always_inline)) void receive_wait_enter(struct ipc_port *port, struct ipc_pset *pset, void *umsg, mach_msg_size_t rcv_size)
 {
 	struct thread *th = current_thread();
 
@@ -1182,44 +1182,53 @@ static mach_msg_return_t ipc_fast_kernel(struct ipc_fast *f, mach_msg_size_t rcv
 static mach_msg_return_t mach_msg_receive(mach_msg_header_t *umsg, mach_msg_option_t option, mach_msg_size_t rcv_size,
 					  mach_port_t rcv_name, mach_msg_timeout_t timeout);
 
-/* The port the sender of a direct delivery waits on for its reply, if it
- * can block there at once (a plain port with nothing queued, a receive
- * that may wait): then the receiver handed the message runs straight
- * after the delivery and returns to user mode with it.  Otherwise (NULL)
- * the fast path declines: a receiver handed a message but left on the
- * run queue could be suspended or terminated before it returns, and the
- * message, taken off no queue, would be lost with it. */
-static struct ipc_port *fast_reply_port(const struct ipc_fast *f, mach_msg_option_t option,
-					mach_msg_timeout_t timeout, mach_port_t rcv_name)
+/* Where the sender of a direct delivery waits for its reply, if it can
+ * block there at once (a plain port, or a port set as a server's loop
+ * receives on, with nothing queued; a receive that may wait): then the
+ * receiver handed the message runs straight after the delivery and
+ * returns to user mode with it.  Otherwise (0) the fast path declines: a
+ * receiver handed a message but left on the run queue could be suspended
+ * or terminated before it returns, and the message, taken off no queue,
+ * would be lost with it. */
+static int fast_reply_wait(const struct ipc_fast *f, mach_msg_option_t option, mach_msg_timeout_t timeout,
+			   mach_port_t rcv_name, struct ipc_port **rp, struct ipc_pset **rs)
 {
-	struct ipc_port *rp = NULL;
+	struct ipc_port *p = NULL;
 
+	*rs = NULL;
 	if (rcv_name == f->h.msgh_local_port && f->reply != NULL) { /* an RPC: already looked up */
-		rp = f->reply;
+		p = f->reply;
 	} else {
 		struct ipc_entry *e = ipc_entry_lookup(f->space, rcv_name);
-		if (e != NULL && (e->bits & MACH_PORT_TYPE_RECEIVE))
-			rp = e->object;
+		if (e != NULL && (e->bits & MACH_PORT_TYPE_RECEIVE)) {
+			p = e->object;
+		} else if (e != NULL && (e->bits & MACH_PORT_TYPE_PORT_SET)) {
+			/* A set's entry names a live set. */
+			*rs = e->object;
+			*rp = NULL;
+			return (*rs)->msgcount == 0 && !current_thread()->terminating &&
+			       !((option & MACH_RCV_TIMEOUT) && timeout == 0);
+		}
 	}
 	/* A receive right's entry names a live port: no need to ask. */
-	if (rp == NULL || rp->msgcount != 0 || rp->pset != NULL || current_thread()->terminating ||
-	    ((option & MACH_RCV_TIMEOUT) && timeout == 0))
-		return NULL;
-	return rp;
+	*rp = p;
+	return !(p == NULL || p->msgcount != 0 || p->pset != NULL || current_thread()->terminating ||
+		 ((option & MACH_RCV_TIMEOUT) && timeout == 0));
 }
 
 /* After a direct delivery to r (interrupts off): block on the reply port
- * rp (with the receive's time-out) and switch straight to r (no run
- * queue); a direct reply then resumes us in user mode and nothing below
- * runs.  Once woken the ordinary way, the general receive does the rest. */
-static mach_msg_return_t fast_wait_reply(struct ipc_port *rp, mach_msg_header_t *umsg, mach_msg_option_t option,
-					 mach_msg_size_t rcv_size, mach_port_t rcv_name, mach_msg_timeout_t timeout,
-					 struct thread *r)
+ * rp or set rs (with the receive's time-out) and switch straight to r (no
+ * run queue); a direct reply then resumes us in user mode and nothing
+ * below runs.  Once woken the ordinary way, the general receive does the
+ * rest. */
+static mach_msg_return_t fast_wait_reply(struct ipc_port *rp, struct ipc_pset *rs, mach_msg_header_t *umsg,
+					 mach_msg_option_t option, mach_msg_size_t rcv_size, mach_port_t rcv_name,
+					 mach_msg_timeout_t timeout, struct thread *r)
 {
-	receive_wait_enter(rp, NULL, umsg, rcv_size);
+	receive_wait_enter(rp, rs, umsg, rcv_size);
 	int wr = thread_block_handoff(r, (option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0);
 	cpu_intr_enable();
-	mach_msg_return_t mr = receive_wait_leave(rp, NULL, wr);
+	mach_msg_return_t mr = receive_wait_leave(rp, rs, wr);
 	if (mr != MACH_MSG_SUCCESS)
 		return mr;
 	return mach_msg_receive(umsg, option, rcv_size, rcv_name, timeout);
@@ -1245,8 +1254,9 @@ static mach_msg_return_t ipc_fast_rpc(mach_msg_header_t *umsg, mach_msg_option_t
 	}
 	if (dest->receiver == f.space && dest->receiver_name == rcv_name)
 		return ipc_fast_self(&f, rcv_size, rcv_name);
-	struct ipc_port *rp = fast_reply_port(&f, option, timeout, rcv_name);
-	if (rp == NULL)
+	struct ipc_port *rp;
+	struct ipc_pset *rs;
+	if (!fast_reply_wait(&f, option, timeout, rcv_name, &rp, &rs))
 		return IPC_FAST_DECLINED;
 	cpu_intr_disable();
 	struct thread *r = fast_waiting_receiver(&f, &w);
@@ -1255,7 +1265,7 @@ static mach_msg_return_t ipc_fast_rpc(mach_msg_header_t *umsg, mach_msg_option_t
 		return IPC_FAST_DECLINED;
 	}
 	ipc_fast_deliver(&f, r, &w);
-	return fast_wait_reply(rp, umsg, option, rcv_size, rcv_name, timeout, r);
+	return fast_wait_reply(rp, rs, umsg, option, rcv_size, rcv_name, timeout, r);
 }
 
 mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_size,
