@@ -98,19 +98,34 @@ int sys_poll(uint32_t ufds, uint32_t nfds, int timeout_ms)
 	return r;
 }
 
-int sys_ppoll(uint32_t ufds, uint32_t nfds, uint32_t uts, uint32_t umask, uint32_t masksize)
+/* A user timespec (frac_per_ms NSEC_PER_MSEC, frac_max the nanoseconds of
+ * a second) or timeval (USEC_PER_MSEC; select takes any count of
+ * microseconds, as Linux) at uaddr as milliseconds rounded up, -1 (no
+ * time-out) for a null address; a negative errno for a bad address or
+ * value. */
+static int timeout_from_user(uint32_t uaddr, int32_t frac_per_ms, int32_t frac_max, int64_t *ms)
 {
-	int32_t ts[2];
-	int64_t ms = -1;
+	int32_t t[2];
 	int r;
 
-	if (uts != 0) {
-		if ((r = emul_copyin(ts, uts, sizeof(ts))) < 0)
-			return r;
-		if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
-			return -LINUX_EINVAL;
-		ms = (int64_t)ts[0] * MSEC_PER_SEC + (ts[1] + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC;
-	}
+	*ms = -1;
+	if (uaddr == 0)
+		return 0;
+	if ((r = emul_copyin(t, uaddr, sizeof(t))) < 0)
+		return r;
+	if (t[0] < 0 || t[1] < 0 || t[1] > frac_max)
+		return -LINUX_EINVAL;
+	*ms = (int64_t)t[0] * MSEC_PER_SEC + (t[1] + frac_per_ms - 1) / frac_per_ms;
+	return 0;
+}
+
+int sys_ppoll(uint32_t ufds, uint32_t nfds, uint32_t uts, uint32_t umask, uint32_t masksize)
+{
+	int64_t ms;
+	int r = timeout_from_user(uts, NSEC_PER_MSEC, NSEC_PER_MSEC * MSEC_PER_SEC - 1, &ms);
+
+	if (r < 0)
+		return r;
 	(void)umask;
 	(void)masksize; /* the mask during the wait: not in part 1 */
 	return sys_poll(ufds, nfds, ms > INT32_MAX ? INT32_MAX : (int)ms);
@@ -169,32 +184,20 @@ int sys_select(int nfds, uint32_t ur, uint32_t uw, uint32_t ue, int64_t timeout_
 
 int sys_newselect(int nfds, uint32_t ur, uint32_t uw, uint32_t ue, uint32_t utv)
 {
-	int32_t tv[2];
-	int64_t ms = -1;
-	int r;
+	int64_t ms;
+	int r = timeout_from_user(utv, USEC_PER_MSEC, INT32_MAX, &ms);
 
-	if (utv != 0) {
-		if ((r = emul_copyin(tv, utv, sizeof(tv))) < 0)
-			return r;
-		if (tv[0] < 0 || tv[1] < 0)
-			return -LINUX_EINVAL;
-		ms = (int64_t)tv[0] * MSEC_PER_SEC + (tv[1] + USEC_PER_MSEC - 1) / USEC_PER_MSEC;
-	}
+	if (r < 0)
+		return r;
 	return sys_select(nfds, ur, uw, ue, ms);
 }
 
 int sys_pselect6(int nfds, uint32_t ur, uint32_t uw, uint32_t ue, uint32_t uts)
 {
-	int32_t ts[2];
-	int64_t ms = -1;
-	int r;
+	int64_t ms;
+	int r = timeout_from_user(uts, NSEC_PER_MSEC, NSEC_PER_MSEC * MSEC_PER_SEC - 1, &ms);
 
-	if (uts != 0) {
-		if ((r = emul_copyin(ts, uts, sizeof(ts))) < 0)
-			return r;
-		if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
-			return -LINUX_EINVAL;
-		ms = (int64_t)ts[0] * MSEC_PER_SEC + (ts[1] + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC;
-	}
+	if (r < 0)
+		return r;
 	return sys_select(nfds, ur, uw, ue, ms);
 }
