@@ -14,7 +14,7 @@ if [ ! -x "$bb" ]; then
 	tap_end
 	exit 1
 fi
-"$bb" sh "$script" > "$tmp/host" 2>&1
+host_run "$tmp/host" "$bb" sh "$script"
 ok $? "the script runs on the host's busybox"
 printf -- '-c\0%s\0' "$(cat "$script")" > "$tmp/args"
 st=$(boot "$tmp/log" --append console=serial \

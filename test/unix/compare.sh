@@ -6,7 +6,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for t in procs signals memory exectest files pipes; do
 	prog=test/unix/$t
-	"$prog" > "$tmp/$t.host" 2>&1
+	host_run "$tmp/$t.host" "$prog"
 	ok $? "$t runs on the host"
 	if [ $t = exectest ]; then
 		st=$(unix_run_fs "$tmp/$t.log" "/bin/$t")

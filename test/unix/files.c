@@ -6,8 +6,15 @@
  * through readdir, getcwd/chdir, utimensat, access).  Prints what it
  * sees; test/unix compares the output on Ernst with the host's.  Works
  * in a fresh directory under /tmp and removes it.
+ *
+ * Built with 64-bit file offsets, as distributions build programs: a
+ * directory's positions on the host's file system (ext4 hashes) need
+ * 64 bits, and the 32-bit readdir fails with EOVERFLOW when the host's
+ * kernel cannot tell the program is 32-bit (QEMU's user-mode emulator
+ * runs it where the kernel has no IA-32 emulation).
  */
 #define _GNU_SOURCE
+#define _FILE_OFFSET_BITS 64
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -29,3 +29,22 @@ unix_output() {
 unix_status() {
 	tr -d '\r' < "$1" | sed -n 's/^unix: init exited with status //p'
 }
+# host_run OUT PROGRAM [ARGS]: PROGRAM on the host, its files 1 and 2 in
+# OUT; returns its status.  Where the host kernel cannot run i386
+# programs, scripts/setup has QEMU's user-mode emulator run them
+# (binfmt_misc); then OUT loses the emulator's own messages and gets
+# Linux's answer back where the emulator is known to give another
+# (test/unix/qemu-user.sed says which and why).
+host_run() {
+	local out=$1 st
+	shift
+	"$@" > "$out.raw" 2>&1
+	st=$?
+	if grep -qx enabled /proc/sys/fs/binfmt_misc/qemu-i386 2> /dev/null; then
+		sed -f "$srcdir/test/unix/qemu-user.sed" "$out.raw" > "$out"
+	else
+		cat "$out.raw" > "$out"
+	fi
+	rm -f "$out.raw"
+	return $st
+}

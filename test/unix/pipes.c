@@ -55,7 +55,12 @@ static void on_signal(int sig)
 	(void) sig;
 }
 
-/* A child that sends sig to us a little later. */
+/*
+ * A child that sends sig to us a little later, and again every 50 ms
+ * until end_signals stops it: on a loaded machine the first one can come
+ * before we are in the call that it should interrupt.  With sig 0 the
+ * child only exits after 50 ms.
+ */
 static pid_t signal_later(int sig)
 {
 	pid_t child;
@@ -63,12 +68,22 @@ static pid_t signal_later(int sig)
 	fflush(stdout);
 	child = fork();
 	if (child == 0) {
-		usleep(50000);
-		if (sig != 0)
-			kill(getppid(), sig);
+		do {
+			usleep(50000);
+			if (sig != 0)
+				kill(getppid(), sig);
+		} while (sig != 0);
 		_exit(0);
 	}
 	return child;
+}
+
+static void end_signals(pid_t child)
+{
+	int st;
+
+	kill(child, SIGKILL);
+	waitpid(child, &st, 0);
 }
 
 static unsigned char pattern(size_t i, unsigned seed)
@@ -291,12 +306,12 @@ int main(void)
 		fds[0] = (struct pollfd){ p[0], POLLIN, 0 };
 		child = signal_later(SIGUSR1);
 		result("poll, a handled signal comes", poll(fds, 1, 10000));
-		waitpid(child, &st, 0);
+		end_signals(child);
 		child = signal_later(SIGUSR1);
 		FD_ZERO(&rd);
 		FD_SET(p[0], &rd);
 		result("select, a handled signal comes", select(p[0] + 1, &rd, NULL, NULL, NULL));
-		waitpid(child, &st, 0);
+		end_signals(child);
 		/* Its exit sends SIGCHLD, ignored by default. */
 		child = signal_later(0);
 		result("poll, 200 ms, a child exits meanwhile", poll(fds, 1, 200));
