@@ -69,8 +69,15 @@ void emit_server_header(FILE *f, const char *kind)
 			   "\t\tmach_msg_header_t *OutHeadP);\n\n"
 			   "/* The stub for a request, or 0. */\n"
 			   "extern mig_routine_t %s_routine(mach_msg_header_t *InHeadP);\n\n"
-			   "extern mig_routine_t %s_routines[];\n\n",
-			demux, demux, demux);
+			   "extern mig_routine_t %s_routines[];\n\n"
+			   "/* Requests %s answers: ids %d to %d, each routine's at\n"
+			   "   its index (id - %d) in %s_routines, whose largest reply\n"
+			   "   (bytes; 0 for an unused id) is at the same index here. */\n"
+			   "#define %s_first_id %d\n"
+			   "#define %s_count %d\n"
+			   "extern const mach_msg_size_t %s_reply_sizes[];\n\n",
+			demux, demux, demux, demux, subsys.base, subsys.base + subsys.nroutines - 1,
+			subsys.base, demux, demux, subsys.base, demux, subsys.nroutines, demux);
 	}
 	server_decls(f);
 	fprintf(f, "#endif /* _%s_%s_ */\n", subsys.name, kind);

@@ -320,6 +320,16 @@ void emit_server(FILE *f, const char *sheader_name)
 		fprintf(f, "\t0,\n");
 	fprintf(f, "};\n\n");
 
+	/* Not in GNU MIG's output, and nothing it sends changes: what a
+	 * dispatcher that runs the routines itself needs to size the reply
+	 * buffer it hands them (the kernel's, on its stack). */
+	fprintf(f, "const mach_msg_size_t %s_reply_sizes[] = {\n", demux);
+	for (struct routine *r = subsys.routines; r != NULL; r = r->next)
+		fprintf(f, "\t%d,\n", r->skip ? 0 : msg_struct_size(r, true));
+	if (subsys.routines == NULL)
+		fprintf(f, "\t0,\n");
+	fprintf(f, "};\n\n");
+
 	fprintf(f, "mig_external mig_routine_t %s_routine(mach_msg_header_t *InHeadP)\n{\n"
 		   "\tunsigned int index = (unsigned int) InHeadP->msgh_id - %du;\n\n"
 		   "\tif (index >= %d)\n\t\treturn 0;\n"

@@ -72,6 +72,4 @@ void ata_device_init(void);
 void time_device_init(void);
 void net_device_init(void);
 
-/* device.defs as the kernel serves it (ipc/kobject.c tries this). */
-boolean_t device_kobject_server(mach_msg_header_t *in, mach_msg_header_t *out);
 #endif

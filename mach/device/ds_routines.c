@@ -489,8 +489,3 @@ kern_return_t ds_device_intr_ack(device_t device, mach_port_t receive_port)
 	(void)receive_port;
 	return device ? D_INVALID_OPERATION : D_NO_SUCH_DEVICE;
 }
-
-boolean_t device_kobject_server(mach_msg_header_t *in, mach_msg_header_t *out)
-{
-	return device_server(in, out);
-}

@@ -1,7 +1,8 @@
 /*
  * Messages to kernel objects are handled at once by the sending thread.
- * Each MIG server the kernel implements is tried in turn; a message none
- * of them knows gets MIG_BAD_ID, as from any MIG server.
+ * The request's id picks the MIG-generated routine of one of the kernel's
+ * servers (ipc_kobject_find); an id none of them knows gets MIG_BAD_ID,
+ * as from any MIG server.
  *
  * Ownership follows GNU Mach: when the routine succeeds it owns whatever
  * the request carried (rights, out-of-line data); when it fails, the
@@ -11,25 +12,26 @@
  */
 #include <mach/mig_errors.h>
 #include <kern/debug.h>
+#include <kern/string.h>
 #include <ipc/kmsg.h>
 #include <ipc/space.h>
 #include <mach_port_server.h>
+#include <mach_server.h>
+#include <mach_host_server.h>
 #include <mach_i386_server.h>
+#include <device_server.h>
 #include <kern/ipc_kobject.h>
-#include <device/device.h>
 
-#define KOBJECT_REPLY_MAX 8192
+#define SUBSYSTEM(demux, fixup) {demux##_first_id, demux##_count, demux##_routines, demux##_reply_sizes, fixup}
 
-typedef boolean_t (*kobject_demux_t)(mach_msg_header_t *in, mach_msg_header_t *out);
-
-/* The kernel's MIG servers, in the order they are tried. */
-static const kobject_demux_t kobject_servers[] = {
-	mach_port_server,
-	mach_kobject_server,
-	mach_host_kobject_server,
-	device_kobject_server,
-	mach_i386_server,
-	NULL,
+/* The kernel's MIG servers, the busiest first. */
+const struct ipc_kobject_subsystem ipc_kobject_subsystems[] = {
+	SUBSYSTEM(mach_port_server, NULL),
+	SUBSYSTEM(mach_server, mach_kobject_fixup),
+	SUBSYSTEM(mach_host_server, mach_host_kobject_fixup),
+	SUBSYSTEM(device_server, NULL),
+	SUBSYSTEM(mach_i386_server, NULL),
+	{0, 0, NULL, NULL, NULL},
 };
 
 static void release_request_port(struct ipc_port *port, mach_msg_type_name_t type)
@@ -42,8 +44,20 @@ static void release_request_port(struct ipc_port *port, mach_msg_type_name_t typ
 	}
 }
 
+/* Address a reply made for a request with this id to reply_port (a right
+ * of reply_type, which the reply takes). */
+static void kobject_reply_header(mach_msg_header_t *h, struct ipc_port *reply_port, mach_msg_type_name_t reply_type,
+				 mach_msg_id_t id)
+{
+	h->msgh_bits = (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) | MACH_MSGH_BITS(reply_type, 0);
+	h->msgh_remote_port = (mach_port_t)(uintptr_t)reply_port;
+	h->msgh_local_port = MACH_PORT_NULL;
+	h->msgh_seqno = 0;
+	h->msgh_id = id + 100;
+}
+
 /*
- * Run the servers on a request presented as received (remote: the reply
+ * Run the routine for a request presented as received (remote: the reply
  * port, a right of reply_type; local: the object's port) and make the
  * reply.  Returns it, or NULL when there is none to send (no reply port,
  * no memory, or MIG_NO_REPLY: the routine kept the reply right).
@@ -53,19 +67,13 @@ static void release_request_port(struct ipc_port *port, mach_msg_type_name_t typ
 static struct ipc_kmsg *kobject_serve(mach_msg_header_t *in, struct ipc_port *reply_port,
 				      mach_msg_type_name_t reply_type, int *failed)
 {
-	struct ipc_kmsg *reply = ipc_kmsg_alloc(KOBJECT_REPLY_MAX);
+	unsigned index;
+	const struct ipc_kobject_subsystem *s = ipc_kobject_find(in->msgh_id, &index);
+	struct ipc_kmsg *reply = ipc_kmsg_alloc(s != NULL ? s->reply_sizes[index] : sizeof(mig_reply_header_t));
 	mig_reply_header_t *out = reply ? (mig_reply_header_t *)&reply->hdr : NULL;
-	int handled = 0;
 
-	for (unsigned i = 0; out != NULL && kobject_servers[i] != NULL && !handled; i++)
-		handled = kobject_servers[i](in, &reply->hdr);
-	if (out != NULL && !handled) {
-		static const mach_msg_type_t ret_type = {MACH_MSG_TYPE_INTEGER_32, 32, 1, 1, 0, 0, 0};
-		out->Head.msgh_bits = 0;
-		out->Head.msgh_size = sizeof(*out);
-		out->RetCodeType = ret_type;
-		out->RetCode = MIG_BAD_ID;
-	}
+	if (out != NULL)
+		ipc_kobject_run(s, index, in, out);
 	*failed = out == NULL || (!(out->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX) && out->RetCode != KERN_SUCCESS &&
 				  out->RetCode != MIG_NO_REPLY);
 	int no_reply = out != NULL && !(out->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX) && out->RetCode == MIG_NO_REPLY;
@@ -78,11 +86,7 @@ static struct ipc_kmsg *kobject_serve(mach_msg_header_t *in, struct ipc_port *re
 			ipc_right_release(reply_port, reply_type);
 		return NULL;
 	}
-	out->Head.msgh_bits = (out->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX) | MACH_MSGH_BITS(reply_type, 0);
-	out->Head.msgh_remote_port = (mach_port_t)(uintptr_t)reply_port;
-	out->Head.msgh_local_port = MACH_PORT_NULL;
-	out->Head.msgh_seqno = 0;
-	out->Head.msgh_id = in->msgh_id + 100;
+	kobject_reply_header(&out->Head, reply_port, reply_type, in->msgh_id);
 	return reply;
 }
 
@@ -114,11 +118,17 @@ struct ipc_kmsg *ipc_kobject_server(struct ipc_kmsg *request)
 	return reply;
 }
 
-struct ipc_kmsg *ipc_kobject_server_simple(mach_msg_header_t *in)
+struct ipc_kmsg *ipc_kobject_reply_kmsg(mig_reply_header_t *out, struct ipc_port *reply_port, mach_msg_id_t id)
 {
-	int failed;
+	mach_msg_header_t *h = &out->Head;
+	struct ipc_kmsg *reply;
 
-	/* A simple request carries nothing to destroy on failure. */
-	return kobject_serve(in, (struct ipc_port *)in->msgh_remote_port, MACH_MSGH_BITS_REMOTE(in->msgh_bits),
-			     &failed);
+	kobject_reply_header(h, reply_port, MACH_MSG_TYPE_PORT_SEND_ONCE, id);
+	reply = ipc_kmsg_alloc(h->msgh_size);
+	if (reply == NULL) {
+		ipc_kmsg_clean(h);
+		return NULL;
+	}
+	memcpy(&reply->hdr, h, h->msgh_size);
+	return reply;
 }

@@ -324,14 +324,17 @@ static mach_msg_return_t body_copyout_one(void *ctx, struct ipc_desc *d)
 	return MACH_MSG_SUCCESS;
 }
 
-void ipc_kmsg_destroy(struct ipc_kmsg *kmsg)
+void ipc_kmsg_clean(mach_msg_header_t *h)
 {
-	mach_msg_header_t *h = &kmsg->hdr;
-
 	ipc_right_release((struct ipc_port *)h->msgh_remote_port, MACH_MSGH_BITS_REMOTE(h->msgh_bits));
 	ipc_right_release((struct ipc_port *)h->msgh_local_port, MACH_MSGH_BITS_LOCAL(h->msgh_bits));
 	if (h->msgh_bits & MACH_MSGH_BITS_COMPLEX)
 		ipc_body_walk(h, body_destroy_one, NULL);
+}
+
+void ipc_kmsg_destroy(struct ipc_kmsg *kmsg)
+{
+	ipc_kmsg_clean(&kmsg->hdr);
 	if (kmsg->accept_notify != NULL) /* never taken: the right just goes */
 		ipc_port_release_sonce(kmsg->accept_notify);
 	ipc_kmsg_free(kmsg);
@@ -1121,16 +1124,18 @@ static void ipc_fast_deliver(struct ipc_fast *f, struct thread *r, const struct 
 	--*r->ipc_wait_ref;
 }
 
-/* Requests to kernel objects up to this size are served from the kernel
- * stack; larger ones take the general path. */
+/* Requests to kernel objects up to this size, to routines whose replies
+ * are at most the second, are served from the kernel stack; others take
+ * the general path. */
 #define IPC_FAST_KERNEL_REQUEST_MAX 256
+#define IPC_FAST_KERNEL_REPLY_MAX 256
 
 /* To a kernel object through a send right (COPY_SEND: used up by the
- * server at once, so no count changes), the reply expected on rcv_name:
- * the server runs on the request, read onto the kernel stack; its reply,
- * if simple and nothing is queued before it, is copied straight out.
- * Otherwise the reply is queued as usual and the general receive takes
- * it (*receive set). */
+ * routine at once, so no count changes), the reply expected on rcv_name:
+ * the routine runs on the request, read onto the kernel stack, and makes
+ * its reply there; that reply, if simple and nothing is queued before it,
+ * is copied straight out.  Otherwise the reply is queued as usual and the
+ * general receive takes it (*receive set). */
 static mach_msg_return_t ipc_fast_kernel(struct ipc_fast *f, mach_msg_size_t rcv_size, mach_port_t rcv_name,
 					 int *receive)
 {
@@ -1139,10 +1144,17 @@ static mach_msg_return_t ipc_fast_kernel(struct ipc_fast *f, mach_msg_size_t rcv
 		mach_msg_header_t h;
 		char bytes[IPC_FAST_KERNEL_REQUEST_MAX];
 	} req;
+	union {
+		mig_reply_header_t r;
+		char bytes[IPC_FAST_KERNEL_REPLY_MAX];
+	} rep;
+	unsigned index;
+	const struct ipc_kobject_subsystem *s;
 
 	*receive = 0;
 	if (rp == NULL || f->h.msgh_local_port != rcv_name || f->dest_disp != MACH_MSG_TYPE_COPY_SEND ||
-	    f->h.msgh_size > sizeof(req))
+	    f->h.msgh_size > sizeof(req) || (s = ipc_kobject_find(f->h.msgh_id, &index)) == NULL ||
+	    s->reply_sizes[index] > sizeof(rep))
 		return IPC_FAST_DECLINED;
 	fast_read(f, req.bytes + sizeof(req.h), sizeof(req.h), f->h.msgh_size - sizeof(req.h));
 	req.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSG_TYPE_PORT_SEND);
@@ -1154,24 +1166,26 @@ static mach_msg_return_t ipc_fast_kernel(struct ipc_fast *f, mach_msg_size_t rcv
 	rp->sorights++; /* the reply right, made */
 	rp->ref_count++;
 
-	struct ipc_kmsg *reply = ipc_kobject_server_simple(&req.h);
-	/* The server may have blocked: look at the reply port afresh. */
-	if (reply != NULL && (struct ipc_port *)reply->hdr.msgh_remote_port == rp &&
-	    MACH_MSGH_BITS_REMOTE(reply->hdr.msgh_bits) == MACH_MSG_TYPE_PORT_SEND_ONCE &&
-	    !(reply->hdr.msgh_bits & MACH_MSGH_BITS_COMPLEX) && reply->hdr.msgh_size <= rcv_size && rp->active &&
-	    rp->receiver == f->space && rp->receiver_name == rcv_name && !rp->has_payload &&
-	    fast_port_idle(rp, MACH_MSG_TYPE_MOVE_SEND_ONCE)) {
-		mach_msg_header_t *h = &reply->hdr;
+	ipc_kobject_run(s, index, &req.h, &rep.r);
+	mach_msg_header_t *h = &rep.r.Head;
+	int simple = !(h->msgh_bits & MACH_MSGH_BITS_COMPLEX);
+	if (simple && rep.r.RetCode == MIG_NO_REPLY) { /* the routine kept the reply right */
+		*receive = 1;
+		return MACH_MSG_SUCCESS;
+	}
+	/* The routine may have blocked: look at the reply port afresh. */
+	if (simple && h->msgh_size <= rcv_size && rp->active && rp->receiver == f->space &&
+	    rp->receiver_name == rcv_name && !rp->has_payload && fast_port_idle(rp, MACH_MSG_TYPE_MOVE_SEND_ONCE)) {
 		h->msgh_seqno = rp->seqno++;
 		rp->sorights--; /* the reply's send-once right, used up; its */
 		rp->ref_count--; /* reference is never the last (our entry's) */
 		h->msgh_bits = MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE);
 		h->msgh_remote_port = MACH_PORT_NULL;
 		h->msgh_local_port = rcv_name;
-		mach_msg_return_t mr = copyout(h, f->umsg, h->msgh_size) != 0 ? MACH_RCV_INVALID_DATA : MACH_MSG_SUCCESS;
-		ipc_kmsg_free(reply);
-		return mr;
+		h->msgh_id = f->h.msgh_id + 100;
+		return copyout(h, f->umsg, h->msgh_size) != 0 ? MACH_RCV_INVALID_DATA : MACH_MSG_SUCCESS;
 	}
+	struct ipc_kmsg *reply = ipc_kobject_reply_kmsg(&rep.r, rp, f->h.msgh_id);
 	/* A reply that cannot be delivered (its port died) is destroyed. */
 	if (reply != NULL && ipc_kmsg_send(reply, MACH_SEND_ALWAYS, 0) != MACH_MSG_SUCCESS)
 		ipc_kmsg_destroy(reply);

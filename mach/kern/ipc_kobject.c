@@ -15,19 +15,9 @@
 
 struct host realhost;
 
-/* The object a live port of the given kind stands for, or NULL. */
-static void *port_object(mach_port_t name, enum ipc_kobject_type type)
-{
-	struct ipc_port *port = (struct ipc_port *)(uintptr_t)name;
-
-	if (!IP_VALID(port) || !port->active || port->kotype != type)
-		return NULL;
-	return port->kobject;
-}
-
 task_t convert_port_to_task(mach_port_t port)
 {
-	struct task *t = port_object(port, IKOT_TASK);
+	struct task *t = ipc_kobject_port_object(port, IKOT_TASK);
 	if (t != NULL)
 		task_reference(t);
 	return t;
@@ -47,7 +37,7 @@ mach_port_t convert_task_to_port(task_t task)
 
 thread_t convert_port_to_thread(mach_port_t port)
 {
-	struct thread *th = port_object(port, IKOT_THREAD);
+	struct thread *th = ipc_kobject_port_object(port, IKOT_THREAD);
 	if (th != NULL)
 		thread_reference(th);
 	return th;
@@ -65,30 +55,6 @@ mach_port_t convert_thread_to_port(thread_t thread)
 	return (mach_port_t)(uintptr_t)port;
 }
 
-vm_map_t convert_port_to_map(mach_port_t port)
-{
-	struct task *t = port_object(port, IKOT_TASK);
-	if (t == NULL || t->map == NULL)
-		return NULL;
-	vm_map_reference(t->map);
-	return t->map;
-}
-
-ipc_space_t convert_port_to_space(mach_port_t port)
-{
-	struct task *t = port_object(port, IKOT_TASK);
-	if (t == NULL || t->itk_space == NULL || !t->itk_space->active)
-		return NULL;
-	ipc_space_reference(t->itk_space);
-	return t->itk_space;
-}
-
-void space_deallocate(ipc_space_t space)
-{
-	if (space != NULL)
-		ipc_space_release(space);
-}
-
 ipc_port_t null_conversion(mach_port_t port)
 {
 	return (ipc_port_t)(uintptr_t)port;
@@ -96,14 +62,14 @@ ipc_port_t null_conversion(mach_port_t port)
 
 host_t convert_port_to_host(mach_port_t port)
 {
-	if (port_object(port, IKOT_HOST) != NULL || port_object(port, IKOT_HOST_PRIV) != NULL)
+	if (ipc_kobject_port_object(port, IKOT_HOST) != NULL || ipc_kobject_port_object(port, IKOT_HOST_PRIV) != NULL)
 		return &realhost;
 	return NULL;
 }
 
 host_t convert_port_to_host_priv(mach_port_t port)
 {
-	return port_object(port, IKOT_HOST_PRIV) != NULL ? &realhost : NULL;
+	return ipc_kobject_port_object(port, IKOT_HOST_PRIV) != NULL ? &realhost : NULL;
 }
 
 mach_port_t convert_host_to_port(host_t host)
@@ -113,7 +79,7 @@ mach_port_t convert_host_to_port(host_t host)
 
 processor_t convert_port_to_processor(mach_port_t port)
 {
-	return port_object(port, IKOT_PROCESSOR);
+	return ipc_kobject_port_object(port, IKOT_PROCESSOR);
 }
 
 mach_port_t convert_processor_to_port(processor_t processor)
@@ -124,13 +90,13 @@ mach_port_t convert_processor_to_port(processor_t processor)
 /* Processor sets live as long as the kernel: no references to count. */
 processor_set_t convert_port_to_pset(mach_port_t port)
 {
-	return port_object(port, IKOT_PSET);
+	return ipc_kobject_port_object(port, IKOT_PSET);
 }
 
 processor_set_t convert_port_to_pset_name(mach_port_t port)
 {
-	struct processor_set *pset = port_object(port, IKOT_PSET_NAME);
-	return pset != NULL ? pset : port_object(port, IKOT_PSET);
+	struct processor_set *pset = ipc_kobject_port_object(port, IKOT_PSET_NAME);
+	return pset != NULL ? pset : ipc_kobject_port_object(port, IKOT_PSET);
 }
 
 mach_port_t convert_pset_to_port(processor_set_t pset)
@@ -240,20 +206,15 @@ static int reply_succeeded(mach_msg_header_t *out)
 	return (out->msgh_bits & MACH_MSGH_BITS_COMPLEX) || ((mig_reply_header_t *)out)->RetCode == KERN_SUCCESS;
 }
 
-boolean_t mach_kobject_server(mach_msg_header_t *in, mach_msg_header_t *out)
+void mach_kobject_fixup(mach_msg_header_t *in, mach_msg_header_t *out)
 {
-	if (!mach_server(in, out))
-		return FALSE;
+	(void)in;
 	kobject_body_walk(out, label_send_right);
-	return TRUE;
 }
 
-boolean_t mach_host_kobject_server(mach_msg_header_t *in, mach_msg_header_t *out)
+void mach_host_kobject_fixup(mach_msg_header_t *in, mach_msg_header_t *out)
 {
-	if (!mach_host_server(in, out))
-		return FALSE;
 	if (reply_succeeded(out))
 		kobject_body_walk(in, release_inline_right);
 	kobject_body_walk(out, label_send_right);
-	return TRUE;
 }

@@ -11,6 +11,10 @@
 #include <mach/mach_types.h>
 #include <mach/message.h>
 #include <device/device_types.h>
+#include <ipc/port.h>
+#include <ipc/space.h>
+#include <kern/task.h>
+#include <vm/vm_map.h>
 
 struct host {
 	int unused;
@@ -25,11 +29,41 @@ thread_t convert_port_to_thread(mach_port_t port);
 mach_port_t convert_thread_to_port(thread_t thread);
 void thread_deallocate(thread_t thread);
 
-vm_map_t convert_port_to_map(mach_port_t port);
-void vm_map_deallocate(vm_map_t map);
+/* The object a live port of the given kind stands for, or NULL. */
+static inline void *ipc_kobject_port_object(mach_port_t name, enum ipc_kobject_type type)
+{
+	struct ipc_port *port = (struct ipc_port *)(uintptr_t)name;
 
-ipc_space_t convert_port_to_space(mach_port_t port);
-void space_deallocate(ipc_space_t space);
+	if (!IP_VALID(port) || !port->active || port->kotype != type)
+		return NULL;
+	return port->kobject;
+}
+
+/* A task's map and space: inline, since nearly every kernel RPC (the
+ * mach_port and VM calls) takes and drops one of them. */
+static inline vm_map_t convert_port_to_map(mach_port_t port)
+{
+	struct task *t = ipc_kobject_port_object(port, IKOT_TASK);
+	if (t == NULL || t->map == NULL)
+		return NULL;
+	vm_map_reference(t->map);
+	return t->map;
+}
+
+static inline ipc_space_t convert_port_to_space(mach_port_t port)
+{
+	struct task *t = ipc_kobject_port_object(port, IKOT_TASK);
+	if (t == NULL || t->itk_space == NULL || !t->itk_space->active)
+		return NULL;
+	ipc_space_reference(t->itk_space);
+	return t->itk_space;
+}
+
+static inline void space_deallocate(ipc_space_t space)
+{
+	if (space != NULL)
+		ipc_space_release(space);
+}
 
 ipc_port_t null_conversion(mach_port_t port);
 
@@ -58,10 +92,11 @@ struct ipc_port **kobject_port_array_alloc(unsigned n);
 void kobject_port_array_free(struct ipc_port **ports, unsigned n);
 
 /* mach.defs and mach_host.defs as the kernel serves them (ipc/kobject.c
- * tries these): the generated demux, then the rights in the reply
- * labelled as the rights they are. */
-boolean_t mach_kobject_server(mach_msg_header_t *in, mach_msg_header_t *out);
-boolean_t mach_host_kobject_server(mach_msg_header_t *in, mach_msg_header_t *out);
+ * runs these after a routine when the request or the reply is complex):
+ * the rights in the reply labelled as the rights they are; for
+ * mach_host, the request's translated rights released on success. */
+void mach_kobject_fixup(mach_msg_header_t *in, mach_msg_header_t *out);
+void mach_host_kobject_fixup(mach_msg_header_t *in, mach_msg_header_t *out);
 
 /* Devices (device/ds_routines.c); they live forever, so the reference
  * is nothing to count. */

@@ -301,17 +301,10 @@ struct vm_map *vm_map_create(struct pmap *pmap, vm_offset_t min, vm_offset_t max
 	return map;
 }
 
-void vm_map_reference(struct vm_map *map)
-{
-	map->ref_count++;
-}
-
 static void vm_map_delete(struct vm_map *map, vm_offset_t start, vm_offset_t end);
 
-void vm_map_deallocate(struct vm_map *map)
+void vm_map_destroy(struct vm_map *map)
 {
-	if (map == NULL || --map->ref_count > 0)
-		return;
 	vm_map_lock(map);
 	vm_map_delete(map, map->min_offset, map->max_offset);
 	vm_map_unlock(map);

@@ -23,6 +23,7 @@
 #include <mach/machine/vm_types.h>
 #include <mach/vm_inherit.h>
 #include <mach/vm_prot.h>
+#include <stddef.h>
 
 struct pmap;
 struct vm_object;
@@ -98,9 +99,19 @@ void vm_init(void);
 /* A map of [min, max) over pmap (the map takes the caller's pmap
  * reference); NULL if memory ran out. */
 struct vm_map *vm_map_create(struct pmap *pmap, vm_offset_t min, vm_offset_t max);
-void vm_map_reference(struct vm_map *map);
+/* References: inline, since every kernel RPC on a task's map (vm_allocate
+ * ...) takes and drops one (convert_port_to_map). */
+static inline void vm_map_reference(struct vm_map *map)
+{
+	map->ref_count++;
+}
 /* The last reference removes every mapping and destroys the pmap. */
-void vm_map_deallocate(struct vm_map *map);
+void vm_map_destroy(struct vm_map *map);
+static inline void vm_map_deallocate(struct vm_map *map)
+{
+	if (map != NULL && --map->ref_count == 0)
+		vm_map_destroy(map);
+}
 
 void vm_map_lock(struct vm_map *map);
 void vm_map_unlock(struct vm_map *map);
