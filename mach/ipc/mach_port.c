@@ -31,6 +31,16 @@ static kern_return_t lookup_receive(struct ipc_space *space, mach_port_t name, s
 	return kr;
 }
 
+/* A send right to a dead port reads as a dead name (which it becomes). */
+static __attribute__((noinline)) void port_type_check_dead(struct ipc_space *space, mach_port_t name,
+							  struct ipc_entry *e)
+{
+	struct ipc_port *port = e->object;
+
+	if (port != NULL && !port->active)
+		ipc_right_port_died(space, name, port);
+}
+
 kern_return_t mach_port_type(struct ipc_space *space, mach_port_t name, mach_port_type_t *ptype)
 {
 	struct ipc_entry *e;
@@ -38,10 +48,8 @@ kern_return_t mach_port_type(struct ipc_space *space, mach_port_t name, mach_por
 
 	if (kr != KERN_SUCCESS)
 		return kr;
-	/* A send right to a dead port reads as a dead name. */
-	struct ipc_port *port = e->object;
-	if ((IE_TYPE(e) & MACH_PORT_TYPE_SEND_RIGHTS) && port != NULL && !port->active)
-		ipc_right_port_died(space, name, port);
+	if (IE_TYPE(e) & MACH_PORT_TYPE_SEND_RIGHTS)
+		port_type_check_dead(space, name, e);
 	*ptype = IE_TYPE(e) | (e->dnnotify ? MACH_PORT_TYPE_DNREQUEST : 0);
 	return KERN_SUCCESS;
 }
