@@ -1260,7 +1260,7 @@ static mach_msg_return_t ipc_fast_rpc(mach_msg_header_t *umsg, mach_msg_option_t
 	if (!fast_check(&f, umsg, send_size))
 		return IPC_FAST_DECLINED;
 	struct ipc_port *dest = f.dest;
-	if (dest->receiver == ipc_space_kernel && dest->kotype != IKOT_NONE) {
+	if (__builtin_expect(dest->receiver == ipc_space_kernel && dest->kotype != IKOT_NONE, 0)) {
 		mach_msg_return_t mr = ipc_fast_kernel(&f, rcv_size, rcv_name, &receive);
 		if (mr != MACH_MSG_SUCCESS || !receive)
 			return mr;
