@@ -29,9 +29,12 @@
 #define IKM_OVERHEAD (sizeof(struct ipc_kmsg) - sizeof(mach_msg_header_t))
 
 static struct zone kmsg_zone, kmsg_large_zone;
-/* One small message kept back from the zone: most traffic is one small
- * message at a time (one CPU, a kernel that is not preempted). */
-static struct ipc_kmsg *kmsg_cache, *kmsg_large_cache;
+/* Two small messages kept back from the zone: most traffic is one small
+ * message at a time, or a request and its reply (a kernel object's);
+ * one CPU, a kernel that is not preempted. */
+#define KMSG_CACHE_MAX 2
+static struct ipc_kmsg *kmsg_cache[KMSG_CACHE_MAX], *kmsg_large_cache;
+static unsigned kmsg_cached;
 
 void ipc_kmsg_bootstrap(void)
 {
@@ -44,11 +47,7 @@ struct ipc_kmsg *ipc_kmsg_alloc(mach_msg_size_t size)
 	struct ipc_kmsg *kmsg;
 
 	if (size <= IKM_SMALL_SIZE) {
-		kmsg = kmsg_cache;
-		if (kmsg != NULL)
-			kmsg_cache = NULL;
-		else
-			kmsg = zalloc(&kmsg_zone);
+		kmsg = kmsg_cached > 0 ? kmsg_cache[--kmsg_cached] : zalloc(&kmsg_zone);
 		size = IKM_SMALL_SIZE;
 	} else if (size <= IKM_LARGE_SIZE) {
 		kmsg = kmsg_large_cache;
@@ -70,8 +69,8 @@ struct ipc_kmsg *ipc_kmsg_alloc(mach_msg_size_t size)
 
 void ipc_kmsg_free(struct ipc_kmsg *kmsg)
 {
-	if (kmsg->capacity == IKM_SMALL_SIZE && kmsg_cache == NULL)
-		kmsg_cache = kmsg;
+	if (kmsg->capacity == IKM_SMALL_SIZE && kmsg_cached < KMSG_CACHE_MAX)
+		kmsg_cache[kmsg_cached++] = kmsg;
 	else if (kmsg->capacity == IKM_SMALL_SIZE)
 		zfree(&kmsg_zone, kmsg);
 	else if (kmsg->capacity == IKM_LARGE_SIZE && kmsg_large_cache == NULL)
