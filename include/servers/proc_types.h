@@ -6,4 +6,52 @@
 #define PROC_SERVICE_PIPES 0 /* pipe.defs */
 #define PROC_SERVICE_COUNT 1
 
+#include <stdint.h>
+
+/* What the system calls itself (uname, /proc/version). */
+#define PROC_UNAME_SYSNAME "Linux" /* what programs expect of this ABI */
+#define PROC_UNAME_RELEASE "6.1.0-ernst"
+#define PROC_UNAME_VERSION "#1 Ernst (Mach) UNIX single server"
+
+/* proc_exec, proc_info: the most argument bytes kept (cmdline). */
+#define PROC_ARGS_MAX 4096
+/* proc_exec, proc_info: the longest path, with its NUL (IO_PATH_MAX + 1). */
+#define PROC_PATH_MAX 4097
+/* proc_exec, proc_info: the longest command name (Linux's TASK_COMM_LEN - 1). */
+#define PROC_COMM_MAX 15
+/* proc_pids: the most pids one answer holds. */
+#define PROC_PIDS_MAX 1024
+
+/* proc_info's state: Linux's letters in /proc/PID/stat. */
+#define PROC_STATE_RUNNING 'R'
+#define PROC_STATE_SLEEPING 'S'
+#define PROC_STATE_STOPPED 'T'
+#define PROC_STATE_ZOMBIE 'Z'
+
+/*
+ * proc_info: one process.  Times are the Mach task's (task_info and the
+ * info of its threads): creation as time of day, CPU time used so far.
+ * Sizes are the task's address space and resident memory, in bytes.
+ */
+struct proc_info {
+	int32_t pid, ppid, pgrp, sid;
+	int32_t state; /* PROC_STATE_* */
+	int32_t uid, euid, suid, gid, egid, sgid;
+	int32_t nthreads;
+	uint32_t start_sec, start_usec;
+	uint32_t utime_sec, utime_usec;
+	uint32_t stime_sec, stime_usec;
+	uint32_t vsize, rss;
+	int32_t tty;	     /* controlling terminal (Linux device number), 0: none */
+	int32_t priority;    /* the task's Mach priority */
+	int32_t exit_status; /* a zombie's wait status */
+	int32_t spare;
+	char comm[PROC_COMM_MAX + 1]; /* the command name, NUL-terminated */
+};
+typedef struct proc_info proc_info_t;
+typedef char *proc_args_t;
+typedef char *proc_path_t;
+typedef char *proc_comm_t;
+typedef int *proc_pids_t;
+
 #endif

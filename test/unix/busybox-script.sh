@@ -36,6 +36,8 @@ echo "== background jobs and wait"
 wait
 cat fast.out
 sleep 5 &
+# ps lists the job by its pid (other processes differ between machines).
+ps | awk -v p=$! '$1 == p && $NF == 5 { print "ps lists the job: " $(NF - 1), $NF }'
 kill $!
 wait $!
 echo "killed job status $?"

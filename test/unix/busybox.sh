@@ -16,10 +16,7 @@ if [ ! -x "$bb" ]; then
 fi
 host_run "$tmp/host" "$bb" sh "$script"
 ok $? "the script runs on the host's busybox"
-printf -- '-c\0%s\0' "$(cat "$script")" > "$tmp/args"
-st=$(boot "$tmp/log" --append console=serial \
-	--initrd "bootstrap/bootstrap -x,unix_server/single/single -x -D \${device-port} -r rootfs.cpio -a args /bin/init,unix_server/emul/emul.bin \$(data),unix_server/rootfs.cpio \$(data),$tmp/args \$(data)" \
-	mach/ernst)
+st=$(unix_run_sh "$tmp/log" "$script")
 ok "$st" "the boot ends cleanly (status $st: $(qemu_status_text "$st"))"
 [ "$(unix_status "$tmp/log")" = 0 ]
 ok $? "sh -c exited with status 0 (init passed it on)"

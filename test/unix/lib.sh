@@ -48,3 +48,24 @@ host_run() {
 	rm -f "$out.raw"
 	return $st
 }
+# unix_tap LOG PROGRAM NAME: PROGRAM as pid 1; its own TAP (and its exit
+# status) reported as ours, each point prefixed with NAME.
+unix_tap() {
+	local log=$1 prog=$2 name=$3 st verdict what
+	st=$(unix_run "$log" "$prog")
+	ok "$st" "the boot ends cleanly (status $st: $(qemu_status_text "$st"))"
+	while read -r verdict what; do
+		[ "$verdict" = PASS ]
+		ok $? "$name: $what"
+	done < <(tap_summarize <(unix_output "$log") "$(unix_status "$log")")
+}
+# unix_run_sh LOG SCRIPT: the booted system (boot archive, terminal)
+# runs sh -c "$(cat SCRIPT)" as init's child; prints the QEMU status.
+unix_run_sh() {
+	local log=$1 args
+	args=$(dirname "$1")/args # the module name single's -a gives
+	printf -- '-c\0%s\0' "$(cat "$2")" > "$args"
+	boot "$log" --append console=serial \
+		--initrd "bootstrap/bootstrap -x,unix_server/single/single -x -D \${device-port} -r rootfs.cpio -a args /bin/init,unix_server/emul/emul.bin \$(data),unix_server/rootfs.cpio \$(data),$args \$(data)" \
+		mach/ernst
+}

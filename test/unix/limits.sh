@@ -4,13 +4,7 @@
 . "$srcdir/test/unix/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-st=$(unix_run "$tmp/boot.log" test/unix/limits)
-ok "$st" "the boot ends cleanly (status $st: $(qemu_status_text "$st"))"
-unix_output "$tmp/boot.log" > "$tmp/out"
-while read -r verdict what; do
-	[ "$verdict" = PASS ]
-	ok $? "limits: $what"
-done < <(tap_summarize "$tmp/out" "$(unix_status "$tmp/boot.log")")
+unix_tap "$tmp/boot.log" test/unix/limits limits
 ! has "$tmp/boot.log" "panic\|fault in the library"
 ok $? "no panic, no fault in the emulation library"
 

@@ -49,7 +49,7 @@ struct emul_state {
 	mach_port_t sleep_port;	     /* receive right: EMUL_WAIT_SLEEP, poll's notify port */
 	mach_port_t pipes;	     /* pipe.defs service */
 	mach_port_t host;	     /* the host port (the clock); per task, made again in a fork child */
-	char exe_path[IO_PATH_MAX_]; /* what /proc/self/exe names */
+	char exe_path[IO_PATH_MAX_ + 1]; /* what we run (/proc/PID/exe) */
 	int pid;
 };
 extern struct emul_state emul;
@@ -96,7 +96,10 @@ int emul_errno(kern_return_t kr);			       /* a service's answer -> -errno or 0 
 void emul_exit(int status) __attribute__((noreturn));
 
 /* exec.c */
-int emul_exec_image(const void *image, size_t size, char *const *argv, char *const *envp, const char *path);
+/* path: the name execve was given (AT_EXECFN, the command name); exe:
+ * the program's own (/proc/PID/exe), which differs for scripts. */
+int emul_exec_image(const void *image, size_t size, char *const *argv, char *const *envp, const char *path,
+		    const char *exe);
 int sys_execve(uint32_t path, uint32_t argv, uint32_t envp);
 /* execve of a file by path (in our memory), #! scripts included. */
 int emul_exec_path(const char *path, char *const *argv, char *const *envp);
@@ -176,6 +179,9 @@ int sys_fchmod(int fd, int mode);
 int sys_ftruncate64(int fd, uint32_t lo, uint32_t hi);
 /* The absolute form of path (relative to the cwd) into out. */
 void emul_abs_path(const char *path, char *out, size_t size);
+/* A path through /proc/self made /proc/PID (in place, size bytes): 0 if
+ * it is not one, 1 if it was, 2 if it was /proc/self itself; -errno. */
+int emul_proc_self(char *path, size_t size);
 
 /* poll.c */
 int sys_poll(uint32_t fds, uint32_t nfds, int timeout_ms);
@@ -191,5 +197,6 @@ int sys_time(uint32_t t);
 int sys_nanosleep(uint32_t req, uint32_t rem);
 int sys_clock_nanosleep(int clk, int flags, uint32_t req, uint32_t rem);
 int sys_uname(uint32_t buf);
+int sys_sysinfo(uint32_t buf);
 
 #endif

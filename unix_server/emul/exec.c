@@ -14,6 +14,8 @@
 #include <servers/io.h>
 #include <servers/io_types.h>
 #include <ernst/elf.h>
+#include <servers/proc.h>
+#include <servers/proc_types.h>
 #include "emul.h"
 
 #define ARG_MAX_BYTES (128u * 1024) /* argv + envp strings */
@@ -90,7 +92,30 @@ static uint32_t push_bytes(uint32_t *sp, const void *data, size_t n)
 	return *sp;
 }
 
-int emul_exec_image(const void *image, size_t size, char *const *argv, char *const *envp, const char *path)
+/* The proc service learns what we run (/proc/PID/exe, cmdline, comm):
+ * exe, by the name execve had (filename). */
+static void exec_tell_proc(const char *filename, const char *exe_path, char *const *argv, unsigned argc)
+{
+	static char exe[IO_PATH_MAX + 1], args[PROC_ARGS_MAX];
+	const char *comm = strrchr(filename, '/');
+	size_t len = 0;
+
+	emul_abs_path(exe_path, exe, sizeof(exe));
+	snprintf(emul.exe_path, sizeof(emul.exe_path), "%s", exe);
+	for (unsigned i = 0; i < argc && len < sizeof(args); i++) {
+		size_t n = strlen(argv[i]) + 1;
+		if (n > sizeof(args) - len)
+			n = sizeof(args) - len; /* cut, as the service keeps no more */
+		memcpy(args + len, argv[i], n);
+		len += n;
+	}
+	if (len != 0)
+		args[len - 1] = '\0';
+	proc_exec(emul.proc, exe, comm != NULL ? (char *)comm + 1 : (char *)filename, args, len);
+}
+
+int emul_exec_image(const void *image, size_t size, char *const *argv, char *const *envp, const char *path,
+		    const char *exe)
 {
 	const struct elf32_ehdr *eh = image;
 	unsigned argc = 0, envc = 0;
@@ -177,6 +202,7 @@ int emul_exec_image(const void *image, size_t size, char *const *argv, char *con
 	}
 	emul_fd_exec();
 	emul_exec_signals();
+	exec_tell_proc(path, exe, argv, argc);
 	memset(&emul_regs, 0, sizeof(emul_regs));
 	emul_regs.eip = eh->e_entry;
 	emul_regs.esp = sp;
@@ -322,16 +348,22 @@ static void free_vector(char **v);
 
 int emul_exec_path(const char *path, char *const *argv, char *const *envp)
 {
-	static char resolved[IO_PATH_MAX];
+	const char *filename = path;
 	char *image = NULL, **script_argv = NULL, *interp;
 	size_t size;
 	mach_port_t file = MACH_PORT_NULL;
 	mach_msg_type_name_t file_type;
 	int r;
 
-	/* /proc/self/exe is the program we run (there is no /proc yet). */
+	static char self_path[IO_PATH_MAX + 1];
+	/* /proc/self/exe is the program we run (busybox runs its applets so):
+	 * its own path, not a link into /proc that ends with us. */
 	if (strcmp(path, PROC_SELF_EXE) == 0 && emul.exe_path[0] != '\0')
 		path = emul.exe_path;
+	snprintf(self_path, sizeof(self_path), "%s", path);
+	if ((r = emul_proc_self(self_path, sizeof(self_path))) < 0)
+		return r;
+	path = self_path;
 	mach_port_t dir = path[0] == '/' ? emul.root : emul.cwd;
 	if (!MACH_PORT_VALID(dir))
 		return -LINUX_ENOENT;
@@ -363,10 +395,7 @@ int emul_exec_path(const char *path, char *const *argv, char *const *envp)
 	}
 	if (r < 0)
 		goto out;
-	emul_abs_path(path, resolved, sizeof(resolved));
-	r = emul_exec_image(image, size, argv, envp, path);
-	if (r == 0)
-		snprintf(emul.exe_path, sizeof(emul.exe_path), "%s", resolved);
+	r = emul_exec_image(image, size, argv, envp, filename, path);
 out:
 	free(image);
 	free_vector(script_argv);

@@ -26,9 +26,10 @@
 #define O_PATH_ 010000000
 #define UMASK_BITS 0777
 #define SEEK_END_ 2
-#define PROC_SELF_EXE "/proc/self/exe"
+#define PROC_SELF "/proc/self"
 
 static char path_buf[IO_PATH_MAX + 1], path_buf2[IO_PATH_MAX + 1];
+static int path_was_self; /* resolve found "/proc/self" itself (made /proc/PID) */
 
 /* The program's path into buf: its length, or -EFAULT / -ENAMETOOLONG. */
 static int get_path(char *buf, uint32_t upath)
@@ -53,12 +54,30 @@ static int dir_port(int dirfd, const char *path, mach_port_t *dir)
 	return MACH_PORT_VALID(*dir) ? 0 : -LINUX_ENOENT;
 }
 
-/* Both steps above; *path in path_buf. */
+int emul_proc_self(char *path, size_t size)
+{
+	static char rest[IO_PATH_MAX + 1];
+	size_t n = strlen(PROC_SELF);
+
+	if (strncmp(path, PROC_SELF, n) != 0 || (path[n] != '/' && path[n] != '\0'))
+		return 0;
+	int whole = path[n] == '\0';
+	snprintf(rest, sizeof(rest), "%s", path + n);
+	if ((size_t)snprintf(path, size, "/proc/%d%s", emul.pid, rest) >= size)
+		return -LINUX_ENAMETOOLONG;
+	return whole ? 2 : 1;
+}
+
+/* Both steps above; *path in path_buf (/proc/self made /proc/PID). */
 static int resolve(int dirfd, uint32_t upath, mach_port_t *dir, int empty_ok)
 {
 	int n = get_path(path_buf, upath);
 	if (n < 0)
 		return n;
+	int self = emul_proc_self(path_buf, sizeof(path_buf));
+	if (self < 0)
+		return self;
+	path_was_self = self == 2;
 	if (n == 0 && !empty_ok)
 		return -LINUX_ENOENT;
 	if (n == 0)
@@ -102,6 +121,8 @@ int sys_fstatat64(int dirfd, uint32_t upath, uint32_t ust, int flags)
 		return -LINUX_EINVAL;
 	if ((r = resolve(dirfd, upath, &dir, (flags & AT_EMPTY_PATH) != 0)) < 0)
 		return r;
+	if (path_was_self && (flags & AT_SYMLINK_NOFOLLOW))
+		strcpy(path_buf, PROC_SELF); /* lstat: the link itself */
 	if ((r = emul_errno(fs_stat(dir, path_buf, flags, &st))) < 0)
 		return r;
 	return emul_copyout(ust, &st, sizeof(st));
@@ -229,12 +250,16 @@ int sys_readlinkat(int dirfd, uint32_t upath, uint32_t ubuf, int bufsiz)
 
 	if (bufsiz <= 0)
 		return -LINUX_EINVAL;
-	if ((r = resolve(dirfd, upath, &dir, 0)) < 0)
+	if ((r = get_path(path_buf, upath)) < 0)
 		return r;
-	if (strcmp(path_buf, PROC_SELF_EXE) == 0 && emul.exe_path[0] != '\0') {
-		strcpy(target, emul.exe_path);
-	} else if ((r = emul_errno(fs_readlink(dir, path_buf, target))) < 0) {
-		return r;
+	/* /proc/self itself: only we know whom it names. */
+	if (emul_proc_self(path_buf, sizeof(path_buf)) == 2) {
+		snprintf(target, sizeof(target), "%d", emul.pid);
+	} else {
+		if ((r = resolve(dirfd, upath, &dir, 0)) < 0)
+			return r;
+		if ((r = emul_errno(fs_readlink(dir, path_buf, target))) < 0)
+			return r;
 	}
 	size_t n = strlen(target);
 	if (n > (size_t)bufsiz)

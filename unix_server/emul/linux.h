@@ -46,6 +46,7 @@
 #define NR_sigreturn 119
 #define NR_clone 120
 #define NR_uname 122
+#define NR_sysinfo 116
 #define NR_mprotect 125
 #define NR_sigprocmask 126
 #define NR_getpgid 132
@@ -293,6 +294,17 @@ struct linux_timeval {
 
 struct linux_utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+/* sysinfo (i386: 64 bytes). */
+struct linux_sysinfo {
+	int32_t uptime;
+	uint32_t loads[3]; /* scaled by 1 << 16 */
+	uint32_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	uint16_t procs, pad;
+	uint32_t totalhigh, freehigh;
+	uint32_t mem_unit;
+	char reserved[8];
 };
 
 /* The initial stack's auxiliary vector. */

@@ -354,6 +354,9 @@ void emul_syscall(void)
 	case NR_uname:
 		ret = sys_uname(a);
 		break;
+	case NR_sysinfo:
+		ret = sys_sysinfo(a);
+		break;
 	case NR_read:
 		ret = sys_read((int)a, b, c);
 		break;
@@ -608,7 +611,7 @@ void emul_boot(uint32_t area)
 		emul_exit(W_EXITCODE(127));
 	}
 	if (ba->image_size != 0) {
-		r = emul_exec_image((const char *)area + ba->image_offset, ba->image_size, argv, envp, argv[0]);
+		r = emul_exec_image((const char *)area + ba->image_offset, ba->image_size, argv, envp, argv[0], argv[0]);
 	} else {
 		r = emul_exec_path(argv[0], argv, envp);
 	}

@@ -1,13 +1,34 @@
 /* The file services set up in one call (unixfiles.h). */
 #include "../fs/vfs.h"
 #include "../ramfs/ramfs.h"
+#include "../procfs/procfs.h"
 #include "../pipe/unixpipe.h"
 #include "unixfiles.h"
 
 /* st_dev of the two RAM file systems. */
 #define UNIXFILES_ROOT_DEV 1
 #define UNIXFILES_TMP_DEV 2
+#define UNIXFILES_PROC_DEV 3
 #define UNIXFILES_TMP_MODE 01777
+
+/* /proc, fed by the proc service's info port. */
+static int unixfiles_mount_proc(struct vnode *root, const struct unixfiles_config *config)
+{
+	struct vfs_mount *procfs = procfs_create(UNIXFILES_PROC_DEV, config->proc_info, config->device_master);
+	struct vnode *dir = NULL;
+	int rc;
+
+	if (procfs == NULL)
+		return LINUX_ENOMEM;
+	rc = vfs_mkdir_path(root, "/proc", 0555, 0, 0);
+	if (rc == 0 || rc == LINUX_EEXIST)
+		rc = vfs_lookup_path(root, "/proc", &dir);
+	if (rc != 0)
+		return rc;
+	rc = vfs_mount(dir, procfs);
+	vfs_rele(dir);
+	return rc;
+}
 
 int unixfiles_init(const struct unixfiles_config *config, struct unixfiles_ports *ports)
 {
@@ -26,6 +47,9 @@ int unixfiles_init(const struct unixfiles_config *config, struct unixfiles_ports
 		rc = LINUX_ENOMEM;
 		goto out;
 	}
+	rootfs->source = "rootfs";
+	tmpfs->source = "tmpfs";
+	vfs_mount(NULL, rootfs);
 	if (config->archive != NULL)
 		archive_rc = ramfs_load_cpio(rootfs->root, config->archive, config->archive_size,
 					     &ports->archive_entries);
@@ -42,6 +66,8 @@ int unixfiles_init(const struct unixfiles_config *config, struct unixfiles_ports
 	rc = vfs_mount(tmp, tmpfs);
 	vfs_rele(tmp);
 	if (rc != 0)
+		goto out;
+	if (MACH_PORT_VALID(config->proc_info) && (rc = unixfiles_mount_proc(rootfs->root, config)) != 0)
 		goto out;
 	ports->root = vfs_root_port(rootfs->root, &unixio_root_cred);
 	if (ports->root == MACH_PORT_NULL) {

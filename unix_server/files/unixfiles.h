@@ -2,7 +2,7 @@
  * The file services of a UNIX server set up in one call: the open-file
  * layer, the VFS with a RAM file system at / filled from the boot
  * archive, another RAM file system mounted on /tmp, /dev and its nodes,
- * pipes, and the terminal on the console (when a device master port is
+ * /proc, pipes, and the terminal on the console (when a device master port is
  * given).  The single server calls it; the multiserver set will start
  * the same libraries one per task instead.
  */
@@ -19,6 +19,8 @@ struct unixfiles_config {
 	size_t archive_size;
 	mach_port_t device_master; /* for the console; MACH_PORT_NULL: no terminal */
 	tty_signal_fn signal;	   /* ^C/^Z: the proc service's kill */
+	mach_port_t proc_info;	   /* the proc service's info port (a send right
+				    * /proc keeps), or MACH_PORT_NULL: no /proc */
 };
 
 struct unixfiles_ports {

@@ -341,9 +341,9 @@ static int vfs_file_read(struct io_open *o, int64_t off, char *buf, size_t amoun
 	if (!VFS_ISREG(vn))
 		return LINUX_EINVAL;
 	*got = 0;
-	if (at >= vn->size)
+	if (at >= vn->size && !vn->ops->unsized)
 		return 0;
-	if (amount > vn->size - at)
+	if (amount > vn->size - at && !vn->ops->unsized)
 		amount = vn->size - at;
 	rc = vn->ops->read(vn, at, buf, amount, got);
 	if (rc != 0)
@@ -1328,17 +1328,14 @@ static int vfs_match_ino(void *arg, const char *name, size_t len, uint64_t ino, 
 	return 1;
 }
 
-kern_return_t S_fs_dir_path(io_t dir, char *path)
+/* The path of directory dir from root (IO_PATH_MAX bytes into path). */
+static int vfs_dir_path(struct vnode *root, struct vnode *dir, char *path)
 {
-	struct io_open *d;
-	struct vnode *cur, *up;
+	struct vnode *cur = dir, *up;
 	char name[IO_NAME_MAX + 1];
 	size_t at = IO_PATH_MAX - 1; /* the path is built backwards from the end */
-	int rc = vfs_dir_of(dir, &d);
+	int rc;
 
-	if (rc != 0)
-		return rc;
-	cur = d->obj;
 	if (cur->nlink == 0)
 		return LINUX_ENOENT; /* removed */
 	vfs_ref(cur);
@@ -1348,13 +1345,13 @@ kern_return_t S_fs_dir_path(io_t dir, char *path)
 		uint64_t cookie = 0;
 
 		/* A mounted root is named by the directory it covers. */
-		while (cur != d->root && cur == cur->mount->root && cur->mount->covered != NULL) {
+		while (cur != root && cur == cur->mount->root && cur->mount->covered != NULL) {
 			up = cur->mount->covered;
 			vfs_ref(up);
 			vfs_rele(cur);
 			cur = up;
 		}
-		if (cur == d->root || cur == cur->mount->root)
+		if (cur == root || cur == cur->mount->root)
 			break;
 		s.ino = cur->ino;
 		rc = cur->ops->lookup(cur, "..", 2, &up);
@@ -1385,18 +1382,61 @@ fail:
 	return rc;
 }
 
+kern_return_t S_fs_dir_path(io_t dir, char *path)
+{
+	struct io_open *d;
+	int rc = vfs_dir_of(dir, &d);
+
+	return rc != 0 ? rc : vfs_dir_path(d->root, d->obj, path);
+}
+
 /* --- set-up --- */
+
+static struct vfs_mount *vfs_mounts; /* the mount table, in mount order */
+
+static void vfs_mount_add(struct vfs_mount *m)
+{
+	struct vfs_mount **at = &vfs_mounts;
+
+	while (*at != NULL)
+		at = &(*at)->next;
+	m->next = NULL;
+	*at = m;
+}
 
 int vfs_mount(struct vnode *dir, struct vfs_mount *m)
 {
-	if (!VFS_ISDIR(dir) || !VFS_ISDIR(m->root))
+	if ((dir != NULL && !VFS_ISDIR(dir)) || !VFS_ISDIR(m->root))
 		return LINUX_ENOTDIR;
+	if (dir == NULL) {
+		m->covered = NULL;
+		vfs_mount_add(m);
+		return 0;
+	}
 	if (dir->mounted != NULL)
 		return LINUX_EBUSY;
 	vfs_ref(dir);
 	m->covered = dir;
 	dir->mounted = m;
+	vfs_mount_add(m);
 	return 0;
+}
+
+struct vfs_mount *vfs_mount_next(struct vfs_mount *m)
+{
+	return m == NULL ? vfs_mounts : m->next;
+}
+
+int vfs_mount_path(struct vfs_mount *m, char *path)
+{
+	struct vfs_mount *top = vfs_mounts;
+
+	/* The root file system is the table's first mount that covers nothing. */
+	while (top != NULL && top->covered != NULL)
+		top = top->next;
+	if (top == NULL)
+		return LINUX_ENOENT;
+	return vfs_dir_path(top->root, m->root, path);
 }
 
 int vfs_create_path(struct vnode *root, const char *path, uint32_t mode, uint64_t rdev, const char *target,

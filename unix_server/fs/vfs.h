@@ -62,6 +62,9 @@ struct vnode_ops {
 	int (*setattr)(struct vnode *vn);
 	/* The last reference went: free the vnode if it has no name left. */
 	void (*inactive)(struct vnode *vn);
+	/* Reads are not bounded by size: read says where the end is (files
+	 * made when read, such as /proc's, whose size is 0 as on Linux). */
+	int unsized;
 };
 
 struct vfs_time {
@@ -88,6 +91,9 @@ struct vfs_mount {
 	struct vnode *root;
 	struct vnode *covered; /* the directory it is mounted on; NULL for / */
 	uint64_t dev;	       /* st_dev of its files */
+	const char *type;      /* the file system's (/proc/mounts): "ramfs"... */
+	const char *source;    /* what is mounted (/proc/mounts' first field); NULL: type */
+	struct vfs_mount *next; /* the mount table, in mount order */
 };
 
 #define VFS_ISDIR(vn) (((vn)->mode & IO_S_IFMT) == IO_S_IFDIR)
@@ -108,8 +114,14 @@ void vfs_touch(struct vnode *vn, int which);
 
 /* Register fs.defs with the open-file layer (after unixio_init). */
 kern_return_t vfs_init(void);
-/* Mount m on directory dir (EBUSY if something is mounted there). */
+/* Mount m on directory dir (EBUSY if something is mounted there); dir
+ * NULL: m is the root file system.  Either way m joins the mount table. */
 int vfs_mount(struct vnode *dir, struct vfs_mount *m);
+/* The mount table: the first mount (NULL if none), and the one after m. */
+struct vfs_mount *vfs_mount_next(struct vfs_mount *m);
+/* Where m is mounted, from the root file system's root, into path
+ * (IO_PATH_MAX bytes): 0 or a Linux errno. */
+int vfs_mount_path(struct vfs_mount *m, char *path);
 /*
  * A port for directory root opened O_PATH|O_DIRECTORY, resolving from
  * root itself, with identity cred: what a server hands a process as its

@@ -7,6 +7,7 @@
  * ends (killed) for its parent.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cthreads.h>
 #include <mach/mach_interface.h>
@@ -48,10 +49,14 @@ struct proc {
 	int wait_pid, wait_options;
 	int stop_sig;	   /* stopped by this signal (task suspended), or 0 */
 	int stop_reported; /* the parent's WUNTRACED wait saw the stop */
+	char *exe;	   /* proc_exec's path (malloc'd), or NULL */
+	char comm[PROC_COMM_MAX + 1];
+	char *args;	   /* its arguments, args_len bytes (malloc'd), or NULL */
+	size_t args_len;
 };
 
 static struct proc procs[PROC_MAX];
-static mach_port_t proc_port_set, proc_notify;
+static mach_port_t proc_port_set, proc_notify, proc_info_recv;
 static int last_pid;
 static mach_port_t init_ports[5];
 static mach_port_t services[PROC_SERVICE_COUNT];
@@ -62,6 +67,12 @@ void proc_init(mach_port_t port_set)
 	proc_port_set = port_set;
 	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &proc_notify);
 	mach_port_move_member(mach_task_self(), proc_notify, port_set);
+	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &proc_info_recv);
+}
+
+mach_port_t proc_info_port(void)
+{
+	return proc_info_recv;
 }
 
 void proc_set_init_ports(mach_port_t root, mach_port_t cwd, mach_port_t fd0, mach_port_t fd1, mach_port_t fd2)
@@ -222,6 +233,8 @@ static void deliver(struct proc *p, int sig, int sender)
 
 static void reap(struct proc *c)
 {
+	free(c->exe);
+	free(c->args);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -380,6 +393,19 @@ kern_return_t S_proc_getids(mach_port_t port, int *pid, int *ppid, int *pgrp, in
 	return 0;
 }
 
+/* p runs exe as comm with args (copies; what does not fit in memory is left out). */
+static void set_program(struct proc *p, const char *exe, const char *comm, const char *args, size_t args_len)
+{
+	snprintf(p->comm, sizeof(p->comm), "%.*s", PROC_COMM_MAX, comm);
+	free(p->exe);
+	free(p->args);
+	p->exe = exe != NULL ? strdup(exe) : NULL;
+	p->args = args_len != 0 ? malloc(args_len) : NULL;
+	p->args_len = p->args != NULL ? args_len : 0;
+	if (p->args != NULL)
+		memcpy(p->args, args, args_len);
+}
+
 kern_return_t S_proc_fork(mach_port_t port, task_t child_task, mach_port_t *child_proc, int *child_pid)
 {
 	struct proc *p = proc_by_port(port), *c;
@@ -397,6 +423,7 @@ kern_return_t S_proc_fork(mach_port_t port, task_t child_task, mach_port_t *chil
 	c->ppid = p->pid;
 	c->pgrp = p->pgrp;
 	c->sid = p->sid;
+	set_program(c, p->exe, p->comm, p->args, p->args_len);
 	*child_proc = c->port;
 	*child_pid = c->pid;
 	return 0;
@@ -560,6 +587,131 @@ kern_return_t S_proc_get_service(mach_port_t port, int which, mach_port_t *servi
 	if (which < 0 || which >= PROC_SERVICE_COUNT)
 		return LINUX_EINVAL;
 	*service = services[which];
+	return 0;
+}
+
+kern_return_t S_proc_exec(mach_port_t port, const char *exe, const char *comm, const proc_args_t args,
+			  mach_msg_type_number_t args_len)
+{
+	struct proc *p = proc_by_port(port);
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	if (exe[0] != '/' || args_len > PROC_ARGS_MAX || (args_len != 0 && args[args_len - 1] != '\0'))
+		return LINUX_EINVAL;
+	set_program(p, exe, comm, args, args_len);
+	return 0;
+}
+
+/* Who may ask about processes: the info port, or any process. */
+static int may_inquire(mach_port_t port)
+{
+	return port == proc_info_recv || proc_by_port(port) != NULL;
+}
+
+kern_return_t S_proc_pids(mach_port_t port, proc_pids_t pids, mach_msg_type_number_t *count)
+{
+	mach_msg_type_number_t n = 0;
+
+	if (!may_inquire(port))
+		return LINUX_ESRCH;
+	for (int i = 0; i < PROC_MAX; i++) {
+		if (procs[i].state == PROC_FREE)
+			continue;
+		/* In order: insertion into what is sorted so far. */
+		mach_msg_type_number_t j = n++;
+		for (; j > 0 && pids[j - 1] > procs[i].pid; j--)
+			pids[j] = pids[j - 1];
+		pids[j] = procs[i].pid;
+	}
+	*count = n;
+	return 0;
+}
+
+static uint32_t usec_of(time_value_t t)
+{
+	return (uint32_t)t.microseconds;
+}
+
+/* Add time value b to the seconds and microseconds in *sec, *usec. */
+static void time_add(uint32_t *sec, uint32_t *usec, time_value_t b)
+{
+	*sec += (uint32_t)b.seconds;
+	*usec += usec_of(b);
+	if (*usec >= 1000000) {
+		*usec -= 1000000;
+		*sec += 1;
+	}
+}
+
+/* What the kernel says of p's task and threads: state, sizes, times. */
+static void task_figures(struct proc *p, struct proc_info *info)
+{
+	struct task_basic_info tb;
+	mach_msg_type_number_t n = TASK_BASIC_INFO_COUNT;
+	thread_array_t threads;
+	mach_msg_type_number_t nthreads = 0;
+	int running = 0;
+
+	if (task_info(p->task, TASK_BASIC_INFO, (task_info_t)&tb, &n) == KERN_SUCCESS) {
+		info->vsize = tb.virtual_size;
+		info->rss = tb.resident_size;
+		info->priority = tb.base_priority;
+		info->start_sec = (uint32_t)tb.creation_time.seconds;
+		info->start_usec = usec_of(tb.creation_time);
+		/* Threads that ended: the task's own figures. */
+		time_add(&info->utime_sec, &info->utime_usec, tb.user_time);
+		time_add(&info->stime_sec, &info->stime_usec, tb.system_time);
+	}
+	if (task_threads(p->task, &threads, &nthreads) != KERN_SUCCESS)
+		nthreads = 0;
+	for (mach_msg_type_number_t i = 0; i < nthreads; i++) {
+		struct thread_basic_info th;
+		n = THREAD_BASIC_INFO_COUNT;
+		if (thread_info(threads[i], THREAD_BASIC_INFO, (thread_info_t)&th, &n) == KERN_SUCCESS) {
+			running |= th.run_state == TH_STATE_RUNNING;
+			time_add(&info->utime_sec, &info->utime_usec, th.user_time);
+			time_add(&info->stime_sec, &info->stime_usec, th.system_time);
+		}
+		mach_port_deallocate(mach_task_self(), threads[i]);
+	}
+	if (nthreads != 0)
+		vm_deallocate(mach_task_self(), (vm_offset_t)threads, nthreads * sizeof(*threads));
+	/* The emulation library's signal thread is not a Linux thread. */
+	info->nthreads = nthreads > 1 ? (int32_t)nthreads - 1 : 1;
+	info->state = p->stop_sig != 0 ? PROC_STATE_STOPPED : running ? PROC_STATE_RUNNING : PROC_STATE_SLEEPING;
+}
+
+kern_return_t S_proc_info(mach_port_t port, int pid, proc_info_t *info, char *args,
+			  mach_msg_type_number_t *args_len, char *exe)
+{
+	struct proc *p;
+
+	if (!may_inquire(port))
+		return LINUX_ESRCH;
+	p = proc_by_pid(pid);
+	if (p == NULL || pid <= 0)
+		return LINUX_ESRCH;
+	memset(info, 0, sizeof(*info));
+	info->pid = p->pid, info->ppid = p->ppid, info->pgrp = p->pgrp, info->sid = p->sid;
+	info->nthreads = 1;
+	memcpy(info->comm, p->comm, sizeof(info->comm));
+	if (p->state == PROC_ZOMBIE) {
+		info->state = PROC_STATE_ZOMBIE;
+		info->exit_status = p->status;
+	} else {
+		int uid, euid, gid, egid;
+		if (S_proc_getcreds(p->port, &uid, &euid, &gid, &egid) == 0) {
+			info->uid = uid, info->euid = info->suid = euid;
+			info->gid = gid, info->egid = info->sgid = egid;
+		}
+		task_figures(p, info);
+	}
+	/* A zombie's arguments are gone, as Linux's are. */
+	*args_len = p->state == PROC_ZOMBIE ? 0 : (mach_msg_type_number_t)p->args_len;
+	if (*args_len != 0)
+		memcpy(args, p->args, *args_len);
+	snprintf(exe, PROC_PATH_MAX, "%s", p->exe != NULL ? p->exe : "");
 	return 0;
 }
 

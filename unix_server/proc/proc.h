@@ -13,6 +13,14 @@
 
 /* Set the service up: its ports go into port_set. */
 void proc_init(mach_port_t port_set);
+/*
+ * The info port (a receive right of ours, in no port set): proc_pids and
+ * proc_info on it tell about every process.  /proc's source: hand a send
+ * right to the file service.  The server serves it where it wants (the
+ * single server: a thread of its own, since the file services call it
+ * while they hold their lock).
+ */
+mach_port_t proc_info_port(void);
 /* A process for task (nothing inherited: the first process), pid 1 if
  * it is the first; its proc port (a receive right of ours) in *port. */
 int proc_create_first(task_t task, mach_port_t *port);

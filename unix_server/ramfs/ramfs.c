@@ -378,6 +378,7 @@ struct vfs_mount *ramfs_create(uint64_t dev)
 	if (fs == NULL)
 		return NULL;
 	fs->m.dev = dev;
+	fs->m.type = "ramfs";
 	fs->next_ino = 1;
 	root = ramfs_new_node(fs, IO_S_IFDIR | 0755, 0, 0);
 	if (root == NULL) {

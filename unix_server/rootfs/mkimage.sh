@@ -5,8 +5,8 @@
 # SRCDIR/unix_server/rootfs/etc/* go to /etc; BUSYBOX (an i386 static
 # busybox, or "" / a missing file for none) to /bin/busybox with a
 # symlink per applet where `busybox --list-full` puts it; each FILE to
-# /bin.  /dev (the server adds its nodes), /tmp (1777), /root and
-# /home/user are there.  Everything is owned by root in the archive,
+# /bin.  /dev (the server adds its nodes), /tmp (1777), /root,
+# /home/user and /proc are there; /etc/mtab links to /proc/mounts.  Everything is owned by root in the archive,
 # whoever builds it (part 2's permissions will want user's home user's).
 set -euo pipefail
 out=$1 srcdir=$2 busybox=$3
@@ -18,6 +18,7 @@ chmod 1777 "$stage/tmp"
 chmod 0700 "$stage/root"
 cp "$srcdir"/unix_server/rootfs/etc/* "$stage/etc/"
 chmod 0644 "$stage"/etc/*
+ln -s /proc/mounts "$stage/etc/mtab" # the mount table, as /proc tells it
 if [ -n "$busybox" ] && [ -f "$busybox" ]; then
 	cp "$busybox" "$stage/bin/busybox"
 	chmod 0755 "$stage/bin/busybox"

@@ -42,6 +42,7 @@
 #define EMUL_MODULE "emul.bin"
 #define SERVER_THREADS 3
 #define SERVER_MSG_MAX 8192
+#define PROC_INFO_MSG_MAX 16384 /* proc_info's answer: arguments and a path */
 #define PAGE 4096u
 #define ROUND_PAGE(x) (((x) + PAGE - 1) & ~(PAGE - 1))
 #define EFLAGS_IF 0x202
@@ -83,6 +84,37 @@ static void *server_thread(void *arg)
 	(void)arg;
 	mach_msg_server(single_demux, UNIXIO_MSG_MAX > SERVER_MSG_MAX ? UNIXIO_MSG_MAX : SERVER_MSG_MAX, port_set);
 	return NULL;
+}
+
+/* The proc service's info port, on a thread of its own: /proc asks it
+ * while holding the file services' lock, so it must not wait for a
+ * server thread that may be waiting for that lock. */
+static boolean_t proc_info_demux(mach_msg_header_t *in, mach_msg_header_t *out)
+{
+	cthread_mutex_lock(&server_lock);
+	boolean_t handled = proc_demux(in, out);
+	cthread_mutex_unlock(&server_lock);
+	return handled;
+}
+
+static void *proc_info_thread(void *arg)
+{
+	mach_msg_server(proc_info_demux, PROC_INFO_MSG_MAX, (mach_port_t)(uintptr_t)arg);
+	return NULL;
+}
+
+/* A send right to the info port for /proc, the thread serving it started. */
+static mach_port_t start_proc_info(void)
+{
+	mach_port_t port = proc_info_port();
+	cthread_t ct;
+
+	if (!MACH_PORT_VALID(port) ||
+	    mach_port_insert_right(mach_task_self(), port, port, MACH_MSG_TYPE_MAKE_SEND) != KERN_SUCCESS ||
+	    cthread_create(&ct, proc_info_thread, (void *)(uintptr_t)port) != KERN_SUCCESS)
+		return MACH_PORT_NULL;
+	cthread_detach(ct);
+	return port;
 }
 
 static void init_ended(int status)
@@ -315,15 +347,17 @@ int main(int argc, char **argv)
 		}
 	}
 
-	struct unixfiles_config config = {MACH_PORT_NULL, (const void *)archive, archive_size, device, tty_signal};
+	struct unixfiles_config config = {MACH_PORT_NULL, (const void *)archive, archive_size, device, tty_signal,
+					  MACH_PORT_NULL};
 	struct unixfiles_ports ports;
 	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &port_set);
 	config.port_set = port_set;
+	proc_init(port_set);
+	proc_init_ended = init_ended;
+	config.proc_info = start_proc_info();
 	int rc = unixfiles_init(&config, &ports);
 	if (rc != 0)
 		printf("unix: the file services say %d (the archive may be damaged); going on\n", rc);
-	proc_init(port_set);
-	proc_init_ended = init_ended;
 	for (int t = 0; t < SERVER_THREADS; t++) {
 		cthread_t ct;
 		if (cthread_create(&ct, server_thread, NULL) == KERN_SUCCESS)
