@@ -24,6 +24,7 @@ extern uintptr_t cpu_recover;
 uintptr_t cpu_recover_fault_addr;
 
 static irq_handler_t irq_handlers[T_IRQ_COUNT];
+int irq_from_user;
 unsigned long irq_spurious_count;
 
 static const char *const trap_names[] = {
@@ -172,6 +173,7 @@ void trap(struct i386_saved_state *ss)
 	int user = (ss->cs & 3) != 0;
 
 	if (ss->trapno >= T_IRQ_BASE && ss->trapno < T_IRQ_BASE + T_IRQ_COUNT) {
+		irq_from_user = user;
 		trap_interrupt(ss->trapno - T_IRQ_BASE);
 		if (user)
 			trap_return_to_user();

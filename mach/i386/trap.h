@@ -52,6 +52,8 @@ const char *trap_name(unsigned trapno);
 
 /* An interrupt handler for IRQ line irq (0..15). */
 typedef void (*irq_handler_t)(unsigned irq);
+/* While a handler runs: whether the interrupt came from user mode. */
+extern int irq_from_user;
 void irq_register(unsigned irq, irq_handler_t handler);
 #endif
 

@@ -334,6 +334,13 @@ void sched_clock_tick(void)
 		queue_remove_entry(&t->link);
 		t->fn(t->arg);
 	}
+	if (active_thread != NULL) {
+		/* The tick is charged to whoever it interrupted. */
+		if (irq_from_user)
+			active_thread->user_ticks++;
+		else
+			active_thread->system_ticks++;
+	}
 	if (active_thread != NULL && --active_thread->quantum <= 0)
 		sched_need_resched = 1;
 }

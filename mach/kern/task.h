@@ -36,6 +36,8 @@ struct task {
 	int priority;			 /* new threads start at it (task_priority) */
 	int self_ref;			 /* holds a reference on itself until terminated */
 	uint64_t creation_time_us;	 /* time of day when made */
+	uint64_t dead_user_ticks;	 /* CPU time of its threads that ended */
+	uint64_t dead_system_ticks;
 	struct processor_set *processor_set;
 	queue_chain_t pset_link;	 /* the set's tasks */
 	unsigned id;

@@ -5,7 +5,9 @@
  * then acts.  A routine that succeeds owns the rights and out-of-line
  * data of the request; on failure ipc/kobject.c destroys them.
  */
+#include "config.h"
 #include <mach/mig_errors.h>
+#include <i386/cpu.h>
 #include <kern/emulation.h>
 #include <kern/ipc_kobject.h>
 #include <kern/kalloc.h>
@@ -86,15 +88,21 @@ static time_value_t us_to_time_value(uint64_t us)
 	return t;
 }
 
-/* No CPU time or per-task event counts are kept yet: those read 0. */
+static time_value_t ticks_to_time_value(uint64_t ticks)
+{
+	return us_to_time_value(ticks * (1000000 / HZ));
+}
+
+/* CPU time as GNU Mach reports it: the task's for its threads that ended,
+ * TASK_THREAD_TIMES_INFO for the live ones.  No event counts are kept. */
 static void task_basic_info(struct task *t, task_basic_info_t info)
 {
 	info->suspend_count = t->suspend_count;
 	info->base_priority = t->priority;
 	info->virtual_size = t->map ? t->map->size : 0;
 	info->resident_size = t->pmap ? t->pmap->resident * PAGE_SIZE : 0;
-	info->user_time = us_to_time_value(0);
-	info->system_time = us_to_time_value(0);
+	info->user_time = ticks_to_time_value(t->dead_user_ticks);
+	info->system_time = ticks_to_time_value(t->dead_system_ticks);
 	info->creation_time = us_to_time_value(t->creation_time_us);
 }
 
@@ -120,9 +128,22 @@ kern_return_t S_task_info(task_t target_task, int flavor, task_info_t info, mach
 	case TASK_THREAD_TIMES_INFO:
 		if (*count < TASK_THREAD_TIMES_INFO_COUNT)
 			return KERN_INVALID_ARGUMENT;
-		memset(info, 0, sizeof(task_thread_times_info_data_t));
+	{
+		task_thread_times_info_t times = (task_thread_times_info_t)info;
+		uint64_t user = 0, system = 0;
+		struct thread *th;
+		int s = cpu_intr_save();
+		queue_iterate(&target_task->threads, th, struct thread, task_link)
+		{
+			user += th->user_ticks;
+			system += th->system_ticks;
+		}
+		cpu_intr_restore(s);
+		times->user_time = ticks_to_time_value(user);
+		times->system_time = ticks_to_time_value(system);
 		*count = TASK_THREAD_TIMES_INFO_COUNT;
 		return KERN_SUCCESS;
+	}
 	default:
 		return KERN_INVALID_ARGUMENT;
 	}

@@ -204,6 +204,8 @@ void thread_exit(void)
 	cpu_intr_disable();
 	queue_remove_entry(&th->task_link);
 	th->task->thread_count--;
+	th->task->dead_user_ticks += th->user_ticks;
+	th->task->dead_system_ticks += th->system_ticks;
 	th->state |= TH_TERMINATED;
 	thread_wakeup(th); /* anyone waiting for it to end */
 	thread_block();

@@ -61,6 +61,9 @@ struct thread {
 	int sched_data;	  /* POLICY_FIXEDPRI: quantum in ticks */
 	int vm_privilege; /* thread_wire: may take reserved pages */
 	uint64_t creation_time_us;
+	/* CPU time: the clock ticks that found it running, in user mode or
+	 * in the kernel. */
+	uint64_t user_ticks, system_ticks;
 	struct ipc_port *ith_exception; /* send right to its exception port, or NULL */
 	/* A receiver this thread's send just woke: if it blocks next, in the
 	 * same mach_msg, it switches straight there (IPC handoff). */

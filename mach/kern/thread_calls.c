@@ -99,11 +99,10 @@ static integer_t thread_run_state(const struct thread *th)
 	return TH_STATE_RUNNING;
 }
 
-/* No CPU time is accounted per thread yet: user and system times are 0. */
 static void thread_basic_info(struct thread *th, thread_basic_info_t info)
 {
-	info->user_time = us_to_time_value(0);
-	info->system_time = us_to_time_value(0);
+	info->user_time = us_to_time_value(th->user_ticks * (1000000 / HZ));
+	info->system_time = us_to_time_value(th->system_ticks * (1000000 / HZ));
 	info->cpu_usage = 0;
 	info->base_priority = th->base_priority;
 	info->cur_priority = th->priority;

@@ -58,7 +58,7 @@ static int read_file(const char *path, char *buf, size_t size)
 struct stat_fields {
 	int pid, ppid, pgrp, sid, nfields;
 	char comm[16], state;
-	unsigned long vsize;
+	unsigned long vsize, utime, stime;
 };
 
 static int proc_stat(const char *path, struct stat_fields *f)
@@ -79,6 +79,8 @@ static int proc_stat(const char *path, struct stat_fields *f)
 		case 4: f->ppid = atoi(p); break;
 		case 5: f->pgrp = atoi(p); break;
 		case 6: f->sid = atoi(p); break;
+		case 14: f->utime = strtoul(p, NULL, 10); break;
+		case 15: f->stime = strtoul(p, NULL, 10); break;
 		case 23: f->vsize = strtoul(p, NULL, 10); break;
 		}
 	}
@@ -167,6 +169,28 @@ static void self(int argc, char **argv)
 	ok(mkdir("/proc/self/dir", 0755) < 0, "no directory made in a process's");
 }
 
+/* CPU time: work shows in utime + stime, and in /proc/stat's cpu line.
+ * (Work until it shows, within a bound: no assumption of how fast.) */
+static void cpu_time(void)
+{
+	struct stat_fields f = {0};
+	char buf[4096];
+	volatile unsigned sink = 0;
+
+	for (int round = 0; round < 1000 && proc_stat("/proc/self/stat", &f) == 0 && f.utime + f.stime == 0; round++)
+		for (unsigned i = 0; i < 1000000; i++)
+			sink += i;
+	ok(f.utime + f.stime > 0, "work is counted: utime %lu, stime %lu ticks", f.utime, f.stime);
+	unsigned long long user = 0, nice = 0, sys = 0, idle = 0;
+	double up = 0;
+	int got = read_file("/proc/stat", buf, sizeof(buf)) > 0 &&
+		  sscanf(buf, "cpu %llu %llu %llu %llu", &user, &nice, &sys, &idle) == 4;
+	ok(got && user + sys >= f.utime + f.stime, "/proc/stat's cpu line counts it (user %llu, system %llu)", user,
+	   sys);
+	got = read_file("/proc/uptime", buf, sizeof(buf)) > 0 && sscanf(buf, "%lf", &up) == 1;
+	ok(got && (f.utime + f.stime) <= up * 100 + 1, "and no more than the uptime (%.2f s)", up);
+}
+
 static void child(void)
 {
 	struct stat_fields f;
@@ -236,6 +260,7 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	self(argc, argv);
+	cpu_time();
 	child();
 	system_files();
 	printf("1..%d\n", n_tests);
