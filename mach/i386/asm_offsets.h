@@ -18,6 +18,17 @@
 
 /* struct task */
 #define TASK_SUSPEND_COUNT 12
+#define TASK_EML 68
+
+/* struct task_emulation (kern/emulation.h) */
+#define EML_DISP_MIN 0
+#define EML_DISP_COUNT 4
+#define EML_DISP_VECTOR 8
+
+/* syscall_entry's fast path: eip and uesp of the hardware frame above the
+ * three registers it pushes. */
+#define SYSCALL_FAST_EIP 12
+#define SYSCALL_FAST_UESP 24
 
 /* struct mach_trap (kern/syscall.c): argument words, then the function. */
 #define MACH_TRAP_ENTRY_SIZE 8

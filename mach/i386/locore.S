@@ -189,13 +189,71 @@ mach_call_return:
 	jmp trap_return
 
 /*
- * int $0x80: a system call of an emulated ABI (Linux).  trap_syscall()
- * sends it to the task's emulation library, or makes it the exception
- * the gate's absence made it before (kern/emulation.h).
+ * int $0x80: a system call of an emulated ABI (Linux).  The common case,
+ * a number the task's emulation vector redirects, is done here with
+ * three scratch registers and no frame: push the return address on the
+ * user stack as a call would and iret to the entry (what trap_syscall
+ * does, kern/emulation.h).  Every memory access takes %ss, the kernel's:
+ * %ds is still the program's, whatever it loaded.  Anything else (no
+ * vector, no entry, a stack we cannot write, work pending on the way out)
+ * goes through the full frame: trap_syscall() decides again and makes
+ * the exception the gate's absence made it before.
  */
 	.text
 	.globl syscall_entry
 syscall_entry:
+	pushl %eax
+	pushl %ecx
+	pushl %edx		/* edx ecx eax | eip cs efl uesp ss */
+	movl %ss:active_thread, %edx
+	movl %ss:TH_TASK(%edx), %ecx
+	movl %ss:TASK_EML(%ecx), %ecx
+	testl %ecx, %ecx
+	jz syscall_slow
+	subl %ss:EML_DISP_MIN(%ecx), %eax
+	cmpl %ss:EML_DISP_COUNT(%ecx), %eax
+	jae syscall_slow
+	movl %ss:EML_DISP_VECTOR(%ecx,%eax,4), %eax
+	leal -1(%eax), %ecx
+	cmpl $(KERNBASE - 1), %ecx	/* 0 (not redirected) or a kernel address */
+	jae syscall_slow
+	movl SYSCALL_FAST_UESP(%esp), %ecx
+	subl $4, %ecx
+	cmpl $(KERNBASE - 4), %ecx	/* above, or wrapped below 0 */
+	ja syscall_slow
+	movl SYSCALL_FAST_EIP(%esp), %edx
+	movl $syscall_slow, %ss:cpu_recover
+	movl %edx, %ss:(%ecx)
+	movl $0, %ss:cpu_recover
+	movl %ecx, SYSCALL_FAST_UESP(%esp)
+	movl %eax, SYSCALL_FAST_EIP(%esp)
+	cli			/* as mach_call_return: nothing pending, then out */
+	movl %ss:active_thread, %edx
+	movl %ss:TH_TERMINATING(%edx), %eax
+	orl %ss:TH_SUSPEND_COUNT(%edx), %eax
+	movl %ss:TH_TASK(%edx), %ecx
+	orl %ss:TASK_SUSPEND_COUNT(%ecx), %eax
+	orl %ss:sched_need_resched, %eax
+	jnz syscall_ast
+	popl %edx
+	popl %ecx
+	popl %eax
+	iret
+/* Redirected already (the frame says so): only the pending work is left. */
+syscall_ast:
+	popl %edx
+	popl %ecx
+	popl %eax
+	pushl $0
+	pushl $T_SYSCALL
+	SAVE_FRAME
+	call thread_ast
+	jmp trap_return
+/* A fault on the user stack comes here too, through cpu_recover. */
+syscall_slow:
+	popl %edx
+	popl %ecx
+	popl %eax
 	pushl $0
 	pushl $T_SYSCALL
 	SAVE_FRAME

@@ -3,6 +3,7 @@
 #include <i386/asm_offsets.h>
 #include <i386/cpu.h>
 #include <kern/debug.h>
+#include <kern/emulation.h>
 #include <kern/host.h>
 #include <kern/kalloc.h>
 #include <kern/printf.h>
@@ -24,6 +25,10 @@ _Static_assert(offsetof(struct thread, task) == TH_TASK, "asm_offsets.h");
 _Static_assert(offsetof(struct thread, terminating) == TH_TERMINATING, "asm_offsets.h");
 _Static_assert(offsetof(struct thread, suspend_count) == TH_SUSPEND_COUNT, "asm_offsets.h");
 _Static_assert(offsetof(struct task, suspend_count) == TASK_SUSPEND_COUNT, "asm_offsets.h");
+_Static_assert(offsetof(struct task, eml) == TASK_EML, "asm_offsets.h");
+_Static_assert(offsetof(struct task_emulation, disp_min) == EML_DISP_MIN, "asm_offsets.h");
+_Static_assert(offsetof(struct task_emulation, disp_count) == EML_DISP_COUNT, "asm_offsets.h");
+_Static_assert(offsetof(struct task_emulation, disp_vector) == EML_DISP_VECTOR, "asm_offsets.h");
 
 static struct zone thread_zone;
 static struct thread bootstrap_thread;
