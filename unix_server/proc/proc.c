@@ -53,9 +53,14 @@ struct proc {
 	char comm[PROC_COMM_MAX + 1];
 	char *args;	   /* its arguments, args_len bytes (malloc'd), or NULL */
 	size_t args_len;
+	struct proc *hash_next; /* living processes by port: proc_hash */
 };
 
 static struct proc procs[PROC_MAX];
+/* Every request starts by finding its process from the port it came on:
+ * a hash of the living ones, so that it costs the same for every pid. */
+#define PROC_HASH_SIZE 128
+static struct proc *proc_hash[PROC_HASH_SIZE];
 static mach_port_t proc_port_set, proc_notify, proc_info_recv;
 static int last_pid;
 static mach_port_t init_ports[5];
@@ -87,12 +92,25 @@ void proc_set_service(int which, mach_port_t port)
 		services[which] = port;
 }
 
+static struct proc **proc_hash_head(mach_port_t port)
+{
+	return &proc_hash[(port ^ (port >> 7)) % PROC_HASH_SIZE];
+}
+
 static struct proc *proc_by_port(mach_port_t port)
 {
-	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].state == PROC_ALIVE && procs[i].port == port)
-			return &procs[i];
+	for (struct proc *p = *proc_hash_head(port); p != NULL; p = p->hash_next)
+		if (p->port == port)
+			return p;
 	return NULL;
+}
+
+static void proc_hash_remove(struct proc *p)
+{
+	struct proc **pp = proc_hash_head(p->port);
+	while (*pp != p)
+		pp = &(*pp)->hash_next;
+	*pp = p->hash_next;
 }
 
 static struct proc *proc_by_pid(int pid)
@@ -149,6 +167,8 @@ static struct proc *proc_new(task_t task)
 	p->state = PROC_ALIVE;
 	p->pid = last_pid;
 	p->port = port;
+	p->hash_next = *proc_hash_head(port);
+	*proc_hash_head(port) = p;
 	p->task = task;
 	return p;
 }
@@ -320,6 +340,7 @@ static void proc_end(struct proc *p, int status)
 	if (MACH_PORT_VALID(p->wait_reply))
 		mach_port_deallocate(mach_task_self(), p->wait_reply);
 	p->wait_reply = MACH_PORT_NULL;
+	proc_hash_remove(p);
 	mach_port_destroy(mach_task_self(), p->port);
 	p->port = MACH_PORT_NULL;
 	p->state = PROC_ZOMBIE;

@@ -35,6 +35,7 @@
 #include <servers/fs.h>
 #include <servers/io.h>
 #include <servers/pipe.h>
+#include <servers/proc_server.h>
 #include <servers/proc_types.h>
 #include "../files/unixfiles.h"
 #include "../proc/proc.h"
@@ -74,7 +75,7 @@ static boolean_t single_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 	if (!is_proc && unixio_demux(in, out))
 		return TRUE;
 	cthread_mutex_lock(&server_lock);
-	handled = proc_demux(in, out);
+	handled = is_proc ? proc_server(in, out) : proc_demux(in, out);
 	cthread_mutex_unlock(&server_lock);
 	return handled;
 }
