@@ -30,12 +30,71 @@ static boolean_t server_finish_request(mach_msg_header_t *request, mig_reply_hea
 	return reply->Head.msgh_remote_port != MACH_PORT_NULL;
 }
 
+/*
+ * A receive error that concerns one request only, after which the server
+ * goes on with the next (as GNU's does): the request was too large for
+ * the buffer, or could not be put into our space whole (the kernel hands
+ * over what it could: we release it, and the client, its reply right
+ * gone, sees MIG_SERVER_DIED instead of waiting for ever).  Any other
+ * error (the port or set is gone, a timeout, an interruption asked for)
+ * ends the loop.
+ */
+static boolean_t server_rcv_error_per_request(mach_msg_return_t mr)
+{
+	switch (mr & ~MACH_MSG_MASK) {
+	case MACH_RCV_TOO_LARGE:
+	case MACH_RCV_HEADER_ERROR:
+	case MACH_RCV_BODY_ERROR:
+	case MACH_RCV_INVALID_DATA:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
+/*
+ * After a per-request receive error: release what arrived of the request,
+ * or, for one still queued because it is too large and the caller asked
+ * for MACH_RCV_LARGE, make both buffers big enough for it.  Returns the
+ * receive options for the next try.
+ */
+static mach_msg_option_t server_rcv_recover(mach_msg_return_t mr, mig_reply_header_t **request,
+					    mig_reply_header_t **reply, mach_msg_size_t *max_size,
+					    mach_msg_option_t rcv_options)
+{
+	switch (mr & ~MACH_MSG_MASK) {
+	case MACH_RCV_TOO_LARGE:
+		if (rcv_options & MACH_RCV_LARGE) {
+			/* Still queued; its size is in the header. */
+			mach_msg_size_t want = (*request)->Head.msgh_size;
+			void *a = realloc(*request, want), *b = a != NULL ? realloc(*reply, want) : NULL;
+			if (a != NULL)
+				*request = a;
+			if (b == NULL) /* no memory: let the kernel drop it */
+				return rcv_options & ~MACH_RCV_LARGE;
+			*reply = b;
+			*max_size = want;
+		}
+		/* Otherwise the kernel destroyed it; the header holds no right. */
+		break;
+	case MACH_RCV_HEADER_ERROR:
+	case MACH_RCV_BODY_ERROR:
+		mach_msg_destroy(&(*request)->Head);
+		break;
+	default:
+		/* MACH_RCV_INVALID_DATA: the buffer holds nothing we may trust. */
+		break;
+	}
+	return rcv_options;
+}
+
 static mach_msg_return_t server_loop(mach_msg_demux_t demux, mach_msg_size_t max_size, mach_port_t rcv_name,
 				     mach_msg_option_t options, mach_msg_timeout_t timeout, boolean_t once)
 {
 	mig_reply_header_t *request, *reply, *swap;
 	mach_msg_return_t mr;
 	mach_msg_option_t rcv_options = MACH_RCV_MSG | (options & ~MACH_SEND_MSG);
+	mach_msg_option_t used = rcv_options; /* the last receive's options */
 
 	if (max_size < sizeof(mig_reply_header_t))
 		max_size = sizeof(mig_reply_header_t);
@@ -48,14 +107,20 @@ static mach_msg_return_t server_loop(mach_msg_demux_t demux, mach_msg_size_t max
 
 	mr = mach_msg(&request->Head, rcv_options, 0, max_size, rcv_name, timeout, MACH_PORT_NULL);
 	for (;;) {
-		if (mr == MACH_RCV_TOO_LARGE && !(options & MACH_RCV_LARGE)) {
-			/* The kernel destroyed the oversized request; wait for the next. */
-			mr = mach_msg(&request->Head, rcv_options, 0, max_size, rcv_name, timeout,
-				      MACH_PORT_NULL);
+		if (mr != MACH_MSG_SUCCESS) {
+			if (!server_rcv_error_per_request(mr))
+				break;
+			/* Too large under MACH_RCV_LARGE: the request is still
+			 * queued, for the same server_once call to take. */
+			boolean_t queued = (mr & ~MACH_MSG_MASK) == MACH_RCV_TOO_LARGE && (used & MACH_RCV_LARGE);
+			mach_msg_option_t next = server_rcv_recover(mr, &request, &reply, &max_size, used);
+			used = queued ? next : rcv_options;
+			if (once && !queued)
+				break;
+			mr = mach_msg(&request->Head, used, 0, max_size, rcv_name, timeout, MACH_PORT_NULL);
 			continue;
 		}
-		if (mr != MACH_MSG_SUCCESS)
-			break;
+		used = rcv_options;
 
 		(void)demux(&request->Head, &reply->Head);
 		if (!server_finish_request(&request->Head, reply)) {

@@ -35,6 +35,14 @@ static mach_msg_return_t script[16]; /* results to return, in order */
 static int n_script;
 static mach_msg_id_t next_request_id = 1000; /* what a receive delivers */
 static mach_msg_bits_t next_request_bits;
+static mach_msg_size_t queued_size; /* a too-large request stays queued: its size */
+
+/* Whether a receive ending in mr hands over (part of) a request. */
+static int delivers(mach_msg_return_t mr)
+{
+	mach_msg_return_t e = mr & ~MACH_MSG_MASK;
+	return mr == MACH_MSG_SUCCESS || e == MACH_RCV_HEADER_ERROR || e == MACH_RCV_BODY_ERROR;
+}
 
 mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_size,
 				mach_msg_size_t rcv_size, mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
@@ -49,7 +57,21 @@ mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option
 	c->rcv_size = rcv_size;
 	c->sent_id = (option & MACH_SEND_MSG) ? msg->msgh_id : 0;
 	mach_msg_return_t mr = n_calls <= n_script ? script[n_calls - 1] : MACH_RCV_TIMED_OUT;
-	if (mr == MACH_MSG_SUCCESS && (option & MACH_RCV_MSG)) {
+	if ((option & MACH_RCV_MSG) && queued_size != 0) {
+		/* As the kernel: too large stays queued only under MACH_RCV_LARGE. */
+		if (queued_size > rcv_size) {
+			if (option & MACH_RCV_LARGE) {
+				msg->msgh_size = queued_size;
+			} else {
+				memset(msg, 0, sizeof *msg);
+				queued_size = 0;
+			}
+			return MACH_RCV_TOO_LARGE;
+		}
+		queued_size = 0;
+		mr = MACH_MSG_SUCCESS;
+	}
+	if (delivers(mr) && (option & MACH_RCV_MSG)) {
 		memset(msg, 0, sizeof *msg);
 		msg->msgh_bits = next_request_bits | MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, 0);
 		msg->msgh_size = sizeof(mach_msg_header_t);
@@ -198,6 +220,70 @@ static void test_server(void)
 	mr = mach_msg_server_timeout(demux, 256, 5, MACH_RCV_TIMEOUT, 10);
 	ok(mr == MACH_RCV_TIMED_OUT && n_calls == 3 && strcmp(released, "dealloc 77") == 0,
 	   "a reply to a dead client is destroyed and the server goes on");
+
+	/* Receive errors about one request: release it, serve the next. */
+	mach_msg_return_t body[] = { MACH_RCV_BODY_ERROR | MACH_MSG_VM_SPACE, MACH_MSG_SUCCESS };
+	next_request_bits = MACH_MSGH_BITS_COMPLEX;
+	released[0] = '\0';
+	demux_calls = 0;
+	reset(body, 2);
+	mr = mach_msg_server_timeout(demux, 256, 5, MACH_RCV_TIMEOUT, 10);
+	ok(mr == MACH_RCV_TIMED_OUT && demux_calls == 1 && strncmp(released, "dealloc 77", 10) == 0,
+	   "a request whose body could not be received is destroyed (its reply right too) and the server goes on");
+	next_request_bits = 0;
+
+	mach_msg_return_t header[] = { MACH_RCV_HEADER_ERROR | MACH_MSG_IPC_SPACE, MACH_RCV_INVALID_DATA,
+				       MACH_MSG_SUCCESS };
+	demux_calls = 0;
+	reset(header, 3);
+	mr = mach_msg_server_timeout(demux, 256, 5, MACH_RCV_TIMEOUT, 10);
+	ok(mr == MACH_RCV_TIMED_OUT && demux_calls == 1 && n_calls == 4,
+	   "header and invalid-data receive errors skip the request and the server goes on");
+
+	/* The same error on the receive half of reply-and-receive. */
+	mach_msg_return_t half[] = { MACH_MSG_SUCCESS, MACH_RCV_BODY_ERROR | MACH_MSG_IPC_SPACE, MACH_MSG_SUCCESS };
+	demux_calls = 0;
+	reset(half, 3);
+	mr = mach_msg_server_timeout(demux, 256, 5, MACH_RCV_TIMEOUT, 10);
+	ok(mr == MACH_RCV_TIMED_OUT && demux_calls == 2, "so does one on the receive after a reply");
+
+	/* Too large without MACH_RCV_LARGE: the kernel dropped it. */
+	mach_msg_return_t none[] = { MACH_MSG_SUCCESS };
+	queued_size = 1000;
+	demux_calls = 0;
+	reset(none, 1);
+	mr = mach_msg_server_timeout(demux, 256, 5, MACH_RCV_TIMEOUT, 10);
+	ok(mr == MACH_RCV_TIMED_OUT && demux_calls == 0 && n_calls == 2 && queued_size == 0,
+	   "a request too large for the buffer is dropped and the server goes on");
+
+	/* With MACH_RCV_LARGE it stays queued: the buffers grow and it is served. */
+	queued_size = 1000;
+	demux_calls = 0;
+	reset(none, 1);
+	mr = mach_msg_server_timeout(demux, 256, 5, MACH_RCV_TIMEOUT | MACH_RCV_LARGE, 10);
+	ok(mr == MACH_RCV_TIMED_OUT && demux_calls == 1 && n_calls == 3 && calls[1].rcv_size >= 1000 &&
+		   calls[2].rcv_size >= 1000,
+	   "MACH_RCV_LARGE: the buffers grow to the queued request's size and it is served");
+	queued_size = 1000;
+	demux_calls = 0;
+	reset(s, 3);
+	mr = mach_msg_server_once(demux, 256, 5, MACH_RCV_TIMEOUT | MACH_RCV_LARGE, 10);
+	ok(mr == MACH_MSG_SUCCESS && demux_calls == 1, "mach_msg_server_once takes a large request the same way");
+
+	/* Errors about the port end the loop at once. */
+	mach_msg_return_t gone[] = { MACH_RCV_PORT_DIED, MACH_MSG_SUCCESS };
+	reset(gone, 2);
+	mr = mach_msg_server_timeout(demux, 256, 5, MACH_RCV_TIMEOUT, 10);
+	ok(mr == MACH_RCV_PORT_DIED && n_calls == 1, "the server ends when its port dies");
+	mach_msg_return_t bad[] = { MACH_RCV_INVALID_NAME, MACH_MSG_SUCCESS };
+	reset(bad, 2);
+	mr = mach_msg_server_timeout(demux, 256, 5, MACH_RCV_TIMEOUT, 10);
+	ok(mr == MACH_RCV_INVALID_NAME && n_calls == 1, "and when its port name is not a receive right");
+	mach_msg_return_t lost[] = { MACH_RCV_BODY_ERROR | MACH_MSG_VM_SPACE };
+	reset(lost, 1);
+	mr = mach_msg_server_once(demux, 256, 5, MACH_RCV_TIMEOUT, 10);
+	ok((mr & ~MACH_MSG_MASK) == MACH_RCV_BODY_ERROR && n_calls == 1,
+	   "mach_msg_server_once reports a request it could not receive");
 }
 
 /* --- mach_msg_destroy ----------------------------------------------------- */
