@@ -55,6 +55,24 @@ static void on_signal(int sig)
 	(void) sig;
 }
 
+static volatile sig_atomic_t signals_seen, alarmed;
+static void count_signal(int sig)
+{
+	if (sig == SIGALRM)
+		alarmed = 1;
+	else
+		signals_seen++;
+}
+
+/* Whether SIGUSR1 is blocked now. */
+static int usr1_blocked(void)
+{
+	sigset_t now;
+
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	return sigismember(&now, SIGUSR1);
+}
+
 /*
  * A child that sends sig to us a little later, and again every 50 ms
  * until end_signals stops it: on a loaded machine the first one can come
@@ -315,6 +333,78 @@ int main(void)
 		/* Its exit sends SIGCHLD, ignored by default. */
 		child = signal_later(0);
 		result("poll, 200 ms, a child exits meanwhile", poll(fds, 1, 200));
+		waitpid(child, &st, 0);
+		signal(SIGUSR1, SIG_DFL);
+		close(p[0]);
+		close(p[1]);
+	}
+
+	/* ppoll's and pselect's signal mask holds for the wait, and only
+	 * for it; their timeouts are checked as Linux does. */
+	{
+		struct pollfd fds[1];
+		fd_set rd;
+		struct timespec ts = { 0, 20000000 }, bad = { 0, 1000000000 };
+		struct sigaction sa;
+		sigset_t usr1, none;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = count_signal;
+		sigaction(SIGUSR1, &sa, NULL);
+		sigemptyset(&none);
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		pipe(p);
+		fds[0] = (struct pollfd){ p[0], POLLIN, 0 };
+		result("ppoll, tv_nsec 1000000000", ppoll(fds, 1, &bad, NULL));
+		FD_ZERO(&rd);
+		FD_SET(p[0], &rd);
+		result("pselect, tv_nsec 1000000000", pselect(p[0] + 1, &rd, NULL, NULL, &bad, NULL));
+		bad.tv_nsec = -1;
+		result("ppoll, tv_nsec -1", ppoll(fds, 1, &bad, NULL));
+		bad = (struct timespec){ -1, 0 };
+		result("ppoll, tv_sec -1", ppoll(fds, 1, &bad, NULL));
+
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
+		kill(getpid(), SIGUSR1);
+		result("ppoll, SIGUSR1 pending and blocked by its mask too", ppoll(fds, 1, &ts, &usr1));
+		printf("handler ran: %d\n", (int) signals_seen);
+		result("ppoll, its mask lets the pending SIGUSR1 in", ppoll(fds, 1, &ts, &none));
+		printf("handler ran: %d, SIGUSR1 blocked again: %d\n", (int) signals_seen, usr1_blocked());
+		kill(getpid(), SIGUSR1);
+		FD_ZERO(&rd);
+		FD_SET(p[0], &rd);
+		result("pselect, SIGUSR1 pending and blocked by its mask too",
+		       pselect(p[0] + 1, &rd, NULL, NULL, &ts, &usr1));
+		printf("handler ran: %d\n", (int) signals_seen);
+		FD_ZERO(&rd);
+		FD_SET(p[0], &rd);
+		result("pselect, its mask lets the pending SIGUSR1 in", pselect(p[0] + 1, &rd, NULL, NULL, &ts, &none));
+		printf("handler ran: %d, SIGUSR1 blocked again: %d\n", (int) signals_seen, usr1_blocked());
+
+		/* Unblocked outside, blocked by the mask: a SIGUSR1 sent during
+		 * the wait does not end it (the data does), and is handled once
+		 * the call has put the old mask back. */
+		sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+		fflush(stdout);
+		child = fork();
+		if (child == 0) {
+			kill(getppid(), SIGUSR1);
+			write(p[1], "x", 1);
+			_exit(0);
+		}
+		result("ppoll with SIGUSR1 in its mask, a SIGUSR1 and then data come", ppoll(fds, 1, NULL, &usr1));
+		/* Its delivery may take a moment (the sender is another
+		 * process); a bound, should it never come. */
+		sigaction(SIGALRM, &sa, NULL);
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
+		alarm(10);
+		while (signals_seen < 3 && !alarmed)
+			sigsuspend(&none);
+		alarm(0);
+		sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+		signal(SIGALRM, SIG_DFL);
+		printf("handler ran: %d\n", (int) signals_seen);
 		waitpid(child, &st, 0);
 		signal(SIGUSR1, SIG_DFL);
 		close(p[0]);

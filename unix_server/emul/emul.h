@@ -125,6 +125,14 @@ int sys_sigprocmask(int how, uint32_t set, uint32_t oset);
 int sys_sigreturn(void);
 int sys_rt_sigreturn(void);
 int sys_rt_sigsuspend(uint32_t set, uint32_t size);
+/* A Linux sigset_t (size must be 8) from the program. */
+int emul_sigmask_from_user(uint32_t uset, uint32_t size, uint64_t *set);
+/* sigsuspend, ppoll, pselect6: set is the mask while the call waits;
+ * returns the mask it replaced, for emul_sigmask_wait_end: a wait a
+ * signal interrupted leaves it to the handler's frame (its sigreturn
+ * restores it), any other end restores it at once, as Linux does. */
+uint64_t emul_sigmask_wait_begin(uint64_t set);
+void emul_sigmask_wait_end(uint64_t old, int interrupted);
 int sys_pause(void);
 int sys_rt_sigpending(uint32_t set, uint32_t size);
 /* Deliver what is pending and not blocked (called on the exit path with
@@ -187,7 +195,7 @@ int emul_proc_self(char *path, size_t size);
 int sys_poll(uint32_t fds, uint32_t nfds, int timeout_ms);
 int sys_ppoll(uint32_t fds, uint32_t nfds, uint32_t ts, uint32_t mask, uint32_t masksize);
 int sys_newselect(int nfds, uint32_t r, uint32_t w, uint32_t e, uint32_t tv);
-int sys_pselect6(int nfds, uint32_t r, uint32_t w, uint32_t e, uint32_t ts);
+int sys_pselect6(int nfds, uint32_t r, uint32_t w, uint32_t e, uint32_t ts, uint32_t sigmask);
 
 /* time.c */
 int64_t emul_now_ms(void);

@@ -119,16 +119,36 @@ static int timeout_from_user(uint32_t uaddr, int32_t frac_per_ms, int32_t frac_m
 	return 0;
 }
 
+/* ppoll's and pselect6's signal mask (umask 0: none): set for the wait. */
+static int mask_begin(uint32_t umask, uint32_t size, uint64_t *old)
+{
+	uint64_t set;
+	int r;
+
+	if (umask == 0)
+		return 0;
+	if ((r = emul_sigmask_from_user(umask, size, &set)) < 0)
+		return r;
+	*old = emul_sigmask_wait_begin(set);
+	return 0;
+}
+
+static int mask_end(uint32_t umask, uint64_t old, int r)
+{
+	if (umask != 0)
+		emul_sigmask_wait_end(old, r == -LINUX_EINTR);
+	return r;
+}
+
 int sys_ppoll(uint32_t ufds, uint32_t nfds, uint32_t uts, uint32_t umask, uint32_t masksize)
 {
 	int64_t ms;
+	uint64_t old = 0;
 	int r = timeout_from_user(uts, NSEC_PER_MSEC, NSEC_PER_MSEC * MSEC_PER_SEC - 1, &ms);
 
-	if (r < 0)
+	if (r < 0 || (r = mask_begin(umask, masksize, &old)) < 0)
 		return r;
-	(void)umask;
-	(void)masksize; /* the mask during the wait: not in part 1 */
-	return sys_poll(ufds, nfds, ms > INT32_MAX ? INT32_MAX : (int)ms);
+	return mask_end(umask, old, sys_poll(ufds, nfds, ms > INT32_MAX ? INT32_MAX : (int)ms));
 }
 
 #define SET_WORDS(n) (((n) + 31) / 32)
@@ -192,12 +212,16 @@ int sys_newselect(int nfds, uint32_t ur, uint32_t uw, uint32_t ue, uint32_t utv)
 	return sys_select(nfds, ur, uw, ue, ms);
 }
 
-int sys_pselect6(int nfds, uint32_t ur, uint32_t uw, uint32_t ue, uint32_t uts)
+/* pselect6's sixth argument: the address of { sigset address, its size }. */
+int sys_pselect6(int nfds, uint32_t ur, uint32_t uw, uint32_t ue, uint32_t uts, uint32_t usig)
 {
 	int64_t ms;
+	uint32_t sig[2] = {0, 0};
+	uint64_t old = 0;
 	int r = timeout_from_user(uts, NSEC_PER_MSEC, NSEC_PER_MSEC * MSEC_PER_SEC - 1, &ms);
 
-	if (r < 0)
+	if (r < 0 || (usig != 0 && (r = emul_copyin(sig, usig, sizeof(sig))) < 0) ||
+	    (r = mask_begin(sig[0], sig[1], &old)) < 0)
 		return r;
-	return sys_select(nfds, ur, uw, ue, ms);
+	return mask_end(sig[0], old, sys_select(nfds, ur, uw, ue, ms));
 }

@@ -33,7 +33,8 @@
 #define INT_OPCODE 0xcd
 #define INT80_VECTOR 0x80
 
-/* The mask sigsuspend replaced, for the frame of the handler it waits for. */
+/* The mask a wait with its own mask (sigsuspend, ppoll, pselect6)
+ * replaced, for the frame of the handler that ended it. */
 static int suspend_mask_valid;
 static uint64_t suspend_mask;
 
@@ -193,8 +194,16 @@ void emul_signal_deliver(void)
 	emul_signal_check = 0;
 	/* Every deliverable signal gets its frame now, the later ones above
 	 * the earlier (so they run first), as Linux does. */
-	while (deliverable())
-		signal_setup(&emul_regs, gs & 0xffff);
+	for (;;) {
+		while (deliverable())
+			signal_setup(&emul_regs, gs & 0xffff);
+		if (!suspend_mask_valid)
+			break;
+		/* No handler took the wait's old mask into its frame (the
+		 * signal stopped us, say): it comes back now. */
+		emul.blocked = suspend_mask;
+		suspend_mask_valid = 0;
+	}
 }
 
 int emul_signal_drop_ignored(void)
@@ -511,6 +520,43 @@ int sys_sigaction(int sig, uint32_t uact, uint32_t uoact)
 	return 0;
 }
 
+/* The blocked set changed: a pending signal it lets through is seen on
+ * the way out (or ends the wait the thread is about to begin). */
+static void mask_changed(void)
+{
+	emul.blocked &= ~SIG_UNBLOCKABLE;
+	if (deliverable())
+		emul_signal_check = 1;
+}
+
+uint64_t emul_sigmask_wait_begin(uint64_t set)
+{
+	uint64_t old = emul.blocked;
+	emul.blocked = set;
+	mask_changed();
+	return old;
+}
+
+void emul_sigmask_wait_end(uint64_t old, int interrupted)
+{
+	if (interrupted) {
+		/* The handler's frame carries the old mask, which its
+		 * sigreturn restores. */
+		suspend_mask = old;
+		suspend_mask_valid = 1;
+		return;
+	}
+	emul.blocked = old;
+	mask_changed();
+}
+
+int emul_sigmask_from_user(uint32_t uset, uint32_t size, uint64_t *set)
+{
+	if (size != sizeof(uint64_t))
+		return -LINUX_EINVAL;
+	return emul_copyin(set, uset, sizeof(*set));
+}
+
 static int set_mask(int how, uint64_t set)
 {
 	switch (how) {
@@ -526,9 +572,7 @@ static int set_mask(int how, uint64_t set)
 	default:
 		return -LINUX_EINVAL;
 	}
-	emul.blocked &= ~SIG_UNBLOCKABLE;
-	if (deliverable())
-		emul_signal_check = 1;
+	mask_changed();
 	return 0;
 }
 
@@ -581,9 +625,8 @@ static int restore_sigcontext(const struct linux_sigcontext *sc, uint64_t mask)
 	r->ebx = sc->ebx, r->edx = sc->edx, r->ecx = sc->ecx, r->eax = sc->eax;
 	r->eip = sc->eip;
 	r->eflags = (r->eflags & ~EFLAGS_USER_CHANGEABLE) | (sc->eflags & EFLAGS_USER_CHANGEABLE);
-	emul.blocked = mask & ~SIG_UNBLOCKABLE;
-	if (deliverable())
-		emul_signal_check = 1;
+	emul.blocked = mask;
+	mask_changed();
 	return (int)sc->eax;
 }
 
@@ -625,18 +668,13 @@ static void wait_for_handled_signal(void)
 int sys_rt_sigsuspend(uint32_t uset, uint32_t size)
 {
 	uint64_t set;
-	int r;
+	int r = emul_sigmask_from_user(uset, size, &set);
 
-	if (size != sizeof(uint64_t))
-		return -LINUX_EINVAL;
-	if ((r = emul_copyin(&set, uset, sizeof(set))) < 0)
+	if (r < 0)
 		return r;
-	uint64_t old = emul.blocked;
-	emul.blocked = set & ~SIG_UNBLOCKABLE;
+	uint64_t old = emul_sigmask_wait_begin(set);
 	wait_for_handled_signal();
-	/* The handler's frame carries the old mask, which sigreturn restores. */
-	suspend_mask = old;
-	suspend_mask_valid = 1;
+	emul_sigmask_wait_end(old, 1);
 	return -LINUX_EINTR;
 }
 

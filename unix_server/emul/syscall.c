@@ -397,7 +397,7 @@ void emul_syscall(void)
 		ret = sys_newselect((int)a, b, c, d, e);
 		break;
 	case NR_pselect6:
-		ret = sys_pselect6((int)a, b, c, d, e);
+		ret = sys_pselect6((int)a, b, c, d, e, f);
 		break;
 	case NR_open:
 		ret = sys_openat(LINUX_AT_FDCWD, a, (int)b, (int)c);
