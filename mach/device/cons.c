@@ -13,6 +13,8 @@
 #include <kern/console.h>
 #include <kern/sched.h>
 #include <device/device.h>
+#include <device/tty_status.h>
+#include <kern/string.h>
 
 #define CONS_IRQ 4
 #define CONS_RING_SIZE 1024 /* a power of two */
@@ -67,20 +69,55 @@ static io_return_t cons_read(struct device *dev, dev_mode_t mode, recnum_t recnu
 	return D_SUCCESS;
 }
 
+/* TTY_STATUS's TF_CRMOD: newlines written go out as \r\n (the default;
+ * kernel messages always do).  A line discipline that does its own
+ * output processing (ONLCR) clears it. */
+static int cons_crmod = 1;
+
 static io_return_t cons_write(struct device *dev, dev_mode_t mode, recnum_t recnum, const void *buf, size_t len,
 			      size_t *done)
 {
 	(void)dev;
 	(void)mode;
 	(void)recnum;
-	console_write(buf, len);
+	console_write(buf, len, cons_crmod);
 	*done = len;
+	return D_SUCCESS;
+}
+
+static io_return_t cons_get_status(struct device *dev, dev_flavor_t flavor, int *status,
+				   mach_msg_type_number_t *count)
+{
+	(void)dev;
+	if (flavor != TTY_STATUS)
+		return D_INVALID_OPERATION;
+	if (*count < TTY_STATUS_COUNT)
+		return D_INVALID_SIZE;
+	struct tty_status st = {0, 0, 0, cons_crmod ? TF_CRMOD : 0};
+	memcpy(status, &st, sizeof(st));
+	*count = TTY_STATUS_COUNT;
+	return D_SUCCESS;
+}
+
+static io_return_t cons_set_status(struct device *dev, dev_flavor_t flavor, const int *status,
+				   mach_msg_type_number_t count)
+{
+	(void)dev;
+	if (flavor != TTY_STATUS)
+		return D_INVALID_OPERATION;
+	if (count < TTY_STATUS_COUNT)
+		return D_INVALID_SIZE;
+	struct tty_status st;
+	memcpy(&st, status, sizeof(st));
+	cons_crmod = (st.tt_flags & TF_CRMOD) != 0;
 	return D_SUCCESS;
 }
 
 static const struct dev_ops cons_ops = {
 	.read = cons_read,
 	.write = cons_write,
+	.get_status = cons_get_status,
+	.set_status = cons_set_status,
 };
 
 static struct device cons_dev = {.name = "console", .ops = &cons_ops, .record_size = 1};

@@ -32,8 +32,6 @@ void serial_init(unsigned baud)
 
 void serial_putc(char c)
 {
-	if (c == '\n')
-		serial_putc('\r');
 	while ((inb(COM1 + UART_LSR) & LSR_THR_EMPTY) == 0)
 		;
 	outb(COM1 + UART_DATA, (uint8_t)c);

@@ -29,16 +29,26 @@ void console_configure(const char *spec)
 		printf("console: unknown console=%s, keeping serial and vga\n", spec);
 }
 
-void console_putc(char c)
+/* crmod: a newline goes to the serial line as \r\n, as a terminal
+ * wants; the VGA screen starts a new line either way. */
+static void console_emit(char c, int crmod)
 {
-	if (console_outputs & CONSOLE_SERIAL)
+	if (console_outputs & CONSOLE_SERIAL) {
+		if (c == '\n' && crmod)
+			serial_putc('\r');
 		serial_putc(c);
+	}
 	if (console_outputs & CONSOLE_VGA)
 		vga_putc(c);
 }
 
-void console_write(const char *s, unsigned len)
+void console_putc(char c)
+{
+	console_emit(c, 1);
+}
+
+void console_write(const char *s, unsigned len, int crmod)
 {
 	for (unsigned i = 0; i < len; i++)
-		console_putc(s[i]);
+		console_emit(s[i], crmod);
 }

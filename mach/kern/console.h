@@ -9,5 +9,6 @@ void console_init(void);
 /* Apply console=serial|vga|both once the command line is parsed. */
 void console_configure(const char *spec);
 void console_putc(char c);
-void console_write(const char *s, unsigned len);
+/* crmod: newlines go out as \r\n (the console device's TF_CRMOD). */
+void console_write(const char *s, unsigned len, int crmod);
 #endif

@@ -52,6 +52,8 @@ has "$log" "hd0: ATA disk, 8192 sectors"; ok $? "the kernel found the disk"
 has "$log" "hd0s2: type 0x83, sectors 4096..8191"; ok $? "and its partitions"
 has "$log" "console: device_write_inband reaches the console"; ok $? "inband console output arrived"
 has "$log" "console: device_write (out of line) ====="; ok $? "out-of-line console output arrived"
+grep -aq $'^console: device_write_inband reaches the console\r$' "$log"; ok $? "with TF_CRMOD a newline goes out as \\r\\n"
+grep -aq '^console: no carriage return$' "$log"; ok $? "without it, as a bare \\n"
 
 # What the guest wrote, seen in the image.
 check_sector() { # SECTOR TEXT

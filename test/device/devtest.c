@@ -10,6 +10,7 @@
  */
 #include <mach.h>
 #include <device/device.h>
+#include <device/tty_status.h>
 #include <device/device_request.h>
 #include <device/time_status.h>
 #include <stdio.h>
@@ -70,6 +71,27 @@ static void test_console(void)
 	big[sizeof(big) - 1] = '\n';
 	is_kr(device_write(cons, 0, 0, big, sizeof(big), &n), D_SUCCESS, "device_write(console), out of line");
 	is(n, sizeof(big), "it wrote every byte");
+
+	/* TTY_STATUS: TF_CRMOD (newlines as \r\n) on until cleared. */
+	struct tty_status ts;
+	mach_msg_type_number_t tc = TTY_STATUS_COUNT;
+	is_kr(device_get_status(cons, TTY_STATUS, (dev_status_t)&ts, &tc), D_SUCCESS, "TTY_STATUS of the console");
+	ok(tc == TTY_STATUS_COUNT && (ts.tt_flags & TF_CRMOD), "TF_CRMOD is on by default");
+	ts.tt_flags &= ~TF_CRMOD;
+	is_kr(device_set_status(cons, TTY_STATUS, (dev_status_t)&ts, TTY_STATUS_COUNT), D_SUCCESS,
+	      "TTY_STATUS without TF_CRMOD");
+	static char raw[IO_INBAND_MAX] = "console: no carriage return\n";
+	is_kr(device_write_inband(cons, 0, 0, raw, strlen(raw), &n), D_SUCCESS, "a line written without TF_CRMOD");
+	tc = TTY_STATUS_COUNT;
+	device_get_status(cons, TTY_STATUS, (dev_status_t)&ts, &tc);
+	ok(!(ts.tt_flags & TF_CRMOD), "TF_CRMOD reads back off");
+	ts.tt_flags |= TF_CRMOD;
+	is_kr(device_set_status(cons, TTY_STATUS, (dev_status_t)&ts, TTY_STATUS_COUNT), D_SUCCESS,
+	      "TF_CRMOD back on");
+	is_kr(device_set_status(cons, TTY_STATUS, (dev_status_t)&ts, TTY_STATUS_COUNT - 1), D_INVALID_SIZE,
+	      "a short TTY_STATUS is refused");
+	is_kr(device_set_status(cons, TTY_STATUS + 1, (dev_status_t)&ts, TTY_STATUS_COUNT), D_INVALID_OPERATION,
+	      "another flavor is refused");
 
 	char buf[IO_INBAND_MAX];
 	mach_msg_type_number_t count = sizeof(buf);

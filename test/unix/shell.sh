@@ -80,6 +80,19 @@ type_line 'typed into cat'
 printf '\004' >&4
 expect 'TYPED INTO CAT' 30
 ok $? "a line typed into cat, then ^D (end of file)"
+# Output processing is the line discipline's: ONLCR off sends a bare \n.
+type_line "stty -onlcr; printf 'rawnl1\\nrawnl2\\n'; stty onlcr; printf 'crnl1\\n'"
+expect '^crnl1' 30
+grep -aq '^rawnl1$' "$log" && grep -aq '^rawnl2$' "$log"
+ok $? "stty -onlcr: newlines go out without a carriage return"
+grep -aq $'^crnl1\r$' "$log"
+ok $? "stty onlcr: they go out as \\r\\n again"
+expect "$PROMPT" 30
+# The time of day comes from the real-time clock, not from 1970.
+type_line 'date +year=%Y'
+expect 'year=20[2-9][0-9]' 30
+ok $? "date shows this century's year"
+expect "$PROMPT" 30
 type_line 'exit 7'
 expect 'unix: init exited with status 0x700' 60
 ok $? "exit 7 ends the shell, and init passes the status on"

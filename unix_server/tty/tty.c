@@ -9,13 +9,14 @@
  * canonical mode as whole lines (a ^D line may have no newline, or be
  * empty: end of file), in raw mode as bytes.  Reads wait in the open-file
  * layer's queue and are retried whenever input arrives (unixio_wake), so
- * the discipline itself never blocks.  Output goes to the console (whose
- * driver does ONLCR).
+ * the discipline itself never blocks.  Output goes to the console with
+ * the driver's own newline mapping off: OPOST/ONLCR are done here.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <cthreads.h>
 #include <device/device.h>
+#include <device/tty_status.h>
 
 #include "unixtty.h"
 
@@ -87,14 +88,32 @@ static void tty_put_raw(const char *buf, size_t len)
 }
 
 /*
- * Write with output processing.  ONLCR (\n as \r\n) is the console
- * driver's own: mach/i386/serial.c sends \r before every \n, so adding
- * one here would double it.  Without ONLCR the driver still adds it: a
- * difference from Linux that only raw-output programs could see.
+ * Write with output processing: with OPOST and ONLCR, \n goes out as
+ * \r\n.  The console driver's own mapping is off (TF_CRMOD cleared at
+ * start-up); should the driver refuse, it does the mapping (driver_crmod)
+ * and ONLCR off cannot be had.
  */
+static int tty_driver_crmod;
+
 static void tty_output(const char *buf, size_t len)
 {
-	tty_put_raw(buf, len);
+	char out[TTY_OUT_CHUNK];
+	size_t n = 0;
+
+	if (tty_driver_crmod || (tty.t.c_oflag & (TTY_OPOST | TTY_ONLCR)) != (TTY_OPOST | TTY_ONLCR)) {
+		tty_put_raw(buf, len);
+		return;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (n + 2 > sizeof(out)) {
+			tty_put_raw(out, n);
+			n = 0;
+		}
+		if (buf[i] == '\n')
+			out[n++] = '\r';
+		out[n++] = buf[i];
+	}
+	tty_put_raw(out, n);
 }
 
 /* Echo one input byte (ECHOCTL shows control characters as ^X). */
@@ -512,6 +531,10 @@ kern_return_t unixtty_init(mach_port_t device_master, tty_signal_fn signal)
 	if (kr != D_SUCCESS)
 		return kr;
 	tty.signal = signal;
+	/* Output processing is ours (ONLCR): the driver sends bytes as they are. */
+	struct tty_status st = {0, 0, 0, 0};
+	tty_driver_crmod = device_set_status(tty.console, TTY_STATUS, (dev_status_t) &st, TTY_STATUS_COUNT) !=
+			   D_SUCCESS;
 	tty.t = tty_default;
 	tty.ws.ws_row = TTY_DEFAULT_ROWS;
 	tty.ws.ws_col = TTY_DEFAULT_COLS;
