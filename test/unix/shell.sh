@@ -93,6 +93,40 @@ type_line 'date +year=%Y'
 expect 'year=20[2-9][0-9]' 30
 ok $? "date shows this century's year"
 expect "$PROMPT" 30
+# Job control: a background job that reads the terminal stops (SIGTTIN)
+# until fg gives it the terminal; with tostop, one that writes stops too
+# (SIGTTOU); without, its output goes out.
+type_line 'tr a-z A-Z &'
+sleep 1
+type_line 'jobs'
+expect 'Stopped (tty input)' 30
+ok $? "a background job reading the terminal is stopped by SIGTTIN"
+expect "$PROMPT" 30
+type_line 'fg'
+sleep 1
+type_line 'job in front'
+printf '\004' >&4
+expect '^JOB IN FRONT' 30
+ok $? "fg continues it and its read gets the line typed"
+expect "$PROMPT" 30
+type_line 'stty tostop; (echo bg-output) &'
+sleep 1
+type_line 'jobs'
+expect 'Stopped (tty output)' 30
+ok $? "with tostop a background job writing to the terminal is stopped by SIGTTOU"
+expect "$PROMPT" 30
+type_line 'fg'
+expect '^bg-output' 30
+ok $? "fg continues it and its output goes out"
+expect "$PROMPT" 30
+type_line 'stty -tostop; (echo bg-free) & wait'
+expect '^bg-free' 30
+ok $? "without tostop a background job's output goes out"
+expect "$PROMPT" 30
+type_line "(trap '' TTIN; cat; echo cat-status=\$?) & wait"
+expect 'cat-status=1' 30
+ok $? "a background read with SIGTTIN ignored fails (EIO) instead of stopping"
+expect "$PROMPT" 30
 type_line 'exit 7'
 expect 'unix: init exited with status 0x700' 60
 ok $? "exit 7 ends the shell, and init passes the status on"

@@ -33,6 +33,7 @@ extern struct emul_regs emul_regs;
 struct emul_fd {
 	mach_port_t port; /* MACH_PORT_NULL: closed */
 	int flags;	  /* FD_CLOEXEC */
+	int not_tty;	  /* the file answered ENOTTY to TIOCGPGRP: no job control */
 };
 struct emul_state {
 	mach_port_t proc;    /* our proc port (proc.defs) */
@@ -132,6 +133,8 @@ int emul_sigmask_from_user(uint32_t uset, uint32_t size, uint64_t *set);
  * signal interrupted leaves it to the handler's frame (its sigreturn
  * restores it), any other end restores it at once, as Linux does. */
 uint64_t emul_sigmask_wait_begin(uint64_t set);
+/* Whether sig is blocked or ignored (SIG_IGN): job control's test. */
+int emul_signal_blocked_or_ignored(int sig);
 void emul_sigmask_wait_end(uint64_t old, int interrupted);
 int sys_pause(void);
 int sys_rt_sigpending(uint32_t set, uint32_t size);

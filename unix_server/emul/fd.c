@@ -9,6 +9,8 @@
 #include <servers/io.h>
 #include <servers/pipe.h>
 #include <servers/io_types.h>
+#include <servers/proc.h>
+#include <servers/tty_types.h>
 #include "emul.h"
 
 #define IO_CHUNK 8192 /* bytes per io_read/io_write round */
@@ -43,10 +45,52 @@ int emul_fd_alloc(mach_port_t port, int flags, int min)
 		if (emul.fd[fd].port == MACH_PORT_NULL) {
 			emul.fd[fd].port = port;
 			emul.fd[fd].flags = flags;
+			emul.fd[fd].not_tty = 0;
 			return fd;
 		}
 	}
 	return -LINUX_EMFILE;
+}
+
+/*
+ * Job control, as Linux's terminal does it: a process whose group is not
+ * the terminal's foreground group gets SIGTTIN when it reads the
+ * terminal, and SIGTTOU when it writes it with TOSTOP set.  A read with
+ * SIGTTIN blocked or ignored answers EIO; a write with SIGTTOU so goes
+ * ahead; an orphaned group gets EIO (the proc service knows).  Otherwise
+ * the call is run again once the signal has been acted on (a stop and
+ * SIGCONT, or a handler with SA_RESTART), as Linux's -ERESTARTSYS.  A
+ * file that is no terminal answers ENOTTY once and is not asked again
+ * (callers test not_tty first).  Returns 0 to go ahead, or the call's
+ * answer.
+ */
+static int tty_job_control(int fd, int sig)
+{
+	struct tty_termios t;
+	int32_t fg;
+	int pid, ppid, pgrp, sid, r;
+	mach_msg_type_number_t n = sizeof(t);
+
+	if (sig == SIGTTOU) {
+		r = emul_errno(io_ioctl(emul.fd[fd].port, TTY_TCGETS, NULL, 0, (char *)&t, &n));
+		if (r == -LINUX_ENOTTY)
+			emul.fd[fd].not_tty = 1;
+		if (r < 0 || n != sizeof(t) || !(t.c_lflag & TTY_TOSTOP))
+			return 0;
+	}
+	n = sizeof(fg);
+	r = emul_errno(io_ioctl(emul.fd[fd].port, TTY_TIOCGPGRP, NULL, 0, (char *)&fg, &n));
+	if (r == -LINUX_ENOTTY)
+		emul.fd[fd].not_tty = 1;
+	if (r < 0 || n != sizeof(fg) || emul_errno(proc_getids(emul.proc, &pid, &ppid, &pgrp, &sid)) < 0 ||
+	    pgrp == fg)
+		return 0;
+	if (emul_signal_blocked_or_ignored(sig))
+		return sig == SIGTTIN ? -LINUX_EIO : 0;
+	if ((r = emul_errno(proc_tty_background(emul.proc, sig))) < 0)
+		return r;
+	emul_post_self(sig);
+	return emul.act[sig].handler == SIG_DFL ? -LINUX_ERESTART : emul_interrupted();
 }
 
 /* A tag for the waiting calls (docs/unix.md): pid << 12 | thread. */
@@ -64,6 +108,8 @@ int sys_read(int fd, uint32_t buf, uint32_t count)
 		return -LINUX_EBADF;
 	if ((int32_t)count < 0)
 		return -LINUX_EINVAL;
+	if (!emul.fd[fd].not_tty && (r = tty_job_control(fd, SIGTTIN)) != 0)
+		return r;
 	if (count > IO_CHUNK)
 		count = IO_CHUNK;
 	char *data = chunk;
@@ -93,6 +139,9 @@ int sys_write(int fd, uint32_t buf, uint32_t count)
 		return -LINUX_EBADF;
 	if ((int32_t)count < 0)
 		return -LINUX_EINVAL;
+	int jc = emul.fd[fd].not_tty ? 0 : tty_job_control(fd, SIGTTOU);
+	if (jc != 0)
+		return jc;
 	while (done < count) {
 		uint32_t n = count - done > IO_CHUNK ? IO_CHUNK : count - done;
 		int amount = 0, r;

@@ -550,6 +550,11 @@ void emul_sigmask_wait_end(uint64_t old, int interrupted)
 	mask_changed();
 }
 
+int emul_signal_blocked_or_ignored(int sig)
+{
+	return (emul.blocked & SIGSET_BIT(sig)) || emul.act[sig].handler == SIG_IGN;
+}
+
 int emul_sigmask_from_user(uint32_t uset, uint32_t size, uint64_t *set)
 {
 	if (size != sizeof(uint64_t))

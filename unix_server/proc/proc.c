@@ -736,6 +736,38 @@ kern_return_t S_proc_info(mach_port_t port, int pid, proc_info_t *info, char *ar
 	return 0;
 }
 
+/* Linux's orphaned process group: no member has a living parent in
+ * another group of the same session (init does not count). */
+static int pgrp_orphaned(int pgrp)
+{
+	for (int i = 0; i < PROC_MAX; i++) {
+		struct proc *q = &procs[i], *parent;
+		if (q->state != PROC_ALIVE || q->pgrp != pgrp)
+			continue;
+		parent = proc_by_pid(q->ppid);
+		if (parent != NULL && parent->state == PROC_ALIVE && parent->pid != INIT_PID &&
+		    parent->pgrp != pgrp && parent->sid == q->sid)
+			return 0;
+	}
+	return 1;
+}
+
+kern_return_t S_proc_tty_background(mach_port_t port, int sig)
+{
+	struct proc *p = proc_by_port(port);
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	if (sig != SIGTTIN && sig != SIGTTOU)
+		return LINUX_EINVAL;
+	if (pgrp_orphaned(p->pgrp))
+		return LINUX_EIO;
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].state == PROC_ALIVE && procs[i].pgrp == p->pgrp && &procs[i] != p)
+			deliver(&procs[i], sig, p->pid);
+	return 0;
+}
+
 void proc_signal_group(int pgrp, int sig)
 {
 	if (pgrp <= 0 || sig <= 0 || sig > NSIG)
