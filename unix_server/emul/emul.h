@@ -133,7 +133,8 @@ int emul_sigmask_from_user(uint32_t uset, uint32_t size, uint64_t *set);
  * signal interrupted leaves it to the handler's frame (its sigreturn
  * restores it), any other end restores it at once, as Linux does. */
 uint64_t emul_sigmask_wait_begin(uint64_t set);
-/* Whether sig is blocked or ignored (SIG_IGN): job control's test. */
+/* Whether sig is blocked or ignored (SIG_IGN; pid 1 acts on no signal
+ * it does not handle): job control's test. */
 int emul_signal_blocked_or_ignored(int sig);
 void emul_sigmask_wait_end(uint64_t old, int interrupted);
 int sys_pause(void);

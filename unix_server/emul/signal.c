@@ -552,7 +552,8 @@ void emul_sigmask_wait_end(uint64_t old, int interrupted)
 
 int emul_signal_blocked_or_ignored(int sig)
 {
-	return (emul.blocked & SIGSET_BIT(sig)) || emul.act[sig].handler == SIG_IGN;
+	/* For a stop signal "ignored" is SIG_IGN, or pid 1's SIG_DFL. */
+	return (emul.blocked & SIGSET_BIT(sig)) || signal_ignored(sig);
 }
 
 int emul_sigmask_from_user(uint32_t uset, uint32_t size, uint64_t *set)
