@@ -127,6 +127,14 @@ type_line "(trap '' TTIN; cat; echo cat-status=\$?) & wait"
 expect 'cat-status=1' 30
 ok $? "a background read with SIGTTIN ignored fails (EIO) instead of stopping"
 expect "$PROMPT" 30
+# The subshell ends at once: its child (whose stdin an &-list makes
+# /dev/null, so it opens /dev/tty) is left in a background group
+# whose only member's parent is init, an orphaned group.
+type_line "(sh -c 'sleep 1; cat </dev/tty; echo orphan-status=\$?' &)"
+expect 'orphan-status=1' 30
+ok $? "a read from an orphaned background group fails (EIO)"
+type_line ''
+expect "$PROMPT" 30
 type_line 'exit 7'
 expect 'unix: init exited with status 0x700' 60
 ok $? "exit 7 ends the shell, and init passes the status on"
