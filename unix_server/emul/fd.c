@@ -108,6 +108,11 @@ int sys_read(int fd, uint32_t buf, uint32_t count)
 		return -LINUX_EBADF;
 	if ((int32_t)count < 0)
 		return -LINUX_EINVAL;
+	/* As Linux's access_ok: a buffer beyond the program's part of the
+	 * address space is EFAULT before anything is read; one that merely
+	 * faults shows on the copy, which reading nothing needs not make. */
+	if (count > EMUL_BASE || buf > EMUL_BASE - count)
+		return -LINUX_EFAULT;
 	if (!emul.fd[fd].not_tty && (r = tty_job_control(fd, SIGTTIN)) != 0)
 		return r;
 	if (count > IO_CHUNK)
@@ -124,7 +129,7 @@ int sys_read(int fd, uint32_t buf, uint32_t count)
 		return r;
 	if (n > count)
 		n = count;
-	r = emul_copyout(buf, data, n);
+	r = n > 0 ? emul_copyout(buf, data, n) : 0;
 	if (data != chunk)
 		vm_deallocate(mach_task_self(), (vm_offset_t)data, n);
 	return r < 0 ? r : (int)n;
