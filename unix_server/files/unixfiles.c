@@ -5,7 +5,7 @@
 #include "../pipe/unixpipe.h"
 #include "unixfiles.h"
 
-/* st_dev of the two RAM file systems. */
+/* st_dev of the file systems: the two RAM ones and /proc. */
 #define UNIXFILES_ROOT_DEV 1
 #define UNIXFILES_TMP_DEV 2
 #define UNIXFILES_PROC_DEV 3

@@ -100,12 +100,12 @@ static int procfs_get(int pid, mach_msg_type_number_t *args_len)
 	return 0;
 }
 
-static int procfs_pid_list(mach_msg_type_number_t *count)
+/* The pids into procfs_pids (none if the proc service does not answer). */
+static void procfs_pid_list(mach_msg_type_number_t *count)
 {
 	*count = PROC_PIDS_MAX;
 	if (proc_pids(procfs->proc, procfs_pids, count) != KERN_SUCCESS)
 		*count = 0;
-	return 0;
 }
 
 /* Seconds and microseconds since the kernel started. */
@@ -115,7 +115,7 @@ static void procfs_uptime(uint32_t *sec, uint32_t *usec)
 	mach_msg_type_number_t n = TIME_STATUS_UPTIME_COUNT;
 	struct task_basic_info tb;
 	mach_msg_type_number_t tn = TASK_BASIC_INFO_COUNT;
-	uint32_t now, now_usec;
+	uint32_t now, now_nsec;
 	uint64_t us;
 
 	if (MACH_PORT_VALID(procfs->time_device) &&
@@ -125,8 +125,8 @@ static void procfs_uptime(uint32_t *sec, uint32_t *usec)
 		return;
 	}
 	/* No time device: since this task was made, shortly after boot. */
-	unixio_now(&now, &now_usec);
-	us = (uint64_t) now * USEC_PER_SEC + now_usec / 1000;
+	unixio_now(&now, &now_nsec);
+	us = (uint64_t) now * USEC_PER_SEC + now_nsec / 1000;
 	if (task_info(mach_task_self(), TASK_BASIC_INFO, (task_info_t) &tb, &tn) == KERN_SUCCESS) {
 		uint64_t made = (uint64_t) tb.creation_time.seconds * USEC_PER_SEC + tb.creation_time.microseconds;
 		us = us > made ? us - made : 0;
