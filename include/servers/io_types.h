@@ -52,6 +52,13 @@ typedef struct io_times io_times_t;
 #define IO_UTIME_NOW ((1u << 30) - 1)
 #define IO_UTIME_OMIT ((1u << 30) - 2)
 
+/* io_reauth: a full identity, as the proc service keeps it. */
+struct io_ids {
+	uint32_t ruid, euid, suid;
+	uint32_t rgid, egid, sgid;
+};
+typedef struct io_ids io_ids_t;
+
 typedef char *io_data_t;
 typedef int *io_groups_t;
 typedef char *io_ioctl_data_t;
@@ -113,6 +120,9 @@ typedef mach_port_t io_t;
 #define IO_S_IFCHR 0020000
 #define IO_S_IFIFO 0010000
 #define IO_S_PERM 07777
+#define IO_S_ISUID 04000
+#define IO_S_ISGID 02000
+#define IO_S_ISVTX 01000
 
 /* getdents64 d_type values (Linux DT_*). */
 #define IO_DT_UNKNOWN 0

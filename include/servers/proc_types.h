@@ -54,4 +54,17 @@ typedef char *proc_path_t;
 typedef char *proc_comm_t;
 typedef int *proc_pids_t;
 
+/* proc_ids: what to do (Linux's call of that name, or nothing). */
+#define PROC_IDS_GET 0
+#define PROC_IDS_SETUID 1    /* setuid(a) */
+#define PROC_IDS_SETREUID 2  /* setreuid(a, b) */
+#define PROC_IDS_SETRESUID 3 /* setresuid(a, b, c) */
+#define PROC_IDS_SETGID 4    /* setgid(a) */
+#define PROC_IDS_SETREGID 5  /* setregid(a, b) */
+#define PROC_IDS_SETRESGID 6 /* setresgid(a, b, c) */
+
+/* Supplementary groups a process may have (proc_setgroups). */
+#define PROC_NGROUPS_MAX 32
+typedef int *proc_groups_t;
+
 #endif

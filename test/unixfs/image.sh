@@ -13,7 +13,10 @@ if cpio -it --quiet < "$img" | grep -qx bin/busybox; then
 fi
 [ "$entries" -gt 10 ]; ok $? "the archive has the staging tree ($entries entries)"
 cpio -itv --quiet < "$img" | grep -q '^drwxrwxrwt .* tmp$'; ok $? "/tmp is 1777 in the archive"
-! cpio -itv --quiet < "$img" | awk '{print $3 $4}' | grep -vqx rootroot; ok $? "everything is root's"
+! cpio -itv --quiet --numeric-uid-gid < "$img" | awk '$NF != "home/user" {print $3 ":" $4}' | grep -vqx 0:0
+ok $? "everything is root's, but user's home"
+cpio -itv --quiet --numeric-uid-gid < "$img" | awk '$NF == "home/user" {print $3 ":" $4}' | grep -qx 1000:1000
+ok $? "/home/user is user's (1000:1000)"
 log=$tmp/image.log
 st=$(boot "$log" --append console=serial --initrd "test/unixfs/image $entries $bbsize,$img" mach/ernst)
 cp "$log" "${top_builddir:-.}/test-logs/unixfs-image-guest.log" 2>/dev/null

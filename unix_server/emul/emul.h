@@ -188,6 +188,11 @@ int sys_getcwd(uint32_t buf, uint32_t size);
 int sys_utimensat(int dirfd, uint32_t path, uint32_t times, int flags);
 int sys_fchmodat(int dirfd, uint32_t path, int mode);
 int sys_fchmod(int fd, int mode);
+int sys_fchownat(int dirfd, uint32_t path, int uid, int gid, int flags, int bits16);
+int sys_fchown(int fd, int uid, int gid, int bits16);
+int sys_utimes(int dirfd, uint32_t path, uint32_t times, int timeval);
+/* cred.c: get/set*id, groups (nr: which call). */
+int sys_cred(int nr, uint32_t a, uint32_t b, uint32_t c);
 int sys_ftruncate64(int fd, uint32_t lo, uint32_t hi);
 /* The absolute form of path (relative to the cwd) into out. */
 void emul_abs_path(const char *path, char *out, size_t size);

@@ -13,6 +13,7 @@
 #include <servers/fs.h>
 #include <servers/io.h>
 #include <servers/io_types.h>
+#include <servers/proc.h>
 #include <ernst/elf.h>
 #include <servers/proc.h>
 #include <servers/proc_types.h>
@@ -172,10 +173,12 @@ int emul_exec_image(const void *image, size_t size, char *const *argv, char *con
 	}
 	AUX(AT_PAGESZ, PAGE);
 	AUX(AT_ENTRY, eh->e_entry);
-	AUX(AT_UID, 0);
-	AUX(AT_EUID, 0);
-	AUX(AT_GID, 0);
-	AUX(AT_EGID, 0);
+	int uid = 0, euid = 0, gid = 0, egid = 0;
+	proc_getcreds(emul.proc, &uid, &euid, &gid, &egid);
+	AUX(AT_UID, uid);
+	AUX(AT_EUID, euid);
+	AUX(AT_GID, gid);
+	AUX(AT_EGID, egid);
 	AUX(AT_CLKTCK, 100);
 	AUX(AT_HWCAP, HWCAP_I686);
 	AUX(AT_SECURE, 0);
@@ -367,7 +370,8 @@ int emul_exec_path(const char *path, char *const *argv, char *const *envp)
 	mach_port_t dir = path[0] == '/' ? emul.root : emul.cwd;
 	if (!MACH_PORT_VALID(dir))
 		return -LINUX_ENOENT;
-	if ((r = emul_errno(fs_access(dir, (char *)path, X_OK_, 0))) < 0)
+	/* Whether we may execute it: with the effective ids, as execve asks. */
+	if ((r = emul_errno(fs_access(dir, (char *)path, X_OK_, IO_AT_EACCESS))) < 0)
 		return r;
 	if ((r = emul_errno(fs_lookup(dir, (char *)path, O_RDONLY_, 0, &file, &file_type))) < 0)
 		return r;

@@ -25,6 +25,7 @@
 #define O_DIRECTORY_ 0200000
 #define O_PATH_ 010000000
 #define UMASK_BITS 0777
+#define X_OK_ 1
 #define SEEK_END_ 2
 #define PROC_SELF "/proc/self"
 
@@ -326,6 +327,22 @@ int sys_symlinkat(uint32_t utarget, int newdirfd, uint32_t newpath)
 	return emul_errno(fs_symlink(dir, path_buf, path_buf2));
 }
 
+/* The new cwd, if we may search it (Linux checks that; the service
+ * checks it again on every lookup from there). */
+static int set_cwd(mach_port_t dir)
+{
+	int r = emul_errno(fs_access(dir, ".", X_OK_, IO_AT_EACCESS));
+
+	if (r < 0) {
+		mach_port_deallocate(mach_task_self(), dir);
+		return r;
+	}
+	if (MACH_PORT_VALID(emul.cwd))
+		mach_port_deallocate(mach_task_self(), emul.cwd);
+	emul.cwd = dir;
+	return 0;
+}
+
 int sys_chdir(uint32_t upath)
 {
 	mach_port_t dir, file;
@@ -336,10 +353,7 @@ int sys_chdir(uint32_t upath)
 		return r;
 	if ((r = emul_errno(fs_lookup(dir, path_buf, O_DIRECTORY_ | O_PATH_, 0, &file, &type))) < 0)
 		return r;
-	if (MACH_PORT_VALID(emul.cwd))
-		mach_port_deallocate(mach_task_self(), emul.cwd);
-	emul.cwd = file;
-	return 0;
+	return set_cwd(file);
 }
 
 int sys_fchdir(int fd)
@@ -352,10 +366,7 @@ int sys_fchdir(int fd)
 		return -LINUX_EBADF;
 	if ((r = emul_errno(fs_lookup(emul.fd[fd].port, "", O_DIRECTORY_ | O_PATH_, 0, &file, &type))) < 0)
 		return r;
-	if (MACH_PORT_VALID(emul.cwd))
-		mach_port_deallocate(mach_task_self(), emul.cwd);
-	emul.cwd = file;
-	return 0;
+	return set_cwd(file);
 }
 
 int sys_getcwd(uint32_t ubuf, uint32_t size)
@@ -387,31 +398,39 @@ static int open_path(int dirfd, uint32_t upath, int flags, mach_port_t *file)
 	return emul_errno(fs_lookup(dir, path_buf, lflags, 0, file, &type));
 }
 
-int sys_utimensat(int dirfd, uint32_t upath, uint32_t utimes, int flags)
+/* utimensat's work: t (IO_UTIME_NOW for "now") on the file named, or
+ * on dirfd itself when there is no path (futimens). */
+static int set_times(int dirfd, uint32_t upath, const io_times_t *t, int flags)
 {
-	io_times_t t;
 	mach_port_t file;
 	int r;
 
-	if (utimes == 0) {
-		t.atime_sec = t.mtime_sec = 0;
-		t.atime_nsec = t.mtime_nsec = IO_UTIME_NOW;
-	} else {
+	if (upath == 0) { /* futimens */
+		if (dirfd < 0 || dirfd >= EMUL_FD_MAX || emul.fd[dirfd].port == MACH_PORT_NULL)
+			return -LINUX_EBADF;
+		return emul_errno(io_set_times(emul.fd[dirfd].port, *t));
+	}
+	if ((r = open_path(dirfd, upath, flags, &file)) < 0)
+		return r;
+	r = emul_errno(io_set_times(file, *t));
+	mach_port_deallocate(mach_task_self(), file);
+	return r;
+}
+
+static const io_times_t times_now = {0, IO_UTIME_NOW, 0, IO_UTIME_NOW};
+
+int sys_utimensat(int dirfd, uint32_t upath, uint32_t utimes, int flags)
+{
+	io_times_t t = times_now;
+	int r;
+
+	if (utimes != 0) {
 		uint32_t ts[4];
 		if ((r = emul_copyin(ts, utimes, sizeof(ts))) < 0)
 			return r;
 		t.atime_sec = ts[0], t.atime_nsec = ts[1], t.mtime_sec = ts[2], t.mtime_nsec = ts[3];
 	}
-	if (upath == 0) { /* futimens */
-		if (dirfd < 0 || dirfd >= EMUL_FD_MAX || emul.fd[dirfd].port == MACH_PORT_NULL)
-			return -LINUX_EBADF;
-		return emul_errno(io_set_times(emul.fd[dirfd].port, t));
-	}
-	if ((r = open_path(dirfd, upath, flags, &file)) < 0)
-		return r;
-	r = emul_errno(io_set_times(file, t));
-	mach_port_deallocate(mach_task_self(), file);
-	return r;
+	return set_times(dirfd, upath, &t, flags);
 }
 
 int sys_fchmodat(int dirfd, uint32_t upath, int mode)
@@ -430,6 +449,55 @@ int sys_fchmod(int fd, int mode)
 	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
 		return -LINUX_EBADF;
 	return emul_errno(io_chmod(emul.fd[fd].port, mode));
+}
+
+/* The 16-bit calls' "keep" is 0xffff. */
+static int owner_id(int id, int bits16)
+{
+	return bits16 ? ((id & 0xffff) == 0xffff ? -1 : id & 0xffff) : id;
+}
+
+int sys_fchownat(int dirfd, uint32_t upath, int uid, int gid, int flags, int bits16)
+{
+	mach_port_t file;
+	int r;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -LINUX_EINVAL;
+	if ((r = open_path(dirfd, upath, flags, &file)) < 0)
+		return r;
+	r = emul_errno(io_chown(file, owner_id(uid, bits16), owner_id(gid, bits16)));
+	mach_port_deallocate(mach_task_self(), file);
+	return r;
+}
+
+int sys_fchown(int fd, int uid, int gid, int bits16)
+{
+	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
+		return -LINUX_EBADF;
+	return emul_errno(io_chown(emul.fd[fd].port, owner_id(uid, bits16), owner_id(gid, bits16)));
+}
+
+/* utime (struct utimbuf: seconds) and utimes/futimesat (struct timeval[2]):
+ * utimensat's times in other units; NULL is "now". */
+int sys_utimes(int dirfd, uint32_t upath, uint32_t utimes, int timeval)
+{
+	io_times_t t = times_now;
+	uint32_t v[4] = {0, 0, 0, 0};
+	int r;
+
+	if (upath == 0)
+		return -LINUX_EFAULT;
+	if (utimes != 0) {
+		if ((r = emul_copyin(v, utimes, timeval ? sizeof(v) : 2 * sizeof(v[0]))) < 0)
+			return r;
+		if (!timeval)
+			v[2] = v[1], v[1] = 0;
+		if (v[1] >= 1000000 || v[3] >= 1000000)
+			return -LINUX_EINVAL;
+		t.atime_sec = v[0], t.atime_nsec = v[1] * 1000, t.mtime_sec = v[2], t.mtime_nsec = v[3] * 1000;
+	}
+	return set_times(dirfd, upath, &t, 0);
 }
 
 int sys_ftruncate64(int fd, uint32_t lo, uint32_t hi)

@@ -122,28 +122,6 @@ static int sys_getids(int which)
 	}
 }
 
-static int sys_getcred(int which)
-{
-	int uid, euid, gid, egid;
-	int r = emul_errno(proc_getcreds(emul.proc, &uid, &euid, &gid, &egid));
-
-	if (r < 0)
-		return r;
-	switch (which) {
-	case NR_getuid:
-	case NR_getuid32:
-		return uid;
-	case NR_geteuid:
-	case NR_geteuid32:
-		return euid;
-	case NR_getgid:
-	case NR_getgid32:
-		return gid;
-	default:
-		return egid;
-	}
-}
-
 static int sys_wait4(int pid, uint32_t ustatus, int options, uint32_t rusage)
 {
 	int status = 0, rpid = 0, r;
@@ -244,7 +222,31 @@ void emul_syscall(void)
 	case NR_geteuid32:
 	case NR_getgid32:
 	case NR_getegid32:
-		ret = sys_getcred(nr);
+	case NR_setuid:
+	case NR_setgid:
+	case NR_setreuid:
+	case NR_setregid:
+	case NR_getgroups:
+	case NR_setgroups:
+	case NR_setfsuid:
+	case NR_setfsgid:
+	case NR_setresuid:
+	case NR_getresuid:
+	case NR_setresgid:
+	case NR_getresgid:
+	case NR_setreuid32:
+	case NR_setregid32:
+	case NR_getgroups32:
+	case NR_setgroups32:
+	case NR_setresuid32:
+	case NR_getresuid32:
+	case NR_setresgid32:
+	case NR_getresgid32:
+	case NR_setuid32:
+	case NR_setgid32:
+	case NR_setfsuid32:
+	case NR_setfsgid32:
+		ret = sys_cred(nr, a, b, c);
 		break;
 	case NR_fork:
 		ret = sys_fork();
@@ -509,6 +511,30 @@ void emul_syscall(void)
 		break;
 	case NR_fchmod:
 		ret = sys_fchmod((int)a, (int)b);
+		break;
+	case NR_chown:
+	case NR_chown32:
+		ret = sys_fchownat(LINUX_AT_FDCWD, a, (int)b, (int)c, 0, nr == NR_chown);
+		break;
+	case NR_lchown:
+	case NR_lchown32:
+		ret = sys_fchownat(LINUX_AT_FDCWD, a, (int)b, (int)c, LINUX_AT_SYMLINK_NOFOLLOW, nr == NR_lchown);
+		break;
+	case NR_fchownat:
+		ret = sys_fchownat((int)a, b, (int)c, (int)d, (int)e, 0);
+		break;
+	case NR_fchown:
+	case NR_fchown32:
+		ret = sys_fchown((int)a, (int)b, (int)c, nr == NR_fchown);
+		break;
+	case NR_utime:
+		ret = sys_utimes(LINUX_AT_FDCWD, a, b, 0);
+		break;
+	case NR_utimes:
+		ret = sys_utimes(LINUX_AT_FDCWD, a, b, 1);
+		break;
+	case NR_futimesat:
+		ret = sys_utimes((int)a, b, c, 1);
 		break;
 	case NR_ftruncate:
 		ret = sys_ftruncate64((int)a, b, 0);

@@ -115,14 +115,18 @@ static int vfs_parent(struct vnode *root, struct vnode *dir, struct vnode **out)
 	return 0;
 }
 
+static int vfs_permit(const struct io_cred *cred, const struct vnode *vn, int mode);
+
 /*
- * Resolve path from start (or root if absolute).  parent: stop before
+ * Resolve path from start (or root if absolute) as cred (NULL: the
+ * server itself, which may search anything; others need search
+ * permission on every directory they pass).  parent: stop before
  * the last component and give its directory and name (w->vn is then the
  * node it names, or NULL).  follow: follow a symlink as last component.
  * On success the caller drops w->dir and w->vn (vfs_walk_done).
  */
-static int vfs_resolve(struct vnode *root, struct vnode *start, const char *path, int parent, int follow,
-		       struct vfs_walk *w)
+static int vfs_resolve(const struct io_cred *cred, struct vnode *root, struct vnode *start, const char *path,
+		       int parent, int follow, struct vfs_walk *w)
 {
 	struct vnode *cur, *next;
 	char *rem;
@@ -182,6 +186,8 @@ static int vfs_resolve(struct vnode *root, struct vnode *start, const char *path
 			rc = LINUX_ENOTDIR;
 			goto fail;
 		}
+		if (cred != NULL && (rc = vfs_permit(cred, cur, VFS_X_OK)) != 0)
+			goto fail;
 		if (vfs_is_dot(comp, len)) {
 			next = cur;
 			vfs_ref(next);
@@ -323,6 +329,49 @@ static int vfs_may_change(const struct io_cred *cred, struct vnode *dir)
 	return rc != 0 ? rc : vfs_permit(cred, dir, VFS_W_OK | VFS_X_OK);
 }
 
+/* May cred remove or replace vn's name in dir?  In a sticky directory
+ * (/tmp) only vn's owner, dir's owner and root may. */
+static int vfs_may_delete(const struct io_cred *cred, struct vnode *dir, struct vnode *vn)
+{
+	int rc = vfs_may_change(cred, dir);
+
+	if (rc == 0 && (dir->mode & IO_S_ISVTX) && cred->uid != 0 && cred->uid != vn->uid && cred->uid != dir->uid)
+		rc = LINUX_EPERM;
+	return rc;
+}
+
+/* Whether gid is cred's effective or a supplementary group. */
+static int vfs_in_group(const struct io_cred *cred, uint32_t gid)
+{
+	for (uint32_t i = 0; i < cred->ngroups; i++)
+		if (cred->groups[i] == gid)
+			return 1;
+	return cred->gid == gid;
+}
+
+/* The group of a node cred makes in dir: dir's own when dir is
+ * set-group-ID (and a directory made there is too), else cred's. */
+static uint32_t vfs_new_gid(const struct io_cred *cred, const struct vnode *dir, uint32_t *mode)
+{
+	if (!(dir->mode & IO_S_ISGID))
+		return cred->gid;
+	if ((*mode & IO_S_IFMT) == IO_S_IFDIR)
+		*mode |= IO_S_ISGID;
+	return dir->gid;
+}
+
+/* A write, truncate or chown takes set-user-ID away, and set-group-ID
+ * from a group-executable file (Linux: always for chown, unless root
+ * for the others). */
+static void vfs_kill_setid(struct vnode *vn)
+{
+	if (VFS_ISDIR(vn))
+		return;
+	vn->mode &= ~IO_S_ISUID;
+	if (vn->mode & 0010)
+		vn->mode &= ~IO_S_ISGID;
+}
+
 /* --- open files of vnodes (io.defs) --- */
 
 static struct vnode *vfs_vnode(struct io_open *o)
@@ -372,6 +421,8 @@ static int vfs_file_write(struct io_open *o, int64_t off, const char *buf, size_
 		*done = 0;
 		return 0;
 	}
+	if (o->cred.uid != 0)
+		vfs_kill_setid(vn);
 	rc = vn->ops->write(vn, at, buf, len);
 	if (rc != 0)
 		return rc;
@@ -422,6 +473,8 @@ static int vfs_file_truncate(struct io_open *o, int64_t length)
 
 	if (!VFS_ISREG(vn))
 		return LINUX_EINVAL;
+	if (o->cred.uid != 0)
+		vfs_kill_setid(vn);
 	rc = vn->ops->truncate(vn, length);
 	if (rc == 0)
 		vfs_touch(vn, VFS_MTIME | VFS_CTIME);
@@ -444,7 +497,19 @@ static int vfs_file_set_times(struct io_open *o, const struct io_times *times)
 {
 	struct vnode *vn = vfs_vnode(o);
 	struct vfs_time now;
+	int omit = times->atime_nsec == IO_UTIME_OMIT && times->mtime_nsec == IO_UTIME_OMIT;
+	int now_only = (times->atime_nsec == IO_UTIME_NOW || times->atime_nsec == IO_UTIME_OMIT) &&
+		       (times->mtime_nsec == IO_UTIME_NOW || times->mtime_nsec == IO_UTIME_OMIT);
 
+	if (omit)
+		return 0;
+	/* Owner or root; "now" also for whoever may write the file. */
+	if (o->cred.uid != 0 && o->cred.uid != vn->uid) {
+		if (!now_only)
+			return LINUX_EPERM;
+		if (vfs_permit(&o->cred, vn, VFS_W_OK) != 0)
+			return LINUX_EACCES;
+	}
 	unixio_now(&now.sec, &now.nsec);
 	vfs_set_time(&vn->atime, times->atime_sec, times->atime_nsec, &now);
 	vfs_set_time(&vn->mtime, times->mtime_sec, times->mtime_nsec, &now);
@@ -458,6 +523,9 @@ static int vfs_file_chmod(struct io_open *o, uint32_t mode)
 
 	if (o->cred.uid != 0 && o->cred.uid != vn->uid)
 		return LINUX_EPERM;
+	/* Set-group-ID only on a file of one's own groups, unless root. */
+	if (o->cred.uid != 0 && !vfs_in_group(&o->cred, vn->gid))
+		mode &= ~IO_S_ISGID;
 	vn->mode = (vn->mode & IO_S_IFMT) | (mode & IO_S_PERM);
 	vfs_touch(vn, VFS_CTIME);
 	return 0;
@@ -467,13 +535,17 @@ static int vfs_file_chown(struct io_open *o, uint32_t uid, uint32_t gid)
 {
 	struct vnode *vn = vfs_vnode(o);
 
-	/* Only root gives files away (no _POSIX_CHOWN_RESTRICTED exceptions yet). */
-	if (o->cred.uid != 0 && ((uid != (uint32_t) -1 && uid != vn->uid) || (gid != (uint32_t) -1 && gid != vn->gid)))
+	/* Only root gives files away; an owner may change the group to one
+	 * of its own (_POSIX_CHOWN_RESTRICTED). */
+	if (o->cred.uid != 0 &&
+	    ((uid != (uint32_t) -1 && uid != vn->uid) ||
+	     (gid != (uint32_t) -1 && gid != vn->gid && (o->cred.uid != vn->uid || !vfs_in_group(&o->cred, gid)))))
 		return LINUX_EPERM;
 	if (uid != (uint32_t) -1)
 		vn->uid = uid;
 	if (gid != (uint32_t) -1)
 		vn->gid = gid;
+	vfs_kill_setid(vn);
 	vfs_touch(vn, VFS_CTIME);
 	return 0;
 }
@@ -489,6 +561,8 @@ static int vfs_file_sync(struct io_open *o, int datasync)
 static void vfs_file_dup(struct io_open *o)
 {
 	vfs_ref(vfs_vnode(o));
+	if (o->root != NULL)
+		vfs_ref(o->root); /* vfs_file_close drops both */
 }
 
 static void vfs_file_close(struct io_open *o)
@@ -704,7 +778,7 @@ kern_return_t S_fs_lookup(io_t dir, const char *path, int flags, int mode, mach_
 	if (w == NULL)
 		return LINUX_ENOMEM;
 	if (!(flags & IO_O_CREAT)) {
-		rc = vfs_resolve(d->root, d->obj, path, 0, follow, w);
+		rc = vfs_resolve(&d->cred, d->root, d->obj, path, 0, follow, w);
 		if (rc != 0)
 			goto out;
 		vn = w->vn;
@@ -719,7 +793,7 @@ kern_return_t S_fs_lookup(io_t dir, const char *path, int flags, int mode, mach_
 		goto out;
 	}
 	/* O_CREAT: find the parent, then the name in it. */
-	rc = vfs_resolve(d->root, d->obj, path, 1, follow, w);
+	rc = vfs_resolve(&d->cred, d->root, d->obj, path, 1, follow, w);
 	if (rc != 0)
 		goto out;
 	if (w->vn != NULL && (vfs_is_dot(w->name, w->len) || vfs_is_dotdot(w->name, w->len) || w->vn == w->dir)) {
@@ -741,7 +815,7 @@ kern_return_t S_fs_lookup(io_t dir, const char *path, int flags, int mode, mach_
 				goto done;
 			}
 			vfs_walk_done(w);
-			rc = vfs_resolve(d->root, d->obj, path, 0, 1, w);
+			rc = vfs_resolve(&d->cred, d->root, d->obj, path, 0, 1, w);
 			if (rc != 0)
 				goto out;
 			vn = w->vn;
@@ -757,8 +831,9 @@ kern_return_t S_fs_lookup(io_t dir, const char *path, int flags, int mode, mach_
 	rc = vfs_may_change(&d->cred, w->dir);
 	if (rc != 0)
 		goto done;
-	rc = w->dir->ops->create(w->dir, w->name, w->len, IO_S_IFREG | (mode & IO_S_PERM), 0, NULL, d->cred.uid,
-				 d->cred.gid, &vn);
+	uint32_t fmode = IO_S_IFREG | (mode & IO_S_PERM);
+	uint32_t gid = vfs_new_gid(&d->cred, w->dir, &fmode);
+	rc = w->dir->ops->create(w->dir, w->name, w->len, fmode, 0, NULL, d->cred.uid, gid, &vn);
 	if (rc != 0)
 		goto done;
 	vfs_touch(w->dir, VFS_MTIME | VFS_CTIME);
@@ -783,7 +858,7 @@ static int vfs_resolve_name(struct io_open *d, const char *path, struct vfs_walk
 
 	if (rc != 0)
 		return rc;
-	rc = vfs_resolve(d->root, d->obj, path, 1, 0, w);
+	rc = vfs_resolve(&d->cred, d->root, d->obj, path, 1, 0, w);
 	if (rc != 0)
 		return rc;
 	if (vfs_is_dot(w->name, w->len) || vfs_is_dotdot(w->name, w->len)) {
@@ -819,7 +894,8 @@ static int vfs_make(io_t dir, const char *path, uint32_t mode, const char *targe
 	rc = vfs_may_change(&d->cred, w->dir);
 	if (rc != 0)
 		goto done;
-	rc = w->dir->ops->create(w->dir, w->name, w->len, mode, 0, target, d->cred.uid, d->cred.gid, &vn);
+	uint32_t gid = vfs_new_gid(&d->cred, w->dir, &mode);
+	rc = w->dir->ops->create(w->dir, w->name, w->len, mode, 0, target, d->cred.uid, gid, &vn);
 	if (rc != 0)
 		goto done;
 	vfs_rele(vn);
@@ -868,7 +944,7 @@ static int vfs_remove(io_t dir, const char *path, int want_dir)
 	rc = vfs_path_ok(path);
 	if (rc != 0)
 		goto out;
-	rc = vfs_resolve(d->root, d->obj, path, 1, 0, w);
+	rc = vfs_resolve(&d->cred, d->root, d->obj, path, 1, 0, w);
 	if (rc != 0)
 		goto out;
 	if (w->no_last) {
@@ -908,7 +984,7 @@ static int vfs_remove(io_t dir, const char *path, int want_dir)
 		rc = LINUX_ENOTEMPTY;
 		goto done;
 	}
-	rc = vfs_may_change(&d->cred, w->dir);
+	rc = vfs_may_delete(&d->cred, w->dir, vn);
 	if (rc != 0)
 		goto done;
 	rc = w->dir->ops->unlink(w->dir, w->name, w->len, vn);
@@ -1066,9 +1142,12 @@ kern_return_t S_fs_rename(io_t olddir, const char *oldpath, mach_port_t newdir, 
 		rc = LINUX_EISDIR;
 		goto out;
 	}
-	rc = vfs_may_change(&od->cred, ow->dir);
+	rc = vfs_may_delete(&od->cred, ow->dir, vn);
 	if (rc == 0)
-		rc = vfs_may_change(&nd->cred, nw->dir);
+		rc = target != NULL ? vfs_may_delete(&nd->cred, nw->dir, target) : vfs_may_change(&nd->cred, nw->dir);
+	/* A directory moving elsewhere has its ".." rewritten. */
+	if (rc == 0 && VFS_ISDIR(vn) && ow->dir != nw->dir)
+		rc = vfs_permit(&od->cred, vn, VFS_W_OK);
 	if (rc != 0)
 		goto out;
 	rc = vn->ops->rename(ow->dir, ow->name, ow->len, vn, nw->dir, nw->name, nw->len, target);
@@ -1095,7 +1174,7 @@ kern_return_t S_fs_link(io_t olddir, const char *oldpath, mach_port_t newdir, co
 		rc = vfs_path_ok(oldpath);
 	if (rc != 0)
 		goto out;
-	rc = vfs_resolve(od->root, od->obj, oldpath, 0, (flags & IO_AT_SYMLINK_FOLLOW) != 0, ow);
+	rc = vfs_resolve(&od->cred, od->root, od->obj, oldpath, 0, (flags & IO_AT_SYMLINK_FOLLOW) != 0, ow);
 	if (rc != 0)
 		goto out;
 	rc = vfs_resolve_name(nd, newpath, nw, LINUX_EEXIST);
@@ -1130,8 +1209,10 @@ out:
 	return vfs_two_done(ow, nw, newdir, rc);
 }
 
-/* Resolve path from a directory port for the calls that only look. */
-static int vfs_find(io_t dir, const char *path, int follow, int empty_ok, struct io_open **d, struct vnode **out)
+/* Resolve path from a directory port for the calls that only look, as
+ * cred (NULL: the port's identity). */
+static int vfs_find(io_t dir, const char *path, int follow, int empty_ok, const struct io_cred *cred,
+		    struct io_open **d, struct vnode **out)
 {
 	struct vfs_walk *w;
 	int rc = vfs_dir_of(dir, d);
@@ -1159,7 +1240,7 @@ static int vfs_find(io_t dir, const char *path, int follow, int empty_ok, struct
 	w = malloc(sizeof(*w));
 	if (w == NULL)
 		return LINUX_ENOMEM;
-	rc = vfs_resolve((*d)->root, (*d)->obj, path, 0, follow, w);
+	rc = vfs_resolve(cred != NULL ? cred : &(*d)->cred, (*d)->root, (*d)->obj, path, 0, follow, w);
 	if (rc == 0) {
 		*out = w->vn;
 		w->vn = NULL;
@@ -1176,7 +1257,7 @@ kern_return_t S_fs_readlink(io_t dir, const char *path, char *target)
 
 	if (rc != 0)
 		return rc;
-	rc = vfs_find(dir, path, 0, 0, &d, &vn);
+	rc = vfs_find(dir, path, 0, 0, NULL, &d, &vn);
 	if (rc != 0)
 		return rc;
 	if (VFS_ISLNK(vn))
@@ -1197,7 +1278,7 @@ kern_return_t S_fs_stat(io_t dir, const char *path, int flags, io_stat_t *st)
 		return rc;
 	if (flags & ~(IO_AT_SYMLINK_NOFOLLOW | IO_AT_EMPTY_PATH))
 		return LINUX_EINVAL;
-	rc = vfs_find(dir, path, !(flags & IO_AT_SYMLINK_NOFOLLOW), (flags & IO_AT_EMPTY_PATH) != 0, &d, &vn);
+	rc = vfs_find(dir, path, !(flags & IO_AT_SYMLINK_NOFOLLOW), (flags & IO_AT_EMPTY_PATH) != 0, NULL, &d, &vn);
 	if (rc != 0)
 		return rc;
 	memset(st, 0, sizeof(*st));
@@ -1216,10 +1297,19 @@ kern_return_t S_fs_access(io_t dir, const char *path, int mode, int flags)
 		return rc;
 	if ((mode & ~(VFS_R_OK | VFS_W_OK | VFS_X_OK)) || (flags & ~(IO_AT_EACCESS | IO_AT_SYMLINK_NOFOLLOW)))
 		return LINUX_EINVAL;
-	rc = vfs_find(dir, path, !(flags & IO_AT_SYMLINK_NOFOLLOW), 0, &d, &vn);
+	/* Asked with the real ids unless AT_EACCESS. */
+	struct io_open *o = unixio_lookup(dir);
+	struct io_cred real;
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	real = o->cred;
+	if (!(flags & IO_AT_EACCESS))
+		real.uid = real.ruid, real.gid = real.rgid;
+	rc = vfs_find(dir, path, !(flags & IO_AT_SYMLINK_NOFOLLOW), 0, &real, &d, &vn);
 	if (rc != 0)
 		return rc;
-	rc = vfs_permit(&d->cred, vn, mode);
+	rc = vfs_permit(&real, vn, mode);
 	vfs_rele(vn);
 	return rc;
 }
@@ -1448,7 +1538,7 @@ int vfs_create_path(struct vnode *root, const char *path, uint32_t mode, uint64_
 
 	if (w == NULL)
 		return LINUX_ENOMEM;
-	rc = vfs_resolve(root, root, path, 1, 0, w);
+	rc = vfs_resolve(NULL, root, root, path, 1, 0, w);
 	if (rc != 0)
 		goto out;
 	if (w->vn != NULL) {
@@ -1474,7 +1564,7 @@ int vfs_lookup_path(struct vnode *root, const char *path, struct vnode **out)
 
 	if (w == NULL)
 		return LINUX_ENOMEM;
-	rc = vfs_resolve(root, root, path, 0, 1, w);
+	rc = vfs_resolve(NULL, root, root, path, 0, 1, w);
 	if (rc == 0)
 		*out = w->vn;
 	free(w);
@@ -1493,7 +1583,7 @@ int vfs_link_vnode(struct vnode *root, struct vnode *vn, const char *newpath)
 
 	if (w == NULL)
 		return LINUX_ENOMEM;
-	rc = vfs_resolve(root, root, newpath, 1, 0, w);
+	rc = vfs_resolve(NULL, root, root, newpath, 1, 0, w);
 	if (rc == 0) {
 		if (w->vn != NULL)
 			rc = LINUX_EEXIST;

@@ -46,7 +46,7 @@ struct io_selreg {
 };
 
 cthread_mutex_t unixio_lock = CTHREAD_MUTEX_INITIALIZER;
-const struct io_cred unixio_root_cred = { 0, 0, 0, { 0 } };
+const struct io_cred unixio_root_cred = { .uid = 0 };
 
 static mach_port_t io_port_set = MACH_PORT_NULL;
 static mach_port_t io_host = MACH_PORT_NULL; /* for host_get_time */
@@ -785,50 +785,34 @@ kern_return_t S_io_chown(io_t io, int uid, int gid)
 	return o->ops->chown(o, (uint32_t) uid, (uint32_t) gid);
 }
 
-/* Whether id is one of cred's (user, group or supplementary group). */
-static int io_cred_has(const struct io_cred *cred, uint32_t id, int is_group)
+/* Whether id is one of cred's uids (real, effective, saved). */
+static int io_cred_has_uid(const struct io_cred *cred, uint32_t id)
+{
+	return cred->uid == id || cred->ruid == id || cred->suid == id;
+}
+
+/* Whether id is one of cred's gids (real, effective, saved, supplementary). */
+static int io_cred_has_gid(const struct io_cred *cred, uint32_t id, int supplementary)
 {
 	uint32_t i;
 
-	if (!is_group)
-		return cred->uid == id;
-	if (cred->gid == id)
+	if (cred->gid == id || cred->rgid == id || cred->sgid == id)
 		return 1;
-	for (i = 0; i < cred->ngroups; i++)
+	for (i = 0; supplementary && i < cred->ngroups; i++)
 		if (cred->groups[i] == id)
 			return 1;
 	return 0;
 }
 
-kern_return_t S_io_restrict_auth(io_t io, int uid, int gid, const io_groups_t groups, mach_msg_type_number_t ngroups,
-				 mach_port_t *newio, mach_msg_type_name_t *newio_poly)
+/* A new description of o with identity cred, into *newio. */
+static int io_open_as(struct io_open *o, const struct io_cred *cred, mach_port_t *newio,
+		      mach_msg_type_name_t *newio_poly)
 {
-	struct io_open *o = unixio_lookup(io), *n;
-	struct io_cred cred;
-	uint32_t i;
+	struct io_open *n;
 
-	if (o == NULL)
-		return LINUX_EBADF;
-	if (ngroups > IO_NGROUPS_MAX || uid < 0 || gid < 0)
-		return LINUX_EINVAL;
-	cred.uid = uid;
-	cred.gid = gid;
-	cred.ngroups = ngroups;
-	for (i = 0; i < ngroups; i++) {
-		if (groups[i] < 0)
-			return LINUX_EINVAL;
-		cred.groups[i] = groups[i];
-	}
-	if (o->cred.uid != 0) {
-		if (!io_cred_has(&o->cred, cred.uid, 0) || !io_cred_has(&o->cred, cred.gid, 1))
-			return LINUX_EPERM;
-		for (i = 0; i < ngroups; i++)
-			if (!io_cred_has(&o->cred, cred.groups[i], 1))
-				return LINUX_EPERM;
-	}
 	if (o->ops->dup == NULL)
 		return LINUX_EINVAL;
-	n = unixio_open_new(o->ops, o->obj, o->flags, &cred);
+	n = unixio_open_new(o->ops, o->obj, o->flags, cred);
 	if (n == NULL)
 		return LINUX_ENOMEM;
 	n->root = o->root;
@@ -837,6 +821,89 @@ kern_return_t S_io_restrict_auth(io_t io, int uid, int gid, const io_groups_t gr
 	*newio = n->port;
 	*newio_poly = MACH_MSG_TYPE_MAKE_SEND;
 	return 0;
+}
+
+/* The supplementary groups of a request into cred; EINVAL if one is negative. */
+static int io_set_groups(struct io_cred *cred, const int *groups, mach_msg_type_number_t ngroups)
+{
+	uint32_t i;
+
+	if (ngroups > IO_NGROUPS_MAX)
+		return LINUX_EINVAL;
+	cred->ngroups = ngroups;
+	for (i = 0; i < ngroups; i++) {
+		if (groups[i] < 0)
+			return LINUX_EINVAL;
+		cred->groups[i] = groups[i];
+	}
+	return 0;
+}
+
+kern_return_t S_io_restrict_auth(io_t io, int uid, int gid, const io_groups_t groups, mach_msg_type_number_t ngroups,
+				 mach_port_t *newio, mach_msg_type_name_t *newio_poly)
+{
+	struct io_open *o = unixio_lookup(io);
+	struct io_cred cred;
+	uint32_t i;
+	int rc;
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	if (uid < 0 || gid < 0)
+		return LINUX_EINVAL;
+	rc = io_set_groups(&cred, groups, ngroups);
+	if (rc != 0)
+		return rc;
+	cred.uid = cred.ruid = cred.suid = uid;
+	cred.gid = cred.rgid = cred.sgid = gid;
+	if (o->cred.uid != 0) {
+		if (!io_cred_has_uid(&o->cred, cred.uid) || !io_cred_has_gid(&o->cred, cred.gid, 1))
+			return LINUX_EPERM;
+		for (i = 0; i < ngroups; i++)
+			if (!io_cred_has_gid(&o->cred, cred.groups[i], 1))
+				return LINUX_EPERM;
+	}
+	return io_open_as(o, &cred, newio, newio_poly);
+}
+
+/* Whether every supplementary group of a is one of b's. */
+static int io_groups_within(const struct io_cred *a, const struct io_cred *b)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < a->ngroups; i++) {
+		for (j = 0; j < b->ngroups && b->groups[j] != a->groups[i]; j++)
+			;
+		if (j == b->ngroups)
+			return 0;
+	}
+	return 1;
+}
+
+kern_return_t S_io_reauth(io_t io, mach_port_t target, io_ids_t ids, const io_groups_t groups,
+			  mach_msg_type_number_t ngroups, mach_port_t *newio, mach_msg_type_name_t *newio_poly)
+{
+	struct io_open *o = unixio_lookup(io), *t = unixio_lookup(target);
+	struct io_cred cred;
+	int rc;
+
+	if (o == NULL || t == NULL)
+		return LINUX_EBADF;
+	rc = io_set_groups(&cred, groups, ngroups);
+	if (rc != 0)
+		return rc;
+	cred.ruid = ids.ruid, cred.uid = ids.euid, cred.suid = ids.suid;
+	cred.rgid = ids.rgid, cred.gid = ids.egid, cred.sgid = ids.sgid;
+	if (o->cred.uid != 0 &&
+	    (!io_cred_has_uid(&o->cred, cred.ruid) || !io_cred_has_uid(&o->cred, cred.uid) ||
+	     !io_cred_has_uid(&o->cred, cred.suid) || !io_cred_has_gid(&o->cred, cred.rgid, 0) ||
+	     !io_cred_has_gid(&o->cred, cred.gid, 0) || !io_cred_has_gid(&o->cred, cred.sgid, 0) ||
+	     !io_groups_within(&o->cred, &cred) || !io_groups_within(&cred, &o->cred)))
+		return LINUX_EPERM;
+	rc = io_open_as(t, &cred, newio, newio_poly);
+	if (rc == 0)
+		mach_port_deallocate(mach_task_self(), target);
+	return rc;
 }
 
 kern_return_t S_io_map(io_t io, mach_port_t *rdobj, mach_port_t *wrobj)

@@ -25,12 +25,17 @@
 
 #define IO_NGROUPS_MAX 32
 
-/* Who a port speaks for (io_restrict_auth). */
+/*
+ * Who a port speaks for (io_restrict_auth, io_reauth): uid and gid are
+ * the effective ids every check uses; the real ones answer access(),
+ * the saved ones only bound what io_reauth may give.
+ */
 struct io_cred {
 	uint32_t uid;
 	uint32_t gid;
 	uint32_t ngroups;
 	uint32_t groups[IO_NGROUPS_MAX];
+	uint32_t ruid, suid, rgid, sgid;
 };
 
 struct io_wait;

@@ -37,6 +37,14 @@
 
 enum proc_state { PROC_FREE, PROC_ALIVE, PROC_ZOMBIE };
 
+/* Who a process is: ids[] in the order of proc_ids' answer. */
+enum { RUID, EUID, SUID, RGID, EGID, SGID, NIDS };
+struct proc_cred {
+	uint32_t ids[NIDS];
+	uint32_t ngroups;
+	uint32_t groups[PROC_NGROUPS_MAX];
+};
+
 struct proc {
 	enum proc_state state;
 	int pid, ppid, pgrp, sid;
@@ -54,6 +62,7 @@ struct proc {
 	char *args;	   /* its arguments, args_len bytes (malloc'd), or NULL */
 	size_t args_len;
 	struct proc *hash_next; /* living processes by port: proc_hash */
+	struct proc_cred cred;
 };
 
 static struct proc procs[PROC_MAX];
@@ -445,6 +454,7 @@ kern_return_t S_proc_fork(mach_port_t port, task_t child_task, mach_port_t *chil
 	c->pgrp = p->pgrp;
 	c->sid = p->sid;
 	set_program(c, p->exe, p->comm, p->args, p->args_len);
+	c->cred = p->cred;
 	*child_proc = c->port;
 	*child_pid = c->pid;
 	return 0;
@@ -459,10 +469,20 @@ kern_return_t S_proc_exit(mach_port_t port, int status)
 	return MIG_NO_REPLY;
 }
 
+/* May p signal q?  Root may; others only processes of their own real
+ * or effective uid (q's real or saved), and SIGCONT in their session. */
+static int may_signal(const struct proc *p, const struct proc *q, int sig)
+{
+	const uint32_t *s = p->cred.ids, *t = q->cred.ids;
+
+	return s[EUID] == 0 || s[RUID] == t[RUID] || s[RUID] == t[SUID] || s[EUID] == t[RUID] ||
+	       s[EUID] == t[SUID] || (sig == SIGCONT && p->sid == q->sid);
+}
+
 kern_return_t S_proc_kill(mach_port_t port, int pid, int sig)
 {
 	struct proc *p = proc_by_port(port);
-	int found = 0;
+	int found = 0, permitted = 0;
 
 	if (p == NULL)
 		return LINUX_ESRCH;
@@ -483,6 +503,9 @@ kern_return_t S_proc_kill(mach_port_t port, int pid, int sig)
 			match = q->pgrp == -pid;
 		if (match) {
 			found = 1;
+			if (!may_signal(p, q, sig))
+				continue;
+			permitted = 1;
 			/* The caller last: SIGKILL to itself ends this request's sender. */
 			if (q != p)
 				deliver(q, sig, p->pid);
@@ -490,6 +513,8 @@ kern_return_t S_proc_kill(mach_port_t port, int pid, int sig)
 	}
 	if (!found)
 		return LINUX_ESRCH;
+	if (!permitted)
+		return LINUX_EPERM;
 	int self = pid > 0 ? p->pid == pid : pid == 0 ? 1 : pid < -1 ? p->pgrp == -pid : 0;
 	if (self)
 		deliver(p, sig, p->pid);
@@ -572,10 +597,136 @@ kern_return_t S_proc_getpgid(mach_port_t port, int pid, int *pgid)
 
 kern_return_t S_proc_getcreds(mach_port_t port, int *uid, int *euid, int *gid, int *egid)
 {
-	if (proc_by_port(port) == NULL)
+	struct proc *p = proc_by_port(port);
+
+	if (p == NULL)
 		return LINUX_ESRCH;
-	/* Part 1 has one user, root; part 2 brings identities. */
-	*uid = *euid = *gid = *egid = 0;
+	*uid = p->cred.ids[RUID], *euid = p->cred.ids[EUID];
+	*gid = p->cred.ids[RGID], *egid = p->cred.ids[EGID];
+	return 0;
+}
+
+#define KEEP ((uint32_t) -1)
+
+/*
+ * setresuid (base RUID) or setresgid (base RGID) on ids: r, e, s or
+ * KEEP.  Without privilege each new id must be one the process has.
+ */
+static int set_res(uint32_t *ids, int base, int privileged, uint32_t r, uint32_t e, uint32_t s)
+{
+	uint32_t want[3] = {r, e, s};
+	uint32_t *cur = ids + base;
+
+	for (int i = 0; i < 3; i++)
+		if (!privileged && want[i] != KEEP && want[i] != cur[0] && want[i] != cur[1] && want[i] != cur[2])
+			return LINUX_EPERM;
+	for (int i = 0; i < 3; i++)
+		if (want[i] != KEEP)
+			cur[i] = want[i];
+	return 0;
+}
+
+/* setuid/setgid (base RUID/RGID): all three with privilege, else the
+ * effective one, to the real or saved id. */
+static int set_one(uint32_t *ids, int base, int privileged, uint32_t id)
+{
+	uint32_t *cur = ids + base;
+
+	if (id == KEEP)
+		return LINUX_EINVAL;
+	if (privileged)
+		return set_res(ids, base, 1, id, id, id);
+	if (id != cur[0] && id != cur[2])
+		return LINUX_EPERM;
+	cur[1] = id;
+	return 0;
+}
+
+/* setreuid/setregid: the real id to the real or effective one, the
+ * effective to any of the three; the saved one follows the effective
+ * when the real one is set or the effective becomes other than the real. */
+static int set_re(uint32_t *ids, int base, int privileged, uint32_t r, uint32_t e)
+{
+	uint32_t *cur = ids + base, old_r = cur[0];
+
+	if (!privileged && r != KEEP && r != cur[0] && r != cur[1])
+		return LINUX_EPERM;
+	if (!privileged && e != KEEP && e != cur[0] && e != cur[1] && e != cur[2])
+		return LINUX_EPERM;
+	if (r != KEEP)
+		cur[0] = r;
+	if (e != KEEP)
+		cur[1] = e;
+	if (r != KEEP || (e != KEEP && e != old_r))
+		cur[2] = cur[1];
+	return 0;
+}
+
+kern_return_t S_proc_ids(mach_port_t port, int op, int a, int b, int c, int *ruid, int *euid, int *suid, int *rgid,
+			 int *egid, int *sgid)
+{
+	struct proc *p = proc_by_port(port);
+	uint32_t ids[NIDS];
+	int rc = 0, priv;
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	memcpy(ids, p->cred.ids, sizeof(ids));
+	/* Changing gids takes CAP_SETGID, uids CAP_SETUID: both are root's. */
+	priv = ids[EUID] == 0;
+	switch (op) {
+	case PROC_IDS_GET:
+		break;
+	case PROC_IDS_SETUID:
+	case PROC_IDS_SETGID:
+		rc = set_one(ids, op == PROC_IDS_SETUID ? RUID : RGID, priv, (uint32_t) a);
+		break;
+	case PROC_IDS_SETREUID:
+	case PROC_IDS_SETREGID:
+		rc = set_re(ids, op == PROC_IDS_SETREUID ? RUID : RGID, priv, (uint32_t) a, (uint32_t) b);
+		break;
+	case PROC_IDS_SETRESUID:
+	case PROC_IDS_SETRESGID:
+		rc = set_res(ids, op == PROC_IDS_SETRESUID ? RUID : RGID, priv, (uint32_t) a, (uint32_t) b,
+			     (uint32_t) c);
+		break;
+	default:
+		rc = LINUX_EINVAL;
+	}
+	if (rc != 0)
+		return rc;
+	memcpy(p->cred.ids, ids, sizeof(ids));
+	*ruid = ids[RUID], *euid = ids[EUID], *suid = ids[SUID];
+	*rgid = ids[RGID], *egid = ids[EGID], *sgid = ids[SGID];
+	return 0;
+}
+
+kern_return_t S_proc_getgroups(mach_port_t port, proc_groups_t groups, mach_msg_type_number_t *ngroups)
+{
+	struct proc *p = proc_by_port(port);
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	memcpy(groups, p->cred.groups, p->cred.ngroups * sizeof(groups[0]));
+	*ngroups = p->cred.ngroups;
+	return 0;
+}
+
+kern_return_t S_proc_setgroups(mach_port_t port, const proc_groups_t groups, mach_msg_type_number_t ngroups)
+{
+	struct proc *p = proc_by_port(port);
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	if (p->cred.ids[EUID] != 0)
+		return LINUX_EPERM;
+	if (ngroups > PROC_NGROUPS_MAX)
+		return LINUX_EINVAL;
+	for (mach_msg_type_number_t i = 0; i < ngroups; i++)
+		if (groups[i] < 0)
+			return LINUX_EINVAL;
+	memcpy(p->cred.groups, groups, ngroups * sizeof(groups[0]));
+	p->cred.ngroups = ngroups;
 	return 0;
 }
 
@@ -721,11 +872,8 @@ kern_return_t S_proc_info(mach_port_t port, int pid, proc_info_t *info, char *ar
 		info->state = PROC_STATE_ZOMBIE;
 		info->exit_status = p->status;
 	} else {
-		int uid, euid, gid, egid;
-		if (S_proc_getcreds(p->port, &uid, &euid, &gid, &egid) == 0) {
-			info->uid = uid, info->euid = info->suid = euid;
-			info->gid = gid, info->egid = info->sgid = egid;
-		}
+		info->uid = p->cred.ids[RUID], info->euid = p->cred.ids[EUID], info->suid = p->cred.ids[SUID];
+		info->gid = p->cred.ids[RGID], info->egid = p->cred.ids[EGID], info->sgid = p->cred.ids[SGID];
 		task_figures(p, info);
 	}
 	/* A zombie's arguments are gone, as Linux's are. */

@@ -1,0 +1,292 @@
+/*
+ * Identity and permissions as programs see them: the get/set*id calls
+ * and their rules (real, effective, saved ids; groups), mode bits checked
+ * for uid 1000 (a 0600 root file, a directory without write or search
+ * permission, a sticky directory, chmod/chown/utimes by others, access
+ * with the real ids), set-user-ID taken away by a write, and kill of
+ * another user's process.  Run as root; it drops to uid 1000 in fork
+ * children.  Prints what it sees; test/unix compares the output on Ernst
+ * with the host's (or, on a host that is not root, with perms.expected).
+ * Works in a fresh directory (relative paths from there, so no directory
+ * above it needs to be searchable by uid 1000) and removes it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include "report.h"
+
+#define USER 1000
+#define GROUP 1000
+#define OTHER_GROUP 100
+
+static void show_ids(const char *what)
+{
+	uid_t r, e, s;
+	gid_t rg, eg, sg;
+	gid_t groups[8];
+	int n;
+
+	getresuid(&r, &e, &s);
+	getresgid(&rg, &eg, &sg);
+	n = getgroups(8, groups);
+	printf("%s: uid %u %u %u gid %u %u %u groups", what, r, e, s, rg, eg, sg);
+	for (int i = 0; i < n; i++)
+		printf(" %u", groups[i]);
+	printf("\n");
+}
+
+/* An open's result without the fd number (fds 0-2 differ between runs). */
+static int opened(const char *what, int fd)
+{
+	result(what, fd < 0 ? -1 : 0);
+	return fd;
+}
+
+static void show_mode(const char *what, const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0) {
+		result(what, -1);
+		return;
+	}
+	printf("%s: mode %o uid %u gid %u\n", what, (unsigned) st.st_mode & 07777, st.st_uid, st.st_gid);
+}
+
+static void make_file(const char *path, int mode, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t) strlen(text)) {
+		perror(path);
+		exit(1);
+	}
+	close(fd);
+	chmod(path, mode);
+}
+
+/* Become uid/gid USER (groups: OTHER_GROUP) in this process. */
+static void become_user(void)
+{
+	gid_t g = OTHER_GROUP;
+
+	result("setgroups", setgroups(1, &g));
+	result("setgid", setgid(GROUP));
+	result("setuid", setuid(USER));
+}
+
+/* Run fn in a child; print how it ended. */
+static void in_child(const char *what, void (*fn)(void))
+{
+	int st;
+	pid_t p;
+
+	fflush(stdout);
+	p = fork();
+	if (p == 0) {
+		fn();
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(p, &st, 0);
+	printf("%s: status %#x\n", what, st);
+}
+
+/* --- the get/set*id rules --- */
+
+static void id_rules(void)
+{
+	show_ids("root");
+	result("setresuid(1000, 1000, 0)", setresuid(USER, USER, 0));
+	show_ids("after setresuid");
+	result("open secret (euid 1000)", open("secret", O_RDONLY));
+	result("seteuid(0) (saved 0)", seteuid(0));
+	show_ids("after seteuid(0)");
+	int fd = opened("open secret (euid 0 again)", open("secret", O_RDONLY));
+	close(fd);
+	result("setreuid(-1, 1000)", setreuid(-1, USER));
+	show_ids("after setreuid(-1, 1000)");
+	result("setreuid(1000, 1000)", setreuid(USER, USER));
+	show_ids("after setreuid(1000, 1000)");
+	result("setuid(0) now", setuid(0));
+	result("seteuid(0) now", seteuid(0));
+	result("setresuid(-1, 2000, -1)", setresuid(-1, 2000, -1));
+	result("setgid(0) without root", setgid(0));
+	gid_t g = 0;
+	result("setgroups without root", setgroups(1, &g));
+	result("setuid(1000) again", setuid(USER));
+	show_ids("at the end");
+}
+
+static void gid_rules(void)
+{
+	result("setresgid(1000, 1000, 0)", setresgid(GROUP, GROUP, 0));
+	result("setregid(-1, 100)", setregid(-1, OTHER_GROUP));
+	show_ids("after setregid");
+	result("setgid(0)", setgid(0));
+	show_ids("after setgid(0)");
+	result("setuid(1000)", setuid(USER));
+	show_ids("after setuid(1000)");
+	result("setgid(1000)", setgid(GROUP));
+	result("setgid(100)", setgid(OTHER_GROUP));
+	show_ids("at the end");
+}
+
+/* --- mode bits, as uid 1000 --- */
+
+static void as_user(void)
+{
+	struct utimbuf ut = {1000000000, 1000000000};
+	struct stat st;
+	int fd;
+
+	become_user();
+	show_ids("user");
+	result("open secret O_RDONLY", open("secret", O_RDONLY));
+	result("open secret O_WRONLY", open("secret", O_WRONLY));
+	result("access secret R_OK", access("secret", R_OK));
+	result("access public R_OK", access("public", R_OK));
+	result("access public W_OK", access("public", W_OK));
+	fd = opened("open public O_RDONLY", open("public", O_RDONLY));
+	close(fd);
+	result("open public O_RDWR", open("public", O_RDWR));
+	result("creat in locked", open("locked/new", O_WRONLY | O_CREAT, 0644));
+	result("mkdir in locked", mkdir("locked/dir", 0755));
+	result("unlink in locked", unlink("locked/file"));
+	result("rename out of locked", rename("locked/file", "open/file"));
+	result("stat through hidden", stat("hidden/file", &st));
+	result("open through hidden", open("hidden/file", O_RDONLY));
+	result("access through hidden", access("hidden/file", F_OK));
+	result("chdir into hidden", chdir("hidden"));
+	result("list-only dir: stat entry", stat("listonly/file", &st));
+	fd = opened("creat in open", open("open/mine", O_WRONLY | O_CREAT, 0640));
+	close(fd);
+	show_mode("open/mine", "open/mine");
+	result("chmod secret", chmod("secret", 0644));
+	result("chmod mine", chmod("open/mine", 0604));
+	result("chown mine to group 100 (ours)", chown("open/mine", -1, OTHER_GROUP));
+	result("chmod mine 2755", chmod("open/mine", 02755));
+	show_mode("open/mine after chmod 2755", "open/mine");
+	result("chown mine to root", chown("open/mine", 0, -1));
+	result("chown mine to group 0", chown("open/mine", -1, 0));
+	result("chown secret to us", chown("secret", USER, GROUP));
+	result("utime secret (explicit)", utime("secret", &ut));
+	result("utime secret (now)", utime("secret", NULL));
+	result("utime public-rw (now)", utime("public-rw", NULL));
+	result("utime public-rw (explicit)", utime("public-rw", &ut));
+	result("utime mine (explicit)", utime("open/mine", &ut));
+	stat("open/mine", &st);
+	printf("mine mtime: %ld\n", (long) st.st_mtime);
+	result("unlink root's file in sticky", unlink("sticky/roots"));
+	result("rename root's file in sticky", rename("sticky/roots", "sticky/moved"));
+	fd = opened("creat in sticky", open("sticky/users", O_WRONLY | O_CREAT, 0644));
+	close(fd);
+	result("unlink own file in sticky", unlink("sticky/users"));
+	result("unlink root's file in open", unlink("open/roots"));
+	/* A write by another user takes set-user-ID away. */
+	fd = opened("open setuid-rw", open("setuid-rw", O_WRONLY));
+	result("write setuid-rw", write(fd, "x", 1));
+	close(fd);
+	show_mode("setuid-rw after the write", "setuid-rw");
+}
+
+/* --- kill --- */
+
+static pid_t roots_child;
+
+static void kill_as_user(void)
+{
+	int st;
+	pid_t mine;
+
+	become_user();
+	result("kill root's process, 0", kill(roots_child, 0));
+	result("kill root's process, SIGTERM", kill(roots_child, SIGTERM));
+	mine = fork();
+	if (mine == 0) {
+		pause();
+		_exit(0);
+	}
+	result("kill own child, SIGTERM", kill(mine, SIGTERM));
+	waitpid(mine, &st, 0);
+	printf("own child: status %#x\n", st);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/perms.XXXXXX";
+	int st;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (geteuid() != 0) {
+		printf("not root: nothing to compare\n");
+		return 1;
+	}
+	umask(022);
+	if (mkdtemp(dir) == NULL || chmod(dir, 0755) < 0 || chdir(dir) < 0) {
+		perror(dir);
+		return 1;
+	}
+	make_file("secret", 0600, "root only\n");
+	make_file("public", 0644, "everyone\n");
+	make_file("public-rw", 0666, "everyone may write\n");
+	make_file("setuid-rw", 04777, "anyone may write\n");
+	mkdir("locked", 0755);
+	make_file("locked/file", 0644, "in locked\n");
+	mkdir("hidden", 0700);
+	make_file("hidden/file", 0644, "in hidden\n");
+	mkdir("listonly", 0744);
+	make_file("listonly/file", 0644, "in listonly\n");
+	mkdir("open", 0777);
+	chmod("open", 0777);
+	make_file("open/roots", 0644, "root's, in open\n");
+	mkdir("sticky", 0777);
+	chmod("sticky", 01777);
+	make_file("sticky/roots", 0644, "root's, in sticky\n");
+	show_mode("sticky", "sticky");
+	show_mode("setuid-rw", "setuid-rw");
+
+	in_child("id rules", id_rules);
+	in_child("gid rules", gid_rules);
+	in_child("as user", as_user);
+
+	/* chown takes set-user-ID away, even root's. */
+	make_file("setuid-chown", 04755, "x\n");
+	result("chown setuid-chown", chown("setuid-chown", USER, GROUP));
+	show_mode("setuid-chown after chown", "setuid-chown");
+	result("root reads secret", access("secret", R_OK));
+
+	fflush(stdout);
+	roots_child = fork();
+	if (roots_child == 0) {
+		pause();
+		_exit(0);
+	}
+	in_child("kill as user", kill_as_user);
+	result("root kills its child", kill(roots_child, SIGTERM));
+	waitpid(roots_child, &st, 0);
+	printf("root's child: status %#x\n", st);
+
+	/* Clean up as root. */
+	const char *files[] = {"secret", "public", "public-rw", "setuid-rw", "setuid-chown", "locked/file",
+			       "hidden/file", "listonly/file", "open/roots", "open/mine", "sticky/roots"};
+	for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		unlink(files[i]);
+	const char *dirs[] = {"locked", "hidden", "listonly", "open", "sticky"};
+	for (unsigned i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		rmdir(dirs[i]);
+	if (chdir("/") < 0 || rmdir(dir) < 0)
+		perror("cleaning up");
+	return 0;
+}
