@@ -2,6 +2,8 @@
 #ifndef _SERVERS_PROC_TYPES_H_
 #define _SERVERS_PROC_TYPES_H_
 
+#include <mach/port.h>
+
 /* proc_get_service: which service. */
 #define PROC_SERVICE_PIPES 0 /* pipe.defs */
 #define PROC_SERVICE_COUNT 1
@@ -66,5 +68,16 @@ typedef int *proc_pids_t;
 /* Supplementary groups a process may have (proc_setgroups). */
 #define PROC_NGROUPS_MAX 32
 typedef int *proc_groups_t;
+
+/* proc_exec_setid: at most this many bytes of argv and envp words, and
+ * open files (besides root and cwd). */
+#define PROC_EXEC_ARGS_MAX 8192
+#define PROC_EXEC_FDS_MAX 64
+#define PROC_EXEC_FD_LIMIT 256 /* fd numbers are below this */
+#define PROC_IDS_EXEC 7 /* proc_ids(PROC_IDS_EXEC, euid, egid): see proc_exec_state */
+typedef char *proc_exec_args_t;
+typedef mach_port_t *proc_exec_ports_t;
+typedef mach_port_t *proc_exec_ports_out_t;
+typedef int *proc_exec_fds_t;
 
 #endif

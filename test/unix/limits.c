@@ -34,6 +34,10 @@ struct header {
 #define ID_PROC_GETIDS 31801
 #define ID_PROC_EXIT 31803
 #define ID_PROC_SETPGID 31805
+#define ID_PROC_IDS 31813
+#define PROC_IDS_SETUID 1
+#define PROC_IDS_EXEC 7
+#define LINUX_EPERM 1
 #define FORKS_MAX 1000
 #define TIMEOUT_MS 5000
 
@@ -151,6 +155,25 @@ static void forged_messages(void)
 	}
 	waitpid(p, &st, 0);
 	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a child cannot move its parent to another group");
+
+	/* Identity is the proc service's to judge: asking by hand for more
+	 * than the rules give is refused, whatever the library would do. */
+	uint32_t exec_ids[8] = {TYPE_INT32, PROC_IDS_EXEC, TYPE_INT32, 0, TYPE_INT32, 0, TYPE_INT32, 0};
+	ok(rpc(proc, ID_PROC_IDS, exec_ids, 8, &r) == 0 && r.ret == LINUX_EPERM,
+	   "proc_ids(PROC_IDS_EXEC) outside a set-user-ID exec: EPERM");
+	p = fork();
+	if (p == 0) {
+		reply_port = mtrap_reply_port();
+		uint32_t mine = proc_port();
+		if (setuid(1000) != 0)
+			_exit(2);
+		uint32_t to_root[8] = {TYPE_INT32, PROC_IDS_SETUID, TYPE_INT32, 0, TYPE_INT32, 0, TYPE_INT32, 0};
+		struct reply rr;
+		int refused = rpc(mine, ID_PROC_IDS, to_root, 8, &rr) == 0 && rr.ret == LINUX_EPERM;
+		_exit(refused && getuid() == 1000 && geteuid() == 1000 ? 0 : 1);
+	}
+	waitpid(p, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "uid 1000 asking proc by hand for uid 0: EPERM, ids unchanged");
 }
 
 static void fork_bomb(void)

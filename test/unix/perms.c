@@ -223,7 +223,79 @@ static void kill_as_user(void)
 	printf("own child: status %#x\n", st);
 }
 
-int main(void)
+/* --- set-user-ID programs (perms setuid; suidshow is the program) --- */
+
+/* A copy of file from as path. */
+static void copy_file(const char *from, const char *path)
+{
+	static char buf[65536];
+	int in = open(from, O_RDONLY), out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0700);
+	ssize_t n;
+
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			break;
+	close(in);
+	close(out);
+}
+
+/* The copy becomes uid's, set-user-ID. */
+static void give_prog(uid_t uid)
+{
+	result("chown the copy", chown("prog", uid, uid));
+	result("chmod the copy", chmod("prog", 04755));
+	show_mode("prog", "prog");
+}
+
+static void run_user_prog(void)
+{
+	become_user();
+	show_ids("user");
+	fflush(stdout);
+	execl("./prog", "prog", (char *) NULL);
+	result("execl", -1);
+}
+
+static void run_users_prog_as_root(void)
+{
+	fflush(stdout);
+	execl("./prog", "prog", (char *) NULL);
+	result("execl", -1);
+}
+
+static int setuid_test(const char *self)
+{
+	char dir[] = "/tmp/perms.XXXXXX";
+	char path[4096];
+	const char *slash = strrchr(self, '/');
+
+	/* suidshow is next to this program; copied before leaving the
+	 * directory its path may be relative to. */
+	snprintf(path, sizeof(path), "%.*ssuidshow", slash != NULL ? (int) (slash - self + 1) : 0, self);
+	if (mkdtemp(dir) == NULL || chmod(dir, 0755) < 0) {
+		perror(dir);
+		return 1;
+	}
+	char prog[sizeof(dir) + 8];
+	snprintf(prog, sizeof(prog), "%s/prog", dir);
+	copy_file(path, prog);
+	if (chdir(dir) < 0) {
+		perror(dir);
+		return 1;
+	}
+	make_file("secret", 0600, "root only\n");
+	give_prog(0);
+	in_child("uid 1000 runs root's set-user-ID program", run_user_prog);
+	give_prog(USER);
+	in_child("root runs uid 1000's set-user-ID program", run_users_prog_as_root);
+	unlink("secret");
+	unlink("prog");
+	if (chdir("/") < 0 || rmdir(dir) < 0)
+		perror("cleaning up");
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	char dir[] = "/tmp/perms.XXXXXX";
 	int st;
@@ -234,6 +306,8 @@ int main(void)
 		return 1;
 	}
 	umask(022);
+	if (argc > 1 && strcmp(argv[1], "setuid") == 0)
+		return setuid_test(argv[0]);
 	if (mkdtemp(dir) == NULL || chmod(dir, 0755) < 0 || chdir(dir) < 0) {
 		perror(dir);
 		return 1;

@@ -27,20 +27,21 @@ static uint32_t low16(int id)
 	return (uint32_t)id > 0xffff ? OVERFLOW_ID : (uint32_t)id;
 }
 
-/* Give dir (the root or the cwd) the identity ids and groups. */
-static void reauth_port(mach_port_t *dir, const io_ids_t *ids, int *groups, unsigned ngroups)
+int emul_reauth_port(mach_port_t authority, mach_port_t *port, const io_ids_t *ids, int *groups, unsigned ngroups)
 {
-	mach_port_t port;
+	mach_port_t newport;
 	mach_msg_type_name_t type;
+	int r;
 
-	if (!MACH_PORT_VALID(*dir))
-		return;
-	if (io_reauth(*dir, *dir, *ids, groups, ngroups, &port, &type) != 0) {
-		emul_log("the file service kept an identity of ours\n");
-		return;
-	}
-	mach_port_deallocate(mach_task_self(), *dir);
-	*dir = port;
+	if (!MACH_PORT_VALID(*port))
+		return 0;
+	r = emul_errno(io_reauth(MACH_PORT_VALID(authority) ? authority : *port, *port, *ids, groups, ngroups,
+				 &newport, &type));
+	if (r < 0)
+		return r;
+	mach_port_deallocate(mach_task_self(), *port);
+	*port = newport;
+	return 0;
 }
 
 /* After a change: the root and cwd ports get the proc service's ids. */
@@ -51,12 +52,13 @@ static void reauth(const io_ids_t *ids)
 
 	if (proc_getgroups(emul.proc, groups, &n) != 0)
 		return;
-	reauth_port(&emul.root, ids, groups, n);
-	reauth_port(&emul.cwd, ids, groups, n);
+	if (emul_reauth_port(MACH_PORT_NULL, &emul.root, ids, groups, n) < 0 ||
+	    emul_reauth_port(MACH_PORT_NULL, &emul.cwd, ids, groups, n) < 0)
+		emul_log("the file service kept an identity of ours\n");
 }
 
 /* proc_ids(op, a, b, c) into *ids; a change is passed on to the ports. */
-static int ids_op(int op, int a, int b, int c, io_ids_t *ids)
+int emul_ids_op(int op, int a, int b, int c, io_ids_t *ids)
 {
 	int v[6];
 	int r = emul_errno(proc_ids(emul.proc, op, a, b, c, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]));
@@ -65,7 +67,7 @@ static int ids_op(int op, int a, int b, int c, io_ids_t *ids)
 		return r;
 	ids->ruid = v[0], ids->euid = v[1], ids->suid = v[2];
 	ids->rgid = v[3], ids->egid = v[4], ids->sgid = v[5];
-	if (op != PROC_IDS_GET)
+	if (op != PROC_IDS_GET && op != PROC_IDS_EXEC)
 		reauth(ids);
 	return 0;
 }
@@ -129,7 +131,7 @@ static int sys_setgroups(int size, uint32_t ulist, int bits16)
 	int r = emul_errno(proc_setgroups(emul.proc, groups, size));
 	if (r < 0)
 		return r;
-	r = ids_op(PROC_IDS_GET, 0, 0, 0, &ids);
+	r = emul_ids_op(PROC_IDS_GET, 0, 0, 0, &ids);
 	if (r == 0)
 		reauth(&ids);
 	return r;
@@ -151,7 +153,7 @@ int sys_cred(int nr, uint32_t a, uint32_t b, uint32_t c)
 	case NR_geteuid32:
 	case NR_getgid32:
 	case NR_getegid32:
-		if ((r = ids_op(PROC_IDS_GET, 0, 0, 0, &ids)) < 0)
+		if ((r = emul_ids_op(PROC_IDS_GET, 0, 0, 0, &ids)) < 0)
 			return r;
 		r = (int)(nr == NR_getuid || nr == NR_getuid32     ? ids.ruid
 			  : nr == NR_geteuid || nr == NR_geteuid32 ? ids.euid
@@ -164,42 +166,42 @@ int sys_cred(int nr, uint32_t a, uint32_t b, uint32_t c)
 		/* fall through */
 	case NR_getresuid32:
 	case NR_getresgid32:
-		if ((r = ids_op(PROC_IDS_GET, 0, 0, 0, &ids)) < 0)
+		if ((r = emul_ids_op(PROC_IDS_GET, 0, 0, 0, &ids)) < 0)
 			return r;
 		if (nr == NR_getresuid || nr == NR_getresuid32)
 			return put_three(a, b, c, (uint32_t[3]){ids.ruid, ids.euid, ids.suid}, bits16);
 		return put_three(a, b, c, (uint32_t[3]){ids.rgid, ids.egid, ids.sgid}, bits16);
 	case NR_setuid:
-		return ids_op(PROC_IDS_SETUID, id16(a), 0, 0, &ids);
+		return emul_ids_op(PROC_IDS_SETUID, id16(a), 0, 0, &ids);
 	case NR_setuid32:
-		return ids_op(PROC_IDS_SETUID, (int)a, 0, 0, &ids);
+		return emul_ids_op(PROC_IDS_SETUID, (int)a, 0, 0, &ids);
 	case NR_setgid:
-		return ids_op(PROC_IDS_SETGID, id16(a), 0, 0, &ids);
+		return emul_ids_op(PROC_IDS_SETGID, id16(a), 0, 0, &ids);
 	case NR_setgid32:
-		return ids_op(PROC_IDS_SETGID, (int)a, 0, 0, &ids);
+		return emul_ids_op(PROC_IDS_SETGID, (int)a, 0, 0, &ids);
 	case NR_setreuid:
-		return ids_op(PROC_IDS_SETREUID, id16(a), id16(b), 0, &ids);
+		return emul_ids_op(PROC_IDS_SETREUID, id16(a), id16(b), 0, &ids);
 	case NR_setreuid32:
-		return ids_op(PROC_IDS_SETREUID, (int)a, (int)b, 0, &ids);
+		return emul_ids_op(PROC_IDS_SETREUID, (int)a, (int)b, 0, &ids);
 	case NR_setregid:
-		return ids_op(PROC_IDS_SETREGID, id16(a), id16(b), 0, &ids);
+		return emul_ids_op(PROC_IDS_SETREGID, id16(a), id16(b), 0, &ids);
 	case NR_setregid32:
-		return ids_op(PROC_IDS_SETREGID, (int)a, (int)b, 0, &ids);
+		return emul_ids_op(PROC_IDS_SETREGID, (int)a, (int)b, 0, &ids);
 	case NR_setresuid:
-		return ids_op(PROC_IDS_SETRESUID, id16(a), id16(b), id16(c), &ids);
+		return emul_ids_op(PROC_IDS_SETRESUID, id16(a), id16(b), id16(c), &ids);
 	case NR_setresuid32:
-		return ids_op(PROC_IDS_SETRESUID, (int)a, (int)b, (int)c, &ids);
+		return emul_ids_op(PROC_IDS_SETRESUID, (int)a, (int)b, (int)c, &ids);
 	case NR_setresgid:
-		return ids_op(PROC_IDS_SETRESGID, id16(a), id16(b), id16(c), &ids);
+		return emul_ids_op(PROC_IDS_SETRESGID, id16(a), id16(b), id16(c), &ids);
 	case NR_setresgid32:
-		return ids_op(PROC_IDS_SETRESGID, (int)a, (int)b, (int)c, &ids);
+		return emul_ids_op(PROC_IDS_SETRESGID, (int)a, (int)b, (int)c, &ids);
 	case NR_setfsuid:
 	case NR_setfsuid32:
 	case NR_setfsgid:
 	case NR_setfsgid32:
 		/* The file-system ids are the effective ones here: report them,
 		 * change nothing (Linux answers the old value either way). */
-		if ((r = ids_op(PROC_IDS_GET, 0, 0, 0, &ids)) < 0)
+		if ((r = emul_ids_op(PROC_IDS_GET, 0, 0, 0, &ids)) < 0)
 			return r;
 		return (int)(nr == NR_setfsuid || nr == NR_setfsuid32 ? ids.euid : ids.egid);
 	case NR_getgroups:

@@ -10,6 +10,7 @@
 #include <mach.h>
 #include <servers/linux_errno.h>
 #include <servers/emul_boot.h>
+#include <servers/io_types.h>
 #include "linux.h"
 
 #define IO_PATH_MAX_ 4096 /* <servers/io_types.h>'s IO_PATH_MAX */
@@ -193,6 +194,15 @@ int sys_fchown(int fd, int uid, int gid, int bits16);
 int sys_utimes(int dirfd, uint32_t path, uint32_t times, int timeval);
 /* cred.c: get/set*id, groups (nr: which call). */
 int sys_cred(int nr, uint32_t a, uint32_t b, uint32_t c);
+/* proc_ids(op, a, b, c): the ids afterwards in *ids (a change also goes
+ * to the root and cwd ports, but for PROC_IDS_EXEC). */
+int emul_ids_op(int op, int a, int b, int c, struct io_ids *ids);
+/* *port becomes a port of the same file with identity ids and groups,
+ * asked through authority (or *port itself when null). */
+int emul_reauth_port(mach_port_t authority, mach_port_t *port, const struct io_ids *ids, int *groups,
+		     unsigned ngroups);
+/* exec.c: a task proc_exec_setid made starts the program it was given. */
+void emul_exec_setid_boot(void);
 int sys_ftruncate64(int fd, uint32_t lo, uint32_t hi);
 /* The absolute form of path (relative to the cwd) into out. */
 void emul_abs_path(const char *path, char *out, size_t size);

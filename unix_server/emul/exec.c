@@ -14,6 +14,7 @@
 #include <servers/io.h>
 #include <servers/io_types.h>
 #include <servers/proc.h>
+#include <servers/proc_types.h>
 #include <ernst/elf.h>
 #include <servers/proc.h>
 #include <servers/proc_types.h>
@@ -181,7 +182,7 @@ int emul_exec_image(const void *image, size_t size, char *const *argv, char *con
 	AUX(AT_EGID, egid);
 	AUX(AT_CLKTCK, 100);
 	AUX(AT_HWCAP, HWCAP_I686);
-	AUX(AT_SECURE, 0);
+	AUX(AT_SECURE, uid != euid || gid != egid);
 	AUX(AT_RANDOM, at_random);
 	AUX(AT_EXECFN, execfn);
 	AUX(AT_PLATFORM, platform);
@@ -213,11 +214,14 @@ int emul_exec_image(const void *image, size_t size, char *const *argv, char *con
 	return 0;
 }
 
-/* Read a whole file (an open io port) into our heap. */
-static int read_file(mach_port_t file, char **out, size_t *size)
+/* Read a whole file (an open io port) into our heap; its stat in *stp
+ * if not NULL. */
+static int read_file(mach_port_t file, char **out, size_t *size, io_stat_t *stp)
 {
 	io_stat_t st;
 	int r = emul_errno(io_stat(file, &st));
+	if (stp != NULL)
+		*stp = st;
 	if (r < 0)
 		return r;
 	if (st.st_size < 0 || st.st_size > EXEC_FILE_MAX)
@@ -349,6 +353,130 @@ static int shebang(const char *image, size_t size, const char *path, char *const
 
 static void free_vector(char **v);
 
+/* ---- set-user-ID and set-group-ID programs ---- */
+
+/* Whether running a file of stat st gives ids we do not have. */
+static int gains_ids(const io_stat_t *st)
+{
+	int uid, euid, gid, egid;
+
+	if (proc_getcreds(emul.proc, &uid, &euid, &gid, &egid) != 0)
+		return 0;
+	return ((st->st_mode & IO_S_ISUID) && st->st_uid != (uint32_t)euid) ||
+	       ((st->st_mode & IO_S_ISGID) && st->st_gid != (uint32_t)egid);
+}
+
+/* Words of v one after the other into buf (room n) from *at; -E2BIG. */
+static int pack_words(char *const *v, char *buf, size_t n, size_t *at, int *count)
+{
+	for (*count = 0; v[*count] != NULL; (*count)++) {
+		size_t len = strlen(v[*count]) + 1;
+		if (*at + len > n)
+			return -LINUX_E2BIG;
+		memcpy(buf + *at, v[*count], len);
+		*at += len;
+	}
+	return 0;
+}
+
+/* proc_exec_setid: our task ends there and a new one runs the program;
+ * an answer means it could not. */
+static int exec_setid(mach_port_t file, char *const *argv, char *const *envp)
+{
+	static char args[PROC_EXEC_ARGS_MAX];
+	mach_port_t ports[PROC_EXEC_FDS_MAX + 2];
+	int fds[PROC_EXEC_FDS_MAX], argc, envc, nfds = 0, r;
+	size_t at = 0;
+
+	if ((r = pack_words(argv, args, sizeof(args), &at, &argc)) < 0 ||
+	    (r = pack_words(envp, args, sizeof(args), &at, &envc)) < 0)
+		return r;
+	if (argc == 0)
+		return -LINUX_EINVAL;
+	ports[0] = emul.root;
+	ports[1] = emul.cwd;
+	for (int fd = 0; fd < EMUL_FD_MAX; fd++) {
+		if (!MACH_PORT_VALID(emul.fd[fd].port) || (emul.fd[fd].flags & FD_CLOEXEC))
+			continue;
+		if (nfds == PROC_EXEC_FDS_MAX)
+			return -LINUX_EMFILE;
+		ports[2 + nfds] = emul.fd[fd].port;
+		fds[nfds++] = fd;
+	}
+	int umask = sys_umask(0);
+	sys_umask((uint32_t)umask);
+	r = proc_exec_setid(emul.proc, file, argc, envc, args, at, ports, nfds + 2, fds, nfds, umask);
+	return r == 0 ? -LINUX_EAGAIN : emul_errno(r);
+}
+
+/* Words of a packed block into a new vector (NULL-terminated). */
+static char **unpack_words(const char **at, int count)
+{
+	char **v = calloc(count + 1, sizeof(char *));
+	for (int i = 0; v != NULL && i < count; i++) {
+		v[i] = strdup(*at);
+		*at += strlen(*at) + 1;
+	}
+	return v;
+}
+
+void emul_exec_setid_boot(void)
+{
+	static char args[PROC_EXEC_ARGS_MAX];
+	mach_port_t file, gfile = MACH_PORT_NULL, authority, ports[PROC_EXEC_FDS_MAX + 2];
+	mach_msg_type_number_t nargs = sizeof(args), nports = PROC_EXEC_FDS_MAX + 2, nfds = PROC_EXEC_FDS_MAX;
+	int fds[PROC_EXEC_FDS_MAX], argc, envc, umask, groups[PROC_NGROUPS_MAX];
+	mach_msg_type_number_t ngroups = PROC_NGROUPS_MAX;
+	mach_msg_type_name_t type;
+	io_ids_t ids;
+	io_stat_t st;
+	char *image = NULL;
+	size_t size;
+
+	if (proc_exec_state(emul.proc, &file, &argc, &envc, args, &nargs, ports, &nports, fds, &nfds, &umask,
+			    &authority) != 0 || nports != nfds + 2) {
+		emul_log("set-user-ID exec: no state from the proc service\n");
+		emul_exit(W_EXITCODE(127));
+	}
+	/* Every port came from the program that asked: only those the file
+	 * service knows as its own get through io_reauth (EBADF for others). */
+	if (emul_ids_op(PROC_IDS_GET, 0, 0, 0, &ids) != 0 || proc_getgroups(emul.proc, groups, &ngroups) != 0 ||
+	    io_reauth(authority, file, ids, groups, ngroups, &gfile, &type) != 0 || io_stat(gfile, &st) != 0) {
+		emul_log("set-user-ID exec: the program is no file of the file service\n");
+		emul_exit(W_EXITCODE(127));
+	}
+	mach_port_deallocate(mach_task_self(), file);
+	int euid = (st.st_mode & IO_S_ISUID) ? (int)st.st_uid : -1, egid = (st.st_mode & IO_S_ISGID) ? (int)st.st_gid : -1;
+	if (emul_ids_op(PROC_IDS_EXEC, euid, egid, 0, &ids) != 0 ||
+	    emul_reauth_port(authority, &ports[0], &ids, groups, ngroups) < 0 ||
+	    emul_reauth_port(authority, &ports[1], &ids, groups, ngroups) < 0) {
+		emul_log("set-user-ID exec: cannot take the new identity\n");
+		emul_exit(W_EXITCODE(127));
+	}
+	/* Nothing of root's stays for the program. */
+	mach_port_deallocate(mach_task_self(), authority);
+	emul.root = ports[0];
+	emul.cwd = ports[1];
+	for (unsigned i = 0; i < nfds; i++)
+		emul_fd_alloc(ports[i + 2], 0, fds[i]);
+	sys_umask((uint32_t)umask);
+	int r = read_file(gfile, &image, &size, NULL);
+	mach_port_deallocate(mach_task_self(), gfile);
+	const char *at = args;
+	char **argv = unpack_words(&at, argc), **envp = unpack_words(&at, envc);
+	if (r == 0 && argv != NULL && envp != NULL)
+		r = emul_exec_image(image, size, argv, envp, argv[0]);
+	if (r == 0)
+		emul_abs_path(argv[0], emul.exe_path, sizeof(emul.exe_path));
+	free(image);
+	free_vector(argv);
+	free_vector(envp);
+	if (r < 0) {
+		emul_log("set-user-ID exec: cannot start the program: error %d\n", -r);
+		emul_exit(W_EXITCODE(127));
+	}
+}
+
 int emul_exec_path(const char *path, char *const *argv, char *const *envp)
 {
 	const char *filename = path;
@@ -375,7 +503,16 @@ int emul_exec_path(const char *path, char *const *argv, char *const *envp)
 		return r;
 	if ((r = emul_errno(fs_lookup(dir, (char *)path, O_RDONLY_, 0, &file, &file_type))) < 0)
 		return r;
-	r = read_file(file, &image, &size);
+	io_stat_t st;
+	r = read_file(file, &image, &size, &st);
+	if (r == 0 && size >= 4 && memcmp(image, "\177ELF", 4) == 0 && gains_ids(&st)) {
+		/* Set-user-ID or set-group-ID: the proc service runs it in a new
+		 * task.  Back here only if it could not. */
+		free(image);
+		r = exec_setid(file, argv, envp);
+		mach_port_deallocate(mach_task_self(), file);
+		return r;
+	}
 	mach_port_deallocate(mach_task_self(), file);
 	if (r < 0)
 		return r;
@@ -386,7 +523,7 @@ int emul_exec_path(const char *path, char *const *argv, char *const *envp)
 		if ((r = emul_errno(fs_lookup(interp[0] == '/' ? emul.root : emul.cwd, interp, O_RDONLY_, 0, &file,
 					      &file_type))) < 0)
 			goto out;
-		r = read_file(file, &image, &size);
+		r = read_file(file, &image, &size, NULL);
 		mach_port_deallocate(mach_task_self(), file);
 		if (r < 0)
 			goto out;

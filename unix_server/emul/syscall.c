@@ -612,7 +612,7 @@ void emul_boot(uint32_t area)
 	libmach_threads_init();
 	emul_task_init();
 	mach_port_t fd0, fd1, fd2;
-	if (proc_get_init_ports(emul.proc, &emul.root, &emul.cwd, &fd0, &fd1, &fd2) == 0) {
+	if (area != 0 && proc_get_init_ports(emul.proc, &emul.root, &emul.cwd, &fd0, &fd1, &fd2) == 0) {
 		emul_fd_alloc(fd0, 0, 0);
 		emul_fd_alloc(fd1, 0, 1);
 		emul_fd_alloc(fd2, 0, 2);
@@ -622,6 +622,11 @@ void emul_boot(uint32_t area)
 	if (task_set_emulation_vector(mach_task_self(), 0, vector, NR_TABLE) != KERN_SUCCESS) {
 		emul_log("cannot set the emulation vector\n");
 		emul_exit(W_EXITCODE(127));
+	}
+	if (area == 0) {
+		/* A task proc_exec_setid made: a set-user-ID program to run. */
+		emul_exec_setid_boot();
+		emul_resume();
 	}
 
 	/* The arguments are copied: the boot area goes. */

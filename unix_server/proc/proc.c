@@ -14,6 +14,7 @@
 #include <mach/mach_port.h>
 #include <mach/notify.h>
 #include <mach/notify_server.h>
+#include <mach/task_special_ports.h>
 #include <servers/linux_errno.h>
 #include <servers/proc_server.h>
 #include <servers/proc_reply.h>
@@ -63,6 +64,18 @@ struct proc {
 	size_t args_len;
 	struct proc *hash_next; /* living processes by port: proc_hash */
 	struct proc_cred cred;
+	struct proc_exec *exec; /* proc_exec_setid's, until proc_exec_state takes it */
+	int exec_boot;		/* its task was made by proc_exec_setid; ids not yet set */
+};
+
+/* What a task made by proc_exec_setid starts with. */
+struct proc_exec {
+	mach_port_t file;
+	int argc, envc, umask;
+	mach_msg_type_number_t nargs, nports, nfds;
+	char args[PROC_EXEC_ARGS_MAX];
+	mach_port_t ports[PROC_EXEC_FDS_MAX + 2];
+	int fds[PROC_EXEC_FDS_MAX];
 };
 
 static struct proc procs[PROC_MAX];
@@ -75,6 +88,7 @@ static int last_pid;
 static mach_port_t init_ports[5];
 static mach_port_t services[PROC_SERVICE_COUNT];
 void (*proc_init_ended)(int status);
+kern_return_t (*proc_new_task)(task_t *task, thread_t *thread);
 
 void proc_init(mach_port_t port_set)
 {
@@ -139,6 +153,24 @@ static int pid_in_use(int pid)
 	return 0;
 }
 
+/* The task's death comes to us as a dead name. */
+static kern_return_t watch_task(task_t task)
+{
+	/* The request takes a send-once right (MOVE_SEND_ONCE): make one. */
+	mach_port_t so = MACH_PORT_NULL, prev;
+	mach_msg_type_name_t so_type;
+	kern_return_t kr = mach_port_extract_right(mach_task_self(), proc_notify, MACH_MSG_TYPE_MAKE_SEND_ONCE,
+						   &so, &so_type);
+	if (kr == KERN_SUCCESS) {
+		kr = mach_port_request_notification(mach_task_self(), task, MACH_NOTIFY_DEAD_NAME, 0, so, &prev);
+		if (kr != KERN_SUCCESS)
+			mach_port_deallocate(mach_task_self(), so);
+		else if (MACH_PORT_VALID(prev))
+			mach_port_deallocate(mach_task_self(), prev);
+	}
+	return kr;
+}
+
 static struct proc *proc_new(task_t task)
 {
 	struct proc *p = NULL;
@@ -147,24 +179,10 @@ static struct proc *proc_new(task_t task)
 			p = &procs[i];
 	if (p == NULL)
 		return NULL;
-	mach_port_t port, prev;
+	mach_port_t port;
 	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) != KERN_SUCCESS)
 		return NULL;
-	/* The task's death comes to us as a dead name. */
-	/* The request takes a send-once right (MOVE_SEND_ONCE): make one. */
-	mach_port_t so = MACH_PORT_NULL;
-	mach_msg_type_name_t so_type;
-	kern_return_t kr = mach_port_extract_right(mach_task_self(), proc_notify,
-						   MACH_MSG_TYPE_MAKE_SEND_ONCE, &so, &so_type);
-	if (kr == KERN_SUCCESS) {
-		kr = mach_port_request_notification(mach_task_self(), task, MACH_NOTIFY_DEAD_NAME, 0, so,
-						    &prev);
-		if (kr != KERN_SUCCESS)
-			mach_port_deallocate(mach_task_self(), so);
-		else if (MACH_PORT_VALID(prev))
-			mach_port_deallocate(mach_task_self(), prev);
-	}
-	if (kr != KERN_SUCCESS) {
+	if (watch_task(task) != KERN_SUCCESS) {
 		mach_port_destroy(mach_task_self(), port);
 		return NULL;
 	}
@@ -336,6 +354,21 @@ static void wake_waiter(struct proc *parent)
 		mach_port_deallocate(mach_task_self(), reply);
 }
 
+/* The rights proc_exec_setid left for a task that will not take them. */
+static void exec_free(struct proc *p)
+{
+	struct proc_exec *e = p->exec;
+
+	if (e == NULL)
+		return;
+	mach_port_deallocate(mach_task_self(), e->file);
+	for (mach_msg_type_number_t i = 0; i < e->nports; i++)
+		if (MACH_PORT_VALID(e->ports[i]))
+			mach_port_deallocate(mach_task_self(), e->ports[i]);
+	free(e);
+	p->exec = NULL;
+}
+
 static void proc_end(struct proc *p, int status)
 {
 	if (p->state != PROC_ALIVE)
@@ -350,6 +383,7 @@ static void proc_end(struct proc *p, int status)
 		mach_port_deallocate(mach_task_self(), p->wait_reply);
 	p->wait_reply = MACH_PORT_NULL;
 	proc_hash_remove(p);
+	exec_free(p);
 	mach_port_destroy(mach_task_self(), p->port);
 	p->port = MACH_PORT_NULL;
 	p->state = PROC_ZOMBIE;
@@ -685,6 +719,18 @@ kern_return_t S_proc_ids(mach_port_t port, int op, int a, int b, int c, int *rui
 	case PROC_IDS_SETREGID:
 		rc = set_re(ids, op == PROC_IDS_SETREUID ? RUID : RGID, priv, (uint32_t) a, (uint32_t) b);
 		break;
+	case PROC_IDS_EXEC:
+		/* Only the fresh library of a proc_exec_setid task, once. */
+		if (!p->exec_boot)
+			return LINUX_EPERM;
+		p->exec_boot = 0;
+		if ((uint32_t) a != KEEP)
+			ids[EUID] = (uint32_t) a;
+		if ((uint32_t) b != KEEP)
+			ids[EGID] = (uint32_t) b;
+		ids[SUID] = ids[EUID];
+		ids[SGID] = ids[EGID];
+		break;
 	case PROC_IDS_SETRESUID:
 	case PROC_IDS_SETRESGID:
 		rc = set_res(ids, op == PROC_IDS_SETRESUID ? RUID : RGID, priv, (uint32_t) a, (uint32_t) b,
@@ -973,4 +1019,111 @@ kern_return_t do_mach_notify_send_once(mach_port_t notify)
 boolean_t proc_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 {
 	return proc_server(in, out) || notify_server(in, out);
+}
+
+/* ---- set-user-ID exec ---- */
+
+/* Whether args holds exactly words NUL-terminated words. */
+static int args_ok(const char *args, mach_msg_type_number_t n, int words)
+{
+	int nuls = 0;
+
+	for (mach_msg_type_number_t i = 0; i < n; i++)
+		nuls += args[i] == '\0';
+	return n > 0 && args[n - 1] == '\0' && nuls == words;
+}
+
+kern_return_t S_proc_exec_setid(mach_port_t port, mach_port_t file, int argc, int envc, const proc_exec_args_t args,
+				mach_msg_type_number_t nargs, const proc_exec_ports_t ports, mach_msg_type_number_t nports,
+				const proc_exec_fds_t fds, mach_msg_type_number_t nfds, int umask)
+{
+	struct proc *p = proc_by_port(port);
+	struct proc_exec *e;
+	task_t task;
+	thread_t thread;
+	mach_port_t newport;
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	if (argc < 1 || envc < 0 || !args_ok(args, nargs, argc + envc) || nports != nfds + 2 || !MACH_PORT_VALID(file))
+		return LINUX_EINVAL;
+	for (mach_msg_type_number_t i = 0; i < nfds; i++)
+		if (fds[i] < 0 || fds[i] >= PROC_EXEC_FD_LIMIT)
+			return LINUX_EINVAL;
+	if (proc_new_task == NULL || (e = malloc(sizeof(*e))) == NULL)
+		return LINUX_EAGAIN;
+	if (proc_new_task(&task, &thread) != KERN_SUCCESS) {
+		free(e);
+		return LINUX_EAGAIN;
+	}
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &newport) != KERN_SUCCESS ||
+	    watch_task(task) != KERN_SUCCESS) {
+		task_terminate(task);
+		mach_port_deallocate(mach_task_self(), task);
+		mach_port_deallocate(mach_task_self(), thread);
+		free(e);
+		return LINUX_EAGAIN;
+	}
+	e->file = file;
+	e->argc = argc, e->envc = envc, e->umask = umask;
+	e->nargs = nargs, e->nports = nports, e->nfds = nfds;
+	memcpy(e->args, args, nargs);
+	memcpy(e->ports, ports, nports * sizeof(ports[0]));
+	memcpy(e->fds, fds, nfds * sizeof(fds[0]));
+
+	/* The old task goes, unwatched (its dead name must not end the
+	 * process), and with it every right to the old proc port. */
+	mach_port_t prev = MACH_PORT_NULL;
+	if (mach_port_request_notification(mach_task_self(), p->task, MACH_NOTIFY_DEAD_NAME, 0, MACH_PORT_NULL,
+					   &prev) == KERN_SUCCESS &&
+	    MACH_PORT_VALID(prev))
+		mach_port_deallocate(mach_task_self(), prev);
+	task_terminate(p->task);
+	mach_port_deallocate(mach_task_self(), p->task);
+	if (MACH_PORT_VALID(p->msgport))
+		mach_port_deallocate(mach_task_self(), p->msgport);
+	p->msgport = MACH_PORT_NULL;
+	proc_hash_remove(p);
+	mach_port_destroy(mach_task_self(), p->port);
+
+	mach_port_move_member(mach_task_self(), newport, proc_port_set);
+	mach_port_insert_right(mach_task_self(), newport, newport, MACH_MSG_TYPE_MAKE_SEND);
+	task_set_special_port(task, TASK_BOOTSTRAP_PORT, newport);
+	mach_port_deallocate(mach_task_self(), newport);
+	p->port = newport;
+	p->hash_next = *proc_hash_head(newport);
+	*proc_hash_head(newport) = p;
+	p->task = task;
+	p->exec = e;
+	p->exec_boot = 1;
+	thread_resume(thread);
+	mach_port_deallocate(mach_task_self(), thread);
+	/* The answer goes to a dead reply port: nobody waits for it. */
+	return 0;
+}
+
+kern_return_t S_proc_exec_state(mach_port_t port, mach_port_t *file, int *argc, int *envc, proc_exec_args_t args,
+				mach_msg_type_number_t *nargs, proc_exec_ports_out_t ports, mach_msg_type_number_t *nports,
+				proc_exec_fds_t fds, mach_msg_type_number_t *nfds, int *umask, mach_port_t *authority)
+{
+	struct proc *p = proc_by_port(port);
+	struct proc_exec *e;
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	if ((e = p->exec) == NULL)
+		return LINUX_EINVAL;
+	*file = e->file;
+	*argc = e->argc, *envc = e->envc, *umask = e->umask;
+	memcpy(args, e->args, e->nargs);
+	*nargs = e->nargs;
+	/* The rights move to the new task with the answer. */
+	memcpy(ports, e->ports, e->nports * sizeof(ports[0]));
+	*nports = e->nports;
+	memcpy(fds, e->fds, e->nfds * sizeof(fds[0]));
+	*nfds = e->nfds;
+	*authority = init_ports[0];
+	free(e);
+	p->exec = NULL;
+	return 0;
 }

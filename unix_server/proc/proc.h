@@ -31,6 +31,10 @@ void proc_set_init_ports(mach_port_t root, mach_port_t cwd, mach_port_t fd0, mac
 void proc_set_service(int which, mach_port_t port);
 /* Signal a process group on the system's behalf (the terminal's ^C). */
 void proc_signal_group(int pgrp, int sig);
+/* Make a task with a fresh emulation library for proc_exec_setid: its
+ * thread, not yet resumed, starts in the library's boot entry with no
+ * boot area (the library then asks proc_exec_state). */
+extern kern_return_t (*proc_new_task)(task_t *task, thread_t *thread);
 /* Called when init ends, with its wait status. */
 extern void (*proc_init_ended)(int status);
 /* Serve one message (proc.defs, or a notification of ours). */

@@ -63,6 +63,8 @@ static int exit_with_init;
 static volatile int init_done, init_status;
 static volatile int drain_eof; /* the console pipe has no writer left */
 static mach_port_t console_read = MACH_PORT_NULL, console_write = MACH_PORT_NULL;
+static vm_offset_t emul;		 /* the library image (data module emul.bin) */
+static mach_msg_type_number_t emul_size;
 
 /* proc.defs requests go straight to proc (the common case of a system
  * call that is not about files); everything else to the file services
@@ -220,12 +222,61 @@ static const char *build_args(struct emul_boot_args *ba, size_t room, char **arg
 	return NULL;
 }
 
-/* The first process: the library and the boot area written into a new
- * task, one thread at the library's boot entry. */
-static const char *start_first(vm_offset_t emul, vm_size_t emul_size, vm_offset_t prog, vm_size_t prog_size,
-			       char **argv, int argc, const char *extra, size_t extra_size)
+/* A new task with the library at EMUL_BASE (nothing inherited). */
+static const char *new_library_task(task_t *task)
 {
 	const struct emul_image_header *h = (const void *)emul;
+	vm_address_t a = EMUL_BASE;
+
+	if (emul_size < sizeof(*h) || h->magic != EMUL_IMAGE_MAGIC || h->file_size > emul_size ||
+	    h->mem_size < h->file_size || h->mem_size > EMUL_BOOT_AREA - EMUL_BASE)
+		return "emul.bin is not an emulation library image";
+	if (task_create(mach_task_self(), FALSE, task) != KERN_SUCCESS)
+		return "task_create failed";
+	if (vm_allocate(*task, &a, ROUND_PAGE(h->mem_size), FALSE) != KERN_SUCCESS ||
+	    vm_write(*task, EMUL_BASE, emul, ROUND_PAGE(h->file_size)) != KERN_SUCCESS) {
+		task_terminate(*task);
+		mach_port_deallocate(mach_task_self(), *task);
+		return "cannot load the library";
+	}
+	return NULL;
+}
+
+/* The task's thread at the library's boot entry (eax: the boot area or
+ * 0), suspended. */
+static kern_return_t boot_thread(task_t task, uint32_t area, thread_t *th)
+{
+	const struct emul_image_header *h = (const void *)emul;
+	struct i386_thread_state st;
+
+	memset(&st, 0, sizeof(st));
+	st.eip = h->boot_entry;
+	st.eax = area;
+	st.efl = EFLAGS_IF;
+	if (thread_create(task, th) != KERN_SUCCESS)
+		return KERN_FAILURE;
+	return thread_set_state(*th, i386_THREAD_STATE, (thread_state_t)&st, i386_THREAD_STATE_COUNT);
+}
+
+/* proc_exec_setid's task: the library, and a thread that will ask the
+ * proc service for the rest. */
+static kern_return_t exec_task(task_t *task, thread_t *th)
+{
+	if (new_library_task(task) != NULL)
+		return KERN_FAILURE;
+	if (boot_thread(*task, 0, th) != KERN_SUCCESS) {
+		task_terminate(*task);
+		mach_port_deallocate(mach_task_self(), *task);
+		return KERN_FAILURE;
+	}
+	return KERN_SUCCESS;
+}
+
+/* The first process: the library and the boot area written into a new
+ * task, one thread at the library's boot entry. */
+static const char *start_first(vm_offset_t prog, vm_size_t prog_size, char **argv, int argc, const char *extra,
+			       size_t extra_size)
+{
 	size_t args_room = ROUND_PAGE(sizeof(struct emul_boot_args) + EMUL_BOOT_ARGS_MAX);
 	task_t task;
 	thread_t th;
@@ -233,9 +284,6 @@ static const char *start_first(vm_offset_t emul, vm_size_t emul_size, vm_offset_
 	vm_address_t a, args = 0;
 	const char *err;
 
-	if (emul_size < sizeof(*h) || h->magic != EMUL_IMAGE_MAGIC || h->file_size > emul_size ||
-	    h->mem_size < h->file_size || h->mem_size > EMUL_BOOT_AREA - EMUL_BASE)
-		return "emul.bin is not an emulation library image";
 	if (prog_size > EMUL_BOOT_AREA_END - EMUL_BOOT_AREA - args_room)
 		return "the program is too large";
 	if (vm_allocate(mach_task_self(), &args, args_room, TRUE) != KERN_SUCCESS)
@@ -245,12 +293,8 @@ static const char *start_first(vm_offset_t emul, vm_size_t emul_size, vm_offset_
 		return err;
 	ba->image_offset = args_room;
 	ba->image_size = prog_size;
-	if (task_create(mach_task_self(), FALSE, &task) != KERN_SUCCESS)
-		return "task_create failed";
-	a = EMUL_BASE;
-	if (vm_allocate(task, &a, ROUND_PAGE(h->mem_size), FALSE) != KERN_SUCCESS ||
-	    vm_write(task, EMUL_BASE, emul, ROUND_PAGE(h->file_size)) != KERN_SUCCESS)
-		return "cannot load the library";
+	if ((err = new_library_task(&task)) != NULL)
+		return err;
 	a = EMUL_BOOT_AREA;
 	if (vm_allocate(task, &a, args_room + ROUND_PAGE(prog_size), FALSE) != KERN_SUCCESS ||
 	    vm_write(task, EMUL_BOOT_AREA, args, args_room) != KERN_SUCCESS ||
@@ -263,14 +307,7 @@ static const char *start_first(vm_offset_t emul, vm_size_t emul_size, vm_offset_
 	task_set_special_port(task, TASK_BOOTSTRAP_PORT, proc_port);
 	mach_port_deallocate(mach_task_self(), proc_port);
 
-	struct i386_thread_state st;
-	memset(&st, 0, sizeof(st));
-	st.eip = h->boot_entry;
-	st.eax = EMUL_BOOT_AREA;
-	st.efl = EFLAGS_IF;
-	if (thread_create(task, &th) != KERN_SUCCESS ||
-	    thread_set_state(th, i386_THREAD_STATE, (thread_state_t)&st, i386_THREAD_STATE_COUNT) != KERN_SUCCESS ||
-	    thread_resume(th) != KERN_SUCCESS)
+	if (boot_thread(task, EMUL_BOOT_AREA, &th) != KERN_SUCCESS || thread_resume(th) != KERN_SUCCESS)
 		return "cannot start the first thread";
 	mach_port_deallocate(mach_task_self(), th);
 	return NULL;
@@ -303,8 +340,8 @@ static const char *init_files(mach_port_t root, mach_port_t pipes, int terminal,
 int main(int argc, char **argv)
 {
 	mach_port_t bs, device = MACH_PORT_NULL;
-	vm_offset_t emul, prog = 0, archive = 0, extra = 0;
-	mach_msg_type_number_t emul_size, prog_size = 0, archive_size = 0, extra_size = 0;
+	vm_offset_t prog = 0, archive = 0, extra = 0;
+	mach_msg_type_number_t prog_size = 0, archive_size = 0, extra_size = 0;
 	const char *err, *archive_name = NULL, *args_name = NULL;
 	int i = 1;
 
@@ -355,6 +392,7 @@ int main(int argc, char **argv)
 	config.port_set = port_set;
 	proc_init(port_set);
 	proc_init_ended = init_ended;
+	proc_new_task = exec_task;
 	config.proc_info = start_proc_info();
 	int rc = unixfiles_init(&config, &ports);
 	if (rc != 0)
@@ -374,7 +412,7 @@ int main(int argc, char **argv)
 	cthread_mutex_lock(&server_lock);
 	proc_set_init_ports(ports.root, ports.root, fds[0], fds[1], fds[2]);
 	proc_set_service(PROC_SERVICE_PIPES, ports.pipes);
-	err = start_first(emul, emul_size, prog, prog_size, argv + i, argc - i, (const char *)extra, extra_size);
+	err = start_first(prog, prog_size, argv + i, argc - i, (const char *)extra, extra_size);
 	cthread_mutex_unlock(&server_lock);
 	if (err != NULL) {
 		printf("unix: cannot start %s: %s\n", argv[i], err);
