@@ -465,9 +465,7 @@ void emul_exec_setid_boot(void)
 	const char *at = args;
 	char **argv = unpack_words(&at, argc), **envp = unpack_words(&at, envc);
 	if (r == 0 && argv != NULL && envp != NULL)
-		r = emul_exec_image(image, size, argv, envp, argv[0]);
-	if (r == 0)
-		emul_abs_path(argv[0], emul.exe_path, sizeof(emul.exe_path));
+		r = emul_exec_image(image, size, argv, envp, argv[0], argv[0]);
 	free(image);
 	free_vector(argv);
 	free_vector(envp);
