@@ -34,7 +34,7 @@ struct header {
 #define ID_PROC_GETIDS 31801
 #define ID_PROC_EXIT 31803
 #define ID_PROC_SETPGID 31805
-#define ID_PROC_IDS 31813
+#define ID_PROC_IDS 31817
 #define PROC_IDS_SETUID 1
 #define PROC_IDS_EXEC 7
 #define LINUX_EPERM 1
