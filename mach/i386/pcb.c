@@ -18,7 +18,6 @@
 #define EFLAGS_RESERVED 0x2
 
 extern void thread_start_trampoline(void);
-extern void thread_ipc_resume(void);
 static struct thread *fpu_owner;
 struct fxsave_image;
 static void fp_default_image(struct fxsave_image *fx);
@@ -50,15 +49,9 @@ void pcb_init(struct thread *th)
 	th->kernel_esp = (uintptr_t)sf;
 }
 
-void pcb_resume_user(struct thread *th)
-{
-	struct switch_frame *sf = (struct switch_frame *)th->pcb.user_state - 1;
-
-	sf->eip = (uint32_t)thread_ipc_resume;
-	th->kernel_esp = (uintptr_t)sf;
-}
-
-void pcb_activate(struct thread *th)
+/* What the CPU needs to run th; always inlined: every switch (and the
+ * IPC fast path's twice a round trip) comes here. */
+static inline __attribute__((always_inline)) void pcb_load(struct thread *th)
 {
 	if (th->kernel_stack != NULL)
 		ktss.esp0 = (uint32_t)th->kernel_stack + KERNEL_STACK_SIZE;
@@ -80,6 +73,17 @@ void pcb_activate(struct thread *th)
 	else
 		cr0 |= CR0_TS;
 	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+}
+
+void pcb_activate(struct thread *th)
+{
+	pcb_load(th);
+}
+
+void pcb_switch_to_user(struct thread *from, struct thread *to)
+{
+	pcb_load(to);
+	cpu_switch_to_user(from, to->pcb.user_state);
 }
 
 void fpu_init(void)

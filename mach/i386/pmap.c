@@ -20,7 +20,7 @@ struct pv_entry {
 static struct pmap kernel_pmap_store;
 struct pmap *kernel_pmap = &kernel_pmap_store;
 static struct zone pmap_zone, pv_zone;
-static struct pmap *active_pmap;
+struct pmap *active_pmap;
 static uint32_t *mmio_table; /* the page table of the MMIO window */
 static uintptr_t mmio_next = KERNEL_VIRT_START;
 
@@ -299,10 +299,3 @@ phys_addr_t pmap_extract(struct pmap *p, uintptr_t va)
 	return pte && (*pte & PTE_P) ? (*pte & PTE_FRAME) | (va & PAGE_MASK) : 0;
 }
 
-void pmap_activate(struct pmap *p)
-{
-	if (p == active_pmap)
-		return;
-	active_pmap = p;
-	set_cr3(p->pgdir_pa);
-}

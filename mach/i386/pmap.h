@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <mach/kern_return.h>
+#include <i386/cpu.h>
 #include <i386/vm_param.h>
 
 #define PTE_P 0x001
@@ -62,8 +63,15 @@ phys_addr_t pmap_extract(struct pmap *p, uintptr_t va);
  * window is full.  Mappings are permanent. */
 #define PMAP_MMIO_WINDOW SUPERPAGE_SIZE
 void *pmap_map_mmio(phys_addr_t pa, uint32_t size);
-/* Load p into the MMU. */
-void pmap_activate(struct pmap *p);
+/* Load p into the MMU.  Inline: every thread switch asks it. */
+extern struct pmap *active_pmap;
+static inline void pmap_activate(struct pmap *p)
+{
+	if (p == active_pmap)
+		return;
+	active_pmap = p;
+	set_cr3(p->pgdir_pa);
+}
 
 /*
  * The kernel address (direct map) of the user byte va in p, if its page

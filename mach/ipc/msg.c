@@ -1115,7 +1115,6 @@ static void ipc_fast_deliver(struct ipc_fast *f, struct thread *r, const struct 
 	queue_remove_entry(&r->ipc_wait_link);
 	r->ipc_rcv_msg = NULL;
 	r->pcb.user_state->eax = MACH_MSG_SUCCESS;
-	pcb_resume_user(r);
 	/* The reference r took to wait on the port or its set
 	 * (receive_wait_enter); never the last: the receive right's (or the
 	 * set's) entry holds one. */
@@ -1239,7 +1238,7 @@ static mach_msg_return_t fast_wait_reply(struct ipc_port *rp, struct ipc_pset *r
 					 mach_msg_timeout_t timeout, struct thread *r)
 {
 	receive_wait_enter(rp, rs, umsg, rcv_size);
-	int wr = thread_block_handoff(r, (option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0);
+	int wr = thread_block_ipc(r, (option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0);
 	cpu_intr_enable();
 	mach_msg_return_t mr = receive_wait_leave(rp, rs, wr);
 	if (mr != MACH_MSG_SUCCESS)

@@ -55,12 +55,14 @@ void thread_yield(void);
 void thread_handoff(struct thread *th);
 /* The IPC fast path, interrupts off: the current thread blocks
  * (interruptibly, on no event: it sits on an IPC queue; with a time-out
- * in ticks unless 0), the wait of `to` (blocked) ends, and `to` runs at
- * once, without a run-queue pass.
+ * in ticks unless 0), the wait of `to` (blocked on no event, its Mach
+ * trap completed for it) ends, and `to` returns to user mode at once,
+ * from its user frame: no run-queue pass, its kernel stack not unwound
+ * (pcb_switch_to_user).
  * Returns the current thread's wait result once it runs again, with
  * interrupts off (unless whoever ends its wait completes its trap and
- * resumes it in user mode instead: pcb_resume_user). */
-int thread_block_handoff(struct thread *to, uint64_t timeout_ticks);
+ * resumes it in user mode the same way). */
+int thread_block_ipc(struct thread *to, uint64_t timeout_ticks);
 
 void timer_set(struct timer *t, uint64_t ticks, void (*fn)(void *), void *arg);
 int timer_cancel(struct timer *t);
