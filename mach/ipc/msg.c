@@ -598,7 +598,7 @@ static inline __attribute__((always_inline)) void receive_wait_enter(struct ipc_
 		pset->ref_count++;
 		queue_enter_tail(&pset->receivers, &th->ipc_wait_link);
 	} else {
-		ipc_port_reference(port);
+		port->ref_count++; /* ipc_port_reference, inline */
 		queue_enter_tail(&port->receivers, &th->ipc_wait_link);
 	}
 	th->ipc_rcv_msg = th->kernel_only ? NULL : umsg;
@@ -846,11 +846,11 @@ static mach_msg_return_t mach_msg_receive(mach_msg_header_t *umsg, mach_msg_opti
  * port...) the fast path declines and the general path runs the whole
  * call, as if the fast path did not exist.
  *
- * Nothing may wait between the checks and the delivery.  Reading the
- * header is the one step that may fault (and wait for a pager), so it
- * comes first; it leaves the header's page present, and a second page
- * the message reaches into is checked in the page tables
- * (pmap_user_kva), so the copies after the checks cannot fault.
+ * Nothing may wait between the checks and the delivery, so nothing may
+ * fault: the sender's message is taken only if its pages are present
+ * (pmap_user_kva; else the general path faults them in), and is then
+ * read in place; the receiver's buffer is written through the kernel's
+ * direct map of its pages, found the same way.
  */
 #define IPC_FAST_DECLINED ((mach_msg_return_t)~0u) /* not a mach_msg_return_t */
 /* Larger messages take the general path; this much spans at most two pages. */
@@ -878,11 +878,23 @@ static int fast_second_page(const struct ipc_fast *f, int write)
 	return pmap_user_kva(current_thread()->task->pmap, next, write) != NULL;
 }
 
-/* Copy len bytes of the sender's message from offset off to dst, a
- * kernel address (checked: no fault). */
-static inline void fast_read(const struct ipc_fast *f, void *dst, size_t off, size_t len)
+/* Copy n bytes (a multiple of 4) where no fault can happen: between
+ * kernel addresses, or from the caller's message, whose pages
+ * fast_check found present.  Inline: a call and copy_user's fault
+ * recovery cost more than a short message's words. */
+static inline __attribute__((always_inline)) void fast_copy(void *dst, const void *src, size_t n)
 {
-	copy_user(dst, f->umsg + off, len);
+	size_t words = n / 4;
+
+	__asm__ volatile("rep movsl" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
+}
+
+/* Copy len bytes of the sender's message from offset off to dst, a
+ * kernel address. */
+static inline __attribute__((always_inline)) void fast_read(const struct ipc_fast *f, void *dst, size_t off,
+							      size_t len)
+{
+	fast_copy(dst, f->umsg + off, len);
 }
 
 /* What an entry must hold for each destination disposition the fast
@@ -908,12 +920,18 @@ static int fast_check(struct ipc_fast *f, mach_msg_header_t *umsg, mach_msg_size
 	struct ipc_space *space = current_thread()->task->itk_space;
 
 	if (send_size < sizeof(mach_msg_header_t) || (send_size & 3) || send_size > IPC_FAST_MAX_SIZE ||
-	    (uintptr_t)umsg > KERNBASE - send_size || copy_user(&f->h, umsg, sizeof(f->h)) != 0)
+	    (uintptr_t)umsg > KERNBASE - send_size)
 		return 0;
+	/* The message's pages present and readable (else the general path
+	 * faults them in): then it is read where it is, in this address
+	 * space, without fault recovery, and no read after the checks can
+	 * fault either. */
 	f->umsg = (char *)umsg;
 	f->two_pages = ((uintptr_t)umsg & PAGE_MASK) + send_size > PAGE_SIZE;
-	if (f->two_pages && !fast_second_page(f, 0))
+	if (pmap_user_kva(current_thread()->task->pmap, (uintptr_t)umsg, 0) == NULL ||
+	    (f->two_pages && !fast_second_page(f, 0)))
 		return 0;
+	fast_copy(&f->h, umsg, sizeof(f->h));
 	mach_msg_bits_t bits = f->h.msgh_bits;
 	if (bits & ~MACH_MSGH_BITS_PORTS_MASK) /* complex, or bits no one defined */
 		return 0;
@@ -976,7 +994,7 @@ static int fast_direct_ok(const struct ipc_fast *f)
 	}
 }
 
-static mach_msg_type_name_t fast_direct_dest(struct ipc_fast *f)
+static inline __attribute__((always_inline)) mach_msg_type_name_t fast_direct_dest(struct ipc_fast *f)
 {
 	struct ipc_port *dest = f->dest;
 
@@ -1013,8 +1031,8 @@ static mach_port_t fast_direct_reply(struct ipc_port *reply, struct ipc_space *s
 
 /* The header the receiver gets, written to h (possibly its buffer):
  * the receive completed, sequence number taken. */
-static void fast_direct_header(struct ipc_fast *f, struct ipc_space *space, mach_port_t local,
-			       mach_msg_header_t *h)
+static inline __attribute__((always_inline)) void fast_direct_header(struct ipc_fast *f, struct ipc_space *space,
+								      mach_port_t local, mach_msg_header_t *h)
 {
 	mach_msg_type_name_t dest_type = fast_direct_dest(f);
 	mach_msg_size_t size = f->h.msgh_size;

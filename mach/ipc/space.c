@@ -112,21 +112,6 @@ kern_return_t ipc_entry_alloc_name(struct ipc_space *space, mach_port_t name, st
 	return KERN_SUCCESS;
 }
 
-void ipc_entry_dealloc(struct ipc_space *space, mach_port_t name, struct ipc_entry *e)
-{
-	struct ipc_port *notify = e->dnnotify;
-
-	e->object = NULL;
-	e->bits = 0;
-	e->dnnotify = NULL;
-	e->next_free = space->free_head;
-	space->free_head = name;
-	space->used--;
-	/* The request can never fire now: tell whoever asked. */
-	if (notify != NULL)
-		ipc_notify_port_deleted(notify, name);
-}
-
 static mach_port_t *reverse_bucket(struct ipc_space *space, struct ipc_port *port)
 {
 	uintptr_t h = (uintptr_t)port >> 4;
