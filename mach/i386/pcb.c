@@ -1,6 +1,7 @@
 /* Thread machine state: kernel stack layout, user registers, the FPU. */
 #include <i386/cpu.h>
 #include <i386/pcb.h>
+#include <i386/pcb_load.h>
 #include <i386/pmap.h>
 #include <i386/seg.h>
 #include <kern/string.h>
@@ -8,22 +9,16 @@
 #include <kern/thread.h>
 #include <mach/thread_status.h>
 
-#define CR0_MP 0x02
-#define CR0_EM 0x04
-#define CR0_TS 0x08
-#define CR0_NE 0x20
 #define CR4_OSFXSR 0x200
 #define CR4_OSXMMEXCPT 0x400
 #define MXCSR_DEFAULT 0x1f80
 #define EFLAGS_RESERVED 0x2
 
 extern void thread_start_trampoline(void);
-static struct thread *fpu_owner;
+struct thread *pcb_fpu_owner; /* these two: i386/pcb_load.h */
 struct fxsave_image;
 static void fp_default_image(struct fxsave_image *fx);
-/* The GDT's TLS slots hold some thread's present descriptors (else they
- * are all empty and a thread without TLS need not copy anything). */
-static int gdt_tls_loaded;
+int pcb_gdt_tls_loaded;
 
 struct switch_frame {
 	uint32_t edi, esi, ebx, ebp, eip;
@@ -49,42 +44,11 @@ void pcb_init(struct thread *th)
 	th->kernel_esp = (uintptr_t)sf;
 }
 
-/* What the CPU needs to run th; always inlined: every switch (and the
- * IPC fast path's twice a round trip) comes here. */
-static inline __attribute__((always_inline)) void pcb_load(struct thread *th)
-{
-	if (th->kernel_stack != NULL)
-		ktss.esp0 = (uint32_t)th->kernel_stack + KERNEL_STACK_SIZE;
-	pmap_activate(th->task->pmap);
-	if (th->pcb.tls_used | gdt_tls_loaded) {
-		/* Word by word, unrolled: memcpy's call and rep movs cost twice
-		 * as much, on every switch between a UNIX process and its
-		 * server (two words a descriptor, word aligned). */
-		volatile uint32_t *dst = (volatile uint32_t *)&gdt[GDT_TLS_MIN];
-		const uint32_t *src = (const uint32_t *)th->pcb.tls;
-#pragma GCC unroll 6
-		for (unsigned i = 0; i < GDT_TLS_COUNT * 2; i++)
-			dst[i] = src[i];
-		gdt_tls_loaded = th->pcb.tls_used;
-	}
-	uint32_t cr0 = get_cr0();
-	if (th == fpu_owner)
-		cr0 &= ~CR0_TS;
-	else
-		cr0 |= CR0_TS;
-	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
-}
-
 void pcb_activate(struct thread *th)
 {
 	pcb_load(th);
 }
 
-void pcb_switch_to_user(struct thread *from, struct thread *to)
-{
-	pcb_load(to);
-	cpu_switch_to_user(from, to->pcb.user_state);
-}
 
 void fpu_init(void)
 {
@@ -99,24 +63,24 @@ void fpu_trap(void)
 	struct thread *th = current_thread();
 
 	__asm__ volatile("clts");
-	if (fpu_owner == th)
+	if (pcb_fpu_owner == th)
 		return;
-	if (fpu_owner != NULL) {
-		__asm__ volatile("fxsave %0" : "=m"(fpu_owner->pcb.fpu_save));
-		fpu_owner->pcb.fpu_valid = 1;
+	if (pcb_fpu_owner != NULL) {
+		__asm__ volatile("fxsave %0" : "=m"(pcb_fpu_owner->pcb.fpu_save));
+		pcb_fpu_owner->pcb.fpu_valid = 1;
 	}
 	/* A first use starts from the clean image, not fninit: fninit leaves
 	 * the x87 and SSE registers as the last owner had them. */
 	if (!th->pcb.fpu_valid)
 		fp_default_image((struct fxsave_image *)th->pcb.fpu_save);
 	__asm__ volatile("fxrstor %0" : : "m"(th->pcb.fpu_save));
-	fpu_owner = th;
+	pcb_fpu_owner = th;
 }
 
 void fpu_thread_gone(struct thread *th)
 {
-	if (fpu_owner == th)
-		fpu_owner = NULL;
+	if (pcb_fpu_owner == th)
+		pcb_fpu_owner = NULL;
 }
 
 /* ---- TLS slots: i386_set_gdt / i386_get_gdt ---- */
@@ -212,7 +176,7 @@ kern_return_t pcb_set_tls(struct thread *th, int *selector, const uint32_t desc[
 		th->pcb.tls_used |= (th->pcb.tls[i].access & DESC_PRESENT) != 0;
 	if (th == current_thread()) {
 		memcpy(&gdt[GDT_TLS_MIN], th->pcb.tls, sizeof(th->pcb.tls));
-		gdt_tls_loaded = th->pcb.tls_used;
+		pcb_gdt_tls_loaded = th->pcb.tls_used;
 	}
 	cpu_intr_restore(s);
 	*selector = SEL(GDT_TLS_MIN + slot, SEL_RPL_USER);
@@ -243,11 +207,11 @@ static void fpu_flush(struct thread *th)
 {
 	int s = cpu_intr_save();
 
-	if (fpu_owner == th) {
+	if (pcb_fpu_owner == th) {
 		__asm__ volatile("clts");
 		__asm__ volatile("fxsave %0" : "=m"(th->pcb.fpu_save));
 		th->pcb.fpu_valid = 1;
-		fpu_owner = NULL;
+		pcb_fpu_owner = NULL;
 		__asm__ volatile("mov %0, %%cr0" : : "r"(get_cr0() | CR0_TS));
 	}
 	cpu_intr_restore(s);

@@ -26,13 +26,12 @@ void pcb_init(struct thread *th);
 /* Load what the CPU needs to run th (kernel stack for traps, FPU trap). */
 void pcb_activate(struct thread *th);
 void cpu_switch_context(struct thread *old, struct thread *new);
-/* Switch from `from` (saved as cpu_switch_context saves it: a later
- * switch back returns from this call) to `to`, which is blocked in a
- * Mach trap whose result is already in its user frame (the IPC fast path
- * completed its receive): `to` goes straight back to user mode from that
- * frame, dropping what its kernel stack held (nothing that needs
- * undoing: see ipc/msg.c).  Loads what the CPU needs to run `to`. */
-void pcb_switch_to_user(struct thread *from, struct thread *to);
+/* Save `old` as cpu_switch_context does (a later switch back returns
+ * from this call), then return to user mode from frame, the user frame
+ * of a thread blocked in a Mach trap whose result is already in it (the
+ * IPC fast path completed its receive), dropping what that thread's
+ * kernel stack held (nothing that needs undoing: see ipc/msg.c).  The
+ * caller loaded what the CPU needs to run it (i386/pcb_load.h). */
 void cpu_switch_to_user(struct thread *old, struct i386_saved_state *frame);
 /* Lazy FPU: switching marks the FPU unusable; the first use traps here. */
 void fpu_init(void);

@@ -847,9 +847,11 @@ static mach_msg_return_t mach_msg_receive(mach_msg_header_t *umsg, mach_msg_opti
  * call, as if the fast path did not exist.
  *
  * Nothing may wait between the checks and the delivery, so nothing may
- * fault: the sender's message is taken only if its pages are present
- * (pmap_user_kva; else the general path faults them in), and is then
- * read in place; the receiver's buffer is written through the kernel's
+ * fault after the checks.  Reading the header is the one step that may
+ * fault (and wait for a pager), so it comes first; it leaves the
+ * header's page present, a second page the message reaches into is
+ * checked in the page tables (pmap_user_kva), and the message is then
+ * read in place.  The receiver's buffer is written through the kernel's
  * direct map of its pages, found the same way.
  */
 #define IPC_FAST_DECLINED ((mach_msg_return_t)~0u) /* not a mach_msg_return_t */
@@ -889,6 +891,27 @@ static inline __attribute__((always_inline)) void fast_copy(void *dst, const voi
 	__asm__ volatile("rep movsl" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
 }
 
+/* The sender's header into *h, read as copy_user would (a fault the VM
+ * system cannot resolve ends the read: 0), but inline. */
+static inline __attribute__((always_inline)) int fast_read_header(mach_msg_header_t *h, const mach_msg_header_t *umsg)
+{
+	extern uintptr_t cpu_recover;
+	void *dst = h;
+	const void *src = umsg;
+	size_t words = sizeof(*h) / 4;
+
+	__asm__ goto("movl $%l[fault], %[recover]\n\t"
+		     "rep movsl\n\t"
+		     "movl $0, %[recover]"
+		     : "+D"(dst), "+S"(src), "+c"(words), [recover] "=m"(cpu_recover)
+		     :
+		     : "memory"
+		     : fault);
+	return 1;
+fault:
+	return 0;
+}
+
 /* Copy len bytes of the sender's message from offset off to dst, a
  * kernel address. */
 static inline __attribute__((always_inline)) void fast_read(const struct ipc_fast *f, void *dst, size_t off,
@@ -922,16 +945,16 @@ static int fast_check(struct ipc_fast *f, mach_msg_header_t *umsg, mach_msg_size
 	if (send_size < sizeof(mach_msg_header_t) || (send_size & 3) || send_size > IPC_FAST_MAX_SIZE ||
 	    (uintptr_t)umsg > KERNBASE - send_size)
 		return 0;
-	/* The message's pages present and readable (else the general path
-	 * faults them in): then it is read where it is, in this address
-	 * space, without fault recovery, and no read after the checks can
-	 * fault either. */
+	/* The header first: the one read that may fault (and wait for a
+	 * pager).  It leaves the message's first page present; a second page
+	 * it reaches into must be present too (else the general path faults
+	 * it in), so that no read after the checks can fault. */
+	if (!fast_read_header(&f->h, umsg))
+		return 0;
 	f->umsg = (char *)umsg;
 	f->two_pages = ((uintptr_t)umsg & PAGE_MASK) + send_size > PAGE_SIZE;
-	if (pmap_user_kva(current_thread()->task->pmap, (uintptr_t)umsg, 0) == NULL ||
-	    (f->two_pages && !fast_second_page(f, 0)))
+	if (f->two_pages && !fast_second_page(f, 0))
 		return 0;
-	fast_copy(&f->h, umsg, sizeof(f->h));
 	mach_msg_bits_t bits = f->h.msgh_bits;
 	if (bits & ~MACH_MSGH_BITS_PORTS_MASK) /* complex, or bits no one defined */
 		return 0;

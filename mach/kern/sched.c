@@ -6,6 +6,7 @@
  * can and is never queued.
  */
 #include <i386/cpu.h>
+#include <i386/pcb_load.h>
 #include <kern/clock.h>
 #include <kern/debug.h>
 #include <kern/sched.h>
@@ -271,7 +272,8 @@ int thread_block_ipc(struct thread *to, uint64_t timeout_ticks)
 	to->quantum = th->quantum;
 	th->recover = 0;
 	active_thread = to;
-	pcb_switch_to_user(th, to);
+	pcb_load(to);
+	cpu_switch_to_user(th, to->pcb.user_state);
 	/* Back the ordinary way: someone else's switch_to. */
 	sched_after_switch();
 	return th->wait_result;

@@ -58,7 +58,7 @@ void thread_handoff(struct thread *th);
  * in ticks unless 0), the wait of `to` (blocked on no event, its Mach
  * trap completed for it) ends, and `to` returns to user mode at once,
  * from its user frame: no run-queue pass, its kernel stack not unwound
- * (pcb_switch_to_user).
+ * (cpu_switch_to_user).
  * Returns the current thread's wait result once it runs again, with
  * interrupts off (unless whoever ends its wait completes its trap and
  * resumes it in user mode the same way). */

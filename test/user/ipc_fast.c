@@ -7,7 +7,8 @@
  * and at each of its boundaries, where it must leave the call to the
  * general path: messages already queued, a receive buffer too small with
  * and without MACH_RCV_LARGE, a dead send-once reply right, a receiver
- * buffer not mapped or read-only, buffers across page boundaries, a
+ * buffer not mapped or read-only, a sender's message reaching into an
+ * unmapped page, buffers across page boundaries, a
  * no-senders request, a receiver in another task or on a port set.
  */
 #include <string.h>
@@ -363,6 +364,46 @@ static void test_receiver_pages(void)
 	mach_port_destroy(T, reply);
 }
 
+/* The sender's message where it cannot all be read: the header, or
+ * only the body, reaching into an unmapped page, with a server waiting
+ * (the fast path's shape otherwise).  MACH_SEND_INVALID_DATA and nothing
+ * sent: the server gets the next message. */
+static void test_sender_pages(void)
+{
+	static const unsigned edges[] = {16, sizeof(mach_msg_header_t)};
+	mach_port_t p = new_port_with_send(), reply = new_port();
+	struct msg32 m;
+
+	for (int i = 0; i < 2; i++) {
+		vm_address_t area = 0;
+		if (!is_kr(vm_allocate(T, &area, 2 * vm_page_size, TRUE), KERN_SUCCESS, "two pages"))
+			break;
+		struct msg32 *edge = (struct msg32 *)(area + vm_page_size - edges[i]);
+		memset((void *)area, 0, vm_page_size);
+		edge->head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+		edge->head.msgh_size = sizeof(*edge);
+		edge->head.msgh_remote_port = p;
+		edge->head.msgh_local_port = reply;
+		struct server s = {.rcv_name = p, .buf = (mach_msg_header_t *)&m, .rcv_size = sizeof(m), .count = 1};
+		struct msg32 ans;
+		cthread_t t = start_server(&s);
+		/* After the server's stack is allocated: nothing maps it again. */
+		vm_deallocate(T, area + vm_page_size, vm_page_size);
+		is_kr(mach_msg(&edge->head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, sizeof(*edge),
+			       sizeof(*edge), reply, 100, MACH_PORT_NULL),
+		      MACH_SEND_INVALID_DATA, "SEND|RCV with the %s in an unmapped page: MACH_SEND_INVALID_DATA",
+		      i == 0 ? "header's end" : "body");
+		is_kr(rpc(p, MACH_MSG_TYPE_COPY_SEND, reply, 11 + i, 110 + i, 0, &ans), MACH_MSG_SUCCESS,
+		      "the next RPC");
+		cthread_join(t);
+		is(s.head[0].msgh_id, 11 + i, "is the first message the server sees");
+		is(ans.value, 111 + i, "and is answered");
+		vm_deallocate(T, area, vm_page_size);
+	}
+	mach_port_destroy(T, p);
+	mach_port_destroy(T, reply);
+}
+
 /* Sender's and receiver's buffers across page boundaries, the header
  * itself split, and 1 KiB bodies. */
 struct msg_big {
@@ -617,6 +658,7 @@ int main(void)
 	test_receiver_in_set();
 	test_dead_reply();
 	test_receiver_pages();
+	test_sender_pages();
 	test_page_crossing();
 	test_receiver_timeout();
 	test_kernel_rpc();
