@@ -268,6 +268,8 @@ syscall_slow:
 mach_call_args:
 	movl %esp, %ebx		/* the frame (callee-saved: kept across the call) */
 	movl SS_UESP(%ebx), %esi
+	cmpl $7, %ecx
+	je mach_call_args7
 	addl $4, %esi
 	leal (%esi,%ecx,4), %eax
 	cmpl %esi, %eax
@@ -280,6 +282,25 @@ mach_call_args:
 	movl %esp, %edi
 	movl $mach_call_fault, cpu_recover
 	rep movsl
+	movl $0, cpu_recover
+	call *%edx
+	movl %ebx, %esp
+	movl %eax, SS_EAX(%esp)
+	jmp mach_call_return
+
+/* Seven words (mach_msg_trap's), pushed one by one: a few instructions
+ * less than the loop, on the path every message takes. */
+mach_call_args7:
+	cmpl $KERNBASE - 32, %esi	/* the words at 4(%esi) .. 31(%esi) */
+	ja mach_call_fault
+	movl $mach_call_fault, cpu_recover
+	pushl 28(%esi)
+	pushl 24(%esi)
+	pushl 20(%esi)
+	pushl 16(%esi)
+	pushl 12(%esi)
+	pushl 8(%esi)
+	pushl 4(%esi)
 	movl $0, cpu_recover
 	call *%edx
 	movl %ebx, %esp

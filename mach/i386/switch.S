@@ -8,7 +8,7 @@
  * void cpu_switch_to_user(struct thread *old, struct i386_saved_state *frame)
  * Save old the same way, then return to user mode from frame, the top
  * of the kernel stack of a thread whose Mach trap the IPC fast path
- * completed (kern/sched.c: thread_block_ipc).  No sched_after_switch: a thread that
+ * completed (kern/sched_ipc.h: thread_block_ipc).  No sched_after_switch: a thread that
  * exits never switches this way, so none is left to reap.
  */
 	.text

@@ -10,6 +10,7 @@
 #include <kern/debug.h>
 #include <kern/kalloc.h>
 #include <kern/sched.h>
+#include <kern/sched_ipc.h>
 #include <kern/string.h>
 #include <kern/task.h>
 #include <kern/thread.h>
@@ -601,7 +602,7 @@ static inline __attribute__((always_inline)) void receive_wait_enter(struct ipc_
 		port->ref_count++; /* ipc_port_reference, inline */
 		queue_enter_tail(&port->receivers, &th->ipc_wait_link);
 	}
-	th->ipc_rcv_msg = th->kernel_only ? NULL : umsg;
+	th->ipc_rcv_msg = umsg;
 	th->ipc_rcv_size = rcv_size;
 	th->ipc_wait_ref = pset ? &pset->ref_count : &port->ref_count;
 }
@@ -634,7 +635,8 @@ static mach_msg_return_t __attribute__((noinline)) receive_wait(struct ipc_port 
 								 mach_msg_option_t option, mach_msg_timeout_t timeout,
 								 void *umsg, mach_msg_size_t rcv_size)
 {
-	receive_wait_enter(port, pset, umsg, rcv_size);
+	/* A kernel thread's buffer is no place for the fast path's delivery. */
+	receive_wait_enter(port, pset, current_thread()->kernel_only ? NULL : umsg, rcv_size);
 	int r = thread_sleep(NULL, 1, (option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0);
 	return receive_wait_leave(port, pset, r);
 }
@@ -869,8 +871,13 @@ struct ipc_fast {
 	struct ipc_entry *dest_entry;
 	mach_msg_type_name_t dest_disp;
 	char *umsg;			/* the sender's buffer */
-	int two_pages;			/* it reaches into a second page */
 };
+
+/* Whether the sender's message reaches into a second page. */
+static inline int fast_two_pages(const struct ipc_fast *f)
+{
+	return ((uintptr_t)f->umsg & PAGE_MASK) + f->h.msgh_size > PAGE_SIZE;
+}
 
 /* Whether the page after the one umsg starts in, which the message
  * reaches into, is mapped (writable if asked) in the caller's map. */
@@ -893,7 +900,8 @@ static inline __attribute__((always_inline)) void fast_copy(void *dst, const voi
 
 /* The sender's header into *h, read as copy_user would (a fault the VM
  * system cannot resolve ends the read: 0), but inline. */
-static inline __attribute__((always_inline)) int fast_read_header(mach_msg_header_t *h, const mach_msg_header_t *umsg)
+static inline __attribute__((always_inline)) int fast_read_header(mach_msg_header_t *h,
+								    const mach_msg_header_t *umsg)
 {
 	extern uintptr_t cpu_recover;
 	void *dst = h;
@@ -952,8 +960,8 @@ static int fast_check(struct ipc_fast *f, mach_msg_header_t *umsg, mach_msg_size
 	if (!fast_read_header(&f->h, umsg))
 		return 0;
 	f->umsg = (char *)umsg;
-	f->two_pages = ((uintptr_t)umsg & PAGE_MASK) + send_size > PAGE_SIZE;
-	if (f->two_pages && !fast_second_page(f, 0))
+	f->h.msgh_size = send_size; /* what the receiver is told, whatever the header says */
+	if (fast_two_pages(f) && !fast_second_page(f, 0))
 		return 0;
 	mach_msg_bits_t bits = f->h.msgh_bits;
 	if (bits & ~MACH_MSGH_BITS_PORTS_MASK) /* complex, or bits no one defined */
@@ -977,7 +985,6 @@ static int fast_check(struct ipc_fast *f, mach_msg_header_t *umsg, mach_msg_size
 		return 0;
 	}
 	f->space = space;
-	f->h.msgh_size = send_size;
 	return 1;
 }
 
@@ -1028,7 +1035,7 @@ static inline __attribute__((always_inline)) mach_msg_type_name_t fast_direct_de
 	case MACH_MSG_TYPE_COPY_SEND:
 		return MACH_MSG_TYPE_PORT_SEND;
 	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
-		ipc_entry_dealloc(f->space, f->h.msgh_remote_port, f->dest_entry);
+		ipc_entry_free(f->space, f->h.msgh_remote_port, f->dest_entry); /* no request: fast_direct_ok */
 		dest->sorights--;
 		dest->ref_count--; /* the name's; the receive right keeps one */
 		/* fall through */
@@ -1040,7 +1047,8 @@ static inline __attribute__((always_inline)) mach_msg_type_name_t fast_direct_de
 /* The reply port's send-once right, made in the sender's space and given
  * a name in the receiver's (never a merge: send-once rights each have
  * their own).  The caller checked that space has a free entry. */
-static mach_port_t fast_direct_reply(struct ipc_port *reply, struct ipc_space *space)
+static inline __attribute__((always_inline)) mach_port_t fast_direct_reply(struct ipc_port *reply,
+								       struct ipc_space *space)
 {
 	mach_port_t name;
 	struct ipc_entry *e = ipc_entry_alloc(space, &name);
@@ -1083,7 +1091,7 @@ static mach_msg_return_t ipc_fast_self(struct ipc_fast *f, mach_msg_size_t rcv_s
 	mach_msg_header_t h;
 
 	if (!fast_port_idle(f->dest, f->dest_disp) || f->h.msgh_size > rcv_size || !fast_direct_ok(f) ||
-	    (f->reply != NULL && f->space->free_head == 0) || (f->two_pages && !fast_second_page(f, 1)))
+	    (f->reply != NULL && f->space->free_head == 0) || (fast_two_pages(f) && !fast_second_page(f, 1)))
 		return IPC_FAST_DECLINED;
 	fast_direct_header(f, f->space, rcv_name, &h);
 	if (copyout(&h, f->umsg, sizeof(h)) != 0)
@@ -1092,7 +1100,8 @@ static mach_msg_return_t ipc_fast_self(struct ipc_fast *f, mach_msg_size_t rcv_s
 }
 
 /* A receiver's buffer, as kernel addresses: `first` bytes at kva[0],
- * the rest at kva[1] (the next page). */
+ * the rest (if first is not the whole message) at kva[1], the next
+ * page. */
 struct ipc_window {
 	char *kva[2];
 	size_t first;
@@ -1122,13 +1131,15 @@ static struct thread *fast_waiting_receiver(struct ipc_fast *f, struct ipc_windo
 		return NULL;
 	uintptr_t va = (uintptr_t)r->ipc_rcv_msg;
 	size_t room = PAGE_SIZE - (va & PAGE_MASK);
-	w->kva[0] = pmap_user_kva(r->task->pmap, va, 1);
+	if ((w->kva[0] = pmap_user_kva(r->task->pmap, va, 1)) == NULL)
+		return NULL;
+	w->first = size;
 	w->kva[1] = NULL;
-	w->first = size < room ? size : room;
-	if (w->kva[0] == NULL)
-		return NULL;
-	if (size > room && (w->kva[1] = pmap_user_kva(r->task->pmap, va + room, 1)) == NULL)
-		return NULL;
+	if (size > room) {
+		w->first = room;
+		if ((w->kva[1] = pmap_user_kva(r->task->pmap, va + room, 1)) == NULL)
+			return NULL;
+	}
 	return r;
 }
 
@@ -1141,17 +1152,19 @@ static void ipc_fast_deliver(struct ipc_fast *f, struct thread *r, const struct 
 	struct ipc_port *port = f->dest;
 	size_t hsize = sizeof(mach_msg_header_t), size = f->h.msgh_size;
 	mach_msg_header_t local;
-	mach_msg_header_t *h = w->first >= hsize ? (mach_msg_header_t *)w->kva[0] : &local;
 
-	fast_direct_header(f, r->task->itk_space, port->receiver_name, h);
-	if (h == &local) { /* the header itself straddles the pages */
+	if (size == w->first) { /* in one page */
+		fast_direct_header(f, r->task->itk_space, port->receiver_name, (mach_msg_header_t *)w->kva[0]);
+		fast_read(f, w->kva[0] + hsize, hsize, size - hsize);
+	} else if (w->first < hsize) { /* the header itself straddles the pages */
+		fast_direct_header(f, r->task->itk_space, port->receiver_name, &local);
 		memcpy(w->kva[0], &local, w->first);
 		memcpy(w->kva[1], (char *)&local + w->first, hsize - w->first);
 		fast_read(f, w->kva[1] + (hsize - w->first), hsize, size - hsize);
-	} else {
-		fast_read(f, w->kva[0] + hsize, hsize, w->first - hsize);
-		if (size > w->first)
-			fast_read(f, w->kva[1], w->first, size - w->first);
+	} else { /* the split may fall inside a word: a buffer need not be aligned */
+		fast_direct_header(f, r->task->itk_space, port->receiver_name, (mach_msg_header_t *)w->kva[0]);
+		memcpy(w->kva[0] + hsize, f->umsg + hsize, w->first - hsize);
+		memcpy(w->kva[1], f->umsg + w->first, size - w->first);
 	}
 	queue_remove_entry(&r->ipc_wait_link);
 	r->ipc_rcv_msg = NULL;
@@ -1159,7 +1172,6 @@ static void ipc_fast_deliver(struct ipc_fast *f, struct thread *r, const struct 
 	/* The reference r took to wait on the port or its set
 	 * (receive_wait_enter); never the last: the receive right's (or the
 	 * set's) entry holds one. */
-	assert(*r->ipc_wait_ref > 1);
 	--*r->ipc_wait_ref;
 }
 

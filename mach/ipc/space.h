@@ -82,19 +82,24 @@ static inline struct ipc_entry *ipc_entry_alloc(struct ipc_space *space, mach_po
 }
 /* An entry with a chosen name (mach_port_allocate_name, rename). */
 kern_return_t ipc_entry_alloc_name(struct ipc_space *space, mach_port_t name, struct ipc_entry **out);
-/* Return an entry with no rights left to the free list (fires a
- * port-deleted notification if a dead-name request was registered).
- * Inline: an RPC's reply right is freed on every reply. */
+/* Return an entry with no rights and no dead-name request left to the
+ * free list.  Inline: an RPC's reply right is freed on every reply. */
+static inline void ipc_entry_free(struct ipc_space *space, mach_port_t name, struct ipc_entry *e)
+{
+	e->object = NULL;
+	e->bits = 0;
+	e->next_free = space->free_head;
+	space->free_head = name;
+	space->used--;
+}
+/* The same for an entry that may have a dead-name request: it fires a
+ * port-deleted notification. */
 static inline void ipc_entry_dealloc(struct ipc_space *space, mach_port_t name, struct ipc_entry *e)
 {
 	struct ipc_port *notify = e->dnnotify;
 
-	e->object = NULL;
-	e->bits = 0;
 	e->dnnotify = NULL;
-	e->next_free = space->free_head;
-	space->free_head = name;
-	space->used--;
+	ipc_entry_free(space, name, e);
 	/* The request can never fire now: tell whoever asked. */
 	if (notify != NULL)
 		ipc_notify_port_deleted(notify, name);

@@ -6,7 +6,6 @@
  * can and is never queued.
  */
 #include <i386/cpu.h>
-#include <i386/pcb_load.h>
 #include <kern/clock.h>
 #include <kern/debug.h>
 #include <kern/sched.h>
@@ -252,31 +251,9 @@ void thread_yield(void)
 	cpu_intr_restore(s);
 }
 
-int thread_block_ipc(struct thread *to, uint64_t timeout_ticks)
+void thread_wait_timeout(uint64_t ticks)
 {
-	struct thread *th = active_thread;
-
-	/* to's wait ends as wait_end would end it: it waited on no event
-	 * (on an IPC receivers queue), so only its time-out may be linked. */
-	assert(to->state & TH_WAIT);
-	if (queue_linked(&to->wait_timer.link))
-		queue_remove_entry(&to->wait_timer.link);
-	to->state &= ~(TH_WAIT | TH_INTERRUPTIBLE);
-	to->wait_result = THREAD_AWAKENED;
-	th->state |= TH_WAIT | TH_INTERRUPTIBLE;
-	th->wait_result = THREAD_AWAKENED;
-	if (timeout_ticks != 0)
-		timer_set(&th->wait_timer, timeout_ticks, sleep_timeout, th);
-	/* switch_to's handoff, written out for this case: we run in a trap
-	 * (so not terminated, and cpu_recover is 0: no copy in progress). */
-	to->quantum = th->quantum;
-	th->recover = 0;
-	active_thread = to;
-	pcb_load(to);
-	cpu_switch_to_user(th, to->pcb.user_state);
-	/* Back the ordinary way: someone else's switch_to. */
-	sched_after_switch();
-	return th->wait_result;
+	timer_set(&active_thread->wait_timer, ticks, sleep_timeout, active_thread);
 }
 
 void thread_handoff(struct thread *to)

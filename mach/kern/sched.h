@@ -53,16 +53,12 @@ void thread_yield(void);
 /* Switch straight to th, which must be runnable, leaving the current
  * thread runnable or blocked as its state says (the IPC fast path). */
 void thread_handoff(struct thread *th);
-/* The IPC fast path, interrupts off: the current thread blocks
- * (interruptibly, on no event: it sits on an IPC queue; with a time-out
- * in ticks unless 0), the wait of `to` (blocked on no event, its Mach
- * trap completed for it) ends, and `to` returns to user mode at once,
- * from its user frame: no run-queue pass, its kernel stack not unwound
- * (cpu_switch_to_user).
- * Returns the current thread's wait result once it runs again, with
- * interrupts off (unless whoever ends its wait completes its trap and
- * resumes it in user mode the same way). */
-int thread_block_ipc(struct thread *to, uint64_t timeout_ticks);
+/* Called in the new thread right after every switch (reaps a thread
+ * that exited on the way out of it). */
+void sched_after_switch(void);
+/* Interrupts off, the current thread about to block: its wait ends
+ * with THREAD_TIMED_OUT after `ticks` clock ticks (kern/sched_ipc.h). */
+void thread_wait_timeout(uint64_t ticks);
 
 void timer_set(struct timer *t, uint64_t ticks, void (*fn)(void *), void *arg);
 int timer_cancel(struct timer *t);

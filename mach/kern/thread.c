@@ -138,7 +138,6 @@ kern_return_t thread_create(struct task *task, struct thread **out)
 void thread_start(void)
 {
 	struct thread *th = current_thread();
-	void sched_after_switch(void);
 
 	sched_after_switch();
 	cpu_intr_enable();

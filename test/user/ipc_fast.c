@@ -404,8 +404,9 @@ static void test_sender_pages(void)
 	mach_port_destroy(T, reply);
 }
 
-/* Sender's and receiver's buffers across page boundaries, the header
- * itself split, and 1 KiB bodies. */
+/* Sender's and receiver's buffers across page boundaries (the given
+ * number of bytes before one), the header itself split, and 1 KiB
+ * bodies. */
 struct msg_big {
 	mach_msg_header_t head;
 	mach_msg_type_t type;
@@ -432,7 +433,7 @@ static void *echo_big(void *arg)
 	return NULL;
 }
 
-static void test_page_crossing(void)
+static void test_page_crossing(unsigned snd_back, unsigned rcv_back)
 {
 	mach_port_t p = new_port_with_send(), reply = new_port();
 	vm_address_t area = 0;
@@ -442,8 +443,8 @@ static void test_page_crossing(void)
 	memset((void *)area, 0, 4 * vm_page_size);
 	/* The header straddles the first boundary on our side, the body the
 	 * third on the server's. */
-	struct msg_big *m = (struct msg_big *)(area + vm_page_size - 12);
-	big_reply_buf = (struct msg_big *)(area + 3 * vm_page_size - 100);
+	struct msg_big *m = (struct msg_big *)(area + vm_page_size - snd_back);
+	big_reply_buf = (struct msg_big *)(area + 3 * vm_page_size - rcv_back);
 	cthread_t t;
 	cthread_create(&t, echo_big, (void *)(uintptr_t)p);
 	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, SETTLE_MS);
@@ -458,7 +459,8 @@ static void test_page_crossing(void)
 			m->data[j] = (unsigned char)(j * 7 + round);
 		is_kr(mach_msg(&m->head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, sizeof(*m), sizeof(*m),
 			       reply, 1000, MACH_PORT_NULL),
-		      MACH_MSG_SUCCESS, "1 KiB RPC across page boundaries (%d)", round);
+		      MACH_MSG_SUCCESS, "1 KiB RPC across page boundaries (%u, %u bytes before; %d)", snd_back,
+		      rcv_back, round);
 		is(m->head.msgh_id, 120 + round, "the echo");
 		is(m->head.msgh_size, sizeof(*m), "whole");
 		int same = 1;
@@ -659,7 +661,8 @@ int main(void)
 	test_dead_reply();
 	test_receiver_pages();
 	test_sender_pages();
-	test_page_crossing();
+	test_page_crossing(12, 100);
+	test_page_crossing(13, 101); /* buffers not word-aligned: the pages split words */
 	test_receiver_timeout();
 	test_kernel_rpc();
 	test_delivered_then_suspended();
