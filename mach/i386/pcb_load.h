@@ -24,10 +24,9 @@ extern struct thread *pcb_fpu_owner; /* the thread whose state the FPU holds */
  * are all empty and a thread without TLS need not copy anything). */
 extern int pcb_gdt_tls_loaded;
 
-static inline __attribute__((always_inline)) void pcb_load(struct thread *th)
+/* What th needs besides its kernel stack for traps. */
+static inline __attribute__((always_inline)) void pcb_load_context(struct thread *th)
 {
-	if (th->kernel_stack != NULL)
-		ktss.esp0 = (uint32_t)th->kernel_stack + KERNEL_STACK_SIZE;
 	pmap_activate(th->task->pmap);
 	if (th->pcb.tls_used | pcb_gdt_tls_loaded) {
 		/* Word by word, unrolled: memcpy's call and rep movs cost twice
@@ -46,5 +45,21 @@ static inline __attribute__((always_inline)) void pcb_load(struct thread *th)
 	else
 		cr0 |= CR0_TS;
 	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+}
+
+/* A thread with a kernel stack of its own (a user thread: all but the
+ * thread that booted the kernel). */
+static inline __attribute__((always_inline)) void pcb_load_stacked(struct thread *th)
+{
+	ktss.esp0 = (uint32_t)th->kernel_stack + KERNEL_STACK_SIZE;
+	pcb_load_context(th);
+}
+
+static inline __attribute__((always_inline)) void pcb_load(struct thread *th)
+{
+	if (th->kernel_stack != NULL)
+		pcb_load_stacked(th);
+	else
+		pcb_load_context(th);
 }
 #endif

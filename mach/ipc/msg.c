@@ -1339,8 +1339,9 @@ mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option
 {
 	mach_msg_return_t mr;
 
+	/* From user mode (the call gate; kernel threads never come here). */
 	if ((option & (MACH_SEND_MSG | MACH_RCV_MSG)) == (MACH_SEND_MSG | MACH_RCV_MSG) &&
-	    !(option & ~IPC_FAST_OPTIONS) && !current_thread()->kernel_only) {
+	    !(option & ~IPC_FAST_OPTIONS)) {
 		mr = ipc_fast_rpc(msg, option, send_size, rcv_size, rcv_name, timeout);
 		if (mr != IPC_FAST_DECLINED) {
 			current_thread()->handoff = NULL;

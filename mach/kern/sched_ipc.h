@@ -38,7 +38,7 @@ static inline __attribute__((always_inline)) int thread_block_ipc(struct thread 
 	to->quantum = th->quantum;
 	th->recover = 0;
 	active_thread = to;
-	pcb_load(to);
+	pcb_load_stacked(to);
 	cpu_switch_to_user(th, to->pcb.user_state);
 	sched_after_switch();
 	return th->wait_result;
