@@ -43,7 +43,8 @@ struct pager_ops {
 	kern_return_t (*unlock)(void *ctx, vm_offset_t offset, vm_size_t length, vm_prot_t access);
 	/* The kernel no longer uses the object (memory_object_terminate). */
 	void (*terminated)(void *ctx);
-	/* A lock_request made with pager_lock_request has completed. */
+	/* A lock_request made with pager_lock_request has completed (with
+	 * this callback, every one of them is answered, waited for or not). */
 	void (*lock_completed)(void *ctx, vm_offset_t offset, vm_size_t length);
 	/* PAGER_COPY_CALL: the kernel made a copy of [offset, offset +
 	 * length) (memory_object_copy).  new_object, a receive right that is
@@ -57,6 +58,11 @@ struct pager_ops {
 	 * first.  Without the callback the copy's object is destroyed (its
 	 * pages fail). */
 	void (*copy)(void *ctx, vm_offset_t offset, vm_size_t length, mach_port_t new_object);
+	/* The port has no senders left (PAGER_NO_SENDERS; checked with the
+	 * kernel, so a forged notification is ignored).  TRUE: the kit
+	 * destroys the pager (its port and struct) once this returns; FALSE
+	 * keeps it (the callback may have asked to be told again). */
+	boolean_t (*no_senders)(void *ctx);
 };
 
 /* Attributes given at memory_object_ready. */
@@ -68,6 +74,11 @@ struct pager_ops {
 #define PAGER_COPY_NONE 0x4	 /* copies are made at once, page by page */
 #define PAGER_COPY_CALL 0x8	 /* the copy callback is told of each copy */
 #define PAGER_COPY_TEMPORARY 0x10 /* nobody else changes the data; copies may share it */
+/* The pager's messages are handled one at a time, in the order the port
+ * received them (msgh_seqno), whatever thread of a pool takes them: a
+ * lock_completed is seen only after the data_returns that came before
+ * it, so a pager that waits for it knows it has every returned page. */
+#define PAGER_SERIAL 0x20
 
 /* A new pager (its port has a receive and a send right); NULL if out of
  * memory.  *memory_object gets the port to vm_map. */
@@ -84,6 +95,10 @@ struct pager *pager_adopt(const struct pager_ops *ops, void *ctx, int flags, mac
  * kit pager, found by the port the request came to): for a server that
  * runs its own loop, e.g. on a port set holding many pagers' ports. */
 boolean_t pager_demux(mach_msg_header_t *in, mach_msg_header_t *out);
+/* Forget the pager: remove it from the kit, destroy its port and free
+ * it.  Only when no message of its port is being handled (e.g. from
+ * no_senders, by returning TRUE). */
+void pager_destroy(struct pager *pager);
 /* Serve the port with nthreads threads (cthreads) in the background. */
 kern_return_t pager_start(struct pager *pager, int nthreads);
 /* The port to vm_map (the same as pager_create gave). */

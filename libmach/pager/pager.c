@@ -13,6 +13,7 @@
 #include <cthreads.h>
 #include <mach.h>
 #include <mach/memory_object_server.h>
+#include <mach/notify.h>
 #include <pager.h>
 
 struct pager {
@@ -26,6 +27,8 @@ struct pager {
 	volatile int locks_done;     /* lock_completed messages seen */
 	int extra_refs;		     /* control send right references not dropped yet */
 	cthread_mutex_t lock;
+	mach_port_seqno_t turn;	     /* PAGER_SERIAL: the seqno whose message goes next */
+	cthread_cond_t turn_changed;
 };
 
 static struct pager *pagers;
@@ -59,6 +62,7 @@ struct pager *pager_create(const struct pager_ops *ops, void *ctx, int flags, ma
 	p->ctx = ctx;
 	p->flags = flags;
 	cthread_mutex_init(&p->lock);
+	cthread_cond_init(&p->turn_changed);
 	cthread_mutex_lock(&pagers_lock);
 	p->next = pagers;
 	pagers = p;
@@ -86,11 +90,31 @@ struct pager *pager_adopt(const struct pager_ops *ops, void *ctx, int flags, mac
 	p->flags = flags;
 	p->inits = MACH_PORT_VALID(control); /* a copy's object: init comes later */
 	cthread_mutex_init(&p->lock);
+	cthread_cond_init(&p->turn_changed);
+	mach_port_status_t status;
+	/* In order from the next message the port will deliver. */
+	if ((flags & PAGER_SERIAL) && mach_port_get_receive_status(T, memory_object, &status) == KERN_SUCCESS)
+		p->turn = status.mps_seqno;
 	cthread_mutex_lock(&pagers_lock);
 	p->next = pagers;
 	pagers = p;
 	cthread_mutex_unlock(&pagers_lock);
 	return p;
+}
+
+void pager_destroy(struct pager *pager)
+{
+	cthread_mutex_lock(&pagers_lock);
+	struct pager **pp = &pagers;
+	while (*pp != NULL && *pp != pager)
+		pp = &(*pp)->next;
+	if (*pp != NULL)
+		*pp = pager->next;
+	cthread_mutex_unlock(&pagers_lock);
+	if (MACH_PORT_VALID(pager->control))
+		mach_port_mod_refs(T, pager->control, MACH_PORT_RIGHT_SEND, -(pager->extra_refs + 1));
+	mach_port_destroy(T, pager->port);
+	free(pager);
 }
 
 mach_port_t pager_port(struct pager *pager)
@@ -144,11 +168,18 @@ kern_return_t pager_lock_request(struct pager *pager, vm_offset_t offset, vm_siz
 				 memory_object_return_t should_return, boolean_t flush, vm_prot_t lock,
 				 boolean_t wait_done)
 {
-	if (pager->control == MACH_PORT_NULL)
+	/* The control port is read and used under the pager's lock, which
+	 * terminate takes before the port goes: never a stale name. */
+	cthread_mutex_lock(&pager->lock);
+	if (pager->control == MACH_PORT_NULL) {
+		cthread_mutex_unlock(&pager->lock);
 		return KERN_INVALID_ARGUMENT;
+	}
 	int target = pager->locks_done + 1;
+	boolean_t reply = wait_done || pager->ops->lock_completed != NULL;
 	kern_return_t kr = memory_object_lock_request(pager->control, offset, size, should_return, flush, lock,
-						      wait_done ? pager->port : MACH_PORT_NULL);
+						      reply ? pager->port : MACH_PORT_NULL);
+	cthread_mutex_unlock(&pager->lock);
 	if (kr != KERN_SUCCESS || !wait_done)
 		return kr;
 	return wait_count(&pager->locks_done, target, 60000);
@@ -218,18 +249,62 @@ static void data_initialize(mach_msg_header_t *in, mig_reply_header_t *out)
 	out->RetCode = MIG_NO_REPLY;
 }
 
-boolean_t pager_demux(mach_msg_header_t *in, mach_msg_header_t *out)
+/* PAGER_SERIAL: wait until the message with this seqno is next. */
+static void turn_wait(struct pager *p, mach_port_seqno_t seqno)
 {
-	if (in->msgh_id != MEMORY_OBJECT_DATA_INITIALIZE_ID)
-		return memory_object_server(in, out);
-	mig_reply_header_t *r = (mig_reply_header_t *)out;
-	r->Head.msgh_bits = 0;
-	r->Head.msgh_remote_port = MACH_PORT_NULL;
-	r->Head.msgh_size = sizeof(*r);
-	data_initialize(in, r);
-	return TRUE;
+	cthread_mutex_lock(&p->lock);
+	while (p->turn != seqno)
+		cthread_cond_wait(&p->turn_changed, &p->lock);
+	cthread_mutex_unlock(&p->lock);
 }
 
+static void turn_done(struct pager *p)
+{
+	cthread_mutex_lock(&p->lock);
+	p->turn++;
+	cthread_cond_broadcast(&p->turn_changed);
+	cthread_mutex_unlock(&p->lock);
+}
+
+/* The notification comes to the pager's port, where anyone with a send
+ * right could forge one: believe only the kernel's count. */
+static boolean_t no_senders(struct pager *p)
+{
+	mach_port_status_t status;
+
+	if (p->ops->no_senders == NULL || mach_port_get_receive_status(T, p->port, &status) != KERN_SUCCESS ||
+	    status.mps_srights != 0)
+		return FALSE;
+	return p->ops->no_senders(p->ctx);
+}
+
+boolean_t pager_demux(mach_msg_header_t *in, mach_msg_header_t *out)
+{
+	struct pager *p = pager_find(in->msgh_local_port);
+	int serial = p != NULL && (p->flags & PAGER_SERIAL);
+	mig_reply_header_t *r = (mig_reply_header_t *)out;
+	boolean_t handled = TRUE, destroy = FALSE;
+
+	if (serial)
+		turn_wait(p, in->msgh_seqno);
+	if (in->msgh_id == MEMORY_OBJECT_DATA_INITIALIZE_ID || in->msgh_id == MACH_NOTIFY_NO_SENDERS) {
+		r->Head.msgh_bits = 0;
+		r->Head.msgh_remote_port = MACH_PORT_NULL;
+		r->Head.msgh_size = sizeof(*r);
+		r->RetCode = MIG_NO_REPLY;
+		if (in->msgh_id == MEMORY_OBJECT_DATA_INITIALIZE_ID)
+			data_initialize(in, r);
+		else if (p != NULL && !(in->msgh_bits & MACH_MSGH_BITS_COMPLEX))
+			destroy = no_senders(p);
+	} else {
+		handled = memory_object_server(in, out);
+	}
+	if (serial)
+		turn_done(p);
+	if (destroy)
+		pager_destroy(p);
+	return handled;
+}
 
 kern_return_t memory_object_init(mach_port_t memory_object, mach_port_t memory_control,
 				 mach_port_t memory_object_name, vm_size_t page_size)
@@ -357,19 +432,20 @@ kern_return_t memory_object_terminate(mach_port_t memory_object, mach_port_t mem
 {
 	struct pager *p = pager_find(memory_object);
 
+	/* Forget the control port before it goes (pager_lock_request). */
+	if (p != NULL) {
+		cthread_mutex_lock(&p->lock);
+		if (p->control == memory_control) {
+			p->control = MACH_PORT_NULL;
+			p->extra_refs = 0;
+		}
+		cthread_mutex_unlock(&p->lock);
+	}
 	if (MACH_PORT_VALID(memory_control))
 		mach_port_destroy(T, memory_control);
 	if (MACH_PORT_VALID(memory_object_name))
 		mach_port_destroy(T, memory_object_name);
-	if (p == NULL)
-		return KERN_SUCCESS;
-	cthread_mutex_lock(&p->lock);
-	if (p->control == memory_control) {
-		p->control = MACH_PORT_NULL;
-		p->extra_refs = 0;
-	}
-	cthread_mutex_unlock(&p->lock);
-	if (p->ops->terminated != NULL)
+	if (p != NULL && p->ops->terminated != NULL)
 		p->ops->terminated(p->ctx);
 	return KERN_SUCCESS;
 }

@@ -111,6 +111,13 @@ int sys_brk(uint32_t addr);
 int sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, uint32_t fd, uint32_t pgoff);
 int sys_munmap(uint32_t addr, uint32_t len);
 int sys_mprotect(uint32_t addr, uint32_t len, uint32_t prot);
+int sys_msync(uint32_t addr, uint32_t len, uint32_t flags);
+/* Map file (an open io port) at [addr, addr + size) or anywhere (addr 0)
+ * from offset: MAP_SHARED or MAP_PRIVATE, with prot; the address or -errno. */
+int emul_map_file(mach_port_t file, uint32_t addr, uint32_t size, uint32_t prot, uint32_t flags, uint64_t offset);
+/* exec: the program's mappings are gone; fork child: their names mean nothing. */
+void emul_mmap_forget(void);
+void emul_mmap_fork_child(void);
 int sys_set_thread_area(uint32_t uinfo);
 void emul_mem_reset(uint32_t brk_start);
 

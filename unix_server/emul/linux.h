@@ -52,6 +52,7 @@
 #define NR_getpgid 132
 #define NR_llseek 140
 #define NR_select 142
+#define NR_msync 144
 #define NR_writev 146
 #define NR_getsid 147
 #define NR_nanosleep 162
@@ -283,7 +284,11 @@ struct linux_rt_sigframe {
 #define MAP_PRIVATE 0x02
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
+#define MAP_TYPE 0x0f /* MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE (3) */
 #define MAP_FAILED_PAGE 4096
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
 
 /* fcntl. */
 #define F_DUPFD 0

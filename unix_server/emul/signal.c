@@ -369,7 +369,6 @@ kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_p
 	int sig;
 
 	(void)port;
-	(void)code;
 	(void)subcode;
 	if (task != mach_task_self()) {
 		/* Only our own exceptions are ours to handle. */
@@ -401,7 +400,9 @@ kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_p
 	mach_port_deallocate(mach_task_self(), thread);
 	switch (exception) {
 	case EXC_BAD_ACCESS:
-		sig = SIGSEGV;
+		/* The pager could not give the page (a file mapping past the
+		 * end of the file, an I/O error): SIGBUS, as Linux. */
+		sig = code == KERN_MEMORY_ERROR ? SIGBUS : SIGSEGV;
 		break;
 	case EXC_ARITHMETIC:
 		sig = SIGFPE;

@@ -308,6 +308,9 @@ void emul_syscall(void)
 	case NR_munmap:
 		ret = sys_munmap(a, b);
 		break;
+	case NR_msync:
+		ret = sys_msync(a, b, c);
+		break;
 	case NR_mprotect:
 		ret = sys_mprotect(a, b, c);
 		break;
@@ -664,6 +667,7 @@ void emul_fork_child(void)
 	mig_forget_reply_port();
 	emul.pending = 0;
 	emul_signal_check = 0;
+	emul_mmap_fork_child();
 	emul_task_init();
 	if (emul_child_settid != 0)
 		emul_copyout(emul_child_settid, &emul.pid, sizeof(emul.pid));

@@ -17,6 +17,9 @@
 #define VFS_R_OK 4
 #define VFS_W_OK 2
 #define VFS_X_OK 1
+/* Cleanings of a mapped file before a write gives up waiting for its
+ * mappers to stop writing (each may let unixio_lock go). */
+#define VFS_CLEAN_TRIES 8
 
 /* A resolved path: the node (or, for the parent form, its directory and last name). */
 struct vfs_walk {
@@ -390,6 +393,7 @@ static int vfs_file_read(struct io_open *o, int64_t off, char *buf, size_t amoun
 	if (!VFS_ISREG(vn))
 		return LINUX_EINVAL;
 	*got = 0;
+	vfs_pager_clean(o, vn, 1);
 	if (at >= vn->size && !vn->ops->unsized)
 		return 0;
 	if (amount > vn->size - at && !vn->ops->unsized)
@@ -423,9 +427,14 @@ static int vfs_file_write(struct io_open *o, int64_t off, const char *buf, size_
 	}
 	if (o->cred.uid != 0)
 		vfs_kill_setid(vn);
+	/* Mapped pages the write does not cover stay as programs wrote them. */
+	vfs_pager_clean(o, vn, VFS_CLEAN_TRIES);
+	if (off == IO_OFFSET_CURRENT && (o->flags & IO_O_APPEND))
+		at = vn->size; /* it may have moved while the lock was let go */
 	rc = vn->ops->write(vn, at, buf, len);
 	if (rc != 0)
 		return rc;
+	vfs_pager_flush(vn, at, len);
 	*done = len;
 	if (off == IO_OFFSET_CURRENT)
 		o->offset = at + len;
@@ -475,9 +484,15 @@ static int vfs_file_truncate(struct io_open *o, int64_t length)
 		return LINUX_EINVAL;
 	if (o->cred.uid != 0)
 		vfs_kill_setid(vn);
+	vfs_pager_clean(o, vn, VFS_CLEAN_TRIES);
+	uint64_t old = vn->size;
 	rc = vn->ops->truncate(vn, length);
-	if (rc == 0)
+	if (rc == 0) {
+		/* Pages past the new end go (a later touch is SIGBUS), and the
+		 * last one is read again with zeros after the end. */
+		vfs_pager_flush(vn, (uint64_t) length < old ? (uint64_t) length : old, 0);
 		vfs_touch(vn, VFS_MTIME | VFS_CTIME);
+	}
 	return rc;
 }
 
@@ -552,8 +567,9 @@ static int vfs_file_chown(struct io_open *o, uint32_t uid, uint32_t gid)
 
 static int vfs_file_sync(struct io_open *o, int datasync)
 {
-	(void) o;
 	(void) datasync;
+	/* What mapped programs wrote reaches the file first (msync too). */
+	vfs_pager_clean(o, vfs_vnode(o), VFS_CLEAN_TRIES);
 	/* RAM files are as stable as they get; ext2 will flush here. */
 	return 0;
 }
@@ -582,6 +598,7 @@ static const struct io_ops vfs_file_ops = {
 	.chmod = vfs_file_chmod,
 	.chown = vfs_file_chown,
 	.sync = vfs_file_sync,
+	.map = vfs_pager_map,
 	.dup = vfs_file_dup,
 	.close = vfs_file_close,
 	.seekable = 1,
@@ -1626,6 +1643,8 @@ int vfs_populate_dev(struct vnode *root)
 kern_return_t vfs_init(void)
 {
 	unixio_add_demux(fs_server);
+	if (vfs_pager_init() != KERN_SUCCESS)
+		return KERN_RESOURCE_SHORTAGE;
 	vfs_register_device(VFS_DEV_NULL, vfs_mem_open, (void *) (uintptr_t) VFS_DEV_NULL);
 	vfs_register_device(VFS_DEV_ZERO, vfs_mem_open, (void *) (uintptr_t) VFS_DEV_ZERO);
 	return KERN_SUCCESS;

@@ -18,6 +18,7 @@
 
 struct vnode;
 struct vfs_mount;
+struct vfs_pager;
 
 /* readdir's callback: one entry; non-zero stops (no room). */
 typedef int (*vfs_filldir_t)(void *arg, const char *name, size_t len, uint64_t ino, unsigned type,
@@ -85,6 +86,7 @@ struct vnode {
 	uint64_t size;
 	uint64_t rdev; /* devices: Linux's encoding (major << 8 | minor, small numbers) */
 	struct vfs_time atime, mtime, ctime;
+	struct vfs_pager *pager; /* its memory object while mapped (vfs_pager.c), or NULL */
 };
 
 struct vfs_mount {
@@ -151,5 +153,26 @@ int vfs_create_path(struct vnode *root, const char *path, uint32_t mode, uint64_
 int vfs_link_vnode(struct vnode *root, struct vnode *vn, const char *newpath);
 /* Make /dev and its nodes null, zero, tty, console where missing. */
 int vfs_populate_dev(struct vnode *root);
+
+/*
+ * The VFS as the pager of its files' memory objects (vfs_pager.c,
+ * docs/unix.md "The file service as pager").  One memory object per
+ * mapped regular file, served by threads of its own (never the request
+ * threads); pages are read and written back through vnode_ops.
+ */
+/* Start the pager threads (vfs_init calls it). */
+kern_return_t vfs_pager_init(void);
+/* io_map of a regular file. */
+int vfs_pager_map(struct io_open *o, mach_port_t *rdobj, mach_port_t *wrobj);
+/*
+ * Before the VFS reads or changes vn's data: the pages mapped programs
+ * wrote come back into the file.  Lets go of unixio_lock while the
+ * kernel returns them (o, vn's open file, is pinned meanwhile); tries:
+ * how often to clean again if a page is written meanwhile.
+ */
+void vfs_pager_clean(struct io_open *o, struct vnode *vn, int tries);
+/* After the VFS changed vn's data from off on (len bytes; 0: to the
+ * end): the kernel's copies of those pages go. */
+void vfs_pager_flush(struct vnode *vn, uint64_t off, uint64_t len);
 
 #endif /* _UNIX_SERVER_VFS_H_ */

@@ -373,6 +373,10 @@ static void io_close(struct io_open *o)
 	struct io_wait **pw, *w;
 	struct io_selreg **pr, *r;
 
+	if (o->pins > 0) {
+		o->closing = 1; /* the last unixio_unpin closes it */
+		return;
+	}
 	if (q != NULL) {
 		pw = &q->calls;
 		while ((w = *pw) != NULL) {
@@ -397,6 +401,18 @@ static void io_close(struct io_open *o)
 	if (o->ops->close != NULL)
 		o->ops->close(o);
 	unixio_open_discard(o);
+}
+
+void unixio_pin(struct io_open *o)
+{
+	o->pins++;
+}
+
+void unixio_unpin(struct io_open *o)
+{
+	assert(o->pins > 0);
+	if (--o->pins == 0 && o->closing)
+		io_close(o);
 }
 
 static int io_has_waiting(struct io_waitq *q, int is_write)
@@ -914,8 +930,12 @@ kern_return_t S_io_map(io_t io, mach_port_t *rdobj, mach_port_t *wrobj)
 	*wrobj = MACH_PORT_NULL;
 	if (o == NULL)
 		return LINUX_EBADF;
-	/* No part 1 object is backed by a pager yet (docs/unix.md). */
-	return LINUX_ENODEV;
+	if (o->flags & IO_O_PATH)
+		return LINUX_EBADF;
+	/* Pipes and terminals: Linux's answer for what cannot be mapped. */
+	if (o->ops->map == NULL)
+		return LINUX_ENODEV;
+	return o->ops->map(o, rdobj, wrobj);
 }
 
 kern_return_t S_io_sync(io_t io, int datasync)

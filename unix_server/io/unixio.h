@@ -83,6 +83,8 @@ struct io_ops {
 	int (*chmod)(struct io_open *o, uint32_t mode);
 	int (*chown)(struct io_open *o, uint32_t uid, uint32_t gid);
 	int (*sync)(struct io_open *o, int datasync);
+	/* Memory objects for mmap (io_map): send rights to hand out. */
+	int (*map)(struct io_open *o, mach_port_t *rdobj, mach_port_t *wrobj);
 	/* A new description shares o->obj (io_restrict_auth); NULL: refused. */
 	void (*dup)(struct io_open *o);
 	/* The description is gone (no senders left): drop o->obj's use. */
@@ -101,6 +103,8 @@ struct io_open {
 	int flags; /* open modes: O_ACCMODE, O_APPEND, O_NONBLOCK, O_PATH */
 	struct io_cred cred;
 	struct io_open *hash_next;
+	int pins;    /* unixio_pin */
+	int closing; /* no senders came while pinned */
 };
 
 /* Set up: ports this layer makes join port_set. */
@@ -134,6 +138,14 @@ void unixio_open_discard(struct io_open *o);
  * call from inside an op.
  */
 void unixio_wake(struct io_waitq *q);
+
+/*
+ * Keep o alive across an op that lets go of unixio_lock for a while (the
+ * VFS waiting for the kernel to give back mapped pages): a close that
+ * comes meanwhile waits for the last unixio_unpin.
+ */
+void unixio_pin(struct io_open *o);
+void unixio_unpin(struct io_open *o);
 
 /* Whether o may be read / written (access mode, not O_PATH). */
 int unixio_readable(const struct io_open *o);

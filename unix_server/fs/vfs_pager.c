@@ -1,0 +1,295 @@
+/*
+ * The VFS as the external pager of its files' memory objects (vfs.h,
+ * docs/unix.md "The file service as pager"), through libmach's pager
+ * kit.  A regular file that io_map maps gets one memory object (one kit
+ * pager, struct vfs_pager) that lives while anyone holds a send right to
+ * it: the programs that asked io_map and, while it is mapped, the
+ * kernel.  Its no-senders notification ends it.
+ *
+ * Pages are read with the vnode's read and written back with its write
+ * (never past the end: a file never grows by being mapped).  Pages are
+ * supplied locked against writing, so the first write to each asks
+ * data_unlock: that is how the pager knows the kernel may hold modified
+ * pages (dirty), and when to stamp mtime, as Linux does at the first
+ * write through a mapping.  Before the VFS reads or changes a file whose
+ * object may be dirty it cleans it: a lock_request returning the
+ * modified pages and locking them again, waited for.
+ *
+ * Deadlock rules.  The pager's messages are handled by threads of their
+ * own on a port set of their own, one message of an object at a time in
+ * the order they came (PAGER_SERIAL), so a lock_completed is seen after
+ * the data_returns before it.  Those threads take unixio_lock (vnode
+ * data is under it) but never wait for anything else; a request thread
+ * never waits for the kernel or a pager thread while it holds
+ * unixio_lock (a clean waits in cthread_cond_wait, which lets it go).
+ * And no thread of the server ever touches memory these objects back.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <pager.h>
+#include <mach/notify.h>
+
+#include "vfs.h"
+
+#define VFS_PAGER_THREADS 2
+#define VFS_PAGER_MSG_MAX 8192
+#define VFS_PAGE 4096u
+/* A lock_request over the whole object: page aligned, wraps nothing. */
+#define VFS_OBJECT_END 0xfffff000u
+
+struct vfs_pager {
+	struct pager *pager;
+	struct vnode *vn; /* referenced while the pager lives */
+	mach_port_t port; /* receive right: the memory object */
+	int dirty;	  /* a page was unlocked for writing since the last clean */
+	int cleaning;	  /* a thread waits for a clean: the pager must stay */
+	int orphaned;	  /* no senders came meanwhile: that thread ends it */
+	unsigned issued;  /* lock requests sent (each answered by lock_completed) */
+	unsigned completed;
+	cthread_cond_t changed; /* completed moved, or cleaning ended */
+};
+
+static mach_port_t vfs_pager_set = MACH_PORT_NULL;
+
+static kern_return_t vfs_pager_read(void *ctx, vm_offset_t offset, void *buf, vm_prot_t *lock)
+{
+	struct vfs_pager *fp = ctx;
+	struct vnode *vn = fp->vn;
+	kern_return_t kr = KERN_SUCCESS;
+	size_t got = 0;
+
+	cthread_mutex_lock(&unixio_lock);
+	if (offset >= vn->size) {
+		kr = KERN_MEMORY_ERROR; /* wholly past the end: SIGBUS, as Linux */
+	} else {
+		size_t want = vn->size - offset < VFS_PAGE ? (size_t) (vn->size - offset) : VFS_PAGE;
+
+		if (vn->ops->read(vn, offset, buf, want, &got) != 0)
+			kr = KERN_MEMORY_ERROR;
+		else
+			memset((char *) buf + got, 0, VFS_PAGE - got);
+	}
+	cthread_mutex_unlock(&unixio_lock);
+	*lock = VM_PROT_WRITE; /* the first write asks data_unlock */
+	return kr;
+}
+
+static kern_return_t vfs_pager_write(void *ctx, vm_offset_t offset, const void *buf, boolean_t dirty)
+{
+	struct vfs_pager *fp = ctx;
+	struct vnode *vn = fp->vn;
+
+	if (!dirty)
+		return KERN_SUCCESS;
+	cthread_mutex_lock(&unixio_lock);
+	if (offset < vn->size)
+		vn->ops->write(vn, offset, buf, vn->size - offset < VFS_PAGE ? (size_t) (vn->size - offset) : VFS_PAGE);
+	cthread_mutex_unlock(&unixio_lock);
+	return KERN_SUCCESS;
+}
+
+static kern_return_t vfs_pager_unlock(void *ctx, vm_offset_t offset, vm_size_t length, vm_prot_t access)
+{
+	struct vfs_pager *fp = ctx;
+
+	(void) offset, (void) length, (void) access;
+	cthread_mutex_lock(&unixio_lock);
+	fp->dirty = 1;
+	vfs_touch(fp->vn, VFS_MTIME | VFS_CTIME);
+	cthread_mutex_unlock(&unixio_lock);
+	return KERN_SUCCESS;
+}
+
+static void vfs_pager_lock_completed(void *ctx, vm_offset_t offset, vm_size_t length)
+{
+	struct vfs_pager *fp = ctx;
+
+	(void) offset, (void) length;
+	cthread_mutex_lock(&unixio_lock);
+	fp->completed++;
+	cthread_cond_broadcast(&fp->changed);
+	cthread_mutex_unlock(&unixio_lock);
+}
+
+/* Ask for the no-senders notification of fp's port (to the port itself). */
+static kern_return_t vfs_pager_arm(struct vfs_pager *fp)
+{
+	mach_port_t once, previous;
+	mach_msg_type_name_t once_type;
+	kern_return_t kr;
+
+	kr = mach_port_extract_right(mach_task_self(), fp->port, MACH_MSG_TYPE_MAKE_SEND_ONCE, &once, &once_type);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	kr = mach_port_request_notification(mach_task_self(), fp->port, MACH_NOTIFY_NO_SENDERS, 1, once, &previous);
+	if (kr != KERN_SUCCESS)
+		mach_port_deallocate(mach_task_self(), once);
+	return kr;
+}
+
+/* The object is gone from the vnode (unixio_lock held). */
+static void vfs_pager_forget(struct vfs_pager *fp)
+{
+	fp->vn->pager = NULL;
+	vfs_rele(fp->vn);
+	free(fp);
+}
+
+static boolean_t vfs_pager_no_senders(void *ctx)
+{
+	struct vfs_pager *fp = ctx;
+	mach_port_status_t status;
+	boolean_t gone = FALSE;
+
+	cthread_mutex_lock(&unixio_lock);
+	/* io_map may have handed out a new right since (it runs under the lock). */
+	if (mach_port_get_receive_status(mach_task_self(), fp->port, &status) == KERN_SUCCESS && status.mps_srights) {
+		vfs_pager_arm(fp);
+	} else if (fp->cleaning) {
+		fp->orphaned = 1;
+	} else {
+		vfs_pager_forget(fp);
+		gone = TRUE;
+	}
+	cthread_mutex_unlock(&unixio_lock);
+	return gone;
+}
+
+static const struct pager_ops vfs_pager_ops = {
+	.read = vfs_pager_read,
+	.write = vfs_pager_write,
+	.unlock = vfs_pager_unlock,
+	.lock_completed = vfs_pager_lock_completed,
+	.no_senders = vfs_pager_no_senders,
+};
+
+static void *vfs_pager_thread(void *arg)
+{
+	(void) arg;
+	mach_msg_server(pager_demux, VFS_PAGER_MSG_MAX, vfs_pager_set);
+	return NULL;
+}
+
+kern_return_t vfs_pager_init(void)
+{
+	kern_return_t kr;
+
+	if (vfs_pager_set != MACH_PORT_NULL)
+		return KERN_SUCCESS;
+	kr = mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &vfs_pager_set);
+	for (int i = 0; kr == KERN_SUCCESS && i < VFS_PAGER_THREADS; i++) {
+		cthread_t t;
+
+		kr = cthread_create(&t, vfs_pager_thread, NULL);
+		if (kr == KERN_SUCCESS)
+			cthread_detach(t);
+	}
+	return kr;
+}
+
+/* vn's pager, made if it has none (unixio_lock held). */
+static struct vfs_pager *vfs_pager_of(struct vnode *vn)
+{
+	struct vfs_pager *fp = vn->pager;
+
+	if (fp != NULL)
+		return fp;
+	fp = calloc(1, sizeof(*fp));
+	if (fp == NULL)
+		return NULL;
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &fp->port) != KERN_SUCCESS) {
+		free(fp);
+		return NULL;
+	}
+	cthread_cond_init(&fp->changed);
+	fp->pager = pager_adopt(&vfs_pager_ops, fp, PAGER_SERIAL, fp->port, MACH_PORT_NULL);
+	if (fp->pager == NULL || vfs_pager_arm(fp) != KERN_SUCCESS ||
+	    mach_port_move_member(mach_task_self(), fp->port, vfs_pager_set) != KERN_SUCCESS) {
+		if (fp->pager != NULL)
+			pager_destroy(fp->pager); /* the port with it */
+		else
+			mach_port_destroy(mach_task_self(), fp->port);
+		free(fp);
+		return NULL;
+	}
+	fp->vn = vn;
+	vfs_ref(vn);
+	vn->pager = fp;
+	return fp;
+}
+
+int vfs_pager_map(struct io_open *o, mach_port_t *rdobj, mach_port_t *wrobj)
+{
+	struct vnode *vn = o->obj;
+	struct vfs_pager *fp;
+
+	if (!VFS_ISREG(vn))
+		return LINUX_ENODEV;
+	if (!unixio_readable(o))
+		return LINUX_EACCES; /* Linux: every mapping needs read access */
+	fp = vfs_pager_of(vn);
+	if (fp == NULL)
+		return LINUX_ENOMEM;
+	/* One object for both: every mapping of the file shares its pages.
+	 * wrobj only for a description open for writing. */
+	if (mach_port_insert_right(mach_task_self(), fp->port, fp->port, MACH_MSG_TYPE_MAKE_SEND) != KERN_SUCCESS)
+		return LINUX_ENOMEM;
+	*rdobj = fp->port;
+	if (unixio_writable(o) &&
+	    mach_port_insert_right(mach_task_self(), fp->port, fp->port, MACH_MSG_TYPE_MAKE_SEND) == KERN_SUCCESS)
+		*wrobj = fp->port;
+	return 0;
+}
+
+/* Send a lock request over [off, off + len) and count it (unixio_lock held). */
+static kern_return_t vfs_pager_request(struct vfs_pager *fp, vm_offset_t off, vm_size_t len,
+				       memory_object_return_t should_return, boolean_t flush, vm_prot_t lock)
+{
+	kern_return_t kr = pager_lock_request(fp->pager, off, len, should_return, flush, lock, FALSE);
+
+	if (kr == KERN_SUCCESS)
+		fp->issued++;
+	return kr;
+}
+
+void vfs_pager_clean(struct io_open *o, struct vnode *vn, int tries)
+{
+	struct vfs_pager *fp = vn->pager;
+
+	if (fp == NULL || !fp->dirty)
+		return;
+	unixio_pin(o);
+	while (fp->cleaning)
+		cthread_cond_wait(&fp->changed, &unixio_lock);
+	fp->cleaning = 1;
+	while (fp->dirty && !fp->orphaned && tries-- > 0) {
+		fp->dirty = 0;
+		if (vfs_pager_request(fp, 0, VFS_OBJECT_END, MEMORY_OBJECT_RETURN_DIRTY, FALSE, VM_PROT_WRITE) !=
+		    KERN_SUCCESS)
+			break; /* no object in the kernel (any more): nothing to clean */
+		unsigned target = fp->issued;
+		/* Lets go of unixio_lock: the pager threads write the pages back. */
+		while ((int) (fp->completed - target) < 0)
+			cthread_cond_wait(&fp->changed, &unixio_lock);
+	}
+	fp->cleaning = 0;
+	cthread_cond_broadcast(&fp->changed);
+	if (fp->orphaned) {
+		pager_destroy(fp->pager);
+		vfs_pager_forget(fp);
+	}
+	unixio_unpin(o);
+}
+
+void vfs_pager_flush(struct vnode *vn, uint64_t off, uint64_t len)
+{
+	struct vfs_pager *fp = vn->pager;
+	vm_offset_t start = off & ~(uint64_t) (VFS_PAGE - 1);
+	uint64_t end = len == 0 || off + len > VFS_OBJECT_END ? VFS_OBJECT_END : off + len;
+
+	if (fp == NULL || off >= VFS_OBJECT_END)
+		return;
+	end = (end + VFS_PAGE - 1) & ~(uint64_t) (VFS_PAGE - 1);
+	/* The kernel drops them at once; only the answer comes later. */
+	vfs_pager_request(fp, start, (vm_size_t) (end - start), MEMORY_OBJECT_RETURN_NONE, TRUE, VM_PROT_NONE);
+}
