@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +22,9 @@
 #define PIPE_ROUNDS 3
 #define SH_LOOP "i=0; while [ $i -lt 1000 ]; do i=$((i + 1)); done"
 #define TRUE_PROGRAM "/bin/unix_true"
+#define MMAP_FILE "/tmp/bench_mmap"
+#define MMAP_PAGES 64
+#define PAGE_BYTES 4096
 
 static uint64_t now(void)
 {
@@ -148,6 +152,35 @@ static void bench_sh_loop(void)
 	}
 }
 
+/* fs.mmap_pagein: the first touch of a page of a mapped file (the
+ * fault, the pager's data_request, its read of the file, data_supply),
+ * a fresh mapping each chunk (the last munmap ends the object). */
+static void bench_mmap_pagein(void)
+{
+	static char page[PAGE_BYTES];
+	int fd = open(MMAP_FILE, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0) {
+		printf("# cannot create %s\n", MMAP_FILE);
+		return;
+	}
+	for (int i = 0; i < MMAP_PAGES; i++)
+		write(fd, page, sizeof(page));
+	for (int c = 0; c < CHUNKS; c++) {
+		volatile char *m = mmap(NULL, MMAP_PAGES * PAGE_BYTES, PROT_READ, MAP_SHARED, fd, 0);
+		if (m == MAP_FAILED) {
+			printf("# mmap failed\n");
+			break;
+		}
+		uint64_t t = now();
+		for (int i = 0; i < MMAP_PAGES; i++)
+			(void)m[i * PAGE_BYTES];
+		report("fs.mmap_pagein", now() - t, MMAP_PAGES);
+		munmap((void *)m, MMAP_PAGES * PAGE_BYTES);
+	}
+	close(fd);
+	unlink(MMAP_FILE);
+}
+
 int main(void)
 {
 	char *const true_argv[] = {TRUE_PROGRAM, NULL};
@@ -159,5 +192,6 @@ int main(void)
 	bench_fork("unix.fork_exit_wait", NULL);
 	bench_fork("unix.fork_exec_wait", true_argv);
 	bench_sh_loop();
+	bench_mmap_pagein();
 	return 0;
 }

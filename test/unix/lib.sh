@@ -22,6 +22,15 @@ unix_run_fs() {
 		--initrd "bootstrap/bootstrap -x,unix_server/single/single -x -r rootfs.cpio $path,unix_server/emul/emul.bin \$(data),unix_server/rootfs.cpio \$(data)" \
 		mach/ernst
 }
+# unix_run_swap LOG MEM SWAP MODULES: QEMU -m MEM with the default pager
+# on the disk image SWAP (hd1s1, scripts/mkdisk swap:SIZE), then MODULES
+# (the single server's line and its data modules); prints the status.
+unix_run_swap() {
+	boot "$1" --mem "$2" --append console=serial \
+		--initrd "bootstrap/bootstrap -x,default_pager/default_pager \${host-port} \${device-port} hd1s1,$4" \
+		--qemu-opt -drive --qemu-opt "file=$3,format=raw,if=ide,index=1,cache=unsafe" \
+		mach/ernst
+}
 unix_output() {
 	tr -d '\r' < "$1" | sed -n '/^unix: started /,/^unix: init exited/p' | sed '1d;$d' | grep -v '^emul\[[0-9]*\]: '
 }

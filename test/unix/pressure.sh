@@ -11,10 +11,7 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 cmd='seq 1 300000 | sort -rn | head -2'
 "$srcdir/scripts/mkdisk" "$tmp/swap.img" swap:64M
 printf '%s\0' -c "$cmd" > "$tmp/args" # NUL-terminated words (single -a)
-st=$(boot "$tmp/boot.log" --mem 24 --append console=serial \
-	--initrd "bootstrap/bootstrap -x,default_pager/default_pager \${host-port} \${device-port} hd1s1,unix_server/single/single -x -D \${device-port} -r rootfs.cpio -a args /bin/init,unix_server/emul/emul.bin \$(data),unix_server/rootfs.cpio \$(data),$tmp/args \$(data)" \
-	--qemu-opt -drive --qemu-opt "file=$tmp/swap.img,format=raw,if=ide,index=1,cache=unsafe" \
-	mach/ernst)
+st=$(unix_run_swap "$tmp/boot.log" 24 "$tmp/swap.img" "unix_server/single/single -x -D \${device-port} -r rootfs.cpio -a args /bin/init,unix_server/emul/emul.bin \$(data),unix_server/rootfs.cpio \$(data),$tmp/args \$(data)")
 ok "$st" "the boot ends cleanly (status $st: $(qemu_status_text "$st"))"
 has "$tmp/boot.log" "default pager is ready"
 ok $? "the default pager runs on the swap disk"

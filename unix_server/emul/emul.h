@@ -98,10 +98,12 @@ int emul_errno(kern_return_t kr);			       /* a service's answer -> -errno or 0 
 void emul_exit(int status) __attribute__((noreturn));
 
 /* exec.c */
-/* path: the name execve was given (AT_EXECFN, the command name); exe:
+/* image: size bytes of the program, all of it, or (object: its memory
+ * object to map the segments from) its head, of a file of file_size.
+ * path: the name execve was given (AT_EXECFN, the command name); exe:
  * the program's own (/proc/PID/exe), which differs for scripts. */
-int emul_exec_image(const void *image, size_t size, char *const *argv, char *const *envp, const char *path,
-		    const char *exe);
+int emul_exec_image(const void *image, size_t size, mach_port_t object, uint64_t file_size, char *const *argv,
+		    char *const *envp, const char *path, const char *exe);
 int sys_execve(uint32_t path, uint32_t argv, uint32_t envp);
 /* execve of a file by path (in our memory), #! scripts included. */
 int emul_exec_path(const char *path, char *const *argv, char *const *envp);

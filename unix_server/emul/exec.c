@@ -2,8 +2,13 @@
  * execve in the same task: the program's memory (everything below
  * EMUL_BASE) is replaced by a static i386 ELF's segments and a Linux
  * initial stack; the library, the fd table (minus FD_CLOEXEC), the
- * directories and the proc port stay.  The file is read whole into our
- * heap first, and the arguments copied, since the old memory goes.
+ * directories and the proc port stay.  The segments are mapped from the
+ * file's memory object (io_map) copy-on-write, as Linux maps them, so a
+ * program's pages come from the file service's pager as they are
+ * touched; only the headers are read first.  A file that cannot be
+ * mapped (no io_map, segments not page-aligned in the file) is read
+ * whole into our heap and copied, as is pid 1's image from the boot
+ * area.  The arguments are copied first, since the old memory goes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +29,11 @@
 #define ARGS_MAX 4096		    /* pointers in argv or envp */
 #define STACK_SIZE (8u << 20)
 #define STACK_INITIAL (128u * 1024) /* allocated at exec; the rest on demand */
-#define EXEC_FILE_MAX (64u << 20)
+#define EXEC_FILE_MAX (64u << 20) /* read whole: the heap holds it */
+#define EXEC_HEAD 4096		  /* read of a mapped program: its headers */
+#define PF_X_ 1
+#define PF_W_ 2
+#define PF_R_ 4
 #define AT_RANDOM_BYTES 16
 #define HWCAP_I686 0x0383fbff /* fpu..cmov, mmx, fxsr, sse, sse2: what QEMU's CPU has */
 #define AUXV_PAIRS 18
@@ -42,8 +51,8 @@ static int elf_ok(const struct elf32_ehdr *eh, size_t size)
 }
 
 /* Check every segment before the old memory goes: an exec that fails
- * must leave the caller as it was. */
-static int elf_segments_ok(const struct elf32_ehdr *eh, const struct elf32_phdr *ph, size_t size)
+ * must leave the caller as it was.  size: the file's. */
+static int elf_segments_ok(const struct elf32_ehdr *eh, const struct elf32_phdr *ph, uint64_t size)
 {
 	int loads = 0;
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
@@ -59,16 +68,71 @@ static int elf_segments_ok(const struct elf32_ehdr *eh, const struct elf32_phdr 
 	return loads > 0;
 }
 
-static void load_segment(const char *image, const struct elf32_phdr *ph)
+/* Whether the program's segments can be mapped from its file: each at
+ * the same place in its page in the file as in memory. */
+static int elf_mappable(const void *image, size_t size)
 {
-	uint32_t lo = TRUNC_PAGE(ph->p_vaddr), hi = ROUND_PAGE(ph->p_vaddr + ph->p_memsz);
-	vm_address_t a = lo;
+	const struct elf32_ehdr *eh = image;
+	if (!elf_ok(eh, size))
+		return 0;
+	const struct elf32_phdr *ph = (const void *)((const char *)image + eh->e_phoff);
+	for (unsigned i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_memsz != 0 && (ph[i].p_offset & (PAGE - 1)) != (ph[i].p_vaddr & (PAGE - 1)))
+			return 0;
+	return 1;
+}
 
-	/* Segments may share a page: allocate only what is not there yet. */
+static vm_prot_t elf_prot(uint32_t flags)
+{
+	return (flags & PF_R_ ? VM_PROT_READ : 0) | (flags & PF_W_ ? VM_PROT_READ | VM_PROT_WRITE : 0) |
+	       (flags & PF_X_ ? VM_PROT_READ | VM_PROT_EXECUTE : 0);
+}
+
+/* Zero pages for [lo, hi) where nothing is mapped yet (segments may share a page). */
+static void allocate_missing(uint32_t lo, uint32_t hi)
+{
 	for (uint32_t p = lo; p < hi; p += PAGE) {
-		a = p;
+		vm_address_t a = p;
 		vm_allocate(mach_task_self(), &a, PAGE, FALSE);
 	}
+}
+
+/*
+ * A segment mapped from the file's memory object, copy-on-write (Linux's
+ * MAP_PRIVATE; what an earlier segment put in a page they share goes, as
+ * with its MAP_FIXED): the file's part, the rest of its last page zeroed
+ * when the segment goes on (bss), then zero pages.  0 or -errno.
+ */
+static int map_segment(mach_port_t object, const struct elf32_phdr *ph)
+{
+	uint32_t lo = TRUNC_PAGE(ph->p_vaddr), file_end = ph->p_vaddr + ph->p_filesz;
+	uint32_t map_end = ROUND_PAGE(file_end), mem_end = ROUND_PAGE(ph->p_vaddr + ph->p_memsz);
+	vm_prot_t prot = elf_prot(ph->p_flags);
+	int zero_tail = ph->p_memsz > ph->p_filesz && file_end < map_end;
+
+	if (ph->p_filesz != 0) {
+		vm_address_t a = lo;
+		vm_deallocate(mach_task_self(), lo, map_end - lo);
+		if (vm_map(mach_task_self(), &a, map_end - lo, 0, FALSE, object, ph->p_offset - (ph->p_vaddr - lo), TRUE,
+			   prot | (zero_tail ? VM_PROT_WRITE : 0), VM_PROT_ALL, VM_INHERIT_COPY) != KERN_SUCCESS)
+			return -LINUX_ENOMEM;
+		if (zero_tail) {
+			memset((void *)file_end, 0, map_end - file_end);
+			if (!(prot & VM_PROT_WRITE))
+				vm_protect(mach_task_self(), lo, map_end - lo, FALSE, prot);
+		}
+	} else {
+		map_end = lo;
+	}
+	allocate_missing(map_end, mem_end);
+	if (mem_end > map_end && prot != VM_PROT_DEFAULT)
+		vm_protect(mach_task_self(), map_end, mem_end - map_end, FALSE, prot);
+	return 0;
+}
+
+static void load_segment(const char *image, const struct elf32_phdr *ph)
+{
+	allocate_missing(TRUNC_PAGE(ph->p_vaddr), ROUND_PAGE(ph->p_vaddr + ph->p_memsz));
 	memcpy((void *)ph->p_vaddr, image + ph->p_offset, ph->p_filesz);
 }
 
@@ -116,8 +180,8 @@ static void exec_tell_proc(const char *filename, const char *exe_path, char *con
 	proc_exec(emul.proc, exe, comm != NULL ? (char *)comm + 1 : (char *)filename, args, len);
 }
 
-int emul_exec_image(const void *image, size_t size, char *const *argv, char *const *envp, const char *path,
-		    const char *exe)
+int emul_exec_image(const void *image, size_t size, mach_port_t object, uint64_t file_size, char *const *argv,
+		    char *const *envp, const char *path, const char *exe)
 {
 	const struct elf32_ehdr *eh = image;
 	unsigned argc = 0, envc = 0;
@@ -126,7 +190,7 @@ int emul_exec_image(const void *image, size_t size, char *const *argv, char *con
 	if (!elf_ok(eh, size))
 		return -LINUX_ENOEXEC;
 	const struct elf32_phdr *ph = (const void *)((const char *)image + eh->e_phoff);
-	if (!elf_segments_ok(eh, ph, size))
+	if (!elf_segments_ok(eh, ph, MACH_PORT_VALID(object) ? file_size : size))
 		return -LINUX_ENOEXEC;
 	while (argv[argc] != NULL)
 		bytes += strlen(argv[argc++]) + 1;
@@ -137,10 +201,16 @@ int emul_exec_image(const void *image, size_t size, char *const *argv, char *con
 
 	/* The point of no return: the old program goes. */
 	vm_deallocate(mach_task_self(), PAGE, EMUL_STACK_TOP - PAGE);
+	emul_mmap_forget();
 	uint32_t brk = 0, phdr = 0;
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		if (ph[i].p_type == PT_LOAD && ph[i].p_memsz != 0) {
-			load_segment(image, &ph[i]);
+			if (!MACH_PORT_VALID(object))
+				load_segment(image, &ph[i]);
+			else if (map_segment(object, &ph[i]) < 0) {
+				emul_log("exec: cannot map %s: killed\n", path);
+				emul_exit(SIGKILL); /* Linux: no memory left to go back to */
+			}
 			if (ph[i].p_vaddr + ph[i].p_memsz > brk)
 				brk = ph[i].p_vaddr + ph[i].p_memsz;
 			if (eh->e_phoff >= ph[i].p_offset && eh->e_phoff - ph[i].p_offset < ph[i].p_filesz)
@@ -214,9 +284,9 @@ int emul_exec_image(const void *image, size_t size, char *const *argv, char *con
 	return 0;
 }
 
-/* Read a whole file (an open io port) into our heap; its stat in *stp
- * if not NULL. */
-static int read_file(mach_port_t file, char **out, size_t *size, io_stat_t *stp)
+/* Read the first max bytes of a file (an open io port) into our heap:
+ * *size of them, of *file_size; its stat in *stp if not NULL. */
+static int read_file(mach_port_t file, size_t max, char **out, size_t *size, uint64_t *file_size, io_stat_t *stp)
 {
 	io_stat_t st;
 	int r = emul_errno(io_stat(file, &st));
@@ -224,9 +294,12 @@ static int read_file(mach_port_t file, char **out, size_t *size, io_stat_t *stp)
 		*stp = st;
 	if (r < 0)
 		return r;
-	if (st.st_size < 0 || st.st_size > EXEC_FILE_MAX)
+	if (st.st_size < 0)
 		return -LINUX_ENOMEM;
-	uint32_t fsize = (uint32_t)st.st_size;
+	*file_size = (uint64_t)st.st_size;
+	if (*file_size > max && max == EXEC_FILE_MAX)
+		return -LINUX_ENOMEM;
+	uint32_t fsize = *file_size > max ? (uint32_t)max : (uint32_t)st.st_size;
 	char *buf = malloc(fsize ? fsize : 1);
 	if (buf == NULL)
 		return -LINUX_ENOMEM;
@@ -460,12 +533,13 @@ void emul_exec_setid_boot(void)
 	for (unsigned i = 0; i < nfds; i++)
 		emul_fd_alloc(ports[i + 2], 0, fds[i]);
 	sys_umask((uint32_t)umask);
-	int r = read_file(gfile, &image, &size, NULL);
+	uint64_t file_size;
+	int r = read_file(gfile, EXEC_FILE_MAX, &image, &size, &file_size, NULL);
 	mach_port_deallocate(mach_task_self(), gfile);
 	const char *at = args;
 	char **argv = unpack_words(&at, argc), **envp = unpack_words(&at, envc);
 	if (r == 0 && argv != NULL && envp != NULL)
-		r = emul_exec_image(image, size, argv, envp, argv[0], argv[0]);
+		r = emul_exec_image(image, size, MACH_PORT_NULL, size, argv, envp, argv[0], argv[0]);
 	free(image);
 	free_vector(argv);
 	free_vector(envp);
@@ -475,12 +549,39 @@ void emul_exec_setid_boot(void)
 	}
 }
 
+/*
+ * The program in file (an open io port): its first
+ * bytes in *image (all of it when it cannot be mapped), and in *object
+ * the memory object to map it from, or null.
+ */
+static int load_file(mach_port_t file, char **image, size_t *size, uint64_t *file_size, mach_port_t *object,
+		     io_stat_t *stp)
+{
+	mach_port_t rd = MACH_PORT_NULL, wr = MACH_PORT_NULL;
+	int r = read_file(file, EXEC_HEAD, image, size, file_size, stp);
+
+	*object = MACH_PORT_NULL;
+	if (r == 0 && *size < *file_size && !(*size >= 2 && (*image)[0] == '#' && (*image)[1] == '!')) {
+		if (elf_mappable(*image, *size) && io_map(file, &rd, &wr) == 0) {
+			*object = rd;
+		} else {
+			free(*image);
+			*image = NULL;
+			r = read_file(file, EXEC_FILE_MAX, image, size, file_size, NULL);
+		}
+	}
+	if (MACH_PORT_VALID(wr))
+		mach_port_deallocate(mach_task_self(), wr);
+	return r;
+}
+
 int emul_exec_path(const char *path, char *const *argv, char *const *envp)
 {
 	const char *filename = path;
 	char *image = NULL, **script_argv = NULL, *interp;
 	size_t size;
-	mach_port_t file = MACH_PORT_NULL;
+	uint64_t file_size;
+	mach_port_t file = MACH_PORT_NULL, object = MACH_PORT_NULL;
 	mach_msg_type_name_t file_type;
 	int r;
 
@@ -502,11 +603,13 @@ int emul_exec_path(const char *path, char *const *argv, char *const *envp)
 	if ((r = emul_errno(fs_lookup(dir, (char *)path, O_RDONLY_, 0, &file, &file_type))) < 0)
 		return r;
 	io_stat_t st;
-	r = read_file(file, &image, &size, &st);
+	r = load_file(file, &image, &size, &file_size, &object, &st);
 	if (r == 0 && size >= 4 && memcmp(image, "\177ELF", 4) == 0 && gains_ids(&st)) {
 		/* Set-user-ID or set-group-ID: the proc service runs it in a new
 		 * task.  Back here only if it could not. */
 		free(image);
+		if (MACH_PORT_VALID(object))
+			mach_port_deallocate(mach_task_self(), object);
 		r = exec_setid(file, argv, envp);
 		mach_port_deallocate(mach_task_self(), file);
 		return r;
@@ -521,7 +624,7 @@ int emul_exec_path(const char *path, char *const *argv, char *const *envp)
 		if ((r = emul_errno(fs_lookup(interp[0] == '/' ? emul.root : emul.cwd, interp, O_RDONLY_, 0, &file,
 					      &file_type))) < 0)
 			goto out;
-		r = read_file(file, &image, &size, NULL);
+		r = load_file(file, &image, &size, &file_size, &object, NULL);
 		mach_port_deallocate(mach_task_self(), file);
 		if (r < 0)
 			goto out;
@@ -534,8 +637,11 @@ int emul_exec_path(const char *path, char *const *argv, char *const *envp)
 	}
 	if (r < 0)
 		goto out;
-	r = emul_exec_image(image, size, argv, envp, filename, path);
+	r = emul_exec_image(image, size, object, file_size, argv, envp, filename, path);
 out:
+	/* The mappings hold the kernel's own reference to the object. */
+	if (MACH_PORT_VALID(object))
+		mach_port_deallocate(mach_task_self(), object);
 	free(image);
 	free_vector(script_argv);
 	return r;

@@ -645,7 +645,8 @@ void emul_boot(uint32_t area)
 		emul_exit(W_EXITCODE(127));
 	}
 	if (ba->image_size != 0) {
-		r = emul_exec_image((const char *)area + ba->image_offset, ba->image_size, argv, envp, argv[0], argv[0]);
+		r = emul_exec_image((const char *)area + ba->image_offset, ba->image_size, MACH_PORT_NULL,
+				    ba->image_size, argv, envp, argv[0], argv[0]);
 	} else {
 		r = emul_exec_path(argv[0], argv, envp);
 	}
