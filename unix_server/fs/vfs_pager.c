@@ -34,8 +34,11 @@
 #define VFS_PAGER_THREADS 2
 #define VFS_PAGER_MSG_MAX 8192
 #define VFS_PAGE 4096u
-/* A lock_request over the whole object: page aligned, wraps nothing. */
-#define VFS_OBJECT_END 0xfffff000u
+/* A clean covers the whole object, [0, VFS_CLEAN_END): page aligned,
+ * wrapping nothing, and the one request with that range, so its
+ * lock_completed is known apart from a flush's (those end below it). */
+#define VFS_CLEAN_END 0xfffff000u
+#define VFS_FLUSH_END (VFS_CLEAN_END - VFS_PAGE)
 
 struct vfs_pager {
 	struct pager *pager;
@@ -44,9 +47,9 @@ struct vfs_pager {
 	int dirty;	  /* a page was unlocked for writing since the last clean */
 	int cleaning;	  /* a thread waits for a clean: the pager must stay */
 	int orphaned;	  /* no senders came meanwhile: that thread ends it */
-	unsigned issued;  /* lock requests sent (each answered by lock_completed) */
-	unsigned completed;
-	cthread_cond_t changed; /* completed moved, or cleaning ended */
+	unsigned cleaned; /* cleans completed (lock_completed) */
+	unsigned ended;	  /* terminations (a request sent just before one is lost) */
+	cthread_cond_t changed; /* cleaned or ended moved, or cleaning ended */
 };
 
 static mach_port_t vfs_pager_set = MACH_PORT_NULL;
@@ -104,9 +107,26 @@ static void vfs_pager_lock_completed(void *ctx, vm_offset_t offset, vm_size_t le
 {
 	struct vfs_pager *fp = ctx;
 
-	(void) offset, (void) length;
+	if (offset != 0 || length != VFS_CLEAN_END)
+		return; /* a flush: nobody waits for it */
 	cthread_mutex_lock(&unixio_lock);
-	fp->completed++;
+	fp->cleaned++;
+	cthread_cond_broadcast(&fp->changed);
+	cthread_mutex_unlock(&unixio_lock);
+}
+
+/*
+ * The kernel ended the object (the last mapping went).  A request sent
+ * to its control port after that, before this came, is lost with the
+ * port: a clean waiting for one stops here (the kernel returned every
+ * modified page before it ended, and they came in first).
+ */
+static void vfs_pager_terminated(void *ctx)
+{
+	struct vfs_pager *fp = ctx;
+
+	cthread_mutex_lock(&unixio_lock);
+	fp->ended++;
 	cthread_cond_broadcast(&fp->changed);
 	cthread_mutex_unlock(&unixio_lock);
 }
@@ -160,6 +180,7 @@ static const struct pager_ops vfs_pager_ops = {
 	.write = vfs_pager_write,
 	.unlock = vfs_pager_unlock,
 	.lock_completed = vfs_pager_lock_completed,
+	.terminated = vfs_pager_terminated,
 	.no_senders = vfs_pager_no_senders,
 };
 
@@ -241,17 +262,6 @@ int vfs_pager_map(struct io_open *o, mach_port_t *rdobj, mach_port_t *wrobj)
 	return 0;
 }
 
-/* Send a lock request over [off, off + len) and count it (unixio_lock held). */
-static kern_return_t vfs_pager_request(struct vfs_pager *fp, vm_offset_t off, vm_size_t len,
-				       memory_object_return_t should_return, boolean_t flush, vm_prot_t lock)
-{
-	kern_return_t kr = pager_lock_request(fp->pager, off, len, should_return, flush, lock, FALSE);
-
-	if (kr == KERN_SUCCESS)
-		fp->issued++;
-	return kr;
-}
-
 void vfs_pager_clean(struct io_open *o, struct vnode *vn, int tries)
 {
 	struct vfs_pager *fp = vn->pager;
@@ -263,13 +273,14 @@ void vfs_pager_clean(struct io_open *o, struct vnode *vn, int tries)
 		cthread_cond_wait(&fp->changed, &unixio_lock);
 	fp->cleaning = 1;
 	while (fp->dirty && !fp->orphaned && tries-- > 0) {
+		unsigned cleaned = fp->cleaned, ended = fp->ended;
+
 		fp->dirty = 0;
-		if (vfs_pager_request(fp, 0, VFS_OBJECT_END, MEMORY_OBJECT_RETURN_DIRTY, FALSE, VM_PROT_WRITE) !=
-		    KERN_SUCCESS)
+		if (pager_lock_request(fp->pager, 0, VFS_CLEAN_END, MEMORY_OBJECT_RETURN_DIRTY, FALSE, VM_PROT_WRITE,
+				       FALSE) != KERN_SUCCESS)
 			break; /* no object in the kernel (any more): nothing to clean */
-		unsigned target = fp->issued;
 		/* Lets go of unixio_lock: the pager threads write the pages back. */
-		while ((int) (fp->completed - target) < 0)
+		while (fp->cleaned == cleaned && fp->ended == ended)
 			cthread_cond_wait(&fp->changed, &unixio_lock);
 	}
 	fp->cleaning = 0;
@@ -285,11 +296,12 @@ void vfs_pager_flush(struct vnode *vn, uint64_t off, uint64_t len)
 {
 	struct vfs_pager *fp = vn->pager;
 	vm_offset_t start = off & ~(uint64_t) (VFS_PAGE - 1);
-	uint64_t end = len == 0 || off + len > VFS_OBJECT_END ? VFS_OBJECT_END : off + len;
+	uint64_t end = len == 0 || off + len > VFS_FLUSH_END ? VFS_FLUSH_END : off + len;
 
-	if (fp == NULL || off >= VFS_OBJECT_END)
+	if (fp == NULL || off >= VFS_FLUSH_END)
 		return;
 	end = (end + VFS_PAGE - 1) & ~(uint64_t) (VFS_PAGE - 1);
 	/* The kernel drops them at once; only the answer comes later. */
-	vfs_pager_request(fp, start, (vm_size_t) (end - start), MEMORY_OBJECT_RETURN_NONE, TRUE, VM_PROT_NONE);
+	pager_lock_request(fp->pager, start, (vm_size_t) (end - start), MEMORY_OBJECT_RETURN_NONE, TRUE, VM_PROT_NONE,
+			   FALSE);
 }
