@@ -67,4 +67,10 @@ n=$(debugfs -R "ls -p /moved" "$fs" 2>/dev/null | grep -c '^/')
 [ "$n" = 202 ]; ok $? "vfs: /moved holds the 200 files (got $((n - 2)))"
 [ "$(debugfs -R "cat /moved/n123" "$fs" 2>/dev/null)" = "/vfs/many/n123" ]; ok $? "vfs: /moved/n123's contents"
 debugfs -R "stat /vfs/l" "$fs" 2>&1 | grep -q "File not found"; ok $? "vfs: the unlinked symlink is gone"
+debugfs -R "dump /vfs/mapped $tmp/mapped" "$fs" > /dev/null 2>&1
+head -c $((3 * 4096 + 10)) /dev/zero | tr '\0' x > "$tmp/mexp"
+printf MAPPED | dd of="$tmp/mexp" bs=1 seek=5000 conv=notrunc status=none
+printf WRITE | dd of="$tmp/mexp" bs=1 seek=9000 conv=notrunc status=none
+printf LAST | dd of="$tmp/mexp" bs=1 seek=12000 conv=notrunc status=none
+cmp -s "$tmp/mexp" "$tmp/mapped"; ok $? "vfs: /vfs/mapped has what was stored through its mapping"
 tap_end

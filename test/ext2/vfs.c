@@ -154,6 +154,48 @@ static void test_files(void)
 	is(fs_unlink(root, "/vfs/l"), 0, "unlink the symlink");
 }
 
+#define MAPPED_SIZE (3 * 4096 + 10)
+#define MAPPED_LEN (4 * 4096)
+
+/*
+ * An ext2 file mapped as the emulation library maps one (io_map, then
+ * vm_map of the object, shared): its pages come from the file service's
+ * pager, a store is seen by io_read and an io_write by the mapping, and
+ * what was stored is in the file once unmapped (the host checks it).
+ * This thread only touches the mapping, never holding unixio_lock.
+ */
+static void test_mapped(void)
+{
+	static char buf[MAPPED_SIZE];
+	mach_port_t rdobj = MACH_PORT_NULL, wrobj = MACH_PORT_NULL;
+	vm_address_t a = 0;
+	int rc;
+
+	memset(buf, 'x', sizeof(buf));
+	mach_port_t p = op("/vfs/mapped", IO_O_RDWR | IO_O_CREAT, 0644, &rc);
+	is(wr(p, buf, sizeof(buf), 0), (int)sizeof(buf), "write /vfs/mapped");
+	is(io_map(p, &rdobj, &wrobj), 0, "io_map it");
+	ok(rdobj == wrobj && MACH_PORT_VALID(wrobj), "one object, writable (open O_RDWR)");
+	if (!ok(vm_map(mach_task_self(), &a, MAPPED_LEN, 0, TRUE, wrobj, 0, FALSE, VM_PROT_READ | VM_PROT_WRITE,
+		       VM_PROT_ALL, VM_INHERIT_NONE) == KERN_SUCCESS,
+		"vm_map it shared")) {
+		cl(p);
+		return;
+	}
+	char *m = (char *)a;
+	ok(memcmp(m, buf, sizeof(buf)) == 0 && m[MAPPED_SIZE] == 0 && m[MAPPED_LEN - 1] == 0,
+	   "its pages are the file's, zeros after the end");
+	memcpy(m + 5000, "MAPPED", 6);
+	char back[8];
+	ok(rd(p, back, 6, 5000) == 6 && memcmp(back, "MAPPED", 6) == 0, "io_read sees a store through the mapping");
+	ok(wr(p, "WRITE", 5, 9000) == 5 && memcmp(m + 9000, "WRITE", 5) == 0, "the mapping sees an io_write");
+	memcpy(m + 12000, "LAST", 4);
+	vm_deallocate(mach_task_self(), a, MAPPED_LEN);
+	mach_port_deallocate(mach_task_self(), rdobj);
+	mach_port_deallocate(mach_task_self(), wrobj);
+	cl(p);
+}
+
 int main(int argc, char **argv)
 {
 	mach_port_t master;
@@ -176,6 +218,8 @@ int main(int argc, char **argv)
 	mach_port_insert_right(mach_task_self(), root, root, MACH_MSG_TYPE_MAKE_SEND);
 	long names = name_count();
 	test_files();
+	test_mapped();
+	/* The mapped file's object ends once the kernel lets it go. */
 	is(test_names_settle(names), names, "every file closed");
 	cl(root);
 	/* The root port goes when the service hears no-senders. */

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pager.h>
+#include <mach/mig_support.h>
 #include <mach/notify.h>
 
 #include "vfs.h"
@@ -184,9 +185,20 @@ static const struct pager_ops vfs_pager_ops = {
 	.no_senders = vfs_pager_no_senders,
 };
 
+static cthread_mutex_t vfs_pager_start_lock = CTHREAD_MUTEX_INITIALIZER;
+static cthread_cond_t vfs_pager_started_cond = CTHREAD_COND_INITIALIZER;
+static int vfs_pager_started;
+
 static void *vfs_pager_thread(void *arg)
 {
 	(void) arg;
+	/* Its reply port (for the kernel calls it makes) now, not at the
+	 * first mapping: the server's names stay as they were once that ends. */
+	mig_get_reply_port();
+	cthread_mutex_lock(&vfs_pager_start_lock);
+	vfs_pager_started++;
+	cthread_cond_broadcast(&vfs_pager_started_cond);
+	cthread_mutex_unlock(&vfs_pager_start_lock);
 	mach_msg_server(pager_demux, VFS_PAGER_MSG_MAX, vfs_pager_set);
 	return NULL;
 }
@@ -198,13 +210,18 @@ kern_return_t vfs_pager_init(void)
 	if (vfs_pager_set != MACH_PORT_NULL)
 		return KERN_SUCCESS;
 	kr = mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &vfs_pager_set);
-	for (int i = 0; kr == KERN_SUCCESS && i < VFS_PAGER_THREADS; i++) {
+	int n = 0;
+	for (; kr == KERN_SUCCESS && n < VFS_PAGER_THREADS; n++) {
 		cthread_t t;
 
 		kr = cthread_create(&t, vfs_pager_thread, NULL);
 		if (kr == KERN_SUCCESS)
 			cthread_detach(t);
 	}
+	cthread_mutex_lock(&vfs_pager_start_lock);
+	while (vfs_pager_started < n - (kr != KERN_SUCCESS))
+		cthread_cond_wait(&vfs_pager_started_cond, &vfs_pager_start_lock);
+	cthread_mutex_unlock(&vfs_pager_start_lock);
 	return kr;
 }
 
