@@ -21,7 +21,7 @@
  * the data_returns before it.  Those threads take unixio_lock (vnode
  * data is under it) but never wait for anything else; a request thread
  * never waits for the kernel or a pager thread while it holds
- * unixio_lock (a clean waits in cthread_cond_wait, which lets it go).
+ * unixio_lock (a clean waits with it let go, vfs_pager_wait).
  * And no thread of the server ever touches memory these objects back.
  */
 #include <stdlib.h>
@@ -55,6 +55,27 @@ struct vfs_pager {
 
 static mach_port_t vfs_pager_set = MACH_PORT_NULL;
 
+/*
+ * The lock vnode data is under (vfs.h): unixio_lock.  A lock the VFS
+ * takes before it (one that ext2's disk waits keep) must be taken,
+ * and let go in vfs_pager_wait, here as well.
+ */
+static void vfs_pager_enter(void)
+{
+	cthread_mutex_lock(&unixio_lock);
+}
+
+static void vfs_pager_leave(void)
+{
+	cthread_mutex_unlock(&unixio_lock);
+}
+
+/* Wait for fp->changed, the lock (held) let go meanwhile. */
+static void vfs_pager_wait(struct vfs_pager *fp)
+{
+	cthread_cond_wait(&fp->changed, &unixio_lock);
+}
+
 static kern_return_t vfs_pager_read(void *ctx, vm_offset_t offset, void *buf, vm_prot_t *lock)
 {
 	struct vfs_pager *fp = ctx;
@@ -62,7 +83,7 @@ static kern_return_t vfs_pager_read(void *ctx, vm_offset_t offset, void *buf, vm
 	kern_return_t kr = KERN_SUCCESS;
 	size_t got = 0;
 
-	cthread_mutex_lock(&unixio_lock);
+	vfs_pager_enter();
 	if (offset >= vn->size) {
 		kr = KERN_MEMORY_ERROR; /* wholly past the end: SIGBUS, as Linux */
 	} else {
@@ -73,7 +94,7 @@ static kern_return_t vfs_pager_read(void *ctx, vm_offset_t offset, void *buf, vm
 		else
 			memset((char *) buf + got, 0, VFS_PAGE - got);
 	}
-	cthread_mutex_unlock(&unixio_lock);
+	vfs_pager_leave();
 	*lock = VM_PROT_WRITE; /* the first write asks data_unlock */
 	return kr;
 }
@@ -85,10 +106,10 @@ static kern_return_t vfs_pager_write(void *ctx, vm_offset_t offset, const void *
 
 	if (!dirty)
 		return KERN_SUCCESS;
-	cthread_mutex_lock(&unixio_lock);
+	vfs_pager_enter();
 	if (offset < vn->size)
 		vn->ops->write(vn, offset, buf, vn->size - offset < VFS_PAGE ? (size_t) (vn->size - offset) : VFS_PAGE);
-	cthread_mutex_unlock(&unixio_lock);
+	vfs_pager_leave();
 	return KERN_SUCCESS;
 }
 
@@ -97,10 +118,10 @@ static kern_return_t vfs_pager_unlock(void *ctx, vm_offset_t offset, vm_size_t l
 	struct vfs_pager *fp = ctx;
 
 	(void) offset, (void) length, (void) access;
-	cthread_mutex_lock(&unixio_lock);
+	vfs_pager_enter();
 	fp->dirty = 1;
 	vfs_touch(fp->vn, VFS_MTIME | VFS_CTIME);
-	cthread_mutex_unlock(&unixio_lock);
+	vfs_pager_leave();
 	return KERN_SUCCESS;
 }
 
@@ -110,10 +131,10 @@ static void vfs_pager_lock_completed(void *ctx, vm_offset_t offset, vm_size_t le
 
 	if (offset != 0 || length != VFS_CLEAN_END)
 		return; /* a flush: nobody waits for it */
-	cthread_mutex_lock(&unixio_lock);
+	vfs_pager_enter();
 	fp->cleaned++;
 	cthread_cond_broadcast(&fp->changed);
-	cthread_mutex_unlock(&unixio_lock);
+	vfs_pager_leave();
 }
 
 /*
@@ -126,10 +147,10 @@ static void vfs_pager_terminated(void *ctx)
 {
 	struct vfs_pager *fp = ctx;
 
-	cthread_mutex_lock(&unixio_lock);
+	vfs_pager_enter();
 	fp->ended++;
 	cthread_cond_broadcast(&fp->changed);
-	cthread_mutex_unlock(&unixio_lock);
+	vfs_pager_leave();
 }
 
 /* Ask for the no-senders notification of fp's port (to the port itself). */
@@ -148,7 +169,7 @@ static kern_return_t vfs_pager_arm(struct vfs_pager *fp)
 	return kr;
 }
 
-/* The object is gone from the vnode (unixio_lock held). */
+/* The object is gone from the vnode (the lock held). */
 static void vfs_pager_forget(struct vfs_pager *fp)
 {
 	fp->vn->pager = NULL;
@@ -162,7 +183,7 @@ static boolean_t vfs_pager_no_senders(void *ctx)
 	mach_port_status_t status;
 	boolean_t gone = FALSE;
 
-	cthread_mutex_lock(&unixio_lock);
+	vfs_pager_enter();
 	/* io_map may have handed out a new right since (it runs under the lock). */
 	if (mach_port_get_receive_status(mach_task_self(), fp->port, &status) == KERN_SUCCESS && status.mps_srights) {
 		vfs_pager_arm(fp);
@@ -172,7 +193,7 @@ static boolean_t vfs_pager_no_senders(void *ctx)
 		vfs_pager_forget(fp);
 		gone = TRUE;
 	}
-	cthread_mutex_unlock(&unixio_lock);
+	vfs_pager_leave();
 	return gone;
 }
 
@@ -225,7 +246,7 @@ kern_return_t vfs_pager_init(void)
 	return kr;
 }
 
-/* vn's pager, made if it has none (unixio_lock held). */
+/* vn's pager, made if it has none (the lock held). */
 static struct vfs_pager *vfs_pager_of(struct vnode *vn)
 {
 	struct vfs_pager *fp = vn->pager;
@@ -287,7 +308,7 @@ void vfs_pager_clean(struct io_open *o, struct vnode *vn, int tries)
 		return;
 	unixio_pin(o);
 	while (fp->cleaning)
-		cthread_cond_wait(&fp->changed, &unixio_lock);
+		vfs_pager_wait(fp);
 	fp->cleaning = 1;
 	while (fp->dirty && !fp->orphaned && tries-- > 0) {
 		unsigned cleaned = fp->cleaned, ended = fp->ended;
@@ -298,7 +319,7 @@ void vfs_pager_clean(struct io_open *o, struct vnode *vn, int tries)
 			break; /* no object in the kernel (any more): nothing to clean */
 		/* Lets go of unixio_lock: the pager threads write the pages back. */
 		while (fp->cleaned == cleaned && fp->ended == ended)
-			cthread_cond_wait(&fp->changed, &unixio_lock);
+			vfs_pager_wait(fp);
 	}
 	fp->cleaning = 0;
 	cthread_cond_broadcast(&fp->changed);
