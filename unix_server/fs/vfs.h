@@ -167,10 +167,12 @@ int vfs_pager_map(struct io_open *o, mach_port_t *rdobj, mach_port_t *wrobj);
 /*
  * Before the VFS reads or changes vn's data: the pages mapped programs
  * wrote come back into the file.  Lets go of unixio_lock while the
- * kernel returns them (o, vn's open file, is pinned meanwhile); tries:
- * how often to clean again if a page is written meanwhile.
+ * kernel returns them (o, vn's open file or NULL, is pinned meanwhile);
+ * tries: how often to clean again if a page is written meanwhile.
  */
 void vfs_pager_clean(struct io_open *o, struct vnode *vn, int tries);
+/* sync: the same for every mapped file, before the file systems write. */
+void vfs_pager_clean_all(void);
 /* After the VFS changed vn's data from off on (len bytes; 0: to the
  * end): the kernel's copies of those pages go. */
 void vfs_pager_flush(struct vnode *vn, uint64_t off, uint64_t len);

@@ -46,14 +46,19 @@ struct vfs_pager {
 	struct vnode *vn; /* referenced while the pager lives */
 	mach_port_t port; /* receive right: the memory object */
 	int dirty;	  /* a page was unlocked for writing since the last clean */
-	int cleaning;	  /* a thread waits for a clean: the pager must stay */
-	int orphaned;	  /* no senders came meanwhile: that thread ends it */
+	int cleaning;	  /* a clean is under way */
+	int users;	  /* threads in vfs_pager_clean: the pager must stay */
+	int orphaned;	  /* no senders came meanwhile: the last user ends it */
+	unsigned synced;  /* vfs_pager_clean_all's pass that cleaned it */
+	struct vfs_pager *next; /* vfs_pagers */
 	unsigned cleaned; /* cleans completed (lock_completed) */
 	unsigned ended;	  /* terminations (a request sent just before one is lost) */
 	cthread_cond_t changed; /* cleaned or ended moved, or cleaning ended */
 };
 
 static mach_port_t vfs_pager_set = MACH_PORT_NULL;
+static struct vfs_pager *vfs_pagers; /* every live one (the lock held) */
+static unsigned vfs_pager_pass;
 
 /*
  * The lock vnode data is under (vfs.h): unixio_lock.  A lock the VFS
@@ -172,6 +177,11 @@ static kern_return_t vfs_pager_arm(struct vfs_pager *fp)
 /* The object is gone from the vnode (the lock held). */
 static void vfs_pager_forget(struct vfs_pager *fp)
 {
+	struct vfs_pager **pp = &vfs_pagers;
+
+	while (*pp != fp)
+		pp = &(*pp)->next;
+	*pp = fp->next;
 	fp->vn->pager = NULL;
 	vfs_rele(fp->vn);
 	free(fp);
@@ -187,7 +197,7 @@ static boolean_t vfs_pager_no_senders(void *ctx)
 	/* io_map may have handed out a new right since (it runs under the lock). */
 	if (mach_port_get_receive_status(mach_task_self(), fp->port, &status) == KERN_SUCCESS && status.mps_srights) {
 		vfs_pager_arm(fp);
-	} else if (fp->cleaning) {
+	} else if (fp->users > 0) {
 		fp->orphaned = 1;
 	} else {
 		vfs_pager_forget(fp);
@@ -274,6 +284,8 @@ static struct vfs_pager *vfs_pager_of(struct vnode *vn)
 	fp->vn = vn;
 	vfs_ref(vn);
 	vn->pager = fp;
+	fp->next = vfs_pagers;
+	vfs_pagers = fp;
 	return fp;
 }
 
@@ -306,7 +318,9 @@ void vfs_pager_clean(struct io_open *o, struct vnode *vn, int tries)
 
 	if (fp == NULL || !fp->dirty)
 		return;
-	unixio_pin(o);
+	if (o != NULL)
+		unixio_pin(o);
+	fp->users++;
 	while (fp->cleaning)
 		vfs_pager_wait(fp);
 	fp->cleaning = 1;
@@ -317,17 +331,35 @@ void vfs_pager_clean(struct io_open *o, struct vnode *vn, int tries)
 		if (pager_lock_request(fp->pager, 0, VFS_CLEAN_END, MEMORY_OBJECT_RETURN_DIRTY, FALSE, VM_PROT_WRITE,
 				       FALSE) != KERN_SUCCESS)
 			break; /* no object in the kernel (any more): nothing to clean */
-		/* Lets go of unixio_lock: the pager threads write the pages back. */
+		/* The lock let go: the pager threads write the pages back. */
 		while (fp->cleaned == cleaned && fp->ended == ended)
 			vfs_pager_wait(fp);
 	}
 	fp->cleaning = 0;
 	cthread_cond_broadcast(&fp->changed);
-	if (fp->orphaned) {
+	if (--fp->users == 0 && fp->orphaned) {
 		pager_destroy(fp->pager);
 		vfs_pager_forget(fp);
 	}
-	unixio_unpin(o);
+	if (o != NULL)
+		unixio_unpin(o);
+}
+
+void vfs_pager_clean_all(void)
+{
+	unsigned pass = ++vfs_pager_pass;
+
+	/* Each once: the list may change while a clean lets the lock go. */
+	for (;;) {
+		struct vfs_pager *fp = vfs_pagers;
+
+		while (fp != NULL && (fp->synced == pass || !fp->dirty || fp->orphaned))
+			fp = fp->next;
+		if (fp == NULL)
+			return;
+		fp->synced = pass;
+		vfs_pager_clean(NULL, fp->vn, 1);
+	}
 }
 
 void vfs_pager_flush(struct vnode *vn, uint64_t off, uint64_t len)
