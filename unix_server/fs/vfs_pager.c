@@ -306,6 +306,11 @@ int vfs_pager_map(struct io_open *o, mach_port_t *rdobj, mach_port_t *wrobj)
 	if (mach_port_insert_right(mach_task_self(), fp->port, fp->port, MACH_MSG_TYPE_MAKE_SEND) != KERN_SUCCESS)
 		return LINUX_ENOMEM;
 	*rdobj = fp->port;
+	/* Its no-senders came while a clean kept it: it lives on. */
+	if (fp->orphaned) {
+		fp->orphaned = 0;
+		vfs_pager_arm(fp);
+	}
 	if (unixio_writable(o) &&
 	    mach_port_insert_right(mach_task_self(), fp->port, fp->port, MACH_MSG_TYPE_MAKE_SEND) == KERN_SUCCESS)
 		*wrobj = fp->port;
