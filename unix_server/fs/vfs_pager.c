@@ -294,7 +294,8 @@ int vfs_pager_map(struct io_open *o, mach_port_t *rdobj, mach_port_t *wrobj)
 	struct vnode *vn = o->obj;
 	struct vfs_pager *fp;
 
-	if (!VFS_ISREG(vn))
+	/* Files whose size says nothing of their contents (/proc's) cannot be paged. */
+	if (!VFS_ISREG(vn) || vn->ops->unsized)
 		return LINUX_ENODEV;
 	if (!unixio_readable(o))
 		return LINUX_EACCES; /* Linux: every mapping needs read access */
