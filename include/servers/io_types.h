@@ -40,6 +40,26 @@ struct io_stat {
 typedef struct io_stat io_stat_t;
 _Static_assert(sizeof(struct io_stat) == 96, "io_stat is Linux i386's struct stat64");
 
+/* io_statfs: Linux i386's struct statfs64 (sizes in f_bsize units). */
+struct io_statfs {
+	uint32_t f_type; /* IO_*_MAGIC */
+	uint32_t f_bsize;
+	uint64_t f_blocks;
+	uint64_t f_bfree;
+	uint64_t f_bavail;
+	uint64_t f_files;
+	uint64_t f_ffree;
+	uint32_t f_fsid[2];
+	uint32_t f_namelen;
+	uint32_t f_frsize;
+	uint32_t f_flags;
+	uint32_t f_spare[4];
+} __attribute__((packed, aligned(4)));
+typedef struct io_statfs io_statfs_t;
+_Static_assert(sizeof(struct io_statfs) == 84, "io_statfs is Linux i386's struct statfs64");
+#define IO_EXT2_SUPER_MAGIC 0xef53
+#define IO_RAMFS_MAGIC 0x858458f6
+
 /* io_set_times: atime then mtime, {seconds, nanoseconds} each. */
 struct io_times {
 	uint32_t atime_sec;

@@ -4,7 +4,13 @@
  * it), the vnode's attributes mirror the inode and are refreshed after
  * every operation that changes them, and setattr writes the VFS's
  * changes (mode, owner, times) back into the inode.
+ *
+ * Locking (vfs.h): every call comes with vfs_lock and unixio_lock held.
+ * The library's disk transfers go through a device that lets go of
+ * unixio_lock while the disk works, so pipes and the terminal are served
+ * meanwhile; vfs_lock keeps the file system (and the VFS) to us.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +24,9 @@ struct ext2_vnode {
 struct ext2_vmount {
 	struct vfs_mount m;
 	struct ext2_fs *fs;
-	struct ext2_dev *dev; /* ours to close (ext2_vfs_open), or NULL */
+	struct ext2_dev unlocked; /* what the library uses: dev, unixio_lock let go */
+	struct ext2_dev *dev;	  /* the disk */
+	int close_dev;		  /* ours to close (ext2_vfs_open) */
 };
 
 static const struct vnode_ops ext2_vnode_ops;
@@ -136,13 +144,11 @@ static int ext2v_read(struct vnode *vn, uint64_t off, char *buf, size_t len, siz
 	return ext2_read(node_of(vn), off, buf, len, got);
 }
 
-static int ext2v_write(struct vnode *vn, uint64_t off, const char *buf, size_t len)
+static int ext2v_write(struct vnode *vn, uint64_t off, const char *buf, size_t len, size_t *done)
 {
-	size_t done;
-	int err = ext2_write(node_of(vn), off, buf, len, &done);
+	int err = ext2_write(node_of(vn), off, buf, len, done);
 	refresh(vn);
-	/* The VFS takes all or nothing: a short write (disk full) is ENOSPC. */
-	return err == 0 && done < len ? LINUX_ENOSPC : err;
+	return err == 0 && *done < len ? LINUX_ENOSPC : err;
 }
 
 static int ext2v_truncate(struct vnode *vn, uint64_t size)
@@ -184,8 +190,8 @@ static int ext2v_readlink(struct vnode *vn, char *buf, size_t size)
 static int ext2v_isempty(struct vnode *dir)
 {
 	int empty = 0;
-	/* Damage reads as "not empty": the removal is refused. */
-	return ext2_isempty(node_of(dir), &empty) == 0 && empty;
+	int err = ext2_isempty(node_of(dir), &empty);
+	return err != 0 ? err : empty ? 0 : LINUX_ENOTEMPTY;
 }
 
 static int ext2v_setattr(struct vnode *vn)
@@ -211,6 +217,20 @@ static void ext2v_inactive(struct vnode *vn)
 	free(v);
 }
 
+static int ext2v_fsync(struct vnode *vn, int datasync)
+{
+	(void)datasync; /* the inode goes with the data either way */
+	return ext2_fsync(node_of(vn));
+}
+
+static uint64_t ext2v_blocks(struct vnode *vn)
+{
+	struct ext2_attr a;
+
+	ext2_getattr(node_of(vn), &a);
+	return a.blocks;
+}
+
 static const struct vnode_ops ext2_vnode_ops = {
 	.lookup = ext2v_lookup,
 	.create = ext2v_create,
@@ -225,6 +245,62 @@ static const struct vnode_ops ext2_vnode_ops = {
 	.isempty = ext2v_isempty,
 	.setattr = ext2v_setattr,
 	.inactive = ext2v_inactive,
+	.fsync = ext2v_fsync,
+	.blocks = ext2v_blocks,
+};
+
+static struct ext2_vmount *ext2v_mount_of(struct ext2_dev *unlocked)
+{
+	return (struct ext2_vmount *)((char *)unlocked - offsetof(struct ext2_vmount, unlocked));
+}
+
+/* The disk, without unixio_lock while it works (vfs_lock stays held). */
+static int ext2v_dev_read(struct ext2_dev *dev, uint64_t offset, void *buf, size_t len)
+{
+	struct ext2_dev *disk = ext2v_mount_of(dev)->dev;
+	cthread_mutex_unlock(&unixio_lock);
+	int rc = disk->read(disk, offset, buf, len);
+	cthread_mutex_lock(&unixio_lock);
+	return rc;
+}
+
+static int ext2v_dev_write(struct ext2_dev *dev, uint64_t offset, const void *buf, size_t len)
+{
+	struct ext2_dev *disk = ext2v_mount_of(dev)->dev;
+	cthread_mutex_unlock(&unixio_lock);
+	int rc = disk->write(disk, offset, buf, len);
+	cthread_mutex_lock(&unixio_lock);
+	return rc;
+}
+
+static int ext2v_dev_flush(struct ext2_dev *dev)
+{
+	struct ext2_dev *disk = ext2v_mount_of(dev)->dev;
+	cthread_mutex_unlock(&unixio_lock);
+	int rc = disk->flush(disk);
+	cthread_mutex_lock(&unixio_lock);
+	return rc;
+}
+
+static void ext2v_statfs(struct vfs_mount *m, struct io_statfs *st)
+{
+	struct ext2_statfs e;
+
+	ext2_statfs(((struct ext2_vmount *)m)->fs, &e);
+	st->f_type = IO_EXT2_SUPER_MAGIC;
+	st->f_bsize = st->f_frsize = e.block_size;
+	st->f_blocks = e.blocks;
+	st->f_bfree = e.blocks_free;
+	st->f_bavail = e.blocks_avail;
+	st->f_files = e.inodes;
+	st->f_ffree = e.inodes_free;
+	st->f_namelen = e.name_max;
+}
+
+static const struct vfs_fs_ops ext2_fs_ops = {
+	.sync = ext2_vfs_sync,
+	.statfs = ext2v_statfs,
+	.unmount = ext2_vfs_unmount,
 };
 
 static uint32_t ext2v_now(void)
@@ -246,7 +322,10 @@ struct vfs_mount *ext2_vfs_mount(struct ext2_dev *dev, uint64_t dev_id, unsigned
 		*err = LINUX_ENOMEM;
 		return NULL;
 	}
-	*err = ext2_mount(dev, &opts, &em->fs);
+	em->dev = dev;
+	em->unlocked = (struct ext2_dev){dev->size, ext2v_dev_read, ext2v_dev_write,
+					 dev->flush != NULL ? ext2v_dev_flush : NULL};
+	*err = ext2_mount(&em->unlocked, &opts, &em->fs);
 	if (*err != 0) {
 		free(em);
 		return NULL;
@@ -260,6 +339,7 @@ struct vfs_mount *ext2_vfs_mount(struct ext2_dev *dev, uint64_t dev_id, unsigned
 		return NULL;
 	}
 	em->m.dev = dev_id;
+	em->m.ops = &ext2_fs_ops;
 	return &em->m;
 }
 
@@ -276,7 +356,7 @@ struct vfs_mount *ext2_vfs_open(mach_port_t device_master, const char *name, uin
 		ext2_dev_mach_close(dev);
 		return NULL;
 	}
-	((struct ext2_vmount *)m)->dev = dev;
+	((struct ext2_vmount *)m)->close_dev = 1;
 	return m;
 }
 
@@ -301,7 +381,7 @@ int ext2_vfs_unmount(struct vfs_mount *m)
 	int err = ext2_unmount(em->fs);
 	if (err == LINUX_EBUSY)
 		return err; /* other vnodes: the root is gone, the mount stays */
-	if (em->dev != NULL)
+	if (em->close_dev)
 		ext2_dev_mach_close(em->dev);
 	free(em);
 	return err;

@@ -41,6 +41,7 @@ struct vfs_device {
 static struct vfs_device vfs_devices[VFS_MAX_DEVICES];
 static int vfs_ndevices;
 static const struct io_ops vfs_file_ops;
+cthread_mutex_t vfs_lock = CTHREAD_MUTEX_INITIALIZER;
 
 void vfs_ref(struct vnode *vn)
 {
@@ -431,13 +432,13 @@ static int vfs_file_write(struct io_open *o, int64_t off, const char *buf, size_
 	vfs_pager_clean(o, vn, VFS_CLEAN_TRIES);
 	if (off == IO_OFFSET_CURRENT && (o->flags & IO_O_APPEND))
 		at = vn->size; /* it may have moved while the lock was let go */
-	rc = vn->ops->write(vn, at, buf, len);
-	if (rc != 0)
-		return rc;
-	vfs_pager_flush(vn, at, len);
-	*done = len;
+	rc = vn->ops->write(vn, at, buf, len, done);
+	/* What went in counts (a disk that filled mid-way): a short write. */
+	if (*done == 0)
+		return rc != 0 ? rc : LINUX_EIO;
+	vfs_pager_flush(vn, at, *done);
 	if (off == IO_OFFSET_CURRENT)
-		o->offset = at + len;
+		o->offset = at + *done;
 	vfs_touch(vn, VFS_MTIME | VFS_CTIME);
 	return 0;
 }
@@ -454,7 +455,7 @@ static void vfs_fill_stat(struct vnode *vn, struct io_stat *st)
 	st->st_rdev = vn->rdev;
 	st->st_size = vn->size;
 	st->st_blksize = VFS_BLKSIZE;
-	st->st_blocks = (vn->size + 511) / 512;
+	st->st_blocks = vn->ops->blocks != NULL ? vn->ops->blocks(vn) : (vn->size + 511) / 512;
 	st->st_atime_sec = vn->atime.sec;
 	st->st_atime_nsec = vn->atime.nsec;
 	st->st_mtime_sec = vn->mtime.sec;
@@ -567,10 +568,28 @@ static int vfs_file_chown(struct io_open *o, uint32_t uid, uint32_t gid)
 
 static int vfs_file_sync(struct io_open *o, int datasync)
 {
-	(void) datasync;
+	struct vnode *vn = vfs_vnode(o);
+
 	/* What mapped programs wrote reaches the file first (msync too). */
-	vfs_pager_clean(o, vfs_vnode(o), VFS_CLEAN_TRIES);
-	/* RAM files are as stable as they get; ext2 will flush here. */
+	vfs_pager_clean(o, vn, VFS_CLEAN_TRIES);
+	return vn->ops->fsync != NULL ? vn->ops->fsync(vn, datasync) : 0;
+}
+
+static int vfs_file_syncfs(struct io_open *o)
+{
+	(void) o;
+	return vfs_sync_all();
+}
+
+static int vfs_file_statfs(struct io_open *o, struct io_statfs *st)
+{
+	struct vfs_mount *m = vfs_vnode(o)->mount;
+
+	st->f_fsid[0] = (uint32_t) m->dev;
+	if (m->ops != NULL && m->ops->statfs != NULL)
+		m->ops->statfs(m, st);
+	else
+		st->f_type = IO_RAMFS_MAGIC;
 	return 0;
 }
 
@@ -599,9 +618,12 @@ static const struct io_ops vfs_file_ops = {
 	.chown = vfs_file_chown,
 	.sync = vfs_file_sync,
 	.map = vfs_pager_map,
+	.statfs = vfs_file_statfs,
+	.syncfs = vfs_file_syncfs,
 	.dup = vfs_file_dup,
 	.close = vfs_file_close,
 	.seekable = 1,
+	.lock = &vfs_lock,
 };
 
 /* A new open description of vn (referenced by the caller, reference taken over). */
@@ -997,10 +1019,8 @@ static int vfs_remove(io_t dir, const char *path, int want_dir)
 		rc = LINUX_EBUSY;
 		goto done;
 	}
-	if (want_dir && !vn->ops->isempty(vn)) {
-		rc = LINUX_ENOTEMPTY;
+	if (want_dir && (rc = vn->ops->isempty(vn)) != 0)
 		goto done;
-	}
 	rc = vfs_may_delete(&d->cred, w->dir, vn);
 	if (rc != 0)
 		goto done;
@@ -1147,10 +1167,8 @@ kern_return_t S_fs_rename(io_t olddir, const char *oldpath, mach_port_t newdir, 
 			rc = LINUX_ENOTDIR;
 			goto out;
 		}
-		if (target != NULL && !target->ops->isempty(target)) {
-			rc = LINUX_ENOTEMPTY;
+		if (target != NULL && (rc = target->ops->isempty(target)) != 0)
 			goto out;
-		}
 		if (vfs_is_ancestor(vn, nw->dir)) {
 			rc = LINUX_EINVAL;
 			goto out;
@@ -1515,16 +1533,13 @@ int vfs_mount(struct vnode *dir, struct vfs_mount *m)
 {
 	if ((dir != NULL && !VFS_ISDIR(dir)) || !VFS_ISDIR(m->root))
 		return LINUX_ENOTDIR;
-	if (dir == NULL) {
-		m->covered = NULL;
-		vfs_mount_add(m);
-		return 0;
-	}
-	if (dir->mounted != NULL)
+	if (dir != NULL && dir->mounted != NULL)
 		return LINUX_EBUSY;
-	vfs_ref(dir);
+	if (dir != NULL) {
+		vfs_ref(dir);
+		dir->mounted = m;
+	}
 	m->covered = dir;
-	dir->mounted = m;
 	vfs_mount_add(m);
 	return 0;
 }
@@ -1544,6 +1559,46 @@ int vfs_mount_path(struct vfs_mount *m, char *path)
 	if (top == NULL)
 		return LINUX_ENOENT;
 	return vfs_dir_path(top->root, m->root, path);
+}
+
+int vfs_sync_all(void)
+{
+	int rc = 0;
+
+	for (struct vfs_mount *m = vfs_mounts; m != NULL; m = m->next) {
+		int err = m->ops != NULL && m->ops->sync != NULL ? m->ops->sync(m) : 0;
+		if (rc == 0)
+			rc = err;
+	}
+	return rc;
+}
+
+int vfs_unmount_all(void)
+{
+	int rc = 0;
+
+	/* Open files hold vnodes (and roots): they go first. */
+	unixio_revoke(&vfs_file_ops);
+	/* The last mounted first: what is mounted on a file system goes before it. */
+	while (vfs_mounts != NULL) {
+		struct vfs_mount **at = &vfs_mounts, *m;
+		int err = 0;
+
+		while ((*at)->next != NULL)
+			at = &(*at)->next;
+		m = *at;
+		*at = NULL;
+		if (m->covered != NULL) {
+			m->covered->mounted = NULL;
+			vfs_rele(m->covered);
+			m->covered = NULL;
+		}
+		if (m->ops != NULL && m->ops->unmount != NULL)
+			err = m->ops->unmount(m);
+		if (rc == 0)
+			rc = err;
+	}
+	return rc;
 }
 
 int vfs_create_path(struct vnode *root, const char *path, uint32_t mode, uint64_t rdev, const char *target,

@@ -6,8 +6,11 @@
  * implements vnode_ops; the VFS does every check Linux does before it
  * calls one, so an op only does what it says.
  *
- * Everything runs under unixio_lock (the open-file layer's demux takes
- * it); nothing here waits.
+ * Everything runs under vfs_lock and unixio_lock (the open-file
+ * layer's demux takes both for a message to a VFS port: io_ops.lock).
+ * A file system that waits for its disk (ext2) lets go of unixio_lock
+ * meanwhile, never of vfs_lock: pipes and the terminal go on, the VFS's
+ * state stays as it was.
  */
 #ifndef _UNIX_SERVER_VFS_H_
 #define _UNIX_SERVER_VFS_H_
@@ -19,6 +22,9 @@
 struct vnode;
 struct vfs_mount;
 struct vfs_pager;
+
+/* Held around every VFS request, before unixio_lock (see above). */
+extern cthread_mutex_t vfs_lock;
 
 /* readdir's callback: one entry; non-zero stops (no room). */
 typedef int (*vfs_filldir_t)(void *arg, const char *name, size_t len, uint64_t ino, unsigned type,
@@ -50,14 +56,17 @@ struct vnode_ops {
 	int (*rename)(struct vnode *odir, const char *oname, size_t olen, struct vnode *vn, struct vnode *ndir,
 		      const char *nname, size_t nlen, struct vnode *target);
 	int (*read)(struct vnode *vn, uint64_t off, char *buf, size_t len, size_t *got);
-	int (*write)(struct vnode *vn, uint64_t off, const char *buf, size_t len);
+	/* *done bytes went in: all, or fewer with the error that stopped the
+	 * rest (ENOSPC), which the VFS reports only if *done is 0. */
+	int (*write)(struct vnode *vn, uint64_t off, const char *buf, size_t len, size_t *done);
 	int (*truncate)(struct vnode *vn, uint64_t size);
 	/* Entries from *cookie on ("." and ".." included); *cookie moves past
 	 * those given to fill. */
 	int (*readdir)(struct vnode *dir, uint64_t *cookie, vfs_filldir_t fill, void *arg);
 	/* The whole target of a symlink, NUL-terminated, into buf (size). */
 	int (*readlink)(struct vnode *vn, char *buf, size_t size);
-	/* Whether a directory has no entries but . and .. */
+	/* 0 if a directory has no entries but . and .., else ENOTEMPTY (or
+	 * the error that kept it from knowing: EUCLEAN, EIO). */
 	int (*isempty)(struct vnode *dir);
 	/* Attributes in struct vnode changed (ext2 writes its inode). */
 	int (*setattr)(struct vnode *vn);
@@ -66,6 +75,20 @@ struct vnode_ops {
 	/* Reads are not bounded by size: read says where the end is (files
 	 * made when read, such as /proc's, whose size is 0 as on Linux). */
 	int unsized;
+	/* fsync/fdatasync; NULL: nothing to write back. */
+	int (*fsync)(struct vnode *vn, int datasync);
+	/* st_blocks (512-byte units); NULL: the size rounded up. */
+	uint64_t (*blocks)(struct vnode *vn);
+};
+
+/* What a file system does as a whole; any may be NULL (RAM: nothing to do). */
+struct vfs_fs_ops {
+	int (*sync)(struct vfs_mount *m);
+	/* statfs: st comes zeroed with a block size and name length. */
+	void (*statfs)(struct vfs_mount *m, struct io_statfs *st);
+	/* Everything written back, the file system left clean and freed;
+	 * called once no vnode of it but the root is referenced. */
+	int (*unmount)(struct vfs_mount *m);
 };
 
 struct vfs_time {
@@ -95,6 +118,7 @@ struct vfs_mount {
 	uint64_t dev;	       /* st_dev of its files */
 	const char *type;      /* the file system's (/proc/mounts): "ramfs"... */
 	const char *source;    /* what is mounted (/proc/mounts' first field); NULL: type */
+	const struct vfs_fs_ops *ops;
 	struct vfs_mount *next; /* the mount table, in mount order */
 };
 
@@ -124,6 +148,14 @@ struct vfs_mount *vfs_mount_next(struct vfs_mount *m);
 /* Where m is mounted, from the root file system's root, into path
  * (IO_PATH_MAX bytes): 0 or a Linux errno. */
 int vfs_mount_path(struct vfs_mount *m, char *path);
+/* sync(2): every mounted file system's; the first error. */
+int vfs_sync_all(void);
+/*
+ * Shutdown: every open file of the VFS closed (their ports die), then
+ * every file system unmounted, the last mounted first, each left clean;
+ * the first error.  The VFS is empty after it.
+ */
+int vfs_unmount_all(void);
 /*
  * A port for directory root opened O_PATH|O_DIRECTORY, resolving from
  * root itself, with identity cred: what a server hands a process as its

@@ -16,6 +16,7 @@
 #include "unixio.h"
 
 #define IO_HASH_SIZE 256
+#define IO_STATFS_BSIZE 4096
 /* Select registrations one object keeps before it prunes dead ones. */
 #define IO_SELECT_MAX 64
 /* Inline room MIG gives io_read's reply (array[] of char). */
@@ -413,6 +414,18 @@ void unixio_unpin(struct io_open *o)
 	assert(o->pins > 0);
 	if (--o->pins == 0 && o->closing)
 		io_close(o);
+}
+
+void unixio_revoke(const struct io_ops *ops)
+{
+	for (unsigned h = 0; h < IO_HASH_SIZE; h++) {
+		struct io_open *o = io_hash[h], *next;
+		for (; o != NULL; o = next) {
+			next = o->hash_next;
+			if (o->ops == ops)
+				io_close(o); /* a pinned one when unpinned */
+		}
+	}
 }
 
 static int io_has_waiting(struct io_waitq *q, int is_write)
@@ -949,6 +962,27 @@ kern_return_t S_io_sync(io_t io, int datasync)
 	return o->ops->sync(o, datasync);
 }
 
+kern_return_t S_io_statfs(io_t io, io_statfs_t *st)
+{
+	struct io_open *o = unixio_lookup(io);
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	memset(st, 0, sizeof(*st));
+	st->f_bsize = st->f_frsize = IO_STATFS_BSIZE;
+	st->f_namelen = IO_NAME_MAX;
+	return o->ops->statfs != NULL ? o->ops->statfs(o, st) : 0;
+}
+
+kern_return_t S_io_syncfs(io_t io)
+{
+	struct io_open *o = unixio_lookup(io);
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	return o->ops->syncfs != NULL ? o->ops->syncfs(o) : 0;
+}
+
 /* A no-senders notification for one of our ports: the description closes. */
 static boolean_t io_notify_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 {
@@ -977,13 +1011,35 @@ done:
 	return TRUE;
 }
 
+/*
+ * unixio_lock, and first the lock of the service the port is of, if it
+ * has one: waited for without unixio_lock held (the service may hold it
+ * while its device works).  The service's lock, or NULL.
+ */
+static cthread_mutex_t *io_lock_for(mach_port_t port)
+{
+	struct io_open *o;
+	cthread_mutex_t *outer;
+
+	cthread_mutex_lock(&unixio_lock);
+	o = unixio_lookup(port);
+	outer = o != NULL ? o->ops->lock : NULL;
+	if (outer != NULL && !cthread_mutex_trylock(outer)) {
+		cthread_mutex_unlock(&unixio_lock);
+		cthread_mutex_lock(outer);
+		cthread_mutex_lock(&unixio_lock);
+	}
+	return outer;
+}
+
 boolean_t unixio_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 {
 	mig_reply_header_t *reply = (mig_reply_header_t *) out;
+	cthread_mutex_t *outer;
 	boolean_t handled;
 	int i;
 
-	cthread_mutex_lock(&unixio_lock);
+	outer = io_lock_for(in->msgh_local_port);
 	handled = io_notify_demux(in, out);
 	if (!handled)
 		handled = io_server(in, out);
@@ -1000,5 +1056,7 @@ boolean_t unixio_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 		mach_msg_destroy(in);
 	}
 	cthread_mutex_unlock(&unixio_lock);
+	if (outer != NULL)
+		cthread_mutex_unlock(outer);
 	return handled;
 }

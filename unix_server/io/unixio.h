@@ -8,7 +8,13 @@
  * Locking: one mutex (unixio_lock) guards this layer and every service
  * behind it.  unixio_demux takes it around each message, so the service
  * code it reaches runs with it held and never blocks: a call that must
- * wait is queued (struct io_waitq) and answered later.
+ * wait is queued (struct io_waitq) and answered later.  A service that
+ * must wait for a device (the VFS, for ext2's disk) names a lock of its
+ * own in its io_ops: unixio_demux takes that one first (without holding
+ * unixio_lock while it waits for it), so the service may let go of
+ * unixio_lock while its device works and take it back after; pipes and
+ * the terminal go on meanwhile.  Order: the service's lock, then
+ * unixio_lock.
  */
 #ifndef _UNIX_SERVER_UNIXIO_H_
 #define _UNIX_SERVER_UNIXIO_H_
@@ -85,12 +91,22 @@ struct io_ops {
 	int (*sync)(struct io_open *o, int datasync);
 	/* Memory objects for mmap (io_map): send rights to hand out. */
 	int (*map)(struct io_open *o, mach_port_t *rdobj, mach_port_t *wrobj);
+	/* fstatfs (st comes zeroed, with a block size and name length). */
+	int (*statfs)(struct io_open *o, struct io_statfs *st);
+	/* sync/syncfs: every file system of the service. */
+	int (*syncfs)(struct io_open *o);
 	/* A new description shares o->obj (io_restrict_auth); NULL: refused. */
 	void (*dup)(struct io_open *o);
 	/* The description is gone (no senders left): drop o->obj's use. */
 	void (*close)(struct io_open *o);
 	/* Whether io_seek moves the offset (files, directories) or is ESPIPE. */
 	int seekable;
+	/*
+	 * The service's own lock (see Locking above), or NULL.  Held with
+	 * unixio_lock around every message to a port of these ops, so its
+	 * ops may drop unixio_lock while they wait for a device.
+	 */
+	cthread_mutex_t *lock;
 };
 
 /* One open file description: one port. */
@@ -128,6 +144,13 @@ struct io_open *unixio_lookup(mach_port_t name);
  * open): its close op is not called.
  */
 void unixio_open_discard(struct io_open *o);
+
+/*
+ * Close every description of ops now, as if its last send right had
+ * gone (the port dies; holders get EBADF): the VFS's at shutdown, so
+ * that every file system can be unmounted.
+ */
+void unixio_revoke(const struct io_ops *ops);
 
 /*
  * Something changed on the object of q: retry the waiting calls (in

@@ -644,9 +644,10 @@ static int procfs_rename(struct vnode *odir, const char *oname, size_t olen, str
 	return LINUX_EPERM;
 }
 
-static int procfs_write(struct vnode *vn, uint64_t off, const char *buf, size_t len)
+static int procfs_write(struct vnode *vn, uint64_t off, const char *buf, size_t len, size_t *done)
 {
 	(void) vn, (void) off, (void) buf, (void) len;
+	*done = 0;
 	return LINUX_EINVAL;
 }
 
@@ -659,7 +660,7 @@ static int procfs_truncate(struct vnode *vn, uint64_t size)
 static int procfs_isempty(struct vnode *dir)
 {
 	(void) dir;
-	return 0;
+	return LINUX_ENOTEMPTY;
 }
 
 static int procfs_setattr(struct vnode *vn)

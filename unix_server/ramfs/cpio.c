@@ -87,6 +87,15 @@ static int cpio_parents(struct vnode *root, const char *path)
 	return 0;
 }
 
+/* A file's data, all of it. */
+static int cpio_write(struct vnode *vn, const char *data, size_t size)
+{
+	size_t done;
+	int rc = vn->ops->write(vn, 0, data, size, &done);
+
+	return rc == 0 && done < size ? LINUX_EIO : rc;
+}
+
 static int cpio_entry(struct vnode *root, const uint32_t *f, const char *path, const char *data,
 		      struct cpio_link *links, unsigned *nlinks)
 {
@@ -115,12 +124,12 @@ static int cpio_entry(struct vnode *root, const uint32_t *f, const char *path, c
 			vn = links[i].vn;
 			rc = vfs_link_vnode(root, vn, path);
 			if (rc == 0 && f[F_FILESIZE] > 0)
-				rc = vn->ops->write(vn, 0, data, f[F_FILESIZE]);
+				rc = cpio_write(vn, data, f[F_FILESIZE]);
 			return rc;
 		}
 		rc = vfs_create_path(root, path, IO_S_IFREG | perm, 0, NULL, f[F_UID], f[F_GID], &vn);
 		if (rc == 0 && f[F_FILESIZE] > 0)
-			rc = vn->ops->write(vn, 0, data, f[F_FILESIZE]);
+			rc = cpio_write(vn, data, f[F_FILESIZE]);
 		if (rc == 0 && f[F_NLINK] > 1 && *nlinks < CPIO_LINKS_MAX) {
 			links[*nlinks].ino = f[F_INO];
 			links[*nlinks].vn = vn;

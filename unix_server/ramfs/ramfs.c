@@ -271,12 +271,13 @@ static int ramfs_grow(struct ramfs_node *n, uint64_t size)
 	return 0;
 }
 
-static int ramfs_write(struct vnode *vn, uint64_t off, const char *buf, size_t len)
+static int ramfs_write(struct vnode *vn, uint64_t off, const char *buf, size_t len, size_t *done)
 {
 	struct ramfs_node *n = ramfs_node(vn);
 	uint64_t end = off + len;
 	int rc;
 
+	*done = 0;
 	if (off > RAMFS_FILE_MAX || end > RAMFS_FILE_MAX)
 		return LINUX_EFBIG;
 	rc = ramfs_grow(n, end > vn->size ? end : vn->size);
@@ -285,6 +286,7 @@ static int ramfs_write(struct vnode *vn, uint64_t off, const char *buf, size_t l
 	memcpy(n->data + off, buf, len);
 	if (end > vn->size)
 		vn->size = end;
+	*done = len;
 	return 0;
 }
 
@@ -346,7 +348,7 @@ static int ramfs_readlink(struct vnode *vn, char *buf, size_t size)
 
 static int ramfs_isempty(struct vnode *dir)
 {
-	return ramfs_node(dir)->first == NULL;
+	return ramfs_node(dir)->first == NULL ? 0 : LINUX_ENOTEMPTY;
 }
 
 static void ramfs_inactive(struct vnode *vn)
