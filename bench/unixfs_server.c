@@ -29,7 +29,7 @@ static int check_in(mach_port_t bs, const char *name, mach_port_t port)
 
 int main(void)
 {
-	struct unixfiles_config config = { MACH_PORT_NULL, NULL, 0, MACH_PORT_NULL, NULL, MACH_PORT_NULL };
+	struct unixfiles_config config = { MACH_PORT_NULL, NULL, 0, MACH_PORT_NULL, NULL, MACH_PORT_NULL, NULL };
 	struct unixfiles_ports ports;
 	mach_port_t bs;
 	cthread_t t;

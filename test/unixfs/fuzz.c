@@ -79,7 +79,7 @@ static size_t random_body(char *body, size_t max)
 
 int main(void)
 {
-	struct unixfiles_config config = { MACH_PORT_NULL, NULL, 0, MACH_PORT_NULL, NULL, MACH_PORT_NULL };
+	struct unixfiles_config config = { MACH_PORT_NULL, NULL, 0, MACH_PORT_NULL, NULL, MACH_PORT_NULL, NULL };
 	struct unixfiles_ports ports;
 	mach_port_t targets[6], reply = test_port(), r, w, f, other = test_port();
 	mach_msg_type_name_t poly;

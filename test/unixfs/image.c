@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 	{
 		const char *dev = getenv("BOOT_DEVICE_PORT");
 		struct unixfiles_config config = { test_server_port_set(), (const void *) addr, size,
-						   dev != NULL ? strtoul(dev, NULL, 0) : MACH_PORT_NULL, NULL, MACH_PORT_NULL };
+						   dev != NULL ? strtoul(dev, NULL, 0) : MACH_PORT_NULL, NULL, MACH_PORT_NULL, NULL };
 		struct unixfiles_ports ports;
 
 		rc = unixfiles_init(&config, &ports);

@@ -213,6 +213,13 @@ int emul_reauth_port(mach_port_t authority, mach_port_t *port, const struct io_i
 /* exec.c: a task proc_exec_setid made starts the program it was given. */
 void emul_exec_setid_boot(void);
 int sys_ftruncate64(int fd, uint32_t lo, uint32_t hi);
+int sys_fsync(int fd, int datasync);
+/* sync and syncfs: every file system (through fd's service, or the root's). */
+int sys_syncfs(int fd);
+/* statfs64/fstatfs64 (size: the caller's struct) and the old statfs/fstatfs
+ * (size 0: struct statfs, 32-bit counts, EOVERFLOW past them). */
+int sys_statfs(uint32_t upath, uint32_t size, uint32_t ubuf);
+int sys_fstatfs(int fd, uint32_t size, uint32_t ubuf);
 /* The absolute form of path (relative to the cwd) into out. */
 void emul_abs_path(const char *path, char *out, size_t size);
 /* A path through /proc/self made /proc/PID (in place, size bytes): 0 if

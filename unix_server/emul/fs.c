@@ -517,3 +517,76 @@ void emul_abs_path(const char *path, char *out, size_t size)
 	}
 	snprintf(out, size, "%s%s%s", cwd, strcmp(cwd, "/") == 0 ? "" : "/", path);
 }
+
+static int fd_ok(int fd)
+{
+	return fd >= 0 && fd < EMUL_FD_MAX && emul.fd[fd].port != MACH_PORT_NULL;
+}
+
+int sys_fsync(int fd, int datasync)
+{
+	return fd_ok(fd) ? emul_errno(io_sync(emul.fd[fd].port, datasync)) : -LINUX_EBADF;
+}
+
+int sys_syncfs(int fd)
+{
+	if (fd == AT_FDCWD)
+		return emul_errno(io_syncfs(emul.root));
+	return fd_ok(fd) ? emul_errno(io_syncfs(emul.fd[fd].port)) : -LINUX_EBADF;
+}
+
+/* Linux i386's struct statfs, what statfs(2) and fstatfs(2) fill. */
+struct linux_statfs32 {
+	uint32_t f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	uint32_t f_fsid[2];
+	uint32_t f_namelen, f_frsize, f_flags, f_spare[4];
+};
+
+static int statfs_copyout(const io_statfs_t *st, uint32_t size, uint32_t ubuf)
+{
+	struct linux_statfs32 s;
+
+	if (size != 0)
+		return size == sizeof(*st) ? emul_copyout(ubuf, st, sizeof(*st)) : -LINUX_EINVAL;
+	if ((st->f_blocks | st->f_bfree | st->f_bavail | st->f_files | st->f_ffree) >> 32)
+		return -LINUX_EOVERFLOW;
+	memset(&s, 0, sizeof(s));
+	s.f_type = st->f_type;
+	s.f_bsize = st->f_bsize;
+	s.f_blocks = (uint32_t)st->f_blocks;
+	s.f_bfree = (uint32_t)st->f_bfree;
+	s.f_bavail = (uint32_t)st->f_bavail;
+	s.f_files = (uint32_t)st->f_files;
+	s.f_ffree = (uint32_t)st->f_ffree;
+	s.f_fsid[0] = st->f_fsid[0];
+	s.f_fsid[1] = st->f_fsid[1];
+	s.f_namelen = st->f_namelen;
+	s.f_frsize = st->f_frsize;
+	s.f_flags = st->f_flags;
+	return emul_copyout(ubuf, &s, sizeof(s));
+}
+
+int sys_fstatfs(int fd, uint32_t size, uint32_t ubuf)
+{
+	io_statfs_t st;
+	int r;
+
+	if (!fd_ok(fd))
+		return -LINUX_EBADF;
+	if ((r = emul_errno(io_statfs(emul.fd[fd].port, &st))) < 0)
+		return r;
+	return statfs_copyout(&st, size, ubuf);
+}
+
+int sys_statfs(uint32_t upath, uint32_t size, uint32_t ubuf)
+{
+	io_statfs_t st;
+	mach_port_t file;
+	int r = open_path(AT_FDCWD, upath, 0, &file);
+
+	if (r < 0)
+		return r;
+	r = emul_errno(io_statfs(file, &st));
+	mach_port_deallocate(mach_task_self(), file);
+	return r < 0 ? r : statfs_copyout(&st, size, ubuf);
+}

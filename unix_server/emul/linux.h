@@ -98,6 +98,12 @@
 #define NR_fsync 118
 #define NR_fchdir 133
 #define NR_fdatasync 148
+#define NR_statfs 99
+#define NR_fstatfs 100
+#define NR_reboot 88
+#define NR_statfs64 268
+#define NR_fstatfs64 269
+#define NR_syncfs 344
 #define NR_ftruncate64 194
 #define NR_stat64 195
 #define NR_lstat64 196

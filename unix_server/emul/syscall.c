@@ -161,6 +161,49 @@ static int sys_kill(int pid, int sig)
 	return emul_errno(proc_kill(emul.proc, pid, sig));
 }
 
+/*
+ * reboot(2): the files are written back, then init is asked to end the
+ * system as busybox's halt, poweroff and reboot (without -f) ask it:
+ * SIGUSR1, SIGUSR2, SIGTERM.  The single server unmounts every file
+ * system when init ends, and the machine stops (QEMU has no reset).
+ */
+#define REBOOT_MAGIC1 0xfee1deadu
+#define REBOOT_CMD_RESTART 0x01234567u
+#define REBOOT_CMD_HALT 0xcdef0123u
+#define REBOOT_CMD_POWER_OFF 0x4321fedcu
+#define REBOOT_CMD_CAD_ON 0x89abcdefu
+#define REBOOT_CMD_CAD_OFF 0u
+#define INIT_PID 1
+
+static int sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd)
+{
+	static const uint32_t magic2s[] = {672274793u, 85072278u, 369367448u, 537993216u};
+	int sig, ok = 0;
+
+	for (unsigned i = 0; i < sizeof(magic2s) / sizeof(magic2s[0]); i++)
+		ok |= magic2 == magic2s[i];
+	if (magic1 != REBOOT_MAGIC1 || !ok)
+		return -LINUX_EINVAL;
+	switch (cmd) {
+	case REBOOT_CMD_CAD_ON:
+	case REBOOT_CMD_CAD_OFF:
+		return 0;
+	case REBOOT_CMD_RESTART:
+		sig = SIGTERM;
+		break;
+	case REBOOT_CMD_HALT:
+		sig = SIGUSR1;
+		break;
+	case REBOOT_CMD_POWER_OFF:
+		sig = SIGUSR2;
+		break;
+	default:
+		return -LINUX_EINVAL;
+	}
+	sys_syncfs(LINUX_AT_FDCWD);
+	return sys_kill(INIT_PID, sig);
+}
+
 /* Threads are processes here (one thread each): tid is the pid. */
 static int sys_tgkill(int tgid, int tid, int sig)
 {
@@ -546,9 +589,29 @@ void emul_syscall(void)
 		ret = sys_ftruncate64((int)a, b, c);
 		break;
 	case NR_sync:
+		ret = sys_syncfs(LINUX_AT_FDCWD);
+		break;
+	case NR_syncfs:
+		ret = sys_syncfs((int)a);
+		break;
 	case NR_fsync:
 	case NR_fdatasync:
-		ret = 0; /* part 1's files live in memory: nothing to write back */
+		ret = sys_fsync((int)a, nr == NR_fdatasync);
+		break;
+	case NR_statfs:
+		ret = sys_statfs(a, 0, b);
+		break;
+	case NR_statfs64:
+		ret = sys_statfs(a, b, c);
+		break;
+	case NR_fstatfs:
+		ret = sys_fstatfs((int)a, 0, b);
+		break;
+	case NR_fstatfs64:
+		ret = sys_fstatfs((int)a, b, c);
+		break;
+	case NR_reboot:
+		ret = sys_reboot(a, b, c);
 		break;
 	case NR_set_robust_list:
 	case NR_rseq:

@@ -340,6 +340,7 @@ struct vfs_mount *ext2_vfs_mount(struct ext2_dev *dev, uint64_t dev_id, unsigned
 	}
 	em->m.dev = dev_id;
 	em->m.ops = &ext2_fs_ops;
+	em->m.type = "ext2";
 	return &em->m;
 }
 

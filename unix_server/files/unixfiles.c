@@ -1,15 +1,68 @@
 /* The file services set up in one call (unixfiles.h). */
+#include <stdio.h>
 #include "../fs/vfs.h"
 #include "../ramfs/ramfs.h"
 #include "../procfs/procfs.h"
 #include "../pipe/unixpipe.h"
+#include "../ext2/ext2_vfs.h"
 #include "unixfiles.h"
 
-/* st_dev of the file systems: the two RAM ones and /proc. */
+/* st_dev of the file systems: /, the RAM ones on /tmp and /dev, /proc. */
 #define UNIXFILES_ROOT_DEV 1
 #define UNIXFILES_TMP_DEV 2
-#define UNIXFILES_PROC_DEV 3
+#define UNIXFILES_DEV_DEV 3
+#define UNIXFILES_PROC_DEV 4
 #define UNIXFILES_TMP_MODE 01777
+#define UNIXFILES_DEV_MODE 0755
+/* Periodic write-back: how often the flusher thread syncs. */
+#define UNIXFILES_SYNC_SECONDS 5
+
+/* A RAM file system on path (made in root if missing), with mode. */
+static int unixfiles_mount_ram(struct vnode *root, const char *path, uint64_t dev, uint32_t mode, const char *source)
+{
+	struct vfs_mount *m = ramfs_create(dev);
+	struct vnode *dir = NULL;
+	int rc;
+
+	if (m == NULL)
+		return LINUX_ENOMEM;
+	m->source = source;
+	rc = vfs_mkdir_path(root, path, mode, 0, 0);
+	if (rc == 0 || rc == LINUX_EEXIST)
+		rc = vfs_lookup_path(root, path, &dir);
+	if (rc != 0)
+		return rc;
+	m->root->mode = IO_S_IFDIR | mode;
+	rc = vfs_mount(dir, m);
+	vfs_rele(dir);
+	return rc;
+}
+
+/* The root file system: ext2 on config->root_device, else (or if that
+ * fails: ports->root_error says why) a RAM file system from the archive. */
+static struct vfs_mount *unixfiles_root(const struct unixfiles_config *config, struct unixfiles_ports *ports,
+					int *archive_rc)
+{
+	struct vfs_mount *m;
+
+	if (config->root_device != NULL) {
+		m = ext2_vfs_open(config->device_master, config->root_device, UNIXFILES_ROOT_DEV, 0,
+				  &ports->root_error);
+		if (m != NULL) {
+			static char source[IO_NAME_MAX + 1];
+			snprintf(source, sizeof(source), "/dev/%s", config->root_device);
+			m->source = source;
+			ports->root_on_disk = 1;
+			return m;
+		}
+	}
+	m = ramfs_create(UNIXFILES_ROOT_DEV);
+	if (m != NULL)
+		m->source = "rootfs";
+	if (m != NULL && config->archive != NULL)
+		*archive_rc = ramfs_load_cpio(m->root, config->archive, config->archive_size, &ports->archive_entries);
+	return m;
+}
 
 /* /proc, fed by the proc service's info port. */
 static int unixfiles_mount_proc(struct vnode *root, const struct unixfiles_config *config)
@@ -32,39 +85,30 @@ static int unixfiles_mount_proc(struct vnode *root, const struct unixfiles_confi
 
 int unixfiles_init(const struct unixfiles_config *config, struct unixfiles_ports *ports)
 {
-	struct vfs_mount *rootfs, *tmpfs;
-	struct vnode *tmp = NULL;
+	struct vfs_mount *rootfs;
 	int rc = 0, archive_rc = 0;
 
 	if (unixio_init(config->port_set) != KERN_SUCCESS)
 		return LINUX_EINVAL;
+	cthread_mutex_lock(&vfs_lock);
 	cthread_mutex_lock(&unixio_lock);
 	ports->archive_entries = 0;
+	ports->root_error = 0;
+	ports->root_on_disk = 0;
 	vfs_init();
-	rootfs = ramfs_create(UNIXFILES_ROOT_DEV);
-	tmpfs = ramfs_create(UNIXFILES_TMP_DEV);
-	if (rootfs == NULL || tmpfs == NULL) {
+	rootfs = unixfiles_root(config, ports, &archive_rc);
+	if (rootfs == NULL) {
 		rc = LINUX_ENOMEM;
 		goto out;
 	}
-	rootfs->source = "rootfs";
-	tmpfs->source = "tmpfs";
-	vfs_mount(NULL, rootfs);
-	if (config->archive != NULL)
-		archive_rc = ramfs_load_cpio(rootfs->root, config->archive, config->archive_size,
-					     &ports->archive_entries);
-	rc = vfs_populate_dev(rootfs->root);
-	if (rc != 0)
-		goto out;
-	/* /tmp: a file system of its own, so part 2 can put ext2 at / and keep it in RAM. */
-	rc = vfs_mkdir_path(rootfs->root, "/tmp", UNIXFILES_TMP_MODE, 0, 0);
-	if (rc == 0 || rc == LINUX_EEXIST)
-		rc = vfs_lookup_path(rootfs->root, "/tmp", &tmp);
-	if (rc != 0)
-		goto out;
-	tmpfs->root->mode = IO_S_IFDIR | UNIXFILES_TMP_MODE;
-	rc = vfs_mount(tmp, tmpfs);
-	vfs_rele(tmp);
+	rc = vfs_mount(NULL, rootfs);
+	/* /tmp and /dev: file systems of their own, in RAM whatever / is. */
+	if (rc == 0)
+		rc = unixfiles_mount_ram(rootfs->root, "/tmp", UNIXFILES_TMP_DEV, UNIXFILES_TMP_MODE, "tmpfs");
+	if (rc == 0)
+		rc = unixfiles_mount_ram(rootfs->root, "/dev", UNIXFILES_DEV_DEV, UNIXFILES_DEV_MODE, "devtmpfs");
+	if (rc == 0)
+		rc = vfs_populate_dev(rootfs->root);
 	if (rc != 0)
 		goto out;
 	if (MACH_PORT_VALID(config->proc_info) && (rc = unixfiles_mount_proc(rootfs->root, config)) != 0)
@@ -89,5 +133,49 @@ int unixfiles_init(const struct unixfiles_config *config, struct unixfiles_ports
 	}
 out:
 	cthread_mutex_unlock(&unixio_lock);
+	cthread_mutex_unlock(&vfs_lock);
 	return rc != 0 ? rc : archive_rc;
+}
+
+int unixfiles_sync(void)
+{
+	cthread_mutex_lock(&vfs_lock);
+	cthread_mutex_lock(&unixio_lock);
+	int rc = vfs_sync_all();
+	cthread_mutex_unlock(&unixio_lock);
+	cthread_mutex_unlock(&vfs_lock);
+	return rc;
+}
+
+static void *unixfiles_flusher(void *arg)
+{
+	mach_port_t port;
+
+	(void) arg;
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) != KERN_SUCCESS)
+		return NULL;
+	for (;;) {
+		mach_msg_header_t m;
+		/* Nothing is ever sent here: a sleep. */
+		mach_msg(&m, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), port, UNIXFILES_SYNC_SECONDS * 1000,
+			 MACH_PORT_NULL);
+		unixfiles_sync();
+	}
+	return NULL;
+}
+
+void unixfiles_start_flusher(void)
+{
+	cthread_t t;
+
+	if (cthread_create(&t, unixfiles_flusher, NULL) == KERN_SUCCESS)
+		cthread_detach(t);
+}
+
+int unixfiles_shutdown(void)
+{
+	/* Both locks stay held: nothing reaches the files after this. */
+	cthread_mutex_lock(&vfs_lock);
+	cthread_mutex_lock(&unixio_lock);
+	return vfs_unmount_all();
 }

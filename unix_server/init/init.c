@@ -8,8 +8,15 @@
  *                    interactive test)
  * Either way init waits for every process that ends, its own children
  * and the orphans the system gives it.
+ *
+ * Shutdown: SIGTERM (reboot), SIGUSR1 (halt) and SIGUSR2 (poweroff), as
+ * busybox's reboot, halt and poweroff send them (and the emulation
+ * library's reboot(2)): init asks every other process to end (SIGTERM,
+ * then SIGKILL), syncs and exits 0; the single server then unmounts the
+ * file systems and the system stops.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -17,6 +24,9 @@
 
 #define SHELL "/bin/sh"
 #define STATUS_SIGNALED_BASE 128
+#define SHUTDOWN_GRACE_SECONDS 1
+
+static volatile sig_atomic_t shutting_down;
 
 static char *const shell_env[] = {"PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/root", "TERM=vt100", "USER=root",
 				  "SHELL=/bin/sh", NULL};
@@ -35,11 +45,32 @@ static pid_t start(char *const argv[])
 	return p;
 }
 
-/* Wait until child ends (reaping everything else meanwhile). */
+static void on_shutdown(int sig)
+{
+	(void)sig;
+	shutting_down = 1;
+}
+
+/* The end: every other process asked to go, then made to; the files synced. */
+static int shutdown_system(void)
+{
+	kill(-1, SIGTERM);
+	sleep(SHUTDOWN_GRACE_SECONDS);
+	kill(-1, SIGKILL);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	sync();
+	return 0;
+}
+
+/* Wait until child ends (reaping everything else meanwhile); -1 if a
+ * shutdown signal came first. */
 static int wait_for(pid_t child)
 {
 	int st;
 	for (;;) {
+		if (shutting_down)
+			return -1;
 		pid_t w = wait(&st);
 		if (w == child)
 			return st;
@@ -50,12 +81,20 @@ static int wait_for(pid_t child)
 
 int main(int argc, char **argv)
 {
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_shutdown; /* no SA_RESTART: wait ends with EINTR */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	if (argc == 3 && strcmp(argv[1], "-c") == 0) {
 		char *const args[] = {"sh", "-c", argv[2], NULL};
 		pid_t p = start(args);
 		if (p < 0)
 			return 1;
 		int st = wait_for(p);
+		if (st < 0)
+			return shutdown_system();
 		return WIFEXITED(st) ? WEXITSTATUS(st) : STATUS_SIGNALED_BASE + WTERMSIG(st);
 	}
 	char *const login[] = {"-sh", NULL};
@@ -64,17 +103,20 @@ int main(int argc, char **argv)
 		if (p < 0)
 			return 1;
 		int st = wait_for(p);
+		if (st < 0)
+			return shutdown_system();
 		return WIFEXITED(st) ? WEXITSTATUS(st) : STATUS_SIGNALED_BASE + WTERMSIG(st);
 	}
 	if (argc != 1) {
 		fprintf(stderr, "usage: init [-c COMMAND | -1]\n");
 		return 2;
 	}
-	for (;;) {
+	while (!shutting_down) {
 		pid_t p = start(login);
 		if (p < 0)
 			sleep(1);
 		else
 			wait_for(p);
 	}
+	return shutdown_system();
 }

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Make the UNIX personality's boot archive (a newc cpio, the RAM file
-# system's contents at boot) from a staging directory:
+# system's contents at boot), or its root disk, from a staging directory:
 #   mkimage.sh OUT SRCDIR BUSYBOX [FILE...]
+# OUT ending in .img: a disk (scripts/mkdisk) whose partition 1 is ext2
+# made from the staging directory (mke2fs -d, 4 KiB blocks, everything
+# root's) and partition 2 swap for the default pager; sizes in MiB from
+# ROOT_MB and SWAP_MB (64 and 32).
 # SRCDIR/unix_server/rootfs/etc/* go to /etc; BUSYBOX (an i386 static
 # busybox, or "" / a missing file for none) to /bin/busybox with a
 # symlink per applet where `busybox --list-full` puts it; each FILE to
@@ -36,9 +40,28 @@ for f in "$@"; do
 	cp "$f" "$stage/bin/$(basename "$f")"
 	chmod 0755 "$stage/bin/$(basename "$f")"
 done
-# Two owners: root's part, then user's home appended to the same archive.
-(cd "$stage" && find . ! -path './home/user*' | LC_ALL=C sort | cpio -o -H newc --quiet --owner=0:0) > "$out.tmp"
-tmp=$(cd "$(dirname "$out")" && pwd)/$(basename "$out").tmp
-(cd "$stage" && find ./home/user | LC_ALL=C sort | cpio -o -A -H newc --quiet --owner=1000:1000 -O "$tmp")
+case $out in
+*.img)
+	root_mb=${ROOT_MB:-64}
+	"$srcdir/scripts/mkdisk" "$out.tmp" ext2:"${root_mb}M":"$stage":4096 swap:"${SWAP_MB:-32}M"
+	# mke2fs -d copies the builder's owners: everything root's (when made
+	# as another user), user's home user's, as in the archive.
+	part=$(mktemp)
+	dd if="$out.tmp" of="$part" bs=512 skip=2048 count=$((root_mb * 2048)) status=none
+	{
+		[ "$(id -u)" = 0 ] || (cd "$stage" && find . -mindepth 1 ! -path './home/user*' |
+			sed 's|^\.||; s|.*|sif "&" uid 0\nsif "&" gid 0|')
+		(cd "$stage" && find ./home/user | sed 's|^\.||; s|.*|sif "&" uid 1000\nsif "&" gid 1000|')
+	} | debugfs -w -f - "$part" > /dev/null 2>&1
+	dd if="$part" of="$out.tmp" bs=512 seek=2048 conv=notrunc,sparse status=none
+	rm -f "$part"
+	;;
+*)
+	# Two owners: root's part, then user's home appended to the same archive.
+	(cd "$stage" && find . ! -path './home/user*' | LC_ALL=C sort | cpio -o -H newc --quiet --owner=0:0) > "$out.tmp"
+	tmp=$(cd "$(dirname "$out")" && pwd)/$(basename "$out").tmp
+	(cd "$stage" && find ./home/user | LC_ALL=C sort | cpio -o -A -H newc --quiet --owner=1000:1000 -O "$tmp")
+	;;
+esac
 mv "$out.tmp" "$out"
 rm -rf "$stage"

@@ -2,15 +2,19 @@
  * The UNIX single server: every UNIX service in one task (DESIGN
  * principle 2), one port set, a pool of threads.  Started by bootstrap:
  *
- *   single [-x] [-D DEVICE] [-r ARCHIVE] [-a ARGS] PROGRAM [ARG...]
+ *   single [-x] [-D DEVICE] [root=PART] [-r ARCHIVE] [-a ARGS] PROGRAM [ARG...]
  *
  *   -x          end when pid 1 does, after printing its status (bootstrap
  *               -x then halts the machine): how tests and scripts/run
  *               --exec run a program
  *   -D DEVICE   the device master port's name (bootstrap's ${device-port}):
  *               the terminal on the console, files 0-2 of pid 1
+ *   root=PART   / is the ext2 file system on disk partition PART ("hd0s1",
+ *               through DEVICE); written back every few seconds, on
+ *               sync, and unmounted clean when pid 1 ends (with -x)
  *   -r ARCHIVE  the data module (newc cpio) the RAM file system at / is
- *               filled from
+ *               filled from when there is no root=, or it cannot be
+ *               mounted
  *   -a ARGS     a data module of NUL-terminated words appended to the
  *               arguments (boot command lines can hold no spaces or commas
  *               in one word)
@@ -184,6 +188,9 @@ static void wait_for_init(void)
 	}
 	int status = init_status;
 	printf("unix: init exited with status %#x\n", (unsigned)status);
+	int rc = unixfiles_shutdown();
+	if (rc != 0)
+		printf("unix: the file systems could not all be unmounted: error %d\n", rc);
 	fflush(stdout);
 	exit((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f));
 }
@@ -342,12 +349,14 @@ int main(int argc, char **argv)
 	mach_port_t bs, device = MACH_PORT_NULL;
 	vm_offset_t prog = 0, archive = 0, extra = 0;
 	mach_msg_type_number_t prog_size = 0, archive_size = 0, extra_size = 0;
-	const char *err, *archive_name = NULL, *args_name = NULL;
+	const char *err, *archive_name = NULL, *args_name = NULL, *root_device = NULL;
 	int i = 1;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-x") == 0)
+	for (; i < argc && (argv[i][0] == '-' || strncmp(argv[i], "root=", 5) == 0); i++) {
+		if (strncmp(argv[i], "root=", 5) == 0)
+			root_device = argv[i] + 5;
+		else if (strcmp(argv[i], "-x") == 0)
 			exit_with_init = 1;
 		else if (strcmp(argv[i], "-D") == 0 && i + 1 < argc)
 			device = (mach_port_t)strtoul(argv[++i], NULL, 0);
@@ -359,7 +368,7 @@ int main(int argc, char **argv)
 			break;
 	}
 	if (i >= argc) {
-		printf("usage: single [-x] [-D DEVICE] [-r ARCHIVE] [-a ARGS] PROGRAM [ARG...]\n");
+		printf("usage: single [-x] [-D DEVICE] [root=PART] [-r ARCHIVE] [-a ARGS] PROGRAM [ARG...]\n");
 		return 2;
 	}
 	task_get_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, &bs);
@@ -386,7 +395,7 @@ int main(int argc, char **argv)
 	}
 
 	struct unixfiles_config config = {MACH_PORT_NULL, (const void *)archive, archive_size, device, tty_signal,
-					  MACH_PORT_NULL};
+					  MACH_PORT_NULL, root_device};
 	struct unixfiles_ports ports;
 	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &port_set);
 	config.port_set = port_set;
@@ -397,6 +406,12 @@ int main(int argc, char **argv)
 	int rc = unixfiles_init(&config, &ports);
 	if (rc != 0)
 		printf("unix: the file services say %d (the archive may be damaged); going on\n", rc);
+	if (ports.root_on_disk) {
+		printf("unix: / is ext2 on %s\n", root_device);
+		unixfiles_start_flusher();
+	} else if (root_device != NULL) {
+		printf("unix: cannot mount %s (error %d): / is the boot archive\n", root_device, ports.root_error);
+	}
 	for (int t = 0; t < SERVER_THREADS; t++) {
 		cthread_t ct;
 		if (cthread_create(&ct, server_thread, NULL) == KERN_SUCCESS)
