@@ -9,13 +9,16 @@
 #           script); init ends, the server unmounts.  The host: e2fsck
 #           -fn clean, the superblock clean, the torture tree as debugfs
 #           dumps it equal to the host's.
-#   boot 2  the same image again: the tree is as boot 1 left it; then
+#   boot 2  the same image again: the tree is as boot 1 left it; a file
+#           written until the disk is full (ENOSPC) and removed; then
 #           busybox poweroff (init ends the system, the disk is clean).
 #   boot 3  a copy with damage made on the host (a block pointer past the
 #           end, an inode of a bad type, a directory entry with a broken
 #           rec_len): programs touching it get EUCLEAN, the rest works,
 #           no panic; reboot -f (the reboot call) ends it; nothing outside
 #           the partition changed.
+#   boot 4  a crash (QEMU killed) 12 s after a write: the write-back
+#           thread has put it on the disk; e2fsck repairs the rest.
 . "$srcdir/test/unix/lib.sh"
 tmp=$(mktemp -d)
 hostdir=$(mktemp -d -p /dev/shm 2> /dev/null || mktemp -d)
@@ -111,7 +114,7 @@ r=$?
 ok $r "boot1: the torture tree as debugfs dumps it equals the host's"
 
 # --- boot 2: the same image ---
-cmd='find /tree | sort; md5sum /tree/a/b/numbers /untar/tree/a/b/c/s49; cat /tree2/a/b/link; echo "second boot" > /tree/again; poweroff; sleep 30; echo "poweroff did not stop the system"'
+cmd='torture -f /fill > /dev/null; echo "fill $?"; find /tree | sort; md5sum /tree/a/b/numbers /untar/tree/a/b/c/s49; cat /tree2/a/b/link; echo "second boot" > /tree/again; poweroff; sleep 30; echo "poweroff did not stop the system"'
 st=$(root_boot "$tmp/boot2.log" "$img" "$cmd")
 booted boot2 "$tmp/boot2.log" "$st"
 unix_output "$tmp/boot2.log" > "$tmp/boot2.out"
@@ -121,6 +124,7 @@ cmp -s "$tmp/want" "$tmp/got"; ok $? "boot2: the tree boot 1 made is there ($(wc
 grep -q "$(grep numbers "$tmp/tree.host" | cut -c1-32)" "$tmp/boot2.out"; ok $? "boot2: its contents too (md5sum)"
 [ "$(unix_status "$tmp/boot2.log")" = 0 ]; ok $? "boot2: busybox poweroff ends init with status 0"
 ! has "$tmp/boot2.log" "poweroff did not stop"; ok $? "boot2: nothing runs after poweroff"
+grep -qx "fill 0" "$tmp/boot2.out"; ok $? "boot2: writing until the disk is full ends in ENOSPC; unlink gives the blocks back"
 check_clean boot2 "$img"
 [ "$(debugfs -R "cat /tree/again" "$tmp/part" 2> /dev/null)" = "second boot" ]; ok $? "boot2: what it wrote is on the disk"
 
@@ -153,4 +157,30 @@ head -c $((2048 * 512)) "$dmg" | md5sum | cmp -s - "$tmp/before"; ok $? "boot3: 
 dd if="$dmg" of="$tmp/part" bs=512 skip=2048 count=$ROOT_SECTORS status=none
 dumpe2fs -h "$tmp/part" 2> /dev/null | grep -q '^Filesystem state: *clean with errors$'
 ok $? "boot3: the superblock records the errors"
+# --- boot 4: a crash ---
+# The machine stops without an unmount (QEMU killed) some seconds after a
+# write: the write-back thread (every 5 s) has put it on the disk, which
+# e2fsck can repair (not clean: it was mounted).
+crash=$tmp/crash.img
+cp --sparse=always "$img" "$crash"
+printf -- '-c\0%s\0' 'echo "written before the crash" > /crashed; sleep 12; echo slept; sleep 600' > "$tmp/args"
+"$srcdir/test/qemu-run" --timeout 300 --append console=serial \
+	--initrd "bootstrap/bootstrap -x,default_pager/default_pager \${host-port} \${device-port} hd0s2,unix_server/single/single -x -D \${device-port} root=hd0s1 -a args /bin/init,unix_server/emul/emul.bin \$(data),$tmp/args \$(data)" \
+	--qemu-opt -drive --qemu-opt "file=$crash,format=raw,if=ide,index=0,cache=unsafe" mach/ernst > "$tmp/boot4.log" 2>&1 &
+qemu_run=$!
+for _ in $(seq 1 240); do
+	grep -q "^slept" "$tmp/boot4.log" && break
+	sleep 1
+done
+has "$tmp/boot4.log" "^slept"; ok $? "crash: the command wrote and slept"
+pkill -TERM -P "$qemu_run" # qemu-run's timeout process, which ends QEMU
+wait "$qemu_run"
+dd if="$crash" of="$tmp/part" bs=512 skip=2048 count=$ROOT_SECTORS status=none
+[ "$(debugfs -R "cat /crashed" "$tmp/part" 2> /dev/null)" = "written before the crash" ]
+ok $? "crash: what was written seconds before is on the disk (periodic write-back)"
+dumpe2fs -h "$tmp/part" 2> /dev/null | grep -q '^Filesystem state: *not clean$'
+ok $? "crash: the superblock says not clean (it was mounted)"
+e2fsck -fy "$tmp/part" > "$tmp/fsck.log" 2>&1
+[ $? -le 1 ] && e2fsck -fn "$tmp/part" > /dev/null 2>&1
+ok $? "crash: e2fsck repairs what the crash left"
 tap_end

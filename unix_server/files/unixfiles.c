@@ -16,6 +16,34 @@
 #define UNIXFILES_DEV_MODE 0755
 /* Periodic write-back: how often the flusher thread syncs. */
 #define UNIXFILES_SYNC_SECONDS 5
+/* Threads of the VFS's own port set (one works at a time: vfs_lock). */
+#define UNIXFILES_VFS_THREADS 2
+
+static void *unixfiles_vfs_thread(void *arg)
+{
+	(void) arg;
+	mach_msg_server(unixio_demux, UNIXIO_MSG_MAX, vfs_port_set);
+	return NULL;
+}
+
+/*
+ * With a disk, the VFS's ports get a port set and threads of their own:
+ * a request waiting for vfs_lock (behind a disk transfer) then holds
+ * one of those, never one of the server's threads that serve pipes,
+ * the terminal and proc.
+ */
+static void unixfiles_vfs_threads(void)
+{
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &vfs_port_set) != KERN_SUCCESS) {
+		vfs_port_set = MACH_PORT_NULL;
+		return;
+	}
+	for (int i = 0; i < UNIXFILES_VFS_THREADS; i++) {
+		cthread_t t;
+		if (cthread_create(&t, unixfiles_vfs_thread, NULL) == KERN_SUCCESS)
+			cthread_detach(t);
+	}
+}
 
 /* A RAM file system on path (made in root if missing), with mode. */
 static int unixfiles_mount_ram(struct vnode *root, const char *path, uint64_t dev, uint32_t mode, const char *source)
@@ -90,6 +118,8 @@ int unixfiles_init(const struct unixfiles_config *config, struct unixfiles_ports
 
 	if (unixio_init(config->port_set) != KERN_SUCCESS)
 		return LINUX_EINVAL;
+	if (config->root_device != NULL)
+		unixfiles_vfs_threads();
 	cthread_mutex_lock(&vfs_lock);
 	cthread_mutex_lock(&unixio_lock);
 	ports->archive_entries = 0;

@@ -42,6 +42,7 @@ static struct vfs_device vfs_devices[VFS_MAX_DEVICES];
 static int vfs_ndevices;
 static const struct io_ops vfs_file_ops;
 cthread_mutex_t vfs_lock = CTHREAD_MUTEX_INITIALIZER;
+mach_port_t vfs_port_set = MACH_PORT_NULL;
 
 void vfs_ref(struct vnode *vn)
 {
@@ -624,6 +625,7 @@ static const struct io_ops vfs_file_ops = {
 	.close = vfs_file_close,
 	.seekable = 1,
 	.lock = &vfs_lock,
+	.port_set = &vfs_port_set,
 };
 
 /* A new open description of vn (referenced by the caller, reference taken over). */

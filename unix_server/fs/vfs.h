@@ -25,6 +25,13 @@ struct vfs_pager;
 
 /* Held around every VFS request, before unixio_lock (see above). */
 extern cthread_mutex_t vfs_lock;
+/*
+ * The port set VFS ports go in, if a server sets it (before vfs_init)
+ * and serves it with threads of its own (unixio_demux): then the
+ * server's other threads never wait for vfs_lock while the disk works.
+ * Null: the open-file layer's common set.
+ */
+extern mach_port_t vfs_port_set;
 
 /* readdir's callback: one entry; non-zero stops (no room). */
 typedef int (*vfs_filldir_t)(void *arg, const char *name, size_t len, uint64_t ino, unsigned type,

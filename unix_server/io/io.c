@@ -124,8 +124,9 @@ struct io_open *unixio_open_new(const struct io_ops *ops, void *obj, int flags, 
 	kr = mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &o->port);
 	if (kr != KERN_SUCCESS)
 		goto fail_free;
-	if (io_port_set != MACH_PORT_NULL) {
-		kr = mach_port_move_member(mach_task_self(), o->port, io_port_set);
+	mach_port_t set = ops->port_set != NULL && *ops->port_set != MACH_PORT_NULL ? *ops->port_set : io_port_set;
+	if (set != MACH_PORT_NULL) {
+		kr = mach_port_move_member(mach_task_self(), o->port, set);
 		if (kr != KERN_SUCCESS)
 			goto fail_port;
 	}
@@ -419,11 +420,16 @@ void unixio_unpin(struct io_open *o)
 void unixio_revoke(const struct io_ops *ops)
 {
 	for (unsigned h = 0; h < IO_HASH_SIZE; h++) {
-		struct io_open *o = io_hash[h], *next;
-		for (; o != NULL; o = next) {
-			next = o->hash_next;
-			if (o->ops == ops)
-				io_close(o); /* a pinned one when unpinned */
+		struct io_open *o;
+	again:
+		/* A close may let go of unixio_lock (ext2's disk): the chain
+		 * may have changed meanwhile, so look again from its start. */
+		for (o = io_hash[h]; o != NULL; o = o->hash_next) {
+			/* A pinned one (closing) is closed when unpinned. */
+			if (o->ops == ops && !o->closing) {
+				io_close(o);
+				goto again;
+			}
 		}
 	}
 }

@@ -107,6 +107,12 @@ struct io_ops {
 	 * ops may drop unixio_lock while they wait for a device.
 	 */
 	cthread_mutex_t *lock;
+	/*
+	 * Where the ports of these ops go: a port set of the service's own,
+	 * served by its own threads (so the common ones never wait for its
+	 * lock), or NULL or a null port: the common set.
+	 */
+	mach_port_t *port_set;
 };
 
 /* One open file description: one port. */
