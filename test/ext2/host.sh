@@ -44,9 +44,7 @@ for bs in 1024 4096; do
 	truncate -s 128M "$img"
 	mke2fs -q -t ext2 -b $bs -F "$img"
 	mkdir "$tmp/model$bs" "$tmp/dump$bs"
-	# (No leak scan at exit: the model holds thousands of blocks and
-	# scanning them costs seconds; unit, damage and fuzz keep it.)
-	ASAN_OPTIONS=detect_leaks=0 run_ext2test "torture $bs" torture "$img" $bs "$tmp/model$bs"
+	run_ext2test "torture $bs" torture "$img" $bs "$tmp/model$bs"
 	fsck_clean "$img" "torture $bs"
 	debugfs -R "rdump / $tmp/dump$bs" "$img" > /dev/null 2>&1
 	rm -rf "$tmp/dump$bs/lost+found"
