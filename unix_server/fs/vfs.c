@@ -1567,6 +1567,7 @@ int vfs_sync_all(void)
 {
 	int rc = 0;
 
+	vfs_pager_clean_all(); /* what mapped programs wrote goes first */
 	for (struct vfs_mount *m = vfs_mounts; m != NULL; m = m->next) {
 		int err = m->ops != NULL && m->ops->sync != NULL ? m->ops->sync(m) : 0;
 		if (rc == 0)

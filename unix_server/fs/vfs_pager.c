@@ -18,10 +18,10 @@
  * Deadlock rules.  The pager's messages are handled by threads of their
  * own on a port set of their own, one message of an object at a time in
  * the order they came (PAGER_SERIAL), so a lock_completed is seen after
- * the data_returns before it.  Those threads take unixio_lock (vnode
- * data is under it) but never wait for anything else; a request thread
- * never waits for the kernel or a pager thread while it holds
- * unixio_lock (a clean waits with it let go, vfs_pager_wait).
+ * the data_returns before it.  Those threads take vfs_lock and
+ * unixio_lock (vnode data is under them) and wait for nothing else; a
+ * request thread never waits for the kernel or a pager thread while it
+ * holds either (a clean waits with both let go, vfs_pager_wait).
  * And no thread of the server ever touches memory these objects back.
  */
 #include <stdlib.h>
@@ -60,25 +60,25 @@ static mach_port_t vfs_pager_set = MACH_PORT_NULL;
 static struct vfs_pager *vfs_pagers; /* every live one (the lock held) */
 static unsigned vfs_pager_pass;
 
-/*
- * The lock vnode data is under (vfs.h): unixio_lock.  A lock the VFS
- * takes before it (one that ext2's disk waits keep) must be taken,
- * and let go in vfs_pager_wait, here as well.
- */
+/* The locks vnode data is under (vfs.h): vfs_lock, then unixio_lock. */
 static void vfs_pager_enter(void)
 {
+	cthread_mutex_lock(&vfs_lock);
 	cthread_mutex_lock(&unixio_lock);
 }
 
 static void vfs_pager_leave(void)
 {
 	cthread_mutex_unlock(&unixio_lock);
+	cthread_mutex_unlock(&vfs_lock);
 }
 
-/* Wait for fp->changed, the lock (held) let go meanwhile. */
+/* Wait for fp->changed, both locks (held) let go meanwhile. */
 static void vfs_pager_wait(struct vfs_pager *fp)
 {
-	cthread_cond_wait(&fp->changed, &unixio_lock);
+	cthread_mutex_unlock(&unixio_lock);
+	cthread_cond_wait(&fp->changed, &vfs_lock);
+	cthread_mutex_lock(&unixio_lock);
 }
 
 static kern_return_t vfs_pager_read(void *ctx, vm_offset_t offset, void *buf, vm_prot_t *lock)
@@ -112,8 +112,12 @@ static kern_return_t vfs_pager_write(void *ctx, vm_offset_t offset, const void *
 	if (!dirty)
 		return KERN_SUCCESS;
 	vfs_pager_enter();
-	if (offset < vn->size)
-		vn->ops->write(vn, offset, buf, vn->size - offset < VFS_PAGE ? (size_t) (vn->size - offset) : VFS_PAGE);
+	if (offset < vn->size) {
+		size_t done;
+
+		vn->ops->write(vn, offset, buf, vn->size - offset < VFS_PAGE ? (size_t) (vn->size - offset) : VFS_PAGE,
+			       &done);
+	}
 	vfs_pager_leave();
 	return KERN_SUCCESS;
 }
