@@ -30,10 +30,7 @@ cp --sparse=always unix_server/rootdisk.img "$img"
 
 # root_boot LOG IMAGE 'COMMAND': prints the QEMU status.
 root_boot() {
-	printf -- '-c\0%s\0' "$3" > "$tmp/args"
-	boot "$1" --timeout 300 --append console=serial \
-		--initrd "bootstrap/bootstrap -x,default_pager/default_pager \${host-port} \${device-port} hd0s2,unix_server/single/single -x -D \${device-port} root=hd0s1 -a args /bin/init,unix_server/emul/emul.bin \$(data),$tmp/args \$(data)" \
-		--qemu-opt -drive --qemu-opt "file=$2,format=raw,if=ide,index=0,cache=unsafe" mach/ernst
+	unix_run_disk "$@"
 }
 # check_clean NAME IMAGE: e2fsck -fn and the superblock state.
 check_clean() {

@@ -31,6 +31,15 @@ unix_run_swap() {
 		--qemu-opt -drive --qemu-opt "file=$3,format=raw,if=ide,index=1,cache=unsafe" \
 		mach/ernst
 }
+# unix_run_disk LOG IMAGE 'COMMAND': the booted system on the disk image
+# (root=hd0s1, the default pager on hd0s2), init running sh -c COMMAND;
+# prints the QEMU status.
+unix_run_disk() {
+	printf -- '-c\0%s\0' "$3" > "$1.args"
+	boot "$1" --timeout 300 --append console=serial \
+		--initrd "bootstrap/bootstrap -x,default_pager/default_pager \${host-port} \${device-port} hd0s2,unix_server/single/single -x -D \${device-port} root=hd0s1 -a $(basename "$1").args /bin/init,unix_server/emul/emul.bin \$(data),$1.args \$(data)" \
+		--qemu-opt -drive --qemu-opt "file=$2,format=raw,if=ide,index=0,cache=unsafe" mach/ernst
+}
 unix_output() {
 	tr -d '\r' < "$1" | sed -n '/^unix: started /,/^unix: init exited/p' | sed '1d;$d' | grep -v '^emul\[[0-9]*\]: '
 }
