@@ -239,24 +239,24 @@ syscall_entry:
 	popl %ecx
 	popl %eax
 	iret
-/* Redirected already (the frame says so): only the pending work is left. */
-syscall_ast:
+/* The three scratch registers back, then the trap frame trap_syscall and
+ * thread_ast expect. */
+.macro SYSCALL_FRAME
 	popl %edx
 	popl %ecx
 	popl %eax
 	pushl $0
 	pushl $T_SYSCALL
 	SAVE_FRAME
+.endm
+/* Redirected already (the frame says so): only the pending work is left. */
+syscall_ast:
+	SYSCALL_FRAME
 	call thread_ast
 	jmp trap_return
 /* A fault on the user stack comes here too, through cpu_recover. */
 syscall_slow:
-	popl %edx
-	popl %ecx
-	popl %eax
-	pushl $0
-	pushl $T_SYSCALL
-	SAVE_FRAME
+	SYSCALL_FRAME
 	pushl %esp
 	call trap_syscall
 	addl $4, %esp
