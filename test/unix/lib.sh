@@ -87,3 +87,46 @@ unix_run_sh() {
 		--initrd "bootstrap/bootstrap -x,unix_server/single/single -x -D \${device-port} -r rootfs.cpio -a args /bin/init,unix_server/emul/emul.bin \$(data),unix_server/rootfs.cpio \$(data),$args \$(data)" \
 		mach/ernst
 }
+# The serial console, typed at: console_start LOG COMMAND... runs COMMAND
+# (a QEMU run whose serial console is its standard input and output) as
+# a coprocess, everything it prints going to LOG; expect PATTERN SECONDS
+# waits (at most SECONDS) until PATTERN (grep) appears in what came since
+# the last match, a prompt included (it has no newline), and fails if it
+# does not; type_line LINE types LINE and a newline (fd 4 is the typing
+# end, for control characters); console_wait waits for COMMAND to end
+# and returns its status.  One console at a time.
+console_start() {
+	console_log=$1 console_mark=0
+	shift
+	: > "$console_log"
+	coproc CONSOLE { "$@" 2>&1; }
+	# bash unsets CONSOLE_PID once the coprocess has ended: keep it.
+	console_pid=$CONSOLE_PID
+	exec 3<&"${CONSOLE[0]}" 4>&"${CONSOLE[1]}"
+}
+expect() {
+	local end=$((SECONDS + $2)) chunk
+	while [ $SECONDS -lt $end ]; do
+		if IFS= read -r -t 1 -u 3 chunk; then
+			printf '%s\n' "$chunk" >> "$console_log"
+		elif [ -n "$chunk" ]; then
+			printf '%s' "$chunk" >> "$console_log"
+		fi
+		if tail -c +$((console_mark + 1)) "$console_log" | tr -d '\r' | grep -q -- "$1"; then
+			console_mark=$(wc -c < "$console_log")
+			return 0
+		fi
+	done
+	return 1
+}
+type_line() { printf '%s\n' "$1" >&4; }
+console_wait() {
+	local st chunk
+	exec 4>&-
+	# What is left to read, then the status.
+	while IFS= read -r -t 5 -u 3 chunk; do printf '%s\n' "$chunk" >> "$console_log"; done
+	wait "$console_pid"
+	st=$?
+	exec 3<&-
+	return $st
+}

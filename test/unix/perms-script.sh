@@ -1,5 +1,5 @@
 # Run by busybox sh as root on Ernst (test/unix/perms.sh): users from
-# /etc/passwd, su to user 1000, what mode bits let user do.
+# /etc/passwd, su to user 1000 and back, what mode bits let user do.
 id
 su user -c id
 su user -c 'echo $HOME $USER $SHELL'
@@ -22,7 +22,15 @@ su user -c 'ls /root'
 echo "status $?"
 su user -c 'kill -0 1'
 echo "status $?"
-su user -c 'su user -c id'
+# busybox is set-user-ID root: su from user asks the password (on
+# standard input, here a pipe).
+su user -c 'echo root | su -c id root'
+echo "status $?"
+su user -c 'echo wrong | su -c id root'
+echo "status $?"
+su user -c 'echo user | su user -c "id; cat /etc/shadow"'
+echo "status $?"
+su user -c 'id; cat /etc/shadow'
 echo "status $?"
 ls -ld /tmp | cut -c1-10
 ls -l /etc/shadow | cut -c1-10

@@ -7,34 +7,10 @@
 . "$srcdir/test/unix/lib.sh"
 tmp=$(mktemp -d)
 log=$tmp/console.log
-: > "$log"
-coproc QEMU { "$srcdir/test/qemu-run" --timeout 180 --append console=serial \
+console_start "$log" "$srcdir/test/qemu-run" --timeout 180 --append console=serial \
 	--initrd "bootstrap/bootstrap -x,unix_server/single/single -x -D \${device-port} -r rootfs.cpio /bin/init -1,unix_server/emul/emul.bin \$(data),unix_server/rootfs.cpio \$(data)" \
-	mach/ernst 2>&1; }
-# bash unsets QEMU_PID once the coprocess has ended: keep it.
-qemu_pid=$QEMU_PID
-exec 3<&"${QEMU[0]}" 4>&"${QEMU[1]}"
+	mach/ernst
 trap 'rm -rf "$tmp"' EXIT
-
-# Wait (at most SECONDS) until PATTERN appears in what the console printed
-# since mark, a prompt included (it has no newline).
-mark=0
-expect() {
-	local end=$((SECONDS + $2)) chunk
-	while [ $SECONDS -lt $end ]; do
-		if IFS= read -r -t 1 -u 3 chunk; then
-			printf '%s\n' "$chunk" >> "$log"
-		elif [ -n "$chunk" ]; then
-			printf '%s' "$chunk" >> "$log"
-		fi
-		if tail -c +$((mark + 1)) "$log" | tr -d '\r' | grep -q -- "$1"; then
-			mark=$(wc -c < "$log")
-			return 0
-		fi
-	done
-	return 1
-}
-type_line() { printf '%s\n' "$1" >&4; }
 
 PROMPT='ernst:.*# '
 expect "$PROMPT" 120
@@ -138,7 +114,7 @@ expect "$PROMPT" 30
 type_line 'exit 7'
 expect 'unix: init exited with status 0x700' 60
 ok $? "exit 7 ends the shell, and init passes the status on"
-wait "$qemu_pid"
+console_wait
 ok $? "the boot ends cleanly"
 ! grep -q "panic\|fault in the library" "$log"
 ok $? "no panic, no fault in the emulation library"

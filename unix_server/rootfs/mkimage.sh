@@ -13,7 +13,7 @@
 # /home/user and /proc are there; /etc/mtab links to /proc/mounts.
 # Everything is owned by root in the archive, whoever builds it, but
 # /home/user, which is user's (1000:1000, as in etc/passwd); etc/shadow
-# is root's alone (0600).
+# is root's alone (0600).  /bin/busybox is set-user-ID root.
 set -euo pipefail
 out=$1 srcdir=$2 busybox=$3
 shift 3
@@ -35,6 +35,9 @@ if [ -n "$busybox" ] && [ -f "$busybox" ]; then
 		mkdir -p "$stage/$(dirname "$applet")"
 		ln -sf /bin/busybox "$stage/$applet"
 	done
+	# Set-user-ID root, as su, login and passwd need: busybox drops the
+	# privilege at once for every other applet (FEATURE_SUID).
+	chmod 4755 "$stage/bin/busybox"
 fi
 for f in "$@"; do
 	cp "$f" "$stage/bin/$(basename "$f")"
