@@ -34,4 +34,83 @@
 #define MACH_TRAP_ENTRY_SIZE 8
 #define MACH_TRAP_NARGS 0
 #define MACH_TRAP_FN 4
+/* The IPC fast path's cross-task delivery (i386/ipc_fast.S), checked in
+ * ipc/msg.c. */
+#define SS_SIZE 76
+#define TH_USER_STATE 16 /* pcb.user_state */
+#define TH_TLS_USED 568	 /* pcb.tls_used */
+#define TH_STATE 576
+#define TH_QUANTUM 584
+#define TH_WAIT_RESULT 588
+#define TH_WAIT_EVENT 592
+#define TH_WAIT_TIMER 612 /* wait_timer.link */
+#define TH_RECOVER 636
+#define TH_KERNEL_ONLY 640
+#define TH_KERNEL_STACK 644
+#define TH_IPC_WAIT_LINK 656
+#define TH_IPC_RCV_MSG 728
+#define TH_IPC_RCV_SIZE 732
+#define TH_IPC_WAIT_REF 736
+#define TH_WAIT_BITS 3 /* TH_WAIT | TH_INTERRUPTIBLE */
+#define TH_WAIT_BIT 1  /* TH_WAIT */
+#define KSTACK_SIZE 8192 /* KERNEL_STACK_SIZE */
+#define TASK_PMAP 24
+#define TASK_ITK_SPACE 32
+#define PMAP_PGDIR 0
+#define PMAP_PGDIR_PA 4
+#define TSS_ESP0 4
+/* struct ipc_space, struct ipc_entry */
+#define IS_TABLE 0
+#define IS_SIZE 4
+#define IS_FREE_HEAD 8
+#define IS_USED 12
+#define IE_OBJECT 0
+#define IE_BITS 4
+#define IE_NEXT_FREE 8
+#define IE_DNNOTIFY 12
+#define IE_SIZE 20
+/* struct ipc_port */
+#define IP_REF_COUNT 0
+#define IP_ACTIVE 4
+#define IP_RECEIVER 8
+#define IP_RECEIVER_NAME 12
+#define IP_MSGCOUNT 32
+#define IP_QLIMIT 36
+#define IP_SEQNO 40
+#define IP_RECEIVERS 44
+#define IP_BLOCKED_SENDERS 52
+#define IP_SORIGHTS 60
+#define IP_PSET 92
+/* struct ipc_fast (ipc/msg.c): the sender's header, then what fast_check found */
+#define F_BITS 0
+#define F_SIZE 4
+#define F_REMOTE 8
+#define F_LOCAL 12
+#define F_ID 20
+#define F_SPACE 24
+#define F_DEST 28
+#define F_REPLY 32
+#define F_DEST_ENTRY 36
+#define F_DEST_DISP 40
+#define F_UMSG 44
+/* mach_msg_header_t */
+#define MSGH_BITS 0
+#define MSGH_SIZE 4
+#define MSGH_REMOTE 8
+#define MSGH_LOCAL 12
+#define MSGH_SEQNO 16
+#define MSGH_ID 20
+#define MSGH_HEADER_SIZE 24
+/* Message constants (mach/message.h, mach/port.h), and the page table's */
+#define MSG_RCV_TIMEOUT 0x100		/* MACH_RCV_TIMEOUT */
+#define MSG_TYPE_MOVE_SEND_ONCE 18
+#define MSG_TYPE_COPY_SEND 19
+#define MSGH_BITS_TO_SERVER 0x1112	/* MACH_MSGH_BITS(PORT_SEND_ONCE, PORT_SEND) */
+#define MSGH_BITS_TO_CLIENT 0x1200	/* MACH_MSGH_BITS(0, PORT_SEND_ONCE) */
+#define PORT_TYPE_RECEIVE 0x20000	/* MACH_PORT_TYPE_RECEIVE */
+#define PORT_TYPE_SEND_ONCE_1 0x40001	/* MACH_PORT_TYPE_SEND_ONCE, one user reference */
+#define PTE_PUW 7			/* PTE_P | PTE_U | PTE_W */
+#define PTE_AD 0x60			/* PTE_A | PTE_D */
+#define PTE_FRAME_MASK 0xfffff000
+#define CR0_TS_BIT 8
 #endif

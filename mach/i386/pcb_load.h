@@ -24,21 +24,27 @@ extern struct thread *pcb_fpu_owner; /* the thread whose state the FPU holds */
  * are all empty and a thread without TLS need not copy anything). */
 extern int pcb_gdt_tls_loaded;
 
+/* th's TLS descriptors into the GDT's slots.  Word by word, unrolled:
+ * memcpy's call and rep movs cost twice as much, on every switch between
+ * a UNIX process and its server (two words a descriptor, word aligned). */
+static inline __attribute__((always_inline)) void pcb_tls_copy(struct thread *th)
+{
+	volatile uint32_t *dst = (volatile uint32_t *)&gdt[GDT_TLS_MIN];
+	const uint32_t *src = (const uint32_t *)th->pcb.tls;
+#pragma GCC unroll 6
+	for (unsigned i = 0; i < GDT_TLS_COUNT * 2; i++)
+		dst[i] = src[i];
+	pcb_gdt_tls_loaded = th->pcb.tls_used;
+}
+/* The same, out of line (i386/ipc_fast.S). */
+void pcb_load_tls(struct thread *th);
+
 /* What th needs besides its kernel stack for traps. */
 static inline __attribute__((always_inline)) void pcb_load_context(struct thread *th)
 {
 	pmap_activate(th->task->pmap);
-	if (th->pcb.tls_used | pcb_gdt_tls_loaded) {
-		/* Word by word, unrolled: memcpy's call and rep movs cost twice
-		 * as much, on every switch between a UNIX process and its
-		 * server (two words a descriptor, word aligned). */
-		volatile uint32_t *dst = (volatile uint32_t *)&gdt[GDT_TLS_MIN];
-		const uint32_t *src = (const uint32_t *)th->pcb.tls;
-#pragma GCC unroll 6
-		for (unsigned i = 0; i < GDT_TLS_COUNT * 2; i++)
-			dst[i] = src[i];
-		pcb_gdt_tls_loaded = th->pcb.tls_used;
-	}
+	if (th->pcb.tls_used | pcb_gdt_tls_loaded)
+		pcb_tls_copy(th);
 	uint32_t cr0 = get_cr0();
 	if (th == pcb_fpu_owner)
 		cr0 &= ~CR0_TS;

@@ -7,6 +7,7 @@
  * takes the first message off the port (or any port of a set), gives the
  * receiver names for the rights in it, and copies it out.
  */
+#include <stddef.h>
 #include <kern/debug.h>
 #include <kern/kalloc.h>
 #include <kern/sched.h>
@@ -19,8 +20,10 @@
 #include <kern/copy.h>
 #include <ipc/kmsg.h>
 #include <ipc/space.h>
+#include <i386/asm_offsets.h>
 #include <i386/cpu.h>
 #include <i386/pmap.h>
+#include <i386/seg.h>
 #include <vm/vm_map.h>
 
 /* Messages come from two zones (most are small; kernel-object replies
@@ -873,6 +876,83 @@ struct ipc_fast {
 	char *umsg;			/* the sender's buffer */
 };
 
+/* The layouts i386/ipc_fast.S assumes (i386/asm_offsets.h). */
+_Static_assert(offsetof(struct ipc_fast, h.msgh_bits) == F_BITS && offsetof(struct ipc_fast, h.msgh_size) == F_SIZE &&
+		       offsetof(struct ipc_fast, h.msgh_remote_port) == F_REMOTE &&
+		       offsetof(struct ipc_fast, h.msgh_local_port) == F_LOCAL &&
+		       offsetof(struct ipc_fast, h.msgh_id) == F_ID && offsetof(struct ipc_fast, space) == F_SPACE &&
+		       offsetof(struct ipc_fast, dest) == F_DEST && offsetof(struct ipc_fast, reply) == F_REPLY &&
+		       offsetof(struct ipc_fast, dest_entry) == F_DEST_ENTRY &&
+		       offsetof(struct ipc_fast, dest_disp) == F_DEST_DISP && offsetof(struct ipc_fast, umsg) == F_UMSG,
+	       "struct ipc_fast");
+_Static_assert(offsetof(mach_msg_header_t, msgh_bits) == MSGH_BITS && offsetof(mach_msg_header_t, msgh_size) == MSGH_SIZE &&
+		       offsetof(mach_msg_header_t, msgh_remote_port) == MSGH_REMOTE &&
+		       offsetof(mach_msg_header_t, msgh_local_port) == MSGH_LOCAL &&
+		       offsetof(mach_msg_header_t, msgh_seqno) == MSGH_SEQNO &&
+		       offsetof(mach_msg_header_t, msgh_id) == MSGH_ID && sizeof(mach_msg_header_t) == MSGH_HEADER_SIZE,
+	       "mach_msg_header_t");
+_Static_assert(offsetof(struct thread, pcb.user_state) == TH_USER_STATE &&
+		       offsetof(struct thread, pcb.tls_used) == TH_TLS_USED && offsetof(struct thread, state) == TH_STATE &&
+		       offsetof(struct thread, quantum) == TH_QUANTUM &&
+		       offsetof(struct thread, wait_result) == TH_WAIT_RESULT &&
+		       offsetof(struct thread, wait_event) == TH_WAIT_EVENT &&
+		       offsetof(struct thread, wait_timer.link) == TH_WAIT_TIMER &&
+		       offsetof(struct thread, recover) == TH_RECOVER &&
+		       offsetof(struct thread, kernel_only) == TH_KERNEL_ONLY &&
+		       offsetof(struct thread, kernel_stack) == TH_KERNEL_STACK &&
+		       offsetof(struct thread, ipc_wait_link) == TH_IPC_WAIT_LINK &&
+		       offsetof(struct thread, ipc_rcv_msg) == TH_IPC_RCV_MSG &&
+		       offsetof(struct thread, ipc_rcv_size) == TH_IPC_RCV_SIZE &&
+		       offsetof(struct thread, ipc_wait_ref) == TH_IPC_WAIT_REF &&
+		       (TH_WAIT | TH_INTERRUPTIBLE) == TH_WAIT_BITS && TH_WAIT == TH_WAIT_BIT &&
+		       KERNEL_STACK_SIZE == KSTACK_SIZE && sizeof(struct i386_saved_state) == SS_SIZE,
+	       "struct thread");
+_Static_assert(offsetof(struct task, pmap) == TASK_PMAP && offsetof(struct task, itk_space) == TASK_ITK_SPACE &&
+		       offsetof(struct pmap, pgdir) == PMAP_PGDIR && offsetof(struct pmap, pgdir_pa) == PMAP_PGDIR_PA &&
+		       offsetof(struct i386_tss, esp0) == TSS_ESP0,
+	       "struct task, struct pmap");
+_Static_assert(offsetof(struct ipc_space, table) == IS_TABLE && offsetof(struct ipc_space, size) == IS_SIZE &&
+		       offsetof(struct ipc_space, free_head) == IS_FREE_HEAD && offsetof(struct ipc_space, used) == IS_USED &&
+		       offsetof(struct ipc_entry, object) == IE_OBJECT && offsetof(struct ipc_entry, bits) == IE_BITS &&
+		       offsetof(struct ipc_entry, next_free) == IE_NEXT_FREE &&
+		       offsetof(struct ipc_entry, dnnotify) == IE_DNNOTIFY && sizeof(struct ipc_entry) == IE_SIZE,
+	       "struct ipc_space");
+_Static_assert(offsetof(struct ipc_port, ref_count) == IP_REF_COUNT && offsetof(struct ipc_port, active) == IP_ACTIVE &&
+		       offsetof(struct ipc_port, receiver) == IP_RECEIVER &&
+		       offsetof(struct ipc_port, receiver_name) == IP_RECEIVER_NAME &&
+		       offsetof(struct ipc_port, msgcount) == IP_MSGCOUNT && offsetof(struct ipc_port, qlimit) == IP_QLIMIT &&
+		       offsetof(struct ipc_port, seqno) == IP_SEQNO && offsetof(struct ipc_port, receivers) == IP_RECEIVERS &&
+		       offsetof(struct ipc_port, blocked_senders) == IP_BLOCKED_SENDERS &&
+		       offsetof(struct ipc_port, sorights) == IP_SORIGHTS && offsetof(struct ipc_port, pset) == IP_PSET,
+	       "struct ipc_port");
+_Static_assert(MACH_RCV_TIMEOUT == MSG_RCV_TIMEOUT && MACH_MSG_TYPE_MOVE_SEND_ONCE == MSG_TYPE_MOVE_SEND_ONCE &&
+		       MACH_MSG_TYPE_COPY_SEND == MSG_TYPE_COPY_SEND &&
+		       MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSG_TYPE_PORT_SEND) == MSGH_BITS_TO_SERVER &&
+		       MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE) == MSGH_BITS_TO_CLIENT &&
+		       MACH_PORT_TYPE_RECEIVE == PORT_TYPE_RECEIVE && (MACH_PORT_TYPE_SEND_ONCE | 1) == PORT_TYPE_SEND_ONCE_1 &&
+		       (PTE_P | PTE_U | PTE_W) == PTE_PUW && (PTE_A | PTE_D) == PTE_AD && PTE_FRAME == PTE_FRAME_MASK &&
+		       CR0_TS == CR0_TS_BIT && IPC_FAST_DECLINED == (mach_msg_return_t)-1,
+	       "ipc_fast.S's constants");
+
+/* i386/ipc_fast.S: the cross-task delivery of an RPC's request or reply,
+ * by hand, or IPC_FAST_DECLINED with nothing changed (see there). */
+mach_msg_return_t ipc_fast_cross(struct ipc_fast *f, mach_msg_option_t option, mach_msg_size_t rcv_size,
+				 mach_port_t rcv_name);
+
+void ipc_fast_assumption_failed(struct thread *from, struct thread *to)
+{
+	extern uintptr_t cpu_recover;
+
+	if (cpu_recover != 0)
+		panic("ipc fast path: switching with a copy in progress (cpu_recover %#lx)", (unsigned long)cpu_recover);
+	if (sched_dead_thread != NULL)
+		panic("ipc fast path: switching with thread %p left to reap", (void *)sched_dead_thread);
+	if (to->wait_event != NULL)
+		panic("ipc fast path: receiver %p blocked in mach_msg waits on event %p", (void *)to,
+		      (void *)to->wait_event);
+	panic("ipc fast path: kernel thread %p in a Mach trap", (void *)from);
+}
+
 /* Whether the sender's message reaches into a second page. */
 static inline int fast_two_pages(const struct ipc_fast *f)
 {
@@ -1286,12 +1366,25 @@ static int fast_reply_wait(const struct ipc_fast *f, mach_msg_option_t option, m
  * run queue); a direct reply then resumes us in user mode and nothing
  * below runs.  Once woken the ordinary way, the general receive does the
  * rest. */
+static mach_msg_return_t fast_woken(struct ipc_port *rp, struct ipc_pset *rs, mach_msg_header_t *umsg,
+				    mach_msg_option_t option, mach_msg_size_t rcv_size, mach_port_t rcv_name,
+				    mach_msg_timeout_t timeout, int wr);
+
 static mach_msg_return_t fast_wait_reply(struct ipc_port *rp, struct ipc_pset *rs, mach_msg_header_t *umsg,
 					 mach_msg_option_t option, mach_msg_size_t rcv_size, mach_port_t rcv_name,
 					 mach_msg_timeout_t timeout, struct thread *r)
 {
 	receive_wait_enter(rp, rs, umsg, rcv_size);
 	int wr = thread_block_ipc(r, (option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0);
+	return fast_woken(rp, rs, umsg, option, rcv_size, rcv_name, timeout, wr);
+}
+
+/* Woken the ordinary way (wait result wr, interrupts off) while waiting
+ * on rp or rs for the reply: the general receive does the rest. */
+static mach_msg_return_t fast_woken(struct ipc_port *rp, struct ipc_pset *rs, mach_msg_header_t *umsg,
+				    mach_msg_option_t option, mach_msg_size_t rcv_size, mach_port_t rcv_name,
+				    mach_msg_timeout_t timeout, int wr)
+{
 	cpu_intr_enable();
 	mach_msg_return_t mr = receive_wait_leave(rp, rs, wr);
 	if (mr != MACH_MSG_SUCCESS)
@@ -1321,6 +1414,10 @@ static mach_msg_return_t ipc_fast_rpc(mach_msg_header_t *umsg, mach_msg_option_t
 		return ipc_fast_self(&f, rcv_size, rcv_name);
 	struct ipc_port *rp;
 	struct ipc_pset *rs;
+	mach_msg_return_t wr = ipc_fast_cross(&f, option, rcv_size, rcv_name);
+	if (wr != IPC_FAST_DECLINED) /* it waited on a port: the one whose count it holds */
+		return fast_woken(queue_container(current_thread()->ipc_wait_ref, struct ipc_port, ref_count), NULL,
+				  umsg, option, rcv_size, rcv_name, timeout, (int)wr);
 	if (!fast_reply_wait(&f, option, timeout, rcv_name, &rp, &rs))
 		return IPC_FAST_DECLINED;
 	cpu_intr_disable();

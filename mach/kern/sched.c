@@ -22,7 +22,7 @@ static queue_head_t timer_queue;
 static struct thread *idle_thread_ptr;
 /* A thread that exited on the way out of the last switch, to be reaped
  * by whoever runs next (it cannot free the stack it is standing on). */
-static struct thread *dead_thread;
+struct thread *sched_dead_thread;
 
 void thread_reap(struct thread *th); /* thread.c */
 
@@ -67,9 +67,9 @@ static struct thread *runq_choose(void)
 /* Called in the new thread right after every switch. */
 void sched_after_switch(void)
 {
-	if (dead_thread != NULL) {
-		struct thread *th = dead_thread;
-		dead_thread = NULL;
+	if (sched_dead_thread != NULL) {
+		struct thread *th = sched_dead_thread;
+		sched_dead_thread = NULL;
 		thread_reap(th);
 	}
 }
@@ -87,7 +87,7 @@ static inline __attribute__((always_inline)) void switch_to(struct thread *from,
 		return;
 	to->quantum = handoff ? from->quantum : SCHED_QUANTUM_TICKS;
 	if (from->state & TH_TERMINATED)
-		dead_thread = from;
+		sched_dead_thread = from;
 	/* Fault recovery belongs to the thread: one may block in copyin. */
 	extern uintptr_t cpu_recover;
 	from->recover = cpu_recover;
@@ -118,6 +118,9 @@ void assert_wait(event_t event, int interruptible)
 	struct thread *th = active_thread;
 
 	assert(!(th->state & TH_WAIT));
+	/* The IPC fast path ends a receiver's wait without looking for an
+	 * event (kern/sched_ipc.h). */
+	assert(event == NULL || th->ipc_rcv_msg == NULL);
 	th->state |= TH_WAIT | (interruptible ? TH_INTERRUPTIBLE : 0);
 	th->wait_event = event;
 	th->wait_result = THREAD_AWAKENED;

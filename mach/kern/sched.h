@@ -56,6 +56,8 @@ void thread_handoff(struct thread *th);
 /* Called in the new thread right after every switch (reaps a thread
  * that exited on the way out of it). */
 void sched_after_switch(void);
+/* The thread sched_after_switch will reap (NULL between switches). */
+extern struct thread *sched_dead_thread;
 /* Interrupts off, the current thread about to block: its wait ends
  * with THREAD_TIMED_OUT after `ticks` clock ticks (kern/sched_ipc.h). */
 void thread_wait_timeout(uint64_t ticks);

@@ -22,9 +22,20 @@
  * ordinary way (someone else's switch_to), with interrupts off; a direct
  * reply instead returns it to user mode the same way.
  */
+/* What that switch assumes did not hold (a panic): from and to are the
+ * threads it was switching between.  i386/ipc_fast.S calls it too. */
+void __attribute__((noreturn)) ipc_fast_assumption_failed(struct thread *from, struct thread *to);
+
 static inline __attribute__((always_inline)) int thread_block_ipc(struct thread *to, uint64_t timeout_ticks)
 {
 	struct thread *th = active_thread;
+	extern uintptr_t cpu_recover;
+
+	/* No copy in progress, no thread left to reap (sched_after_switch
+	 * never runs on this way out), the receiver waiting on no event (its
+	 * wait ends here without looking), ourselves a user thread. */
+	if ((cpu_recover | (uintptr_t)sched_dead_thread | (uintptr_t)to->wait_event | (uintptr_t)th->kernel_only) != 0)
+		ipc_fast_assumption_failed(th, to);
 
 	/* to's wait ends as wait_end would end it: it waited on no event,
 	 * so only its time-out may be linked; no one reads its wait result
