@@ -25,6 +25,7 @@
 #include <i386/pmap.h>
 #include <i386/seg.h>
 #include <vm/vm_map.h>
+#include <vm/vm_object.h>
 
 /* Messages come from two zones (most are small; kernel-object replies
  * are allocated at their interface's largest size) or, above that, kalloc. */
@@ -1437,6 +1438,8 @@ mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option
 	mach_msg_return_t mr;
 
 	/* From user mode (the call gate; kernel threads never come here). */
+	if ((option & MACH_SEND_MSG) && send_size == VM_OBJECT_SUPPLY_FAST_SIZE && vm_object_supply_fast(msg, send_size))
+		option &= ~MACH_SEND_MSG; /* sent: a pager's page (vm/memory_object.c) */
 	if ((option & (MACH_SEND_MSG | MACH_RCV_MSG)) == (MACH_SEND_MSG | MACH_RCV_MSG) &&
 	    !(option & ~IPC_FAST_OPTIONS)) {
 		mr = ipc_fast_rpc(msg, option, send_size, rcv_size, rcv_name, timeout);

@@ -22,11 +22,14 @@
 #include <mach/mig_errors.h>
 #include <kern/clock.h>
 #include <kern/cmdline.h>
+#include <kern/copy.h>
 #include <kern/debug.h>
 #include <kern/ipc_kobject.h>
 #include <kern/printf.h>
 #include <kern/sched.h>
 #include <kern/string.h>
+#include <kern/task.h>
+#include <kern/thread.h>
 #include <i386/pmap.h>
 #include <ipc/kmsg.h>
 #include <ipc/port.h>
@@ -543,6 +546,53 @@ static void shadow_page_unmap(struct vm_object *o, vm_offset_t offset)
 	}
 }
 
+/* Where the pager's data for offset start of o goes: *p, the absent
+ * page a fault waits on (or a page the pager said was unavailable), or
+ * NULL where no page is; 0 if a page with data is there (the data is
+ * refused: KERN_MEMORY_PRESENT). */
+static int supply_wanted(struct vm_object *o, vm_offset_t start, struct vm_page **p)
+{
+	*p = vm_page_lookup(o, start);
+	if (*p != NULL && !((*p)->flags & (VM_PAGE_ABSENT | VM_PAGE_UNAVAILABLE)))
+		return 0;
+	if (o->shadow != NULL)
+		shadow_page_unmap(o, start);
+	return 1;
+}
+
+/* Data that came in a page of its own (own) takes the place of the
+ * absent page (if any) at start of o: no copy. */
+static void supply_own(struct vm_object *o, vm_offset_t start, struct vm_page *absent, struct vm_page *own,
+		       vm_prot_t lock_value, boolean_t precious)
+{
+	int wanted = absent != NULL && (absent->flags & VM_PAGE_WANTED);
+
+	if (absent != NULL) {
+		vm_page_remove(absent);
+		absent->flags &= ~(VM_PAGE_BUSY | VM_PAGE_ABSENT | VM_PAGE_WANTED | VM_PAGE_UNAVAILABLE);
+		vm_page_release(absent);
+	}
+	vm_page_insert(own, o, start);
+	vm_page_activate(own);
+	if (precious)
+		own->flags |= VM_PAGE_PRECIOUS;
+	own->page_lock = lock_value;
+	if (wanted)
+		thread_wakeup(absent); /* they look again and find own */
+}
+
+/* p (at its place in the object) now holds the pager's data. */
+static void supply_filled(struct vm_page *p, vm_prot_t lock_value, boolean_t precious)
+{
+	vm_page_activate(p); /* an absent page was on no queue */
+	p->flags &= ~(VM_PAGE_ABSENT | VM_PAGE_UNAVAILABLE | VM_PAGE_NO_DATA | VM_PAGE_DIRTY | VM_PAGE_PRECIOUS |
+		      VM_PAGE_UNLOCK_ASKED);
+	if (precious)
+		p->flags |= VM_PAGE_PRECIOUS;
+	p->page_lock = lock_value;
+	vm_page_wakeup_done(p);
+}
+
 /* The pager's data: each page goes where a fault waits for it (an absent
  * page) or where no page is; a page already present is left alone and
  * reported with supply_completed (KERN_MEMORY_PRESENT). */
@@ -563,32 +613,15 @@ kern_return_t S_memory_object_data_supply(vm_object_t o, vm_offset_t offset, vm_
 	kern_return_t result = KERN_SUCCESS;
 	vm_offset_t error_offset = 0;
 	for (vm_offset_t pos = 0; pos < dataCnt; pos += PAGE_SIZE) {
-		struct vm_page *p = vm_page_lookup(o, start + pos);
-		if (p != NULL && !(p->flags & (VM_PAGE_ABSENT | VM_PAGE_UNAVAILABLE))) {
+		struct vm_page *p;
+		if (!supply_wanted(o, start + pos, &p)) {
 			if (result == KERN_SUCCESS)
 				result = KERN_MEMORY_PRESENT, error_offset = offset + pos;
 			continue;
 		}
-		if (o->shadow != NULL)
-			shadow_page_unmap(o, start + pos);
 		struct vm_page *own = dataCnt == PAGE_SIZE ? vm_map_copy_steal_page(copy) : NULL;
 		if (own != NULL) {
-			/* The data came in a page of its own: it takes the
-			 * absent page's place, no copy. */
-			struct vm_page *absent = p;
-			int wanted = absent != NULL && (absent->flags & VM_PAGE_WANTED);
-			if (absent != NULL) {
-				vm_page_remove(absent);
-				absent->flags &= ~(VM_PAGE_BUSY | VM_PAGE_ABSENT | VM_PAGE_WANTED | VM_PAGE_UNAVAILABLE);
-				vm_page_release(absent);
-			}
-			vm_page_insert(own, o, start + pos);
-			vm_page_activate(own);
-			if (precious)
-				own->flags |= VM_PAGE_PRECIOUS;
-			own->page_lock = lock_value;
-			if (wanted)
-				thread_wakeup(absent); /* they look again and find own */
+			supply_own(o, start + pos, p, own, lock_value, precious);
 			continue;
 		}
 		if (p == NULL && (p = vm_page_alloc_in(o, start + pos)) == NULL) {
@@ -597,18 +630,119 @@ kern_return_t S_memory_object_data_supply(vm_object_t o, vm_offset_t offset, vm_
 			break;
 		}
 		copy_read(copy, pos, vm_page_kva(p), PAGE_SIZE);
-		vm_page_activate(p); /* an absent page was on no queue */
-		p->flags &= ~(VM_PAGE_NO_DATA | VM_PAGE_DIRTY | VM_PAGE_PRECIOUS | VM_PAGE_UNLOCK_ASKED);
-		if (precious)
-			p->flags |= VM_PAGE_PRECIOUS;
-		p->page_lock = lock_value;
-		vm_page_wakeup_done(p);
+		supply_filled(p, lock_value, precious);
 	}
 	vm_map_copy_discard(copy);
 	if (IP_VALID(port_of(reply_to)))
 		memory_object_supply_completed(reply_to, reply_toPoly, name_of(o->pager_request), offset, dataCnt,
 					       result, error_offset);
 	return done(o, KERN_SUCCESS);
+}
+
+/*
+ * memory_object_data_supply of one page, as its MIG stub sends it with
+ * no reply port, from a user thread: the message is read onto the stack,
+ * checked word for word, and the page's data goes from the pager's
+ * memory straight into the object (or the page itself, given away with
+ * dealloc and seen by nothing else, moves there): no kmsg, no pass over
+ * the body, no vm_map_copy, no MIG server.  Any other shape, value or
+ * state (reply port, several pages, a source page a pager has yet to
+ * supply, no memory...) is declined before anything changes, and the
+ * general path runs the whole send as if this did not exist.
+ */
+#define MEMORY_OBJECT_DATA_SUPPLY_ID 2093
+
+struct supply_msg {
+	mach_msg_header_t hdr;
+	mach_msg_type_t offset_type;
+	vm_offset_t offset;
+	mach_msg_type_long_t data_type;
+	vm_offset_t data;
+	mach_msg_type_t lock_type;
+	vm_prot_t lock_value;
+	mach_msg_type_t precious_type;
+	boolean_t precious;
+	mach_msg_type_t reply_type;
+	mach_port_t reply_to;
+};
+
+_Static_assert(sizeof(struct supply_msg) == VM_OBJECT_SUPPLY_FAST_SIZE, "data_supply's layout");
+
+static uint32_t type_word(const mach_msg_type_t *t)
+{
+	uint32_t w;
+
+	memcpy(&w, t, sizeof(w));
+	return w;
+}
+
+/* Whether the body is exactly what the stub sends for one page. */
+static int supply_shape_ok(const struct supply_msg *m)
+{
+	static const mach_msg_type_t word = {.msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32,
+					     .msgt_number = 1, .msgt_inline = 1},
+				     flag = {.msgt_name = MACH_MSG_TYPE_UNSTRUCTURED, .msgt_size = 32,
+					     .msgt_number = 1, .msgt_inline = 1},
+				     reply = {.msgt_name = MACH_MSG_TYPE_MAKE_SEND_ONCE, .msgt_size = 32,
+					      .msgt_number = 1, .msgt_inline = 1},
+				     ool = {.msgt_longform = 1},
+				     ool_dealloc = {.msgt_longform = 1, .msgt_deallocate = 1};
+	uint32_t data = type_word(&m->data_type.msgtl_header);
+
+	return m->hdr.msgh_bits == (MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) | MACH_MSGH_BITS_COMPLEX) &&
+	       m->hdr.msgh_local_port == MACH_PORT_NULL && m->hdr.msgh_id == MEMORY_OBJECT_DATA_SUPPLY_ID &&
+	       type_word(&m->offset_type) == type_word(&word) && type_word(&m->lock_type) == type_word(&word) &&
+	       type_word(&m->precious_type) == type_word(&flag) && type_word(&m->reply_type) == type_word(&reply) &&
+	       m->reply_to == MACH_PORT_NULL && (data == type_word(&ool) || data == type_word(&ool_dealloc)) &&
+	       m->data_type.msgtl_name == MACH_MSG_TYPE_BYTE && m->data_type.msgtl_size == 8 &&
+	       m->data_type.msgtl_number == PAGE_SIZE && (m->data & PAGE_MASK) == 0;
+}
+
+int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size)
+{
+	struct supply_msg m;
+	struct thread *th = current_thread();
+
+	if (send_size != sizeof(m) || copyin(umsg, &m, sizeof(m)) != 0 || !supply_shape_ok(&m))
+		return 0;
+	/* The destination: a send right to a control port of an object
+	 * that still has its pager; the range and lock value sound. */
+	struct ipc_entry *e = ipc_entry_lookup(th->task->itk_space, m.hdr.msgh_remote_port);
+	if (e == NULL || !(e->bits & MACH_PORT_TYPE_SEND))
+		return 0;
+	struct ipc_port *control = e->object;
+	struct vm_object *o = control->kobject;
+	vm_offset_t start;
+	if (!control->active || control->receiver != ipc_space_kernel || control->kotype != IKOT_PAGING_REQUEST ||
+	    o->pager == NULL || !range_ok(o, m.offset, PAGE_SIZE, &start) || (m.lock_value & ~VM_PROT_ALL))
+		return 0;
+	/* The source: read where it is, or taken if given away. */
+	struct vm_map *map = th->task->map;
+	int dealloc = m.data_type.msgtl_header.msgt_deallocate;
+	struct vm_map_entry *src_entry;
+	struct vm_page *src, *p;
+	vm_map_lock(map);
+	if (!vm_map_page_peek(map, m.data, dealloc, &src_entry, &src)) {
+		vm_map_unlock(map);
+		return 0;
+	}
+	if (supply_wanted(o, start, &p)) {
+		struct vm_page *own = dealloc ? vm_map_page_remove(map, src_entry, m.data, 1) : NULL;
+		if (own != NULL) {
+			supply_own(o, start, p, own, m.lock_value, m.precious);
+			dealloc = 0; /* done */
+		} else if (p != NULL || (p = vm_page_alloc_in(o, start)) != NULL) {
+			if (src != NULL)
+				vm_page_copy(src, p);
+			else
+				vm_page_zero(p);
+			supply_filled(p, m.lock_value, m.precious);
+		} /* else no memory: the data is dropped, as the general path does */
+	}
+	if (dealloc)
+		vm_map_page_remove(map, src_entry, m.data, 0);
+	vm_map_unlock(map);
+	return 1;
 }
 
 /* Apply fn to each absent page of [start, start + size). */

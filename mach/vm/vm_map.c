@@ -1203,6 +1203,38 @@ out:
 	return kr;
 }
 
+/*
+ * One page of a map as out-of-line data the kernel consumes on the spot
+ * (memory_object_data_supply's fast path), with no vm_map_copy: what
+ * vm_map_copyin would read, read in place.  Map locked.
+ */
+int vm_map_page_peek(struct vm_map *map, vm_offset_t addr, boolean_t src_destroy, struct vm_map_entry **entry,
+		     struct vm_page **page)
+{
+	struct vm_map_entry *e;
+
+	if (addr < map->min_offset || addr >= map->max_offset || !vm_map_lookup_entry(map, addr, &e) ||
+	    !(e->protection & VM_PROT_READ) || page_from_pager(e, addr))
+		return 0;
+	struct vm_page *p = vm_map_entry_page(e, addr);
+	if (p != NULL && (p->flags & (VM_PAGE_BUSY | VM_PAGE_ABSENT)))
+		return 0;
+	/* (The unmap must not fail once the data is used.) */
+	if (src_destroy && entry_reserve(2) != KERN_SUCCESS)
+		return 0;
+	*entry = e;
+	*page = p;
+	return 1;
+}
+
+struct vm_page *vm_map_page_remove(struct vm_map *map, struct vm_map_entry *e, vm_offset_t addr, int take)
+{
+	struct vm_page *p = take ? steal_page(e, addr) : NULL;
+
+	vm_map_delete(map, addr, addr + PAGE_SIZE);
+	return p;
+}
+
 /* A kernel-buffer copy as a fresh object whose pages already hold the
  * data (no zero fill, no pmap work: the receiver faults them in). */
 struct vm_page *vm_map_copy_steal_page(vm_map_copy_t copy)

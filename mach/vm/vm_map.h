@@ -154,6 +154,18 @@ void vm_map_copy_discard(vm_map_copy_t copy);
 /* Take the page holding a one-page kernel-buffer copy's data (NULL if the
  * data is not in a page of its own); the copy is left empty. */
 struct vm_page *vm_map_copy_steal_page(vm_map_copy_t copy);
+/* One page as out-of-line data consumed at once, without a copy (map
+ * locked; memory_object_data_supply's fast path).  vm_map_page_peek:
+ * whether the page at addr (page aligned) reads now as vm_map_copyin
+ * would read it (mapped, readable, no pager to wait for, not busy): 1
+ * with its entry and *page (NULL: it reads as zero; with src_destroy the
+ * unmap below is sure to succeed), 0 with nothing changed otherwise.
+ * vm_map_page_remove: then unmap it (src_destroy), taking the page out
+ * of the map's memory first if take and nothing else sees it (else
+ * NULL: the caller has copied it). */
+int vm_map_page_peek(struct vm_map *map, vm_offset_t addr, boolean_t src_destroy, struct vm_map_entry **entry,
+		     struct vm_page **page);
+struct vm_page *vm_map_page_remove(struct vm_map *map, struct vm_map_entry *e, vm_offset_t addr, int take);
 /* A copy whose data is object [0, size) (the copy takes the reference). */
 kern_return_t vm_map_copy_object(struct vm_object *object, vm_size_t size, vm_map_copy_t *copy);
 

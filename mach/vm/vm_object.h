@@ -18,6 +18,7 @@
 #ifndef VM_VM_OBJECT_H
 #define VM_VM_OBJECT_H
 #include <mach/kern_return.h>
+#include <mach/message.h>
 #include <mach/machine/vm_types.h>
 #include <mach/vm_prot.h>
 #include <kern/queue.h>
@@ -209,6 +210,11 @@ void vm_page_pager_failed(struct vm_page *page);
  * locked against writing. */
 kern_return_t vm_object_copy_call(struct vm_object *object, vm_offset_t offset, vm_size_t size,
 				  struct vm_object **copy);
+/* mach_msg's send of umsg (send_size bytes), if it is a one-page
+ * memory_object_data_supply its fast path takes: 1 when sent, 0 when the
+ * general path must send it (nothing changed). */
+#define VM_OBJECT_SUPPLY_FAST_SIZE 72 /* its message's size, header included */
+int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size);
 /* Milliseconds a fault waits for a pager before failing (pager_timeout=
  * on the command line; 30 s by default). */
 unsigned vm_pager_timeout_ms(void);

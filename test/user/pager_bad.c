@@ -176,6 +176,142 @@ static void test_bad_replies(void)
 	vm_deallocate(T, a, 4 * PAGE);
 }
 
+/* A pager of pages filled with 0x66 (for data read from its mapping). */
+static kern_return_t fill_read(void *ctx, vm_offset_t offset, void *buf, vm_prot_t *lock)
+{
+	(void)ctx, (void)offset, (void)lock;
+	memset(buf, 0x66, PAGE);
+	return KERN_SUCCESS;
+}
+
+static const struct pager_ops fill_ops = {.read = fill_read};
+
+/* Whether [addr, addr + PAGE) is unmapped in our task. */
+static int unmapped(vm_address_t addr)
+{
+	vm_address_t r = addr;
+	vm_size_t size;
+	vm_prot_t prot, max;
+	vm_inherit_t inh;
+	boolean_t shared;
+	mach_port_t name = MACH_PORT_NULL;
+	vm_offset_t off;
+	kern_return_t kr = vm_region(T, &r, &size, &prot, &max, &inh, &shared, &name, &off);
+	if (MACH_PORT_VALID(name))
+		mach_port_deallocate(T, name);
+	return kr != KERN_SUCCESS || r > addr;
+}
+
+/*
+ * One page supplied in every shape the kernel's fast path for
+ * data_supply takes or leaves to the general path: the results must be
+ * the same either way.
+ */
+static void test_supply_shapes(void)
+{
+	mach_port_t mo, mo2;
+	vm_address_t a, b;
+	struct pager *pg = new_mapping(&mo, &a, 8 * PAGE);
+	if (!ok(pg != NULL, "a pager for the supply shapes"))
+		return;
+	replying = 0, requested = 0;
+	volatile unsigned *m = (volatile unsigned *)a;
+
+	/* A page of ours given away (dealloc) ends a waiting fault and is
+	 * gone from our memory. */
+	cthread_t t = touch(a);
+	wait_for(&requested);
+	mach_port_t c = pager_control(pg); /* (after memory_object_init) */
+	vm_address_t src = 0;
+	vm_allocate(T, &src, PAGE, TRUE);
+	memset((void *)src, 0x55, PAGE);
+	is_kr(memory_object_data_supply(c, 0, src, PAGE, TRUE, VM_PROT_NONE, FALSE, MACH_PORT_NULL),
+	      MACH_MSG_SUCCESS, "supply a page of ours with dealloc");
+	wait_for(&touched);
+	ok(touched && touched_value == 0x55555555, "the waiting fault gets its data");
+	cthread_join(t);
+	ok(unmapped(src), "the page given away is no longer ours");
+
+	/* The same from a page a copy-on-write child shares: copied, then
+	 * unmapped from us alone. */
+	src = 0;
+	vm_allocate(T, &src, PAGE, TRUE);
+	memset((void *)src, 0x56, PAGE);
+	task_t child;
+	if (is_kr(task_create(T, TRUE, &child), KERN_SUCCESS, "a child sharing our memory copy-on-write")) {
+		memory_object_data_supply(c, PAGE, src, PAGE, TRUE, VM_PROT_NONE, FALSE, MACH_PORT_NULL);
+		is(m[PAGE / 4 + 1023], 0x56565656, "a shared page with dealloc: its data arrives");
+		ok(unmapped(src), "and it is gone from our map");
+		vm_offset_t data = 0;
+		mach_msg_type_number_t n = 0;
+		if (is_kr(vm_read(child, src, PAGE, &data, &n), KERN_SUCCESS, "the child still has it"))
+			is(*(unsigned *)data, 0x56565656, "with its data");
+		vm_deallocate(T, data, n);
+		task_terminate(child);
+		mach_port_deallocate(T, child);
+	}
+
+	/* A page never touched reads as zero. */
+	src = 0;
+	vm_allocate(T, &src, PAGE, TRUE);
+	memory_object_data_supply(c, 2 * PAGE, src, PAGE, FALSE, VM_PROT_NONE, FALSE, MACH_PORT_NULL);
+	is(m[2 * PAGE / 4 + 7], 0, "an untouched page supplies zeros");
+	ok(!unmapped(src), "without dealloc it stays ours");
+	vm_deallocate(T, src, PAGE);
+
+	/* Data that does not start a page. */
+	static unsigned two[2 * PAGE / 4] __attribute__((aligned(4096)));
+	for (int i = 0; i < 2 * PAGE / 4; i++)
+		two[i] = 0x900 + i;
+	memory_object_data_supply(c, 3 * PAGE, (vm_offset_t)&two[1], PAGE, FALSE, VM_PROT_NONE, FALSE,
+				  MACH_PORT_NULL);
+	ok(m[3 * PAGE / 4] == 0x901 && m[3 * PAGE / 4 + 1023] == 0x900 + 1024, "a misaligned page arrives whole");
+
+	/* With a reply port: supply_completed comes back. */
+	mach_port_t reply = new_port();
+	memset(two, 0x57, PAGE);
+	memory_object_data_supply(c, 4 * PAGE, (vm_offset_t)two, PAGE, FALSE, VM_PROT_NONE, FALSE, reply);
+	struct rcv_buf rb;
+	is_kr(mach_msg(&rb.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof rb, reply, 5000, MACH_PORT_NULL),
+	      MACH_MSG_SUCCESS, "a supply with a reply port is answered");
+	is(m[4 * PAGE / 4], 0x57575757, "and its data arrives");
+	mach_msg_destroy(&rb.head);
+	mach_port_destroy(T, reply);
+
+	/* From another pager's page, not resident yet: it is paged in first. */
+	struct pager *pg2 = pager_create(&fill_ops, NULL, 0, &mo2);
+	b = 0;
+	if (ok(pg2 != NULL && pager_start(pg2, 1) == KERN_SUCCESS &&
+		       vm_map(T, &b, PAGE, 0, TRUE, mo2, 0, FALSE, VM_PROT_READ, VM_PROT_ALL, VM_INHERIT_NONE) ==
+			       KERN_SUCCESS,
+	       "a second pager's mapping")) {
+		memory_object_data_supply(c, 5 * PAGE, b, PAGE, FALSE, VM_PROT_NONE, FALSE, MACH_PORT_NULL);
+		is(m[5 * PAGE / 4 + 3], 0x66666666, "data read from a pager's mapping");
+		vm_deallocate(T, b, PAGE);
+	}
+
+	/* From memory we cannot read: refused at the send, nothing taken. */
+	src = 0;
+	vm_allocate(T, &src, PAGE, TRUE);
+	memset((void *)src, 0x58, PAGE);
+	vm_protect(T, src, PAGE, FALSE, VM_PROT_NONE);
+	is_kr(memory_object_data_supply(c, 6 * PAGE, src, PAGE, TRUE, VM_PROT_NONE, FALSE, MACH_PORT_NULL),
+	      MACH_SEND_INVALID_MEMORY, "supply from an unreadable page: MACH_SEND_INVALID_MEMORY");
+	ok(!unmapped(src), "and the page stays ours");
+	vm_deallocate(T, src, PAGE);
+	is_kr(memory_object_data_supply(c, 6 * PAGE, src, PAGE, FALSE, VM_PROT_NONE, FALSE, MACH_PORT_NULL),
+	      MACH_SEND_INVALID_MEMORY, "supply from unmapped memory: MACH_SEND_INVALID_MEMORY");
+	/* Past the object's end and at an offset below the mapping are the
+	 * pager's business, but a wrapped range is refused. */
+	memory_object_data_supply(c, 0xfffff000 + 2 * PAGE, (vm_offset_t)two, PAGE, FALSE, VM_PROT_NONE, FALSE,
+				  MACH_PORT_NULL);
+	is(requested, 1, "no data_request but the first fault's");
+	replying = 1;
+	is(m[7 * PAGE / 4], 0x11111111, "page 7 still comes from the pager");
+	replying = 0;
+	vm_deallocate(T, a, 8 * PAGE);
+}
+
 static void test_no_reply(void)
 {
 	mach_port_t mo;
@@ -341,6 +477,7 @@ int main(void)
 	is_kr(task_set_special_port(T, TASK_EXCEPTION_PORT, exc_port), KERN_SUCCESS, "catch our exceptions");
 	test_bad_vm_map();
 	test_bad_replies();
+	test_supply_shapes();
 	test_no_reply();
 	test_pager_dies();
 	test_destroy();
