@@ -502,12 +502,14 @@ static kern_return_t done(vm_object_t o, kern_return_t kr)
 }
 
 /* Read len bytes at data offset pos of a copy (kernel buffer, or entries
- * whose pages may be in shadows or absent: zero). */
-static void copy_read(vm_map_copy_t copy, vm_offset_t pos, void *dst, vm_size_t len)
+ * whose pages may be in shadows, with their pagers (asked again: they
+ * may have been paged out since the copy was made), or nowhere: zero).
+ * May sleep; KERN_MEMORY_ERROR if a pager failed. */
+static kern_return_t copy_read(vm_map_copy_t copy, vm_offset_t pos, void *dst, vm_size_t len)
 {
 	if (copy->type == VM_MAP_COPY_KERNEL_BUFFER) {
 		memcpy(dst, (char *)copy->buffer + pos, len);
-		return;
+		return KERN_SUCCESS;
 	}
 	vm_offset_t va = copy->offset + pos;
 	char *out = dst;
@@ -518,7 +520,12 @@ static void copy_read(vm_map_copy_t copy, vm_offset_t pos, void *dst, vm_size_t 
 			chunk = len;
 		while (e != &copy->header && va >= e->end)
 			e = e->next;
-		struct vm_page *p = e != &copy->header && va >= e->start ? vm_map_entry_page(e, va) : NULL;
+		struct vm_page *p = NULL;
+		if (e != &copy->header && va >= e->start) {
+			kern_return_t kr = vm_map_entry_page_in(e, va, &p);
+			if (kr != KERN_SUCCESS)
+				return kr;
+		}
 		if (p != NULL)
 			memcpy(out, (char *)vm_page_kva(p) + (va & PAGE_MASK), chunk);
 		else
@@ -527,6 +534,7 @@ static void copy_read(vm_map_copy_t copy, vm_offset_t pos, void *dst, vm_size_t 
 		va += chunk;
 		len -= chunk;
 	}
+	return KERN_SUCCESS;
 }
 
 /* Data arrives at offset of o, which has a shadow (a copy made with
@@ -629,7 +637,20 @@ kern_return_t S_memory_object_data_supply(vm_object_t o, vm_offset_t offset, vm_
 				result = KERN_RESOURCE_SHORTAGE, error_offset = offset + pos;
 			break;
 		}
-		copy_read(copy, pos, vm_page_kva(p), PAGE_SIZE);
+		/* Busy while copy_read may wait for a pager: the pageout
+		 * daemon leaves it alone, faults wait for it. */
+		p->flags |= VM_PAGE_BUSY;
+		if (copy_read(copy, pos, vm_page_kva(p), PAGE_SIZE) != KERN_SUCCESS) {
+			if (p->flags & VM_PAGE_ABSENT) {
+				vm_page_pager_failed(p); /* its faults fail too */
+			} else {
+				vm_page_wakeup_done(p);
+				vm_page_free_in(p);
+			}
+			if (result == KERN_SUCCESS)
+				result = KERN_MEMORY_ERROR, error_offset = offset + pos;
+			break;
+		}
 		supply_filled(p, lock_value, precious);
 	}
 	vm_map_copy_discard(copy);

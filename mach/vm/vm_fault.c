@@ -176,6 +176,14 @@ struct vm_page *vm_map_entry_page(struct vm_map_entry *entry, vm_offset_t va)
 	return NULL;
 }
 
+kern_return_t vm_map_entry_page_in(struct vm_map_entry *entry, vm_offset_t va, struct vm_page **page)
+{
+	*page = vm_map_entry_page(entry, va);
+	if (*page != NULL || entry->object == NULL)
+		return KERN_SUCCESS;
+	return vm_fault_object_page(entry->object, entry->offset + (trunc_page(va) - entry->start), page);
+}
+
 /*
  * Find the page first shows at first_off, down its shadow chain, for a
  * fault needing fault_type in first (a backing object is only read: a

@@ -40,6 +40,14 @@ kern_return_t vm_fault_object_page(struct vm_object *object, vm_offset_t offset,
  * NULL if it reads as zero.  No fault, no side effect. */
 struct vm_page *vm_map_entry_page(struct vm_map_entry *entry, vm_offset_t va);
 
+/* The page an entry (of a map or a copy) shows at va, for reading it at
+ * once: resident, or asked of its pager and waited for, as
+ * vm_fault_object_page (a copy's pages may have gone back to their pager
+ * since vm_map_copyin paged them in: the pageout daemon runs whenever a
+ * thread waits for memory).  *page NULL if it reads as zero.  May sleep;
+ * nothing else does between its return and the caller's read. */
+kern_return_t vm_map_entry_page_in(struct vm_map_entry *entry, vm_offset_t va, struct vm_page **page);
+
 /* System-wide counters (vm_statistics). */
 extern struct vm_statistics vm_stat;
 #endif

@@ -1385,11 +1385,12 @@ kern_return_t vm_map_copy_overwrite(struct vm_map *map, vm_offset_t addr, vm_map
 			goto out;
 		}
 	/* Page by page: make the destination page writable and ours (a
-	 * fault), then copy into it. */
+	 * fault; wired meanwhile, so that it stays while the source page
+	 * comes back from its pager), then copy into it. */
 	struct vm_map_entry *src = copy->header.next;
 	for (vm_offset_t off = 0; off < copy->size; off += PAGE_SIZE) {
-		struct vm_page *dst;
-		kr = vm_fault_locked(map, addr + off, VM_PROT_READ | VM_PROT_WRITE, 0, &dst);
+		struct vm_page *dst, *p = NULL;
+		kr = vm_fault_locked(map, addr + off, VM_PROT_READ | VM_PROT_WRITE, 1, &dst);
 		if (kr != KERN_SUCCESS)
 			goto out;
 		/* Written here, not through a mapping: no pmap modified bit
@@ -1397,15 +1398,18 @@ kern_return_t vm_map_copy_overwrite(struct vm_map *map, vm_offset_t addr, vm_map
 		dst->flags |= VM_PAGE_DIRTY;
 		if (copy->type == VM_MAP_COPY_KERNEL_BUFFER) {
 			memcpy(vm_page_kva(dst), (char *)copy->buffer + off, PAGE_SIZE);
-			continue;
+		} else {
+			while (off >= src->end)
+				src = src->next;
+			kr = vm_map_entry_page_in(src, off, &p);
+			if (kr == KERN_SUCCESS && p != NULL)
+				vm_page_copy(p, dst);
+			else if (kr == KERN_SUCCESS)
+				vm_page_zero(dst);
 		}
-		while (off >= src->end)
-			src = src->next;
-		struct vm_page *p = vm_map_entry_page(src, off);
-		if (p != NULL)
-			vm_page_copy(p, dst);
-		else
-			vm_page_zero(dst);
+		vm_page_unwire(dst);
+		if (kr != KERN_SUCCESS)
+			goto out;
 	}
 	vm_map_unlock(map);
 	vm_map_copy_discard(copy);

@@ -2,7 +2,8 @@
 # The default pager (default_pager/) booted by bootstrap with swap on a
 # disk partition, QEMU -m 24, and test/default_pager/dptest checking it:
 #   pattern: 3x the memory written and read back, two tasks and a
-#            copy-on-write child at once, a killed hog's swap freed
+#            copy-on-write child at once, a killed hog's swap freed,
+#            vm_write of 1.5x the memory to another task read back
 #   full:    4 MiB of swap: the hog gets KERN_MEMORY_ERROR and the
 #            console a warning, another task is unharmed; swap areas
 #            added and removed at run time; bad requests refused

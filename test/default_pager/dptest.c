@@ -5,7 +5,8 @@
  *   dptest pattern HOST_PORT        several times the machine's memory
  *                                   written and read back; two tasks and a
  *                                   copy-on-write child at once; a hog
- *                                   killed gives its swap back
+ *                                   killed gives its swap back; vm_write
+ *                                   of 1.5 times the memory to a task
  *   dptest full HOST_PORT DEVICE    a small swap area: the hog sees
  *                                   KERN_MEMORY_ERROR, others are
  *                                   unharmed; areas added at run time;
@@ -241,6 +242,50 @@ static void test_pattern(unsigned mem)
 	       s2.pageins - s1.pageins);
 	region_free(m, n);
 	check_freed(mem / 2, peak, n - mem, "the region freed");
+}
+
+/*
+ * vm_write of a region larger than the machine into another task: the
+ * region is mostly in swap, and the copy's pages go back there while
+ * the destination's pages are made, so writing them must page them in
+ * again (it once wrote zeros instead: a process started from a data
+ * module under memory pressure ran a library of zeros).
+ */
+#define READ_BACK_PAGES 64u
+static void test_vm_write_paged_out(unsigned mem)
+{
+	unsigned n = mem + mem / 2, bad = 0;
+	volatile unsigned *m = region(n);
+	task_t child = MACH_PORT_NULL;
+	vm_address_t at = 0;
+
+	if (!ok(m != NULL && task_create(T, FALSE, &child) == KERN_SUCCESS &&
+			vm_allocate(child, &at, n * PAGE, TRUE) == KERN_SUCCESS,
+		"a region of %u pages (1.5 times the machine) and a task with room for it", n))
+		return;
+	fill(m, n, 0x33333333);
+	is_kr(vm_write(child, at, (vm_offset_t)m, n * PAGE), KERN_SUCCESS, "vm_write of it to the other task");
+	region_free(m, n);
+	for (unsigned p = 0; p < n; p += READ_BACK_PAGES) {
+		unsigned k = n - p < READ_BACK_PAGES ? n - p : READ_BACK_PAGES;
+		vm_offset_t data;
+		mach_msg_type_number_t count;
+		if (vm_read(child, at + p * PAGE, k * PAGE, &data, &count) != KERN_SUCCESS) {
+			bad += k;
+			continue;
+		}
+		const unsigned *d = (const unsigned *)data;
+		for (unsigned i = 0; i < k; i++)
+			for (unsigned w = 0; w < WORDS; w++)
+				if (d[i * WORDS + w] != pattern(0x33333333, p + i, w)) {
+					bad++;
+					break;
+				}
+		vm_deallocate(T, data, count);
+	}
+	is(bad, 0, "every page arrived as written (vm_read back)");
+	task_terminate(child);
+	mach_port_deallocate(T, child);
 }
 
 /* Two tasks at once, and a copy-on-write child of one of them. */
@@ -480,6 +525,7 @@ int main(int argc, char **argv)
 		test_pattern(mem);
 		test_concurrent(mem);
 		test_kill_hog(mem);
+		test_vm_write_paged_out(mem);
 	} else if (strcmp(argv[1], "full") == 0 && argc > 3) {
 		test_swap_full(mem);
 		test_areas((mach_port_t)strtoul(argv[3], NULL, 0));
