@@ -1180,27 +1180,15 @@ static mach_msg_return_t ipc_fast_self(struct ipc_fast *f, mach_msg_size_t rcv_s
 	return MACH_MSG_SUCCESS;
 }
 
-/* A receiver's buffer, as kernel addresses: `first` bytes at kva[0],
- * the rest (if first is not the whole message) at kva[1], the next
- * page. */
-struct ipc_window {
-	char *kva[2];
-	size_t first;
-};
-
-/* The thread blocked receiving on the destination (or on its set), if
- * the message can go straight into its buffer (whose kernel addresses go
- * in *w).  Interrupts off: nothing may wake it meanwhile.  A receiver on
- * a set has no message on any member (it would have taken it). */
-static struct thread *fast_waiting_receiver(struct ipc_fast *f, struct ipc_window *w)
+inline __attribute__((always_inline)) struct thread *ipc_receiver_waiting(struct ipc_port *port, size_t size,
+									int reply_name, struct ipc_window *w)
 {
-	struct ipc_port *port = f->dest;
 	struct ipc_pset *pset = port->pset;
-	size_t size = f->h.msgh_size;
 	queue_head_t *q = pset == NULL ? &port->receivers : &pset->receivers;
 
-	if (!fast_port_queue_idle(port, f->dest_disp) || queue_empty(q) || !fast_direct_ok(f) ||
-	    (pset != NULL && pset->msgcount != 0))
+	/* A receiver on a set has no message on any member (it would have
+	 * taken it). */
+	if (queue_empty(q) || (pset != NULL && pset->msgcount != 0))
 		return NULL;
 	struct thread *r = queue_first_entry(q, struct thread, ipc_wait_link);
 	struct ipc_space *space = r->task->itk_space;
@@ -1208,7 +1196,7 @@ static struct thread *fast_waiting_receiver(struct ipc_fast *f, struct ipc_windo
 	 * with room in its buffer and in its name table for the reply right
 	 * (growing the table could wait for memory). */
 	if (r->ipc_rcv_msg == NULL || !(r->state & TH_WAIT) || port->receiver != space || size > r->ipc_rcv_size ||
-	    (f->reply != NULL && space->free_head == 0) || thread_must_stop(r))
+	    (reply_name && space->free_head == 0) || thread_must_stop(r))
 		return NULL;
 	uintptr_t va = (uintptr_t)r->ipc_rcv_msg;
 	size_t room = PAGE_SIZE - (va & PAGE_MASK);
@@ -1222,6 +1210,34 @@ static struct thread *fast_waiting_receiver(struct ipc_fast *f, struct ipc_windo
 			return NULL;
 	}
 	return r;
+}
+
+/* The thread blocked receiving on the destination (or on its set), if
+ * the message can go straight into its buffer (whose kernel addresses go
+ * in *w).  Interrupts off: nothing may wake it meanwhile. */
+static struct thread *fast_waiting_receiver(struct ipc_fast *f, struct ipc_window *w)
+{
+	if (!fast_port_queue_idle(f->dest, f->dest_disp) || !fast_direct_ok(f))
+		return NULL;
+	return ipc_receiver_waiting(f->dest, f->h.msgh_size, f->reply != NULL, w);
+}
+
+void ipc_window_write(const struct ipc_window *w, const void *msg, size_t size)
+{
+	memcpy(w->kva[0], msg, w->first);
+	if (size > w->first)
+		memcpy(w->kva[1], (const char *)msg + w->first, size - w->first);
+}
+
+inline __attribute__((always_inline)) void ipc_receive_complete(struct thread *r)
+{
+	queue_remove_entry(&r->ipc_wait_link);
+	r->ipc_rcv_msg = NULL;
+	r->pcb.user_state->eax = MACH_MSG_SUCCESS;
+	/* The reference r took to wait on the port or its set
+	 * (receive_wait_enter); never the last: the receive right's (or the
+	 * set's) entry holds one. */
+	--*r->ipc_wait_ref;
 }
 
 /* Into the buffer of the thread blocked receiving on the destination:
@@ -1247,13 +1263,7 @@ static void ipc_fast_deliver(struct ipc_fast *f, struct thread *r, const struct 
 		memcpy(w->kva[0] + hsize, f->umsg + hsize, w->first - hsize);
 		memcpy(w->kva[1], f->umsg + w->first, size - w->first);
 	}
-	queue_remove_entry(&r->ipc_wait_link);
-	r->ipc_rcv_msg = NULL;
-	r->pcb.user_state->eax = MACH_MSG_SUCCESS;
-	/* The reference r took to wait on the port or its set
-	 * (receive_wait_enter); never the last: the receive right's (or the
-	 * set's) entry holds one. */
-	--*r->ipc_wait_ref;
+	ipc_receive_complete(r);
 }
 
 /* Requests to kernel objects up to this size, to routines whose replies

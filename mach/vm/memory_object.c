@@ -27,9 +27,11 @@
 #include <kern/ipc_kobject.h>
 #include <kern/printf.h>
 #include <kern/sched.h>
+#include <kern/sched_ipc.h>
 #include <kern/string.h>
 #include <kern/task.h>
 #include <kern/thread.h>
+#include <i386/cpu.h>
 #include <i386/pmap.h>
 #include <ipc/kmsg.h>
 #include <ipc/port.h>
@@ -221,30 +223,87 @@ struct pager_page_msg {
 	vm_prot_t access;
 };
 
-static kern_return_t pager_page_send(struct vm_object *o, mach_msg_id_t id, vm_offset_t offset, vm_prot_t access)
+/* The message, its header's ports in kernel form (the caller makes the
+ * rights or names them). */
+static void pager_page_msg_fill(struct pager_page_msg *m, struct vm_object *o, mach_msg_id_t id, vm_offset_t offset,
+				vm_prot_t access)
 {
 	const mach_msg_type_t word = {.msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32, .msgt_number = 1,
 				      .msgt_inline = 1};
 
+	m->hdr.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+	m->hdr.msgh_size = sizeof(*m);
+	m->hdr.msgh_seqno = 0;
+	m->hdr.msgh_id = id;
+	m->control_type = word;
+	m->control_type.msgt_name = MACH_MSG_TYPE_PORT_SEND; /* made from our receive right */
+	m->offset_type = m->length_type = m->access_type = word;
+	m->offset = offset + o->paging_offset;
+	m->length = PAGE_SIZE;
+	m->access = access;
+}
+
+/*
+ * The request straight into the buffer of a pager thread blocked
+ * receiving on the pager's port, as the IPC fast path delivers between
+ * user threads (docs/ipc.md): written there in its received form (the
+ * control port's send right named in the pager's space), the pager's
+ * mach_msg completed, and the faulting thread, asleep on page from then
+ * on (WANTED, interruptibly, for slice ticks), switches straight to it.
+ * 0, nothing changed, when the message must be queued: no such thread,
+ * messages queued before it, a protected payload, no free name for the
+ * control port, a fault taken by a copy in the kernel (whose fault
+ * recovery must not be lost in the switch) or by a kernel thread.
+ */
+static int pager_page_direct(struct vm_object *o, mach_msg_id_t id, vm_offset_t offset, vm_prot_t access,
+			     struct vm_page *page, uint64_t slice, int *wait_result)
+{
+	extern uintptr_t cpu_recover;
+	struct ipc_port *port = o->pager, *control = o->pager_request;
+	struct ipc_window w;
+	struct pager_page_msg m;
+
+	/* (thread_block_ipc's assumptions: no copy in progress, nothing to
+	 * reap, a user thread.) */
+	if (cpu_recover != 0 || sched_dead_thread != NULL || current_thread()->kernel_only || port->has_payload ||
+	    port->msgcount != 0 || port->blocked_senders != 0)
+		return 0;
+	cpu_intr_disable();
+	struct thread *r = ipc_receiver_waiting(port, sizeof(m), 0, &w);
+	struct ipc_space *space = r != NULL ? r->task->itk_space : NULL;
+	if (r == NULL || (ipc_reverse_lookup(space, control) == 0 && space->free_head == 0)) {
+		cpu_intr_enable();
+		return 0;
+	}
+	pager_page_msg_fill(&m, o, id, offset, access);
+	/* As the general receive would present it: the right that carried it
+	 * used up, no reply port, the port's name and sequence number. */
+	m.hdr.msgh_bits = MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND) | MACH_MSGH_BITS_COMPLEX;
+	m.hdr.msgh_remote_port = MACH_PORT_NULL;
+	m.hdr.msgh_local_port = port->receiver_name;
+	m.hdr.msgh_seqno = port->seqno++;
+	ipc_right_copyout(space, ipc_port_make_send(control), MACH_MSG_TYPE_PORT_SEND, &m.control);
+	ipc_window_write(&w, &m, sizeof(m));
+	ipc_receive_complete(r);
+	page->flags |= VM_PAGE_WANTED;
+	assert_wait(page, 1);
+	*wait_result = thread_block_ipc(r, slice);
+	cpu_intr_enable();
+	return 1;
+}
+
+static kern_return_t pager_page_send(struct vm_object *o, mach_msg_id_t id, vm_offset_t offset, vm_prot_t access)
+{
 	if (!o->pager->active)
 		return KERN_MEMORY_ERROR; /* nobody to ask */
 	struct ipc_kmsg *kmsg = ipc_kmsg_alloc(sizeof(struct pager_page_msg));
 	if (kmsg == NULL)
 		return KERN_MEMORY_ERROR;
 	struct pager_page_msg *m = (struct pager_page_msg *)&kmsg->hdr;
-	m->hdr.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
-	m->hdr.msgh_size = sizeof(*m);
+	pager_page_msg_fill(m, o, id, offset, access);
 	m->hdr.msgh_remote_port = name_of(ipc_port_copy_send(o->pager));
 	m->hdr.msgh_local_port = MACH_PORT_NULL;
-	m->hdr.msgh_seqno = 0;
-	m->hdr.msgh_id = id;
-	m->control_type = word;
-	m->control_type.msgt_name = MACH_MSG_TYPE_PORT_SEND; /* made from our receive right */
 	m->control = name_of(ipc_port_make_send(o->pager_request));
-	m->offset_type = m->length_type = m->access_type = word;
-	m->offset = offset + o->paging_offset;
-	m->length = PAGE_SIZE;
-	m->access = access;
 	if (ipc_kmsg_send(kmsg, MACH_SEND_ALWAYS, 0) != MACH_MSG_SUCCESS) {
 		ipc_kmsg_destroy(kmsg);
 		return KERN_MEMORY_ERROR;
@@ -252,8 +311,14 @@ static kern_return_t pager_page_send(struct vm_object *o, mach_msg_id_t id, vm_o
 	return KERN_SUCCESS;
 }
 
-kern_return_t vm_object_pager_request(struct vm_object *object, vm_offset_t offset, vm_prot_t access)
+kern_return_t vm_object_pager_request(struct vm_object *object, vm_offset_t offset, vm_prot_t access,
+				      struct vm_page *page, uint64_t slice, int *wait_result)
 {
+	*wait_result = THREAD_AWAKENED;
+	if (object->pager == NULL || !object->pager->active)
+		return KERN_MEMORY_ERROR; /* nobody to ask */
+	if (pager_page_direct(object, MEMORY_OBJECT_DATA_REQUEST_ID, offset, access, page, slice, wait_result))
+		return KERN_SUCCESS;
 	return pager_page_send(object, MEMORY_OBJECT_DATA_REQUEST_ID, offset, access);
 }
 
@@ -693,7 +758,7 @@ static uint32_t type_word(const mach_msg_type_t *t)
 {
 	uint32_t w;
 
-	memcpy(&w, t, sizeof(w));
+	__builtin_memcpy(&w, t, sizeof(w)); /* one load */
 	return w;
 }
 

@@ -10,9 +10,9 @@
  *      the first write comes back here;
  *   5. entered in the pmap.
  * In step 3 an object with a pager that lacks the page gets a busy,
- * absent page and a memory_object_data_request; the fault then sleeps
- * (without the map lock) until the data, an error or a time-out arrives,
- * and starts over from step 1.  A page the pager locked against the
+ * absent page; the fault then sends memory_object_data_request and
+ * sleeps (without the map lock) until the data, an error or a time-out
+ * arrives, and starts over from step 1.  A page the pager locked against the
  * access asks for memory_object_data_unlock the same way.
  */
 #include <i386/pmap.h>
@@ -36,9 +36,11 @@ struct vm_statistics vm_stat;
 struct fault_wait {
 	struct vm_object *object;
 	vm_offset_t offset;
-	vm_prot_t access; /* != 0: wait for page_lock to allow this */
-	int ready;	  /* wait for pager_ready */
-	int memory;	  /* no object: wait for free pages (vm_page_wait) */
+	vm_prot_t access;  /* != 0: wait for page_lock to allow this */
+	int ready;	   /* wait for pager_ready */
+	int memory;	   /* no object: wait for free pages (vm_page_wait) */
+	vm_prot_t request; /* != 0: first send data_request for page (absent) */
+	struct vm_page *page;
 };
 
 /* How long a fault waits for free pages before it fails. */
@@ -55,6 +57,7 @@ static void fault_wait_set(struct fault_wait *w, struct vm_object *o, vm_offset_
 	w->access = access;
 	w->ready = ready;
 	w->memory = 0;
+	w->request = VM_PROT_NONE;
 }
 
 /* No free page: wait for the pageout daemon, then start over. */
@@ -62,6 +65,7 @@ static kern_return_t fault_wait_memory(struct fault_wait *w)
 {
 	w->object = NULL;
 	w->memory = 1;
+	w->request = VM_PROT_NONE;
 	return VM_FAULT_RETRY;
 }
 
@@ -102,6 +106,23 @@ static kern_return_t fault_wait(struct fault_wait *w)
 	kern_return_t kr = KERN_SUCCESS;
 	struct vm_page *p;
 
+	if (w->request != VM_PROT_NONE) {
+		/* Asked here, the map unlocked: a pager thread waiting in
+		 * receive runs at once (the first sleep happens inside). */
+		int r;
+		kr = vm_object_pager_request(o, w->offset, w->request, w->page,
+					     timeout_ticks < HZ / 10 ? timeout_ticks : HZ / 10, &r);
+		if (kr != KERN_SUCCESS) {
+			w->page->flags &= ~(VM_PAGE_BUSY | VM_PAGE_ABSENT);
+			vm_page_free_in(w->page);
+		} else if (r == THREAD_INTERRUPTED) {
+			kr = KERN_ABORTED;
+		}
+		if (kr != KERN_SUCCESS) {
+			vm_object_deallocate(o);
+			return kr;
+		}
+	}
 	while (!fault_wait_over(w, &p)) {
 		if (!vm_object_pager_alive(o) || clock_ticks >= deadline) {
 			if (p != NULL && (p->flags & VM_PAGE_ABSENT))
@@ -251,12 +272,10 @@ static kern_return_t fault_lookup(struct vm_object *first, vm_offset_t first_off
 			page->flags |= VM_PAGE_BUSY | VM_PAGE_ABSENT;
 			page->page_lock = VM_PROT_NONE;
 			vm_stat.pageins++;
-			if (vm_object_pager_request(o, off, need) != KERN_SUCCESS) {
-				page->flags &= ~(VM_PAGE_BUSY | VM_PAGE_ABSENT);
-				vm_page_free_in(page);
-				return KERN_MEMORY_ERROR;
-			}
+			/* The request goes from fault_wait, without the map lock. */
 			fault_wait_set(w, o, off, 0, 0);
+			w->request = need;
+			w->page = page;
 			return VM_FAULT_RETRY;
 		}
 		if (o->shadow == NULL)

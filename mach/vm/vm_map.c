@@ -1211,10 +1211,13 @@ out:
 int vm_map_page_peek(struct vm_map *map, vm_offset_t addr, boolean_t src_destroy, struct vm_map_entry **entry,
 		     struct vm_page **page)
 {
-	struct vm_map_entry *e;
+	struct vm_map_entry *e, *hint = map->hint;
 
-	if (addr < map->min_offset || addr >= map->max_offset || !vm_map_lookup_entry(map, addr, &e) ||
-	    !(e->protection & VM_PROT_READ) || page_from_pager(e, addr))
+	/* The hint stays the faulting thread's: it looks up its entry again
+	 * once this page has come. */
+	boolean_t found = addr >= map->min_offset && addr < map->max_offset && vm_map_lookup_entry(map, addr, &e);
+	map->hint = hint;
+	if (!found || !(e->protection & VM_PROT_READ) || page_from_pager(e, addr))
 		return 0;
 	struct vm_page *p = vm_map_entry_page(e, addr);
 	if (p != NULL && (p->flags & (VM_PAGE_BUSY | VM_PAGE_ABSENT)))

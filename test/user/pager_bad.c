@@ -471,6 +471,102 @@ static void test_destroy(void)
 	vm_deallocate(T, a, 2 * PAGE);
 }
 
+/*
+ * data_request as a pager thread receives it, raw: straight into its
+ * buffer when it waits in receive (here a buffer that straddles two
+ * pages), queued when it is busy; both must look the same.
+ */
+#define MEMORY_OBJECT_DATA_REQUEST_ID 2203
+
+/* The header, then four typed words: control port, offset, length,
+ * access. */
+struct request_msg {
+	mach_msg_header_t head;
+	struct {
+		mach_msg_type_t type;
+		unsigned value;
+	} item[4];
+};
+#define CONTROL 0
+#define OFFSET 1
+#define LENGTH 2
+#define ACCESS 3
+
+static struct request_msg seen[2];
+static volatile int seen_count;
+static mach_port_t raw_port;
+static volatile int raw_slow; /* the first request: answer 200 ms late */
+
+static void *raw_pager(void *arg)
+{
+	static char buf[2 * PAGE] __attribute__((aligned(4096)));
+	mach_msg_header_t *h = (mach_msg_header_t *)(buf + PAGE - 20); /* across the page boundary */
+	static unsigned data[PAGE / 4] __attribute__((aligned(4096)));
+	(void)arg;
+	for (;;) {
+		if (mach_msg(h, MACH_RCV_MSG, 0, 512, raw_port, 0, MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+			return NULL;
+		struct request_msg *m = (struct request_msg *)h;
+		if (h->msgh_id == MEMORY_OBJECT_INIT_ID) {
+			memory_object_ready(m->item[CONTROL].value, FALSE, MEMORY_OBJECT_COPY_DELAY);
+			continue;
+		}
+		if (h->msgh_id != MEMORY_OBJECT_DATA_REQUEST_ID || seen_count >= 2)
+			continue;
+		int i = seen_count;
+		seen[i] = *m;
+		if (i == 0 && raw_slow)
+			thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 200);
+		for (int w = 0; w < PAGE / 4; w++)
+			data[w] = 0x7700 + m->item[OFFSET].value / PAGE;
+		memory_object_data_supply(m->item[CONTROL].value, m->item[OFFSET].value, (vm_offset_t)data, PAGE, FALSE, VM_PROT_NONE, FALSE,
+					  MACH_PORT_NULL);
+		seen_count = i + 1;
+	}
+}
+
+static void test_request_shapes(void)
+{
+	vm_address_t a = 0;
+	cthread_t r;
+
+	raw_port = new_port_with_send();
+	seen_count = 0, raw_slow = 1;
+	cthread_create(&r, raw_pager, NULL);
+	if (!is_kr(vm_map(T, &a, 2 * PAGE, 0, TRUE, raw_port, 0, FALSE, VM_PROT_READ, VM_PROT_ALL, VM_INHERIT_NONE),
+		   KERN_SUCCESS, "vm_map a raw pager's object"))
+		return;
+	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 50); /* init and ready done */
+	cthread_t t = touch(a); /* delivered into the waiting pager's buffer */
+	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 50);
+	is(*(volatile unsigned *)(a + PAGE), 0x7701, "a fault while the pager is busy is answered too");
+	wait_for(&touched);
+	is(touched_value, 0x7700, "the first fault gets its page");
+	cthread_join(t);
+	if (!is(seen_count, 2, "two data_requests"))
+		return;
+	for (int i = 0; i < 2; i++) {
+		struct request_msg *m = &seen[i];
+		const char *how = i == 0 ? "received waiting" : "queued";
+		is(m->head.msgh_bits, MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND) | MACH_MSGH_BITS_COMPLEX,
+		   "%s: the header's bits", how);
+		is(m->head.msgh_size, sizeof *m, "%s: its size", how);
+		is(m->head.msgh_remote_port, MACH_PORT_NULL, "%s: no reply port", how);
+		is(m->head.msgh_local_port, raw_port, "%s: our port's name", how);
+		is(m->head.msgh_seqno, 1 + i, "%s: sequence number %d (after init's)", how, 1 + i);
+		is(m->item[CONTROL].type.msgt_name, MACH_MSG_TYPE_PORT_SEND, "%s: a send right for the control port",
+		   how);
+		mach_port_t control = m->item[CONTROL].value;
+		ok(MACH_PORT_VALID(control) && control == seen[0].item[CONTROL].value, "%s: named as before", how);
+		ok(m->item[OFFSET].value == (unsigned)i * PAGE && m->item[LENGTH].value == PAGE &&
+			   m->item[ACCESS].value == VM_PROT_READ,
+		   "%s: offset, length, access", how);
+	}
+	vm_deallocate(T, a, 2 * PAGE);
+	mach_port_destroy(T, raw_port);
+	cthread_join(r);
+}
+
 int main(void)
 {
 	exc_port = new_port_with_send();
@@ -478,6 +574,7 @@ int main(void)
 	test_bad_vm_map();
 	test_bad_replies();
 	test_supply_shapes();
+	test_request_shapes();
 	test_no_reply();
 	test_pager_dies();
 	test_destroy();
