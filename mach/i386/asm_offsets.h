@@ -34,8 +34,7 @@
 #define MACH_TRAP_ENTRY_SIZE 8
 #define MACH_TRAP_NARGS 0
 #define MACH_TRAP_FN 4
-/* The IPC fast path's cross-task delivery (i386/ipc_fast.S), checked in
- * ipc/msg.c. */
+/* The mach_msg trap's fast path (i386/ipc_fast.S), checked in ipc/msg.c. */
 #define SS_SIZE 76
 #define TH_USER_STATE 16 /* pcb.user_state */
 #define TH_TLS_USED 568	 /* pcb.tls_used */
@@ -80,8 +79,10 @@
 #define IP_RECEIVERS 44
 #define IP_BLOCKED_SENDERS 52
 #define IP_SORIGHTS 60
+#define IP_HAS_PAYLOAD 84
 #define IP_PSET 92
-/* struct ipc_fast (ipc/msg.c): the sender's header, then what fast_check found */
+/* struct ipc_fast (ipc/msg.c): the sender's header, then what was found */
+#define F_STRUCT_SIZE 48
 #define F_BITS 0
 #define F_SIZE 4
 #define F_REMOTE 8
@@ -102,12 +103,18 @@
 #define MSGH_ID 20
 #define MSGH_HEADER_SIZE 24
 /* Message constants (mach/message.h, mach/port.h), and the page table's */
+#define MSG_SEND_RCV 3			/* MACH_SEND_MSG | MACH_RCV_MSG */
+#define MSG_FAST_OPTIONS 0xd53		/* IPC_FAST_OPTIONS (ipc/msg.c) */
 #define MSG_RCV_TIMEOUT 0x100		/* MACH_RCV_TIMEOUT */
+#define MSGH_BITS_PORTS_MASK 0xffff	/* MACH_MSGH_BITS_PORTS_MASK */
+#define MSG_TYPE_MAKE_SEND_ONCE 21
 #define MSG_TYPE_MOVE_SEND_ONCE 18
 #define MSG_TYPE_COPY_SEND 19
 #define MSGH_BITS_TO_SERVER 0x1112	/* MACH_MSGH_BITS(PORT_SEND_ONCE, PORT_SEND) */
 #define MSGH_BITS_TO_CLIENT 0x1200	/* MACH_MSGH_BITS(0, PORT_SEND_ONCE) */
+#define PORT_TYPE_SEND 0x10000		/* MACH_PORT_TYPE_SEND */
 #define PORT_TYPE_RECEIVE 0x20000	/* MACH_PORT_TYPE_RECEIVE */
+#define PORT_TYPE_SEND_ONCE 0x40000	/* MACH_PORT_TYPE_SEND_ONCE */
 #define PORT_TYPE_SEND_ONCE_1 0x40001	/* MACH_PORT_TYPE_SEND_ONCE, one user reference */
 #define PTE_PUW 7			/* PTE_P | PTE_U | PTE_W */
 #define PTE_AD 0x60			/* PTE_A | PTE_D */

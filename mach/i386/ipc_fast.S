@@ -1,138 +1,246 @@
 /*
- * The IPC fast path's common case, by hand: a message that goes straight
- * into the buffer of a thread of another task blocked in mach_msg
- * receive, and the switch to that thread (ipc/msg.c, "the fast path", and
- * docs/ipc.md).  Two shapes make an RPC's round trip:
+ * The mach_msg trap's fast path, by hand (ipc/msg.c, "the fast path",
+ * and docs/ipc.md).
  *
+ * mach_msg_return_t ipc_fast_mach_msg(mach_msg_header_t *msg, mach_msg_option_t option,
+ *         mach_msg_size_t send_size, mach_msg_size_t rcv_size, mach_port_t rcv_name,
+ *         mach_msg_timeout_t timeout, mach_port_t notify)
+ *
+ * The trap table's mach_msg (kern/syscall.c), called from user mode with
+ * its arguments copied onto the kernel stack.  A SEND|RCV of a simple
+ * message the fast path may take has its header read and checked here
+ * into a struct ipc_fast on the stack (what fast_check did in C:
+ * sizes, the header read with copy_user's fault recovery, the
+ * dispositions, the destination's and the reply port's entries).  Then
+ * the common case of an RPC between tasks is done here too; every other
+ * case the fast path takes (a kernel object, our own port, a port set,
+ * other dispositions, a time-out...) goes to ipc_fast_rpc in C with
+ * that struct, and what neither takes to mach_msg_trap, the general
+ * path, with the arguments as they came.
+ *
+ * The common case has two shapes, which make an RPC's round trip:
  *   the request: COPY_SEND to the server's port, MAKE_SEND_ONCE of the
  *   port the client then receives on;
  *   the reply: MOVE_SEND_ONCE on that send-once right, no reply port,
  *   the server then receiving on a port (not a set).
- *
- * mach_msg_return_t ipc_fast_cross(struct ipc_fast *f, mach_msg_option_t option,
- *                                  mach_msg_size_t rcv_size, mach_port_t rcv_name)
- *
- * Called by ipc_fast_rpc once fast_check has read the header and looked
- * the destination (and the reply port) up, on a destination that is
- * neither a kernel object nor the port the caller receives on; interrupts
- * on.  It checks what ipc_fast_rpc's C path checks for these two shapes
- * (fast_reply_wait, fast_waiting_receiver), all of it before it changes
- * anything, with the header, the ports and both threads in registers.
- * When any check fails it returns IPC_FAST_DECLINED (~0) with nothing
- * changed and interrupts on, and the C path decides the whole case again.
- * Otherwise it delivers (ipc_fast_deliver), waits for the reply on a port
- * (receive_wait_enter: ipc_wait_ref names it)
- * and switches to the receiver's user frame (thread_block_ipc); a direct
+ * It checks what the C path checks for these (fast_reply_wait,
+ * fast_waiting_receiver), all of it before it changes anything, with the
+ * ports and both threads in registers; when a check fails ipc_fast_rpc
+ * decides the whole case again, nothing changed.  Otherwise it delivers
+ * straight into the receiver's buffer (ipc_fast_deliver), waits for the
+ * reply on a port (receive_wait_enter: ipc_wait_ref names it) and
+ * switches to the receiver's user frame (thread_block_ipc); a direct
  * reply then resumes the caller in user mode, and nothing here returns.
  * A caller woken the ordinary way (time-out, abort, a message through the
- * general path) returns from here with its wait result and interrupts
- * off, and the C path finishes the receive.
+ * general path) finishes the receive in C (ipc_fast_woken).
  */
 #include <i386/asm_offsets.h>
 #include <i386/vm_param.h>
 
 #define IPC_FAST_DECLINED -1
-/* Arguments, above the four saved registers and the return address. */
-#define ARG_F 20
-#define ARG_OPTION 24
-#define ARG_RCV_SIZE 28
-#define ARG_RCV_NAME 32
+
+/* The arguments, above the struct ipc_fast, four saved registers and the
+ * return address. */
+#define ARGS (F_STRUCT_SIZE + 20)
+#define ARG_MSG ARGS
+#define ARG_OPTION (ARGS + 4)
+#define ARG_SEND_SIZE (ARGS + 8)
+#define ARG_RCV_SIZE (ARGS + 12)
+#define ARG_RCV_NAME (ARGS + 16)
 /* A field of the receiver, from its ipc_wait_link (which %edi holds). */
 #define R(field) (field - TH_IPC_WAIT_LINK)
+/* The struct ipc_fast at the bottom of the stack. */
+#define F(field) field(%esp)
+
+/* ipc_entry_lookup: the entry for the name in %eax, in the space at
+ * %ebp, into %eax, if it holds one of the rights `types`; else to fail.
+ * Entry 0 is never in use (its bits are 0). */
+.macro LOOKUP types, fail
+	cmpl IS_SIZE(%ebp), %eax
+	jae \fail
+	leal (%eax,%eax,4), %eax
+	shll $2, %eax			/* IE_SIZE */
+	addl IS_TABLE(%ebp), %eax
+	testl \types, IE_BITS(%eax)
+	jz \fail
+.endm
+
+	.section .rodata
+	.align 4
+/* What the destination's entry must hold for each disposition the fast
+ * path takes, from MOVE_SEND_ONCE (fast_dest_needs). */
+dest_needs:
+	.long PORT_TYPE_SEND_ONCE	/* MOVE_SEND_ONCE */
+	.long PORT_TYPE_SEND		/* COPY_SEND */
+	.long PORT_TYPE_RECEIVE		/* MAKE_SEND */
+	.long PORT_TYPE_RECEIVE		/* MAKE_SEND_ONCE */
 
 	.text
-	.globl ipc_fast_cross
-ipc_fast_cross:
+	.globl ipc_fast_mach_msg
+ipc_fast_mach_msg:
 	pushl %ebp
 	pushl %ebx
 	pushl %esi
 	pushl %edi
-	movl ARG_F(%esp), %ebx		/* f, throughout */
-	testl $MSG_RCV_TIMEOUT, ARG_OPTION(%esp)
-	jnz decline			/* the C path arms the time-out */
-	movl F_DEST(%ebx), %ecx		/* the destination port, throughout */
-	movl F_REPLY(%ebx), %esi
-	cmpl $MSG_TYPE_COPY_SEND, F_DEST_DISP(%ebx)
+	subl $F_STRUCT_SIZE, %esp
+	/* SEND|RCV, no option the fast path does not know. */
+	movl ARG_OPTION(%esp), %eax
+	xorl $MSG_SEND_RCV, %eax
+	testl $~MSG_FAST_OPTIONS | MSG_SEND_RCV, %eax
+	jnz general
+	/* A whole number of words, a header to a page, below the kernel. */
+	movl ARG_SEND_SIZE(%esp), %ecx
+	leal -MSGH_HEADER_SIZE(%ecx), %eax
+	cmpl $PAGE_SIZE - MSGH_HEADER_SIZE, %eax
+	ja general
+	testl $3, %ecx
+	jnz general
+	movl ARG_MSG(%esp), %esi
+	movl $KERNBASE, %eax
+	subl %ecx, %eax
+	cmpl %eax, %esi
+	ja general
+	/* The header first: the one read that may fault (and wait for a
+	 * pager).  It leaves the message's first page present; a second page
+	 * it reaches into must be present too (else the general path faults
+	 * it in), so that no read after the checks can fault. */
+	movl %esp, %edi
+	movl $MSGH_HEADER_SIZE / 4, %ecx
+	movl $header_fault, cpu_recover
+	rep movsl
+	movl $0, cpu_recover
+	movl ARG_MSG(%esp), %esi
+	movl ARG_SEND_SIZE(%esp), %ecx
+	movl %esi, F(F_UMSG)
+	movl %ecx, F(F_SIZE)		/* what the receiver is told, whatever the header says */
+	andl $PAGE_MASK, %esi
+	addl %ecx, %esi
+	cmpl $PAGE_SIZE, %esi
+	ja second_page
+header_checked:	/* Simple, a disposition the fast path takes, on a name that holds
+	 * that right to a live port without a protected payload. */
+	movl F(F_BITS), %eax
+	testl $~MSGH_BITS_PORTS_MASK, %eax
+	jnz general
+	movzbl %al, %eax
+	movl %eax, F(F_DEST_DISP)
+	subl $MSG_TYPE_MOVE_SEND_ONCE, %eax
+	cmpl $3, %eax
+	ja general
+	movl dest_needs(,%eax,4), %edx
+	movl active_thread, %ebp
+	movl TH_TASK(%ebp), %ebp
+	movl TASK_ITK_SPACE(%ebp), %ebp	/* our space, throughout */
+	movl %ebp, F(F_SPACE)
+	movl F(F_REMOTE), %eax
+	LOOKUP %edx, general
+	movl %eax, F(F_DEST_ENTRY)
+	movl IE_OBJECT(%eax), %ecx	/* the destination port, throughout */
+	movl %ecx, F(F_DEST)
+	cmpl $0, IP_ACTIVE(%ecx)
+	je general
+	cmpl $0, IP_HAS_PAYLOAD(%ecx)
+	jne general
+	/* No reply port, or MAKE_SEND_ONCE of a receive right. */
+	movzbl F(F_BITS + 1), %eax
+	xorl %esi, %esi
+	cmpl $MSG_TYPE_MAKE_SEND_ONCE, %eax
+	je 2f
+	orl F(F_LOCAL), %eax
+	jnz general
+	jmp 3f
+2:	movl F(F_LOCAL), %eax
+	LOOKUP $PORT_TYPE_RECEIVE, general
+	movl IE_OBJECT(%eax), %esi
+3:	movl %esi, F(F_REPLY)		/* the reply port, or NULL */
+
+	/* Checked as fast_check did.  To a kernel object, or to the port we
+	 * receive on: C (ipc_fast_kernel, ipc_fast_self). */
+	movl IP_RECEIVER(%ecx), %eax
+	cmpl ipc_space_kernel, %eax
+	je kobject_path
+	cmpl %eax, %ebp
 	jne 1f
+	movl IP_RECEIVER_NAME(%ecx), %eax
+	cmpl ARG_RCV_NAME(%esp), %eax
+	je self_path
+1:	/* To a thread of this task or of another. */
+	testl $MSG_RCV_TIMEOUT, ARG_OPTION(%esp)
+	jnz c_path			/* C arms the time-out */
+	cmpl $MSG_TYPE_COPY_SEND, F(F_DEST_DISP)
+	jne 3f
 	/* The request: the reply port is where we wait, room is needed. */
 	testl %esi, %esi
-	jz decline
-	movl F_LOCAL(%ebx), %eax
+	jz c_path
+	movl F(F_LOCAL), %eax
 	cmpl ARG_RCV_NAME(%esp), %eax
-	jne decline
+	jne c_path
 	cmpl $0, IP_QLIMIT(%ecx)
-	je decline
+	je c_path
 	jmp 2f
-1:	/* The reply: a send-once right (whose name goes) without a dead-name
+3:	/* The reply: a send-once right (whose name goes) without a dead-name
 	 * request; we wait on the port rcv_name names. */
-	cmpl $MSG_TYPE_MOVE_SEND_ONCE, F_DEST_DISP(%ebx)
-	jne decline
+	cmpl $MSG_TYPE_MOVE_SEND_ONCE, F(F_DEST_DISP)
+	jne c_path
 	testl %esi, %esi
-	jnz decline
-	movl F_DEST_ENTRY(%ebx), %eax
+	jnz c_path
+	movl F(F_DEST_ENTRY), %eax
 	cmpl $0, IE_DNNOTIFY(%eax)
-	jne decline
-	movl ARG_RCV_NAME(%esp), %eax	/* ipc_entry_lookup: entry 0 is never in use */
-	movl F_SPACE(%ebx), %edx
-	cmpl IS_SIZE(%edx), %eax
-	jae decline
-	leal (%eax,%eax,4), %eax
-	shll $2, %eax			/* IE_SIZE */
-	addl IS_TABLE(%edx), %eax
-	testl $PORT_TYPE_RECEIVE, IE_BITS(%eax)
-	jz decline			/* a port set: the C path */
+	jne c_path
+	movl ARG_RCV_NAME(%esp), %eax
+	LOOKUP $PORT_TYPE_RECEIVE, c_path	/* a port set: C */
 	movl IE_OBJECT(%eax), %esi
 2:	/* %esi: the port we wait on; we block there at once (fast_reply_wait). */
 	movl active_thread, %ebp
 	movl IP_MSGCOUNT(%esi), %eax
 	orl IP_PSET(%esi), %eax
 	orl TH_TERMINATING(%ebp), %eax
-	jnz decline
+	jnz c_path
 	cli
 	/* The destination idle, in no set, a thread waiting to receive on it. */
 	movl IP_MSGCOUNT(%ecx), %eax
 	orl IP_BLOCKED_SENDERS(%ecx), %eax
 	orl IP_PSET(%ecx), %eax
-	jnz decline_sti
+	jnz c_path_sti
 	leal IP_RECEIVERS(%ecx), %edx
 	movl (%edx), %edi		/* the first receiver's ipc_wait_link, throughout */
 	cmpl %edx, %edi
-	je decline_sti
+	je c_path_sti
 	/* Still blocked in a receive from user space, not stopping, in the
 	 * port's space, with a free name for the reply right and room in its
 	 * buffer (fast_waiting_receiver). */
 	cmpl $0, R(TH_IPC_RCV_MSG)(%edi)
-	je decline_sti
+	je c_path_sti
 	testl $TH_WAIT_BIT, R(TH_STATE)(%edi)
-	jz decline_sti
+	jz c_path_sti
 	movl R(TH_TASK)(%edi), %ebp
 	movl TASK_SUSPEND_COUNT(%ebp), %eax
 	orl R(TH_TERMINATING)(%edi), %eax
 	orl R(TH_SUSPEND_COUNT)(%edi), %eax
-	jnz decline_sti
+	jnz c_path_sti
 	movl TASK_ITK_SPACE(%ebp), %eax
 	cmpl IP_RECEIVER(%ecx), %eax
-	jne decline_sti
+	jne c_path_sti
 	cmpl $0, IS_FREE_HEAD(%eax)
-	je decline_sti
-	movl F_SIZE(%ebx), %eax
+	je c_path_sti
+	movl F_SIZE(%esp), %eax
 	cmpl R(TH_IPC_RCV_SIZE)(%edi), %eax
-	ja decline_sti
+	ja c_path_sti
 	/* Its buffer in one page, mapped user-writable (pmap_user_kva). */
 	movl R(TH_IPC_RCV_MSG)(%edi), %edx
 	cmpl $KERNBASE, %edx
-	jae decline_sti
+	jae c_path_sti
 	leal -1(%edx,%eax), %eax	/* its last byte: in the same page? */
 	xorl %edx, %eax
 	cmpl $PAGE_SIZE, %eax
-	jae decline_sti
+	jae c_path_sti
 	movl TASK_PMAP(%ebp), %eax
 	movl PMAP_PGDIR(%eax), %eax
 	movl %edx, %ebp
 	shrl $SUPERPAGE_SHIFT, %ebp
 	movl (%eax,%ebp,4), %eax	/* the page directory entry */
 	testl $1, %eax
-	jz decline_sti
+	jz c_path_sti
 	andl $PTE_FRAME_MASK, %eax
 	movl %edx, %ebp
 	shrl $(PAGE_SHIFT - 2), %ebp
@@ -141,10 +249,10 @@ ipc_fast_cross:
 	movl (%ebp), %eax
 	notl %eax
 	testl $PTE_PUW, %eax
-	jnz decline_sti
+	jnz c_path_sti
 	notl %eax
 	cmpl $PHYS_DIRECT_MAX, %eax	/* its frame in the direct map */
-	jae decline_sti
+	jae c_path_sti
 
 	/* Checked: from here on, deliver.  Accessed and dirty, as the MMU
 	 * would mark them; %edx: the buffer's kernel address. */
@@ -154,16 +262,16 @@ ipc_fast_cross:
 	andl $PAGE_MASK, %edx
 	leal KERNBASE(%eax,%edx), %edx
 	/* The header the receiver gets (fast_direct_header). */
-	movl F_SIZE(%ebx), %eax
+	movl F_SIZE(%esp), %eax
 	movl %eax, MSGH_SIZE(%edx)
 	movl IP_RECEIVER_NAME(%ecx), %eax
 	movl %eax, MSGH_LOCAL(%edx)
 	movl IP_SEQNO(%ecx), %eax
 	movl %eax, MSGH_SEQNO(%edx)
 	incl IP_SEQNO(%ecx)
-	movl F_ID(%ebx), %eax
+	movl F_ID(%esp), %eax
 	movl %eax, MSGH_ID(%edx)
-	movl F_REPLY(%ebx), %eax
+	movl F_REPLY(%esp), %eax
 	testl %eax, %eax
 	jz 3f
 	/* The request's COPY_SEND leaves no trace; the reply port's
@@ -193,23 +301,23 @@ ipc_fast_cross:
 	movl $0, MSGH_REMOTE(%edx)
 	decl IP_SORIGHTS(%ecx)
 	decl IP_REF_COUNT(%ecx)
-	movl F_SPACE(%ebx), %ebp
-	movl F_DEST_ENTRY(%ebx), %ecx
+	movl F_SPACE(%esp), %ebp
+	movl F_DEST_ENTRY(%esp), %ecx
 	movl $0, IE_OBJECT(%ecx)
 	movl $0, IE_BITS(%ecx)
 	movl IS_FREE_HEAD(%ebp), %eax
 	movl %eax, IE_NEXT_FREE(%ecx)
-	movl F_REMOTE(%ebx), %eax
+	movl F_REMOTE(%esp), %eax
 	movl %eax, IS_FREE_HEAD(%ebp)
 	decl IS_USED(%ebp)
 4:	/* The body, straight from the sender's buffer (present: fast_check). */
-	movl F_SIZE(%ebx), %ecx
+	movl F_SIZE(%esp), %ecx
 	subl $MSGH_HEADER_SIZE, %ecx
 	shrl $2, %ecx
 	movl %esi, %ebp			/* the port we wait on */
 	movl %edi, %eax
 	leal MSGH_HEADER_SIZE(%edx), %edi
-	movl F_UMSG(%ebx), %esi
+	movl F_UMSG(%esp), %esi
 	addl $MSGH_HEADER_SIZE, %esi
 	rep movsl
 	/* The receiver's mach_msg is complete: off the receivers queue, its
@@ -231,7 +339,7 @@ ipc_fast_cross:
 	movl active_thread, %esi
 	incl IP_REF_COUNT(%ebp)
 	movl %ebp, TH_IPC_WAIT_REF(%esi) /* &port->ref_count */
-	movl F_UMSG(%ebx), %ecx
+	movl F_UMSG(%esp), %ecx
 	movl %ecx, TH_IPC_RCV_MSG(%esi)
 	movl ARG_RCV_SIZE(%esp), %ecx
 	movl %ecx, TH_IPC_RCV_SIZE(%esi)
@@ -292,24 +400,71 @@ ipc_fast_cross:
 	movl %edx, %esp
 	jmp mach_call_return
 
-/* Woken the ordinary way, interrupts off: as after any switch, then our
- * wait result. */
+/* Woken the ordinary way, interrupts off: as after any switch, then the
+ * receive finishes in C, with our wait result. */
 woken:
 	call sched_after_switch
 	movl active_thread, %eax
-	movl TH_WAIT_RESULT(%eax), %eax
+	leal ARGS(%esp), %ecx
+	pushl %ecx
+	pushl TH_WAIT_RESULT(%eax)
+	call ipc_fast_woken
+	addl $8, %esp
 	jmp out
 
-decline_sti:
+/* Any other case the fast path takes: ipc_fast_rpc, with what we read. */
+c_path_sti:
 	sti
-decline:
-	movl $IPC_FAST_DECLINED, %eax
+c_path:
+	leal ARGS(%esp), %ecx
+	movl %esp, %eax
+	pushl %ecx
+	pushl %eax
+	call ipc_fast_rpc
+	addl $8, %esp
+	cmpl $IPC_FAST_DECLINED, %eax
+	jne out
+kobject_path:
+	movl %esp, %eax
+	leal ARGS(%esp), %edx
+	call ipc_fast_kobject_rpc
+	jmp 1f
+self_path:
+	movl %esp, %eax
+	leal ARGS(%esp), %edx
+	call ipc_fast_self_rpc
+1:	cmpl $IPC_FAST_DECLINED, %eax
+	jne out
+/* Neither: the general path, with the arguments where they came. */
+general:
+	addl $F_STRUCT_SIZE, %esp
+	popl %edi
+	popl %esi
+	popl %ebx
+	popl %ebp
+	jmp mach_msg_trap
 out:
+	addl $F_STRUCT_SIZE, %esp
 	popl %edi
 	popl %esi
 	popl %ebx
 	popl %ebp
 	ret
+
+/* The message reaches into a second page: present? (fast_second_page) */
+second_page:
+	movl %esp, %eax
+	pushl %eax
+	call ipc_fast_second_page
+	addl $4, %esp
+	testl %eax, %eax
+	jz general
+	jmp header_checked
+
+/* The header read faulted, and the VM system could not resolve it: the
+ * general path reports it. */
+header_fault:
+	jmp general
 
 timer_cancel:				/* queue_remove_entry(&r->wait_timer.link) */
 	movl R(TH_WAIT_TIMER)(%eax), %ecx

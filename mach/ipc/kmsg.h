@@ -88,8 +88,12 @@ void ipc_receive_complete(struct thread *r);
  * (a thread's kernel reply port). */
 mach_msg_return_t ipc_port_receive_kernel(struct ipc_port *port, struct ipc_kmsg **out);
 
-/* The mach_msg trap: buffers are user addresses (kernel addresses for
- * kernel threads). */
+/* The mach_msg trap, as the trap table calls it: the fast path
+ * (i386/ipc_fast.S), which leaves what it does not take to
+ * mach_msg_trap, the general path.  Buffers are user addresses. */
+mach_msg_return_t ipc_fast_mach_msg(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_size,
+				    mach_msg_size_t rcv_size, mach_port_t rcv_name, mach_msg_timeout_t timeout,
+				    mach_port_t notify);
 mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_size,
 				mach_msg_size_t rcv_size, mach_port_t rcv_name, mach_msg_timeout_t timeout,
 				mach_port_t notify);

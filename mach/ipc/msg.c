@@ -859,6 +859,12 @@ static mach_msg_return_t mach_msg_receive(mach_msg_header_t *umsg, mach_msg_opti
  * checked in the page tables (pmap_user_kva), and the message is then
  * read in place.  The receiver's buffer is written through the kernel's
  * direct map of its pages, found the same way.
+ *
+ * The trap enters in assembly (i386/ipc_fast.S: ipc_fast_mach_msg, the
+ * trap table's mach_msg): it reads and checks the header into a struct
+ * ipc_fast, does the common case of an RPC between two tasks itself,
+ * and hands any other case the fast path takes to ipc_fast_rpc below;
+ * what neither takes goes to mach_msg_trap, the general path.
  */
 #define IPC_FAST_DECLINED ((mach_msg_return_t)~0u) /* not a mach_msg_return_t */
 /* Larger messages take the general path; this much spans at most two pages. */
@@ -878,7 +884,7 @@ struct ipc_fast {
 };
 
 /* The layouts i386/ipc_fast.S assumes (i386/asm_offsets.h). */
-_Static_assert(offsetof(struct ipc_fast, h.msgh_bits) == F_BITS && offsetof(struct ipc_fast, h.msgh_size) == F_SIZE &&
+_Static_assert(sizeof(struct ipc_fast) == F_STRUCT_SIZE && offsetof(struct ipc_fast, h.msgh_bits) == F_BITS && offsetof(struct ipc_fast, h.msgh_size) == F_SIZE &&
 		       offsetof(struct ipc_fast, h.msgh_remote_port) == F_REMOTE &&
 		       offsetof(struct ipc_fast, h.msgh_local_port) == F_LOCAL &&
 		       offsetof(struct ipc_fast, h.msgh_id) == F_ID && offsetof(struct ipc_fast, space) == F_SPACE &&
@@ -924,9 +930,14 @@ _Static_assert(offsetof(struct ipc_port, ref_count) == IP_REF_COUNT && offsetof(
 		       offsetof(struct ipc_port, msgcount) == IP_MSGCOUNT && offsetof(struct ipc_port, qlimit) == IP_QLIMIT &&
 		       offsetof(struct ipc_port, seqno) == IP_SEQNO && offsetof(struct ipc_port, receivers) == IP_RECEIVERS &&
 		       offsetof(struct ipc_port, blocked_senders) == IP_BLOCKED_SENDERS &&
-		       offsetof(struct ipc_port, sorights) == IP_SORIGHTS && offsetof(struct ipc_port, pset) == IP_PSET,
+		       offsetof(struct ipc_port, sorights) == IP_SORIGHTS && offsetof(struct ipc_port, pset) == IP_PSET &&
+		       offsetof(struct ipc_port, has_payload) == IP_HAS_PAYLOAD,
 	       "struct ipc_port");
-_Static_assert(MACH_RCV_TIMEOUT == MSG_RCV_TIMEOUT && MACH_MSG_TYPE_MOVE_SEND_ONCE == MSG_TYPE_MOVE_SEND_ONCE &&
+_Static_assert((MACH_SEND_MSG | MACH_RCV_MSG) == MSG_SEND_RCV && IPC_FAST_OPTIONS == MSG_FAST_OPTIONS &&
+		       MACH_MSGH_BITS_PORTS_MASK == MSGH_BITS_PORTS_MASK &&
+		       MACH_MSG_TYPE_MAKE_SEND_ONCE == MSG_TYPE_MAKE_SEND_ONCE && MACH_MSG_TYPE_MAKE_SEND == 20 &&
+		       MACH_PORT_TYPE_SEND == PORT_TYPE_SEND && MACH_PORT_TYPE_SEND_ONCE == PORT_TYPE_SEND_ONCE &&
+		       MACH_RCV_TIMEOUT == MSG_RCV_TIMEOUT && MACH_MSG_TYPE_MOVE_SEND_ONCE == MSG_TYPE_MOVE_SEND_ONCE &&
 		       MACH_MSG_TYPE_COPY_SEND == MSG_TYPE_COPY_SEND &&
 		       MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSG_TYPE_PORT_SEND) == MSGH_BITS_TO_SERVER &&
 		       MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE) == MSGH_BITS_TO_CLIENT &&
@@ -935,10 +946,24 @@ _Static_assert(MACH_RCV_TIMEOUT == MSG_RCV_TIMEOUT && MACH_MSG_TYPE_MOVE_SEND_ON
 		       CR0_TS == CR0_TS_BIT && IPC_FAST_DECLINED == (mach_msg_return_t)-1,
 	       "ipc_fast.S's constants");
 
-/* i386/ipc_fast.S: the cross-task delivery of an RPC's request or reply,
- * by hand, or IPC_FAST_DECLINED with nothing changed (see there). */
-mach_msg_return_t ipc_fast_cross(struct ipc_fast *f, mach_msg_option_t option, mach_msg_size_t rcv_size,
-				 mach_port_t rcv_name);
+/* mach_msg's arguments, as the trap copied them onto the kernel stack. */
+struct mach_msg_trap_args {
+	mach_msg_header_t *msg;
+	mach_msg_option_t option;
+	mach_msg_size_t send_size, rcv_size;
+	mach_port_t rcv_name;
+	mach_msg_timeout_t timeout;
+	mach_port_t notify;
+};
+
+/* Called by i386/ipc_fast.S (see there). */
+mach_msg_return_t ipc_fast_rpc(struct ipc_fast *f, const struct mach_msg_trap_args *a);
+mach_msg_return_t __attribute__((regparm(2))) ipc_fast_kobject_rpc(struct ipc_fast *f,
+								   const struct mach_msg_trap_args *a);
+mach_msg_return_t __attribute__((regparm(2))) ipc_fast_self_rpc(struct ipc_fast *f,
+								const struct mach_msg_trap_args *a);
+mach_msg_return_t ipc_fast_woken(int wr, const struct mach_msg_trap_args *a);
+int ipc_fast_second_page(const struct ipc_fast *f);
 
 void ipc_fast_assumption_failed(struct thread *from, struct thread *to)
 {
@@ -968,6 +993,12 @@ static int fast_second_page(const struct ipc_fast *f, int write)
 	return pmap_user_kva(current_thread()->task->pmap, next, write) != NULL;
 }
 
+/* The same for reading, out of line (i386/ipc_fast.S). */
+int ipc_fast_second_page(const struct ipc_fast *f)
+{
+	return fast_second_page(f, 0);
+}
+
 /* Copy n bytes (a multiple of 4) where no fault can happen: between
  * kernel addresses, or from the caller's message, whose pages
  * fast_check found present.  Inline: a call and copy_user's fault
@@ -979,94 +1010,12 @@ static inline __attribute__((always_inline)) void fast_copy(void *dst, const voi
 	__asm__ volatile("rep movsl" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
 }
 
-/* The sender's header into *h, read as copy_user would (a fault the VM
- * system cannot resolve ends the read: 0), but inline. */
-static inline __attribute__((always_inline)) int fast_read_header(mach_msg_header_t *h,
-								    const mach_msg_header_t *umsg)
-{
-	extern uintptr_t cpu_recover;
-	void *dst = h;
-	const void *src = umsg;
-	size_t words = sizeof(*h) / 4;
-
-	__asm__ goto("movl $%l[fault], %[recover]\n\t"
-		     "rep movsl\n\t"
-		     "movl $0, %[recover]"
-		     : "+D"(dst), "+S"(src), "+c"(words), [recover] "=m"(cpu_recover)
-		     :
-		     : "memory"
-		     : fault);
-	return 1;
-fault:
-	return 0;
-}
-
 /* Copy len bytes of the sender's message from offset off to dst, a
  * kernel address. */
 static inline __attribute__((always_inline)) void fast_read(const struct ipc_fast *f, void *dst, size_t off,
 							      size_t len)
 {
 	fast_copy(dst, f->umsg + off, len);
-}
-
-/* What an entry must hold for each destination disposition the fast
- * path takes (exactly: a dead name declines). */
-static uint32_t fast_dest_needs(mach_msg_type_name_t disp)
-{
-	switch (disp) {
-	case MACH_MSG_TYPE_COPY_SEND:
-		return MACH_PORT_TYPE_SEND;
-	case MACH_MSG_TYPE_MAKE_SEND:
-	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
-		return MACH_PORT_TYPE_RECEIVE;
-	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
-		return MACH_PORT_TYPE_SEND_ONCE;
-	default:
-		return 0;
-	}
-}
-
-/* Read and check the header; 0 if the fast path cannot take it. */
-static int fast_check(struct ipc_fast *f, mach_msg_header_t *umsg, mach_msg_size_t send_size)
-{
-	struct ipc_space *space = current_thread()->task->itk_space;
-
-	if (send_size < sizeof(mach_msg_header_t) || (send_size & 3) || send_size > IPC_FAST_MAX_SIZE ||
-	    (uintptr_t)umsg > KERNBASE - send_size)
-		return 0;
-	/* The header first: the one read that may fault (and wait for a
-	 * pager).  It leaves the message's first page present; a second page
-	 * it reaches into must be present too (else the general path faults
-	 * it in), so that no read after the checks can fault. */
-	if (!fast_read_header(&f->h, umsg))
-		return 0;
-	f->umsg = (char *)umsg;
-	f->h.msgh_size = send_size; /* what the receiver is told, whatever the header says */
-	if (fast_two_pages(f) && !fast_second_page(f, 0))
-		return 0;
-	mach_msg_bits_t bits = f->h.msgh_bits;
-	if (bits & ~MACH_MSGH_BITS_PORTS_MASK) /* complex, or bits no one defined */
-		return 0;
-	f->dest_disp = MACH_MSGH_BITS_REMOTE(bits);
-	uint32_t need = fast_dest_needs(f->dest_disp);
-	struct ipc_entry *e = ipc_entry_lookup(space, f->h.msgh_remote_port);
-	if (e == NULL || !(e->bits & need))
-		return 0;
-	f->dest_entry = e;
-	f->dest = e->object;
-	if (!f->dest->active || f->dest->has_payload)
-		return 0;
-	f->reply = NULL;
-	if (MACH_MSGH_BITS_LOCAL(bits) == MACH_MSG_TYPE_MAKE_SEND_ONCE) {
-		e = ipc_entry_lookup(space, f->h.msgh_local_port);
-		if (e == NULL || !(e->bits & MACH_PORT_TYPE_RECEIVE))
-			return 0;
-		f->reply = e->object;
-	} else if (MACH_MSGH_BITS_LOCAL(bits) != 0 || f->h.msgh_local_port != MACH_PORT_NULL) {
-		return 0;
-	}
-	f->space = space;
-	return 1;
 }
 
 /* Whether the port would queue a message sent now at once (room in the
@@ -1278,7 +1227,7 @@ static void ipc_fast_deliver(struct ipc_fast *f, struct thread *r, const struct 
  * its reply there; that reply, if simple and nothing is queued before it,
  * is copied straight out.  Otherwise the reply is queued as usual and the
  * general receive takes it (*receive set). */
-static mach_msg_return_t ipc_fast_kernel(struct ipc_fast *f, mach_msg_size_t rcv_size, mach_port_t rcv_name,
+static inline __attribute__((always_inline)) mach_msg_return_t ipc_fast_kernel(struct ipc_fast *f, mach_msg_size_t rcv_size, mach_port_t rcv_name,
 					 int *receive)
 {
 	struct ipc_port *rp = f->reply;
@@ -1403,42 +1352,70 @@ static mach_msg_return_t fast_woken(struct ipc_port *rp, struct ipc_pset *rs, ma
 	return mach_msg_receive(umsg, option, rcv_size, rcv_name, timeout);
 }
 
-/* mach_msg(SEND|RCV) through the fast path, or IPC_FAST_DECLINED with
- * nothing changed. */
-static mach_msg_return_t ipc_fast_rpc(mach_msg_header_t *umsg, mach_msg_option_t option, mach_msg_size_t send_size,
-				      mach_msg_size_t rcv_size, mach_port_t rcv_name, mach_msg_timeout_t timeout)
+/* The assembly's common case waited for the reply on a port, and was
+ * woken the ordinary way (wait result wr, interrupts off). */
+mach_msg_return_t ipc_fast_woken(int wr, const struct mach_msg_trap_args *a)
 {
-	struct ipc_fast f;
-	struct ipc_window w;
-	int receive;
+	/* The port whose reference count it holds. */
+	struct ipc_port *rp = queue_container(current_thread()->ipc_wait_ref, struct ipc_port, ref_count);
+	mach_msg_return_t mr = fast_woken(rp, NULL, a->msg, a->option, a->rcv_size, a->rcv_name, a->timeout, wr);
 
-	if (!fast_check(&f, umsg, send_size))
-		return IPC_FAST_DECLINED;
-	struct ipc_port *dest = f.dest;
-	if (__builtin_expect(dest->receiver == ipc_space_kernel && dest->kotype != IKOT_NONE, 0)) {
-		mach_msg_return_t mr = ipc_fast_kernel(&f, rcv_size, rcv_name, &receive);
-		if (mr != MACH_MSG_SUCCESS || !receive)
-			return mr;
-		return mach_msg_receive(umsg, option, rcv_size, rcv_name, timeout);
-	}
-	if (dest->receiver == f.space && dest->receiver_name == rcv_name)
-		return ipc_fast_self(&f, rcv_size, rcv_name);
+	current_thread()->handoff = NULL;
+	return mr;
+}
+
+/* The fast path once i386/ipc_fast.S has read and checked the header
+ * into f (as the trap's arguments a say), to a port the kernel receives
+ * on, or IPC_FAST_DECLINED with nothing changed.  Arguments in
+ * registers: the assembly calls it. */
+mach_msg_return_t __attribute__((regparm(2))) ipc_fast_kobject_rpc(struct ipc_fast *f,
+								   const struct mach_msg_trap_args *a)
+{
+	int receive;
+	mach_msg_return_t mr;
+
+	if (f->dest->kotype == IKOT_NONE) /* a port in limbo, or a kernel thread's */
+		return ipc_fast_rpc(f, a);
+	mr = ipc_fast_kernel(f, a->rcv_size, a->rcv_name, &receive);
+	if (mr == MACH_MSG_SUCCESS && receive)
+		mr = mach_msg_receive(a->msg, a->option, a->rcv_size, a->rcv_name, a->timeout);
+	if (mr != IPC_FAST_DECLINED)
+		current_thread()->handoff = NULL;
+	return mr;
+}
+
+/* The same to the port the caller receives on. */
+mach_msg_return_t __attribute__((regparm(2))) ipc_fast_self_rpc(struct ipc_fast *f,
+								const struct mach_msg_trap_args *a)
+{
+	return ipc_fast_self(f, a->rcv_size, a->rcv_name);
+}
+
+/* The same to any other port: the cases i386/ipc_fast.S leaves (a port
+ * set, other dispositions, a time-out...). */
+mach_msg_return_t ipc_fast_rpc(struct ipc_fast *f, const struct mach_msg_trap_args *a)
+{
+	struct ipc_port *dest = f->dest;
+	struct ipc_window w;
 	struct ipc_port *rp;
 	struct ipc_pset *rs;
-	mach_msg_return_t wr = ipc_fast_cross(&f, option, rcv_size, rcv_name);
-	if (wr != IPC_FAST_DECLINED) /* it waited on a port: the one whose count it holds */
-		return fast_woken(queue_container(current_thread()->ipc_wait_ref, struct ipc_port, ref_count), NULL,
-				  umsg, option, rcv_size, rcv_name, timeout, (int)wr);
-	if (!fast_reply_wait(&f, option, timeout, rcv_name, &rp, &rs))
+
+	if (dest->receiver == ipc_space_kernel)
+		return dest->kotype == IKOT_NONE ? IPC_FAST_DECLINED : ipc_fast_kobject_rpc(f, a);
+	if (dest->receiver == f->space && dest->receiver_name == a->rcv_name)
+		return ipc_fast_self_rpc(f, a);
+	if (!fast_reply_wait(f, a->option, a->timeout, a->rcv_name, &rp, &rs))
 		return IPC_FAST_DECLINED;
 	cpu_intr_disable();
-	struct thread *r = fast_waiting_receiver(&f, &w);
+	struct thread *r = fast_waiting_receiver(f, &w);
 	if (r == NULL) {
 		cpu_intr_enable();
 		return IPC_FAST_DECLINED;
 	}
-	ipc_fast_deliver(&f, r, &w);
-	return fast_wait_reply(rp, rs, umsg, option, rcv_size, rcv_name, timeout, r);
+	ipc_fast_deliver(f, r, &w);
+	mach_msg_return_t mr = fast_wait_reply(rp, rs, a->msg, a->option, a->rcv_size, a->rcv_name, a->timeout, r);
+	current_thread()->handoff = NULL;
+	return mr;
 }
 
 mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_size,
@@ -1447,17 +1424,10 @@ mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option
 {
 	mach_msg_return_t mr;
 
-	/* From user mode (the call gate; kernel threads never come here). */
+	/* From user mode, after the fast path (i386/ipc_fast.S) declined:
+	 * a complex message, so data_supply's own shape too. */
 	if ((option & MACH_SEND_MSG) && send_size == VM_OBJECT_SUPPLY_FAST_SIZE && vm_object_supply_fast(msg, send_size))
 		option &= ~MACH_SEND_MSG; /* sent: a pager's page (vm/memory_object.c) */
-	if ((option & (MACH_SEND_MSG | MACH_RCV_MSG)) == (MACH_SEND_MSG | MACH_RCV_MSG) &&
-	    !(option & ~IPC_FAST_OPTIONS)) {
-		mr = ipc_fast_rpc(msg, option, send_size, rcv_size, rcv_name, timeout);
-		if (mr != IPC_FAST_DECLINED) {
-			current_thread()->handoff = NULL;
-			return mr;
-		}
-	}
 	if (option & MACH_SEND_MSG) {
 		mr = mach_msg_send(msg, option, send_size, timeout, notify);
 		if (mr != MACH_MSG_SUCCESS)

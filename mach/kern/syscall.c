@@ -196,7 +196,7 @@ static uint32_t trap_invalid(void)
 #pragma GCC diagnostic ignored "-Woverride-init" /* unused numbers: trap_invalid */
 const struct mach_trap mach_trap_table[MACH_TRAP_COUNT] = {
 	[0 ... MACH_TRAP_COUNT - 1] = TRAP(0, trap_invalid),
-	[25] = TRAP(7, mach_msg_trap),
+	[25] = TRAP(7, ipc_fast_mach_msg),
 	[26] = TRAP(0, trap_reply_port),
 	[27] = TRAP(0, trap_thread_self),
 	[28] = TRAP(0, trap_task_self),

@@ -9,7 +9,9 @@
  * and without MACH_RCV_LARGE, a dead send-once reply right, a receiver
  * buffer not mapped or read-only, a sender's message reaching into an
  * unmapped page, buffers across page boundaries, a
- * no-senders request, a receiver in another task or on a port set.
+ * no-senders request, a receiver in another task or on a port set; and
+ * those of the assembly's common RPC (i386/ipc_fast.S), where it leaves
+ * the call to C (test_hand_path_boundaries).
  */
 #include <string.h>
 #include <cthreads.h>
@@ -82,9 +84,12 @@ static cthread_t start_server(struct server *s)
 	return t;
 }
 
-/* One RPC: value to dest (disposition disp), the reply into *out. */
-static mach_msg_return_t rpc(mach_port_t dest, mach_msg_type_name_t disp, mach_port_t reply, mach_msg_id_t id,
-			     int value, mach_msg_option_t option, struct msg32 *out)
+/* One RPC: value to dest (disposition disp), the reply received on
+ * rcv_name into *out (rcv_size bytes of it) with the given options and
+ * receive time-out. */
+static mach_msg_return_t rpc_on(mach_port_t dest, mach_msg_type_name_t disp, mach_port_t reply, mach_port_t rcv_name,
+				mach_msg_id_t id, int value, mach_msg_option_t option, mach_msg_timeout_t timeout,
+				mach_msg_size_t rcv_size, struct msg32 *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->head.msgh_bits = MACH_MSGH_BITS(disp, MACH_MSG_TYPE_MAKE_SEND_ONCE);
@@ -94,8 +99,15 @@ static mach_msg_return_t rpc(mach_port_t dest, mach_msg_type_name_t disp, mach_p
 	out->head.msgh_id = id;
 	out->type = int_type;
 	out->value = value;
-	return mach_msg(&out->head, MACH_SEND_MSG | MACH_RCV_MSG | option, sizeof(*out), sizeof(*out), reply, 1000,
+	return mach_msg(&out->head, MACH_SEND_MSG | MACH_RCV_MSG | option, sizeof(*out), rcv_size, rcv_name, timeout,
 			MACH_PORT_NULL);
+}
+
+/* One RPC: value to dest (disposition disp), the reply into *out. */
+static mach_msg_return_t rpc(mach_port_t dest, mach_msg_type_name_t disp, mach_port_t reply, mach_msg_id_t id,
+			     int value, mach_msg_option_t option, struct msg32 *out)
+{
+	return rpc_on(dest, disp, reply, reply, id, value, option, 1000, sizeof(*out), out);
 }
 
 static void test_rpc_between_threads(void)
@@ -535,6 +547,141 @@ static void test_delivered_then_suspended(void)
 	mach_port_destroy(T, reply);
 }
 
+/* --- The common RPC by hand (i386/ipc_fast.S) -------------------------- */
+
+/* SEND|RCV as an RPC's request with the given options and no time-out
+ * (the shape the assembly takes), receiving the reply on rcv_name. */
+static mach_msg_return_t rpc_to(mach_port_t dest, mach_port_t reply, mach_port_t rcv_name, mach_msg_id_t id,
+				int value, mach_msg_option_t option, mach_msg_size_t rcv_size, struct msg32 *out)
+{
+	return rpc_on(dest, MACH_MSG_TYPE_COPY_SEND, reply, rcv_name, id, value, option, 0, rcv_size, out);
+}
+
+/* Each condition on which the assembly's request or reply must leave the
+ * call to C, then to the general path, next to the case it takes:
+ * the outcome is the general path's. */
+static void test_hand_path_boundaries(void)
+{
+	mach_port_t p = new_port_with_send(), reply = new_port(), set;
+	struct rcv_buf buf, cbuf;
+	struct msg32 m;
+	struct server s = {.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 1};
+	long names = name_count();
+	cthread_t t = start_server(&s);
+
+	/* The shape it takes, both ways without a time-out. */
+	is_kr(rpc_to(p, reply, reply, 60, 600, 0, sizeof(m), &m), MACH_MSG_SUCCESS, "an RPC with no options");
+	is(m.value, 601, "answered");
+	is_kr(m.head.msgh_bits, MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE), "on our send-once right");
+	is(m.head.msgh_size, sizeof(m), "its size");
+	cthread_join(t);
+	is(s.head[0].msgh_local_port, p, "the server's header names its port");
+	is(s.reply_type[0], MACH_PORT_TYPE_SEND_ONCE, "and a send-once reply right");
+	is(name_count(), names, "no name left behind");
+
+	/* Our reply port with a message waiting: it comes first, the reply after. */
+	s = (struct server){.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 1};
+	t = start_server(&s);
+	mach_port_insert_right(T, reply, reply, MACH_MSG_TYPE_MAKE_SEND);
+	is_kr(send_int(reply, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 61, 61, 0, 0), MACH_MSG_SUCCESS,
+	      "a message queued on our reply port");
+	is_kr(rpc_to(p, reply, reply, 62, 620, 0, sizeof(m), &m), MACH_MSG_SUCCESS,
+	      "an RPC with a message waiting on its reply port");
+	is(m.head.msgh_id, 61, "the waiting message comes first");
+	is_kr(receive(reply, &cbuf, 1000), MACH_MSG_SUCCESS, "then the reply");
+	is(cbuf.head.msgh_id, 162, "the server's");
+	is(cbuf.head.msgh_seqno, m.head.msgh_seqno + 1, "next in sequence");
+	cthread_join(t);
+	mach_port_deallocate(T, reply);
+
+	/* A message queued on the destination, its receiver woken but not yet
+	 * run: it is received first. */
+	s = (struct server){.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 2};
+	t = start_server(&s);
+	is_kr(send_int(p, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 63, 63, 0, 0), MACH_MSG_SUCCESS,
+	      "a message to a waiting server");
+	is_kr(rpc_to(p, reply, reply, 64, 640, 0, sizeof(m), &m), MACH_MSG_SUCCESS, "an RPC right after it");
+	is(m.value, 641, "answered");
+	cthread_join(t);
+	is(s.head[0].msgh_id, 63, "the server got the first message first");
+	is(s.head[1].msgh_id, 64, "then the RPC");
+	is(s.head[1].msgh_seqno, s.head[0].msgh_seqno + 1, "in sequence");
+
+	/* Our reply too large for the buffer we receive it in. */
+	s = (struct server){.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 1};
+	t = start_server(&s);
+	is_kr(rpc_to(p, reply, reply, 65, 650, MACH_RCV_LARGE, sizeof(mach_msg_header_t), &m), MACH_RCV_TOO_LARGE,
+	      "an RPC whose reply does not fit, MACH_RCV_LARGE: MACH_RCV_TOO_LARGE");
+	is(m.head.msgh_size, sizeof(m), "with the size needed");
+	is_kr(receive(reply, &cbuf, 1000), MACH_MSG_SUCCESS, "the reply stayed queued");
+	is(cbuf.head.msgh_id, 165, "whole");
+	cthread_join(t);
+
+	/* The reply received through a port set. */
+	mach_port_allocate(T, MACH_PORT_RIGHT_PORT_SET, &set);
+	mach_port_move_member(T, reply, set);
+	s = (struct server){.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 1};
+	t = start_server(&s);
+	is_kr(rpc_to(p, reply, set, 66, 660, 0, sizeof(m), &m), MACH_MSG_SUCCESS, "an RPC receiving on a set");
+	is(m.value, 661, "answered");
+	is(m.head.msgh_local_port, reply, "named by the member port");
+	cthread_join(t);
+	mach_port_move_member(T, reply, MACH_PORT_NULL);
+	mach_port_destroy(T, set);
+
+	/* Receiving the reply on a name that is not ours: the request goes,
+	 * the receive fails, the reply waits. */
+	s = (struct server){.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 1};
+	t = start_server(&s);
+	is_kr(rpc_to(p, reply, 0x7ff0, 67, 670, 0, sizeof(m), &m), MACH_RCV_INVALID_NAME,
+	      "an RPC receiving on an unused name: MACH_RCV_INVALID_NAME");
+	cthread_join(t);
+	is(s.head[0].msgh_id, 67, "the request went");
+	is_kr(receive(reply, &cbuf, 1000), MACH_MSG_SUCCESS, "its reply waits on the reply port");
+	is(cbuf.head.msgh_id, 167, "answered");
+
+	/* Bad names and a header the kernel cannot read, a server waiting. */
+	s = (struct server){.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 1};
+	t = start_server(&s);
+	is_kr(rpc_to(0x7ff0, reply, reply, 68, 0, 0, sizeof(m), &m), MACH_SEND_INVALID_DEST,
+	      "to an unused name: MACH_SEND_INVALID_DEST");
+	is_kr(rpc_to(MACH_PORT_NULL, reply, reply, 68, 0, 0, sizeof(m), &m), MACH_SEND_INVALID_DEST,
+	      "to MACH_PORT_NULL: MACH_SEND_INVALID_DEST");
+	is_kr(rpc_to(reply, reply, reply, 68, 0, 0, sizeof(m), &m), MACH_SEND_INVALID_DEST,
+	      "COPY_SEND of a name holding only a receive right: MACH_SEND_INVALID_DEST");
+	is_kr(rpc_to(p, 0x7ff0, 0x7ff0, 68, 0, 0, sizeof(m), &m), MACH_SEND_INVALID_REPLY,
+	      "with an unused reply name: MACH_SEND_INVALID_REPLY");
+	is_kr(mach_msg((mach_msg_header_t *)0x10, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m), sizeof(m), reply, 0,
+		       MACH_PORT_NULL),
+	      MACH_SEND_INVALID_DATA, "a header in unmapped memory: MACH_SEND_INVALID_DATA");
+	is_kr(mach_msg((mach_msg_header_t *)0xc0001000, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m), sizeof(m), reply, 0,
+		       MACH_PORT_NULL),
+	      MACH_SEND_INVALID_DATA, "a header at a kernel address: MACH_SEND_INVALID_DATA");
+	is_kr(rpc_to(p, reply, reply, 69, 690, 0, sizeof(m), &m), MACH_MSG_SUCCESS, "then a good RPC");
+	cthread_join(t);
+	is(s.head[0].msgh_id, 69, "is the first the server sees");
+	is(m.value, 691, "answered");
+
+	/* A destination that takes no message (queue limit 0), its server
+	 * waiting: the send times out and the server waits on. */
+	s = (struct server){.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 1};
+	t = start_server(&s);
+	mach_port_set_qlimit(T, p, 0);
+	is_kr(rpc_on(p, MACH_MSG_TYPE_COPY_SEND, reply, reply, 70, 700, MACH_SEND_TIMEOUT, 0, sizeof(m), &m),
+	      MACH_SEND_TIMED_OUT, "to a port with queue limit 0 and a receiver waiting: MACH_SEND_TIMED_OUT");
+	is(s.served, 0, "the server got nothing");
+	is(ptype(m.head.msgh_local_port), MACH_PORT_TYPE_SEND_ONCE, "our reply right came back in the header");
+	mach_port_deallocate(T, m.head.msgh_local_port);
+	mach_port_set_qlimit(T, p, MACH_PORT_QLIMIT_DEFAULT);
+	is_kr(rpc_to(p, reply, reply, 71, 710, 0, sizeof(m), &m), MACH_MSG_SUCCESS, "with room again, an RPC");
+	cthread_join(t);
+	is(s.head[0].msgh_id, 71, "is the server's first");
+
+	is(name_count(), names, "no name left behind");
+	mach_port_destroy(T, p);
+	mach_port_destroy(T, reply);
+}
+
 /* --- A server in another task ------------------------------------------- */
 
 #define SERVER_STACK (64 * 1024)
@@ -587,8 +734,10 @@ static void test_other_task(void)
 		return;
 	long names = name_count();
 	struct msg_big m;
-	for (int round = 0; round < 4; round++) {
-		unsigned bytes = round < 2 ? 4 : BIG;
+	for (int round = 0; round < 6; round++) {
+		unsigned bytes = round < 2 || round == 4 ? 4 : BIG;
+		/* The last two without a time-out: the assembly's request. */
+		mach_msg_option_t timeout = round < 4 ? MACH_RCV_TIMEOUT : 0;
 		m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
 		m.head.msgh_size = sizeof(m.head) + sizeof(m.type) + bytes;
 		m.head.msgh_remote_port = send;
@@ -597,8 +746,8 @@ static void test_other_task(void)
 		m.type = (mach_msg_type_t){MACH_MSG_TYPE_INTEGER_8, 8, bytes, 1, 0, 0, 0};
 		for (unsigned j = 0; j < bytes; j++)
 			m.data[j] = (unsigned char)(j + round);
-		is_kr(mach_msg(&m.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, m.head.msgh_size, sizeof(m),
-			       reply, 5000, MACH_PORT_NULL),
+		is_kr(mach_msg(&m.head, MACH_SEND_MSG | MACH_RCV_MSG | timeout, m.head.msgh_size, sizeof(m), reply,
+			       5000, MACH_PORT_NULL),
 		      MACH_MSG_SUCCESS, "RPC of %u bytes to the other task (%d)", bytes, round);
 		is(m.head.msgh_id, 140 + round, "its answer");
 		is(m.head.msgh_seqno, round, "sequence number %d of our reply port", round);
@@ -666,6 +815,7 @@ int main(void)
 	test_receiver_timeout();
 	test_kernel_rpc();
 	test_delivered_then_suspended();
+	test_hand_path_boundaries();
 	test_other_task();
 	if (!is(name_count(), start, "name count back to the start (%ld)", start))
 		diag_names();
