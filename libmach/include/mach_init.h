@@ -25,6 +25,13 @@ extern vm_size_t vm_page_size;
  * has); a task that wires its memory leaves the unused rest alone. */
 extern void libmach_heap_region(vm_offset_t *base, vm_offset_t *limit);
 
+/* The heap is an arena of 8 MiB in .bss, unless the program defines
+ *   vm_size_t libmach_heap_size = SIZE;
+ * (larger): then it is a region of SIZE bytes that start-up
+ * vm_allocates anywhere (the single server's RAM file systems live in
+ * it).  Untouched pages cost nothing either way. */
+extern vm_size_t libmach_heap_size;
+
 /*
  * Called by crt0 before main (and by nothing else): caches the self
  * ports, sets up the main thread and newlib, runs constructors.

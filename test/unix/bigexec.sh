@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A program larger than the free memory runs: bigexec writes a 3 MiB
-# program under /tmp (the RAM file system: the server's heap is 8 MiB)
+# program under /tmp (the RAM file system, half the machine's memory)
 # and runs it, and the program writes every page of it, at QEMU -m 12
 # with the default pager on a swap disk.  Its pages come from the file
 # service (the program is mapped from its file, not read into memory)

@@ -1,5 +1,6 @@
 /* The file services set up in one call (unixfiles.h). */
 #include <stdio.h>
+#include <mach/mach_host.h>
 #include "../fs/vfs.h"
 #include "../ramfs/ramfs.h"
 #include "../procfs/procfs.h"
@@ -45,8 +46,16 @@ static void unixfiles_vfs_threads(void)
 	}
 }
 
-/* A RAM file system on path (made in root if missing), with mode. */
-static int unixfiles_mount_ram(struct vnode *root, const char *path, uint64_t dev, uint32_t mode, const char *source)
+/* /tmp's limit: this part of the machine's memory, as Linux's tmpfs
+ * (a RAM file's room grows by realloc, which briefly holds the old room
+ * and the new: without a default pager, growing one file of nearly the
+ * limit needs 3/4 of the memory). */
+#define UNIXFILES_TMP_MEMORY_DIVISOR 2
+
+/* A RAM file system on path (made in root if missing), with mode, and
+ * at most limit bytes of file data (0: no limit). */
+static int unixfiles_mount_ram(struct vnode *root, const char *path, uint64_t dev, uint32_t mode, const char *source,
+			       uint64_t limit)
 {
 	struct vfs_mount *m = ramfs_create(dev);
 	struct vnode *dir = NULL;
@@ -55,6 +64,7 @@ static int unixfiles_mount_ram(struct vnode *root, const char *path, uint64_t de
 	if (m == NULL)
 		return LINUX_ENOMEM;
 	m->source = source;
+	ramfs_set_limit(m, limit);
 	rc = vfs_mkdir_path(root, path, mode, 0, 0);
 	if (rc == 0 || rc == LINUX_EEXIST)
 		rc = vfs_lookup_path(root, path, &dir);
@@ -64,6 +74,18 @@ static int unixfiles_mount_ram(struct vnode *root, const char *path, uint64_t de
 	rc = vfs_mount(dir, m);
 	vfs_rele(dir);
 	return rc;
+}
+
+/* The machine's memory in bytes (0 if the kernel does not say). */
+static uint64_t unixfiles_memory(void)
+{
+	struct host_basic_info hb;
+	mach_msg_type_number_t n = HOST_BASIC_INFO_COUNT;
+	mach_port_t host = mach_host_self();
+	kern_return_t kr = host_info(host, HOST_BASIC_INFO, (host_info_t) &hb, &n);
+
+	mach_port_deallocate(mach_task_self(), host);
+	return kr == KERN_SUCCESS ? hb.memory_size : 0;
 }
 
 /* The root file system: ext2 on config->root_device, else (or if that
@@ -134,9 +156,10 @@ int unixfiles_init(const struct unixfiles_config *config, struct unixfiles_ports
 	rc = vfs_mount(NULL, rootfs);
 	/* /tmp and /dev: file systems of their own, in RAM whatever / is. */
 	if (rc == 0)
-		rc = unixfiles_mount_ram(rootfs->root, "/tmp", UNIXFILES_TMP_DEV, UNIXFILES_TMP_MODE, "tmpfs");
+		rc = unixfiles_mount_ram(rootfs->root, "/tmp", UNIXFILES_TMP_DEV, UNIXFILES_TMP_MODE, "tmpfs",
+					 unixfiles_memory() / UNIXFILES_TMP_MEMORY_DIVISOR);
 	if (rc == 0)
-		rc = unixfiles_mount_ram(rootfs->root, "/dev", UNIXFILES_DEV_DEV, UNIXFILES_DEV_MODE, "devtmpfs");
+		rc = unixfiles_mount_ram(rootfs->root, "/dev", UNIXFILES_DEV_DEV, UNIXFILES_DEV_MODE, "devtmpfs", 0);
 	if (rc == 0)
 		rc = vfs_populate_dev(rootfs->root);
 	if (rc != 0)

@@ -10,6 +10,9 @@
 
 #include "ramfs.h"
 
+/* statfs's block size, where a limit gives the counts. */
+#define RAMFS_BLOCK 4096u
+
 /* Cookies 0 and 1 are "." and ".."; entries start here. */
 #define RAMFS_FIRST_COOKIE 2
 
@@ -35,6 +38,7 @@ struct ramfs_node {
 struct ramfs {
 	struct vfs_mount m; /* first */
 	uint64_t next_ino;
+	uint64_t bytes, limit; /* file data held (the nodes' cap), and the most allowed (0: no limit) */
 };
 
 static const struct vnode_ops ramfs_ops;
@@ -110,9 +114,23 @@ static void ramfs_remove(struct ramfs_node *dir, const char *name, size_t len)
 	}
 }
 
+static struct ramfs *ramfs_of(struct ramfs_node *n)
+{
+	return (struct ramfs *)n->vn.mount;
+}
+
+/* A file's data goes: its room is free again. */
+static void ramfs_free_data(struct ramfs_node *n)
+{
+	ramfs_of(n)->bytes -= n->cap;
+	free(n->data);
+	n->data = NULL;
+	n->cap = 0;
+}
+
 static void ramfs_free(struct ramfs_node *n)
 {
-	free(n->data);
+	ramfs_free_data(n);
 	free(n);
 }
 
@@ -258,11 +276,19 @@ static int ramfs_grow(struct ramfs_node *n, uint64_t size)
 		size_t cap = n->cap < 64 ? 64 : n->cap;
 		char *data;
 
+		struct ramfs *fs = ramfs_of(n);
+
 		while (cap < size)
 			cap = cap > RAMFS_FILE_MAX / 2 ? RAMFS_FILE_MAX : cap * 2;
+		/* Near the limit, just the room asked for. */
+		if (fs->limit != 0 && cap - n->cap > fs->limit - fs->bytes)
+			cap = size;
+		if (fs->limit != 0 && cap - n->cap > fs->limit - fs->bytes)
+			return LINUX_ENOSPC;
 		data = realloc(n->data, cap);
 		if (data == NULL)
 			return LINUX_ENOSPC;
+		fs->bytes += cap - n->cap;
 		n->data = data;
 		n->cap = cap;
 	}
@@ -300,9 +326,7 @@ static int ramfs_truncate(struct vnode *vn, uint64_t size)
 		if (rc != 0)
 			return rc;
 	} else if (size == 0) {
-		free(n->data);
-		n->data = NULL;
-		n->cap = 0;
+		ramfs_free_data(n);
 	}
 	vn->size = size;
 	return 0;
@@ -372,6 +396,27 @@ static const struct vnode_ops ramfs_ops = {
 	.inactive = ramfs_inactive,
 };
 
+/* With a limit, df shows it: tmpfs's answer, in 4 KiB blocks. */
+static void ramfs_statfs(struct vfs_mount *m, struct io_statfs *st)
+{
+	struct ramfs *fs = (struct ramfs *)m;
+
+	st->f_type = IO_RAMFS_MAGIC;
+	if (fs->limit == 0)
+		return;
+	st->f_blocks = fs->limit / RAMFS_BLOCK;
+	st->f_bfree = st->f_bavail = (fs->limit - fs->bytes) / RAMFS_BLOCK;
+}
+
+static const struct vfs_fs_ops ramfs_fs_ops = {
+	.statfs = ramfs_statfs,
+};
+
+void ramfs_set_limit(struct vfs_mount *m, uint64_t bytes)
+{
+	((struct ramfs *)m)->limit = bytes;
+}
+
 struct vfs_mount *ramfs_create(uint64_t dev)
 {
 	struct ramfs *fs = calloc(1, sizeof(*fs));
@@ -381,6 +426,7 @@ struct vfs_mount *ramfs_create(uint64_t dev)
 		return NULL;
 	fs->m.dev = dev;
 	fs->m.type = "ramfs";
+	fs->m.ops = &ramfs_fs_ops;
 	fs->next_ino = 1;
 	root = ramfs_new_node(fs, IO_S_IFDIR | 0755, 0, 0);
 	if (root == NULL) {

@@ -61,6 +61,11 @@
 #define PROC_MSG_ID_END 31900
 
 /* proc's lock; the file services have theirs (unixio_lock). */
+/* The heap (libmach's, vm_allocate'd at start-up; untouched pages cost
+ * nothing) holds the RAM file systems (the boot archive's root, /tmp up
+ * to half the machine), the ext2 buffer cache and the pipes. */
+vm_size_t libmach_heap_size = 256u << 20;
+
 static cthread_mutex_t server_lock = CTHREAD_MUTEX_INITIALIZER;
 static mach_port_t port_set;
 static int exit_with_init;
