@@ -88,6 +88,76 @@ void fpu_thread_gone(struct thread *th)
 		pcb_fpu_owner = NULL;
 }
 
+/*
+ * Pages zeroed and copied 16 bytes an instruction through the SSE
+ * registers, as Linux's i386 once did with MMX (mmx_32.c): a zero fill
+ * is 256 stores instead of rep stosl's 1,024 iterations, a copy 512
+ * moves instead of 1,024 (under -icount every iteration of a rep counts),
+ * and the zero-fill, copy-on-write and pager page-in faults are mostly
+ * that.  The registers belong to whichever thread last used the FPU
+ * (lazy switching, above): those used here are saved on the stack and
+ * put back, and CR0.TS as it was, so that thread finds its state as it
+ * left it.  Only moves and xorps: no SIMD exception can arise.  Nothing
+ * else uses the FPU meanwhile: interrupt handlers never do, and the
+ * kernel is not preempted.
+ */
+#define PAGE_ZERO_CHUNK 256 /* bytes a loop turn: 16 stores */
+#define PAGE_COPY_CHUNK 128 /* 8 loads, 8 stores: xmm0-7 */
+
+void fpu_page_zero(void *page)
+{
+	uint32_t cr0 = get_cr0();
+	char save[16];
+	unsigned off = 0;
+
+	__asm__ volatile("clts\n\t"
+			 "movups %%xmm0, %[save]\n\t"
+			 "xorps %%xmm0, %%xmm0\n"
+			 "1:\n\t"
+			 ".irp o, 0,16,32,48,64,80,96,112,128,144,160,176,192,208,224,240\n\t"
+			 "movaps %%xmm0, \\o(%[page],%[off])\n\t"
+			 ".endr\n\t"
+			 "add %[chunk], %[off]\n\t"
+			 "cmp %[size], %[off]\n\t"
+			 "jne 1b\n\t"
+			 "movups %[save], %%xmm0"
+			 : [save] "=m"(save), [off] "+r"(off)
+			 : [page] "r"(page), [chunk] "i"(PAGE_ZERO_CHUNK), [size] "i"(PAGE_SIZE)
+			 : "memory");
+	if (cr0 & CR0_TS)
+		__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+}
+
+void fpu_page_copy(void *dst, const void *src)
+{
+	uint32_t cr0 = get_cr0();
+	char save[8 * 16];
+	unsigned off = 0;
+
+	__asm__ volatile("clts\n\t"
+			 ".irp r, 0,1,2,3,4,5,6,7\n\t"
+			 "movups %%xmm\\r, 16*\\r+%[save]\n\t"
+			 ".endr\n"
+			 "1:\n\t"
+			 ".irp r, 0,1,2,3,4,5,6,7\n\t"
+			 "movaps 16*\\r(%[src],%[off]), %%xmm\\r\n\t"
+			 ".endr\n\t"
+			 ".irp r, 0,1,2,3,4,5,6,7\n\t"
+			 "movaps %%xmm\\r, 16*\\r(%[dst],%[off])\n\t"
+			 ".endr\n\t"
+			 "add %[chunk], %[off]\n\t"
+			 "cmp %[size], %[off]\n\t"
+			 "jne 1b\n\t"
+			 ".irp r, 0,1,2,3,4,5,6,7\n\t"
+			 "movups 16*\\r+%[save], %%xmm\\r\n\t"
+			 ".endr"
+			 : [save] "=m"(save), [off] "+r"(off)
+			 : [dst] "r"(dst), [src] "r"(src), [chunk] "i"(PAGE_COPY_CHUNK), [size] "i"(PAGE_SIZE)
+			 : "memory");
+	if (cr0 & CR0_TS)
+		__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+}
+
 /* ---- TLS slots: i386_set_gdt / i386_get_gdt ---- */
 
 #define DESC_ACCESS(hi) (((hi) >> 8) & 0xff)

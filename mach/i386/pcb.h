@@ -38,6 +38,10 @@ void fpu_init(void);
 void fpu_trap(void);
 /* The thread is gone: forget its FPU state if the CPU still holds it. */
 void fpu_thread_gone(struct thread *th);
+/* Zero a page, or copy one (page-aligned kernel addresses), through the
+ * SSE registers, which whoever owns the FPU finds as it left them. */
+void fpu_page_zero(void *page);
+void fpu_page_copy(void *dst, const void *src);
 
 /* i386_set_gdt / i386_get_gdt (GNU Mach's mach_i386.defs) on th's TLS
  * slots.  *selector is -1 (take a free slot) or a slot's user selector;

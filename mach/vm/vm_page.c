@@ -5,6 +5,7 @@
  * Invariant: a page is the head of a free block iff page->free, and then
  * page->order is that block's order.
  */
+#include <i386/pcb.h>
 #include <kern/debug.h>
 #include <kern/lock.h>
 #include <kern/printf.h>
@@ -274,22 +275,15 @@ int vm_page_wait(uint64_t timeout_ticks)
 }
 
 
-/* 4-byte stores: a page is 1024 of them, not 4096 byte stores. */
+/* 16-byte moves (i386/pcb.c): a page is 256 of them. */
 void vm_page_zero(struct vm_page *page)
 {
-	void *dst = vm_page_kva(page);
-	size_t n = PAGE_SIZE / 4;
-
-	__asm__ volatile("rep stosl" : "+D"(dst), "+c"(n) : "a"(0) : "memory");
+	fpu_page_zero(vm_page_kva(page));
 }
 
 void vm_page_copy(struct vm_page *src, struct vm_page *dst)
 {
-	const void *s = vm_page_kva(src);
-	void *d = vm_page_kva(dst);
-	size_t n = PAGE_SIZE / 4;
-
-	__asm__ volatile("rep movsl" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+	fpu_page_copy(vm_page_kva(dst), vm_page_kva(src));
 }
 
 static void queue_append(struct vm_page_queue *q, struct vm_page *p)

@@ -4,6 +4,9 @@
  *  - a thread's first FPU/SSE instruction finds a clean unit (default
  *    control words, zero x87 and SSE registers), never the registers
  *    the previous owner of the FPU left there;
+ *  - the kernel zeroes and copies pages through the SSE registers
+ *    (zero-fill and copy-on-write faults): their owner, running or not,
+ *    finds them as it left them;
  *  - a TLS slot (i386_set_gdt) that the thread's saved %ss names may be
  *    freed or retyped: %ss goes back to the flat user segment; one that
  *    its saved %cs names may not be changed: either way the kernel's
@@ -79,6 +82,84 @@ static void test_fresh_fpu(void)
 			diag("%3d: %08x %08x %08x %08x", i, *(uint32_t *)(fx_seen + i),
 			     *(uint32_t *)(fx_seen + i + 4), *(uint32_t *)(fx_seen + i + 8),
 			     *(uint32_t *)(fx_seen + i + 12));
+}
+
+/* ---- SSE registers across the kernel's page zero and copy ---- */
+
+static const uint32_t sse_pattern[4] __attribute__((aligned(16))) = {0x01234567, 0x89abcdef, 0x0badf00d, 0x600dcafe};
+
+static void sse_load(void)
+{
+	__asm__ volatile("movdqa %0, %%xmm0\n\tmovdqa %0, %%xmm1\n\tmovdqa %0, %%xmm2\n\tmovdqa %0, %%xmm3\n\t"
+			 "movdqa %0, %%xmm4\n\tmovdqa %0, %%xmm5\n\tmovdqa %0, %%xmm6\n\tmovdqa %0, %%xmm7"
+			 :
+			 : "m"(sse_pattern));
+}
+
+/* How many of xmm0-7 no longer hold sse_pattern. */
+static int sse_changed(void)
+{
+	static uint8_t fx[FX_SIZE] __attribute__((aligned(16)));
+	int changed = 0;
+
+	__asm__ volatile("fxsave %0" : "=m"(fx));
+	for (int r = 0; r < 8; r++)
+		changed += memcmp(fx + FX_XMM + 16 * r, sse_pattern, 16) != 0;
+	return changed;
+}
+
+#define PAGE 4096
+#define SSE_PAGES 8
+
+/* Zero-fill faults, then copy-on-write faults (a child shares the pages). */
+static void page_work(void)
+{
+	vm_address_t a = 0;
+	task_t child;
+
+	vm_allocate(mach_task_self(), &a, SSE_PAGES * PAGE, TRUE);
+	for (int i = 0; i < SSE_PAGES; i++)
+		((volatile char *)a)[i * PAGE] = 1;
+	if (task_create(mach_task_self(), TRUE, &child) == KERN_SUCCESS) {
+		for (int i = 0; i < SSE_PAGES; i++)
+			((volatile char *)a)[i * PAGE] = 2;
+		task_terminate(child);
+		mach_port_deallocate(mach_task_self(), child);
+	}
+	vm_deallocate(mach_task_self(), a, SSE_PAGES * PAGE);
+}
+
+static volatile int sse_loaded, sse_done, sse_other_changed = -1;
+
+static void *sse_owner(void *arg)
+{
+	(void)arg;
+	sse_load();
+	sse_loaded = 1;
+	while (!sse_done)
+		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 1);
+	sse_other_changed = sse_changed();
+	return NULL;
+}
+
+static void test_sse_kept(void)
+{
+	sse_load();
+	page_work();
+	is(sse_changed(), 0, "page faults zeroing and copying pages leave our SSE registers alone");
+	__asm__ volatile("fninit");
+
+	/* Another thread owns the FPU (its registers loaded, not saved)
+	 * while we fault. */
+	cthread_t t;
+	if (!ok(cthread_create(&t, sse_owner, NULL) == KERN_SUCCESS, "a thread that loads its SSE registers"))
+		return;
+	while (!sse_loaded)
+		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 1);
+	page_work();
+	sse_done = 1;
+	cthread_join(t);
+	is(sse_other_changed, 0, "nor those of a thread that owns the FPU while another faults");
 }
 
 /* ---- TLS slots named by %ss and %cs ---- */
@@ -252,6 +333,7 @@ static void test_emulation_entry_eip(void)
 int main(void)
 {
 	test_fresh_fpu();
+	test_sse_kept();
 	test_slot_under("%ss", with_ss, DESC_ACCESS_USER_DATA, KERN_SUCCESS, USER_DS);
 	test_slot_under("%cs", with_cs, DESC_ACCESS_USER_CODE, KERN_INVALID_ARGUMENT, USER_CS);
 	test_thread_state_eip();
