@@ -809,7 +809,7 @@ int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size)
 	struct vm_page *src, *p;
 	vm_map_lock(map);
 	if (!vm_map_page_peek(map, m.data, dealloc, &src_entry, &src)) {
-		vm_map_unlock(map);
+		vm_map_unlock_unchanged(map);
 		return 0;
 	}
 	if (supply_wanted(o, start, &p)) {
@@ -825,9 +825,13 @@ int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size)
 			supply_filled(p, m.lock_value, m.precious);
 		} /* else no memory: the data is dropped, as the general path does */
 	}
-	if (dealloc)
-		vm_map_page_remove(map, src_entry, m.data, 0);
-	vm_map_unlock(map);
+	if (m.data_type.msgtl_header.msgt_deallocate) {
+		if (dealloc)
+			vm_map_page_remove(map, src_entry, m.data, 0);
+		vm_map_unlock(map);
+	} else {
+		vm_map_unlock_unchanged(map); /* the page was only read */
+	}
 	return 1;
 }
 

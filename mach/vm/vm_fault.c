@@ -41,6 +41,11 @@ struct fault_wait {
 	int memory;	   /* no object: wait for free pages (vm_page_wait) */
 	vm_prot_t request; /* != 0: first send data_request for page (absent) */
 	struct vm_page *page;
+	/* vm_fault: the page comes to the entry's own object; if the map is
+	 * then as the fault left it, it maps the page at once with this
+	 * protection (fault_resume). */
+	int resumable;
+	vm_prot_t prot;
 };
 
 /* How long a fault waits for free pages before it fails. */
@@ -58,6 +63,7 @@ static void fault_wait_set(struct fault_wait *w, struct vm_object *o, vm_offset_
 	w->ready = ready;
 	w->memory = 0;
 	w->request = VM_PROT_NONE;
+	w->resumable = 0;
 }
 
 /* No free page: wait for the pageout daemon, then start over. */
@@ -66,6 +72,7 @@ static kern_return_t fault_wait_memory(struct fault_wait *w)
 	w->object = NULL;
 	w->memory = 1;
 	w->request = VM_PROT_NONE;
+	w->resumable = 0;
 	return VM_FAULT_RETRY;
 }
 
@@ -149,17 +156,45 @@ static kern_return_t fault_wait(struct fault_wait *w)
 	return kr;
 }
 
+/*
+ * After a pager's page came to the object of the fault's own entry (w
+ * resumable), with the map locked and unchanged since the fault left it
+ * (so the entry, its object and offset and the protection worked out
+ * are as they were): the page mapped at once, without starting over.
+ * VM_FAULT_RETRY, nothing done, when the page is not there as plain data
+ * the access may use (gone again, failed, locked, its object copied
+ * since, inactive): then the fault starts over.
+ */
+static kern_return_t fault_resume(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type, struct fault_wait *w)
+{
+	struct vm_page *p = vm_page_lookup(w->object, w->offset);
+
+	vm_stat.faults++;
+	if (p == NULL || (p->flags & (VM_PAGE_BUSY | VM_PAGE_NO_DATA)) || (p->page_lock & fault_type) ||
+	    w->object->copy != NULL || p->queue == VM_PAGE_Q_INACTIVE)
+		return VM_FAULT_RETRY;
+	return pmap_enter(map->pmap, trunc_page(va), vm_page_to_phys(p), w->prot & ~p->page_lock);
+}
+
 /* The map lock is dropped while a pager works, so that other threads of
  * the task can fault, allocate and unmap meanwhile. */
 kern_return_t vm_fault(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type)
 {
 	kern_return_t kr;
 	struct fault_wait w;
+	unsigned left = 0; /* the map's timestamp as the fault left it */
 
+	w.resumable = 0;
 	for (;;) {
 		vm_map_lock(map);
-		kr = fault_once(map, va, fault_type, 0, NULL, &w);
+		kr = VM_FAULT_RETRY;
+		/* (w.object is the entry's: its reference holds it.) */
+		if (w.resumable && map->timestamp == left)
+			kr = fault_resume(map, va, fault_type, &w);
+		if (kr == VM_FAULT_RETRY)
+			kr = fault_once(map, va, fault_type, 0, NULL, &w);
 		vm_map_unlock(map);
+		left = map->timestamp;
 		if (kr != VM_FAULT_RETRY)
 			return kr;
 		if ((kr = fault_wait(&w)) != KERN_SUCCESS)
@@ -361,6 +396,10 @@ static kern_return_t fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fa
 	vm_offset_t first_off = e->offset + (va - e->start);
 	struct vm_page *page, *marker;
 	kr = fault_lookup(first, first_off, fault_type, w, &o, &page, &marker);
+	if (kr == VM_FAULT_RETRY && w->request != VM_PROT_NONE && w->object == first && !wire && result == NULL) {
+		w->resumable = 1;
+		w->prot = prot;
+	}
 	if (kr != KERN_SUCCESS)
 		return kr;
 

@@ -276,6 +276,12 @@ void vm_map_lock(struct vm_map *map)
 
 void vm_map_unlock(struct vm_map *map)
 {
+	map->timestamp++;
+	vm_map_unlock_unchanged(map);
+}
+
+void vm_map_unlock_unchanged(struct vm_map *map)
+{
 	assert(map->lock.held);
 	map->lock.held = 0;
 	if (map->lock.waiting) {

@@ -69,6 +69,9 @@ struct vm_map {
 	vm_offset_t min_offset, max_offset;
 	struct pmap *pmap;
 	int ref_count;
+	/* One more at every unlock that may have changed the map: a holder
+	 * that finds it as it left it knows its entries are unchanged. */
+	unsigned timestamp;
 };
 
 /* A copy of a region in transit (out-of-line message data, vm_read):
@@ -115,6 +118,8 @@ static inline void vm_map_deallocate(struct vm_map *map)
 
 void vm_map_lock(struct vm_map *map);
 void vm_map_unlock(struct vm_map *map);
+/* The same, by a holder that changed nothing (the timestamp stays). */
+void vm_map_unlock_unchanged(struct vm_map *map);
 
 /* The entry containing addr (TRUE), or FALSE and the entry before addr
  * (or the header) in *entry.  Map locked. */
