@@ -183,6 +183,8 @@ static void entry_unlink(struct vm_map *map, struct vm_map_entry *e)
 		map->first_free = e->prev; /* the hole may now be below */
 	if (map->hint == e)
 		map->hint = e->prev;
+	if (map->hint2 == e)
+		map->hint2 = &map->header;
 	e->prev->next = e->next;
 	e->next->prev = e->prev;
 	tree_remove(map, e);
@@ -299,7 +301,7 @@ struct vm_map *vm_map_create(struct pmap *pmap, vm_offset_t min, vm_offset_t max
 		return NULL;
 	memset(map, 0, sizeof(*map));
 	map->header.next = map->header.prev = &map->header;
-	map->hint = map->first_free = &map->header;
+	map->hint = map->hint2 = map->first_free = &map->header;
 	map->min_offset = min;
 	map->max_offset = max;
 	map->pmap = pmap;
@@ -384,6 +386,15 @@ boolean_t vm_map_lookup_entry(struct vm_map *map, vm_offset_t addr, struct vm_ma
 			return TRUE;
 		}
 	}
+	/* The hint before: two threads of a task taking turns (a fault and
+	 * the pager thread that serves it, reading its buffer). */
+	struct vm_map_entry *h2 = map->hint2;
+	if (h2 != hdr && addr >= h2->start && addr < h2->end) {
+		map->hint2 = h;
+		map->hint = h2;
+		*entry = h2;
+		return TRUE;
+	}
 	struct vm_map_entry *best = hdr;
 	for (struct vm_map_entry *t = map->root; t != NULL;) {
 		if (t->start <= addr) {
@@ -395,6 +406,7 @@ boolean_t vm_map_lookup_entry(struct vm_map *map, vm_offset_t addr, struct vm_ma
 	}
 	*entry = best;
 	if (best != hdr && addr < best->end) {
+		map->hint2 = h;
 		map->hint = best;
 		return TRUE;
 	}
@@ -1217,17 +1229,27 @@ out:
 int vm_map_page_peek(struct vm_map *map, vm_offset_t addr, boolean_t src_destroy, struct vm_map_entry **entry,
 		     struct vm_page **page)
 {
-	struct vm_map_entry *e, *hint = map->hint;
+	struct vm_map_entry *e;
+	struct vm_page *p = NULL;
 
-	/* The hint stays the faulting thread's: it looks up its entry again
-	 * once this page has come. */
-	boolean_t found = addr >= map->min_offset && addr < map->max_offset && vm_map_lookup_entry(map, addr, &e);
-	map->hint = hint;
-	if (!found || !(e->protection & VM_PROT_READ) || page_from_pager(e, addr))
+	if (addr < map->min_offset || addr >= map->max_offset || !vm_map_lookup_entry(map, addr, &e) ||
+	    !(e->protection & VM_PROT_READ))
 		return 0;
-	struct vm_page *p = vm_map_entry_page(e, addr);
-	if (p != NULL && (p->flags & (VM_PAGE_BUSY | VM_PAGE_ABSENT)))
-		return 0;
+	/* Down the chain as vm_map_entry_page, refusing what would wait: a
+	 * page in transit or failed, one a pager has yet to supply. */
+	vm_offset_t off = e->offset + (addr - e->start);
+	for (struct vm_object *o = e->object; o != NULL; o = o->shadow) {
+		struct vm_page *q = vm_page_lookup(o, off);
+		if (q != NULL && !(q->flags & VM_PAGE_UNAVAILABLE)) {
+			if (q->flags & (VM_PAGE_BUSY | VM_PAGE_NO_DATA))
+				return 0;
+			p = q;
+			break;
+		}
+		if (q == NULL && o->pager != NULL && vm_object_pager_has(o, off))
+			return 0;
+		off += o->shadow_offset;
+	}
 	/* (The unmap must not fail once the data is used.) */
 	if (src_destroy && entry_reserve(2) != KERN_SUCCESS)
 		return 0;

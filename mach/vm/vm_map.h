@@ -60,6 +60,7 @@ struct vm_map {
 	struct vm_map_entry header; /* list head; not an entry */
 	struct vm_map_entry *root;  /* treap of the entries */
 	struct vm_map_entry *hint;  /* last entry looked up */
+	struct vm_map_entry *hint2; /* the one before (a pager thread's buffer and the faulting region) */
 	/* No hole below first_free's end (the header: min); anywhere
 	 * allocation searches from there. */
 	struct vm_map_entry *first_free;
