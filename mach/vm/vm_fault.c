@@ -169,10 +169,10 @@ static kern_return_t fault_resume(struct vm_map *map, vm_offset_t va, vm_prot_t 
 {
 	struct vm_page *p = vm_page_lookup(w->object, w->offset);
 
-	vm_stat.faults++;
 	if (p == NULL || (p->flags & (VM_PAGE_BUSY | VM_PAGE_NO_DATA)) || (p->page_lock & fault_type) ||
 	    w->object->copy != NULL || p->queue == VM_PAGE_Q_INACTIVE)
 		return VM_FAULT_RETRY;
+	vm_stat.faults++;
 	return pmap_enter(map->pmap, trunc_page(va), vm_page_to_phys(p), w->prot & ~p->page_lock);
 }
 
