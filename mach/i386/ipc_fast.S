@@ -78,16 +78,17 @@ dest_needs:
 	.text
 	.globl ipc_fast_mach_msg
 ipc_fast_mach_msg:
+	/* SEND|RCV, no option the fast path does not know: else straight to
+	 * the general path, nothing pushed. */
+	movl 8(%esp), %eax		/* option */
+	xorl $MSG_SEND_RCV, %eax
+	testl $~MSG_FAST_OPTIONS | MSG_SEND_RCV, %eax
+	jnz mach_msg_trap
 	pushl %ebp
 	pushl %ebx
 	pushl %esi
 	pushl %edi
 	subl $F_STRUCT_SIZE, %esp
-	/* SEND|RCV, no option the fast path does not know. */
-	movl ARG_OPTION(%esp), %eax
-	xorl $MSG_SEND_RCV, %eax
-	testl $~MSG_FAST_OPTIONS | MSG_SEND_RCV, %eax
-	jnz general
 	/* A whole number of words, a header to a page, below the kernel. */
 	movl ARG_SEND_SIZE(%esp), %ecx
 	leal -MSGH_HEADER_SIZE(%ecx), %eax
@@ -109,6 +110,10 @@ ipc_fast_mach_msg:
 	movl $header_fault, cpu_recover
 	rep movsl
 	movl $0, cpu_recover
+	/* Simple (a complex message, such as a pager's data_supply, goes
+	 * straight on), no bits undefined. */
+	testl $~MSGH_BITS_PORTS_MASK, F(F_BITS)
+	jnz general
 	movl ARG_MSG(%esp), %esi
 	movl ARG_SEND_SIZE(%esp), %ecx
 	movl %esi, F(F_UMSG)
@@ -117,12 +122,9 @@ ipc_fast_mach_msg:
 	addl %ecx, %esi
 	cmpl $PAGE_SIZE, %esi
 	ja second_page
-header_checked:	/* Simple, a disposition the fast path takes, on a name that holds
-	 * that right to a live port without a protected payload. */
-	movl F(F_BITS), %eax
-	testl $~MSGH_BITS_PORTS_MASK, %eax
-	jnz general
-	movzbl %al, %eax
+header_checked:	/* A disposition the fast path takes, on a name that holds that
+	 * right to a live port without a protected payload. */
+	movzbl F(F_BITS), %eax
 	movl %eax, F(F_DEST_DISP)
 	subl $MSG_TYPE_MOVE_SEND_ONCE, %eax
 	cmpl $3, %eax
