@@ -77,16 +77,9 @@ static kern_return_t wire_everything(vm_size_t *wired)
 	*wired = 0;
 	for (;;) {
 		vm_size_t size;
-		vm_prot_t prot, max;
-		vm_inherit_t inherit;
-		boolean_t shared;
-		mach_port_t name;
-		vm_offset_t offset;
-		if (vm_region(T, &addr, &size, &prot, &max, &inherit, &shared, &name, &offset) !=
-		    KERN_SUCCESS)
+		vm_prot_t prot;
+		if (mach_vm_region_prot(T, &addr, &size, &prot) != KERN_SUCCESS)
 			break;
-		if (MACH_PORT_VALID(name))
-			mach_port_deallocate(T, name);
 		vm_offset_t start = addr, end = addr + size;
 		prot &= VM_PROT_READ | VM_PROT_WRITE;
 		addr = end;

@@ -57,4 +57,11 @@ extern mach_msg_return_t mach_msg_server_once(mach_msg_demux_t demux, mach_msg_s
  */
 extern void mach_msg_destroy(mach_msg_header_t *msg);
 
+/*
+ * vm_region, answering only the region at or after *addr (its start in
+ * *addr, its size) and its current protection; the name of its memory
+ * object is not kept.  KERN_NO_SPACE when no region follows *addr.
+ */
+extern kern_return_t mach_vm_region_prot(task_t task, vm_address_t *addr, vm_size_t *size, vm_prot_t *prot);
+
 #endif /* _MACH_H_ */

@@ -166,6 +166,8 @@ void emul_post_self(int sig);
 int emul_fd_alloc(mach_port_t port, int flags, int min);
 int sys_read(int fd, uint32_t buf, uint32_t count);
 int sys_write(int fd, uint32_t buf, uint32_t count);
+/* write/pwrite64/writev's loop (fd.c): off IO_OFFSET_CURRENT or a position. */
+int emul_write_chunks(int fd, uint32_t buf, uint32_t count, int64_t off);
 int sys_writev(int fd, uint32_t iov, int iovcnt);
 int sys_close(int fd);
 int sys_dup(int fd);

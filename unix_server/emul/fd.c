@@ -135,18 +135,17 @@ int sys_read(int fd, uint32_t buf, uint32_t count)
 	return r < 0 ? r : (int)n;
 }
 
-int sys_write(int fd, uint32_t buf, uint32_t count)
+/*
+ * Write count bytes from the program's buf to fd at off (IO_OFFSET_CURRENT:
+ * at the file's offset), IO_CHUNK at a time; what write, writev and
+ * pwrite64 share.  The wait is interruptible; EPIPE raises SIGPIPE.
+ * Returns what went in, or the error if nothing did.
+ */
+int emul_write_chunks(int fd, uint32_t buf, uint32_t count, int64_t off)
 {
 	static char chunk[IO_CHUNK];
 	uint32_t done = 0;
 
-	if (!fd_ok(fd))
-		return -LINUX_EBADF;
-	if ((int32_t)count < 0)
-		return -LINUX_EINVAL;
-	int jc = emul.fd[fd].not_tty ? 0 : tty_job_control(fd, SIGTTOU);
-	if (jc != 0)
-		return jc;
 	while (done < count) {
 		uint32_t n = count - done > IO_CHUNK ? IO_CHUNK : count - done;
 		int amount = 0, r;
@@ -154,8 +153,8 @@ int sys_write(int fd, uint32_t buf, uint32_t count)
 			return done > 0 ? (int)done : r;
 		r = emul_wait_begin(EMUL_WAIT_IO, emul.fd[fd].port);
 		if (r == 0)
-			r = emul_errno(
-			    io_write(emul.fd[fd].port, io_tag(), IO_OFFSET_CURRENT, chunk, n, &amount));
+			r = emul_errno(io_write(emul.fd[fd].port, io_tag(),
+						off == IO_OFFSET_CURRENT ? off : off + done, chunk, n, &amount));
 		emul_wait_end();
 		if (r == -LINUX_EPIPE) {
 			emul_post_self(SIGPIPE);
@@ -170,6 +169,18 @@ int sys_write(int fd, uint32_t buf, uint32_t count)
 			break;
 	}
 	return (int)done;
+}
+
+int sys_write(int fd, uint32_t buf, uint32_t count)
+{
+	if (!fd_ok(fd))
+		return -LINUX_EBADF;
+	if ((int32_t)count < 0)
+		return -LINUX_EINVAL;
+	int jc = emul.fd[fd].not_tty ? 0 : tty_job_control(fd, SIGTTOU);
+	if (jc != 0)
+		return jc;
+	return emul_write_chunks(fd, buf, count, IO_OFFSET_CURRENT);
 }
 
 int sys_writev(int fd, uint32_t iov, int iovcnt)

@@ -190,7 +190,6 @@ int sys_lseek(int fd, int32_t off, int whence)
 }
 
 /* pread64/pwrite64: at an offset, the file's own offset untouched. */
-#define PWRITE_CHUNK 8192
 int sys_pread64(int fd, uint32_t ubuf, uint32_t count, uint32_t lo, uint32_t hi)
 {
 	int64_t off = (int64_t)((uint64_t)hi << 32 | lo);
@@ -214,26 +213,13 @@ int sys_pread64(int fd, uint32_t ubuf, uint32_t count, uint32_t lo, uint32_t hi)
 
 int sys_pwrite64(int fd, uint32_t ubuf, uint32_t count, uint32_t lo, uint32_t hi)
 {
-	static char chunk[PWRITE_CHUNK];
 	int64_t off = (int64_t)((uint64_t)hi << 32 | lo);
-	uint32_t done = 0;
 
 	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
 		return -LINUX_EBADF;
 	if ((int32_t)count < 0 || off < 0)
 		return -LINUX_EINVAL;
-	while (done < count) {
-		uint32_t n = count - done > sizeof(chunk) ? sizeof(chunk) : count - done;
-		int amount = 0, r = emul_copyin(chunk, ubuf + done, n);
-		if (r == 0)
-			r = emul_errno(io_write(emul.fd[fd].port, 0, off + done, chunk, n, &amount));
-		if (r < 0)
-			return done > 0 ? (int)done : r;
-		done += amount;
-		if ((uint32_t)amount < n)
-			break;
-	}
-	return (int)done;
+	return emul_write_chunks(fd, ubuf, count, off);
 }
 
 int sys_faccessat(int dirfd, uint32_t upath, int mode, int flags)

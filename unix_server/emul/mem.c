@@ -233,17 +233,9 @@ static int range_mapped(uint32_t addr, uint32_t end)
 	while (a < end) {
 		vm_address_t r = a;
 		vm_size_t size;
-		vm_prot_t prot, max;
-		vm_inherit_t inherit;
-		boolean_t shared;
-		mach_port_t name;
-		vm_offset_t offset;
-		if (vm_region(mach_task_self(), &r, &size, &prot, &max, &inherit, &shared, &name, &offset) !=
-			    KERN_SUCCESS ||
-		    r > a)
+		vm_prot_t prot;
+		if (mach_vm_region_prot(mach_task_self(), &r, &size, &prot) != KERN_SUCCESS || r > a)
 			return 0;
-		if (MACH_PORT_VALID(name))
-			mach_port_deallocate(mach_task_self(), name);
 		a = r + size;
 	}
 	return 1;
