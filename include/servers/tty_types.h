@@ -42,6 +42,34 @@ struct tty_winsize {
 #define TTY_TIOCSWINSZ 0x5414
 #define TTY_FIONREAD 0x541B
 #define TTY_TIOCNOTTY 0x5422
+#define TTY_TIOCGSID 0x5429
+
+/*
+ * io_tty_ioctl's own requests (not Linux ioctls; numbers no Linux
+ * request has): what the emulation library asks the terminal on behalf
+ * of a system call (docs/unix.md, "Controlling terminal").
+ * TTY_JC_READ, TTY_JC_WRITE: may the caller read (write) the terminal
+ * now?  0, or TTY_EBACKGROUND.  TTY_OPEN: the caller has just opened
+ * this file with the open flags in_data holds (int): /dev/tty without a
+ * controlling terminal is ENXIO; a session leader without one opening
+ * the terminal without O_NOCTTY acquires it.
+ */
+#define TTY_JC_READ 0x7401
+#define TTY_JC_WRITE 0x7402
+#define TTY_OPEN 0x7403
+/* io_tty_ioctl's flags: what only the caller knows of itself. */
+#define TTY_CALLER_TTOU_OK 1  /* SIGTTOU is blocked or ignored: changes go ahead */
+#define TTY_CALLER_DETACHED 2 /* it gave the terminal up (TIOCNOTTY, not leading its session) */
+/* The open flag TTY_OPEN looks at (Linux i386's O_NOCTTY). */
+#define TTY_O_NOCTTY 0400
+/*
+ * io_tty_ioctl's answer when the caller's process group is in the
+ * background of its controlling terminal: job control's signal is due
+ * (where Linux's tty_check_change signals and restarts); the library
+ * decides, by its signal state, between EIO, going ahead, and the
+ * signal.  No Linux errno has this number.
+ */
+#define TTY_EBACKGROUND 4000
 
 /* c_iflag, c_oflag, c_lflag bits and c_cc indices used here (Linux's). */
 #define TTY_ISTRIP 0000040
@@ -74,8 +102,10 @@ struct tty_winsize {
 #define TTY_VWERASE 14
 
 /* Linux signal numbers the terminal sends. */
+#define TTY_SIGHUP 1
 #define TTY_SIGINT 2
 #define TTY_SIGQUIT 3
+#define TTY_SIGCONT 18
 #define TTY_SIGTSTP 20
 
 #endif /* _SERVERS_TTY_TYPES_H_ */

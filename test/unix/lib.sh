@@ -43,6 +43,26 @@ unix_run_disk() {
 unix_output() {
 	tr -d '\r' < "$1" | sed -n '/^unix: started /,/^unix: init exited/p' | sed '1d;$d' | grep -v '^emul\[[0-9]*\]: '
 }
+# same_as EXPECTED OUT WHAT: OUT is EXPECTED (one TAP point saying WHAT;
+# the difference shown otherwise).
+same_as() {
+	local r
+	diff -u "$1" "$2" > "$2.diff"
+	r=$?
+	[ $r = 0 ] || sed 's/^/# /' "$2.diff" | head -60
+	ok $r "$3"
+}
+# unix_expect LOG STATUS EXPECTED NAME: the boot (QEMU status STATUS)
+# ended cleanly, pid 1 with status 0, and what was printed (unix_output)
+# is EXPECTED, Linux's; the difference shown otherwise.
+unix_expect() {
+	local log=$1 st=$2 expected=$3 name=$4
+	ok "$st" "$name: the boot ends cleanly (status $st: $(qemu_status_text "$st"))"
+	[ "$(unix_status "$log")" = 0 ]
+	ok $? "$name: pid 1 exited with status 0"
+	unix_output "$log" > "$log.out"
+	same_as "$expected" "$log.out" "$name: the output on Ernst is Linux's ($(wc -l < "$expected") lines)"
+}
 # The wait status pid 1 ended with, as the single server printed it.
 unix_status() {
 	tr -d '\r' < "$1" | sed -n 's/^unix: init exited with status //p'

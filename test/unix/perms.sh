@@ -15,22 +15,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 expected=$srcdir/test/unix/perms.expected
 if [ "$(id -u)" = 0 ] && host_run "$tmp/host" test/unix/perms; then
-	diff -u "$expected" "$tmp/host" > "$tmp/host.diff"
-	r=$?
-	[ $r = 0 ] || sed 's/^/# /' "$tmp/host.diff" | head -20
-	ok $r "perms on the host (root) prints perms.expected"
+	same_as "$expected" "$tmp/host" "perms on the host (root) prints perms.expected"
 else
 	echo "# the host cannot run test/unix/perms as root: perms.expected alone"
 fi
 st=$(unix_run "$tmp/perms.log" test/unix/perms)
-ok "$st" "perms: the boot ends cleanly (status $st: $(qemu_status_text "$st"))"
-[ "$(unix_status "$tmp/perms.log")" = 0 ]
-ok $? "perms: pid 1 exited with status 0"
-unix_output "$tmp/perms.log" > "$tmp/perms.ernst"
-diff -u "$expected" "$tmp/perms.ernst" > "$tmp/perms.diff"
-r=$?
-[ $r = 0 ] || sed 's/^/# /' "$tmp/perms.diff" | head -60
-ok $r "perms: the output on Ernst is Linux's ($(wc -l < "$expected") lines)"
+unix_expect "$tmp/perms.log" "$st" "$expected" perms
 
 # Set-user-ID programs: perms setuid copies itself from the boot
 # archive's /bin; the host cannot stand in (its i386 programs may run

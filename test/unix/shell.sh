@@ -7,7 +7,7 @@
 . "$srcdir/test/unix/lib.sh"
 tmp=$(mktemp -d)
 log=$tmp/console.log
-console_start "$log" "$srcdir/test/qemu-run" --timeout 180 --append console=serial \
+console_start "$log" "$srcdir/test/qemu-run" --timeout 300 --append console=serial \
 	--initrd "bootstrap/bootstrap -x,unix_server/single/single -x -D \${device-port} -r rootfs.cpio /bin/init -1,unix_server/emul/emul.bin \$(data),unix_server/rootfs.cpio \$(data)" \
 	mach/ernst
 trap 'rm -rf "$tmp"' EXIT
@@ -98,6 +98,31 @@ expect "$PROMPT" 30
 type_line 'stty -tostop; (echo bg-free) & wait'
 expect '^bg-free' 30
 ok $? "without tostop a background job's output goes out"
+expect "$PROMPT" 30
+# A background job under the shell's job control: jobs, fg, ^Z, bg.
+type_line 'sleep 100 &'
+expect "$PROMPT" 30
+type_line 'jobs'
+expect '^\[1\]+ *Running *sleep 100' 30
+ok $? "sleep 100 & is job 1, and jobs lists it running"
+expect "$PROMPT" 30
+type_line 'fg'
+expect '^sleep 100' 30
+sleep 1
+printf '\032' >&4
+expect '\[1\]+ *Stopped *sleep 100' 30
+ok $? "fg brings it to the foreground, and ^Z stops it"
+expect "$PROMPT" 30
+type_line 'bg'
+expect '^\[1\] sleep 100' 30
+expect "$PROMPT" 30
+type_line 'jobs'
+expect '^\[1\]+ *Running *sleep 100' 30
+ok $? "bg continues it in the background"
+expect "$PROMPT" 30
+type_line 'kill %1; wait %1; echo killed-status=$?'
+expect 'killed-status=143' 30
+ok $? "kill %1 ends it (SIGTERM: status 143)"
 expect "$PROMPT" 30
 type_line "(trap '' TTIN; cat; echo cat-status=\$?) & wait"
 expect 'cat-status=1' 30

@@ -4,7 +4,8 @@
  * Canonical lines, erase, kill, word erase, ^D (a partial line, then end
  * of file), ^C and ^Z signalling the foreground process group, raw mode
  * without echo, select woken by typing, io_interrupt, the ioctls and
- * their bad sizes, ONLCR on output.  The script checks what only the
+ * their bad sizes, the controlling terminal and its foreground group
+ * (io_tty_ioctl with made-up processes), ONLCR on output.  The script checks what only the
  * serial log shows (echo, \r\n, no echo in raw mode).
  */
 #include <stdio.h>
@@ -78,6 +79,104 @@ static int ioctl_in(mach_port_t p, int req, const void *in, size_t size)
 	return io_ioctl(p, req, (char *) in, size, o, &cnt);
 }
 
+/*
+ * Made-up processes (struct tty_procs): leader, pid 42 leading session 42;
+ * member, pid 50 in group 50 of that session; group 77 is another
+ * session's.  Their "proc ports" are ports of ours.
+ */
+static mach_port_t leader, member;
+
+static int who(mach_port_t proc, struct tty_caller *c)
+{
+	if (proc != leader && proc != member)
+		return LINUX_ESRCH;
+	c->pid = c->pgrp = proc == leader ? 42 : 50;
+	c->sid = 42;
+	c->euid = 1000;
+	return 0;
+}
+
+static int pgrp_session(int pgrp)
+{
+	return pgrp == 42 || pgrp == 50 ? 42 : pgrp == 77 ? 77 : 0;
+}
+
+static const struct tty_procs procs = { record_signal, who, pgrp_session };
+
+/* io_tty_ioctl from proc: the answer; out (size bytes) when it is 0. */
+static int tty_req(mach_port_t p, mach_port_t proc, int req, int flags, const void *in, size_t inlen, void *out,
+		   size_t size)
+{
+	char buf[128];
+	mach_msg_type_number_t cnt = sizeof(buf);
+	int rc = io_tty_ioctl(p, proc, req, flags, (char *) in, inlen, buf, &cnt);
+
+	if (rc == 0 && size != 0) {
+		if (cnt != size)
+			return -1;
+		memcpy(out, buf, size);
+	}
+	return rc;
+}
+
+static mach_port_t made_up_process(void)
+{
+	mach_port_t p = test_port();
+
+	mach_port_insert_right(mach_task_self(), p, p, MACH_MSG_TYPE_MAKE_SEND);
+	return p;
+}
+
+static void test_ctty(mach_port_t con)
+{
+	struct tty_termios t;
+	int32_t v = 0, pg = 0;
+
+	leader = made_up_process();
+	member = made_up_process();
+	is(ioctl_out(con, TTY_TIOCGPGRP, &pg, sizeof(pg)), LINUX_ENOTTY,
+	   "TIOCGPGRP through io_ioctl (nobody's controlling terminal): ENOTTY");
+	is(tty_req(con, member, TTY_TIOCSCTTY, 0, &v, sizeof(v), NULL, 0), LINUX_EPERM,
+	   "TIOCSCTTY by a process that leads no session: EPERM");
+	is(tty_req(con, made_up_process(), TTY_TIOCGPGRP, 0, NULL, 0, &pg, sizeof(pg)), LINUX_ESRCH,
+	   "a port that is no process's: ESRCH");
+	is(tty_req(con, leader, TTY_TIOCSCTTY, 0, &v, sizeof(v), NULL, 0), 0,
+	   "TIOCSCTTY by a session leader: its controlling terminal");
+	is(tty_req(con, leader, TTY_TIOCGPGRP, 0, NULL, 0, &pg, sizeof(pg)), 0, "TIOCGPGRP");
+	is(pg, 42, "the leader's group is in the foreground");
+	is(tty_req(con, member, TTY_TIOCGSID, 0, NULL, 0, &v, sizeof(v)), 0, "TIOCGSID from the session");
+	is(v, 42, "session 42");
+	ioctl_out(con, TTY_TCGETS, &t, sizeof(t));
+	is(tty_req(con, member, TTY_TCSETS, 0, &t, sizeof(t), NULL, 0), TTY_EBACKGROUND,
+	   "TCSETS from a background group: TTY_EBACKGROUND");
+	is(tty_req(con, member, TTY_TCSETS, TTY_CALLER_TTOU_OK, &t, sizeof(t), NULL, 0), 0,
+	   "with SIGTTOU blocked or ignored it goes ahead");
+	v = 0;
+	is(tty_req(con, member, TTY_TCFLSH, 0, &v, sizeof(v), NULL, 0), TTY_EBACKGROUND,
+	   "TCFLSH from the background too");
+	is(tty_req(con, member, TTY_JC_READ, 0, NULL, 0, NULL, 0), TTY_EBACKGROUND, "reading from the background");
+	is(tty_req(con, member, TTY_JC_WRITE, 0, NULL, 0, NULL, 0), 0, "writing, without TOSTOP, goes ahead");
+	is(tty_req(con, member, TTY_TCGETS, 0, NULL, 0, &t, sizeof(t)), 0, "TCGETS from the background goes ahead");
+	is(tty_req(con, member, TTY_TIOCNOTTY, TTY_CALLER_DETACHED, NULL, 0, NULL, 0), LINUX_ENOTTY,
+	   "once given up, it is no controlling terminal of the process's");
+	v = 77;
+	is(tty_req(con, leader, TTY_TIOCSPGRP, 0, &v, sizeof(v), NULL, 0), LINUX_EPERM,
+	   "TIOCSPGRP to another session's group: EPERM");
+	v = 99;
+	is(tty_req(con, leader, TTY_TIOCSPGRP, 0, &v, sizeof(v), NULL, 0), LINUX_ESRCH, "to no group: ESRCH");
+	v = -1;
+	is(tty_req(con, leader, TTY_TIOCSPGRP, 0, &v, sizeof(v), NULL, 0), LINUX_EINVAL, "to -1: EINVAL");
+	is(tty_req(con, leader, TTY_TIOCSPGRP, 0, &v, 2, NULL, 0), LINUX_EINVAL, "with 2 bytes: EINVAL");
+	v = 50;
+	is(tty_req(con, leader, TTY_TIOCSPGRP, 0, &v, sizeof(v), NULL, 0), 0, "TIOCSPGRP to group 50");
+	is(tty_req(con, member, TTY_JC_READ, 0, NULL, 0, NULL, 0), 0, "which may read now");
+	v = 42;
+	is(tty_req(con, leader, TTY_TIOCSPGRP, 0, &v, sizeof(v), NULL, 0), TTY_EBACKGROUND,
+	   "the leader, now in the background, cannot take it back...");
+	is(tty_req(con, leader, TTY_TIOCSPGRP, TTY_CALLER_TTOU_OK, &v, sizeof(v), NULL, 0), 0,
+	   "...unless it blocks SIGTTOU, as shells do");
+}
+
 struct reader_arg {
 	mach_port_t p;
 	int tag;
@@ -97,7 +196,7 @@ static void test_ioctls(mach_port_t con)
 {
 	struct tty_termios t;
 	struct tty_winsize ws = { 0, 0, 0, 0 }, big = { 50, 132, 0, 0 };
-	int32_t pg = 0, v;
+	int32_t v;
 	char junk[64] = { 0 };
 
 	is(ioctl_out(con, TTY_TCGETS, &t, sizeof(t)), 0, "TCGETS (36 bytes)");
@@ -111,15 +210,8 @@ static void test_ioctls(mach_port_t con)
 	is(ioctl_in(con, TTY_TIOCSWINSZ, &big, sizeof(big)), 0, "TIOCSWINSZ 50 x 132");
 	ioctl_out(con, TTY_TIOCGWINSZ, &ws, sizeof(ws));
 	ok(ws.ws_row == 50 && ws.ws_col == 132, "read back");
-	is(ioctl_out(con, TTY_TIOCGPGRP, &pg, sizeof(pg)), 0, "TIOCGPGRP");
-	is(pg, 1, "the foreground group starts as init's (1)");
 	v = 42;
-	is(ioctl_in(con, TTY_TIOCSPGRP, &v, sizeof(v)), 0, "TIOCSPGRP 42");
-	ioctl_out(con, TTY_TIOCGPGRP, &pg, sizeof(pg));
-	is(pg, 42, "read back");
-	v = 0;
-	is(ioctl_in(con, TTY_TIOCSPGRP, &v, sizeof(v)), LINUX_EINVAL, "TIOCSPGRP 0: EINVAL");
-	is(ioctl_in(con, TTY_TIOCSPGRP, &v, 2), LINUX_EINVAL, "TIOCSPGRP with 2 bytes: EINVAL");
+	is(ioctl_in(con, TTY_TIOCSPGRP, &v, sizeof(v)), LINUX_ENOTTY, "TIOCSPGRP from nobody: ENOTTY");
 	is(ioctl_in(con, TTY_TCSETS, junk, 10), LINUX_EINVAL, "TCSETS with 10 bytes: EINVAL");
 	is(ioctl_in(con, TTY_TCGETS, junk, 4), LINUX_EINVAL, "TCGETS with an argument: EINVAL");
 	is(ioctl_in(con, 0x1234, junk, 0), LINUX_ENOTTY, "an unknown ioctl: ENOTTY");
@@ -160,10 +252,11 @@ int main(void)
 	root = vfs_root_port(fs->root, &unixio_root_cred);
 	cthread_mutex_unlock(&unixio_lock);
 	mach_port_insert_right(mach_task_self(), root, root, MACH_MSG_TYPE_MAKE_SEND);
-	is_kr(unixtty_init(strtoul(devport, NULL, 0), record_signal), KERN_SUCCESS, "the terminal opens the console");
+	is_kr(unixtty_init(strtoul(devport, NULL, 0), &procs), KERN_SUCCESS, "the terminal opens the console");
 
 	is(fs_lookup(root, "/dev/console", IO_O_RDWR, 0, &con, &poly), 0, "open /dev/console");
 	test_ioctls(con);
+	test_ctty(con);
 	{
 		struct io_stat st;
 
@@ -211,6 +304,27 @@ int main(void)
 	is(wait_signals(2), 2, "^C and ^Z signal");
 	ok(signals[0][0] == 42 && signals[0][1] == TTY_SIGINT, "^C: SIGINT to the foreground group 42");
 	ok(signals[1][0] == 42 && signals[1][1] == TTY_SIGTSTP, "^Z: SIGTSTP to it");
+	unixtty_hangup(7);
+	unixtty_hangup(42);
+	is(nsignals, 3, "session 42's leader ends: one signal (another session's ending changes nothing)");
+	ok(signals[2][0] == 42 && signals[2][1] == TTY_SIGHUP, "SIGHUP to the foreground group");
+	{
+		int32_t pg, fl = 0;
+
+		is(tty_req(con, leader, TTY_TIOCGPGRP, 0, NULL, 0, &pg, sizeof(pg)), LINUX_ENOTTY,
+		   "and the terminal is nobody's controlling terminal");
+		fl = TTY_O_NOCTTY;
+		tty_req(con, leader, TTY_OPEN, 0, &fl, sizeof(fl), NULL, 0);
+		is(tty_req(con, leader, TTY_TIOCGSID, 0, NULL, 0, &pg, sizeof(pg)), LINUX_ENOTTY,
+		   "opened with O_NOCTTY by a session leader: still nobody's");
+		fl = 0;
+		is(tty_req(con, leader, TTY_OPEN, 0, &fl, sizeof(fl), NULL, 0), 0, "opened without O_NOCTTY...");
+		is(tty_req(con, leader, TTY_TIOCGSID, 0, NULL, 0, &pg, sizeof(pg)), 0, "...it is the leader's again");
+		is(tty_req(con, leader, TTY_TIOCNOTTY, 0, NULL, 0, NULL, 0), 0, "TIOCNOTTY by the leader");
+		is(nsignals, 5, "gives its foreground group SIGHUP and SIGCONT");
+		ok(signals[3][1] == TTY_SIGHUP && signals[4][1] == TTY_SIGCONT && signals[4][0] == 42, "in that order");
+		is(tty_req(con, leader, TTY_OPEN, 0, &fl, sizeof(fl), NULL, 0), 0, "the leader opens it again");
+	}
 
 	ioctl_out(con, TTY_TCGETS, &saved, sizeof(saved));
 	t = saved;

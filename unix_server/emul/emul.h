@@ -53,6 +53,7 @@ struct emul_state {
 	mach_port_t host;	     /* the host port (the clock); per task, made again in a fork child */
 	char exe_path[IO_PATH_MAX_ + 1]; /* what we run (/proc/PID/exe) */
 	int pid;
+	int tty_detached; /* TIOCNOTTY by a process not leading its session: no controlling terminal */
 };
 extern struct emul_state emul;
 /* Set (by the signal thread) when a signal may need delivering: the
@@ -166,6 +167,8 @@ void emul_post_self(int sig);
 int emul_fd_alloc(mach_port_t port, int flags, int min);
 int sys_read(int fd, uint32_t buf, uint32_t count);
 int sys_write(int fd, uint32_t buf, uint32_t count);
+/* After an open: the terminal's controlling-terminal rules (fd.c). */
+int emul_tty_opened(int fd, int flags);
 /* write/pwrite64/writev's loop (fd.c): off IO_OFFSET_CURRENT or a position. */
 int emul_write_chunks(int fd, uint32_t buf, uint32_t count, int64_t off);
 int sys_writev(int fd, uint32_t iov, int iovcnt);

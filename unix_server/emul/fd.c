@@ -17,19 +17,28 @@
 #define IOV_MAX 1024
 #define O_NONBLOCK_ 04000
 
-/* Linux ioctl numbers and the sizes they read (in) and write (out). */
+/*
+ * Linux ioctl numbers and the sizes they read (in) and write (out);
+ * IOCTL_BY_VALUE: the argument is the int itself, not a pointer.
+ */
+#define IOCTL_BY_VALUE 0xffffffffu
 static const struct {
 	uint32_t req, in, out;
 } ioctls[] = {
-    {0x5401, 0, 36}, /* TCGETS */
-    {0x5402, 36, 0}, /* TCSETS */
-    {0x5403, 36, 0}, /* TCSETSW */
-    {0x5404, 36, 0}, /* TCSETSF */
-    {0x540f, 0, 4},  /* TIOCGPGRP */
-    {0x5410, 4, 0},  /* TIOCSPGRP */
-    {0x5413, 0, 8},  /* TIOCGWINSZ */
-    {0x5414, 8, 0},  /* TIOCSWINSZ */
-    {0x541b, 0, 4},  /* FIONREAD */
+    {TTY_TCGETS, 0, 36},
+    {TTY_TCSETS, 36, 0},
+    {TTY_TCSETSW, 36, 0},
+    {TTY_TCSETSF, 36, 0},
+    {TTY_TCXONC, IOCTL_BY_VALUE, 0},
+    {TTY_TCFLSH, IOCTL_BY_VALUE, 0},
+    {TTY_TIOCSCTTY, IOCTL_BY_VALUE, 0},
+    {TTY_TIOCGPGRP, 0, 4},
+    {TTY_TIOCSPGRP, 4, 0},
+    {TTY_TIOCGWINSZ, 0, 8},
+    {TTY_TIOCSWINSZ, 8, 0},
+    {TTY_FIONREAD, 0, 4},
+    {TTY_TIOCNOTTY, 0, 0},
+    {TTY_TIOCGSID, 0, 4},
 };
 
 static int fd_ok(int fd)
@@ -53,44 +62,69 @@ int emul_fd_alloc(mach_port_t port, int flags, int min)
 }
 
 /*
- * Job control, as Linux's terminal does it: a process whose group is not
- * the terminal's foreground group gets SIGTTIN when it reads the
- * terminal, and SIGTTOU when it writes it with TOSTOP set.  A read with
- * SIGTTIN blocked or ignored answers EIO; a write with SIGTTOU so goes
- * ahead; an orphaned group gets EIO (the proc service knows).  Otherwise
- * the call is run again once the signal has been acted on (a stop and
- * SIGCONT, or a handler with SA_RESTART), as Linux's -ERESTARTSYS.  A
- * file that is no terminal answers ENOTTY once and is not asked again
- * (callers test not_tty first).  Returns 0 to go ahead, or the call's
- * answer.
+ * A terminal request on our behalf (io_tty_ioctl: our proc port says
+ * who asks; the flags what only we know: a TIOCNOTTY of ours, SIGTTOU
+ * blocked or ignored).  *outlen: the room at out, then what came.
  */
-static int tty_job_control(int fd, int sig)
+static int tty_request(int fd, int req, const void *in, size_t inlen, void *out, mach_msg_type_number_t *outlen)
 {
-	struct tty_termios t;
-	int32_t fg;
-	int pid, ppid, pgrp, sid, r;
-	mach_msg_type_number_t n = sizeof(t);
+	mach_msg_type_number_t none = 0;
+	int flags = (emul.tty_detached ? TTY_CALLER_DETACHED : 0) |
+		    (emul_signal_blocked_or_ignored(SIGTTOU) ? TTY_CALLER_TTOU_OK : 0);
 
-	if (sig == SIGTTOU) {
-		r = emul_errno(io_ioctl(emul.fd[fd].port, TTY_TCGETS, NULL, 0, (char *)&t, &n));
-		if (r == -LINUX_ENOTTY)
-			emul.fd[fd].not_tty = 1;
-		if (r < 0 || n != sizeof(t) || !(t.c_lflag & TTY_TOSTOP))
-			return 0;
-	}
-	n = sizeof(fg);
-	r = emul_errno(io_ioctl(emul.fd[fd].port, TTY_TIOCGPGRP, NULL, 0, (char *)&fg, &n));
-	if (r == -LINUX_ENOTTY)
-		emul.fd[fd].not_tty = 1;
-	if (r < 0 || n != sizeof(fg) || emul_errno(proc_getids(emul.proc, &pid, &ppid, &pgrp, &sid)) < 0 ||
-	    pgrp == fg)
-		return 0;
+	return emul_errno(io_tty_ioctl(emul.fd[fd].port, emul.proc, req, flags, (char *)in, inlen, out,
+				       outlen != NULL ? outlen : &none));
+}
+
+/*
+ * The terminal answered TTY_EBACKGROUND: we are in a background group of
+ * the session it controls, and job control's sig (SIGTTIN to read,
+ * SIGTTOU to write with TOSTOP or change it) is due, by Linux's rules.
+ * sig blocked or ignored: a read answers EIO (a change went ahead
+ * already: the terminal knew).  An orphaned group answers EIO (the proc
+ * service knows).  Otherwise sig goes to the group, and the call is run
+ * again once it has been acted on (a stop and SIGCONT, or a handler
+ * with SA_RESTART), as Linux's -ERESTARTSYS.
+ */
+static int tty_background(int sig)
+{
+	int r;
+
 	if (emul_signal_blocked_or_ignored(sig))
-		return sig == SIGTTIN ? -LINUX_EIO : 0;
+		return sig == SIGTTIN ? -LINUX_EIO : -LINUX_ERESTART;
 	if ((r = emul_errno(proc_tty_background(emul.proc, sig))) < 0)
 		return r;
 	emul_post_self(sig);
 	return emul.act[sig].handler == SIG_DFL ? -LINUX_ERESTART : emul_interrupted();
+}
+
+/*
+ * Job control before reading fd (sig SIGTTIN) or writing it (SIGTTOU): 0
+ * to go ahead, or the call's answer.  A file that is no terminal
+ * answers ENOTTY once and is not asked again (callers test not_tty
+ * first).
+ */
+static int tty_job_control(int fd, int sig)
+{
+	int r = tty_request(fd, sig == SIGTTIN ? TTY_JC_READ : TTY_JC_WRITE, NULL, 0, NULL, NULL);
+
+	if (r == -LINUX_ENOTTY)
+		emul.fd[fd].not_tty = 1;
+	return r == -TTY_EBACKGROUND ? tty_background(sig) : 0;
+}
+
+int emul_tty_opened(int fd, int flags)
+{
+	int32_t v = flags;
+	int r = tty_request(fd, TTY_OPEN, &v, sizeof(v), NULL, NULL);
+
+	if (r == -LINUX_ENOTTY)
+		emul.fd[fd].not_tty = 1;
+	if (r == -LINUX_ENXIO) {
+		sys_close(fd);
+		return r;
+	}
+	return fd;
 }
 
 /* A tag for the waiting calls (docs/unix.md): pid << 12 | thread. */
@@ -276,6 +310,7 @@ int sys_fcntl64(int fd, int cmd, uint32_t arg)
 int sys_ioctl(int fd, uint32_t req, uint32_t arg)
 {
 	char in[IO_IOCTL_MAX], outbuf[IO_IOCTL_MAX];
+	size_t inlen;
 	unsigned i;
 	int r;
 
@@ -285,12 +320,31 @@ int sys_ioctl(int fd, uint32_t req, uint32_t arg)
 		;
 	if (i == sizeof(ioctls) / sizeof(ioctls[0]))
 		return -LINUX_ENOTTY;
-	if (ioctls[i].in && (r = emul_copyin(in, arg, ioctls[i].in)) < 0)
+	inlen = ioctls[i].in;
+	if (inlen == IOCTL_BY_VALUE) {
+		int32_t v = (int32_t)arg;
+		memcpy(in, &v, sizeof(v));
+		inlen = sizeof(v);
+	} else if (inlen > 0 && (r = emul_copyin(in, arg, inlen)) < 0) {
 		return r;
+	}
 	mach_msg_type_number_t n = sizeof(outbuf);
-	r = emul_errno(io_ioctl(emul.fd[fd].port, (int)req, in, ioctls[i].in, outbuf, &n));
+	r = tty_request(fd, (int)req, in, inlen, outbuf, &n);
+	if (r == -TTY_EBACKGROUND) {
+		r = tty_background(SIGTTOU);
+		/* Linux: TIOCSPGRP from an orphaned background group is ENOTTY. */
+		return r == -LINUX_EIO && req == TTY_TIOCSPGRP ? -LINUX_ENOTTY : r;
+	}
 	if (r < 0)
 		return r;
+	if (req == TTY_TIOCSCTTY) {
+		emul.tty_detached = 0;
+	} else if (req == TTY_TIOCNOTTY) {
+		/* Given up by a process that does not lead its session: by it alone. */
+		int pid, ppid, pgrp, sid;
+		if (emul_errno(proc_getids(emul.proc, &pid, &ppid, &pgrp, &sid)) == 0 && pid != sid)
+			emul.tty_detached = 1;
+	}
 	if (ioctls[i].out)
 		return emul_copyout(arg, outbuf, n < ioctls[i].out ? n : ioctls[i].out);
 	return 0;

@@ -107,9 +107,11 @@ int sys_openat(int dirfd, uint32_t upath, int flags, int mode)
 	if (r < 0)
 		return r;
 	r = emul_fd_alloc(file, (flags & O_CLOEXEC) ? FD_CLOEXEC : 0, 0);
-	if (r < 0)
+	if (r < 0) {
 		mach_port_deallocate(mach_task_self(), file);
-	return r;
+		return r;
+	}
+	return (flags & O_PATH_) ? r : emul_tty_opened(r, flags);
 }
 
 int sys_fstatat64(int dirfd, uint32_t upath, uint32_t ust, int flags)

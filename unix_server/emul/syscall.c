@@ -218,7 +218,10 @@ static int sys_setsid(void)
 {
 	int sid;
 	int r = emul_errno(proc_setsid(emul.proc, &sid));
-	return r < 0 ? r : sid;
+	if (r < 0)
+		return r;
+	emul.tty_detached = 0; /* a new session, without a controlling terminal */
+	return sid;
 }
 
 static int sys_getpgid(int pid)

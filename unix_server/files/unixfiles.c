@@ -176,7 +176,7 @@ int unixfiles_init(const struct unixfiles_config *config, struct unixfiles_ports
 		goto out;
 	}
 	if (config->device_master != MACH_PORT_NULL) {
-		if (unixtty_init(config->device_master, config->signal) != KERN_SUCCESS) {
+		if (unixtty_init(config->device_master, config->tty_procs) != KERN_SUCCESS) {
 			rc = LINUX_ENXIO;
 			goto out;
 		}

@@ -18,7 +18,7 @@ struct unixfiles_config {
 	const void *archive;	   /* newc cpio for / without a disk, or NULL */
 	size_t archive_size;
 	mach_port_t device_master; /* the console and the disk; NULL: no terminal */
-	tty_signal_fn signal;	   /* ^C/^Z: the proc service's kill */
+	const struct tty_procs *tty_procs; /* what the terminal asks the proc service */
 	mach_port_t proc_info;	   /* the proc service's info port (a send right
 				    * /proc keeps), or MACH_PORT_NULL: no /proc */
 	const char *root_device;   /* ext2 partition for / ("hd0s1"), or NULL */
@@ -52,7 +52,7 @@ void unixfiles_start_flusher(void);
 int unixfiles_shutdown(void);
 
 /* Device numbers of the terminal's nodes. */
-#define UNIXFILES_TTY_RDEV VFS_MKDEV(5, 0)
+#define UNIXFILES_TTY_RDEV UNIXTTY_DEVTTY_RDEV /* VFS_MKDEV(5, 0) */
 #define UNIXFILES_CONSOLE_RDEV VFS_MKDEV(5, 1)
 
 #endif /* _UNIX_SERVER_UNIXFILES_H_ */

@@ -7,7 +7,8 @@
  *   init -1          one login shell; init exits with its status (the
  *                    interactive test)
  * Either way init waits for every process that ends, its own children
- * and the orphans the system gives it.
+ * and the orphans the system gives it.  The shell leads a session of
+ * its own whose controlling terminal is the console (TIOCSCTTY).
  *
  * Shutdown: SIGTERM (reboot), SIGUSR1 (halt) and SIGUSR2 (poweroff), as
  * busybox's reboot, halt and poweroff send them (and the emulation
@@ -19,6 +20,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +37,11 @@ static pid_t start(char *const argv[])
 {
 	pid_t p = fork();
 	if (p == 0) {
+		/* A session of its own with the console as its controlling
+		 * terminal, as Linux's inits give a shell: job control works.
+		 * (Without a terminal, fd 0 is none: ENOTTY, and no matter.) */
+		setsid();
+		ioctl(0, TIOCSCTTY, 0);
 		chdir("/root");
 		execve(SHELL, argv, shell_env);
 		fprintf(stderr, "init: cannot run %s: %s\n", SHELL, strerror(errno));

@@ -679,6 +679,13 @@ kern_return_t S_io_set_openmodes(io_t io, int flags)
 kern_return_t S_io_ioctl(io_t io, int request, const io_ioctl_data_t in_data, mach_msg_type_number_t in_count,
 			 io_ioctl_data_t out_data, mach_msg_type_number_t *out_count)
 {
+	return S_io_tty_ioctl(io, MACH_PORT_NULL, request, 0, in_data, in_count, out_data, out_count);
+}
+
+kern_return_t S_io_tty_ioctl(io_t io, mach_port_t proc, int request, int flags, const io_ioctl_data_t in_data,
+			     mach_msg_type_number_t in_count, io_ioctl_data_t out_data,
+			     mach_msg_type_number_t *out_count)
+{
 	struct io_open *o = unixio_lookup(io);
 	size_t outlen = 0;
 	int rc;
@@ -687,10 +694,15 @@ kern_return_t S_io_ioctl(io_t io, int request, const io_ioctl_data_t in_data, ma
 		return LINUX_EBADF;
 	if (o->flags & IO_O_PATH)
 		return LINUX_EBADF;
-	if (o->ops->ioctl == NULL)
-		return LINUX_ENOTTY;
-	rc = o->ops->ioctl(o, request, in_data, in_count, out_data, &outlen);
+	if (o->ops->tty_ioctl != NULL)
+		rc = o->ops->tty_ioctl(o, proc, request, flags, in_data, in_count, out_data, &outlen);
+	else if (o->ops->ioctl != NULL)
+		rc = o->ops->ioctl(o, request, in_data, in_count, out_data, &outlen);
+	else
+		rc = LINUX_ENOTTY;
 	*out_count = rc == 0 ? outlen : 0;
+	if (rc == 0 && MACH_PORT_VALID(proc))
+		mach_port_deallocate(mach_task_self(), proc);
 	return rc;
 }
 

@@ -84,6 +84,13 @@ struct io_ops {
 	/* Where this open's waiting calls and registrations go. */
 	struct io_waitq *(*waitq)(struct io_open *o);
 	int (*ioctl)(struct io_open *o, int request, const char *in, size_t inlen, char *out, size_t *outlen);
+	/*
+	 * io_tty_ioctl: an ioctl from the process whose proc port is proc
+	 * (flags: TTY_CALLER_*); NULL: answered as io_ioctl (ioctl).  The
+	 * layer releases proc's right after an answer of 0.
+	 */
+	int (*tty_ioctl)(struct io_open *o, mach_port_t proc, int request, int flags, const char *in, size_t inlen,
+			 char *out, size_t *outlen);
 	int (*truncate)(struct io_open *o, int64_t length);
 	int (*set_times)(struct io_open *o, const struct io_times *times);
 	int (*chmod)(struct io_open *o, uint32_t mode);

@@ -85,6 +85,9 @@ static struct proc procs[PROC_MAX];
 static struct proc *proc_hash[PROC_HASH_SIZE];
 static mach_port_t proc_port_set, proc_notify, proc_info_recv;
 static int last_pid;
+/* proc_take_ended_leaders' queue: sessions whose leader ended. */
+static int ended_leaders[PROC_MAX];
+static int n_ended_leaders;
 static mach_port_t init_ports[5];
 static mach_port_t services[PROC_SERVICE_COUNT];
 void (*proc_init_ended)(int status);
@@ -388,6 +391,8 @@ static void proc_end(struct proc *p, int status)
 	p->port = MACH_PORT_NULL;
 	p->state = PROC_ZOMBIE;
 	p->status = status;
+	if (p->pid == p->sid && n_ended_leaders < PROC_MAX)
+		ended_leaders[n_ended_leaders++] = p->sid;
 	if (p->pid == INIT_PID && proc_init_ended != NULL)
 		proc_init_ended(status);
 	/* Orphans go to init, and init learns of those already dead. */
@@ -969,6 +974,35 @@ void proc_signal_group(int pgrp, int sig)
 	for (int i = 0; i < PROC_MAX; i++)
 		if (procs[i].state == PROC_ALIVE && procs[i].pgrp == pgrp)
 			deliver(&procs[i], sig, 0);
+}
+
+int proc_whois(mach_port_t port, int *pid, int *pgrp, int *sid, int *euid)
+{
+	struct proc *p = proc_by_port(port);
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	*pid = p->pid, *pgrp = p->pgrp, *sid = p->sid;
+	*euid = (int)p->cred.ids[EUID];
+	return 0;
+}
+
+int proc_pgrp_session(int pgrp)
+{
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].state == PROC_ALIVE && procs[i].pgrp == pgrp)
+			return procs[i].sid;
+	return 0;
+}
+
+int proc_take_ended_leaders(int *sids, int max)
+{
+	int n = n_ended_leaders < max ? n_ended_leaders : max;
+
+	memcpy(sids, ended_leaders, n * sizeof(int));
+	memmove(ended_leaders, ended_leaders + n, (n_ended_leaders - n) * sizeof(int));
+	n_ended_leaders -= n;
+	return n;
 }
 
 /* ---- notifications (on our private port only) ---- */

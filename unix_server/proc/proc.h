@@ -31,6 +31,16 @@ void proc_set_init_ports(mach_port_t root, mach_port_t cwd, mach_port_t fd0, mac
 void proc_set_service(int which, mach_port_t port);
 /* Signal a process group on the system's behalf (the terminal's ^C). */
 void proc_signal_group(int pgrp, int sig);
+/* The living process whose proc port is port: 0 and its ids, or ESRCH. */
+int proc_whois(mach_port_t port, int *pid, int *pgrp, int *sid, int *euid);
+/* The session of process group pgrp, or 0 if no living process is in it. */
+int proc_pgrp_session(int pgrp);
+/*
+ * The sessions whose leaders have ended since the last call (at most max
+ * into sids; the rest stay for the next call): the server tells the
+ * terminal, outside the service's lock (the terminal's lock comes first).
+ */
+int proc_take_ended_leaders(int *sids, int max);
 /* Make a task with a fresh emulation library for proc_exec_setid: its
  * thread, not yet resumed, starts in the library's boot entry with no
  * boot area (the library then asks proc_exec_state). */

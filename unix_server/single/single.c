@@ -77,17 +77,23 @@ static mach_msg_type_number_t emul_size;
 
 /* proc.defs requests go straight to proc (the common case of a system
  * call that is not about files); everything else to the file services
- * first, then proc's notifications. */
+ * first, then proc's notifications.  A session leader that ended meanwhile
+ * hangs up the terminal once proc's lock is let go (the terminal's lock
+ * comes before it). */
 static boolean_t single_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 {
 	boolean_t handled = FALSE;
 	int is_proc = in->msgh_id >= PROC_MSG_ID_MIN && in->msgh_id < PROC_MSG_ID_END;
+	int ended[PROC_MAX], n;
 
 	if (!is_proc && unixio_demux(in, out))
 		return TRUE;
 	cthread_mutex_lock(&server_lock);
 	handled = is_proc ? proc_server(in, out) : proc_demux(in, out);
+	n = proc_take_ended_leaders(ended, PROC_MAX);
 	cthread_mutex_unlock(&server_lock);
+	for (int i = 0; i < n; i++)
+		unixtty_hangup(ended[i]);
 	return handled;
 }
 
@@ -135,13 +141,32 @@ static void init_ended(int status)
 	init_done = 1;
 }
 
-/* The terminal's ^C, ^\ and ^Z: the foreground group, from the system. */
+/* The terminal's ^C, ^\ and ^Z, and hang-ups: a group, from the system. */
 static void tty_signal(int pgrp, int sig)
 {
 	cthread_mutex_lock(&server_lock);
 	proc_signal_group(pgrp, sig);
 	cthread_mutex_unlock(&server_lock);
 }
+
+/* Who sends the terminal a request (the proc port it came with). */
+static int tty_who(mach_port_t proc, struct tty_caller *caller)
+{
+	cthread_mutex_lock(&server_lock);
+	int rc = proc_whois(proc, &caller->pid, &caller->pgrp, &caller->sid, &caller->euid);
+	cthread_mutex_unlock(&server_lock);
+	return rc;
+}
+
+static int tty_pgrp_session(int pgrp)
+{
+	cthread_mutex_lock(&server_lock);
+	int sid = proc_pgrp_session(pgrp);
+	cthread_mutex_unlock(&server_lock);
+	return sid;
+}
+
+static const struct tty_procs tty_procs = {tty_signal, tty_who, tty_pgrp_session};
 
 /* The console pipe's reader: everything written to it goes to the console. */
 static void *console_thread(void *arg)
@@ -399,7 +424,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	struct unixfiles_config config = {MACH_PORT_NULL, (const void *)archive, archive_size, device, tty_signal,
+	struct unixfiles_config config = {MACH_PORT_NULL, (const void *)archive, archive_size, device, &tty_procs,
 					  MACH_PORT_NULL, root_device};
 	struct unixfiles_ports ports;
 	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &port_set);

@@ -11,6 +11,13 @@
  * layer's queue and are retried whenever input arrives (unixio_wake), so
  * the discipline itself never blocks.  Output goes to the console with
  * the driver's own newline mapping off: OPOST/ONLCR are done here.
+ *
+ * Job control is Linux's: the terminal is one session's controlling
+ * terminal (or none's), with a foreground group in it.  Requests that
+ * depend on who asks come with the caller's proc port (io_tty_ioctl),
+ * which the proc service identifies (struct tty_procs); the library
+ * asks TTY_JC_READ/TTY_JC_WRITE before a read or write and TTY_OPEN
+ * after an open, and acts on TTY_EBACKGROUND (docs/unix.md).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +41,11 @@
 
 struct tty {
 	mach_port_t console;
-	tty_signal_fn signal;
+	const struct tty_procs *procs;
 	struct tty_termios t;
 	struct tty_winsize ws;
-	int fg_pgrp;
+	int session; /* the session whose controlling terminal this is, or 0 */
+	int fg_pgrp; /* its foreground process group, or 0 */
 	/* The line being edited (canonical mode). */
 	char canon[TTY_CANON_MAX];
 	size_t canon_len;
@@ -180,8 +188,8 @@ static void tty_signal(int sig)
 {
 	if (!(tty.t.c_lflag & TTY_NOFLSH))
 		tty_flush_input();
-	if (tty.signal != NULL && tty.fg_pgrp > 0)
-		tty.signal(tty.fg_pgrp, sig);
+	if (tty.procs != NULL && tty.fg_pgrp > 0)
+		tty.procs->signal(tty.fg_pgrp, sig);
 }
 
 /* One byte typed. */
@@ -384,13 +392,100 @@ static int tty_arg(size_t inlen, size_t size)
 	return inlen == size ? 0 : LINUX_EINVAL;
 }
 
-static int tty_ioctl(struct io_open *o, int request, const char *in, size_t inlen, char *out, size_t *outlen)
+/* The caller of an ioctl, and what the terminal is to it. */
+struct tty_who {
+	struct tty_caller c;
+	int leader; /* it leads its session */
+	int ctty;   /* the terminal is its controlling terminal */
+};
+
+/*
+ * Who sent an ioctl (proc: its proc port; null for io_ioctl, which
+ * speaks for nobody: no controlling terminal).  ESRCH for a port that
+ * is no process's.
+ */
+static int tty_who(mach_port_t proc, int flags, struct tty_who *w)
 {
+	memset(w, 0, sizeof(*w));
+	w->c.euid = -1;
+	if (!MACH_PORT_VALID(proc))
+		return 0;
+	if (tty.procs == NULL || tty.procs->who(proc, &w->c) != 0)
+		return LINUX_ESRCH;
+	w->leader = w->c.pid == w->c.sid;
+	w->ctty = tty.session != 0 && w->c.sid == tty.session && !(flags & TTY_CALLER_DETACHED);
+	return 0;
+}
+
+/*
+ * Linux's tty_check_change: changing the terminal (or writing it with
+ * TOSTOP) from a background group of the session it controls is
+ * TTY_EBACKGROUND, unless the caller has SIGTTOU blocked or ignored.
+ */
+static int tty_check_change(const struct tty_who *w, int flags)
+{
+	if (!w->ctty || tty.fg_pgrp == 0 || w->c.pgrp == tty.fg_pgrp || (flags & TTY_CALLER_TTOU_OK))
+		return 0;
+	return TTY_EBACKGROUND;
+}
+
+/* The caller's session takes the terminal, its group in the foreground. */
+static void tty_acquire(const struct tty_who *w)
+{
+	tty.session = w->c.sid;
+	tty.fg_pgrp = w->c.pgrp;
+}
+
+/*
+ * No session has the terminal any more; its foreground group gets
+ * SIGHUP, and SIGCONT too unless its session leader has ended (Linux's
+ * disassociate_ctty).
+ */
+static void tty_disassociate(int leader_ended)
+{
+	int pgrp = tty.fg_pgrp;
+
+	tty.session = 0;
+	tty.fg_pgrp = 0;
+	if (pgrp > 0 && tty.procs != NULL) {
+		tty.procs->signal(pgrp, TTY_SIGHUP);
+		if (!leader_ended)
+			tty.procs->signal(pgrp, TTY_SIGCONT);
+	}
+}
+
+void unixtty_hangup(int sid)
+{
+	cthread_mutex_lock(&unixio_lock);
+	if (tty.session != 0 && tty.session == sid)
+		tty_disassociate(1);
+	cthread_mutex_unlock(&unixio_lock);
+}
+
+static int tty_ioctl(struct io_open *o, mach_port_t proc, int request, int flags, const char *in, size_t inlen,
+		     char *out, size_t *outlen)
+{
+	struct tty_who w;
 	int32_t v;
 	int rc;
 
-	(void) o;
+	if ((rc = tty_who(proc, flags, &w)) != 0)
+		return rc;
 	switch (request) {
+	case TTY_JC_READ:
+		return w.ctty && tty.fg_pgrp != 0 && w.c.pgrp != tty.fg_pgrp ? TTY_EBACKGROUND : 0;
+	case TTY_JC_WRITE:
+		return (tty.t.c_lflag & TTY_TOSTOP) ? tty_check_change(&w, flags) : 0;
+	case TTY_OPEN:
+		if ((rc = tty_arg(inlen, sizeof(v))) != 0)
+			return rc;
+		memcpy(&v, in, sizeof(v));
+		if ((uintptr_t) o->obj == UNIXTTY_DEVTTY_RDEV && !w.ctty)
+			return LINUX_ENXIO;
+		/* A session leader without a controlling terminal acquires it. */
+		if (!(v & TTY_O_NOCTTY) && w.leader && tty.session == 0)
+			tty_acquire(&w);
+		return 0;
 	case TTY_TCGETS:
 		if ((rc = tty_arg(inlen, 0)) != 0)
 			return rc;
@@ -402,7 +497,7 @@ static int tty_ioctl(struct io_open *o, int request, const char *in, size_t inle
 	case TTY_TCSETS: {
 		int was_canonical = tty_canonical();
 
-		if ((rc = tty_arg(inlen, sizeof(tty.t))) != 0)
+		if ((rc = tty_arg(inlen, sizeof(tty.t))) != 0 || (rc = tty_check_change(&w, flags)) != 0)
 			return rc;
 		if (request == TTY_TCSETSF)
 			tty_flush_input();
@@ -446,19 +541,54 @@ static int tty_ioctl(struct io_open *o, int request, const char *in, size_t inle
 		memcpy(&tty.ws, in, sizeof(tty.ws));
 		return 0;
 	case TTY_TIOCGPGRP:
+	case TTY_TIOCGSID:
+		/* Only about the caller's own controlling terminal. */
 		if ((rc = tty_arg(inlen, 0)) != 0)
 			return rc;
-		v = tty.fg_pgrp;
+		if (!w.ctty)
+			return LINUX_ENOTTY;
+		v = request == TTY_TIOCGPGRP ? tty.fg_pgrp : tty.session;
 		memcpy(out, &v, sizeof(v));
 		*outlen = sizeof(v);
 		return 0;
 	case TTY_TIOCSPGRP:
+		if ((rc = tty_arg(inlen, sizeof(v))) != 0 || (rc = tty_check_change(&w, flags)) != 0)
+			return rc;
+		if (!w.ctty)
+			return LINUX_ENOTTY;
+		memcpy(&v, in, sizeof(v));
+		if (v < 0)
+			return LINUX_EINVAL;
+		rc = v != 0 ? tty.procs->pgrp_session(v) : 0;
+		if (rc == 0)
+			return LINUX_ESRCH;
+		if (rc != w.c.sid)
+			return LINUX_EPERM;
+		tty.fg_pgrp = v;
+		return 0;
+	case TTY_TIOCSCTTY:
 		if ((rc = tty_arg(inlen, sizeof(v))) != 0)
 			return rc;
 		memcpy(&v, in, sizeof(v));
-		if (v <= 0)
-			return LINUX_EINVAL;
-		tty.fg_pgrp = v;
+		if (w.leader && w.c.sid == tty.session)
+			return 0; /* it is already */
+		if (!w.leader)
+			return LINUX_EPERM;
+		/* Another session's: only root may take it, and only when asked (arg 1). */
+		if (tty.session != 0 && !(v == 1 && w.c.euid == 0))
+			return LINUX_EPERM;
+		if ((o->flags & IO_O_ACCMODE) == IO_O_WRONLY && w.c.euid != 0)
+			return LINUX_EPERM;
+		tty_acquire(&w);
+		return 0;
+	case TTY_TIOCNOTTY:
+		if ((rc = tty_arg(inlen, 0)) != 0)
+			return rc;
+		if (!w.ctty)
+			return LINUX_ENOTTY;
+		/* The leader gives it up for the whole session (the caller alone otherwise: the library keeps that). */
+		if (w.leader)
+			tty_disassociate(0);
 		return 0;
 	case TTY_FIONREAD:
 		if ((rc = tty_arg(inlen, 0)) != 0)
@@ -468,7 +598,7 @@ static int tty_ioctl(struct io_open *o, int request, const char *in, size_t inle
 		*outlen = sizeof(v);
 		return 0;
 	case TTY_TCFLSH:
-		if ((rc = tty_arg(inlen, sizeof(v))) != 0)
+		if ((rc = tty_arg(inlen, sizeof(v))) != 0 || (rc = tty_check_change(&w, flags)) != 0)
 			return rc;
 		memcpy(&v, in, sizeof(v));
 		if (v < 0 || v > 2)
@@ -477,10 +607,11 @@ static int tty_ioctl(struct io_open *o, int request, const char *in, size_t inle
 			tty_flush_input(); /* output is never queued: nothing to drop */
 		return 0;
 	case TTY_TCXONC:
-	case TTY_TIOCSCTTY:
-		/* Flow control and controlling-terminal bookkeeping: nothing to do
-		 * with one console and no flow control. */
-		return inlen <= sizeof(v) ? 0 : LINUX_EINVAL;
+		if ((rc = tty_arg(inlen, sizeof(v))) != 0 || (rc = tty_check_change(&w, flags)) != 0)
+			return rc;
+		memcpy(&v, in, sizeof(v));
+		/* TCOOFF, TCOON, TCIOFF, TCION: output is never held here. */
+		return v >= 0 && v <= 3 ? 0 : LINUX_EINVAL;
 	default:
 		return LINUX_ENOTTY;
 	}
@@ -498,7 +629,7 @@ static const struct io_ops tty_ops = {
 	.stat = tty_stat,
 	.poll = tty_poll,
 	.waitq = tty_waitq,
-	.ioctl = tty_ioctl,
+	.tty_ioctl = tty_ioctl,
 	.dup = tty_dup,
 	.seekable = 0,
 };
@@ -517,12 +648,7 @@ int unixtty_open(void *arg, int flags, const struct io_cred *cred, mach_port_t *
 	return 0;
 }
 
-void unixtty_set_foreground(int pgrp)
-{
-	tty.fg_pgrp = pgrp;
-}
-
-kern_return_t unixtty_init(mach_port_t device_master, tty_signal_fn signal)
+kern_return_t unixtty_init(mach_port_t device_master, const struct tty_procs *procs)
 {
 	cthread_t reader;
 	kern_return_t kr;
@@ -530,7 +656,7 @@ kern_return_t unixtty_init(mach_port_t device_master, tty_signal_fn signal)
 	kr = device_open(device_master, D_READ | D_WRITE, "console", &tty.console);
 	if (kr != D_SUCCESS)
 		return kr;
-	tty.signal = signal;
+	tty.procs = procs;
 	/* Output processing is ours (ONLCR): the driver sends bytes as they are. */
 	struct tty_status st = {0, 0, 0, 0};
 	tty_driver_crmod = device_set_status(tty.console, TTY_STATUS, (dev_status_t) &st, TTY_STATUS_COUNT) !=
@@ -538,7 +664,8 @@ kern_return_t unixtty_init(mach_port_t device_master, tty_signal_fn signal)
 	tty.t = tty_default;
 	tty.ws.ws_row = TTY_DEFAULT_ROWS;
 	tty.ws.ws_col = TTY_DEFAULT_COLS;
-	tty.fg_pgrp = 1;
+	tty.session = 0;
+	tty.fg_pgrp = 0;
 	unixio_now(&tty.atime_sec, NULL);
 	kr = cthread_create(&reader, tty_reader, NULL);
 	if (kr != KERN_SUCCESS)

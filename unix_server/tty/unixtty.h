@@ -13,21 +13,44 @@
 
 #include <servers/tty_types.h>
 
+/* /dev/tty's rdev (5, 0, as VFS_MKDEV makes it): the caller's controlling terminal. */
+#define UNIXTTY_DEVTTY_RDEV 0x500
+
+/* Who asks (io_tty_ioctl's proc port), as the proc service knows it. */
+struct tty_caller {
+	int pid, pgrp, sid;
+	int euid;
+};
+
 /*
- * How the terminal signals a process group (^C, ^\, ^Z): the server
- * passes the proc service's kill here; called with unixio_lock held, so
- * it must not wait for the file services.
+ * What the terminal needs of the proc service; the server passes these.
+ * They are called with unixio_lock held, so they must not wait for the
+ * file services.
  */
-typedef void (*tty_signal_fn)(int pgrp, int sig);
+struct tty_procs {
+	/* Send sig to process group pgrp (^C, ^\, ^Z, hang-ups). */
+	void (*signal)(int pgrp, int sig);
+	/* The process whose proc port proc is (a right the terminal holds
+	 * meanwhile): 0, or ESRCH for a port that is no process's. */
+	int (*who)(mach_port_t proc, struct tty_caller *caller);
+	/* The session of process group pgrp, or 0 if there is no such group. */
+	int (*pgrp_session)(int pgrp);
+};
 
 /*
  * Open the console device through device_master and start the thread
- * that reads it.  The foreground process group starts as 1 (init's).
+ * that reads it.  No session has the terminal yet (nor a foreground
+ * group): a session leader opening it, or TIOCSCTTY, makes it its
+ * controlling terminal.
  */
-kern_return_t unixtty_init(mach_port_t device_master, tty_signal_fn signal);
+kern_return_t unixtty_init(mach_port_t device_master, const struct tty_procs *procs);
 /* A vfs_devopen_t: a new open file of the terminal (arg: its rdev, for fstat). */
 int unixtty_open(void *arg, int flags, const struct io_cred *cred, mach_port_t *port, mach_msg_type_name_t *poly);
-/* Set the foreground process group (what the proc service does for a new session). */
-void unixtty_set_foreground(int pgrp);
+/*
+ * The leader of session sid has ended (takes unixio_lock): if the
+ * terminal is that session's, its foreground group gets SIGHUP and no
+ * session has the terminal any more, as Linux does on a leader's exit.
+ */
+void unixtty_hangup(int sid);
 
 #endif /* _UNIX_SERVER_UNIXTTY_H_ */
