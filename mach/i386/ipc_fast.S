@@ -69,7 +69,7 @@
 	.align 4
 /* What the destination's entry must hold for each disposition the fast
  * path takes, from MOVE_SEND_ONCE (fast_dest_needs). */
-dest_needs:
+mach_msg_fast_dest_needs:
 	.long PORT_TYPE_SEND_ONCE	/* MOVE_SEND_ONCE */
 	.long PORT_TYPE_SEND		/* COPY_SEND */
 	.long PORT_TYPE_RECEIVE		/* MAKE_SEND */
@@ -93,27 +93,27 @@ ipc_fast_mach_msg:
 	movl ARG_SEND_SIZE(%esp), %ecx
 	leal -MSGH_HEADER_SIZE(%ecx), %eax
 	cmpl $PAGE_SIZE - MSGH_HEADER_SIZE, %eax
-	ja general
+	ja mach_msg_fast_general
 	testl $3, %ecx
-	jnz general
+	jnz mach_msg_fast_general
 	movl ARG_MSG(%esp), %esi
 	movl $KERNBASE, %eax
 	subl %ecx, %eax
 	cmpl %eax, %esi
-	ja general
+	ja mach_msg_fast_general
 	/* The header first: the one read that may fault (and wait for a
 	 * pager).  It leaves the message's first page present; a second page
 	 * it reaches into must be present too (else the general path faults
 	 * it in), so that no read after the checks can fault. */
 	movl %esp, %edi
 	movl $MSGH_HEADER_SIZE / 4, %ecx
-	movl $header_fault, cpu_recover
+	movl $mach_msg_fast_header_fault, cpu_recover
 	rep movsl
 	movl $0, cpu_recover
 	/* Simple (a complex message, such as a pager's data_supply, goes
 	 * straight on), no bits undefined. */
 	testl $~MSGH_BITS_PORTS_MASK, F(F_BITS)
-	jnz general
+	jnz mach_msg_fast_general
 	movl ARG_MSG(%esp), %esi
 	movl ARG_SEND_SIZE(%esp), %ecx
 	movl %esi, F(F_UMSG)
@@ -121,38 +121,38 @@ ipc_fast_mach_msg:
 	andl $PAGE_MASK, %esi
 	addl %ecx, %esi
 	cmpl $PAGE_SIZE, %esi
-	ja second_page
-header_checked:	/* A disposition the fast path takes, on a name that holds that
+	ja mach_msg_fast_second_page
+mach_msg_fast_checked:	/* A disposition the fast path takes, on a name that holds that
 	 * right to a live port without a protected payload. */
 	movzbl F(F_BITS), %eax
 	movl %eax, F(F_DEST_DISP)
 	subl $MSG_TYPE_MOVE_SEND_ONCE, %eax
 	cmpl $3, %eax
-	ja general
-	movl dest_needs(,%eax,4), %edx
+	ja mach_msg_fast_general
+	movl mach_msg_fast_dest_needs(,%eax,4), %edx
 	movl active_thread, %ebp
 	movl TH_TASK(%ebp), %ebp
 	movl TASK_ITK_SPACE(%ebp), %ebp	/* our space, throughout */
 	movl %ebp, F(F_SPACE)
 	movl F(F_REMOTE), %eax
-	LOOKUP %edx, general
+	LOOKUP %edx, mach_msg_fast_general
 	movl %eax, F(F_DEST_ENTRY)
 	movl IE_OBJECT(%eax), %ecx	/* the destination port, throughout */
 	movl %ecx, F(F_DEST)
 	cmpl $0, IP_ACTIVE(%ecx)
-	je general
+	je mach_msg_fast_general
 	cmpl $0, IP_HAS_PAYLOAD(%ecx)
-	jne general
+	jne mach_msg_fast_general
 	/* No reply port, or MAKE_SEND_ONCE of a receive right. */
 	movzbl F(F_BITS + 1), %eax
 	xorl %esi, %esi
 	cmpl $MSG_TYPE_MAKE_SEND_ONCE, %eax
 	je 2f
 	orl F(F_LOCAL), %eax
-	jnz general
+	jnz mach_msg_fast_general
 	jmp 3f
 2:	movl F(F_LOCAL), %eax
-	LOOKUP $PORT_TYPE_RECEIVE, general
+	LOOKUP $PORT_TYPE_RECEIVE, mach_msg_fast_general
 	movl IE_OBJECT(%eax), %esi
 3:	movl %esi, F(F_REPLY)		/* the reply port, or NULL */
 
@@ -160,89 +160,89 @@ header_checked:	/* A disposition the fast path takes, on a name that holds that
 	 * receive on: C (ipc_fast_kernel, ipc_fast_self). */
 	movl IP_RECEIVER(%ecx), %eax
 	cmpl ipc_space_kernel, %eax
-	je kobject_path
+	je mach_msg_fast_kobject
 	cmpl %eax, %ebp
 	jne 1f
 	movl IP_RECEIVER_NAME(%ecx), %eax
 	cmpl ARG_RCV_NAME(%esp), %eax
-	je self_path
+	je mach_msg_fast_self
 1:	/* To a thread of this task or of another. */
 	testl $MSG_RCV_TIMEOUT, ARG_OPTION(%esp)
-	jnz c_path			/* C arms the time-out */
+	jnz mach_msg_fast_to_c			/* C arms the time-out */
 	cmpl $MSG_TYPE_COPY_SEND, F(F_DEST_DISP)
 	jne 3f
 	/* The request: the reply port is where we wait, room is needed. */
 	testl %esi, %esi
-	jz c_path
+	jz mach_msg_fast_to_c
 	movl F(F_LOCAL), %eax
 	cmpl ARG_RCV_NAME(%esp), %eax
-	jne c_path
+	jne mach_msg_fast_to_c
 	cmpl $0, IP_QLIMIT(%ecx)
-	je c_path
+	je mach_msg_fast_to_c
 	jmp 2f
 3:	/* The reply: a send-once right (whose name goes) without a dead-name
 	 * request; we wait on the port rcv_name names. */
 	cmpl $MSG_TYPE_MOVE_SEND_ONCE, F(F_DEST_DISP)
-	jne c_path
+	jne mach_msg_fast_to_c
 	testl %esi, %esi
-	jnz c_path
+	jnz mach_msg_fast_to_c
 	movl F(F_DEST_ENTRY), %eax
 	cmpl $0, IE_DNNOTIFY(%eax)
-	jne c_path
+	jne mach_msg_fast_to_c
 	movl ARG_RCV_NAME(%esp), %eax
-	LOOKUP $PORT_TYPE_RECEIVE, c_path	/* a port set: C */
+	LOOKUP $PORT_TYPE_RECEIVE, mach_msg_fast_to_c	/* a port set: C */
 	movl IE_OBJECT(%eax), %esi
 2:	/* %esi: the port we wait on; we block there at once (fast_reply_wait). */
 	movl active_thread, %ebp
 	movl IP_MSGCOUNT(%esi), %eax
 	orl IP_PSET(%esi), %eax
 	orl TH_TERMINATING(%ebp), %eax
-	jnz c_path
+	jnz mach_msg_fast_to_c
 	cli
 	/* The destination idle, in no set, a thread waiting to receive on it. */
 	movl IP_MSGCOUNT(%ecx), %eax
 	orl IP_BLOCKED_SENDERS(%ecx), %eax
 	orl IP_PSET(%ecx), %eax
-	jnz c_path_sti
+	jnz mach_msg_fast_to_c_sti
 	leal IP_RECEIVERS(%ecx), %edx
 	movl (%edx), %edi		/* the first receiver's ipc_wait_link, throughout */
 	cmpl %edx, %edi
-	je c_path_sti
+	je mach_msg_fast_to_c_sti
 	/* Still blocked in a receive from user space, not stopping, in the
 	 * port's space, with a free name for the reply right and room in its
 	 * buffer (fast_waiting_receiver). */
 	cmpl $0, R(TH_IPC_RCV_MSG)(%edi)
-	je c_path_sti
+	je mach_msg_fast_to_c_sti
 	testl $TH_WAIT_BIT, R(TH_STATE)(%edi)
-	jz c_path_sti
+	jz mach_msg_fast_to_c_sti
 	movl R(TH_TASK)(%edi), %ebp
 	movl TASK_SUSPEND_COUNT(%ebp), %eax
 	orl R(TH_TERMINATING)(%edi), %eax
 	orl R(TH_SUSPEND_COUNT)(%edi), %eax
-	jnz c_path_sti
+	jnz mach_msg_fast_to_c_sti
 	movl TASK_ITK_SPACE(%ebp), %eax
 	cmpl IP_RECEIVER(%ecx), %eax
-	jne c_path_sti
+	jne mach_msg_fast_to_c_sti
 	cmpl $0, IS_FREE_HEAD(%eax)
-	je c_path_sti
+	je mach_msg_fast_to_c_sti
 	movl F_SIZE(%esp), %eax
 	cmpl R(TH_IPC_RCV_SIZE)(%edi), %eax
-	ja c_path_sti
+	ja mach_msg_fast_to_c_sti
 	/* Its buffer in one page, mapped user-writable (pmap_user_kva). */
 	movl R(TH_IPC_RCV_MSG)(%edi), %edx
 	cmpl $KERNBASE, %edx
-	jae c_path_sti
+	jae mach_msg_fast_to_c_sti
 	leal -1(%edx,%eax), %eax	/* its last byte: in the same page? */
 	xorl %edx, %eax
 	cmpl $PAGE_SIZE, %eax
-	jae c_path_sti
+	jae mach_msg_fast_to_c_sti
 	movl TASK_PMAP(%ebp), %eax
 	movl PMAP_PGDIR(%eax), %eax
 	movl %edx, %ebp
 	shrl $SUPERPAGE_SHIFT, %ebp
 	movl (%eax,%ebp,4), %eax	/* the page directory entry */
 	testl $1, %eax
-	jz c_path_sti
+	jz mach_msg_fast_to_c_sti
 	andl $PTE_FRAME_MASK, %eax
 	movl %edx, %ebp
 	shrl $(PAGE_SHIFT - 2), %ebp
@@ -251,10 +251,10 @@ header_checked:	/* A disposition the fast path takes, on a name that holds that
 	movl (%ebp), %eax
 	notl %eax
 	testl $PTE_PUW, %eax
-	jnz c_path_sti
+	jnz mach_msg_fast_to_c_sti
 	notl %eax
 	cmpl $PHYS_DIRECT_MAX, %eax	/* its frame in the direct map */
-	jae c_path_sti
+	jae mach_msg_fast_to_c_sti
 
 	/* Checked: from here on, deliver.  Accessed and dirty, as the MMU
 	 * would mark them; %edx: the buffer's kernel address. */
@@ -356,7 +356,7 @@ header_checked:	/* A disposition the fast path takes, on a name that holds that
 	 * on no event: only its time-out may be linked), ours begins, it
 	 * takes the rest of our time slice. */
 	cmpl $0, R(TH_WAIT_TIMER)(%eax)
-	jne timer_cancel
+	jne mach_msg_fast_timer_cancel
 5:	andl $~TH_WAIT_BITS, R(TH_STATE)(%eax)
 	orl $TH_WAIT_BITS, TH_STATE(%esi)
 	movl TH_QUANTUM(%esi), %ecx
@@ -369,7 +369,7 @@ header_checked:	/* A disposition the fast path takes, on a name that holds that
 	orl sched_dead_thread, %ecx
 	orl TH_WAIT_EVENT(%eax), %ecx
 	orl TH_KERNEL_ONLY(%esi), %ecx
-	jnz assumption_failed
+	jnz mach_msg_fast_assumption_failed
 	movl $0, TH_RECOVER(%esi)
 	movl %eax, active_thread
 	/* pcb_load_stacked: its kernel stack for traps, its address space,
@@ -386,17 +386,17 @@ header_checked:	/* A disposition the fast path takes, on a name that holds that
 	movl %ecx, %cr3
 6:	movl TH_TLS_USED(%eax), %ecx
 	orl pcb_gdt_tls_loaded, %ecx
-	jnz tls_load
+	jnz mach_msg_fast_tls_load
 7:	movl %cr0, %ecx
 	orl $CR0_TS_BIT, %ecx
 	cmpl pcb_fpu_owner, %eax
 	jne 8f
 	andl $~CR0_TS_BIT, %ecx
 8:	movl %ecx, %cr0
-	/* Our kernel stack resumes at woken (switch_resume pops four
+	/* Our kernel stack resumes at mach_msg_fast_woken (switch_resume pops four
 	 * registers, then returns); the receiver goes back to user mode from
 	 * its frame. */
-	pushl $woken
+	pushl $mach_msg_fast_woken
 	subl $16, %esp
 	movl %esp, TH_KERNEL_ESP(%esi)
 	movl %edx, %esp
@@ -404,7 +404,7 @@ header_checked:	/* A disposition the fast path takes, on a name that holds that
 
 /* Woken the ordinary way, interrupts off: as after any switch, then the
  * receive finishes in C, with our wait result. */
-woken:
+mach_msg_fast_woken:
 	call sched_after_switch
 	movl active_thread, %eax
 	leal ARGS(%esp), %ecx
@@ -412,12 +412,12 @@ woken:
 	pushl TH_WAIT_RESULT(%eax)
 	call ipc_fast_woken
 	addl $8, %esp
-	jmp out
+	jmp mach_msg_fast_out
 
 /* Any other case the fast path takes: ipc_fast_rpc, with what we read. */
-c_path_sti:
+mach_msg_fast_to_c_sti:
 	sti
-c_path:
+mach_msg_fast_to_c:
 	leal ARGS(%esp), %ecx
 	movl %esp, %eax
 	pushl %ecx
@@ -425,27 +425,27 @@ c_path:
 	call ipc_fast_rpc
 	addl $8, %esp
 	cmpl $IPC_FAST_DECLINED, %eax
-	jne out
-kobject_path:
+	jne mach_msg_fast_out
+mach_msg_fast_kobject:
 	movl %esp, %eax
 	leal ARGS(%esp), %edx
 	call ipc_fast_kobject_rpc
 	jmp 1f
-self_path:
+mach_msg_fast_self:
 	movl %esp, %eax
 	leal ARGS(%esp), %edx
 	call ipc_fast_self_rpc
 1:	cmpl $IPC_FAST_DECLINED, %eax
-	jne out
+	jne mach_msg_fast_out
 /* Neither: the general path, with the arguments where they came. */
-general:
+mach_msg_fast_general:
 	addl $F_STRUCT_SIZE, %esp
 	popl %edi
 	popl %esi
 	popl %ebx
 	popl %ebp
 	jmp mach_msg_trap
-out:
+mach_msg_fast_out:
 	addl $F_STRUCT_SIZE, %esp
 	popl %edi
 	popl %esi
@@ -454,21 +454,21 @@ out:
 	ret
 
 /* The message reaches into a second page: present? (fast_second_page) */
-second_page:
+mach_msg_fast_second_page:
 	movl %esp, %eax
 	pushl %eax
 	call ipc_fast_second_page
 	addl $4, %esp
 	testl %eax, %eax
-	jz general
-	jmp header_checked
+	jz mach_msg_fast_general
+	jmp mach_msg_fast_checked
 
 /* The header read faulted, and the VM system could not resolve it: the
  * general path reports it. */
-header_fault:
-	jmp general
+mach_msg_fast_header_fault:
+	jmp mach_msg_fast_general
 
-timer_cancel:				/* queue_remove_entry(&r->wait_timer.link) */
+mach_msg_fast_timer_cancel:				/* queue_remove_entry(&r->wait_timer.link) */
 	movl R(TH_WAIT_TIMER)(%eax), %ecx
 	movl R(TH_WAIT_TIMER + 4)(%eax), %ebx
 	movl %ecx, (%ebx)
@@ -477,7 +477,7 @@ timer_cancel:				/* queue_remove_entry(&r->wait_timer.link) */
 	movl $0, R(TH_WAIT_TIMER + 4)(%eax)
 	jmp 5b
 
-tls_load:				/* %eax and %edx live; pcb_load_tls keeps %esi */
+mach_msg_fast_tls_load:				/* %eax and %edx live; pcb_load_tls keeps %esi */
 	pushl %edx
 	pushl %eax
 	call pcb_load_tls
@@ -485,7 +485,7 @@ tls_load:				/* %eax and %edx live; pcb_load_tls keeps %esi */
 	popl %edx
 	jmp 7b
 
-assumption_failed:
+mach_msg_fast_assumption_failed:
 	pushl %eax
 	pushl %esi
 	call ipc_fast_assumption_failed	/* panics */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <cthreads.h>
 #include <mach/mach_port.h>
+#include <mach/mach_i386.h>
 #include "tap.h"
 #include "util.h"
 
@@ -682,6 +683,46 @@ static void test_hand_path_boundaries(void)
 	mach_port_destroy(T, reply);
 }
 
+/* A client with a TLS slot (i386_set_gdt) loaded in %gs, RPCs to a
+ * server thread without one: the switch to the server empties the GDT's
+ * slots and the one back puts the client's in again (the assembly's
+ * call to pcb_load_tls), so %gs still reads through it afterwards. */
+static unsigned tls_word = 0x7157;
+
+static void test_tls_across_rpc(void)
+{
+	mach_port_t p = new_port_with_send(), reply = new_port();
+	struct rcv_buf buf;
+	struct msg32 m;
+	uintptr_t base = (uintptr_t)&tls_word;
+	/* Byte-granular, limit 3: the word at the base; present, DPL 3,
+	 * writable data, 32-bit. */
+	descriptor_t d = {.low_word = 3 | (base & 0xffff) << 16,
+			  .high_word = ((base >> 16) & 0xff) | 0xf2 << 8 | 0x4 << 20 | (base & 0xff000000)};
+	int sel = -1;
+	unsigned seen = 0, gs = 0;
+	thread_t self = mach_thread_self();
+
+	if (!is_kr(i386_set_gdt(self, &sel, d), KERN_SUCCESS, "a TLS slot over one word"))
+		return;
+	struct server s = {.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 2};
+	cthread_t t = start_server(&s);
+	__asm__ volatile("movw %%gs, %w0\n\tmovw %w1, %%gs" : "=&r"(gs) : "r"(sel));
+	mach_msg_return_t mr1 = rpc_on(p, MACH_MSG_TYPE_COPY_SEND, reply, reply, 80, 800, 0, 0, sizeof(m), &m);
+	mach_msg_return_t mr2 = rpc_on(p, MACH_MSG_TYPE_COPY_SEND, reply, reply, 81, m.value, 0, 0, sizeof(m), &m);
+	__asm__ volatile("movl %%gs:0, %0\n\tmovw %w1, %%gs" : "=&r"(seen) : "r"(gs));
+	is_kr(mr1, MACH_MSG_SUCCESS, "an RPC from a thread with %%gs in its TLS slot");
+	is_kr(mr2, MACH_MSG_SUCCESS, "and another");
+	is(m.value, 802, "both answered");
+	is(seen, 0x7157, "%%gs still reads through the slot");
+	cthread_join(t);
+	descriptor_t none = {0, 0};
+	is_kr(i386_set_gdt(self, &sel, none), KERN_SUCCESS, "the slot freed");
+	mach_port_deallocate(T, self);
+	mach_port_destroy(T, p);
+	mach_port_destroy(T, reply);
+}
+
 /* --- A server in another task ------------------------------------------- */
 
 #define SERVER_STACK (64 * 1024)
@@ -816,6 +857,7 @@ int main(void)
 	test_kernel_rpc();
 	test_delivered_then_suspended();
 	test_hand_path_boundaries();
+	test_tls_across_rpc();
 	test_other_task();
 	if (!is(name_count(), start, "name count back to the start (%ld)", start))
 		diag_names();
