@@ -36,28 +36,14 @@ struct cthread {
 
 extern struct cthread cthread_main;
 
+_Static_assert(offsetof(struct cthread, reply_port) == CTHREAD_REPLY_PORT_OFFSET, "reply port offset");
+
 /*
  * The heap region (heap.c): sbrk hands out [base, limit), and every
- * thread stack but main's is allocated from it.
+ * thread stack but main's is allocated from it (cthread_current, in
+ * <cthreads.h>, relies on that).
  */
-extern uintptr_t libmach_heap_base, libmach_heap_limit;
 extern void libmach_heap_init(void);
-
-static inline int libmach_heap_contains(uintptr_t addr)
-{
-	return addr - libmach_heap_base < libmach_heap_limit - libmach_heap_base;
-}
-
-/* The calling thread's descriptor, from its stack pointer. */
-static inline struct cthread *cthread_current(void)
-{
-	uintptr_t sp;
-	__asm__("movl %%esp, %0" : "=r"(sp));
-	uintptr_t base = sp & ~(uintptr_t)(CTHREAD_STACK_SIZE - 1);
-	if (libmach_heap_contains(base))
-		return (struct cthread *)base;
-	return &cthread_main;
-}
 
 /* Write to the console (console.c). */
 extern void libmach_console_write(const char *buf, size_t len);

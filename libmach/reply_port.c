@@ -3,11 +3,14 @@
  * on first use and kept in the thread's descriptor, so an RPC costs no
  * port allocation.  A stub that saw its send or receive fail gives the
  * port back with mig_dealloc_reply_port, since a late reply may still
- * arrive on it; the next call makes a fresh one.
+ * arrive on it; the next call makes a fresh one.  Stubs built with
+ * libmach's flags read the cached port inline (<mach/mig_support.h>) and
+ * call mig_get_reply_port only when there is none; the names are in
+ * parentheses below because <mach/mig_support.h> makes them macros.
  */
 #include "libmach_private.h"
 
-mach_port_t mig_get_reply_port(void)
+mach_port_t (mig_get_reply_port)(void)
 {
 	struct cthread *self = cthread_current();
 	if (self->reply_port == MACH_PORT_NULL)
@@ -25,7 +28,7 @@ void mig_dealloc_reply_port(mach_port_t port)
 	mach_port_mod_refs(mach_task_self(), port, MACH_PORT_RIGHT_RECEIVE, -1);
 }
 
-void mig_put_reply_port(mach_port_t port)
+void (mig_put_reply_port)(mach_port_t port)
 {
 	/* The port stays cached in the descriptor. */
 	(void)port;

@@ -101,6 +101,18 @@ static void emit_unpack_out(FILE *f, struct routine *r)
 	}
 }
 
+/* An error reply is just the reply header, with a code that is not
+ * KERN_SUCCESS: the stub returns that code. */
+static void emit_error_reply_test(FILE *f)
+{
+	fprintf(f, "\tif (OutP->Head.msgh_size == sizeof(mig_reply_header_t) &&\n"
+		   "\t    !(OutP->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX) &&\n"
+		   "\t    (!TypeCheck ||\n"
+		   "\t     _mig_word(&OutP->RetCodeType) == _mig_word(&RetCodeCheck)) &&\n"
+		   "\t    OutP->RetCode != KERN_SUCCESS)\n"
+		   "\t\treturn OutP->RetCode;\n");
+}
+
 static void emit_stub(FILE *f, struct routine *r)
 {
 	bool kuser = subsys.kernel_user;
@@ -224,21 +236,27 @@ static void emit_stub(FILE *f, struct routine *r)
 	if (own_reply)
 		fprintf(f, "\t%s(mig_reply_port);\n", subr("mig_put_reply_port"));
 
-	/* An error reply is just the reply header. */
-	fprintf(f, "\n\tif (OutP->Head.msgh_size == sizeof(mig_reply_header_t) &&\n"
-		   "\t    !(OutP->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX) &&\n"
-		   "\t    (!TypeCheck ||\n"
-		   "\t     _mig_word(&OutP->RetCodeType) == _mig_word(&RetCodeCheck)) &&\n"
-		   "\t    OutP->RetCode != KERN_SUCCESS)\n"
-		   "\t\treturn OutP->RetCode;\n\n");
-	emit_read(f, r, true, "Reply", "OutP", "return MIG_TYPE_ERROR;", false);
+	/*
+	 * The reply as the routine makes it is checked first, so that a
+	 * successful call pays for no other test; a reply that fails a
+	 * check may be an error reply, which is just the reply header
+	 * (mig_bad_reply).  Without TypeCheck nothing bounds the reading
+	 * of a body, so an error reply is told apart first.
+	 */
+	fprintf(f, "\n#if !TypeCheck\n");
+	emit_error_reply_test(f);
+	fprintf(f, "#endif\n");
+	emit_read(f, r, true, "Reply", "OutP", "goto mig_bad_reply;", false);
 	fprintf(f, "\n#if TypeCheck\n"
 		   "\tif (_mig_word(&OutP->RetCodeType) != _mig_word(&RetCodeCheck))\n"
 		   "\t\treturn MIG_TYPE_ERROR;\n#endif\n"
 		   "\tif (OutP->RetCode != KERN_SUCCESS)\n"
 		   "\t\treturn OutP->RetCode;\n");
 	emit_unpack_out(f, r);
-	fprintf(f, "\n\treturn KERN_SUCCESS;\n}\n\n");
+	fprintf(f, "\n\treturn KERN_SUCCESS;\n\n"
+		   "mig_bad_reply: __attribute__((unused));\n");
+	emit_error_reply_test(f);
+	fprintf(f, "\treturn MIG_TYPE_ERROR;\n}\n\n");
 }
 
 /* The user stubs; only one routine's if `only` is given (-i). */

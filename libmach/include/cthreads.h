@@ -20,6 +20,7 @@
 #ifndef _CTHREADS_H_
 #define _CTHREADS_H_
 
+#include <stdint.h>
 #include <mach/kern_return.h>
 #include <mach/port.h>
 
@@ -28,6 +29,31 @@
 
 typedef struct cthread *cthread_t;
 typedef void *(*cthread_fn_t)(void *arg);
+
+/*
+ * The running thread's descriptor, from its stack pointer: inline, for
+ * cthread_self's callers inside libmach and for the MIG stubs' reply
+ * port (mig_get_reply_port in <mach/mig_support.h>, every RPC).  The
+ * heap region [base, limit) is where every stack but main's lives.
+ */
+extern uintptr_t libmach_heap_base, libmach_heap_limit;
+extern struct cthread cthread_main;
+static inline struct cthread *cthread_current(void)
+{
+	uintptr_t sp;
+	__asm__("movl %%esp, %0" : "=r"(sp));
+	uintptr_t base = sp & ~(uintptr_t)(CTHREAD_STACK_SIZE - 1);
+	if (base - libmach_heap_base < libmach_heap_limit - libmach_heap_base)
+		return (struct cthread *)base;
+	return &cthread_main;
+}
+/* Where a descriptor keeps its thread's MIG reply port (MACH_PORT_NULL
+ * until the first RPC); libmach_private.h checks the offset. */
+#define CTHREAD_REPLY_PORT_OFFSET 8
+static inline mach_port_t *cthread_reply_port_slot(struct cthread *t)
+{
+	return (mach_port_t *)((char *)t + CTHREAD_REPLY_PORT_OFFSET);
+}
 
 /* Start fn(arg) in a new thread of this task. */
 extern kern_return_t cthread_create(cthread_t *thread, cthread_fn_t fn, void *arg);

@@ -1010,6 +1010,26 @@ static inline __attribute__((always_inline)) void fast_copy(void *dst, const voi
 	__asm__ volatile("rep movsl" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
 }
 
+/* Copy words between the caller's memory and the kernel as copy_user
+ * would (a fault the VM system cannot resolve ends the copy: 0), but
+ * inline: the call, its frame and the byte tail cost more than a short
+ * message's words.  The user range is the caller's to check. */
+static inline __attribute__((always_inline)) int fast_copy_user(void *dst, const void *src, size_t words)
+{
+	extern uintptr_t cpu_recover;
+
+	__asm__ goto("movl $%l[fault], %[recover]\n\t"
+		     "rep movsl\n\t"
+		     "movl $0, %[recover]"
+		     : "+D"(dst), "+S"(src), "+c"(words), [recover] "=m"(cpu_recover)
+		     :
+		     : "memory"
+		     : fault);
+	return 1;
+fault:
+	return 0;
+}
+
 /* Copy len bytes of the sender's message from offset off to dst, a
  * kernel address. */
 static inline __attribute__((always_inline)) void fast_read(const struct ipc_fast *f, void *dst, size_t off,
@@ -1264,9 +1284,15 @@ static inline __attribute__((always_inline)) mach_msg_return_t ipc_fast_kernel(s
 		*receive = 1;
 		return MACH_MSG_SUCCESS;
 	}
-	/* The routine may have blocked: look at the reply port afresh. */
-	if (simple && h->msgh_size <= rcv_size && rp->active && rp->receiver == f->space &&
-	    rp->receiver_name == rcv_name && !rp->has_payload && fast_port_idle(rp, MACH_MSG_TYPE_MOVE_SEND_ONCE)) {
+	/* The routine may have blocked, or changed the reply port (renamed
+	 * it, moved its receive right, put it in a set...): look at it
+	 * afresh.  Still received on under rcv_name in the caller's space (a
+	 * dead port has no receiver), no payload, outside any set, nothing
+	 * queued nor waiting for room: the last four tested as one.  The
+	 * reply, often longer than the request, must fit below the kernel. */
+	if (simple && h->msgh_size <= rcv_size && (uintptr_t)f->umsg <= KERNBASE - h->msgh_size &&
+	    rp->receiver == f->space && rp->receiver_name == rcv_name &&
+	    ((unsigned)rp->has_payload | (uintptr_t)rp->pset | rp->msgcount | rp->blocked_senders) == 0) {
 		h->msgh_seqno = rp->seqno++;
 		rp->sorights--; /* the reply's send-once right, used up; its */
 		rp->ref_count--; /* reference is never the last (our entry's) */
@@ -1274,7 +1300,8 @@ static inline __attribute__((always_inline)) mach_msg_return_t ipc_fast_kernel(s
 		h->msgh_remote_port = MACH_PORT_NULL;
 		h->msgh_local_port = rcv_name;
 		h->msgh_id = f->h.msgh_id + 100;
-		return copyout(h, f->umsg, h->msgh_size) != 0 ? MACH_RCV_INVALID_DATA : MACH_MSG_SUCCESS;
+		/* MIG's reply sizes are whole words. */
+		return fast_copy_user(f->umsg, h, h->msgh_size / 4) ? MACH_MSG_SUCCESS : MACH_RCV_INVALID_DATA;
 	}
 	struct ipc_kmsg *reply = ipc_kobject_reply_kmsg(&rep.r, rp, f->h.msgh_id);
 	/* A reply that cannot be delivered (its port died) is destroyed. */

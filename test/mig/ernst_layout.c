@@ -34,7 +34,7 @@ mach_msg_return_t mach_msg(mach_msg_header_t *msg, mach_msg_option_t option,
 
 mach_port_t mig_get_reply_port(void) { return 99; }
 void mig_dealloc_reply_port(mach_port_t port) { (void)port; }
-void mig_put_reply_port(mach_port_t port) { (void)port; }
+void (mig_put_reply_port)(mach_port_t port) { (void)port; }
 void mig_allocate(vm_offset_t *addr, vm_size_t size) { (void)size; *addr = 0; }
 void mig_deallocate(vm_offset_t addr, vm_size_t size) { (void)addr, (void)size; }
 

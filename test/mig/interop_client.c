@@ -38,6 +38,75 @@ static void bad_reply_id(mach_msg_header_t *m)
 	m->msgh_id += 1;
 }
 
+/* The reply cut down to the error reply's shape (header, RetCodeType,
+ * RetCode) with this code. */
+static void cut_reply(mach_msg_header_t *m, kern_return_t code)
+{
+	mig_reply_header_t *r = (mig_reply_header_t *)m;
+	m->msgh_size = sizeof(*r);
+	r->RetCode = code;
+}
+
+static void error_reply(mach_msg_header_t *m)
+{
+	cut_reply(m, KERN_INVALID_ARGUMENT);
+}
+
+static void error_reply_bad_type(mach_msg_header_t *m)
+{
+	cut_reply(m, KERN_INVALID_ARGUMENT);
+	((mig_reply_header_t *)m)->RetCodeType.msgt_size = 16;
+}
+
+static void short_success_reply(mach_msg_header_t *m)
+{
+	cut_reply(m, KERN_SUCCESS);
+}
+
+static void complex_reply(mach_msg_header_t *m)
+{
+	m->msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+}
+
+static void short_reply(mach_msg_header_t *m)
+{
+	m->msgh_size -= 8; /* the last datum, its descriptor and word */
+}
+
+/* A reply whose code is an error but which is otherwise whole: the code. */
+static void failed_whole_reply(mach_msg_header_t *m)
+{
+	((mig_reply_header_t *)m)->RetCode = KERN_INVALID_ARGUMENT;
+}
+
+/* What a user stub makes of malformed or failing replies, the same from
+ * both generators: an error reply gives its code, anything else out of
+ * shape MIG_TYPE_ERROR. */
+static void check_replies(const char *label)
+{
+	static const struct {
+		void (*corrupt)(mach_msg_header_t *);
+		kern_return_t expect;
+		const char *what;
+	} cases[] = {
+		{error_reply, KERN_INVALID_ARGUMENT, "an error reply gives its code"},
+		{error_reply_bad_type, MIG_TYPE_ERROR, "an error reply with a mistyped code"},
+		{short_success_reply, MIG_TYPE_ERROR, "a reply cut short with KERN_SUCCESS"},
+		{complex_reply, MIG_TYPE_ERROR, "a simple reply marked complex"},
+		{short_reply, MIG_TYPE_ERROR, "a reply missing its last datum"},
+		{failed_whole_reply, KERN_INVALID_ARGUMENT, "a whole reply with an error code gives it"},
+	};
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int b = 0;
+		natural_t c = 1;
+		shim_corrupt_reply = cases[i].corrupt;
+		kern_return_t kr = CALL(i_simple)(SERVER, 1, &b, &c, FALSE, 0);
+		shim_corrupt_reply = NULL;
+		tap(kr == cases[i].expect, "%s: user stub: %s (kr %d, expected %d)", label, cases[i].what, kr,
+		    cases[i].expect);
+	}
+}
+
 void CLIENT(const char *label)
 {
 	kern_return_t kr;
@@ -236,4 +305,5 @@ void CLIENT(const char *label)
 		tap(kr == MIG_REPLY_MISMATCH,
 		    "%s: user stub rejects a reply with the wrong id (kr %d)", label, kr);
 	}
+	check_replies(label);
 }

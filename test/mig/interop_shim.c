@@ -145,7 +145,7 @@ mach_msg_return_t mach_msg(mach_msg_header_t *msg, mach_msg_option_t option,
 
 mach_port_t mig_get_reply_port(void) { return SHIM_REPLY_PORT; }
 void mig_dealloc_reply_port(mach_port_t port) { (void)port; }
-void mig_put_reply_port(mach_port_t port) { (void)port; }
+void (mig_put_reply_port)(mach_port_t port) { (void)port; }
 void mig_deallocate(vm_offset_t addr, vm_size_t size) { (void)size; shim_free((void *)addr); }
 void mig_allocate(vm_offset_t *addr, vm_size_t size) { *addr = (vm_offset_t)shim_alloc(size); }
 
