@@ -31,7 +31,18 @@ typedef struct mig_symtab {
 	void (*ms_routine)(void);
 } mig_symtab_t;
 
-/* One entry of a server's routine table (<subsystem>_server_routines). */
-typedef void (*mig_routine_t)(mach_msg_header_t *, mach_msg_header_t *);
+/* One entry of a server's routine table (<subsystem>_server_routines).
+ * In the i386 kernel, which calls them on every kernel RPC, the server
+ * stubs (mig_internal) take the request and reply in registers; the
+ * table's type says so, so a stub built otherwise does not compile. */
+#if defined(MACH_KERNEL) && defined(__i386__)
+#define MIG_ROUTINE_ABI __attribute__((regparm(2)))
+#ifndef mig_internal
+#define mig_internal static MIG_ROUTINE_ABI
+#endif
+#else
+#define MIG_ROUTINE_ABI
+#endif
+typedef void (MIG_ROUTINE_ABI *mig_routine_t)(mach_msg_header_t *, mach_msg_header_t *);
 
 #endif /* _MACH_MIG_ERRORS_H_ */

@@ -62,7 +62,7 @@ struct ipc_space *ipc_space_create(void)
 
 void ipc_space_free(struct ipc_space *space)
 {
-	assert(!space->active);
+	assert(!space->active && space != ipc_space_kernel);
 	kfree(space->table, space->size * sizeof(struct ipc_entry));
 	zfree(&space_zone, space);
 }

@@ -49,9 +49,11 @@ static inline void ipc_space_reference(struct ipc_space *space)
 {
 	space->ref_count++;
 }
+/* The kernel's space never reaches 0: the kernel task keeps the
+ * reference ipc_space_bootstrap gives it (ipc_space_free asserts). */
 static inline void ipc_space_release(struct ipc_space *space)
 {
-	if (space != ipc_space_kernel && --space->ref_count == 0)
+	if (--space->ref_count == 0)
 		ipc_space_free(space);
 }
 /* Destroy every right in the space (task termination). */
