@@ -111,6 +111,13 @@ typedef mach_port_t io_t;
 #define IO_O_NOFOLLOW 00400000
 #define IO_O_CLOEXEC 02000000 /* the library's business; services ignore it */
 #define IO_O_PATH 010000000
+/* Opened to be executed (Linux's internal __FMODE_EXEC, no user flag):
+ * a regular file, read-only, judged by execute permission instead of
+ * read permission, so that a program of mode 0711 runs.  The emulation
+ * library sets it only for execve and takes it out of open's flags; a
+ * program that sends it itself can read what it could execute, which
+ * execve in its own task would give it anyway. */
+#define IO_O_EXEC 00000040
 /* What io_set_openmodes may change. */
 #define IO_O_SETTABLE (IO_O_APPEND | IO_O_NONBLOCK)
 

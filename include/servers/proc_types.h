@@ -74,10 +74,12 @@ typedef int *proc_groups_t;
 #define PROC_EXEC_ARGS_MAX 8192
 #define PROC_EXEC_FDS_MAX 64
 #define PROC_EXEC_FD_LIMIT 256 /* fd numbers are below this */
+#define PROC_EXEC_SIGS 4       /* proc_exec_sigs_t: the mask, the ignored signals (64 bits each) */
 #define PROC_IDS_EXEC 7 /* proc_ids(PROC_IDS_EXEC, euid, egid): see proc_exec_state */
 typedef char *proc_exec_args_t;
 typedef mach_port_t *proc_exec_ports_t;
 typedef mach_port_t *proc_exec_ports_out_t;
 typedef int *proc_exec_fds_t;
+typedef int proc_exec_sigs_t[PROC_EXEC_SIGS];
 
 #endif

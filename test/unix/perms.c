@@ -3,10 +3,13 @@
  * and their rules (real, effective, saved ids; groups), mode bits checked
  * for uid 1000 (a 0600 root file, a directory without write or search
  * permission, a sticky directory, chmod/chown/utimes by others, access
- * with the real ids), set-user-ID taken away by a write, and kill of
- * another user's process.  Run as root; it drops to uid 1000 in fork
- * children.  Prints what it sees; test/unix compares the output on Ernst
- * with the host's (or, on a host that is not root, with perms.expected).
+ * with the real ids), set-user-ID taken away by a write, fchmod, fchown
+ * and futimens judged by who calls them (not by who opened the file),
+ * and kill of another user's process; "perms setuid": set-user-ID
+ * programs both ways, and an execute-only one.  Run as root; it drops to
+ * uid 1000 in fork children.  Prints what it sees; test/unix compares
+ * the output on Ernst with the host's (or, on a host that is not root,
+ * with perms.expected).
  * Works in a fresh directory (relative paths from there, so no directory
  * above it needs to be searchable by uid 1000) and removes it.
  */
@@ -201,6 +204,24 @@ static void as_user(void)
 	show_mode("setuid-rw after the write", "setuid-rw");
 }
 
+/* --- fchmod, fchown, futimens: the caller's identity now, not the opener's --- */
+
+static void fd_calls(void)
+{
+	struct timespec ts[2] = {{1000000000, 0}, {1000000000, 0}};
+	int fd = opened("root opens public O_RDONLY", open("public", O_RDONLY));
+
+	result("seteuid(1000)", seteuid(USER));
+	result("fchmod root's file as uid 1000", fchmod(fd, 0640));
+	result("fchown root's file as uid 1000", fchown(fd, USER, -1));
+	result("futimens root's file as uid 1000 (explicit)", futimens(fd, ts));
+	result("futimens root's file as uid 1000 (now)", futimens(fd, NULL));
+	result("seteuid(0)", seteuid(0));
+	result("fchmod it as root again", fchmod(fd, 0644));
+	close(fd);
+	show_mode("public", "public");
+}
+
 /* --- kill --- */
 
 static pid_t roots_child;
@@ -247,10 +268,29 @@ static void give_prog(uid_t uid)
 	show_mode("prog", "prog");
 }
 
+static void on_term(int sig)
+{
+	(void) sig;
+}
+
+/* What execve keeps: the mask and the ignored signals; a handled one goes
+ * back to its default (the program shows them). */
+static void signals_before_exec(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, on_term);
+}
+
 static void run_user_prog(void)
 {
 	become_user();
 	show_ids("user");
+	signals_before_exec();
 	fflush(stdout);
 	execl("./prog", "prog", (char *) NULL);
 	result("execl", -1);
@@ -258,9 +298,18 @@ static void run_user_prog(void)
 
 static void run_users_prog_as_root(void)
 {
+	signals_before_exec();
 	fflush(stdout);
 	execl("./prog", "prog", (char *) NULL);
 	result("execl", -1);
+}
+
+static void read_prog_as_user(void)
+{
+	become_user();
+	result("open the execute-only program O_RDONLY", open("prog", O_RDONLY));
+	/* 040 is no open flag (Linux ignores it; Ernst's execve uses it). */
+	result("open it O_RDONLY | 040", open("prog", O_RDONLY | 040));
 }
 
 static int setuid_test(const char *self)
@@ -288,6 +337,12 @@ static int setuid_test(const char *self)
 	in_child("uid 1000 runs root's set-user-ID program", run_user_prog);
 	give_prog(USER);
 	in_child("root runs uid 1000's set-user-ID program", run_users_prog_as_root);
+	/* Execute-only: exec reads it as a program, others may not read it. */
+	result("chown the copy", chown("prog", 0, 0));
+	result("chmod the copy 0711", chmod("prog", 0711));
+	show_mode("prog", "prog");
+	in_child("uid 1000 reads root's execute-only program", read_prog_as_user);
+	in_child("uid 1000 runs root's execute-only program", run_user_prog);
 	unlink("secret");
 	unlink("prog");
 	if (chdir("/") < 0 || rmdir(dir) < 0)
@@ -334,6 +389,7 @@ int main(int argc, char **argv)
 	in_child("id rules", id_rules);
 	in_child("gid rules", gid_rules);
 	in_child("as user", as_user);
+	in_child("fd calls", fd_calls);
 
 	/* chown takes set-user-ID away, even root's. */
 	make_file("setuid-chown", 04755, "x\n");

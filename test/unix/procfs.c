@@ -187,8 +187,11 @@ static void cpu_time(void)
 		  sscanf(buf, "cpu %llu %llu %llu %llu", &user, &nice, &sys, &idle) == 4;
 	ok(got && user + sys >= f.utime + f.stime, "/proc/stat's cpu line counts it (user %llu, system %llu)", user,
 	   sys);
-	got = read_file("/proc/uptime", buf, sizeof(buf)) > 0 && sscanf(buf, "%lf", &up) == 1;
+	double up_idle = -1;
+	got = read_file("/proc/uptime", buf, sizeof(buf)) > 0 && sscanf(buf, "%lf %lf", &up, &up_idle) == 2;
 	ok(got && (f.utime + f.stime) <= up * 100 + 1, "and no more than the uptime (%.2f s)", up);
+	ok(got && up_idle > 0 && up_idle <= up && (up - up_idle) * 100 + 2 >= f.utime + f.stime,
+	   "uptime's idle time (%.2f s): the uptime less the processes' time", up_idle);
 }
 
 static void child(void)

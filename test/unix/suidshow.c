@@ -9,6 +9,8 @@
 #define NR_write 4
 #define NR_open 5
 #define NR_close 6
+#define NR_sigaction 67
+#define NR_sigprocmask 126
 #define NR_getuid32 199
 #define NR_getgroups32 205
 #define NR_setresuid32 208
@@ -92,6 +94,29 @@ static void show_ids(const char *what)
 	flush();
 }
 
+/* What execve kept of the signal state: the mask, and SIGINT's and
+ * SIGTERM's actions (perms ignores the one and handles the other). */
+static void show_signals(void)
+{
+	unsigned long mask = 0, act[4];
+	static const struct {
+		int sig;
+		const char *name;
+	} sigs[] = {{2, "SIGINT: "}, {15, "SIGTERM: "}};
+
+	sys(NR_sigprocmask, 0, 0, (long) &mask);
+	put("signal mask: ");
+	put_num(mask);
+	put("\n");
+	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		act[0] = 2;
+		sys(NR_sigaction, sigs[i].sig, 0, (long) act);
+		put(sigs[i].name);
+		put(act[0] == 0 ? "default\n" : act[0] == 1 ? "ignored\n" : "handled\n");
+	}
+	flush();
+}
+
 /* An open's result without the fd number. */
 static void try_open(const char *what)
 {
@@ -105,6 +130,7 @@ static void try_open(const char *what)
 void _start(void)
 {
 	show_ids("set-user-ID program");
+	show_signals();
 	try_open("it opens secret");
 	result("seteuid to the real uid", sys(NR_setresuid32, -1, sys(NR_getuid32, 0, 0, 0), -1));
 	show_ids("then");

@@ -44,6 +44,26 @@ int emul_reauth_port(mach_port_t authority, mach_port_t *port, const io_ids_t *i
 	return 0;
 }
 
+int emul_port_as_caller(mach_port_t port, mach_port_t *out)
+{
+	int groups[PROC_NGROUPS_MAX];
+	mach_msg_type_number_t n = PROC_NGROUPS_MAX;
+	mach_msg_type_name_t type;
+	io_ids_t ids;
+	int r = emul_ids_op(PROC_IDS_GET, 0, 0, 0, &ids);
+
+	if (r == 0)
+		r = emul_errno(proc_getgroups(emul.proc, groups, &n));
+	if (r < 0)
+		return r;
+	r = emul_errno(io_reauth(emul.root, port, ids, groups, n, out, &type));
+	if (r == -LINUX_EBADF) { /* not a file of the root's service */
+		*out = port;
+		return 0;
+	}
+	return r;
+}
+
 /* After a change: the root and cwd ports get the proc service's ids. */
 static void reauth(const io_ids_t *ids)
 {

@@ -153,6 +153,11 @@ int sys_rt_sigpending(uint32_t set, uint32_t size);
 /* Deliver what is pending and not blocked (called on the exit path with
  * the Linux registers in emul_regs). */
 void emul_signal_deliver(void);
+/* What execve keeps of the signal state: the mask and the ignored
+ * signals (SIG_IGN); a set-user-ID exec passes them to the new task,
+ * which sets them before the program starts. */
+void emul_signal_exec_state(uint64_t *mask, uint64_t *ignored);
+void emul_signal_set_exec_state(uint64_t mask, uint64_t ignored);
 /* A call that waited was interrupted: -EINTR, or restart it after the
  * handler if the signal's action has SA_RESTART. */
 int emul_interrupted(void);
@@ -215,6 +220,12 @@ int emul_ids_op(int op, int a, int b, int c, struct io_ids *ids);
  * asked through authority (or *port itself when null). */
 int emul_reauth_port(mach_port_t authority, mach_port_t *port, const struct io_ids *ids, int *groups,
 		     unsigned ngroups);
+/* fchmod, fchown and futimens are judged by the caller's identity now,
+ * as on Linux, not by the one the file was opened with: *out is a new
+ * port of port's file with the process's ids (through the root port,
+ * which has them), to deallocate after use, or port itself (no new
+ * right) for a file the root's service does not know. */
+int emul_port_as_caller(mach_port_t port, mach_port_t *out);
 /* exec.c: a task proc_exec_setid made starts the program it was given. */
 void emul_exec_setid_boot(void);
 int sys_ftruncate64(int fd, uint32_t lo, uint32_t hi);

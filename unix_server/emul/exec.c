@@ -478,7 +478,11 @@ static int exec_setid(mach_port_t file, char *const *argv, char *const *envp)
 	}
 	int umask = sys_umask(0);
 	sys_umask((uint32_t)umask);
-	r = proc_exec_setid(emul.proc, file, argc, envc, args, at, ports, nfds + 2, fds, nfds, umask);
+	uint64_t mask, ignored;
+	emul_signal_exec_state(&mask, &ignored);
+	int sigs[PROC_EXEC_SIGS] = {(int)(uint32_t)mask, (int)(uint32_t)(mask >> 32), (int)(uint32_t)ignored,
+				    (int)(uint32_t)(ignored >> 32)};
+	r = proc_exec_setid(emul.proc, file, argc, envc, args, at, ports, nfds + 2, fds, nfds, umask, sigs);
 	return r == 0 ? -LINUX_EAGAIN : emul_errno(r);
 }
 
@@ -498,7 +502,7 @@ void emul_exec_setid_boot(void)
 	static char args[PROC_EXEC_ARGS_MAX];
 	mach_port_t file, gfile = MACH_PORT_NULL, authority, ports[PROC_EXEC_FDS_MAX + 2];
 	mach_msg_type_number_t nargs = sizeof(args), nports = PROC_EXEC_FDS_MAX + 2, nfds = PROC_EXEC_FDS_MAX;
-	int fds[PROC_EXEC_FDS_MAX], argc, envc, umask, groups[PROC_NGROUPS_MAX];
+	int fds[PROC_EXEC_FDS_MAX], argc, envc, umask, groups[PROC_NGROUPS_MAX], sigs[PROC_EXEC_SIGS];
 	mach_msg_type_number_t ngroups = PROC_NGROUPS_MAX;
 	mach_msg_type_name_t type;
 	io_ids_t ids;
@@ -507,7 +511,8 @@ void emul_exec_setid_boot(void)
 	size_t size;
 
 	if (proc_exec_state(emul.proc, &file, &argc, &envc, args, &nargs, ports, &nports, fds, &nfds, &umask,
-			    &authority) != 0 || nports != nfds + 2) {
+			    &authority, sigs) != 0 ||
+	    nports != nfds + 2) {
 		emul_log("set-user-ID exec: no state from the proc service\n");
 		emul_exit(W_EXITCODE(127));
 	}
@@ -533,6 +538,10 @@ void emul_exec_setid_boot(void)
 	for (unsigned i = 0; i < nfds; i++)
 		emul_fd_alloc(ports[i + 2], 0, fds[i]);
 	sys_umask((uint32_t)umask);
+	/* Pending signals wait (this thread is in the library) until the
+	 * program starts, under the mask it keeps. */
+	emul_signal_set_exec_state((uint32_t)sigs[0] | (uint64_t)(uint32_t)sigs[1] << 32,
+				   (uint32_t)sigs[2] | (uint64_t)(uint32_t)sigs[3] << 32);
 	uint64_t file_size;
 	int r = read_file(gfile, EXEC_FILE_MAX, &image, &size, &file_size, NULL);
 	mach_port_deallocate(mach_task_self(), gfile);
@@ -600,7 +609,8 @@ int emul_exec_path(const char *path, char *const *argv, char *const *envp)
 	/* Whether we may execute it: with the effective ids, as execve asks. */
 	if ((r = emul_errno(fs_access(dir, (char *)path, X_OK_, IO_AT_EACCESS))) < 0)
 		return r;
-	if ((r = emul_errno(fs_lookup(dir, (char *)path, O_RDONLY_, 0, &file, &file_type))) < 0)
+	/* Read as a program: execute permission is enough (mode 0711). */
+	if ((r = emul_errno(fs_lookup(dir, (char *)path, O_RDONLY_ | IO_O_EXEC, 0, &file, &file_type))) < 0)
 		return r;
 	io_stat_t st;
 	r = load_file(file, &image, &size, &file_size, &object, &st);
@@ -621,8 +631,8 @@ int emul_exec_path(const char *path, char *const *argv, char *const *envp)
 	if (r > 0) {
 		free(image);
 		image = NULL;
-		if ((r = emul_errno(fs_lookup(interp[0] == '/' ? emul.root : emul.cwd, interp, O_RDONLY_, 0, &file,
-					      &file_type))) < 0)
+		if ((r = emul_errno(fs_lookup(interp[0] == '/' ? emul.root : emul.cwd, interp,
+					      O_RDONLY_ | IO_O_EXEC, 0, &file, &file_type))) < 0)
 			goto out;
 		r = load_file(file, &image, &size, &file_size, &object, NULL);
 		mach_port_deallocate(mach_task_self(), file);

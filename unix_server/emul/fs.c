@@ -103,7 +103,8 @@ int sys_openat(int dirfd, uint32_t upath, int flags, int mode)
 
 	if (r < 0)
 		return r;
-	r = emul_errno(fs_lookup(dir, path_buf, flags & ~O_CLOEXEC, (int)((uint32_t)mode & ~umask_bits), &file, &type));
+	r = emul_errno(fs_lookup(dir, path_buf, flags & ~(O_CLOEXEC | IO_O_EXEC),
+				 (int)((uint32_t)mode & ~umask_bits), &file, &type));
 	if (r < 0)
 		return r;
 	r = emul_fd_alloc(file, (flags & O_CLOEXEC) ? FD_CLOEXEC : 0, 0);
@@ -386,6 +387,18 @@ static int open_path(int dirfd, uint32_t upath, int flags, mach_port_t *file)
 	return emul_errno(fs_lookup(dir, path_buf, lflags, 0, file, &type));
 }
 
+/* A port of fd's file judged by who we are now (emul_port_as_caller),
+ * always one to deallocate. */
+static int fd_as_caller(int fd, mach_port_t *file)
+{
+	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
+		return -LINUX_EBADF;
+	int r = emul_port_as_caller(emul.fd[fd].port, file);
+	if (r == 0 && *file == emul.fd[fd].port)
+		mach_port_mod_refs(mach_task_self(), *file, MACH_PORT_RIGHT_SEND, 1);
+	return r;
+}
+
 /* utimensat's work: t (IO_UTIME_NOW for "now") on the file named, or
  * on dirfd itself when there is no path (futimens). */
 static int set_times(int dirfd, uint32_t upath, const io_times_t *t, int flags)
@@ -393,12 +406,11 @@ static int set_times(int dirfd, uint32_t upath, const io_times_t *t, int flags)
 	mach_port_t file;
 	int r;
 
-	if (upath == 0) { /* futimens */
-		if (dirfd < 0 || dirfd >= EMUL_FD_MAX || emul.fd[dirfd].port == MACH_PORT_NULL)
-			return -LINUX_EBADF;
-		return emul_errno(io_set_times(emul.fd[dirfd].port, *t));
-	}
-	if ((r = open_path(dirfd, upath, flags, &file)) < 0)
+	if (upath == 0) /* futimens */
+		r = fd_as_caller(dirfd, &file);
+	else
+		r = open_path(dirfd, upath, flags, &file);
+	if (r < 0)
 		return r;
 	r = emul_errno(io_set_times(file, *t));
 	mach_port_deallocate(mach_task_self(), file);
@@ -434,9 +446,13 @@ int sys_fchmodat(int dirfd, uint32_t upath, int mode)
 
 int sys_fchmod(int fd, int mode)
 {
-	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
-		return -LINUX_EBADF;
-	return emul_errno(io_chmod(emul.fd[fd].port, mode));
+	mach_port_t file;
+	int r = fd_as_caller(fd, &file);
+	if (r < 0)
+		return r;
+	r = emul_errno(io_chmod(file, mode));
+	mach_port_deallocate(mach_task_self(), file);
+	return r;
 }
 
 /* The 16-bit calls' "keep" is 0xffff. */
@@ -461,9 +477,13 @@ int sys_fchownat(int dirfd, uint32_t upath, int uid, int gid, int flags, int bit
 
 int sys_fchown(int fd, int uid, int gid, int bits16)
 {
-	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
-		return -LINUX_EBADF;
-	return emul_errno(io_chown(emul.fd[fd].port, owner_id(uid, bits16), owner_id(gid, bits16)));
+	mach_port_t file;
+	int r = fd_as_caller(fd, &file);
+	if (r < 0)
+		return r;
+	r = emul_errno(io_chown(file, owner_id(uid, bits16), owner_id(gid, bits16)));
+	mach_port_deallocate(mach_task_self(), file);
+	return r;
 }
 
 /* utime (struct utimbuf: seconds) and utimes/futimesat (struct timeval[2]):

@@ -691,6 +691,23 @@ int sys_pause(void)
 	return -LINUX_EINTR;
 }
 
+void emul_signal_exec_state(uint64_t *mask, uint64_t *ignored)
+{
+	*mask = emul.blocked;
+	*ignored = 0;
+	for (int sig = 1; sig <= LINUX_NSIG; sig++)
+		if (emul.act[sig].handler == SIG_IGN)
+			*ignored |= SIGSET_BIT(sig);
+}
+
+void emul_signal_set_exec_state(uint64_t mask, uint64_t ignored)
+{
+	emul.blocked = mask & ~SIG_UNBLOCKABLE;
+	for (int sig = 1; sig <= LINUX_NSIG; sig++)
+		if ((ignored & SIGSET_BIT(sig)) && !(SIG_UNBLOCKABLE & SIGSET_BIT(sig)))
+			emul.act[sig].handler = SIG_IGN;
+}
+
 void emul_exec_signals(void)
 {
 	for (int sig = 1; sig <= LINUX_NSIG; sig++)

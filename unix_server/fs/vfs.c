@@ -770,8 +770,14 @@ static int vfs_open_found(struct io_open *d, struct vnode *vn, int flags, mach_p
 			rc = LINUX_EISDIR;
 			goto fail;
 		}
-		rc = vfs_permit(&d->cred, vn,
-				(acc != IO_O_WRONLY ? VFS_R_OK : 0) | (acc != IO_O_RDONLY ? VFS_W_OK : 0));
+		if ((flags & IO_O_EXEC) && (acc != IO_O_RDONLY || !VFS_ISREG(vn))) {
+			rc = LINUX_EACCES;
+			goto fail;
+		}
+		int want = (flags & IO_O_EXEC)
+			       ? VFS_X_OK
+			       : (acc != IO_O_WRONLY ? VFS_R_OK : 0) | (acc != IO_O_RDONLY ? VFS_W_OK : 0);
+		rc = vfs_permit(&d->cred, vn, want);
 		if (rc != 0)
 			goto fail;
 		if (VFS_ISCHR(vn)) {

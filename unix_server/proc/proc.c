@@ -76,6 +76,7 @@ struct proc_exec {
 	char args[PROC_EXEC_ARGS_MAX];
 	mach_port_t ports[PROC_EXEC_FDS_MAX + 2];
 	int fds[PROC_EXEC_FDS_MAX];
+	int sigs[PROC_EXEC_SIGS];
 };
 
 static struct proc procs[PROC_MAX];
@@ -1069,7 +1070,8 @@ static int args_ok(const char *args, mach_msg_type_number_t n, int words)
 
 kern_return_t S_proc_exec_setid(mach_port_t port, mach_port_t file, int argc, int envc, const proc_exec_args_t args,
 				mach_msg_type_number_t nargs, const proc_exec_ports_t ports, mach_msg_type_number_t nports,
-				const proc_exec_fds_t fds, mach_msg_type_number_t nfds, int umask)
+				const proc_exec_fds_t fds, mach_msg_type_number_t nfds, int umask,
+				const proc_exec_sigs_t sigs)
 {
 	struct proc *p = proc_by_port(port);
 	struct proc_exec *e;
@@ -1104,6 +1106,7 @@ kern_return_t S_proc_exec_setid(mach_port_t port, mach_port_t file, int argc, in
 	memcpy(e->args, args, nargs);
 	memcpy(e->ports, ports, nports * sizeof(ports[0]));
 	memcpy(e->fds, fds, nfds * sizeof(fds[0]));
+	memcpy(e->sigs, sigs, sizeof(e->sigs));
 
 	/* The old task goes, unwatched (its dead name must not end the
 	 * process), and with it every right to the old proc port. */
@@ -1138,7 +1141,8 @@ kern_return_t S_proc_exec_setid(mach_port_t port, mach_port_t file, int argc, in
 
 kern_return_t S_proc_exec_state(mach_port_t port, mach_port_t *file, int *argc, int *envc, proc_exec_args_t args,
 				mach_msg_type_number_t *nargs, proc_exec_ports_out_t ports, mach_msg_type_number_t *nports,
-				proc_exec_fds_t fds, mach_msg_type_number_t *nfds, int *umask, mach_port_t *authority)
+				proc_exec_fds_t fds, mach_msg_type_number_t *nfds, int *umask, mach_port_t *authority,
+				proc_exec_sigs_t sigs)
 {
 	struct proc *p = proc_by_port(port);
 	struct proc_exec *e;
@@ -1156,6 +1160,7 @@ kern_return_t S_proc_exec_state(mach_port_t port, mach_port_t *file, int *argc, 
 	*nports = e->nports;
 	memcpy(fds, e->fds, e->nfds * sizeof(fds[0]));
 	*nfds = e->nfds;
+	memcpy(sigs, e->sigs, sizeof(e->sigs));
 	*authority = init_ports[0];
 	free(e);
 	p->exec = NULL;

@@ -189,14 +189,46 @@ static int gen_meminfo(struct procfs_text *t, int pid)
 	return 0;
 }
 
+/* CPU time in ticks: what the processes used (user, system) and the
+ * rest of the uptime, idle (or the servers'); how many processes there
+ * are and run. */
+struct procfs_cpu {
+	uint64_t user, sys, idle;
+	unsigned total, running;
+};
+
+static void procfs_cpu_times(struct procfs_cpu *c)
+{
+	uint32_t sec, usec;
+	mach_msg_type_number_t n;
+
+	memset(c, 0, sizeof(*c));
+	procfs_pid_list(&n);
+	for (mach_msg_type_number_t i = 0; i < n; i++) {
+		if (procfs_get(procfs_pids[i], NULL) != 0)
+			continue;
+		c->total++;
+		c->running += procfs_info.state == PROC_STATE_RUNNING;
+		c->user += ticks(procfs_info.utime_sec, procfs_info.utime_usec);
+		c->sys += ticks(procfs_info.stime_sec, procfs_info.stime_usec);
+	}
+	procfs_uptime(&sec, &usec);
+	uint64_t up = ticks(sec, usec), busy = c->user + c->sys;
+	c->idle = up > busy ? up - busy : 0;
+}
+
 static int gen_uptime(struct procfs_text *t, int pid)
 {
 	uint32_t sec, usec;
+	struct procfs_cpu c;
 
 	(void) pid;
+	procfs_cpu_times(&c);
 	procfs_uptime(&sec, &usec);
-	/* The idle time is not accounted (the kernel keeps no CPU times). */
-	text_printf(t, "%lu.%02lu 0.00\n", (unsigned long) sec, (unsigned long) (usec / 10000));
+	/* Idle: what stat's cpu line says, in seconds. */
+	text_printf(t, "%lu.%02lu %llu.%02llu\n", (unsigned long) sec, (unsigned long) (usec / 10000),
+		    (unsigned long long) (c.idle / PROCFS_HZ),
+		    (unsigned long long) (c.idle % PROCFS_HZ * 100 / PROCFS_HZ));
 	return 0;
 }
 
@@ -240,33 +272,17 @@ static int gen_loadavg(struct procfs_text *t, int pid)
 
 static int gen_stat(struct procfs_text *t, int pid)
 {
-	uint64_t user = 0, sys = 0, up, busy;
-	uint32_t sec, usec;
-	unsigned total = 0, running = 0;
-	mach_msg_type_number_t n;
+	struct procfs_cpu c;
 
 	(void) pid;
-	/* CPU time: what the processes used; the rest of the uptime was idle
-	 * (or the servers'). */
-	procfs_pid_list(&n);
-	for (mach_msg_type_number_t i = 0; i < n; i++) {
-		if (procfs_get(procfs_pids[i], NULL) != 0)
-			continue;
-		total++;
-		running += procfs_info.state == PROC_STATE_RUNNING;
-		user += ticks(procfs_info.utime_sec, procfs_info.utime_usec);
-		sys += ticks(procfs_info.stime_sec, procfs_info.stime_usec);
-	}
-	procfs_uptime(&sec, &usec);
-	up = ticks(sec, usec);
-	busy = user + sys;
+	procfs_cpu_times(&c);
 	for (int cpu = -1; cpu < 1; cpu++) {
 		text_printf(t, cpu < 0 ? "cpu " : "cpu%d", cpu);
-		text_printf(t, " %llu 0 %llu %llu 0 0 0 0 0 0\n", (unsigned long long) user,
-			    (unsigned long long) sys, (unsigned long long) (up > busy ? up - busy : 0));
+		text_printf(t, " %llu 0 %llu %llu 0 0 0 0 0 0\n", (unsigned long long) c.user,
+			    (unsigned long long) c.sys, (unsigned long long) c.idle);
 	}
 	text_printf(t, "intr 0\nctxt 0\nbtime %llu\n", (unsigned long long) (procfs_boot_us() / USEC_PER_SEC));
-	text_printf(t, "processes %u\nprocs_running %u\nprocs_blocked 0\n", total, running);
+	text_printf(t, "processes %u\nprocs_running %u\nprocs_blocked 0\n", c.total, c.running);
 	return 0;
 }
 
