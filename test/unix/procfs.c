@@ -154,6 +154,28 @@ static void self(int argc, char **argv)
 	ok(n > 0 && atoi(buf) == getpid(), "readlink /proc/self: the pid (%s)", buf);
 	ok(lstat("/proc/self", &st) == 0 && S_ISLNK(st.st_mode), "lstat /proc/self: a symlink");
 	ok(stat("/proc/self", &st) == 0 && S_ISDIR(st.st_mode), "stat /proc/self: a directory");
+	/* "self" from /proc itself names us too; from elsewhere it is a name
+	 * like any other. */
+	int here = open(".", O_RDONLY | O_DIRECTORY);
+	ok(chdir("/proc") == 0, "chdir /proc");
+	n = read_file("self/comm", buf, sizeof(buf));
+	ok(n > 0 && strcmp(buf, "procfs\n") == 0, "self/comm from /proc is ours");
+	n = (int)readlink("self", buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	ok(n > 0 && atoi(buf) == getpid(), "readlink self in /proc: the pid (%s)", buf);
+	int procdir = open("/proc", O_RDONLY | O_DIRECTORY), sfd = -1;
+	ok(procdir >= 0 && (sfd = openat(procdir, "self/status", O_RDONLY)) >= 0, "openat(/proc's fd, \"self/status\")");
+	if (sfd >= 0)
+		close(sfd);
+	if (procdir >= 0)
+		close(procdir);
+	ok(mkdir("/tmp/procfs-self", 0755) == 0 && chdir("/tmp/procfs-self") == 0 &&
+		   open("self/comm", O_RDONLY) < 0 && errno == ENOENT,
+	   "self/comm from another directory: ENOENT");
+	rmdir("/tmp/procfs-self");
+	ok(here >= 0 && fchdir(here) == 0, "back where it was");
+	if (here >= 0)
+		close(here);
 	n = (int)readlink("/proc/self/exe", buf, sizeof(buf) - 1);
 	buf[n > 0 ? n : 0] = '\0';
 	ok(n > 0 && buf[0] == '/', "/proc/self/exe is an absolute path (%s)", buf);

@@ -30,7 +30,7 @@
 #define PROC_SELF "/proc/self"
 
 static char path_buf[IO_PATH_MAX + 1], path_buf2[IO_PATH_MAX + 1];
-static int path_was_self; /* resolve found "/proc/self" itself (made /proc/PID) */
+static int path_was_self; /* resolve found "/proc/self" itself (made /proc/PID), or "self" in /proc */
 
 /* The program's path into buf: its length, or -EFAULT / -ENAMETOOLONG. */
 static int get_path(char *buf, uint32_t upath)
@@ -55,18 +55,47 @@ static int dir_port(int dirfd, const char *path, mach_port_t *dir)
 	return MACH_PORT_VALID(*dir) ? 0 : -LINUX_ENOENT;
 }
 
-int emul_proc_self(char *path, size_t size)
+/* Whether path begins with self, up to a slash or its end. */
+static int begins_with(const char *path, const char *self)
+{
+	size_t n = strlen(self);
+
+	return strncmp(path, self, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* path begins with self: that part becomes dir and our pid.  0: it does
+ * not; 2: it was all of path. */
+static int self_to_pid(char *path, size_t size, const char *self, const char *dir)
 {
 	static char rest[IO_PATH_MAX + 1];
-	size_t n = strlen(PROC_SELF);
+	size_t n = strlen(self);
 
-	if (strncmp(path, PROC_SELF, n) != 0 || (path[n] != '/' && path[n] != '\0'))
+	if (!begins_with(path, self))
 		return 0;
 	int whole = path[n] == '\0';
 	snprintf(rest, sizeof(rest), "%s", path + n);
-	if ((size_t)snprintf(path, size, "/proc/%d%s", emul.pid, rest) >= size)
+	if ((size_t)snprintf(path, size, "%s%d%s", dir, emul.pid, rest) >= size)
 		return -LINUX_ENAMETOOLONG;
 	return whole ? 2 : 1;
+}
+
+int emul_proc_self(char *path, size_t size)
+{
+	return self_to_pid(path, size, PROC_SELF, "/proc/");
+}
+
+/* "self" relative to /proc itself (cd /proc; cat self/stat) names us
+ * too: when the directory is what the root says /proc is, it becomes our
+ * pid (two questions to the file service, only for such paths). */
+static int proc_self_relative(int dirfd, char *path, size_t size)
+{
+	mach_port_t dir;
+	io_stat_t d, p;
+
+	if (!begins_with(path, "self") || dir_port(dirfd, path, &dir) < 0 || io_stat(dir, &d) != 0 ||
+	    fs_stat(emul.root, "/proc", 0, &p) != 0 || d.st_dev != p.st_dev || d.st_ino != p.st_ino)
+		return 0;
+	return self_to_pid(path, size, "self", "");
 }
 
 /* Both steps above; *path in path_buf (/proc/self made /proc/PID). */
@@ -76,6 +105,8 @@ static int resolve(int dirfd, uint32_t upath, mach_port_t *dir, int empty_ok)
 	if (n < 0)
 		return n;
 	int self = emul_proc_self(path_buf, sizeof(path_buf));
+	if (self == 0)
+		self = proc_self_relative(dirfd, path_buf, sizeof(path_buf));
 	if (self < 0)
 		return self;
 	path_was_self = self == 2;
@@ -240,17 +271,13 @@ int sys_readlinkat(int dirfd, uint32_t upath, uint32_t ubuf, int bufsiz)
 
 	if (bufsiz <= 0)
 		return -LINUX_EINVAL;
-	if ((r = get_path(path_buf, upath)) < 0)
-		return r;
 	/* /proc/self itself: only we know whom it names. */
-	if (emul_proc_self(path_buf, sizeof(path_buf)) == 2) {
+	if ((r = resolve(dirfd, upath, &dir, 0)) < 0)
+		return r;
+	if (path_was_self)
 		snprintf(target, sizeof(target), "%d", emul.pid);
-	} else {
-		if ((r = resolve(dirfd, upath, &dir, 0)) < 0)
-			return r;
-		if ((r = emul_errno(fs_readlink(dir, path_buf, target))) < 0)
-			return r;
-	}
+	else if ((r = emul_errno(fs_readlink(dir, path_buf, target))) < 0)
+		return r;
 	size_t n = strlen(target);
 	if (n > (size_t)bufsiz)
 		n = (size_t)bufsiz;
