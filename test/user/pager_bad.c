@@ -472,6 +472,54 @@ static void test_destroy(void)
 }
 
 /*
+ * The faulting task's map changes while its pager works: the fault,
+ * once the page has come, must look at the map again (not map the page
+ * with what it found before the wait).
+ */
+static vm_address_t change_at;	   /* the page the read callback changes */
+static vm_prot_t change_to;	   /* ... to this protection (VM_PROT_ALL: elsewhere) */
+
+static kern_return_t changing_read(void *ctx, vm_offset_t offset, void *buf, vm_prot_t *lock)
+{
+	(void)ctx, (void)lock;
+	if (change_to == VM_PROT_ALL) {
+		vm_address_t other = 0;
+		vm_allocate(T, &other, PAGE, TRUE);
+		vm_deallocate(T, other, PAGE);
+	} else {
+		vm_protect(T, change_at, PAGE, FALSE, change_to);
+	}
+	memset(buf, 0x20 + offset / PAGE, PAGE);
+	return KERN_SUCCESS;
+}
+
+static const struct pager_ops changing_ops = {.read = changing_read};
+
+static void test_map_changes_meanwhile(void)
+{
+	mach_port_t mo;
+	vm_address_t a = 0;
+	struct pager *pg = pager_create(&changing_ops, NULL, 0, &mo);
+	if (!ok(pg != NULL && pager_start(pg, 1) == KERN_SUCCESS &&
+			vm_map(T, &a, 2 * PAGE, 0, TRUE, mo, 0, FALSE, VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+			       VM_INHERIT_NONE) == KERN_SUCCESS,
+		"a pager whose reads change our map"))
+		return;
+	change_to = VM_PROT_ALL;
+	is(*(volatile unsigned *)a, 0x20202020, "a map changed elsewhere meanwhile: the page arrives");
+	change_at = a + PAGE, change_to = VM_PROT_NONE;
+	cthread_t t = touch(a + PAGE);
+	is_kr(mach_msg_server_once(exc_server, 8192, exc_port, MACH_RCV_TIMEOUT, 20000), MACH_MSG_SUCCESS,
+	      "the faulting page made inaccessible meanwhile: the thread raises an exception");
+	is(exc_seen, EXC_BAD_ACCESS, "EXC_BAD_ACCESS");
+	is(exc_code, KERN_PROTECTION_FAILURE, "code KERN_PROTECTION_FAILURE");
+	wait_landed();
+	thread_terminate(cthread_kernel_port(t));
+	ok(!touched, "the read never completed");
+	vm_deallocate(T, a, 2 * PAGE);
+}
+
+/*
  * data_request as a pager thread receives it, raw: straight into its
  * buffer when it waits in receive (here a buffer that straddles two
  * pages), queued when it is busy; both must look the same.
@@ -575,6 +623,7 @@ int main(void)
 	test_bad_replies();
 	test_supply_shapes();
 	test_request_shapes();
+	test_map_changes_meanwhile();
 	test_no_reply();
 	test_pager_dies();
 	test_destroy();
