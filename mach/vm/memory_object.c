@@ -791,24 +791,24 @@ int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size)
 
 	if (send_size != sizeof(m) || copyin(umsg, &m, sizeof(m)) != 0 || !supply_shape_ok(&m))
 		return 0;
+	/* The map lock first: waiting for it is the one sleep here, and what
+	 * is looked up below (the control port, its object) could go
+	 * meanwhile.  Nothing after it sleeps. */
+	struct vm_map *map = th->task->map;
+	vm_map_lock(map);
 	/* The destination: a send right to a control port of an object
 	 * that still has its pager; the range and lock value sound. */
 	struct ipc_entry *e = ipc_entry_lookup(th->task->itk_space, m.hdr.msgh_remote_port);
-	if (e == NULL || !(e->bits & MACH_PORT_TYPE_SEND))
-		return 0;
-	struct ipc_port *control = e->object;
-	struct vm_object *o = control->kobject;
-	vm_offset_t start;
-	if (!control->active || control->receiver != ipc_space_kernel || control->kotype != IKOT_PAGING_REQUEST ||
-	    o->pager == NULL || !range_ok(o, m.offset, PAGE_SIZE, &start) || (m.lock_value & ~VM_PROT_ALL))
-		return 0;
-	/* The source: read where it is, or taken if given away. */
-	struct vm_map *map = th->task->map;
+	struct ipc_port *control = e != NULL && (e->bits & MACH_PORT_TYPE_SEND) ? e->object : NULL;
+	struct vm_object *o = control != NULL ? control->kobject : NULL;
 	int dealloc = m.data_type.msgtl_header.msgt_deallocate;
 	struct vm_map_entry *src_entry;
 	struct vm_page *src, *p;
-	vm_map_lock(map);
-	if (!vm_map_page_peek(map, m.data, dealloc, &src_entry, &src)) {
+	vm_offset_t start;
+	/* The source: read where it is, or taken if given away. */
+	if (control == NULL || !control->active || control->receiver != ipc_space_kernel ||
+	    control->kotype != IKOT_PAGING_REQUEST || o->pager == NULL || !range_ok(o, m.offset, PAGE_SIZE, &start) ||
+	    (m.lock_value & ~VM_PROT_ALL) || !vm_map_page_peek(map, m.data, dealloc, &src_entry, &src)) {
 		vm_map_unlock_unchanged(map);
 		return 0;
 	}
