@@ -239,23 +239,26 @@ static int sys_set_tid_address(uint32_t addr)
 
 /* ---- dispatch ---- */
 
+/* The Linux i386 arguments are read where each call uses them (ebx,
+ * ecx, edx, esi, edi, ebp in that order): copied into locals at the
+ * top, all six were loaded (and three callee-saved registers spilled)
+ * on every system call, whatever it used. */
 void emul_syscall(void)
 {
 	struct emul_regs *r = &emul_regs;
-	uint32_t a = r->ebx, b = r->ecx, c = r->edx, d = r->esi, e = r->edi, f = r->ebp;
 	int nr = (int)r->eax, ret;
 
 	switch (nr) {
 	case NR_exit:
 	case NR_exit_group:
-		emul_exit(W_EXITCODE(a));
+		emul_exit(W_EXITCODE(r->ebx));
 	case NR_getpid:
 	case NR_getppid:
 	case NR_getpgrp:
 		ret = sys_getids(nr);
 		break;
 	case NR_getsid:
-		ret = a == 0 ? sys_getids(nr) : -LINUX_ESRCH;
+		ret = r->ebx == 0 ? sys_getids(nr) : -LINUX_ESRCH;
 		break;
 	case NR_gettid:
 		ret = sys_getids(NR_getpid);
@@ -292,7 +295,7 @@ void emul_syscall(void)
 	case NR_setgid32:
 	case NR_setfsuid32:
 	case NR_setfsgid32:
-		ret = sys_cred(nr, a, b, c);
+		ret = sys_cred(nr, r->ebx, r->ecx, r->edx);
 		break;
 	case NR_fork:
 		ret = sys_fork();
@@ -301,50 +304,50 @@ void emul_syscall(void)
 		ret = sys_fork();
 		break;
 	case NR_clone:
-		ret = sys_clone(a, b);
+		ret = sys_clone(r->ebx, r->ecx);
 		break;
 	case NR_execve:
-		ret = sys_execve(a, b, c);
+		ret = sys_execve(r->ebx, r->ecx, r->edx);
 		break;
 	case NR_wait4:
-		ret = sys_wait4((int)a, b, (int)c, d);
+		ret = sys_wait4((int)r->ebx, r->ecx, (int)r->edx, r->esi);
 		break;
 	case NR_waitpid:
-		ret = sys_wait4((int)a, b, (int)c, 0);
+		ret = sys_wait4((int)r->ebx, r->ecx, (int)r->edx, 0);
 		break;
 	case NR_kill:
-		ret = sys_kill((int)a, (int)b);
+		ret = sys_kill((int)r->ebx, (int)r->ecx);
 		break;
 	case NR_tgkill:
-		ret = sys_tgkill((int)a, (int)b, (int)c);
+		ret = sys_tgkill((int)r->ebx, (int)r->ecx, (int)r->edx);
 		break;
 	case NR_tkill:
-		ret = (int)a > 0 ? sys_kill((int)a, (int)b) : -LINUX_EINVAL;
+		ret = (int)r->ebx > 0 ? sys_kill((int)r->ebx, (int)r->ecx) : -LINUX_EINVAL;
 		break;
 	case NR_rt_sigpending:
-		ret = sys_rt_sigpending(a, b);
+		ret = sys_rt_sigpending(r->ebx, r->ecx);
 		break;
 	case NR_setpgid:
-		ret = emul_errno(proc_setpgid(emul.proc, (int)a, (int)b));
+		ret = emul_errno(proc_setpgid(emul.proc, (int)r->ebx, (int)r->ecx));
 		break;
 	case NR_getpgid:
-		ret = sys_getpgid((int)a);
+		ret = sys_getpgid((int)r->ebx);
 		break;
 	case NR_setsid:
 		ret = sys_setsid();
 		break;
 	case NR_set_tid_address:
-		ret = sys_set_tid_address(a);
+		ret = sys_set_tid_address(r->ebx);
 		break;
 	case NR_brk:
-		ret = sys_brk(a);
+		ret = sys_brk(r->ebx);
 		break;
 	case NR_mmap2:
-		ret = sys_mmap2(a, b, c, d, e, f);
+		ret = sys_mmap2(r->ebx, r->ecx, r->edx, r->esi, r->edi, r->ebp);
 		break;
 	case NR_mmap: {
 		uint32_t args[6];
-		ret = emul_copyin(args, a, sizeof(args));
+		ret = emul_copyin(args, r->ebx, sizeof(args));
 		if (ret == 0)
 			ret = (args[5] & (PAGE - 1))
 				  ? -LINUX_EINVAL
@@ -352,28 +355,28 @@ void emul_syscall(void)
 		break;
 	}
 	case NR_munmap:
-		ret = sys_munmap(a, b);
+		ret = sys_munmap(r->ebx, r->ecx);
 		break;
 	case NR_msync:
-		ret = sys_msync(a, b, c);
+		ret = sys_msync(r->ebx, r->ecx, r->edx);
 		break;
 	case NR_mprotect:
-		ret = sys_mprotect(a, b, c);
+		ret = sys_mprotect(r->ebx, r->ecx, r->edx);
 		break;
 	case NR_set_thread_area:
-		ret = sys_set_thread_area(a);
+		ret = sys_set_thread_area(r->ebx);
 		break;
 	case NR_rt_sigaction:
-		ret = sys_rt_sigaction((int)a, b, c, d);
+		ret = sys_rt_sigaction((int)r->ebx, r->ecx, r->edx, r->esi);
 		break;
 	case NR_sigaction:
-		ret = sys_sigaction((int)a, b, c);
+		ret = sys_sigaction((int)r->ebx, r->ecx, r->edx);
 		break;
 	case NR_rt_sigprocmask:
-		ret = sys_rt_sigprocmask((int)a, b, c, d);
+		ret = sys_rt_sigprocmask((int)r->ebx, r->ecx, r->edx, r->esi);
 		break;
 	case NR_sigprocmask:
-		ret = sys_sigprocmask((int)a, b, c);
+		ret = sys_sigprocmask((int)r->ebx, r->ecx, r->edx);
 		break;
 	case NR_sigreturn:
 		ret = sys_sigreturn();
@@ -382,239 +385,239 @@ void emul_syscall(void)
 		ret = sys_rt_sigreturn();
 		break;
 	case NR_rt_sigsuspend:
-		ret = sys_rt_sigsuspend(a, b);
+		ret = sys_rt_sigsuspend(r->ebx, r->ecx);
 		break;
 	case NR_pause:
 		ret = sys_pause();
 		break;
 	case NR_clock_gettime:
-		ret = sys_clock_gettime((int)a, b);
+		ret = sys_clock_gettime((int)r->ebx, r->ecx);
 		break;
 	case NR_gettimeofday:
-		ret = sys_gettimeofday(a, b);
+		ret = sys_gettimeofday(r->ebx, r->ecx);
 		break;
 	case NR_time:
-		ret = sys_time(a);
+		ret = sys_time(r->ebx);
 		break;
 	case NR_nanosleep:
-		ret = sys_nanosleep(a, b);
+		ret = sys_nanosleep(r->ebx, r->ecx);
 		break;
 	case NR_clock_nanosleep:
-		ret = sys_clock_nanosleep((int)a, (int)b, c, d);
+		ret = sys_clock_nanosleep((int)r->ebx, (int)r->ecx, r->edx, r->esi);
 		break;
 	case NR_uname:
-		ret = sys_uname(a);
+		ret = sys_uname(r->ebx);
 		break;
 	case NR_sysinfo:
-		ret = sys_sysinfo(a);
+		ret = sys_sysinfo(r->ebx);
 		break;
 	case NR_read:
-		ret = sys_read((int)a, b, c);
+		ret = sys_read((int)r->ebx, r->ecx, r->edx);
 		break;
 	case NR_write:
-		ret = sys_write((int)a, b, c);
+		ret = sys_write((int)r->ebx, r->ecx, r->edx);
 		break;
 	case NR_writev:
-		ret = sys_writev((int)a, b, (int)c);
+		ret = sys_writev((int)r->ebx, r->ecx, (int)r->edx);
 		break;
 	case NR_close:
-		ret = sys_close((int)a);
+		ret = sys_close((int)r->ebx);
 		break;
 	case NR_dup:
-		ret = sys_dup((int)a);
+		ret = sys_dup((int)r->ebx);
 		break;
 	case NR_dup2:
-		ret = sys_dup2((int)a, (int)b);
+		ret = sys_dup2((int)r->ebx, (int)r->ecx);
 		break;
 	case NR_fcntl64:
-		ret = sys_fcntl64((int)a, (int)b, c);
+		ret = sys_fcntl64((int)r->ebx, (int)r->ecx, r->edx);
 		break;
 	case NR_ioctl:
-		ret = sys_ioctl((int)a, b, c);
+		ret = sys_ioctl((int)r->ebx, r->ecx, r->edx);
 		break;
 	case NR_pipe:
-		ret = sys_pipe2(a, 0);
+		ret = sys_pipe2(r->ebx, 0);
 		break;
 	case NR_pipe2:
-		ret = sys_pipe2(a, (int)b);
+		ret = sys_pipe2(r->ebx, (int)r->ecx);
 		break;
 	case NR_poll:
-		ret = sys_poll(a, b, (int)c);
+		ret = sys_poll(r->ebx, r->ecx, (int)r->edx);
 		break;
 	case NR_ppoll:
-		ret = sys_ppoll(a, b, c, d, e);
+		ret = sys_ppoll(r->ebx, r->ecx, r->edx, r->esi, r->edi);
 		break;
 	case NR_select:
-		ret = sys_newselect((int)a, b, c, d, e);
+		ret = sys_newselect((int)r->ebx, r->ecx, r->edx, r->esi, r->edi);
 		break;
 	case NR_pselect6:
-		ret = sys_pselect6((int)a, b, c, d, e, f);
+		ret = sys_pselect6((int)r->ebx, r->ecx, r->edx, r->esi, r->edi, r->ebp);
 		break;
 	case NR_open:
-		ret = sys_openat(LINUX_AT_FDCWD, a, (int)b, (int)c);
+		ret = sys_openat(LINUX_AT_FDCWD, r->ebx, (int)r->ecx, (int)r->edx);
 		break;
 	case NR_creat:
-		ret = sys_openat(LINUX_AT_FDCWD, a, LINUX_O_CREAT_WRONLY_TRUNC, (int)b);
+		ret = sys_openat(LINUX_AT_FDCWD, r->ebx, LINUX_O_CREAT_WRONLY_TRUNC, (int)r->ecx);
 		break;
 	case NR_openat:
-		ret = sys_openat((int)a, b, (int)c, (int)d);
+		ret = sys_openat((int)r->ebx, r->ecx, (int)r->edx, (int)r->esi);
 		break;
 	case NR_stat64:
-		ret = sys_fstatat64(LINUX_AT_FDCWD, a, b, 0);
+		ret = sys_fstatat64(LINUX_AT_FDCWD, r->ebx, r->ecx, 0);
 		break;
 	case NR_lstat64:
-		ret = sys_fstatat64(LINUX_AT_FDCWD, a, b, LINUX_AT_SYMLINK_NOFOLLOW);
+		ret = sys_fstatat64(LINUX_AT_FDCWD, r->ebx, r->ecx, LINUX_AT_SYMLINK_NOFOLLOW);
 		break;
 	case NR_fstat64:
-		ret = sys_fstat64((int)a, b);
+		ret = sys_fstat64((int)r->ebx, r->ecx);
 		break;
 	case NR_fstatat64:
-		ret = sys_fstatat64((int)a, b, c, (int)d);
+		ret = sys_fstatat64((int)r->ebx, r->ecx, r->edx, (int)r->esi);
 		break;
 	case NR_getdents64:
-		ret = sys_getdents64((int)a, b, c);
+		ret = sys_getdents64((int)r->ebx, r->ecx, r->edx);
 		break;
 	case NR_lseek:
-		ret = sys_lseek((int)a, (int32_t)b, (int)c);
+		ret = sys_lseek((int)r->ebx, (int32_t)r->ecx, (int)r->edx);
 		break;
 	case NR_pread64:
-		ret = sys_pread64((int)a, b, c, d, e);
+		ret = sys_pread64((int)r->ebx, r->ecx, r->edx, r->esi, r->edi);
 		break;
 	case NR_pwrite64:
-		ret = sys_pwrite64((int)a, b, c, d, e);
+		ret = sys_pwrite64((int)r->ebx, r->ecx, r->edx, r->esi, r->edi);
 		break;
 	case NR_llseek:
-		ret = sys_llseek((int)a, b, c, d, (int)e);
+		ret = sys_llseek((int)r->ebx, r->ecx, r->edx, r->esi, (int)r->edi);
 		break;
 	case NR_access:
-		ret = sys_faccessat(LINUX_AT_FDCWD, a, (int)b, 0);
+		ret = sys_faccessat(LINUX_AT_FDCWD, r->ebx, (int)r->ecx, 0);
 		break;
 	case NR_faccessat:
-		ret = sys_faccessat((int)a, b, (int)c, 0);
+		ret = sys_faccessat((int)r->ebx, r->ecx, (int)r->edx, 0);
 		break;
 	case NR_faccessat2:
-		ret = sys_faccessat((int)a, b, (int)c, (int)d);
+		ret = sys_faccessat((int)r->ebx, r->ecx, (int)r->edx, (int)r->esi);
 		break;
 	case NR_readlink:
-		ret = sys_readlinkat(LINUX_AT_FDCWD, a, b, (int)c);
+		ret = sys_readlinkat(LINUX_AT_FDCWD, r->ebx, r->ecx, (int)r->edx);
 		break;
 	case NR_readlinkat:
-		ret = sys_readlinkat((int)a, b, c, (int)d);
+		ret = sys_readlinkat((int)r->ebx, r->ecx, r->edx, (int)r->esi);
 		break;
 	case NR_mkdir:
-		ret = sys_mkdirat(LINUX_AT_FDCWD, a, (int)b);
+		ret = sys_mkdirat(LINUX_AT_FDCWD, r->ebx, (int)r->ecx);
 		break;
 	case NR_mkdirat:
-		ret = sys_mkdirat((int)a, b, (int)c);
+		ret = sys_mkdirat((int)r->ebx, r->ecx, (int)r->edx);
 		break;
 	case NR_unlink:
-		ret = sys_unlinkat(LINUX_AT_FDCWD, a, 0);
+		ret = sys_unlinkat(LINUX_AT_FDCWD, r->ebx, 0);
 		break;
 	case NR_rmdir:
-		ret = sys_unlinkat(LINUX_AT_FDCWD, a, LINUX_AT_REMOVEDIR);
+		ret = sys_unlinkat(LINUX_AT_FDCWD, r->ebx, LINUX_AT_REMOVEDIR);
 		break;
 	case NR_unlinkat:
-		ret = sys_unlinkat((int)a, b, (int)c);
+		ret = sys_unlinkat((int)r->ebx, r->ecx, (int)r->edx);
 		break;
 	case NR_rename:
-		ret = sys_renameat2(LINUX_AT_FDCWD, a, LINUX_AT_FDCWD, b, 0);
+		ret = sys_renameat2(LINUX_AT_FDCWD, r->ebx, LINUX_AT_FDCWD, r->ecx, 0);
 		break;
 	case NR_renameat:
-		ret = sys_renameat2((int)a, b, (int)c, d, 0);
+		ret = sys_renameat2((int)r->ebx, r->ecx, (int)r->edx, r->esi, 0);
 		break;
 	case NR_renameat2:
-		ret = sys_renameat2((int)a, b, (int)c, d, (int)e);
+		ret = sys_renameat2((int)r->ebx, r->ecx, (int)r->edx, r->esi, (int)r->edi);
 		break;
 	case NR_link:
-		ret = sys_linkat(LINUX_AT_FDCWD, a, LINUX_AT_FDCWD, b, 0);
+		ret = sys_linkat(LINUX_AT_FDCWD, r->ebx, LINUX_AT_FDCWD, r->ecx, 0);
 		break;
 	case NR_linkat:
-		ret = sys_linkat((int)a, b, (int)c, d, (int)e);
+		ret = sys_linkat((int)r->ebx, r->ecx, (int)r->edx, r->esi, (int)r->edi);
 		break;
 	case NR_symlink:
-		ret = sys_symlinkat(a, LINUX_AT_FDCWD, b);
+		ret = sys_symlinkat(r->ebx, LINUX_AT_FDCWD, r->ecx);
 		break;
 	case NR_symlinkat:
-		ret = sys_symlinkat(a, (int)b, c);
+		ret = sys_symlinkat(r->ebx, (int)r->ecx, r->edx);
 		break;
 	case NR_chdir:
-		ret = sys_chdir(a);
+		ret = sys_chdir(r->ebx);
 		break;
 	case NR_fchdir:
-		ret = sys_fchdir((int)a);
+		ret = sys_fchdir((int)r->ebx);
 		break;
 	case NR_getcwd:
-		ret = sys_getcwd(a, b);
+		ret = sys_getcwd(r->ebx, r->ecx);
 		break;
 	case NR_umask:
-		ret = sys_umask(a);
+		ret = sys_umask(r->ebx);
 		break;
 	case NR_utimensat:
-		ret = sys_utimensat((int)a, b, c, (int)d);
+		ret = sys_utimensat((int)r->ebx, r->ecx, r->edx, (int)r->esi);
 		break;
 	case NR_chmod:
-		ret = sys_fchmodat(LINUX_AT_FDCWD, a, (int)b);
+		ret = sys_fchmodat(LINUX_AT_FDCWD, r->ebx, (int)r->ecx);
 		break;
 	case NR_fchmodat:
-		ret = sys_fchmodat((int)a, b, (int)c);
+		ret = sys_fchmodat((int)r->ebx, r->ecx, (int)r->edx);
 		break;
 	case NR_fchmod:
-		ret = sys_fchmod((int)a, (int)b);
+		ret = sys_fchmod((int)r->ebx, (int)r->ecx);
 		break;
 	case NR_chown:
 	case NR_chown32:
-		ret = sys_fchownat(LINUX_AT_FDCWD, a, (int)b, (int)c, 0, nr == NR_chown);
+		ret = sys_fchownat(LINUX_AT_FDCWD, r->ebx, (int)r->ecx, (int)r->edx, 0, nr == NR_chown);
 		break;
 	case NR_lchown:
 	case NR_lchown32:
-		ret = sys_fchownat(LINUX_AT_FDCWD, a, (int)b, (int)c, LINUX_AT_SYMLINK_NOFOLLOW, nr == NR_lchown);
+		ret = sys_fchownat(LINUX_AT_FDCWD, r->ebx, (int)r->ecx, (int)r->edx, LINUX_AT_SYMLINK_NOFOLLOW, nr == NR_lchown);
 		break;
 	case NR_fchownat:
-		ret = sys_fchownat((int)a, b, (int)c, (int)d, (int)e, 0);
+		ret = sys_fchownat((int)r->ebx, r->ecx, (int)r->edx, (int)r->esi, (int)r->edi, 0);
 		break;
 	case NR_fchown:
 	case NR_fchown32:
-		ret = sys_fchown((int)a, (int)b, (int)c, nr == NR_fchown);
+		ret = sys_fchown((int)r->ebx, (int)r->ecx, (int)r->edx, nr == NR_fchown);
 		break;
 	case NR_utime:
-		ret = sys_utimes(LINUX_AT_FDCWD, a, b, 0);
+		ret = sys_utimes(LINUX_AT_FDCWD, r->ebx, r->ecx, 0);
 		break;
 	case NR_utimes:
-		ret = sys_utimes(LINUX_AT_FDCWD, a, b, 1);
+		ret = sys_utimes(LINUX_AT_FDCWD, r->ebx, r->ecx, 1);
 		break;
 	case NR_futimesat:
-		ret = sys_utimes((int)a, b, c, 1);
+		ret = sys_utimes((int)r->ebx, r->ecx, r->edx, 1);
 		break;
 	case NR_ftruncate:
-		ret = sys_ftruncate64((int)a, b, 0);
+		ret = sys_ftruncate64((int)r->ebx, r->ecx, 0);
 		break;
 	case NR_ftruncate64:
-		ret = sys_ftruncate64((int)a, b, c);
+		ret = sys_ftruncate64((int)r->ebx, r->ecx, r->edx);
 		break;
 	case NR_sync:
 		ret = sys_syncfs(LINUX_AT_FDCWD);
 		break;
 	case NR_syncfs:
-		ret = sys_syncfs((int)a);
+		ret = sys_syncfs((int)r->ebx);
 		break;
 	case NR_fsync:
 	case NR_fdatasync:
-		ret = sys_fsync((int)a, nr == NR_fdatasync);
+		ret = sys_fsync((int)r->ebx, nr == NR_fdatasync);
 		break;
 	case NR_statfs:
-		ret = sys_statfs(a, 0, b);
+		ret = sys_statfs(r->ebx, 0, r->ecx);
 		break;
 	case NR_statfs64:
-		ret = sys_statfs(a, b, c);
+		ret = sys_statfs(r->ebx, r->ecx, r->edx);
 		break;
 	case NR_fstatfs:
-		ret = sys_fstatfs((int)a, 0, b);
+		ret = sys_fstatfs((int)r->ebx, 0, r->ecx);
 		break;
 	case NR_fstatfs64:
-		ret = sys_fstatfs((int)a, b, c);
+		ret = sys_fstatfs((int)r->ebx, r->ecx, r->edx);
 		break;
 	case NR_reboot:
-		ret = sys_reboot(a, b, c);
+		ret = sys_reboot(r->ebx, r->ecx, r->edx);
 		break;
 	case NR_set_robust_list:
 	case NR_rseq:

@@ -998,6 +998,8 @@ int proc_pgrp_session(int pgrp)
 
 int proc_take_ended_leaders(int *sids, int max)
 {
+	if (n_ended_leaders == 0) /* after nearly every request */
+		return 0;
 	int n = n_ended_leaders < max ? n_ended_leaders : max;
 
 	memcpy(sids, ended_leaders, n * sizeof(int));
