@@ -81,6 +81,9 @@
 #define IP_SORIGHTS 60
 #define IP_HAS_PAYLOAD 84
 #define IP_PSET 92
+/* struct ipc_pset */
+#define PS_RECEIVERS 24
+#define PS_MSGCOUNT 32
 /* struct ipc_fast (ipc/msg.c): the sender's header, then what was found */
 #define F_STRUCT_SIZE 48
 #define F_BITS 0

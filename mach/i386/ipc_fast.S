@@ -22,7 +22,8 @@
  *   the request: COPY_SEND to the server's port, MAKE_SEND_ONCE of the
  *   port the client then receives on;
  *   the reply: MOVE_SEND_ONCE on that send-once right, no reply port,
- *   the server then receiving on a port (not a set).
+ *   the server then receiving on a port (not a set);
+ * either to a thread waiting on the destination or on its set.
  * It checks what the C path checks for these (fast_reply_wait,
  * fast_waiting_receiver), all of it before it changes anything, with the
  * ports and both threads in registers; when a check fails ipc_fast_rpc
@@ -199,12 +200,16 @@ mach_msg_fast_checked:	/* A disposition the fast path takes, on a name that hold
 	orl TH_TERMINATING(%ebp), %eax
 	jnz mach_msg_fast_to_c
 	cli
-	/* The destination idle, in no set, a thread waiting to receive on it. */
+	/* The destination idle, a thread waiting to receive on it (or on
+	 * its set: ipc_receiver_waiting). */
 	movl IP_MSGCOUNT(%ecx), %eax
 	orl IP_BLOCKED_SENDERS(%ecx), %eax
-	orl IP_PSET(%ecx), %eax
 	jnz mach_msg_fast_to_c_sti
+	movl IP_PSET(%ecx), %edx
+	testl %edx, %edx
+	jnz mach_msg_fast_in_set
 	leal IP_RECEIVERS(%ecx), %edx
+mach_msg_fast_receivers:
 	movl (%edx), %edi		/* the first receiver's ipc_wait_link, throughout */
 	cmpl %edx, %edi
 	je mach_msg_fast_to_c_sti
@@ -467,6 +472,16 @@ mach_msg_fast_second_page:
  * general path reports it. */
 mach_msg_fast_header_fault:
 	jmp mach_msg_fast_general
+
+/* The destination is in a set: its receivers wait there.  A message
+ * queued on another member woke a receiver that has yet to take it; the
+ * receiver handed this one might take it first: C declines then, and so
+ * do we. */
+mach_msg_fast_in_set:
+	cmpl $0, PS_MSGCOUNT(%edx)
+	jne mach_msg_fast_to_c_sti
+	addl $PS_RECEIVERS, %edx
+	jmp mach_msg_fast_receivers
 
 mach_msg_fast_timer_cancel:				/* queue_remove_entry(&r->wait_timer.link) */
 	movl R(TH_WAIT_TIMER)(%eax), %ecx

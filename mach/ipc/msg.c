@@ -931,8 +931,10 @@ _Static_assert(offsetof(struct ipc_port, ref_count) == IP_REF_COUNT && offsetof(
 		       offsetof(struct ipc_port, seqno) == IP_SEQNO && offsetof(struct ipc_port, receivers) == IP_RECEIVERS &&
 		       offsetof(struct ipc_port, blocked_senders) == IP_BLOCKED_SENDERS &&
 		       offsetof(struct ipc_port, sorights) == IP_SORIGHTS && offsetof(struct ipc_port, pset) == IP_PSET &&
-		       offsetof(struct ipc_port, has_payload) == IP_HAS_PAYLOAD,
-	       "struct ipc_port");
+		       offsetof(struct ipc_port, has_payload) == IP_HAS_PAYLOAD &&
+		       offsetof(struct ipc_pset, receivers) == PS_RECEIVERS &&
+		       offsetof(struct ipc_pset, msgcount) == PS_MSGCOUNT,
+	       "struct ipc_port, struct ipc_pset");
 _Static_assert((MACH_SEND_MSG | MACH_RCV_MSG) == MSG_SEND_RCV && IPC_FAST_OPTIONS == MSG_FAST_OPTIONS &&
 		       MACH_MSGH_BITS_PORTS_MASK == MSGH_BITS_PORTS_MASK &&
 		       MACH_MSG_TYPE_MAKE_SEND_ONCE == MSG_TYPE_MAKE_SEND_ONCE && MACH_MSG_TYPE_MAKE_SEND == 20 &&

@@ -673,10 +673,32 @@ static void test_hand_path_boundaries(void)
 	is(s.served, 0, "the server got nothing");
 	is(ptype(m.head.msgh_local_port), MACH_PORT_TYPE_SEND_ONCE, "our reply right came back in the header");
 	mach_port_deallocate(T, m.head.msgh_local_port);
+	is_kr(receive(reply, &cbuf, 1000), MACH_MSG_SUCCESS, "deallocated, it sent");
+	is(cbuf.head.msgh_id, MACH_NOTIFY_SEND_ONCE, "a send-once notification");
 	mach_port_set_qlimit(T, p, MACH_PORT_QLIMIT_DEFAULT);
 	is_kr(rpc_to(p, reply, reply, 71, 710, 0, sizeof(m), &m), MACH_MSG_SUCCESS, "with room again, an RPC");
+	is(m.value, 711, "answered");
 	cthread_join(t);
 	is(s.head[0].msgh_id, 71, "is the server's first");
+
+	/* The server on a set, a message just queued on another member (its
+	 * receiver woken, not yet run): both are received, the RPC answered. */
+	mach_port_t q = new_port_with_send();
+	mach_port_allocate(T, MACH_PORT_RIGHT_PORT_SET, &set);
+	mach_port_move_member(T, p, set);
+	mach_port_move_member(T, q, set);
+	s = (struct server){.rcv_name = set, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 2};
+	t = start_server(&s);
+	is_kr(send_int(q, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 72, 72, 0, 0), MACH_MSG_SUCCESS,
+	      "a message to another member of the server's set");
+	is_kr(rpc_to(p, reply, reply, 73, 730, 0, sizeof(m), &m), MACH_MSG_SUCCESS, "an RPC to a member right after it");
+	is(m.value, 731, "answered");
+	cthread_join(t);
+	ok((s.head[0].msgh_id == 72 && s.head[1].msgh_id == 73) || (s.head[0].msgh_id == 73 && s.head[1].msgh_id == 72),
+	   "the server got both");
+	mach_port_move_member(T, p, MACH_PORT_NULL);
+	mach_port_destroy(T, q);
+	mach_port_destroy(T, set);
 
 	is(name_count(), names, "no name left behind");
 	mach_port_destroy(T, p);
