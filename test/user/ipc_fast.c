@@ -558,6 +558,24 @@ static mach_msg_return_t rpc_to(mach_port_t dest, mach_port_t reply, mach_port_t
 	return rpc_on(dest, MACH_MSG_TYPE_COPY_SEND, reply, rcv_name, id, value, option, 0, rcv_size, out);
 }
 
+/* A server for two messages on rcv_name (started in *s); a message (id)
+ * to `first` just before an RPC (id + 1, value 10 * (id + 1)) to p: the
+ * server receives both, the RPC is answered. */
+static void queued_then_rpc(struct server *s, struct rcv_buf *buf, mach_port_t rcv_name, mach_port_t first,
+			    mach_port_t p, mach_port_t reply, mach_msg_id_t id, const char *first_what)
+{
+	struct msg32 m;
+
+	*s = (struct server){.rcv_name = rcv_name, .buf = &buf->head, .rcv_size = sizeof(*buf), .count = 2};
+	cthread_t t = start_server(s);
+	is_kr(send_int(first, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, id, id, 0, 0), MACH_MSG_SUCCESS, "%s",
+	      first_what);
+	is_kr(rpc_to(p, reply, reply, id + 1, 10 * (id + 1), 0, sizeof(m), &m), MACH_MSG_SUCCESS,
+	      "an RPC right after it");
+	is(m.value, 10 * (id + 1) + 1, "answered");
+	cthread_join(t);
+}
+
 /* Each condition on which the assembly's request or reply must leave the
  * call to C, then to the general path, next to the case it takes:
  * the outcome is the general path's. */
@@ -597,13 +615,7 @@ static void test_hand_path_boundaries(void)
 
 	/* A message queued on the destination, its receiver woken but not yet
 	 * run: it is received first. */
-	s = (struct server){.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 2};
-	t = start_server(&s);
-	is_kr(send_int(p, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 63, 63, 0, 0), MACH_MSG_SUCCESS,
-	      "a message to a waiting server");
-	is_kr(rpc_to(p, reply, reply, 64, 640, 0, sizeof(m), &m), MACH_MSG_SUCCESS, "an RPC right after it");
-	is(m.value, 641, "answered");
-	cthread_join(t);
+	queued_then_rpc(&s, &buf, p, p, p, reply, 63, "a message to a waiting server");
 	is(s.head[0].msgh_id, 63, "the server got the first message first");
 	is(s.head[1].msgh_id, 64, "then the RPC");
 	is(s.head[1].msgh_seqno, s.head[0].msgh_seqno + 1, "in sequence");
@@ -687,13 +699,7 @@ static void test_hand_path_boundaries(void)
 	mach_port_allocate(T, MACH_PORT_RIGHT_PORT_SET, &set);
 	mach_port_move_member(T, p, set);
 	mach_port_move_member(T, q, set);
-	s = (struct server){.rcv_name = set, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 2};
-	t = start_server(&s);
-	is_kr(send_int(q, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 72, 72, 0, 0), MACH_MSG_SUCCESS,
-	      "a message to another member of the server's set");
-	is_kr(rpc_to(p, reply, reply, 73, 730, 0, sizeof(m), &m), MACH_MSG_SUCCESS, "an RPC to a member right after it");
-	is(m.value, 731, "answered");
-	cthread_join(t);
+	queued_then_rpc(&s, &buf, set, q, p, reply, 72, "a message to another member of the server's set");
 	ok((s.head[0].msgh_id == 72 && s.head[1].msgh_id == 73) || (s.head[0].msgh_id == 73 && s.head[1].msgh_id == 72),
 	   "the server got both");
 	mach_port_move_member(T, p, MACH_PORT_NULL);
