@@ -867,6 +867,43 @@ static void test_kernel_rpc(void)
 	mach_port_destroy(T, reply);
 }
 
+/*
+ * A kernel routine that changes the port its own reply goes to: the
+ * fast path looks at the reply port again after the routine, and a port
+ * renamed or destroyed meanwhile gets what the general path gives.  The
+ * MIG stubs' cached reply port is the port the routine works on.
+ */
+static void test_kernel_rpc_changes_reply_port(void)
+{
+	struct rcv_buf buf;
+	long names = name_count();
+	mach_port_t rp = mig_get_reply_port(), renamed = new_port();
+
+	mach_port_destroy(T, renamed); /* a name that is free now */
+
+	/* Renamed: the reply is queued on the port under its new name, and
+	 * the stub's receive on the old one fails (it drops the name it had
+	 * cached, which no longer exists). */
+	is_kr(mach_port_rename(T, rp, renamed), MACH_RCV_INVALID_NAME,
+	      "mach_port_rename of the RPC's own reply port: its receive finds the old name gone");
+	is(ptype(renamed), MACH_PORT_TYPE_RECEIVE, "the port lives on under its new name");
+	is_kr(receive(renamed, &buf, 100), MACH_MSG_SUCCESS, "the rename's reply waits there");
+	is(buf.head.msgh_id, 3302, "mach_port_rename's reply id");
+	is(buf.head.msgh_size, sizeof(mig_reply_header_t), "a reply of just the code");
+	is(((mig_reply_header_t *)&buf.head)->RetCode, KERN_SUCCESS, "the rename succeeded");
+	mach_port_destroy(T, renamed);
+
+	/* Destroyed: the reply has nowhere to go and is dropped (the stub's
+	 * next reply port may take the freed name). */
+	rp = mig_get_reply_port();
+	is_kr(mach_port_destroy(T, rp), MACH_RCV_INVALID_NAME,
+	      "mach_port_destroy of the RPC's own reply port: its receive finds no port");
+	/* The next RPC makes a fresh reply port and takes the fast path. */
+	mach_port_type_t type;
+	is_kr(mach_port_type(T, T, &type), KERN_SUCCESS, "the next kernel RPC works");
+	is(name_count(), names, "no name left behind");
+}
+
 int main(void)
 {
 	long start = name_count();
@@ -883,6 +920,7 @@ int main(void)
 	test_page_crossing(13, 101); /* buffers not word-aligned: the pages split words */
 	test_receiver_timeout();
 	test_kernel_rpc();
+	test_kernel_rpc_changes_reply_port();
 	test_delivered_then_suspended();
 	test_hand_path_boundaries();
 	test_tls_across_rpc();
