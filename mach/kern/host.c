@@ -128,13 +128,12 @@ kern_return_t S_host_info(host_t host, int flavor, host_info_t info, mach_msg_ty
 		return KERN_SUCCESS;
 	}
 	case HOST_LOAD_INFO: {
-		/* No load averages are kept yet: an idle machine's figures. */
 		if (*count < HOST_LOAD_INFO_COUNT)
 			return KERN_FAILURE;
 		host_load_info_t load = (host_load_info_t)info;
 		for (int i = 0; i < 3; i++) {
-			load->avenrun[i] = 0;
-			load->mach_factor[i] = LOAD_SCALE;
+			load->avenrun[i] = sched_avenrun[i];
+			load->mach_factor[i] = sched_mach_factor[i];
 		}
 		*count = HOST_LOAD_INFO_COUNT;
 		return KERN_SUCCESS;

@@ -6,6 +6,7 @@
  * can and is never queued.
  */
 #include <i386/cpu.h>
+#include <mach/host_info.h>
 #include <kern/clock.h>
 #include <kern/debug.h>
 #include <kern/sched.h>
@@ -318,8 +319,45 @@ int timer_cancel(struct timer *t)
 	return was;
 }
 
+int32_t sched_avenrun[3];
+int32_t sched_mach_factor[3] = {LOAD_SCALE, LOAD_SCALE, LOAD_SCALE};
+
+/* Decay per 5 s sample, scaled by LOAD_SCALE: exp(-5/60), exp(-5/300)
+ * and exp(-5/900), so avenrun is the 1, 5 and 15 minute average that
+ * /proc/loadavg promises. */
+static const int32_t load_decay[3] = {920, 983, 994};
+
+/* Every LOAD_SAMPLE_TICKS: fold the number of runnable threads (the one
+ * running plus the queued ones, never the idle thread) into the decaying
+ * averages, and the Mach factor (the share of a CPU a new thread would
+ * get on the one CPU: 1 with nothing to run, else 1 / (nrun + 1)). */
+void sched_sample_load(void)
+{
+	int32_t nrun = active_thread != NULL && !(active_thread->state & TH_IDLE);
+	for (uint32_t bits = runq_bitmap; bits != 0; bits &= bits - 1) {
+		struct thread *th;
+		queue_iterate(&run_queues[__builtin_ctz(bits)], th, struct thread, runq_link)
+			nrun++;
+	}
+	int32_t factor = nrun < 1 ? (1 - nrun) * LOAD_SCALE : LOAD_SCALE / (nrun + 1);
+	for (int i = 0; i < 3; i++) {
+		sched_avenrun[i] = (sched_avenrun[i] * load_decay[i] +
+				    nrun * LOAD_SCALE * (LOAD_SCALE - load_decay[i]) + LOAD_SCALE / 2) /
+				   LOAD_SCALE;
+		sched_mach_factor[i] = (sched_mach_factor[i] * load_decay[i] +
+					factor * (LOAD_SCALE - load_decay[i]) + LOAD_SCALE / 2) /
+				       LOAD_SCALE;
+	}
+}
+
 void sched_clock_tick(void)
 {
+	static unsigned load_countdown = LOAD_SAMPLE_TICKS;
+
+	if (--load_countdown == 0) {
+		load_countdown = LOAD_SAMPLE_TICKS;
+		sched_sample_load();
+	}
 	while (!queue_empty(&timer_queue)) {
 		struct timer *t = queue_first_entry(&timer_queue, struct timer, link);
 		if (t->deadline > clock_ticks)

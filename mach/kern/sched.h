@@ -22,6 +22,15 @@ typedef const void *event_t;
 #define IDLEPRI (NRQS - 1)
 #define SCHED_QUANTUM_TICKS 5
 
+/* Load averages (Mach's avenrun and mach_factor, for host_info's
+ * HOST_LOAD_INFO), scaled by LOAD_SCALE, sampled every LOAD_SAMPLE_TICKS
+ * from the clock interrupt: 1, 5 and 15 minute decaying averages. */
+#define LOAD_SAMPLE_TICKS (5 * HZ)
+extern int32_t sched_avenrun[3];
+extern int32_t sched_mach_factor[3];
+/* Take one sample now (the clock does it; interrupts off). */
+void sched_sample_load(void);
+
 /* Why a wait ended (thread->wait_result). */
 #define THREAD_AWAKENED 0
 #define THREAD_TIMED_OUT 1

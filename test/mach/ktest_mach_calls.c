@@ -14,6 +14,8 @@
 #include <kern/host.h>
 #include <kern/ktest.h>
 #include <kern/processor.h>
+#include <kern/sched.h>
+#include <mach/host_info.h>
 #include <kern/string.h>
 #include <kern/task.h>
 #include <kern/thread.h>
@@ -755,7 +757,33 @@ static void host_body(void *arg)
 		 "HOST_PROCESSOR_SLOTS: slot 0");
 	ktest_ok(call_info(host, HOST_ID(38), HOST_SCHED_INFO, 8, &n) == KERN_SUCCESS && n == 2 && arr(0, 0) == 1000 / HZ,
 		 "HOST_SCHED_INFO");
-	ktest_ok(call_info(host, HOST_ID(38), HOST_LOAD_INFO, 8, &n) == KERN_SUCCESS && n == 6, "HOST_LOAD_INFO");
+	/* A sample taken while this thread runs counts at least it: every
+	 * average moves toward 1 or above, the Mach factor toward 1/2 or below. */
+	int s = cpu_intr_save();
+	int32_t before[3], factor_before[3];
+	for (int i = 0; i < 3; i++) {
+		before[i] = sched_avenrun[i];
+		factor_before[i] = sched_mach_factor[i];
+	}
+	sched_sample_load();
+	int moved = 1;
+	for (int i = 0; i < 3; i++) {
+		int32_t w = (i == 0 ? 920 : i == 1 ? 983 : 994);
+		moved &= sched_avenrun[i] >= (before[i] * w + LOAD_SCALE * (LOAD_SCALE - w)) / LOAD_SCALE &&
+			 sched_mach_factor[i] <= (factor_before[i] * w + LOAD_SCALE / 2 * (LOAD_SCALE - w)) / LOAD_SCALE + 1;
+	}
+	cpu_intr_restore(s);
+	ktest_ok(moved, "a load sample counts the running thread (avenrun %d -> %d)", before[0], sched_avenrun[0]);
+	kr = call_info(host, HOST_ID(38), HOST_LOAD_INFO, 8, &n);
+	int32_t load[6];
+	for (unsigned i = 0; i < 6; i++)
+		load[i] = (int32_t)arr(0, i);
+	ktest_ok(kr == KERN_SUCCESS && n == HOST_LOAD_INFO_COUNT && n == 6 && load[0] == sched_avenrun[0] &&
+			 load[2] == sched_avenrun[2] && load[3] == sched_mach_factor[0] && load[3] >= 0 &&
+			 load[3] <= LOAD_SCALE,
+		 "HOST_LOAD_INFO: avenrun[3] then mach_factor[3] (%d %d %d, %d)", load[0], load[1], load[2], load[3]);
+	ktest_ok(call_info(host, HOST_ID(38), HOST_LOAD_INFO, HOST_LOAD_INFO_COUNT - 1, &n) == KERN_FAILURE,
+		 "HOST_LOAD_INFO with a count too small: KERN_FAILURE");
 	ktest_ok(call_info(host, HOST_ID(38), 9, 8, &n) == KERN_INVALID_ARGUMENT, "an unknown flavor: KERN_INVALID_ARGUMENT");
 	ktest_ok(call_info(me, HOST_ID(38), HOST_BASIC_INFO, 8, &n) == KERN_INVALID_ARGUMENT, "sent to a task port: KERN_INVALID_ARGUMENT");
 
