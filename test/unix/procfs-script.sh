@@ -23,8 +23,12 @@ cat /proc/mounts
 echo "--- mtab"
 cat /etc/mtab
 echo "--- self"
-read -r pid comm state ppid rest < /proc/self/stat
-echo "self $pid $ppid"
+read -r pid comm state ppid pgrp sid tty_nr tpgid rest < /proc/self/stat
+echo "self $pid $ppid $pgrp $tty_nr $tpgid"
+read -r pid comm state ppid pgrp sid tty_nr tpgid rest < /proc/$s/stat
+echo "sleeper-tty $tty_nr $tpgid"
+echo "--- ps-tty"
+ps -o pid,tty,comm
 kill $s
 wait $s
 echo "--- after"

@@ -56,7 +56,7 @@ static int read_file(const char *path, char *buf, size_t size)
 
 /* /proc/PID/stat: its fields (comm without parentheses) and how many. */
 struct stat_fields {
-	int pid, ppid, pgrp, sid, nfields;
+	int pid, ppid, pgrp, sid, tty_nr, tpgid, nfields;
 	char comm[16], state;
 	unsigned long vsize, utime, stime;
 };
@@ -79,6 +79,8 @@ static int proc_stat(const char *path, struct stat_fields *f)
 		case 4: f->ppid = atoi(p); break;
 		case 5: f->pgrp = atoi(p); break;
 		case 6: f->sid = atoi(p); break;
+		case 7: f->tty_nr = atoi(p); break;
+		case 8: f->tpgid = atoi(p); break;
 		case 14: f->utime = strtoul(p, NULL, 10); break;
 		case 15: f->stime = strtoul(p, NULL, 10); break;
 		case 23: f->vsize = strtoul(p, NULL, 10); break;
@@ -252,6 +254,33 @@ static void child(void)
 	ok(listed(getpid()) == 1, "we are listed");
 }
 
+/* tty_nr and tpgid: the controlling terminal (the console, 5:1) and its
+ * foreground group, or 0 and -1 without one (/dev/tty then is ENXIO).
+ * procfs.sh checks a shell that has the console (procfs-script.sh). */
+static void terminal(void)
+{
+	struct stat_fields f;
+	int st = 0, fd = open("/dev/tty", O_RDONLY | O_NOCTTY), open_errno = errno;
+
+	ok(proc_stat("/proc/self/stat", &f) == 0, "/proc/self/stat for the terminal fields");
+	if (fd >= 0)
+		ok(f.tty_nr == (5 << 8 | 1) && f.tpgid == tcgetpgrp(fd), "with a controlling terminal: tty_nr %d:%d, tpgid %d",
+		   f.tty_nr >> 8, f.tty_nr & 0xff, f.tpgid);
+	else
+		ok(open_errno == ENXIO && f.tty_nr == 0 && f.tpgid == -1, "without a controlling terminal: tty_nr %d, tpgid %d",
+		   f.tty_nr, f.tpgid);
+	if (fd >= 0)
+		close(fd);
+	/* A new session has no terminal. */
+	pid_t p = fork();
+	if (p == 0) {
+		struct stat_fields g;
+		_exit(setsid() < 0 || proc_stat("/proc/self/stat", &g) != 0 || g.tty_nr != 0 || g.tpgid != -1);
+	}
+	int waited = p > 0 && waitpid(p, &st, 0) == p;
+	ok(waited && WIFEXITED(st) && WEXITSTATUS(st) == 0, "after setsid: no terminal (tty_nr 0, tpgid -1)");
+}
+
 static void system_files(void)
 {
 	char buf[4096];
@@ -287,6 +316,7 @@ int main(int argc, char **argv)
 	self(argc, argv);
 	cpu_time();
 	child();
+	terminal();
 	system_files();
 	printf("1..%d\n", n_tests);
 	return n_failed != 0;

@@ -65,9 +65,22 @@ ok $? "mount shows the mount table"
 section mtab | diff - "$tmp/mounts" > /dev/null
 ok $? "/etc/mtab is /proc/mounts"
 
-read -r _ pid ppid < <(grep '^self ' "$tmp/bb")
+read -r _ pid ppid pgrp tty_nr tpgid < <(grep '^self ' "$tmp/bb")
 [ "$pid" = "$sh" ] && [ "$ppid" = "$shppid" ]
 ok $? "/proc/self/stat read by the shell: its pid $pid and parent $ppid"
+# init gives the shell a session with the console (5:1) as controlling
+# terminal; sh -c has no job control, so its group is the foreground one.
+[ "$tty_nr" = $((5 << 8 | 1)) ] && [ "$tpgid" = "$pgrp" ] && [ "$pgrp" -gt 0 ]
+ok $? "the shell's stat: tty_nr $tty_nr is the console, tpgid $tpgid its group $pgrp"
+read -r _ stty_nr stpgid < <(grep '^sleeper-tty ' "$tmp/bb")
+[ "$stty_nr" = "$tty_nr" ] && [ "$stpgid" = "$tpgid" ]
+ok $? "the background child's stat: the same terminal and foreground group ($stty_nr $stpgid)"
+section ps-tty > "$tmp/pstty"
+sed 's/^/# /' "$tmp/pstty"
+# busybox prints the terminal as major,minor; init has none.
+grep -Eq "^ *$sh +5,1 +sh\$" "$tmp/pstty" && grep -Eq "^ *$s +5,1 +(exe|sleep)\$" "$tmp/pstty" &&
+	grep -Eq "^ *1 +\? +init\$" "$tmp/pstty"
+ok $? "ps -o pid,tty,comm: the shell and its child on the console (5,1), init on none"
 section after > "$tmp/after"
 ! grep -Eq "^ *$s " "$tmp/after" && grep -Eq "^ *$sh " "$tmp/after"
 ok $? "ps after the child was killed and waited for: gone"

@@ -117,7 +117,8 @@ static struct vfs_mount *unixfiles_root(const struct unixfiles_config *config, s
 /* /proc, fed by the proc service's info port. */
 static int unixfiles_mount_proc(struct vnode *root, const struct unixfiles_config *config)
 {
-	struct vfs_mount *procfs = procfs_create(UNIXFILES_PROC_DEV, config->proc_info, config->device_master);
+	struct vfs_mount *procfs = procfs_create(UNIXFILES_PROC_DEV, config->proc_info, config->device_master,
+						 config->device_master != MACH_PORT_NULL ? unixtty_owner : NULL);
 	struct vnode *dir = NULL;
 	int rc;
 

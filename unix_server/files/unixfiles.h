@@ -53,6 +53,6 @@ int unixfiles_shutdown(void);
 
 /* Device numbers of the terminal's nodes. */
 #define UNIXFILES_TTY_RDEV UNIXTTY_DEVTTY_RDEV /* VFS_MKDEV(5, 0) */
-#define UNIXFILES_CONSOLE_RDEV VFS_MKDEV(5, 1)
+#define UNIXFILES_CONSOLE_RDEV UNIXTTY_CONSOLE_RDEV /* VFS_MKDEV(5, 1) */
 
 #endif /* _UNIX_SERVER_UNIXFILES_H_ */

@@ -59,6 +59,7 @@ struct procfs {
 	struct procfs_node root;
 	mach_port_t proc;
 	mach_port_t time_device;
+	procfs_tty_t tty;
 };
 
 static const struct vnode_ops procfs_ops;
@@ -354,9 +355,16 @@ static int gen_pid_stat(struct procfs_text *t, int pid)
 		return rc;
 	uint64_t boot = procfs_boot_us(), start = (uint64_t) p->start_sec * USEC_PER_SEC + p->start_usec;
 	uint64_t since = start > boot ? start - boot : 0;
+	/* The controlling terminal: the terminal's, if its session is ours
+	 * (tpgid: its foreground group); none is 0 and -1, as on Linux. */
+	int32_t tty_nr = p->tty;
+	int tpgid = -1, fg_pgrp;
+	uint32_t rdev;
+	if (procfs->tty != NULL && p->sid > 0 && procfs->tty(&fg_pgrp, &rdev) == p->sid)
+		tty_nr = (int32_t) rdev, tpgid = fg_pgrp;
 	/* Linux's 52 fields (fs/proc/array.c); what Ernst does not keep is 0. */
 	text_printf(t, "%d (%s) %c %d %d %d %d %d %u %u %u %u %u ", p->pid, p->comm, p->state, p->ppid, p->pgrp, p->sid,
-		    p->tty, -1, 0u, 0u, 0u, 0u, 0u);
+		    tty_nr, tpgid, 0u, 0u, 0u, 0u, 0u);
 	text_printf(t, "%llu %llu 0 0 %d 0 %d 0 %llu %lu %lu %lu ",
 		    (unsigned long long) ticks(p->utime_sec, p->utime_usec),
 		    (unsigned long long) ticks(p->stime_sec, p->stime_usec), PROCFS_PRIO_NORMAL, p->nthreads,
@@ -708,7 +716,7 @@ static const struct vnode_ops procfs_ops = {
 	.unsized = 1,
 };
 
-struct vfs_mount *procfs_create(uint64_t dev, mach_port_t proc, mach_port_t device_master)
+struct vfs_mount *procfs_create(uint64_t dev, mach_port_t proc, mach_port_t device_master, procfs_tty_t tty)
 {
 	struct procfs *fs;
 
@@ -720,6 +728,7 @@ struct vfs_mount *procfs_create(uint64_t dev, mach_port_t proc, mach_port_t devi
 	fs->m.dev = dev;
 	fs->m.type = "proc";
 	fs->proc = proc;
+	fs->tty = tty;
 	fs->time_device = MACH_PORT_NULL;
 	if (MACH_PORT_VALID(device_master) &&
 	    device_open(device_master, D_READ, "time", &fs->time_device) != D_SUCCESS)

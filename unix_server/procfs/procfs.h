@@ -18,11 +18,19 @@
 #include "../fs/vfs.h"
 
 /*
+ * Who has a terminal (unixio_lock held): the session whose controlling
+ * terminal it is (0: none), its foreground group (0: none) and its device
+ * number (Linux's encoding) into *fg_pgrp and *rdev.
+ */
+typedef int (*procfs_tty_t)(int *fg_pgrp, uint32_t *rdev);
+/*
  * A new /proc whose files have st_dev dev.  proc: a send right to the
  * proc service's info port (ours to keep).  device_master: for the
  * kernel's "time" device (the uptime), or MACH_PORT_NULL (the uptime is
- * then counted from this task's creation).  NULL if out of memory.
+ * then counted from this task's creation).  tty: the terminal, for
+ * /proc/PID/stat's tty_nr and tpgid, or NULL if there is none.  NULL if
+ * out of memory.
  */
-struct vfs_mount *procfs_create(uint64_t dev, mach_port_t proc, mach_port_t device_master);
+struct vfs_mount *procfs_create(uint64_t dev, mach_port_t proc, mach_port_t device_master, procfs_tty_t tty);
 
 #endif /* _UNIX_SERVER_PROCFS_H_ */

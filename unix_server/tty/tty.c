@@ -462,6 +462,13 @@ void unixtty_hangup(int sid)
 	cthread_mutex_unlock(&unixio_lock);
 }
 
+int unixtty_owner(int *fg_pgrp, uint32_t *rdev)
+{
+	*fg_pgrp = tty.fg_pgrp;
+	*rdev = UNIXTTY_CONSOLE_RDEV;
+	return tty.session;
+}
+
 static int tty_ioctl(struct io_open *o, mach_port_t proc, int request, int flags, const char *in, size_t inlen,
 		     char *out, size_t *outlen)
 {

@@ -15,6 +15,9 @@
 
 /* /dev/tty's rdev (5, 0, as VFS_MKDEV makes it): the caller's controlling terminal. */
 #define UNIXTTY_DEVTTY_RDEV 0x500
+/* /dev/console's (5, 1): the terminal's own device number, what
+ * /proc/PID/stat's tty_nr shows for a process it is the terminal of. */
+#define UNIXTTY_CONSOLE_RDEV 0x501
 
 /* Who asks (io_tty_ioctl's proc port), as the proc service knows it. */
 struct tty_caller {
@@ -52,5 +55,11 @@ int unixtty_open(void *arg, int flags, const struct io_cred *cred, mach_port_t *
  * session has the terminal any more, as Linux does on a leader's exit.
  */
 void unixtty_hangup(int sid);
+/*
+ * A procfs_tty_t (unixio_lock held): the session whose controlling
+ * terminal the console is (0: none), its foreground group (0: none) and
+ * its device number into *fg_pgrp and *rdev.
+ */
+int unixtty_owner(int *fg_pgrp, uint32_t *rdev);
 
 #endif /* _UNIX_SERVER_UNIXTTY_H_ */
