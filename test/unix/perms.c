@@ -210,8 +210,14 @@ static void fd_calls(void)
 {
 	struct timespec ts[2] = {{1000000000, 0}, {1000000000, 0}};
 	int fd = opened("root opens public O_RDONLY", open("public", O_RDONLY));
+	int dir = opened("root opens its directory", open(".", O_RDONLY | O_DIRECTORY));
 
 	result("seteuid(1000)", seteuid(USER));
+	result("fchmodat through root's directory fd as uid 1000", fchmodat(dir, "public", 0640, 0));
+	result("fchownat through root's directory fd as uid 1000", fchownat(dir, "public", USER, -1, 0));
+	result("utimensat through root's directory fd as uid 1000 (now)", utimensat(dir, "public", NULL, 0));
+	result("faccessat W_OK, AT_EACCESS through root's directory fd as uid 1000",
+	       faccessat(dir, "public", W_OK, AT_EACCESS));
 	result("fchmod root's file as uid 1000", fchmod(fd, 0640));
 	result("fchown root's file as uid 1000", fchown(fd, USER, -1));
 	result("futimens root's file as uid 1000 (explicit)", futimens(fd, ts));
@@ -219,6 +225,7 @@ static void fd_calls(void)
 	result("seteuid(0)", seteuid(0));
 	result("fchmod it as root again", fchmod(fd, 0644));
 	close(fd);
+	close(dir);
 	show_mode("public", "public");
 }
 

@@ -256,11 +256,45 @@ int sys_pwrite64(int fd, uint32_t ubuf, uint32_t count, uint32_t lo, uint32_t hi
 	return emul_write_chunks(fd, ubuf, count, off);
 }
 
+/*
+ * resolve for the calls judged by who calls them now (faccessat,
+ * fchmodat, fchownat, utimensat): a directory descriptor's port carries
+ * the ids it was opened with, so it is re-authenticated as the caller
+ * (emul_port_as_caller; the root and cwd ports follow every change of
+ * ids already).  *owned: that new right, to deallocate after the call,
+ * or MACH_PORT_NULL.
+ */
+static int resolve_as_caller(int dirfd, uint32_t upath, mach_port_t *dir, int empty_ok, mach_port_t *owned)
+{
+	int r = resolve(dirfd, upath, dir, empty_ok);
+
+	*owned = MACH_PORT_NULL;
+	if (r < 0 || *dir == emul.root || *dir == emul.cwd)
+		return r;
+	if ((r = emul_port_as_caller(*dir, owned)) < 0)
+		return r;
+	if (*owned == *dir) /* not the root's service's file: as it is */
+		*owned = MACH_PORT_NULL;
+	else
+		*dir = *owned;
+	return 0;
+}
+
+static void release(mach_port_t owned)
+{
+	if (owned != MACH_PORT_NULL)
+		mach_port_deallocate(mach_task_self(), owned);
+}
+
 int sys_faccessat(int dirfd, uint32_t upath, int mode, int flags)
 {
-	mach_port_t dir;
-	int r = resolve(dirfd, upath, &dir, 0);
-	return r < 0 ? r : emul_errno(fs_access(dir, path_buf, mode, flags));
+	mach_port_t dir, owned;
+	int r = resolve_as_caller(dirfd, upath, &dir, 0, &owned);
+	if (r < 0)
+		return r;
+	r = emul_errno(fs_access(dir, path_buf, mode, flags));
+	release(owned);
+	return r;
 }
 
 int sys_readlinkat(int dirfd, uint32_t upath, uint32_t ubuf, int bufsiz)
@@ -405,13 +439,15 @@ int sys_getcwd(uint32_t ubuf, uint32_t size)
  * its attributes through io.defs. */
 static int open_path(int dirfd, uint32_t upath, int flags, mach_port_t *file)
 {
-	mach_port_t dir;
+	mach_port_t dir, owned;
 	mach_msg_type_name_t type;
-	int r = resolve(dirfd, upath, &dir, (flags & AT_EMPTY_PATH) != 0);
+	int r = resolve_as_caller(dirfd, upath, &dir, (flags & AT_EMPTY_PATH) != 0, &owned);
 	if (r < 0)
 		return r;
 	int lflags = O_PATH_ | ((flags & AT_SYMLINK_NOFOLLOW) ? 0400000 /* O_NOFOLLOW */ : 0);
-	return emul_errno(fs_lookup(dir, path_buf, lflags, 0, file, &type));
+	r = emul_errno(fs_lookup(dir, path_buf, lflags, 0, file, &type));
+	release(owned);
+	return r;
 }
 
 /* A port of fd's file judged by who we are now (emul_port_as_caller),
