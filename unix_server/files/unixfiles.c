@@ -17,6 +17,9 @@
 #define UNIXFILES_DEV_MODE 0755
 /* Periodic write-back: how often the flusher thread syncs. */
 #define UNIXFILES_SYNC_SECONDS 5
+/* At shutdown: how long to wait for the kernel to end mapped files' objects. */
+#define UNIXFILES_PAGER_WAIT_MS 5000
+#define UNIXFILES_PAGER_POLL_MS 20
 /* Threads of the VFS's own port set (one works at a time: vfs_lock). */
 #define UNIXFILES_VFS_THREADS 2
 
@@ -201,6 +204,14 @@ int unixfiles_sync(void)
 	return rc;
 }
 
+/* A sleep of ms milliseconds: a receive on port, where nothing is sent. */
+static void unixfiles_sleep(mach_port_t port, unsigned ms)
+{
+	mach_msg_header_t m;
+
+	mach_msg(&m, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), port, ms, MACH_PORT_NULL);
+}
+
 static void *unixfiles_flusher(void *arg)
 {
 	mach_port_t port;
@@ -209,10 +220,7 @@ static void *unixfiles_flusher(void *arg)
 	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) != KERN_SUCCESS)
 		return NULL;
 	for (;;) {
-		mach_msg_header_t m;
-		/* Nothing is ever sent here: a sleep. */
-		mach_msg(&m, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), port, UNIXFILES_SYNC_SECONDS * 1000,
-			 MACH_PORT_NULL);
+		unixfiles_sleep(port, UNIXFILES_SYNC_SECONDS * 1000);
 		unixfiles_sync();
 	}
 	return NULL;
@@ -228,6 +236,23 @@ void unixfiles_start_flusher(void)
 
 int unixfiles_shutdown(void)
 {
+	mach_port_t port;
+
+	/* The processes are gone, but the kernel ends their mapped files'
+	 * objects after them: each object's no-senders notification, which
+	 * lets its vnode go, may still be on its way to a pager thread, and
+	 * that thread needs the locks taken below.  Wait for them first
+	 * (bounded: a process left behind may still map a file; then the
+	 * unmount answers EBUSY, as it must). */
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) == KERN_SUCCESS) {
+		unsigned waited = 0;
+		for (; vfs_pager_live() != 0 && waited < UNIXFILES_PAGER_WAIT_MS; waited += UNIXFILES_PAGER_POLL_MS)
+			unixfiles_sleep(port, UNIXFILES_PAGER_POLL_MS);
+		unsigned live = vfs_pager_live();
+		if (live != 0)
+			printf("unix: %u mapped files still live after %u ms\n", live, waited);
+		mach_port_destroy(mach_task_self(), port);
+	}
 	/* Both locks stay held: nothing reaches the files after this. */
 	cthread_mutex_lock(&vfs_lock);
 	cthread_mutex_lock(&unixio_lock);

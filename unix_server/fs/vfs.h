@@ -215,5 +215,7 @@ void vfs_pager_clean_all(void);
 /* After the VFS changed vn's data from off on (len bytes; 0: to the
  * end): the kernel's copies of those pages go. */
 void vfs_pager_flush(struct vnode *vn, uint64_t off, uint64_t len);
+/* How many file objects live (each holds its vnode); takes the locks. */
+unsigned vfs_pager_live(void);
 
 #endif /* _UNIX_SERVER_VFS_H_ */

@@ -191,6 +191,17 @@ static void vfs_pager_forget(struct vfs_pager *fp)
 	free(fp);
 }
 
+unsigned vfs_pager_live(void)
+{
+	unsigned n = 0;
+
+	vfs_pager_enter();
+	for (struct vfs_pager *fp = vfs_pagers; fp != NULL; fp = fp->next)
+		n++;
+	vfs_pager_leave();
+	return n;
+}
+
 static boolean_t vfs_pager_no_senders(void *ctx)
 {
 	struct vfs_pager *fp = ctx;
