@@ -22,6 +22,8 @@ typedef integer_t cpu_subtype_t;
 #define HOST_PROCESSOR_SLOTS 2
 #define HOST_SCHED_INFO 3
 #define HOST_LOAD_INFO 4
+/* Ernst's: time-stamp counter cycles the processor spent idle. */
+#define HOST_IDLE_INFO 100
 
 struct host_basic_info {
 	integer_t max_cpus;
@@ -50,5 +52,20 @@ struct host_load_info {
 typedef struct host_load_info host_load_info_data_t;
 typedef struct host_load_info *host_load_info_t;
 #define HOST_LOAD_INFO_COUNT (sizeof(host_load_info_data_t) / sizeof(integer_t))
+
+/*
+ * HOST_IDLE_INFO: rdtsc cycles spent in the idle thread's hlt since boot
+ * (each wake-up's interrupt handler included), low and high words.
+ * Under QEMU -icount shift=0, rdtsc counts instructions and time with no
+ * instruction running alike; a benchmark subtracts this to count only
+ * what ran (bench/README).
+ */
+struct host_idle_info {
+	uint32_t idle_tsc_low;
+	uint32_t idle_tsc_high;
+};
+typedef struct host_idle_info host_idle_info_data_t;
+typedef struct host_idle_info *host_idle_info_t;
+#define HOST_IDLE_INFO_COUNT (sizeof(host_idle_info_data_t) / sizeof(integer_t))
 
 #endif /* _MACH_HOST_INFO_H_ */

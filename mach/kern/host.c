@@ -4,6 +4,7 @@
  * host_priv_t get NULL from the stub unless the privileged port was used;
  * they answer KERN_INVALID_HOST then, as GNU Mach does.
  */
+#include <i386/cpu.h>
 #include <i386/rtc.h>
 #include <mach/host_info.h>
 #include <mach/mig_errors.h>
@@ -136,6 +137,18 @@ kern_return_t S_host_info(host_t host, int flavor, host_info_t info, mach_msg_ty
 			load->mach_factor[i] = sched_mach_factor[i];
 		}
 		*count = HOST_LOAD_INFO_COUNT;
+		return KERN_SUCCESS;
+	}
+	case HOST_IDLE_INFO: {
+		if (*count < HOST_IDLE_INFO_COUNT)
+			return KERN_FAILURE;
+		host_idle_info_t idle = (host_idle_info_t)info;
+		int s = cpu_intr_save();
+		uint64_t t = sched_idle_tsc;
+		cpu_intr_restore(s);
+		idle->idle_tsc_low = (uint32_t)t;
+		idle->idle_tsc_high = (uint32_t)(t >> 32);
+		*count = HOST_IDLE_INFO_COUNT;
 		return KERN_SUCCESS;
 	}
 	default:

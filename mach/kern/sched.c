@@ -274,7 +274,10 @@ void thread_handoff(struct thread *to)
 	cpu_intr_restore(s);
 }
 
-/* The idle thread: sleep the CPU until an interrupt makes work. */
+uint64_t sched_idle_tsc;
+
+/* The idle thread: sleep the CPU until an interrupt makes work; the
+ * time it sleeps adds up in sched_idle_tsc (HOST_IDLE_INFO). */
 void idle_thread_loop(void *arg)
 {
 	(void)arg;
@@ -282,8 +285,11 @@ void idle_thread_loop(void *arg)
 		cpu_intr_disable();
 		if (runq_bitmap != 0)
 			switch_to(active_thread, runq_choose(), 0);
-		else
+		else {
+			uint64_t t0 = rdtsc();
 			cpu_idle(); /* sti; hlt: no wake-up is missed */
+			sched_idle_tsc += rdtsc() - t0;
+		}
 	}
 }
 

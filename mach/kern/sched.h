@@ -65,6 +65,8 @@ void thread_handoff(struct thread *th);
 /* Called in the new thread right after every switch (reaps a thread
  * that exited on the way out of it). */
 void sched_after_switch(void);
+/* rdtsc cycles the idle thread has spent halted (HOST_IDLE_INFO). */
+extern uint64_t sched_idle_tsc;
 /* The thread sched_after_switch will reap (NULL between switches). */
 extern struct thread *sched_dead_thread;
 /* Interrupts off, the current thread about to block: its wait ends

@@ -9,6 +9,7 @@
  * usage: devtest DEVICE-MASTER-PORT (the boot line passes ${device-port})
  */
 #include <mach.h>
+#include <cthreads.h>
 #include <device/device.h>
 #include <device/tty_status.h>
 #include <device/device_request.h>
@@ -176,6 +177,71 @@ static void test_clock(void)
 	is_kr(device_get_status(t, 77, st, &count), D_INVALID_OPERATION, "an unknown flavor: D_INVALID_OPERATION");
 }
 
+/*
+ * Concurrent reads: READERS threads, READS_EACH reads each of 1..8
+ * sectors at places of a fixed pseudo-random sequence, on hd0 and hd0s2
+ * at once (one channel, one request at a time, each thread sleeping for
+ * the drive's interrupt meanwhile); every sector checked.
+ */
+#define READERS 8
+#define READS_EACH 24
+
+struct disk_reader {
+	mach_port_t dev;
+	recnum_t first; /* the device's record 0 on the disk */
+	unsigned span;	/* records read from: 0..span-1 (none written by test_disk) */
+	unsigned seed;
+	int done, wrong;
+};
+
+static void *disk_reader(void *arg)
+{
+	struct disk_reader *r = arg;
+
+	for (int i = 0; i < READS_EACH; i++) {
+		r->seed = r->seed * 1103515245u + 12345u;
+		unsigned n = 1 + (r->seed >> 16) % 8;
+		recnum_t rec = (r->seed >> 4) % (r->span - n);
+		kern_return_t kr;
+		char *p = read_recs(r->dev, rec, n, &kr);
+		if (p == NULL) {
+			r->wrong++;
+			continue;
+		}
+		for (unsigned s = 0; s < n; s++)
+			if (word0(p + s * SECTOR) != r->first + rec + s)
+				r->wrong++;
+		syscall_vm_deallocate(mach_task_self(), (vm_address_t)p, n * SECTOR);
+		r->done++;
+	}
+	return NULL;
+}
+
+static void test_concurrent_reads(mach_port_t hd0, mach_port_t s2)
+{
+	struct disk_reader r[READERS];
+	cthread_t th[READERS];
+	int done = 0, wrong = 0, started = 0;
+
+	for (int i = 0; i < READERS; i++) {
+		r[i] = (struct disk_reader){i % 2 ? s2 : hd0, i % 2 ? S2_START : 0, i % 2 ? 4000 : 2000, i + 1, 0, 0};
+		if (cthread_create(&th[i], disk_reader, &r[i]) == KERN_SUCCESS)
+			started++;
+		else
+			th[i] = NULL;
+	}
+	for (int i = 0; i < READERS; i++) {
+		if (th[i] == NULL)
+			continue;
+		cthread_join(th[i]);
+		done += r[i].done;
+		wrong += r[i].wrong;
+	}
+	is(started, READERS, "%d reader threads", READERS);
+	is(done, READERS * READS_EACH, "their %d concurrent reads on hd0 and hd0s2 all completed", READERS * READS_EACH);
+	is(wrong, 0, "each with the right sectors");
+}
+
 static void test_disk(void)
 {
 	kern_return_t kr;
@@ -216,6 +282,7 @@ static void test_disk(void)
 	is_kr(device_read_inband(hd0, 0, 0, 100, inband, &count), D_INVALID_SIZE,
 	      "an inband read of part of a sector: D_INVALID_SIZE");
 
+	test_concurrent_reads(hd0, s2);
 	/* Writes: one sector in hd0s1, 24 sectors (a copy-on-write region,
 	 * not a physical copy) in hd0s2; the host checks them in the image afterwards. */
 	static char sec[SECTOR];

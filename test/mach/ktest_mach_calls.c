@@ -784,6 +784,10 @@ static void host_body(void *arg)
 		 "HOST_LOAD_INFO: avenrun[3] then mach_factor[3] (%d %d %d, %d)", load[0], load[1], load[2], load[3]);
 	ktest_ok(call_info(host, HOST_ID(38), HOST_LOAD_INFO, HOST_LOAD_INFO_COUNT - 1, &n) == KERN_FAILURE,
 		 "HOST_LOAD_INFO with a count too small: KERN_FAILURE");
+	ktest_ok(call_info(host, HOST_ID(38), HOST_IDLE_INFO, 8, &n) == KERN_SUCCESS && n == 2 &&
+			 ((uint64_t)arr(0, 1) << 32 | arr(0, 0)) == sched_idle_tsc,
+		 "HOST_IDLE_INFO: the idle thread's halted cycles");
+	ktest_ok(call_info(host, HOST_ID(38), HOST_IDLE_INFO, 1, &n) == KERN_FAILURE, "with room for one word: KERN_FAILURE");
 	ktest_ok(call_info(host, HOST_ID(38), 9, 8, &n) == KERN_INVALID_ARGUMENT, "an unknown flavor: KERN_INVALID_ARGUMENT");
 	ktest_ok(call_info(me, HOST_ID(38), HOST_BASIC_INFO, 8, &n) == KERN_INVALID_ARGUMENT, "sent to a task port: KERN_INVALID_ARGUMENT");
 
