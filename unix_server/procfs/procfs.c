@@ -563,16 +563,25 @@ static int procfs_lookup(struct vnode *dir, const char *name, size_t len, struct
 	return LINUX_ENOENT;
 }
 
-static int procfs_read(struct vnode *vn, uint64_t off, char *buf, size_t len, size_t *got)
+/* vn's text, made now, if vn is an entry of that mode (EINVAL if not). */
+static int procfs_text_of(struct vnode *vn, uint32_t mode, struct procfs_text *t)
 {
 	struct procfs_node *n = procfs_node(vn);
-	struct procfs_text t = { procfs_buf, 0 };
+
+	t->buf = procfs_buf;
+	t->len = 0;
+	if (n->entry == NULL || n->entry->mode != mode)
+		return LINUX_EINVAL;
+	return n->entry->gen(t, n->pid);
+}
+
+static int procfs_read(struct vnode *vn, uint64_t off, char *buf, size_t len, size_t *got)
+{
+	struct procfs_text t;
 	int rc;
 
 	*got = 0;
-	if (n->entry == NULL || n->entry->mode != PROCFS_FILE)
-		return LINUX_EINVAL;
-	rc = n->entry->gen(&t, n->pid);
+	rc = procfs_text_of(vn, PROCFS_FILE, &t);
 	if (rc != 0)
 		return rc;
 	if (off >= t.len)
@@ -584,13 +593,10 @@ static int procfs_read(struct vnode *vn, uint64_t off, char *buf, size_t len, si
 
 static int procfs_readlink(struct vnode *vn, char *buf, size_t size)
 {
-	struct procfs_node *n = procfs_node(vn);
-	struct procfs_text t = { procfs_buf, 0 };
+	struct procfs_text t;
 	int rc;
 
-	if (n->entry == NULL || n->entry->mode != PROCFS_LINK)
-		return LINUX_EINVAL;
-	rc = n->entry->gen(&t, n->pid);
+	rc = procfs_text_of(vn, PROCFS_LINK, &t);
 	if (rc != 0)
 		return rc;
 	if (t.len + 1 > size)
