@@ -193,8 +193,11 @@ kern_return_t vm_fault(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type)
 			kr = fault_resume(map, va, fault_type, &w);
 		if (kr == VM_FAULT_RETRY)
 			kr = fault_once(map, va, fault_type, 0, NULL, &w);
-		left = map->timestamp; /* read under the lock it stamps */
 		vm_map_unlock(map);
+		/* The unlock stamps the map; nothing runs before this read
+		 * (the kernel is not preempted; the unlock's wakeup only
+		 * readies a waiter), so it is the stamp the fault left. */
+		left = map->timestamp;
 		if (kr != VM_FAULT_RETRY)
 			return kr;
 		if ((kr = fault_wait(&w)) != KERN_SUCCESS)
