@@ -1,6 +1,7 @@
 /*
  * Processes: fork trees and wait, exit status encodings, process groups,
- * a child killed by a signal.  Prints what it sees; test/unix/run.sh
+ * a child killed by a signal, orphaned groups (SIGHUP and SIGCONT when
+ * a member is stopped).  Prints what it sees; test/unix/run.sh
  * compares the output on Ernst with the same binary's on the host.
  */
 #include <errno.h>
@@ -44,6 +45,98 @@ static int subtree(int base)
 		sum += WEXITSTATUS(st);
 	}
 	return sum;
+}
+
+/*
+ * Orphaned groups.  What the signals a group's member gets, in order,
+ * written to a pipe: "H" for SIGHUP, "C" for SIGCONT, "U" for SIGUSR1.
+ */
+static char got[8];
+static volatile sig_atomic_t ngot;
+
+static void note(int sig)
+{
+	if (ngot < (int)sizeof(got) - 1)
+		got[ngot++] = sig == SIGHUP ? 'H' : sig == SIGCONT ? 'C' : 'U';
+}
+
+/*
+ * The member: with SIGHUP, SIGCONT and SIGUSR1 noted (each blocking the
+ * later ones while it runs, so they come in that order) and blocked
+ * until it waits for them; it writes its pid to fd, stops itself if
+ * stop and then waits for SIGCONT, else for SIGUSR1 (the word that the
+ * group is orphaned now).  It reports to fd and ends.
+ */
+static void orphan_member(int fd, int stop)
+{
+	struct sigaction sa = {.sa_handler = note};
+	sigset_t block, none;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGCONT);
+	sigaddset(&block, SIGUSR1);
+	sa.sa_mask = block;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGCONT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	sigemptyset(&none);
+	dprintf(fd, "%d\n", getpid());
+	if (stop)
+		raise(SIGSTOP);
+	while (ngot == 0 || got[ngot - 1] != (stop ? 'C' : 'U'))
+		sigsuspend(&none);
+	got[ngot] = 0;
+	dprintf(fd, "%s member: got %s\n", stop ? "stopped" : "running", got);
+	_exit(0);
+}
+
+/*
+ * A middle process that ends, orphaning a group with a member that is
+ * stopped (or not): the member in a group of its own (own_group), or in
+ * the middle's new group.  The member's report is printed.
+ */
+static void orphan_case(const char *what, int own_group, int stop)
+{
+	int fds[2], st;
+	char buf[128];
+	ssize_t n;
+
+	if (pipe(fds) < 0)
+		return;
+	pid_t mid = fork();
+	if (mid == 0) {
+		if (!own_group)
+			setpgid(0, 0);
+		pid_t m = fork();
+		if (m == 0) {
+			close(fds[0]);
+			if (own_group)
+				setpgid(0, 0);
+			orphan_member(fds[1], stop);
+		}
+		/* The member is stopped (or its group made) before the middle ends. */
+		if (stop)
+			waitpid(m, &st, WUNTRACED);
+		else if (own_group)
+			setpgid(m, m);
+		_exit(0);
+	}
+	close(fds[1]);
+	waitpid(mid, &st, 0);
+	pid_t member = 0;
+	for (int i = 0; i < (int)sizeof(buf) - 1 && read(fds[0], buf + i, 1) == 1; i++)
+		if (buf[i] == '\n') {
+			member = atoi(buf);
+			break;
+		}
+	if (!stop)
+		kill(member, SIGUSR1);
+	printf("%s: ", what);
+	while ((n = read(fds[0], buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, n, stdout);
+	close(fds[0]);
 }
 
 int main(void)
@@ -122,6 +215,12 @@ int main(void)
 		_exit(3);
 	waitpid(p, &st, 0);
 	show_status("vfork child", st);
+
+	/* Last: on Ernst the members end as pid 1's children (it is init), on the host as init's. */
+	orphan_case("own group, stopped", 1, 1);
+	orphan_case("parent's group, stopped", 0, 1);
+	orphan_case("own group, running", 1, 0);
+	orphan_case("parent's group, running", 0, 0);
 	printf("procs: done\n");
 	return 0;
 }

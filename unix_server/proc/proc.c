@@ -23,6 +23,7 @@
 #include "proc.h"
 
 #define NSIG 64
+#define SIGHUP 1
 #define SIGKILL 9
 #define SIGCHLD 17
 #define SIGCONT 18
@@ -373,6 +374,29 @@ static void exec_free(struct proc *p)
 	p->exec = NULL;
 }
 
+static int pgrp_orphaned(int pgrp);
+
+/*
+ * Linux's kill_orphaned_pgrp: when a process ends, a group it linked to
+ * the rest of its session (link, in another group of session sid: the
+ * ending process or its parent) that is orphaned now and has a stopped
+ * member gets SIGHUP, then SIGCONT, so that it is not left stopped with
+ * nobody in its session to continue it.
+ */
+static void hup_if_orphaned(int pgrp, const struct proc *link, int sid)
+{
+	int stopped = 0;
+
+	if (link->pgrp == pgrp || link->sid != sid || !pgrp_orphaned(pgrp))
+		return;
+	for (int i = 0; i < PROC_MAX; i++)
+		stopped |= procs[i].state == PROC_ALIVE && procs[i].pgrp == pgrp && procs[i].stop_sig != 0;
+	if (!stopped)
+		return;
+	proc_signal_group(pgrp, SIGHUP);
+	proc_signal_group(pgrp, SIGCONT);
+}
+
 static void proc_end(struct proc *p, int status)
 {
 	if (p->state != PROC_ALIVE)
@@ -403,11 +427,17 @@ static void proc_end(struct proc *p, int status)
 		if (procs[i].state != PROC_FREE && procs[i].ppid == p->pid && &procs[i] != p) {
 			procs[i].ppid = INIT_PID;
 			orphaned_zombie |= procs[i].state == PROC_ZOMBIE;
+			/* p may have been the child's group's link to the session. */
+			if (procs[i].state == PROC_ALIVE)
+				hup_if_orphaned(procs[i].pgrp, p, procs[i].sid);
 		}
 	}
 	if (orphaned_zombie && init != NULL)
 		wake_waiter(init);
 	struct proc *parent = proc_by_pid(p->ppid);
+	/* And p's parent may be its own group's no more. */
+	if (parent != NULL)
+		hup_if_orphaned(p->pgrp, parent, p->sid);
 	if (parent == NULL || parent->state != PROC_ALIVE) {
 		reap(p); /* nobody will wait for it */
 		return;
