@@ -33,4 +33,16 @@ has "$tmp/out" "no test results"; ok $? "a test with no output says so"
 run ./skip.sh
 [ "$(cat "$tmp/rc")" != 0 ]; ok $? "a skipped point does not count as a pass"
 has "$tmp/out" "0 passed, 0 failed, 1 skipped"; ok $? "skips are counted separately"
+
+# guest_tap: a guest's TAP read from a serial log, as the runner reads it.
+gt() { # gt LOG-TEXT: guest_tap's verdicts, one word each (0 pass, 1 fail)
+	printf '%b' "$1" > "$tmp/guest.log"
+	(tap_n=0; ok() { echo "$1"; }; guest_tap "$tmp/guest.log" g) | tr '\n' ' '
+}
+[ "$(gt 'boot\r\nok 1 - a\r\nok 2 - b\r\n1..2\r\n')" = "0 0 " ]; ok $? "guest_tap: a whole guest log passes"
+[[ "$(gt 'ok 1 - a\nok 3 - c\n1..3\n')" == *1* ]]; ok $? "guest_tap: a lost line fails"
+[[ "$(gt 'ok 1 - a\njunkok 2 - b\n1..2\n')" == *1* ]]; ok $? "guest_tap: a line garbled by echo fails"
+[[ "$(gt 'ok 1 - a\n')" == *1* ]]; ok $? "guest_tap: no plan (the guest did not finish) fails"
+[[ "$(gt 'boot\n')" == *1* ]]; ok $? "guest_tap: no checks at all fails"
+[[ "$(gt 'ok 1 - a\nBail out! x\n1..1\n')" == *1* ]]; ok $? "guest_tap: a bail-out fails"
 tap_end
