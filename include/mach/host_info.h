@@ -24,6 +24,8 @@ typedef integer_t cpu_subtype_t;
 #define HOST_LOAD_INFO 4
 /* Ernst's: time-stamp counter cycles the processor spent idle. */
 #define HOST_IDLE_INFO 100
+/* Ernst's: how faults that waited for a pager ended (struct host_vm_fault_info). */
+#define HOST_VM_FAULT_INFO 101
 
 struct host_basic_info {
 	integer_t max_cpus;
@@ -67,5 +69,22 @@ struct host_idle_info {
 typedef struct host_idle_info host_idle_info_data_t;
 typedef struct host_idle_info *host_idle_info_t;
 #define HOST_IDLE_INFO_COUNT (sizeof(host_idle_info_data_t) / sizeof(integer_t))
+
+/*
+ * HOST_VM_FAULT_INFO: counters since boot of the faults that waited for
+ * a pager's page to come to the object of their own map entry: resumed,
+ * the map unchanged when the page came, so the page was mapped at once
+ * (the fault's fast second pass); restarted, the map changed meanwhile
+ * (or the page was not there as the fault wanted it), so the fault
+ * looked at the map again from the start.  For tests that pin down which
+ * way a fault went.
+ */
+struct host_vm_fault_info {
+	natural_t pager_waits_resumed;
+	natural_t pager_waits_restarted;
+};
+typedef struct host_vm_fault_info host_vm_fault_info_data_t;
+typedef struct host_vm_fault_info *host_vm_fault_info_t;
+#define HOST_VM_FAULT_INFO_COUNT (sizeof(host_vm_fault_info_data_t) / sizeof(integer_t))
 
 #endif /* _MACH_HOST_INFO_H_ */

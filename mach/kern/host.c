@@ -20,6 +20,7 @@
 #include <kern/string.h>
 #include <kern/version.h>
 #include <ipc/port.h>
+#include <vm/vm_fault.h>
 #include <vm/vm_page.h>
 #include <mach_host_server.h>
 
@@ -151,6 +152,12 @@ kern_return_t S_host_info(host_t host, int flavor, host_info_t info, mach_msg_ty
 		*count = HOST_IDLE_INFO_COUNT;
 		return KERN_SUCCESS;
 	}
+	case HOST_VM_FAULT_INFO:
+		if (*count < HOST_VM_FAULT_INFO_COUNT)
+			return KERN_FAILURE;
+		*(host_vm_fault_info_t)info = vm_fault_info;
+		*count = HOST_VM_FAULT_INFO_COUNT;
+		return KERN_SUCCESS;
 	default:
 		return KERN_INVALID_ARGUMENT;
 	}

@@ -16,6 +16,7 @@
  * access asks for memory_object_data_unlock the same way.
  */
 #include <i386/pmap.h>
+#include <mach/host_info.h>
 #include <kern/clock.h>
 #include <kern/debug.h>
 #include <kern/sched.h>
@@ -25,6 +26,7 @@
 #include <vm/vm_page.h>
 
 struct vm_statistics vm_stat;
+struct host_vm_fault_info vm_fault_info;
 
 /* Internal result of fault_once: the fault must wait (see struct
  * fault_wait) and then start over. */
@@ -46,6 +48,11 @@ struct fault_wait {
 	 * protection (fault_resume). */
 	int resumable;
 	vm_prot_t prot;
+	/* fault_once changed the entry (its object, shadow or needs_copy):
+	 * the map's unlock must stamp it.  A fault that only found or made
+	 * a page leaves the entries as they were, and another fault of the
+	 * map waiting for a pager may still resume. */
+	int entry_changed;
 };
 
 /* How long a fault waits for free pages before it fails. */
@@ -187,14 +194,24 @@ kern_return_t vm_fault(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type)
 	w.resumable = 0;
 	for (;;) {
 		vm_map_lock(map);
+		w.entry_changed = 0;
 		kr = VM_FAULT_RETRY;
 		/* (w.object is the entry's: its reference holds it.) */
 		if (w.resumable && map->timestamp == left)
 			kr = fault_resume(map, va, fault_type, &w);
+		if (w.resumable) {
+			if (kr == VM_FAULT_RETRY)
+				vm_fault_info.pager_waits_restarted++;
+			else
+				vm_fault_info.pager_waits_resumed++;
+		}
 		if (kr == VM_FAULT_RETRY)
 			kr = fault_once(map, va, fault_type, 0, NULL, &w);
-		vm_map_unlock(map);
-		/* The unlock stamps the map; nothing runs before this read
+		if (w.entry_changed)
+			vm_map_unlock(map);
+		else
+			vm_map_unlock_unchanged(map);
+		/* The unlock may stamp the map; nothing runs before this read
 		 * (the kernel is not preempted; the unlock's wakeup only
 		 * readies a waiter), so it is the stamp the fault left. */
 		left = map->timestamp;
@@ -381,7 +398,9 @@ static kern_return_t fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fa
 			prot &= ~VM_PROT_WRITE;
 		} else if (e->object->ref_count == 1 && e->object->pager == NULL) {
 			e->needs_copy = 0; /* nobody else can see the object */
+			w->entry_changed = 1;
 		} else {
+			w->entry_changed = 1;
 			kr = vm_object_shadow(&e->object, &e->offset, e->end - e->start);
 			if (kr != KERN_SUCCESS)
 				return kr;
@@ -389,6 +408,7 @@ static kern_return_t fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fa
 		}
 	}
 	if (e->object == NULL) {
+		w->entry_changed = 1;
 		e->object = vm_object_allocate(e->end - e->start);
 		if (e->object == NULL)
 			return KERN_RESOURCE_SHORTAGE;

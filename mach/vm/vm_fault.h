@@ -50,4 +50,7 @@ kern_return_t vm_map_entry_page_in(struct vm_map_entry *entry, vm_offset_t va, s
 
 /* System-wide counters (vm_statistics). */
 extern struct vm_statistics vm_stat;
+/* How faults that waited for a pager's page ended (HOST_VM_FAULT_INFO). */
+struct host_vm_fault_info;
+extern struct host_vm_fault_info vm_fault_info;
 #endif

@@ -788,6 +788,11 @@ static void host_body(void *arg)
 			 ((uint64_t)arr(0, 1) << 32 | arr(0, 0)) == sched_idle_tsc,
 		 "HOST_IDLE_INFO: the idle thread's halted cycles");
 	ktest_ok(call_info(host, HOST_ID(38), HOST_IDLE_INFO, 1, &n) == KERN_FAILURE, "with room for one word: KERN_FAILURE");
+	ktest_ok(call_info(host, HOST_ID(38), HOST_VM_FAULT_INFO, 8, &n) == KERN_SUCCESS && n == 2 &&
+			 arr(0, 0) == vm_fault_info.pager_waits_resumed && arr(0, 1) == vm_fault_info.pager_waits_restarted,
+		 "HOST_VM_FAULT_INFO: faults resumed and restarted after a pager's page came");
+	ktest_ok(call_info(host, HOST_ID(38), HOST_VM_FAULT_INFO, 1, &n) == KERN_FAILURE,
+		 "HOST_VM_FAULT_INFO with room for one word: KERN_FAILURE");
 	ktest_ok(call_info(host, HOST_ID(38), 9, 8, &n) == KERN_INVALID_ARGUMENT, "an unknown flavor: KERN_INVALID_ARGUMENT");
 	ktest_ok(call_info(me, HOST_ID(38), HOST_BASIC_INFO, 8, &n) == KERN_INVALID_ARGUMENT, "sent to a task port: KERN_INVALID_ARGUMENT");
 

@@ -474,19 +474,23 @@ static void test_destroy(void)
 /*
  * The faulting task's map changes while its pager works: the fault,
  * once the page has come, must look at the map again (not map the page
- * with what it found before the wait).
+ * with what it found before the wait).  When nothing changed it maps the
+ * page at once (fault_resume): the kernel's HOST_VM_FAULT_INFO counters
+ * say which way each fault went.
  */
-static vm_address_t change_at;	   /* the page the read callback changes */
-static vm_prot_t change_to;	   /* ... to this protection (VM_PROT_ALL: elsewhere) */
+enum change { CHANGE_NOTHING, CHANGE_ELSEWHERE, CHANGE_PROTECTION };
+static enum change change_how;	   /* what the read callback does to our map */
+static vm_address_t change_at;	   /* CHANGE_PROTECTION: this page ... */
+static vm_prot_t change_to;	   /* ... gets this protection */
 
 static kern_return_t changing_read(void *ctx, vm_offset_t offset, void *buf, vm_prot_t *lock)
 {
 	(void)ctx, (void)lock;
-	if (change_to == VM_PROT_ALL) {
+	if (change_how == CHANGE_ELSEWHERE) {
 		vm_address_t other = 0;
 		vm_allocate(T, &other, PAGE, TRUE);
 		vm_deallocate(T, other, PAGE);
-	} else {
+	} else if (change_how == CHANGE_PROTECTION) {
 		vm_protect(T, change_at, PAGE, FALSE, change_to);
 	}
 	memset(buf, 0x20 + offset / PAGE, PAGE);
@@ -495,20 +499,46 @@ static kern_return_t changing_read(void *ctx, vm_offset_t offset, void *buf, vm_
 
 static const struct pager_ops changing_ops = {.read = changing_read};
 
+static struct host_vm_fault_info fault_info(void)
+{
+	struct host_vm_fault_info info = {0, 0};
+	mach_msg_type_number_t n = HOST_VM_FAULT_INFO_COUNT;
+	mach_port_t host = mach_host_self();
+	if (host_info(host, HOST_VM_FAULT_INFO, (host_info_t)&info, &n) != KERN_SUCCESS || n != HOST_VM_FAULT_INFO_COUNT)
+		ok(0, "host_info(HOST_VM_FAULT_INFO)");
+	mach_port_deallocate(T, host);
+	return info;
+}
+
+/* The counters' change over one read of the page at a, which must read
+ * want. */
+static void read_counted(vm_address_t a, unsigned want, const char *what, unsigned resumed, unsigned restarted)
+{
+	struct host_vm_fault_info before = fault_info();
+	unsigned got = *(volatile unsigned *)a;
+	struct host_vm_fault_info after = fault_info();
+	is(got, want, "%s: the page arrives", what);
+	is(after.pager_waits_resumed - before.pager_waits_resumed, resumed, "%s: faults resumed at once", what);
+	is(after.pager_waits_restarted - before.pager_waits_restarted, restarted, "%s: faults that looked again",
+	   what);
+}
+
 static void test_map_changes_meanwhile(void)
 {
 	mach_port_t mo;
 	vm_address_t a = 0;
 	struct pager *pg = pager_create(&changing_ops, NULL, 0, &mo);
 	if (!ok(pg != NULL && pager_start(pg, 1) == KERN_SUCCESS &&
-			vm_map(T, &a, 2 * PAGE, 0, TRUE, mo, 0, FALSE, VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+			vm_map(T, &a, 3 * PAGE, 0, TRUE, mo, 0, FALSE, VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
 			       VM_INHERIT_NONE) == KERN_SUCCESS,
 		"a pager whose reads change our map"))
 		return;
-	change_to = VM_PROT_ALL;
-	is(*(volatile unsigned *)a, 0x20202020, "a map changed elsewhere meanwhile: the page arrives");
-	change_at = a + PAGE, change_to = VM_PROT_NONE;
-	cthread_t t = touch(a + PAGE);
+	change_how = CHANGE_NOTHING;
+	read_counted(a, 0x20202020, "a map unchanged meanwhile", 1, 0);
+	change_how = CHANGE_ELSEWHERE;
+	read_counted(a + PAGE, 0x21212121, "a map changed elsewhere meanwhile", 0, 1);
+	change_how = CHANGE_PROTECTION, change_at = a + 2 * PAGE, change_to = VM_PROT_NONE;
+	cthread_t t = touch(a + 2 * PAGE);
 	is_kr(mach_msg_server_once(exc_server, 8192, exc_port, MACH_RCV_TIMEOUT, 20000), MACH_MSG_SUCCESS,
 	      "the faulting page made inaccessible meanwhile: the thread raises an exception");
 	is(exc_seen, EXC_BAD_ACCESS, "EXC_BAD_ACCESS");
@@ -516,7 +546,7 @@ static void test_map_changes_meanwhile(void)
 	wait_landed();
 	thread_terminate(cthread_kernel_port(t));
 	ok(!touched, "the read never completed");
-	vm_deallocate(T, a, 2 * PAGE);
+	vm_deallocate(T, a, 3 * PAGE);
 }
 
 /*
