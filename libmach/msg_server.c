@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <mach.h>
+#include "msg_destroy.h"
 
 /*
  * What the routine's result means for the request and the reply: on an
@@ -17,6 +18,10 @@ static boolean_t server_finish_request(mach_msg_header_t *request, mig_reply_hea
 {
 	kern_return_t rc = reply->RetCode;
 
+	/* A complex reply is the routine's message to send, never an error
+	 * reply (a mig_reply_header_t is simple): RetCode is not its. */
+	if (reply->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX)
+		return reply->Head.msgh_remote_port != MACH_PORT_NULL;
 	if (rc == MIG_NO_REPLY)
 		return FALSE;
 	if (rc == MIG_DESTROY_REQUEST) {
@@ -142,8 +147,10 @@ static mach_msg_return_t server_loop(mach_msg_demux_t demux, mach_msg_size_t max
 			reply = swap;
 		}
 		if ((mr & ~MACH_MSG_MASK) >= MACH_SEND_IN_PROGRESS && (mr & ~MACH_MSG_MASK) < MACH_RCV_IN_PROGRESS) {
-			/* The reply was not sent (client gone, say): release what it carries. */
-			mach_msg_destroy(once ? &reply->Head : &request->Head);
+			/* The reply was not sent (client gone, say): release what it
+			 * carries, and only that (a region it shows without
+			 * deallocate stays the routine's). */
+			msg_destroy_unsent(once ? &reply->Head : &request->Head, mr);
 			if (once)
 				break;
 			mr = mach_msg(&request->Head, rcv_options, 0, max_size, rcv_name, timeout,

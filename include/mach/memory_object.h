@@ -3,6 +3,8 @@
 #define _MACH_MEMORY_OBJECT_H_
 
 #include <mach/port.h>
+#include <mach/message.h>
+#include <mach/vm_prot.h>
 
 /* The pager's port for an object (the kernel keeps it as a port too). */
 typedef mach_port_t memory_object_t;
@@ -26,5 +28,26 @@ typedef int memory_object_return_t;
 #define MEMORY_OBJECT_RETURN_NONE 0
 #define MEMORY_OBJECT_RETURN_DIRTY 1
 #define MEMORY_OBJECT_RETURN_ALL 2
+
+/*
+ * memory_object_data_supply's message (routine 2093 of
+ * memory_object.defs) as its MIG stub lays it out: the kernel's fast
+ * path for one page reads it in this shape (vm/memory_object.c), and the
+ * pager kit builds it to send with its next receive (libmach/pager).
+ */
+#define MEMORY_OBJECT_DATA_SUPPLY_ID 2093
+struct memory_object_data_supply_msg {
+	mach_msg_header_t hdr;
+	mach_msg_type_t offset_type;
+	vm_offset_t offset;
+	mach_msg_type_long_t data_type;
+	vm_offset_t data;
+	mach_msg_type_t lock_type;
+	vm_prot_t lock_value;
+	mach_msg_type_t precious_type;
+	boolean_t precious;
+	mach_msg_type_t reply_type;
+	mach_port_t reply_to;
+};
 
 #endif /* _MACH_MEMORY_OBJECT_H_ */

@@ -15,6 +15,7 @@
 #include <mach/memory_object_server.h>
 #include <mach/notify.h>
 #include <pager.h>
+#include "libmach_private.h"
 
 struct pager {
 	struct pager *next;
@@ -127,12 +128,36 @@ mach_port_t pager_control(struct pager *pager)
 	return pager->control;
 }
 
+/*
+ * A thread of pager_start's: the page its read callbacks fill, and the
+ * request it is handling, whose reply buffer (out) may carry the page's
+ * data_supply: mach_msg_server sends it with the thread's next receive,
+ * one trap for both.  The page outlives the request for that.
+ */
+struct kit_thread {
+	char page[4096] __attribute__((aligned(4096)));
+	mach_msg_header_t *out; /* while pager_demux handles a request ... */
+	struct pager *pager;	/* ... of this pager */
+	/* The data_request's routine supplies page from here: */
+	int supply;
+	mach_port_t control;
+	vm_offset_t offset;
+	vm_prot_t lock;
+	boolean_t precious;
+};
+
 static void *pager_thread(void *arg)
 {
 	struct pager *p = arg;
+	struct kit_thread kt; /* its page untouched: the kernel has nothing to copy
+				 from a page a read callback left alone */
 
+	kt.out = NULL;
+	kt.supply = 0;
+	cthread_current()->pager_kit = &kt;
 	/* Requests are small; returned pages come out of line. */
 	mach_msg_server(pager_demux, 4096, p->port);
+	cthread_current()->pager_kit = NULL;
 	return NULL;
 }
 
@@ -278,12 +303,53 @@ static boolean_t no_senders(struct pager *p)
 	return p->ops->no_senders(p->ctx);
 }
 
+/*
+ * memory_object_data_supply of one page, as its MIG stub would send it
+ * (no reply port), built in out for mach_msg_server to send with the
+ * next receive.  The control port's send right is moved: it is the one
+ * the request brought (the kernel's fast path takes it and the page in
+ * one go; if the send fails, mach_msg_server releases the right and
+ * keeps the page, sent without deallocate).
+ */
+static void supply_msg_build(mach_msg_header_t *out, mach_port_t control, vm_offset_t offset, const void *page,
+			     vm_prot_t lock, boolean_t precious)
+{
+	static const mach_msg_type_t word = {.msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32,
+					     .msgt_number = 1, .msgt_inline = 1};
+	struct memory_object_data_supply_msg *m = (struct memory_object_data_supply_msg *)out;
+
+	m->hdr.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+	m->hdr.msgh_size = sizeof(*m);
+	m->hdr.msgh_remote_port = control;
+	m->hdr.msgh_local_port = MACH_PORT_NULL;
+	m->hdr.msgh_id = MEMORY_OBJECT_DATA_SUPPLY_ID;
+	m->offset_type = word;
+	m->offset = offset;
+	m->data_type = (mach_msg_type_long_t){.msgtl_header = {.msgt_longform = 1},
+					      .msgtl_name = MACH_MSG_TYPE_BYTE,
+					      .msgtl_size = 8,
+					      .msgtl_number = vm_page_size};
+	m->data = (vm_offset_t)page;
+	m->lock_type = word;
+	m->lock_value = lock;
+	m->precious_type = word;
+	m->precious_type.msgt_name = MACH_MSG_TYPE_UNSTRUCTURED;
+	m->precious = precious;
+	m->reply_type = word;
+	m->reply_type.msgt_name = MACH_MSG_TYPE_MAKE_SEND_ONCE;
+	m->reply_to = MACH_PORT_NULL;
+}
+
 boolean_t pager_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 {
 	struct pager *p = pager_find(in->msgh_local_port);
 	int serial = p != NULL && (p->flags & PAGER_SERIAL);
 	mig_reply_header_t *r = (mig_reply_header_t *)out;
 	boolean_t handled = TRUE, destroy = FALSE;
+	struct kit_thread *kt = cthread_current()->pager_kit;
+
+	if (kt != NULL)
+		kt->out = out, kt->pager = p, kt->supply = 0;
 
 	if (serial)
 		turn_wait(p, in->msgh_seqno);
@@ -298,6 +364,11 @@ boolean_t pager_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 			destroy = no_senders(p);
 	} else {
 		handled = memory_object_server(in, out);
+	}
+	if (kt != NULL) {
+		kt->out = NULL;
+		if (kt->supply) /* instead of data_request's no-reply */
+			supply_msg_build(out, kt->control, kt->offset, kt->page, kt->lock, kt->precious);
 	}
 	if (serial)
 		turn_done(p);
@@ -339,21 +410,38 @@ kern_return_t memory_object_init(mach_port_t memory_object, mach_port_t memory_c
 kern_return_t memory_object_data_request(mach_port_t memory_object, mach_port_t memory_control, vm_offset_t offset,
 					 vm_size_t length, vm_prot_t desired_access)
 {
-	struct pager *p = pager_find(memory_object);
+	struct kit_thread *kt = cthread_current()->pager_kit;
+	/* (pager_demux found the pager of a kit thread's request) */
+	struct pager *p = kt != NULL && kt->out != NULL ? kt->pager : pager_find(memory_object);
 	(void)desired_access;
 
 	if (p == NULL)
 		return KERN_INVALID_ARGUMENT;
-	/* The page is built on our stack and copied by the kernel (a page
-	 * travels physically: cheaper than a vm_allocate per request). */
+	/* The page is built in our buffer and copied by the kernel (a page
+	 * travels physically: cheaper than a vm_allocate per request): a kit
+	 * thread's, whose last page goes with the thread's next receive
+	 * (supply_msg_build, taking the control right the request brought)
+	 * unless the pager's messages are handled in order (PAGER_SERIAL: a
+	 * later message's handler could run before the send), or one on our
+	 * stack, sent at once. */
 	static_assert(LIBMACH_PAGE_SIZE <= 4096, "pager buffer");
-	char buf[4096] __attribute__((aligned(4096))); /* a whole page: the kernel keeps it */
+	char own[4096] __attribute__((aligned(4096))); /* a whole page: the kernel keeps it */
+	if (kt != NULL && (kt->out == NULL || (p->flags & PAGER_SERIAL)))
+		kt = NULL;
+	char *buf = kt != NULL ? kt->page : own;
+	boolean_t precious = (p->flags & PAGER_PRECIOUS) != 0;
 	for (vm_offset_t pos = 0; pos < length; pos += vm_page_size) {
 		vm_prot_t lock = VM_PROT_NONE;
 		kern_return_t kr = p->ops->read(p->ctx, offset + pos, buf, &lock);
+		if (kr == KERN_SUCCESS && kt != NULL && pos + vm_page_size >= length) {
+			kt->supply = 1;
+			kt->control = memory_control, kt->offset = offset + pos, kt->lock = lock;
+			kt->precious = precious;
+			return KERN_SUCCESS; /* the right goes with it */
+		}
 		if (kr == KERN_SUCCESS)
 			memory_object_data_supply(memory_control, offset + pos, (vm_offset_t)buf, vm_page_size, FALSE,
-						  lock, (p->flags & PAGER_PRECIOUS) != 0, MACH_PORT_NULL);
+						  lock, precious, MACH_PORT_NULL);
 		else if (kr == PAGER_ZERO_FILL)
 			memory_object_data_unavailable(memory_control, offset + pos, vm_page_size);
 		else if (kr != PAGER_NO_REPLY)

@@ -57,6 +57,17 @@ mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option
 	c->rcv_size = rcv_size;
 	c->sent_id = (option & MACH_SEND_MSG) ? msg->msgh_id : 0;
 	mach_msg_return_t mr = n_calls <= n_script ? script[n_calls - 1] : MACH_RCV_TIMED_OUT;
+	if ((option & MACH_SEND_MSG) && mr == MACH_SEND_TIMED_OUT) {
+		/* A pseudo-receive: the destination right comes back as a
+		 * right of its received type (copied: a new reference). */
+		mach_msg_type_name_t remote = MACH_MSGH_BITS_REMOTE(msg->msgh_bits);
+		if (remote == MACH_MSG_TYPE_COPY_SEND || remote == MACH_MSG_TYPE_MAKE_SEND)
+			remote = MACH_MSG_TYPE_PORT_SEND;
+		else if (remote == MACH_MSG_TYPE_MAKE_SEND_ONCE)
+			remote = MACH_MSG_TYPE_PORT_SEND_ONCE;
+		msg->msgh_bits = (msg->msgh_bits & ~MACH_MSGH_BITS_REMOTE_MASK) | remote;
+		return mr;
+	}
 	if ((option & MACH_RCV_MSG) && queued_size != 0) {
 		/* As the kernel: too large stays queued only under MACH_RCV_LARGE. */
 		if (queued_size > rcv_size) {
@@ -177,6 +188,79 @@ static boolean_t demux(mach_msg_header_t *in, mach_msg_header_t *out)
 	out->msgh_id = in->msgh_id + 100;
 	reply->RetCode = routine_result;
 	return TRUE;
+}
+
+/* A routine whose answer is a message of its own, complex (as the pager
+ * kit's data_supply, sent with the next receive): to port 66 (copied
+ * send right), a region out of line, deallocated or not. */
+static boolean_t ool_dealloc;
+
+static boolean_t demux_complex(mach_msg_header_t *in, mach_msg_header_t *out)
+{
+	struct {
+		mach_msg_header_t head;
+		mach_msg_type_long_t data_type;
+		void *data;
+	} *m = (void *)out;
+	(void)in;
+	demux_calls++;
+	memset(m, 0, sizeof *m);
+	m->head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+	m->head.msgh_size = sizeof *m;
+	m->head.msgh_remote_port = 66;
+	m->head.msgh_id = 2093;
+	m->data_type.msgtl_header = (mach_msg_type_t){ .msgt_longform = 1, .msgt_deallocate = ool_dealloc };
+	m->data_type.msgtl_name = MACH_MSG_TYPE_BYTE;
+	m->data_type.msgtl_size = 8;
+	m->data_type.msgtl_number = 4096;
+	m->data = (void *)0x20000;
+	return TRUE;
+}
+
+/* The routine's own complex message goes out with the next receive,
+ * whatever its RetCode's place holds; if the send fails, only what the
+ * kernel did not take and the message gave away is released. */
+static void test_server_complex(void)
+{
+	mach_msg_return_t s[] = { MACH_MSG_SUCCESS, MACH_MSG_SUCCESS };
+
+	demux_calls = 0;
+	ool_dealloc = FALSE;
+	released[0] = '\0';
+	reset(s, 2);
+	mach_msg_return_t mr = mach_msg_server_timeout(demux_complex, 256, 5, MACH_RCV_TIMEOUT, 10);
+	ok(mr == MACH_RCV_TIMED_OUT && demux_calls == 2 && n_calls == 3 && calls[1].sent_id == 2093 &&
+		   calls[1].option == (MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT) && released[0] == '\0',
+	   "a complex message of the routine's is sent with the next receive");
+
+	mach_msg_return_t dead[] = { MACH_MSG_SUCCESS, MACH_SEND_INVALID_DEST };
+	released[0] = '\0';
+	reset(dead, 2);
+	mr = mach_msg_server_timeout(demux_complex, 256, 5, MACH_RCV_TIMEOUT, 10);
+	ok(mr == MACH_RCV_TIMED_OUT && n_calls == 3 && released[0] == '\0',
+	   "not sent (MACH_SEND_INVALID_DEST): a region without deallocate stays the routine's, a copied right is kept");
+	if (released[0] != '\0')
+		printf("# released: %s\n", released);
+
+	ool_dealloc = TRUE;
+	released[0] = '\0';
+	reset(dead, 2);
+	mr = mach_msg_server_timeout(demux_complex, 256, 5, MACH_RCV_TIMEOUT, 10);
+	ok(mr == MACH_RCV_TIMED_OUT && n_calls == 3 && strcmp(released, "vm 4096") == 0,
+	   "not sent: a region given away with deallocate is released");
+
+	/* A time-out gives the message back received: the region is a new
+	 * copy (ours to free whatever the flag) and the copied right a new
+	 * reference. */
+	ool_dealloc = FALSE;
+	mach_msg_return_t late[] = { MACH_MSG_SUCCESS, MACH_SEND_TIMED_OUT };
+	released[0] = '\0';
+	reset(late, 2);
+	mr = mach_msg_server_timeout(demux_complex, 256, 5, MACH_RCV_TIMEOUT | MACH_SEND_TIMEOUT, 10);
+	ok(mr == MACH_RCV_TIMED_OUT && n_calls == 3 && strcmp(released, "dealloc 66, vm 4096") == 0,
+	   "returned by a time-out: the message as received is released whole");
+	if (strcmp(released, "dealloc 66, vm 4096") != 0)
+		printf("# released: %s\n", released);
 }
 
 static void test_server(void)
@@ -364,6 +448,7 @@ int main(void)
 {
 	test_mach_msg();
 	test_server();
+	test_server_complex();
 	test_destroy();
 	test_mig_support();
 	printf("1..%d\n", n_tests);

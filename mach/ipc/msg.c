@@ -1452,11 +1452,17 @@ mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option
 				mach_port_t notify)
 {
 	mach_msg_return_t mr;
+	struct thread *woke;
 
 	/* From user mode, after the fast path (i386/ipc_fast.S) declined:
-	 * a complex message, so data_supply's own shape too. */
-	if ((option & MACH_SEND_MSG) && send_size == VM_OBJECT_SUPPLY_FAST_SIZE && vm_object_supply_fast(msg, send_size))
-		option &= ~MACH_SEND_MSG; /* sent: a pager's page (vm/memory_object.c) */
+	 * a complex message, so data_supply's own shape too.  Sent there (a
+	 * pager's page: vm/memory_object.c), the fault it completes runs
+	 * next if our receive blocks (a pager thread's next receive). */
+	if ((option & MACH_SEND_MSG) && send_size == VM_OBJECT_SUPPLY_FAST_SIZE &&
+	    vm_object_supply_fast(msg, send_size, &woke)) {
+		option &= ~MACH_SEND_MSG;
+		current_thread()->handoff = woke;
+	}
 	if (option & MACH_SEND_MSG) {
 		mr = mach_msg_send(msg, option, send_size, timeout, notify);
 		if (mr != MACH_MSG_SUCCESS)

@@ -152,11 +152,12 @@ static void thread_unwait(struct thread *th, int result)
 		runq_insert(th);
 }
 
-static void thread_wakeup_prim(event_t event, int one)
+static struct thread *thread_wakeup_prim(event_t event, int one)
 {
 	int s = cpu_intr_save();
 	queue_head_t *q = wait_bucket(event);
 	queue_chain_t *e = q->next;
+	struct thread *first = NULL;
 
 	while (e != q) {
 		struct thread *th = queue_container(e, struct thread, wait_link);
@@ -164,15 +165,18 @@ static void thread_wakeup_prim(event_t event, int one)
 		if (th->wait_event != event)
 			continue;
 		thread_unwait(th, THREAD_AWAKENED);
+		if (first == NULL)
+			first = th;
 		if (one)
 			break;
 	}
 	cpu_intr_restore(s);
+	return first;
 }
 
-void thread_wakeup(event_t event)
+struct thread *thread_wakeup(event_t event)
 {
-	thread_wakeup_prim(event, 0);
+	return thread_wakeup_prim(event, 0);
 }
 
 void thread_wakeup_one(event_t event)

@@ -50,7 +50,10 @@ void assert_wait(event_t event, int interruptible);
 int thread_block(void);
 /* assert_wait + thread_block with a time-out in ticks (0: none). */
 int thread_sleep(event_t event, int interruptible, uint64_t timeout_ticks);
-void thread_wakeup(event_t event);
+/* Wake the threads waiting on event; returns the first one woken (NULL
+ * if none), for a caller about to block to hand the processor to
+ * (thread->handoff, which thread_block takes only if it is queued). */
+struct thread *thread_wakeup(event_t event);
 void thread_wakeup_one(event_t event);
 /* End a thread's wait with the given result, if it is waiting and the
  * result is allowed (interrupts end only interruptible waits). */

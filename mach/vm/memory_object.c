@@ -634,9 +634,10 @@ static int supply_wanted(struct vm_object *o, vm_offset_t start, struct vm_page 
 }
 
 /* Data that came in a page of its own (own) takes the place of the
- * absent page (if any) at start of o: no copy. */
-static void supply_own(struct vm_object *o, vm_offset_t start, struct vm_page *absent, struct vm_page *own,
-		       vm_prot_t lock_value, boolean_t precious)
+ * absent page (if any) at start of o: no copy.  Returns the thread it
+ * woke first (a fault waiting for the page), as thread_wakeup. */
+static struct thread *supply_own(struct vm_object *o, vm_offset_t start, struct vm_page *absent,
+				 struct vm_page *own, vm_prot_t lock_value, boolean_t precious)
 {
 	int wanted = absent != NULL && (absent->flags & VM_PAGE_WANTED);
 
@@ -650,12 +651,12 @@ static void supply_own(struct vm_object *o, vm_offset_t start, struct vm_page *a
 	if (precious)
 		own->flags |= VM_PAGE_PRECIOUS;
 	own->page_lock = lock_value;
-	if (wanted)
-		thread_wakeup(absent); /* they look again and find own */
+	return wanted ? thread_wakeup(absent) : NULL; /* they look again and find own */
 }
 
-/* p (at its place in the object) now holds the pager's data. */
-static void supply_filled(struct vm_page *p, vm_prot_t lock_value, boolean_t precious)
+/* p (at its place in the object) now holds the pager's data; returns
+ * the thread it woke first, as thread_wakeup. */
+static struct thread *supply_filled(struct vm_page *p, vm_prot_t lock_value, boolean_t precious)
 {
 	vm_page_activate(p); /* an absent page was on no queue */
 	p->flags &= ~(VM_PAGE_ABSENT | VM_PAGE_UNAVAILABLE | VM_PAGE_NO_DATA | VM_PAGE_DIRTY | VM_PAGE_PRECIOUS |
@@ -663,7 +664,7 @@ static void supply_filled(struct vm_page *p, vm_prot_t lock_value, boolean_t pre
 	if (precious)
 		p->flags |= VM_PAGE_PRECIOUS;
 	p->page_lock = lock_value;
-	vm_page_wakeup_done(p);
+	return vm_page_wakeup_done(p);
 }
 
 /* The pager's data: each page goes where a fault waits for it (an absent
@@ -727,7 +728,8 @@ kern_return_t S_memory_object_data_supply(vm_object_t o, vm_offset_t offset, vm_
 
 /*
  * memory_object_data_supply of one page, as its MIG stub sends it with
- * no reply port, from a user thread: the message is read onto the stack,
+ * no reply port (the control port's send right copied, or moved as the
+ * pager kit sends it), from a user thread: the message is read onto the stack,
  * checked word for word, and the page's data goes from the pager's
  * memory straight into the object (or the page itself, given away with
  * dealloc and seen by nothing else, moves there): no kmsg, no pass over
@@ -736,23 +738,7 @@ kern_return_t S_memory_object_data_supply(vm_object_t o, vm_offset_t offset, vm_
  * supply, no memory...) is declined before anything changes, and the
  * general path runs the whole send as if this did not exist.
  */
-#define MEMORY_OBJECT_DATA_SUPPLY_ID 2093
-
-struct supply_msg {
-	mach_msg_header_t hdr;
-	mach_msg_type_t offset_type;
-	vm_offset_t offset;
-	mach_msg_type_long_t data_type;
-	vm_offset_t data;
-	mach_msg_type_t lock_type;
-	vm_prot_t lock_value;
-	mach_msg_type_t precious_type;
-	boolean_t precious;
-	mach_msg_type_t reply_type;
-	mach_port_t reply_to;
-};
-
-_Static_assert(sizeof(struct supply_msg) == VM_OBJECT_SUPPLY_FAST_SIZE, "data_supply's layout");
+_Static_assert(sizeof(struct memory_object_data_supply_msg) == VM_OBJECT_SUPPLY_FAST_SIZE, "data_supply's layout");
 
 static uint32_t type_word(const mach_msg_type_t *t)
 {
@@ -763,7 +749,7 @@ static uint32_t type_word(const mach_msg_type_t *t)
 }
 
 /* Whether the body is exactly what the stub sends for one page. */
-static int supply_shape_ok(const struct supply_msg *m)
+static int supply_shape_ok(const struct memory_object_data_supply_msg *m)
 {
 	static const mach_msg_type_t word = {.msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32,
 					     .msgt_number = 1, .msgt_inline = 1},
@@ -775,7 +761,8 @@ static int supply_shape_ok(const struct supply_msg *m)
 				     ool_dealloc = {.msgt_longform = 1, .msgt_deallocate = 1};
 	uint32_t data = type_word(&m->data_type.msgtl_header);
 
-	return m->hdr.msgh_bits == (MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) | MACH_MSGH_BITS_COMPLEX) &&
+	return (m->hdr.msgh_bits == (MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) | MACH_MSGH_BITS_COMPLEX) ||
+		m->hdr.msgh_bits == (MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND, 0) | MACH_MSGH_BITS_COMPLEX)) &&
 	       m->hdr.msgh_local_port == MACH_PORT_NULL && m->hdr.msgh_id == MEMORY_OBJECT_DATA_SUPPLY_ID &&
 	       type_word(&m->offset_type) == type_word(&word) && type_word(&m->lock_type) == type_word(&word) &&
 	       type_word(&m->precious_type) == type_word(&flag) && type_word(&m->reply_type) == type_word(&reply) &&
@@ -784,11 +771,12 @@ static int supply_shape_ok(const struct supply_msg *m)
 	       m->data_type.msgtl_number == PAGE_SIZE && (m->data & PAGE_MASK) == 0;
 }
 
-int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size)
+int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size, struct thread **woke)
 {
-	struct supply_msg m;
+	struct memory_object_data_supply_msg m;
 	struct thread *th = current_thread();
 
+	*woke = NULL;
 	if (send_size != sizeof(m) || copyin(umsg, &m, sizeof(m)) != 0 || !supply_shape_ok(&m))
 		return 0;
 	/* The map lock first: waiting for it is the one sleep here, and what
@@ -797,9 +785,13 @@ int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size)
 	struct vm_map *map = th->task->map;
 	vm_map_lock(map);
 	/* The destination: a send right to a control port of an object
-	 * that still has its pager; the range and lock value sound. */
+	 * that still has its pager; the range and lock value sound.  A
+	 * moved right must leave the entry a reference (the general path
+	 * frees names). */
 	struct ipc_entry *e = ipc_entry_lookup(th->task->itk_space, m.hdr.msgh_remote_port);
-	struct ipc_port *control = e != NULL && (e->bits & MACH_PORT_TYPE_SEND) ? e->object : NULL;
+	int move = MACH_MSGH_BITS_REMOTE(m.hdr.msgh_bits) == MACH_MSG_TYPE_MOVE_SEND;
+	struct ipc_port *control =
+		e != NULL && (e->bits & MACH_PORT_TYPE_SEND) && (!move || IE_UREFS(e) > 1) ? e->object : NULL;
 	struct vm_object *o = control != NULL ? control->kobject : NULL;
 	int dealloc = m.data_type.msgtl_header.msgt_deallocate;
 	struct vm_map_entry *src_entry;
@@ -815,16 +807,18 @@ int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size)
 	if (supply_wanted(o, start, &p)) {
 		struct vm_page *own = dealloc ? vm_map_page_remove(map, src_entry, m.data, 1) : NULL;
 		if (own != NULL) {
-			supply_own(o, start, p, own, m.lock_value, m.precious);
+			*woke = supply_own(o, start, p, own, m.lock_value, m.precious);
 			dealloc = 0; /* done */
 		} else if (p != NULL || (p = vm_page_alloc_in(o, start)) != NULL) {
 			if (src != NULL)
 				vm_page_copy(src, p);
 			else
 				vm_page_zero(p);
-			supply_filled(p, m.lock_value, m.precious);
+			*woke = supply_filled(p, m.lock_value, m.precious);
 		} /* else no memory: the data is dropped, as the general path does */
 	}
+	if (move)
+		e->bits--; /* the right moved: one user reference fewer (not the last) */
 	if (m.data_type.msgtl_header.msgt_deallocate) {
 		if (dealloc)
 			vm_map_page_remove(map, src_entry, m.data, 0);

@@ -219,13 +219,12 @@ void vm_page_wait_busy(struct vm_page *page)
 	}
 }
 
-void vm_page_wakeup_done(struct vm_page *page)
+struct thread *vm_page_wakeup_done(struct vm_page *page)
 {
 	int wanted = page->flags & VM_PAGE_WANTED;
 
 	page->flags &= ~(VM_PAGE_BUSY | VM_PAGE_WANTED);
-	if (wanted)
-		thread_wakeup(page);
+	return wanted ? thread_wakeup(page) : NULL;
 }
 
 kern_return_t vm_object_shadow(struct vm_object **object, vm_offset_t *offset, vm_size_t length)

@@ -151,8 +151,10 @@ struct vm_page *vm_page_alloc_in(struct vm_object *object, vm_offset_t offset);
 void vm_page_free_in(struct vm_page *page);
 /* Sleep until page is no longer busy (the pager's data arrived). */
 void vm_page_wait_busy(struct vm_page *page);
-/* Clear busy and wake whoever waits for the page. */
-void vm_page_wakeup_done(struct vm_page *page);
+/* Clear busy and wake whoever waits for the page; returns the first
+ * thread woken, as thread_wakeup. */
+struct thread;
+struct thread *vm_page_wakeup_done(struct vm_page *page);
 
 extern unsigned long vm_object_count;
 
@@ -216,9 +218,10 @@ kern_return_t vm_object_copy_call(struct vm_object *object, vm_offset_t offset, 
 				  struct vm_object **copy);
 /* mach_msg's send of umsg (send_size bytes), if it is a one-page
  * memory_object_data_supply its fast path takes: 1 when sent, 0 when the
- * general path must send it (nothing changed). */
+ * general path must send it (nothing changed).  *woke: the thread the
+ * page woke (a fault waiting for it) or NULL. */
 #define VM_OBJECT_SUPPLY_FAST_SIZE 72 /* its message's size, header included */
-int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size);
+int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size, struct thread **woke);
 /* Milliseconds a fault waits for a pager before failing (pager_timeout=
  * on the command line; 30 s by default). */
 unsigned vm_pager_timeout_ms(void);
