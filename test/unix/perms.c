@@ -206,6 +206,37 @@ static void as_user(void)
 
 /* --- fchmod, fchown, futimens: the caller's identity now, not the opener's --- */
 
+/* The calls on names through root's directory fd dir, as uid 1000: the
+ * lookups are judged by who calls, not by who opened dir. */
+static void dir_calls(int dir)
+{
+	struct stat st;
+	char buf[64];
+	int fd;
+
+	result("openat secret through root's directory fd", openat(dir, "secret", O_RDONLY));
+	fd = opened("openat public through root's directory fd", openat(dir, "public", O_RDONLY));
+	close(fd);
+	result("openat O_CREAT through root's directory fd", openat(dir, "new", O_WRONLY | O_CREAT, 0644));
+	result("openat through hidden, root's directory fd", openat(dir, "hidden/file", O_RDONLY));
+	result("mkdirat through root's directory fd", mkdirat(dir, "newdir", 0755));
+	result("unlinkat through root's directory fd", unlinkat(dir, "public-rw", 0));
+	result("unlinkat AT_REMOVEDIR through root's directory fd", unlinkat(dir, "listonly", AT_REMOVEDIR));
+	result("renameat through root's directory fd", renameat(dir, "public-rw", dir, "moved"));
+	result("renameat into root's directory fd", renameat(AT_FDCWD, "open/mine", dir, "moved"));
+	result("symlinkat through root's directory fd", symlinkat("public", dir, "link"));
+	fd = opened("openat O_CREAT in open, through root's directory fd",
+		    openat(dir, "open/users", O_WRONLY | O_CREAT, 0644));
+	close(fd);
+	show_mode("open/users", "open/users");
+	result("linkat into root's directory fd", linkat(dir, "open/users", dir, "linked", 0));
+	result("unlinkat in open, through root's directory fd", unlinkat(dir, "open/users", 0));
+	result("fstatat through hidden, root's directory fd", fstatat(dir, "hidden/file", &st, 0));
+	result("fstatat through root's directory fd", fstatat(dir, "public", &st, 0));
+	result("readlinkat through hidden, root's directory fd", readlinkat(dir, "hidden/file", buf, sizeof(buf)));
+	result("fchdir to hidden, opened by root", fchdir(dir) < 0 ? -1 : chdir("hidden"));
+}
+
 static void fd_calls(void)
 {
 	struct timespec ts[2] = {{1000000000, 0}, {1000000000, 0}};
@@ -218,6 +249,7 @@ static void fd_calls(void)
 	result("utimensat through root's directory fd as uid 1000 (now)", utimensat(dir, "public", NULL, 0));
 	result("faccessat W_OK, AT_EACCESS through root's directory fd as uid 1000",
 	       faccessat(dir, "public", W_OK, AT_EACCESS));
+	dir_calls(dir);
 	result("fchmod root's file as uid 1000", fchmod(fd, 0640));
 	result("fchown root's file as uid 1000", fchown(fd, USER, -1));
 	result("futimens root's file as uid 1000 (explicit)", futimens(fd, ts));

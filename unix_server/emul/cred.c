@@ -64,11 +64,16 @@ int emul_port_as_caller(mach_port_t port, mach_port_t *out)
 	return r;
 }
 
-/* After a change: the root and cwd ports get the proc service's ids. */
+/* After a change: the root and cwd ports get the proc service's ids,
+ * and the descriptors' ports, which keep the old ones, stop being
+ * current (emul_fd_current). */
 static void reauth(const io_ids_t *ids)
 {
 	int groups[PROC_NGROUPS_MAX];
 	mach_msg_type_number_t n = PROC_NGROUPS_MAX;
+
+	if (++emul.ids == EMUL_IDS_UNKNOWN)
+		emul.ids = 0;
 
 	if (proc_getgroups(emul.proc, groups, &n) != 0)
 		return;

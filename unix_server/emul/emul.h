@@ -35,7 +35,9 @@ struct emul_fd {
 	mach_port_t port; /* MACH_PORT_NULL: closed */
 	int flags;	  /* FD_CLOEXEC */
 	int not_tty;	  /* the file answered ENOTTY to TIOCGPGRP: no job control */
+	unsigned ids;	  /* emul.ids when its port was made (it carries those ids), or EMUL_IDS_UNKNOWN */
 };
+#define EMUL_IDS_UNKNOWN 0xffffffffu /* a port from before this image (execve, boot): ids not known */
 struct emul_state {
 	mach_port_t proc;    /* our proc port (proc.defs) */
 	mach_port_t msgport; /* receive right: signals (proc_msg.defs), exceptions */
@@ -54,6 +56,7 @@ struct emul_state {
 	char exe_path[IO_PATH_MAX_ + 1]; /* what we run (/proc/PID/exe) */
 	int pid;
 	int tty_detached; /* TIOCNOTTY by a process not leading its session: no controlling terminal */
+	unsigned ids;	  /* counts our changes of identity (never EMUL_IDS_UNKNOWN) */
 };
 extern struct emul_state emul;
 /* Set (by the signal thread) when a signal may need delivering: the
@@ -169,7 +172,12 @@ int emul_signal_drop_ignored(void);
 void emul_post_self(int sig);
 
 /* fd.c */
-int emul_fd_alloc(mach_port_t port, int flags, int min);
+int emul_fd_alloc(mach_port_t port, int flags, int min); /* fd's port made under our ids now */
+/* fd's port (an fd or an error, ignored) came from before this image. */
+void emul_fd_inherited(int fd);
+/* Whether fd's port carries the ids we have now (no change since it was
+ * made here), so that it needs no re-authentication to act as us. */
+int emul_fd_current(int fd);
 int sys_read(int fd, uint32_t buf, uint32_t count);
 int sys_write(int fd, uint32_t buf, uint32_t count);
 /* After an open: the terminal's controlling-terminal rules (fd.c). */

@@ -55,10 +55,22 @@ int emul_fd_alloc(mach_port_t port, int flags, int min)
 			emul.fd[fd].port = port;
 			emul.fd[fd].flags = flags;
 			emul.fd[fd].not_tty = 0;
+			emul.fd[fd].ids = emul.ids;
 			return fd;
 		}
 	}
 	return -LINUX_EMFILE;
+}
+
+void emul_fd_inherited(int fd)
+{
+	if (fd >= 0 && fd < EMUL_FD_MAX)
+		emul.fd[fd].ids = EMUL_IDS_UNKNOWN;
+}
+
+int emul_fd_current(int fd)
+{
+	return emul.fd[fd].ids == emul.ids;
 }
 
 /*
@@ -259,6 +271,8 @@ static int fd_dup(int fd, int min, int flags)
 	int r = emul_fd_alloc(port, flags, min);
 	if (r < 0)
 		mach_port_deallocate(mach_task_self(), port);
+	else
+		emul.fd[r].ids = emul.fd[fd].ids;
 	return r;
 }
 

@@ -117,6 +117,52 @@ static int resolve(int dirfd, uint32_t upath, mach_port_t *dir, int empty_ok)
 	return dir_port(dirfd, path_buf, dir);
 }
 
+/*
+ * fd's port acting as who we are now.  A port carries the ids it was
+ * made with: one made before a change of ours (or before this image) is
+ * re-authenticated with the process's ids (emul_port_as_caller) into
+ * *owned, a new right to release after the call; otherwise *owned is
+ * MACH_PORT_NULL and *port fd's own, and nothing was asked.
+ */
+static int fd_port_now(int fd, mach_port_t *port, mach_port_t *owned)
+{
+	*owned = MACH_PORT_NULL;
+	*port = emul.fd[fd].port;
+	if (emul_fd_current(fd))
+		return 0;
+	int r = emul_port_as_caller(*port, owned);
+	if (r < 0)
+		return r;
+	if (*owned == *port) /* not the root's service's file: as it is */
+		*owned = MACH_PORT_NULL;
+	else
+		*port = *owned;
+	return 0;
+}
+
+/*
+ * resolve for every call on names: Linux judges a lookup from a
+ * directory descriptor by who calls now, not by who opened it, so the
+ * descriptor's port acts as us (fd_port_now; the root and cwd ports
+ * follow every change of ids already).  *owned: a right to release
+ * after the call, or MACH_PORT_NULL.
+ */
+static int resolve_as_caller(int dirfd, uint32_t upath, mach_port_t *dir, int empty_ok, mach_port_t *owned)
+{
+	int r = resolve(dirfd, upath, dir, empty_ok);
+
+	*owned = MACH_PORT_NULL;
+	if (r < 0 || dirfd == AT_FDCWD || path_buf[0] == '/')
+		return r;
+	return fd_port_now(dirfd, dir, owned);
+}
+
+static void release(mach_port_t owned)
+{
+	if (owned != MACH_PORT_NULL)
+		mach_port_deallocate(mach_task_self(), owned);
+}
+
 static uint32_t umask_bits = 022;
 
 int sys_umask(uint32_t mask)
@@ -128,14 +174,15 @@ int sys_umask(uint32_t mask)
 
 int sys_openat(int dirfd, uint32_t upath, int flags, int mode)
 {
-	mach_port_t dir, file;
+	mach_port_t dir, owned, file;
 	mach_msg_type_name_t type;
-	int r = resolve(dirfd, upath, &dir, 0);
+	int r = resolve_as_caller(dirfd, upath, &dir, 0, &owned);
 
 	if (r < 0)
 		return r;
 	r = emul_errno(fs_lookup(dir, path_buf, flags & ~(O_CLOEXEC | IO_O_EXEC),
 				 (int)((uint32_t)mode & ~umask_bits), &file, &type));
+	release(owned);
 	if (r < 0)
 		return r;
 	r = emul_fd_alloc(file, (flags & O_CLOEXEC) ? FD_CLOEXEC : 0, 0);
@@ -149,18 +196,18 @@ int sys_openat(int dirfd, uint32_t upath, int flags, int mode)
 int sys_fstatat64(int dirfd, uint32_t upath, uint32_t ust, int flags)
 {
 	io_stat_t st;
-	mach_port_t dir;
+	mach_port_t dir, owned;
 	int r;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -LINUX_EINVAL;
-	if ((r = resolve(dirfd, upath, &dir, (flags & AT_EMPTY_PATH) != 0)) < 0)
+	if ((r = resolve_as_caller(dirfd, upath, &dir, (flags & AT_EMPTY_PATH) != 0, &owned)) < 0)
 		return r;
 	if (path_was_self && (flags & AT_SYMLINK_NOFOLLOW))
 		strcpy(path_buf, PROC_SELF); /* lstat: the link itself */
-	if ((r = emul_errno(fs_stat(dir, path_buf, flags, &st))) < 0)
-		return r;
-	return emul_copyout(ust, &st, sizeof(st));
+	r = emul_errno(fs_stat(dir, path_buf, flags, &st));
+	release(owned);
+	return r < 0 ? r : emul_copyout(ust, &st, sizeof(st));
 }
 
 int sys_fstat64(int fd, uint32_t ust)
@@ -256,36 +303,6 @@ int sys_pwrite64(int fd, uint32_t ubuf, uint32_t count, uint32_t lo, uint32_t hi
 	return emul_write_chunks(fd, ubuf, count, off);
 }
 
-/*
- * resolve for the calls judged by who calls them now (faccessat,
- * fchmodat, fchownat, utimensat): a directory descriptor's port carries
- * the ids it was opened with, so it is re-authenticated as the caller
- * (emul_port_as_caller; the root and cwd ports follow every change of
- * ids already).  *owned: that new right, to deallocate after the call,
- * or MACH_PORT_NULL.
- */
-static int resolve_as_caller(int dirfd, uint32_t upath, mach_port_t *dir, int empty_ok, mach_port_t *owned)
-{
-	int r = resolve(dirfd, upath, dir, empty_ok);
-
-	*owned = MACH_PORT_NULL;
-	if (r < 0 || *dir == emul.root || *dir == emul.cwd)
-		return r;
-	if ((r = emul_port_as_caller(*dir, owned)) < 0)
-		return r;
-	if (*owned == *dir) /* not the root's service's file: as it is */
-		*owned = MACH_PORT_NULL;
-	else
-		*dir = *owned;
-	return 0;
-}
-
-static void release(mach_port_t owned)
-{
-	if (owned != MACH_PORT_NULL)
-		mach_port_deallocate(mach_task_self(), owned);
-}
-
 int sys_faccessat(int dirfd, uint32_t upath, int mode, int flags)
 {
 	mach_port_t dir, owned;
@@ -300,17 +317,20 @@ int sys_faccessat(int dirfd, uint32_t upath, int mode, int flags)
 int sys_readlinkat(int dirfd, uint32_t upath, uint32_t ubuf, int bufsiz)
 {
 	static char target[IO_PATH_MAX + 1];
-	mach_port_t dir;
+	mach_port_t dir, owned;
 	int r;
 
 	if (bufsiz <= 0)
 		return -LINUX_EINVAL;
 	/* /proc/self itself: only we know whom it names. */
-	if ((r = resolve(dirfd, upath, &dir, 0)) < 0)
+	if ((r = resolve_as_caller(dirfd, upath, &dir, 0, &owned)) < 0)
 		return r;
 	if (path_was_self)
 		snprintf(target, sizeof(target), "%d", emul.pid);
-	else if ((r = emul_errno(fs_readlink(dir, path_buf, target))) < 0)
+	else
+		r = emul_errno(fs_readlink(dir, path_buf, target));
+	release(owned);
+	if (r < 0)
 		return r;
 	size_t n = strlen(target);
 	if (n > (size_t)bufsiz)
@@ -321,60 +341,85 @@ int sys_readlinkat(int dirfd, uint32_t upath, uint32_t ubuf, int bufsiz)
 
 int sys_mkdirat(int dirfd, uint32_t upath, int mode)
 {
-	mach_port_t dir;
-	int r = resolve(dirfd, upath, &dir, 0);
-	return r < 0 ? r : emul_errno(fs_mkdir(dir, path_buf, (int)((uint32_t)mode & ~umask_bits)));
+	mach_port_t dir, owned;
+	int r = resolve_as_caller(dirfd, upath, &dir, 0, &owned);
+	if (r < 0)
+		return r;
+	r = emul_errno(fs_mkdir(dir, path_buf, (int)((uint32_t)mode & ~umask_bits)));
+	release(owned);
+	return r;
 }
 
 int sys_unlinkat(int dirfd, uint32_t upath, int flags)
 {
-	mach_port_t dir;
+	mach_port_t dir, owned;
 	int r;
 
 	if (flags & ~AT_REMOVEDIR)
 		return -LINUX_EINVAL;
-	if ((r = resolve(dirfd, upath, &dir, 0)) < 0)
+	if ((r = resolve_as_caller(dirfd, upath, &dir, 0, &owned)) < 0)
 		return r;
-	return emul_errno((flags & AT_REMOVEDIR) ? fs_rmdir(dir, path_buf) : fs_unlink(dir, path_buf));
+	r = emul_errno((flags & AT_REMOVEDIR) ? fs_rmdir(dir, path_buf) : fs_unlink(dir, path_buf));
+	release(owned);
+	return r;
 }
 
-/* Two paths: the first in path_buf, the second in path_buf2. */
+/* Two paths: the first in path_buf, the second in path_buf2; both
+ * directories' ports act as us (owned[2]: rights to release). */
 static int resolve2(int olddirfd, uint32_t oldpath, int newdirfd, uint32_t newpath, mach_port_t *olddir,
-		    mach_port_t *newdir)
+		    mach_port_t *newdir, mach_port_t owned[2])
 {
 	int r = get_path(path_buf2, newpath);
+
+	owned[0] = owned[1] = MACH_PORT_NULL;
 	if (r < 0)
 		return r;
 	if (r == 0)
 		return -LINUX_ENOENT;
 	if ((r = dir_port(newdirfd, path_buf2, newdir)) < 0)
 		return r;
-	return resolve(olddirfd, oldpath, olddir, 0);
+	if (newdirfd != AT_FDCWD && path_buf2[0] != '/' && (r = fd_port_now(newdirfd, newdir, &owned[1])) < 0)
+		return r;
+	if ((r = resolve_as_caller(olddirfd, oldpath, olddir, 0, &owned[0])) < 0)
+		release(owned[1]);
+	return r;
+}
+
+/* renameat2 and linkat: call (fs_rename or fs_link) on two paths. */
+static int two_paths(kern_return_t (*call)(io_t, const char *, mach_port_t, const char *, int), int olddirfd,
+		     uint32_t oldpath, int newdirfd, uint32_t newpath, int flags)
+{
+	mach_port_t a, b, owned[2];
+	int r = resolve2(olddirfd, oldpath, newdirfd, newpath, &a, &b, owned);
+	if (r < 0)
+		return r;
+	r = emul_errno(call(a, path_buf, b, path_buf2, flags));
+	release(owned[0]);
+	release(owned[1]);
+	return r;
 }
 
 int sys_renameat2(int olddirfd, uint32_t oldpath, int newdirfd, uint32_t newpath, int flags)
 {
-	mach_port_t a, b;
-	int r = resolve2(olddirfd, oldpath, newdirfd, newpath, &a, &b);
-	return r < 0 ? r : emul_errno(fs_rename(a, path_buf, b, path_buf2, flags));
+	return two_paths(fs_rename, olddirfd, oldpath, newdirfd, newpath, flags);
 }
 
 int sys_linkat(int olddirfd, uint32_t oldpath, int newdirfd, uint32_t newpath, int flags)
 {
-	mach_port_t a, b;
-	int r = resolve2(olddirfd, oldpath, newdirfd, newpath, &a, &b);
-	return r < 0 ? r : emul_errno(fs_link(a, path_buf, b, path_buf2, flags));
+	return two_paths(fs_link, olddirfd, oldpath, newdirfd, newpath, flags);
 }
 
 int sys_symlinkat(uint32_t utarget, int newdirfd, uint32_t newpath)
 {
-	mach_port_t dir;
+	mach_port_t dir, owned;
 	int r = get_path(path_buf2, utarget);
 	if (r < 0)
 		return r;
-	if ((r = resolve(newdirfd, newpath, &dir, 0)) < 0)
+	if ((r = resolve_as_caller(newdirfd, newpath, &dir, 0, &owned)) < 0)
 		return r;
-	return emul_errno(fs_symlink(dir, path_buf, path_buf2));
+	r = emul_errno(fs_symlink(dir, path_buf, path_buf2));
+	release(owned);
+	return r;
 }
 
 /* The new cwd, if we may search it (Linux checks that; the service
@@ -408,15 +453,18 @@ int sys_chdir(uint32_t upath)
 
 int sys_fchdir(int fd)
 {
-	mach_port_t file;
+	mach_port_t dir, owned, file;
 	mach_msg_type_name_t type;
 	int r;
 
 	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
 		return -LINUX_EBADF;
-	if ((r = emul_errno(fs_lookup(emul.fd[fd].port, "", O_DIRECTORY_ | O_PATH_, 0, &file, &type))) < 0)
+	/* The cwd acts as us, whoever opened fd. */
+	if ((r = fd_port_now(fd, &dir, &owned)) < 0)
 		return r;
-	return set_cwd(file);
+	r = emul_errno(fs_lookup(dir, "", O_DIRECTORY_ | O_PATH_, 0, &file, &type));
+	release(owned);
+	return r < 0 ? r : set_cwd(file);
 }
 
 int sys_getcwd(uint32_t ubuf, uint32_t size)
@@ -450,14 +498,16 @@ static int open_path(int dirfd, uint32_t upath, int flags, mach_port_t *file)
 	return r;
 }
 
-/* A port of fd's file judged by who we are now (emul_port_as_caller),
- * always one to deallocate. */
+/* A port of fd's file judged by who we are now (fd_port_now), always
+ * one to deallocate. */
 static int fd_as_caller(int fd, mach_port_t *file)
 {
+	mach_port_t owned;
+
 	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
 		return -LINUX_EBADF;
-	int r = emul_port_as_caller(emul.fd[fd].port, file);
-	if (r == 0 && *file == emul.fd[fd].port)
+	int r = fd_port_now(fd, file, &owned);
+	if (r == 0 && owned == MACH_PORT_NULL)
 		mach_port_mod_refs(mach_task_self(), *file, MACH_PORT_RIGHT_SEND, 1);
 	return r;
 }

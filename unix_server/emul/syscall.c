@@ -685,9 +685,9 @@ void emul_boot(uint32_t area)
 	emul_task_init();
 	mach_port_t fd0, fd1, fd2;
 	if (area != 0 && proc_get_init_ports(emul.proc, &emul.root, &emul.cwd, &fd0, &fd1, &fd2) == 0) {
-		emul_fd_alloc(fd0, 0, 0);
-		emul_fd_alloc(fd1, 0, 1);
-		emul_fd_alloc(fd2, 0, 2);
+		emul_fd_inherited(emul_fd_alloc(fd0, 0, 0));
+		emul_fd_inherited(emul_fd_alloc(fd1, 0, 1));
+		emul_fd_inherited(emul_fd_alloc(fd2, 0, 2));
 	}
 	for (unsigned i = 0; i < NR_TABLE; i++)
 		vector[i] = (vm_offset_t)emul_entry;

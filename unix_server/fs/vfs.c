@@ -1011,6 +1011,15 @@ static int vfs_remove(io_t dir, const char *path, int want_dir)
 		rc = LINUX_ENOENT;
 		goto done;
 	}
+	if (!want_dir && w->trailing_slash) {
+		rc = VFS_ISDIR(vn) ? LINUX_EISDIR : LINUX_ENOTDIR;
+		goto done;
+	}
+	/* Permission first, then what the entry is (Linux's order: a
+	 * directory one may not write in answers EACCES, full or not). */
+	rc = vfs_may_delete(&d->cred, w->dir, vn);
+	if (rc != 0)
+		goto done;
 	if (want_dir && !VFS_ISDIR(vn)) {
 		rc = LINUX_ENOTDIR;
 		goto done;
@@ -1019,18 +1028,11 @@ static int vfs_remove(io_t dir, const char *path, int want_dir)
 		rc = LINUX_EISDIR;
 		goto done;
 	}
-	if (!want_dir && w->trailing_slash) {
-		rc = LINUX_ENOTDIR;
-		goto done;
-	}
 	if (want_dir && vfs_busy(vn, d->root)) {
 		rc = LINUX_EBUSY;
 		goto done;
 	}
 	if (want_dir && (rc = vn->ops->isempty(vn)) != 0)
-		goto done;
-	rc = vfs_may_delete(&d->cred, w->dir, vn);
-	if (rc != 0)
 		goto done;
 	rc = w->dir->ops->unlink(w->dir, w->name, w->len, vn);
 	if (rc != 0)
