@@ -72,10 +72,13 @@ typedef struct io_times io_times_t;
 #define IO_UTIME_NOW ((1u << 30) - 1)
 #define IO_UTIME_OMIT ((1u << 30) - 2)
 
-/* io_reauth: a full identity, as the proc service keeps it. */
+/* io_reauth: a full identity, as the proc service keeps it (fsuid and
+ * fsgid: Linux's file-system ids, the effective ones but after
+ * setfsuid/setfsgid). */
 struct io_ids {
 	uint32_t ruid, euid, suid;
 	uint32_t rgid, egid, sgid;
+	uint32_t fsuid, fsgid;
 };
 typedef struct io_ids io_ids_t;
 

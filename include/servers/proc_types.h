@@ -47,7 +47,7 @@ struct proc_info {
 	int32_t tty;	     /* controlling terminal (Linux device number), 0: none */
 	int32_t priority;    /* the task's Mach priority */
 	int32_t exit_status; /* a zombie's wait status */
-	int32_t spare;
+	int32_t fsuid, fsgid; /* the file-system ids (setfsuid, setfsgid) */
 	char comm[PROC_COMM_MAX + 1]; /* the command name, NUL-terminated */
 };
 typedef struct proc_info proc_info_t;
@@ -64,6 +64,8 @@ typedef int *proc_pids_t;
 #define PROC_IDS_SETGID 4    /* setgid(a) */
 #define PROC_IDS_SETREGID 5  /* setregid(a, b) */
 #define PROC_IDS_SETRESGID 6 /* setresgid(a, b, c) */
+#define PROC_IDS_SETFSUID 8  /* setfsuid(a) */
+#define PROC_IDS_SETFSGID 9  /* setfsgid(a) */
 
 /* Supplementary groups a process may have (proc_setgroups). */
 #define PROC_NGROUPS_MAX 32

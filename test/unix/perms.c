@@ -21,7 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -261,6 +263,61 @@ static void fd_calls(void)
 	show_mode("public", "public");
 }
 
+/* --- setfsuid/setfsgid: file-system ids apart from the effective ones --- */
+
+static void show_status_ids(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f == NULL) {
+		result("open /proc/self/status", -1);
+		return;
+	}
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "Uid:", 4) == 0 || strncmp(line, "Gid:", 4) == 0)
+			fputs(line, stdout);
+	fclose(f);
+}
+
+static void fs_ids(void)
+{
+	int fd;
+
+	result("setfsuid(1000): the old one", setfsuid(USER));
+	result("setfsuid(-1) asks", setfsuid(-1));
+	result("setfsgid(100): the old one", setfsgid(OTHER_GROUP));
+	show_ids("effective ids kept");
+	show_status_ids();
+	result("open secret with file-system uid 1000", open("secret", O_RDONLY));
+	result("access secret R_OK (real uid 0)", access("secret", R_OK));
+	result("faccessat secret R_OK, AT_EACCESS", faccessat(AT_FDCWD, "secret", R_OK, AT_EACCESS));
+	result("chown public with file-system uid 1000", chown("public", USER, -1));
+	result("creat in locked with file-system uid 1000", open("locked/fsids", O_WRONLY | O_CREAT, 0644));
+	fd = opened("creat in open with file-system ids 1000, 100", open("open/fsids", O_WRONLY | O_CREAT, 0644));
+	close(fd);
+	show_mode("open/fsids", "open/fsids");
+	result("unlink it", unlink("open/fsids"));
+	result("setfsuid(0) back: the old one", setfsuid(0));
+	fd = opened("open secret with file-system uid 0", open("secret", O_RDONLY));
+	close(fd);
+	result("16-bit setfsuid(1000)", syscall(SYS_setfsuid, USER));
+	result("16-bit setfsuid(0xffff) asks", syscall(SYS_setfsuid, 0xffff));
+	result("16-bit setfsgid(0xffff) asks", syscall(SYS_setfsgid, 0xffff));
+	result("seteuid(1000)", seteuid(USER));
+	result("setfsuid(-1) after seteuid: the effective uid", setfsuid(-1));
+	result("setfsgid(-1) after seteuid: still 100", setfsgid(-1));
+	result("setfsuid(0): the real uid, allowed", setfsuid(0));
+	result("setfsuid(-1)", setfsuid(-1));
+	result("setresuid(1000, 1000, 1000)", setresuid(USER, USER, USER));
+	result("setfsuid(2000) without that id", setfsuid(2000));
+	result("setfsuid(0) without that id", setfsuid(0));
+	result("setfsuid(-1): unchanged", setfsuid(-1));
+	result("setfsgid(2000) without that id", setfsgid(2000));
+	result("setfsgid(-1): unchanged", setfsgid(-1));
+	show_status_ids();
+}
+
 /* --- kill --- */
 
 static pid_t roots_child;
@@ -343,6 +400,16 @@ static void run_users_prog_as_root(void)
 	result("execl", -1);
 }
 
+/* execve makes the file-system ids the effective ones again. */
+static void run_prog_fs_ids(void)
+{
+	result("setfsuid(1000)", setfsuid(USER));
+	result("setfsgid(100)", setfsgid(OTHER_GROUP));
+	fflush(stdout);
+	execl("./prog", "prog", (char *) NULL);
+	result("execl", -1);
+}
+
 static void read_prog_as_user(void)
 {
 	become_user();
@@ -382,6 +449,7 @@ static int setuid_test(const char *self)
 	show_mode("prog", "prog");
 	in_child("uid 1000 reads root's execute-only program", read_prog_as_user);
 	in_child("uid 1000 runs root's execute-only program", run_user_prog);
+	in_child("root runs it with file-system ids 1000, 100", run_prog_fs_ids);
 	unlink("secret");
 	unlink("prog");
 	if (chdir("/") < 0 || rmdir(dir) < 0)
@@ -429,6 +497,7 @@ int main(int argc, char **argv)
 	in_child("gid rules", gid_rules);
 	in_child("as user", as_user);
 	in_child("fd calls", fd_calls);
+	in_child("file-system ids", fs_ids);
 
 	/* chown takes set-user-ID away, even root's. */
 	make_file("setuid-chown", 04755, "x\n");

@@ -16,6 +16,8 @@
 #define NR_setresuid32 208
 #define NR_getresuid32 209
 #define NR_getresgid32 211
+#define NR_setfsuid32 215
+#define NR_setfsgid32 216
 
 static long sys(long n, long a, long b, long c)
 {
@@ -90,6 +92,11 @@ static void show_ids(const char *what)
 		put(" ");
 		put_num(groups[i]);
 	}
+	/* The file-system ids (setfsuid(-1) only asks). */
+	put(" fs ");
+	put_num((unsigned long) sys(NR_setfsuid32, -1, 0, 0));
+	put(" ");
+	put_num((unsigned long) sys(NR_setfsgid32, -1, 0, 0));
 	put("\n");
 	flush();
 }

@@ -664,22 +664,32 @@ static void test_identity(void)
 	cl(back);
 
 	/* io_reauth: the identity judged is the port's the request came on. */
-	io_ids_t to_root = { 0, 0, 0, 0, 0, 0 }, mixed = { 1000, 1000, 0, 100, 100, 100 };
+	io_ids_t to_root = { 0, 0, 0, 0, 0, 0, 0, 0 }, mixed = { 1000, 1000, 0, 100, 100, 100, 1000, 100 };
 	mach_port_t saved = MACH_PORT_NULL;
 	is(io_reauth(user, user, to_root, NULL, 0, &back, &t), LINUX_EPERM, "a forged io_reauth to root: EPERM");
 	is(io_reauth(user, root, to_root, NULL, 0, &back, &t), LINUX_EPERM, "even on root's own port as target");
 	is(io_reauth(user, user, mixed, groups, 1, &back, &t), LINUX_EPERM,
 	   "a saved uid 0 that uid 1000 does not have: EPERM");
-	is(io_reauth(user, user, (io_ids_t){ 1000, 1000, 1000, 100, 100, 100 }, NULL, 0, &back, &t), LINUX_EPERM,
+	is(io_reauth(user, user, (io_ids_t){ 1000, 1000, 1000, 100, 100, 100, 1000, 100 }, NULL, 0, &back, &t), LINUX_EPERM,
 	   "dropping a group is a change of groups: EPERM without root");
 	is(io_reauth(root, root, mixed, groups, 1, &saved, &t), 0, "root's port gives uid 1000 with saved uid 0");
 	is(err_of(saved, "/secret", O_RDONLY), LINUX_EACCES, "which cannot read the 0600 file");
-	is(io_reauth(saved, saved, (io_ids_t){ 0, 0, 0, 100, 100, 100 }, groups, 1, &back, &t), 0,
+	is(io_reauth(saved, saved, (io_ids_t){ 0, 0, 0, 100, 100, 100, 0, 100 }, groups, 1, &back, &t), 0,
 	   "but may take the saved uid 0 back");
 	is(err_of(back, "/secret", O_RDONLY), 0, "and then read it");
 	is(fs_access(saved, "/secret", 4, 0), LINUX_EACCES, "access answers for the real uid 1000");
 	cl(back);
 	cl(saved);
+	/* setfsuid: file-system uid 1000, effective uid still 0. */
+	mach_port_t fs = MACH_PORT_NULL;
+	is(io_reauth(root, root, (io_ids_t){ 0, 0, 0, 0, 0, 0, 1000, 100 }, NULL, 0, &fs, &t), 0,
+	   "root's port gives file-system uid 1000 with effective uid 0");
+	is(err_of(fs, "/secret", O_RDONLY), LINUX_EACCES, "which files judge: it cannot read the 0600 file");
+	is(fs_access(fs, "/secret", 4, 0), 0, "access answers for the real uid 0");
+	is(io_reauth(fs, fs, to_root, NULL, 0, &back, &t), 0, "its effective uid 0 may take any identity back");
+	is(err_of(back, "/secret", O_RDONLY), 0, "and then read it");
+	cl(back);
+	cl(fs);
 	cl(user);
 
 	p = op(root, "/timed", O_WRONLY | O_CREAT, 0644, NULL);

@@ -85,16 +85,47 @@ static void reauth(const io_ids_t *ids)
 /* proc_ids(op, a, b, c) into *ids; a change is passed on to the ports. */
 int emul_ids_op(int op, int a, int b, int c, io_ids_t *ids)
 {
-	int v[6];
-	int r = emul_errno(proc_ids(emul.proc, op, a, b, c, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]));
+	int v[8];
+	int r = emul_errno(proc_ids(emul.proc, op, a, b, c, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]));
 
 	if (r < 0)
 		return r;
 	ids->ruid = v[0], ids->euid = v[1], ids->suid = v[2];
 	ids->rgid = v[3], ids->egid = v[4], ids->sgid = v[5];
+	ids->fsuid = v[6], ids->fsgid = v[7];
+	emul.fs_ids_moved = ids->fsuid != ids->euid || ids->fsgid != ids->egid;
 	if (op != PROC_IDS_GET && op != PROC_IDS_EXEC)
 		reauth(ids);
 	return 0;
+}
+
+/*
+ * setfsuid/setfsgid (fs_uid: which; id: -1 only asks): the old id,
+ * whatever happened (Linux's answer; the proc service judges the
+ * change, which it may refuse silently).  Nothing is asked to change
+ * when id is the present one.
+ */
+static int set_fs_id(int fs_uid, int id)
+{
+	io_ids_t ids;
+	int r = emul_ids_op(PROC_IDS_GET, 0, 0, 0, &ids);
+
+	if (r < 0)
+		return r;
+	uint32_t old = fs_uid ? ids.fsuid : ids.fsgid;
+	if (id != -1 && (uint32_t)id != old)
+		emul_ids_op(fs_uid ? PROC_IDS_SETFSUID : PROC_IDS_SETFSGID, id, 0, 0, &ids);
+	return (int)old;
+}
+
+void emul_exec_fs_ids(void)
+{
+	io_ids_t ids;
+
+	if (emul.fs_ids_moved && emul_ids_op(PROC_IDS_GET, 0, 0, 0, &ids) == 0) {
+		set_fs_id(1, (int)ids.euid);
+		set_fs_id(0, (int)ids.egid);
+	}
 }
 
 /* getresuid/getresgid: three ids to the program, 16 or 32 bits each. */
@@ -221,14 +252,12 @@ int sys_cred(int nr, uint32_t a, uint32_t b, uint32_t c)
 	case NR_setresgid32:
 		return emul_ids_op(PROC_IDS_SETRESGID, (int)a, (int)b, (int)c, &ids);
 	case NR_setfsuid:
-	case NR_setfsuid32:
 	case NR_setfsgid:
+		r = set_fs_id(nr == NR_setfsuid, id16(a));
+		return r < 0 ? r : (int)low16(r);
+	case NR_setfsuid32:
 	case NR_setfsgid32:
-		/* The file-system ids are the effective ones here: report them,
-		 * change nothing (Linux answers the old value either way). */
-		if ((r = emul_ids_op(PROC_IDS_GET, 0, 0, 0, &ids)) < 0)
-			return r;
-		return (int)(nr == NR_setfsuid || nr == NR_setfsuid32 ? ids.euid : ids.egid);
+		return set_fs_id(nr == NR_setfsuid32, (int)a);
 	case NR_getgroups:
 		return sys_getgroups((int)a, b, 1);
 	case NR_getgroups32:

@@ -277,6 +277,7 @@ int emul_exec_image(const void *image, size_t size, mach_port_t object, uint64_t
 	emul_fd_exec();
 	emul_exec_signals();
 	exec_tell_proc(path, exe, argv, argc);
+	emul_exec_fs_ids();
 	memset(&emul_regs, 0, sizeof(emul_regs));
 	emul_regs.eip = eh->e_entry;
 	emul_regs.esp = sp;

@@ -832,10 +832,10 @@ kern_return_t S_io_chown(io_t io, int uid, int gid)
 	return o->ops->chown(o, (uint32_t) uid, (uint32_t) gid);
 }
 
-/* Whether id is one of cred's uids (real, effective, saved). */
+/* Whether id is one of cred's uids (real, effective, saved, file-system). */
 static int io_cred_has_uid(const struct io_cred *cred, uint32_t id)
 {
-	return cred->uid == id || cred->ruid == id || cred->suid == id;
+	return cred->uid == id || cred->euid == id || cred->ruid == id || cred->suid == id;
 }
 
 /* Whether id is one of cred's gids (real, effective, saved, supplementary). */
@@ -843,7 +843,7 @@ static int io_cred_has_gid(const struct io_cred *cred, uint32_t id, int suppleme
 {
 	uint32_t i;
 
-	if (cred->gid == id || cred->rgid == id || cred->sgid == id)
+	if (cred->gid == id || cred->egid == id || cred->rgid == id || cred->sgid == id)
 		return 1;
 	for (i = 0; supplementary && i < cred->ngroups; i++)
 		if (cred->groups[i] == id)
@@ -901,9 +901,9 @@ kern_return_t S_io_restrict_auth(io_t io, int uid, int gid, const io_groups_t gr
 	rc = io_set_groups(&cred, groups, ngroups);
 	if (rc != 0)
 		return rc;
-	cred.uid = cred.ruid = cred.suid = uid;
-	cred.gid = cred.rgid = cred.sgid = gid;
-	if (o->cred.uid != 0) {
+	cred.uid = cred.euid = cred.ruid = cred.suid = uid;
+	cred.gid = cred.egid = cred.rgid = cred.sgid = gid;
+	if (o->cred.euid != 0) {
 		if (!io_cred_has_uid(&o->cred, cred.uid) || !io_cred_has_gid(&o->cred, cred.gid, 1))
 			return LINUX_EPERM;
 		for (i = 0; i < ngroups; i++)
@@ -939,12 +939,13 @@ kern_return_t S_io_reauth(io_t io, mach_port_t target, io_ids_t ids, const io_gr
 	rc = io_set_groups(&cred, groups, ngroups);
 	if (rc != 0)
 		return rc;
-	cred.ruid = ids.ruid, cred.uid = ids.euid, cred.suid = ids.suid;
-	cred.rgid = ids.rgid, cred.gid = ids.egid, cred.sgid = ids.sgid;
-	if (o->cred.uid != 0 &&
-	    (!io_cred_has_uid(&o->cred, cred.ruid) || !io_cred_has_uid(&o->cred, cred.uid) ||
-	     !io_cred_has_uid(&o->cred, cred.suid) || !io_cred_has_gid(&o->cred, cred.rgid, 0) ||
-	     !io_cred_has_gid(&o->cred, cred.gid, 0) || !io_cred_has_gid(&o->cred, cred.sgid, 0) ||
+	cred.ruid = ids.ruid, cred.euid = ids.euid, cred.suid = ids.suid, cred.uid = ids.fsuid;
+	cred.rgid = ids.rgid, cred.egid = ids.egid, cred.sgid = ids.sgid, cred.gid = ids.fsgid;
+	if (o->cred.euid != 0 &&
+	    (!io_cred_has_uid(&o->cred, cred.ruid) || !io_cred_has_uid(&o->cred, cred.euid) ||
+	     !io_cred_has_uid(&o->cred, cred.suid) || !io_cred_has_uid(&o->cred, cred.uid) ||
+	     !io_cred_has_gid(&o->cred, cred.rgid, 0) || !io_cred_has_gid(&o->cred, cred.egid, 0) ||
+	     !io_cred_has_gid(&o->cred, cred.sgid, 0) || !io_cred_has_gid(&o->cred, cred.gid, 0) ||
 	     !io_groups_within(&o->cred, &cred) || !io_groups_within(&cred, &o->cred)))
 		return LINUX_EPERM;
 	rc = io_open_as(t, &cred, newio, newio_poly);

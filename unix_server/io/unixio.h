@@ -33,8 +33,10 @@
 
 /*
  * Who a port speaks for (io_restrict_auth, io_reauth): uid and gid are
- * the effective ids every check uses; the real ones answer access(),
- * the saved ones only bound what io_reauth may give.
+ * the file-system ids (Linux's fsuid and fsgid: the effective ones
+ * unless setfsuid/setfsgid moved them) every check on files uses; the
+ * real ones answer access(); the effective ones say whether io_reauth
+ * may give anything (0), and with the saved ones bound what it may.
  */
 struct io_cred {
 	uint32_t uid;
@@ -42,6 +44,7 @@ struct io_cred {
 	uint32_t ngroups;
 	uint32_t groups[IO_NGROUPS_MAX];
 	uint32_t ruid, suid, rgid, sgid;
+	uint32_t euid, egid;
 };
 
 struct io_wait;

@@ -40,7 +40,7 @@
 enum proc_state { PROC_FREE, PROC_ALIVE, PROC_ZOMBIE };
 
 /* Who a process is: ids[] in the order of proc_ids' answer. */
-enum { RUID, EUID, SUID, RGID, EGID, SGID, NIDS };
+enum { RUID, EUID, SUID, RGID, EGID, SGID, FSUID, FSGID, NIDS };
 struct proc_cred {
 	uint32_t ids[NIDS];
 	uint32_t ngroups;
@@ -732,8 +732,19 @@ static int set_re(uint32_t *ids, int base, int privileged, uint32_t r, uint32_t 
 	return 0;
 }
 
+/* setfsuid/setfsgid (base RUID/RGID, fs FSUID/FSGID): to an id the
+ * process has, or any with privilege; -1 or another changes nothing
+ * (Linux answers the old id either way, never an error). */
+static void set_fs(uint32_t *ids, int base, int fs, int privileged, uint32_t id)
+{
+	const uint32_t *cur = ids + base;
+
+	if (id != KEEP && (privileged || id == cur[0] || id == cur[1] || id == cur[2] || id == ids[fs]))
+		ids[fs] = id;
+}
+
 kern_return_t S_proc_ids(mach_port_t port, int op, int a, int b, int c, int *ruid, int *euid, int *suid, int *rgid,
-			 int *egid, int *sgid)
+			 int *egid, int *sgid, int *fsuid, int *fsgid)
 {
 	struct proc *p = proc_by_port(port);
 	uint32_t ids[NIDS];
@@ -772,14 +783,27 @@ kern_return_t S_proc_ids(mach_port_t port, int op, int a, int b, int c, int *rui
 		rc = set_res(ids, op == PROC_IDS_SETRESUID ? RUID : RGID, priv, (uint32_t) a, (uint32_t) b,
 			     (uint32_t) c);
 		break;
+	case PROC_IDS_SETFSUID:
+		set_fs(ids, RUID, FSUID, priv, (uint32_t) a);
+		break;
+	case PROC_IDS_SETFSGID:
+		set_fs(ids, RGID, FSGID, priv, (uint32_t) a);
+		break;
 	default:
 		rc = LINUX_EINVAL;
 	}
 	if (rc != 0)
 		return rc;
+	/* Every other change of uids (gids) sets the file-system one to the
+	 * effective one, as Linux's. */
+	if (op == PROC_IDS_SETUID || op == PROC_IDS_SETREUID || op == PROC_IDS_SETRESUID || op == PROC_IDS_EXEC)
+		ids[FSUID] = ids[EUID];
+	if (op == PROC_IDS_SETGID || op == PROC_IDS_SETREGID || op == PROC_IDS_SETRESGID || op == PROC_IDS_EXEC)
+		ids[FSGID] = ids[EGID];
 	memcpy(p->cred.ids, ids, sizeof(ids));
 	*ruid = ids[RUID], *euid = ids[EUID], *suid = ids[SUID];
 	*rgid = ids[RGID], *egid = ids[EGID], *sgid = ids[SGID];
+	*fsuid = ids[FSUID], *fsgid = ids[FSGID];
 	return 0;
 }
 
@@ -956,6 +980,7 @@ kern_return_t S_proc_info(mach_port_t port, int pid, proc_info_t *info, char *ar
 	} else {
 		info->uid = p->cred.ids[RUID], info->euid = p->cred.ids[EUID], info->suid = p->cred.ids[SUID];
 		info->gid = p->cred.ids[RGID], info->egid = p->cred.ids[EGID], info->sgid = p->cred.ids[SGID];
+		info->fsuid = p->cred.ids[FSUID], info->fsgid = p->cred.ids[FSGID];
 		task_figures(p, info);
 	}
 	/* A zombie's arguments are gone, as Linux's are. */

@@ -398,8 +398,8 @@ static int gen_pid_status(struct procfs_text *t, int pid)
 		return rc;
 	text_printf(t, "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", p->comm,
 		    procfs_state_name(p->state), p->pid, p->pid, p->ppid);
-	text_printf(t, "Uid:\t%d\t%d\t%d\t%d\nGid:\t%d\t%d\t%d\t%d\n", p->uid, p->euid, p->suid, p->euid, p->gid,
-		    p->egid, p->sgid, p->egid);
+	text_printf(t, "Uid:\t%d\t%d\t%d\t%d\nGid:\t%d\t%d\t%d\t%d\n", p->uid, p->euid, p->suid, p->fsuid, p->gid,
+		    p->egid, p->sgid, p->fsgid);
 	if (p->state != PROC_STATE_ZOMBIE)
 		text_printf(t, "VmSize:\t%8lu kB\nVmRSS:\t%8lu kB\n", (unsigned long) (p->vsize / 1024),
 			    (unsigned long) (p->rss / 1024));
