@@ -48,6 +48,7 @@ struct proc_info {
 	int32_t priority;    /* the task's Mach priority */
 	int32_t exit_status; /* a zombie's wait status */
 	int32_t fsuid, fsgid; /* the file-system ids (setfsuid, setfsgid) */
+	int32_t no_ctty;      /* it gave its session's terminal up (TIOCNOTTY, not leading it) */
 	char comm[PROC_COMM_MAX + 1]; /* the command name, NUL-terminated */
 };
 typedef struct proc_info proc_info_t;

@@ -298,16 +298,50 @@ static void new_session(void)
 	show(rd);
 }
 
-/* TIOCNOTTY by a process that does not lead the session: it alone. */
+/* What /proc/self/stat says of our controlling terminal (tty_nr and
+ * tpgid; their values differ between terminals, whether there is one
+ * does not). */
+static void proc_tty(const char *who)
+{
+	char buf[1024], *close_paren;
+	int fd = open("/proc/self/stat", O_RDONLY), tty_nr, tpgid;
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0) {
+		said("read /proc/self/stat", -1);
+		return;
+	}
+	buf[n] = '\0';
+	close_paren = strrchr(buf, ')');
+	if (close_paren == NULL || sscanf(close_paren + 1, " %*c %*d %*d %*d %d %d", &tty_nr, &tpgid) != 2) {
+		dprintf(report, "%s: /proc/self/stat unreadable\n", who);
+		return;
+	}
+	dprintf(report, "%s: /proc tty_nr %s, tpgid %s\n", who, tty_nr != 0 ? "a terminal" : "0",
+		tpgid == -1 ? "-1" : "a group");
+}
+
+/* TIOCNOTTY by a process that does not lead the session: it alone (and
+ * the children it makes afterwards). */
 static void notty_member(void)
 {
 	int rd, st;
 	pid_t pid = child(&rd);
 
 	if (pid == 0) {
+		proc_tty("a member");
 		said("TIOCNOTTY by a member", ioctl(0, TIOCNOTTY));
 		said("then open /dev/tty", open("/dev/tty", O_RDWR));
 		said("then tcgetpgrp", tcgetpgrp(0));
+		proc_tty("then");
+		pid_t grandchild = fork();
+		if (grandchild == 0) {
+			proc_tty("its child");
+			_exit(0);
+		}
+		waitpid(grandchild, &st, 0);
 		_exit(0);
 	}
 	waitpid(pid, &st, 0);

@@ -101,7 +101,15 @@ static int pgrp_session(int pgrp)
 	return pgrp == 42 || pgrp == 50 ? 42 : pgrp == 77 ? 77 : 0;
 }
 
-static const struct tty_procs procs = { record_signal, who, pgrp_session };
+/* Who gave the terminal up for itself (TIOCNOTTY, not leading). */
+static int detached;
+
+static void detach(int pid)
+{
+	detached = pid;
+}
+
+static const struct tty_procs procs = { record_signal, who, pgrp_session, detach };
 
 /* io_tty_ioctl from proc: the answer; out (size bytes) when it is 0. */
 static int tty_req(mach_port_t p, mach_port_t proc, int req, int flags, const void *in, size_t inlen, void *out,
@@ -157,6 +165,8 @@ static void test_ctty(mach_port_t con)
 	is(tty_req(con, member, TTY_JC_READ, 0, NULL, 0, NULL, 0), TTY_EBACKGROUND, "reading from the background");
 	is(tty_req(con, member, TTY_JC_WRITE, 0, NULL, 0, NULL, 0), 0, "writing, without TOSTOP, goes ahead");
 	is(tty_req(con, member, TTY_TCGETS, 0, NULL, 0, &t, sizeof(t)), 0, "TCGETS from the background goes ahead");
+	is(tty_req(con, member, TTY_TIOCNOTTY, 0, NULL, 0, NULL, 0), 0, "TIOCNOTTY by a member");
+	is(detached, 50, "the proc service hears the member gave the terminal up (for /proc)");
 	is(tty_req(con, member, TTY_TIOCNOTTY, TTY_CALLER_DETACHED, NULL, 0, NULL, 0), LINUX_ENOTTY,
 	   "once given up, it is no controlling terminal of the process's");
 	v = 77;

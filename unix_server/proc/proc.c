@@ -67,6 +67,7 @@ struct proc {
 	struct proc_cred cred;
 	struct proc_exec *exec; /* proc_exec_setid's, until proc_exec_state takes it */
 	int exec_boot;		/* its task was made by proc_exec_setid; ids not yet set */
+	int no_ctty;		/* it gave its session's terminal up: proc_tty_detach */
 };
 
 /* What a task made by proc_exec_setid starts with. */
@@ -523,6 +524,7 @@ kern_return_t S_proc_fork(mach_port_t port, task_t child_task, mach_port_t *chil
 	c->ppid = p->pid;
 	c->pgrp = p->pgrp;
 	c->sid = p->sid;
+	c->no_ctty = p->no_ctty;
 	set_program(c, p->exe, p->comm, p->args, p->args_len);
 	c->cred = p->cred;
 	*child_proc = c->port;
@@ -628,6 +630,7 @@ kern_return_t S_proc_setsid(mach_port_t port, int *sid)
 		if (procs[i].state == PROC_ALIVE && procs[i].pgrp == p->pid)
 			return LINUX_EPERM;
 	p->sid = p->pgrp = p->pid;
+	p->no_ctty = 0; /* a new session, which has no terminal yet */
 	*sid = p->sid;
 	return 0;
 }
@@ -981,6 +984,7 @@ kern_return_t S_proc_info(mach_port_t port, int pid, proc_info_t *info, char *ar
 		info->uid = p->cred.ids[RUID], info->euid = p->cred.ids[EUID], info->suid = p->cred.ids[SUID];
 		info->gid = p->cred.ids[RGID], info->egid = p->cred.ids[EGID], info->sgid = p->cred.ids[SGID];
 		info->fsuid = p->cred.ids[FSUID], info->fsgid = p->cred.ids[FSGID];
+		info->no_ctty = p->no_ctty;
 		task_figures(p, info);
 	}
 	/* A zombie's arguments are gone, as Linux's are. */
@@ -1041,6 +1045,14 @@ int proc_whois(mach_port_t port, int *pid, int *pgrp, int *sid, int *euid)
 	*pid = p->pid, *pgrp = p->pgrp, *sid = p->sid;
 	*euid = (int)p->cred.ids[EUID];
 	return 0;
+}
+
+void proc_tty_detach(int pid)
+{
+	struct proc *p = proc_by_pid(pid);
+
+	if (p != NULL && p->state == PROC_ALIVE && p->pid != p->sid)
+		p->no_ctty = 1;
 }
 
 int proc_pgrp_session(int pgrp)

@@ -35,6 +35,10 @@ void proc_signal_group(int pgrp, int sig);
 int proc_whois(mach_port_t port, int *pid, int *pgrp, int *sid, int *euid);
 /* The session of process group pgrp, or 0 if no living process is in it. */
 int proc_pgrp_session(int pgrp);
+/* Process pid gave its session's controlling terminal up for itself
+ * (TIOCNOTTY, not leading the session): it and the children it forks
+ * have none (proc_info's no_ctty) until a setsid. */
+void proc_tty_detach(int pid);
 /*
  * The sessions whose leaders have ended since the last call (at most max
  * into sids; the rest stay for the next call): the server tells the

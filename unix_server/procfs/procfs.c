@@ -360,7 +360,7 @@ static int gen_pid_stat(struct procfs_text *t, int pid)
 	int32_t tty_nr = p->tty;
 	int tpgid = -1, fg_pgrp;
 	uint32_t rdev;
-	if (procfs->tty != NULL && p->sid > 0 && procfs->tty(&fg_pgrp, &rdev) == p->sid)
+	if (procfs->tty != NULL && p->sid > 0 && !p->no_ctty && procfs->tty(&fg_pgrp, &rdev) == p->sid)
 		tty_nr = (int32_t) rdev, tpgid = fg_pgrp;
 	/* Linux's 52 fields (fs/proc/array.c); what Ernst does not keep is 0. */
 	text_printf(t, "%d (%s) %c %d %d %d %d %d %u %u %u %u %u ", p->pid, p->comm, p->state, p->ppid, p->pgrp, p->sid,

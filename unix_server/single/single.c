@@ -166,7 +166,14 @@ static int tty_pgrp_session(int pgrp)
 	return sid;
 }
 
-static const struct tty_procs tty_procs = {tty_signal, tty_who, tty_pgrp_session};
+static void tty_detach(int pid)
+{
+	cthread_mutex_lock(&server_lock);
+	proc_tty_detach(pid);
+	cthread_mutex_unlock(&server_lock);
+}
+
+static const struct tty_procs tty_procs = {tty_signal, tty_who, tty_pgrp_session, tty_detach};
 
 /* The console pipe's reader: everything written to it goes to the console. */
 static void *console_thread(void *arg)

@@ -593,9 +593,13 @@ static int tty_ioctl(struct io_open *o, mach_port_t proc, int request, int flags
 			return rc;
 		if (!w.ctty)
 			return LINUX_ENOTTY;
-		/* The leader gives it up for the whole session (the caller alone otherwise: the library keeps that). */
+		/* The leader gives it up for the whole session; another
+		 * process for itself alone (its library keeps that for the
+		 * terminal's checks, the proc service for /proc). */
 		if (w.leader)
 			tty_disassociate(0);
+		else if (tty.procs != NULL && tty.procs->detach != NULL)
+			tty.procs->detach(w.c.pid);
 		return 0;
 	case TTY_FIONREAD:
 		if ((rc = tty_arg(inlen, 0)) != 0)

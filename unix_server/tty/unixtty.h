@@ -38,6 +38,10 @@ struct tty_procs {
 	int (*who)(mach_port_t proc, struct tty_caller *caller);
 	/* The session of process group pgrp, or 0 if there is no such group. */
 	int (*pgrp_session)(int pgrp);
+	/* Process pid, not leading its session, gave the terminal up for
+	 * itself (TIOCNOTTY): the proc service says so in /proc.  May be
+	 * NULL. */
+	void (*detach)(int pid);
 };
 
 /*
