@@ -96,6 +96,12 @@ typedef mach_port_t io_t;
 #define IO_SYMLOOP_MAX 40 /* symlinks followed in one lookup before ELOOP */
 /* Position argument of io_read/io_write: use (and advance) the file offset. */
 #define IO_OFFSET_CURRENT ((int64_t) -1)
+/* In io_read's and io_write's tag: do what can be done now, but answer
+ * EINTR (or, for a write, what went in) instead of waiting.  A client
+ * with a signal to take before it could ask for an interruption sends
+ * it, so that a call that need not wait still completes, as Linux's do
+ * with a signal pending. */
+#define IO_TAG_NOWAIT 1
 /* io_read: at most this many bytes per call (EINVAL above). */
 #define IO_READ_MAX (1024 * 1024)
 

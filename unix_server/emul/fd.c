@@ -145,6 +145,20 @@ int io_tag(void)
 	return emul.pid << 12;
 }
 
+/*
+ * The wait of an io_read or io_write on fd begins (emul_wait_begin): its
+ * tag.  A signal that came before the signal thread could know where we
+ * wait makes it IO_TAG_NOWAIT: the call does what it can without
+ * waiting (Linux's do, with a signal pending) and answers EINTR where
+ * it would have waited.  It answered EINTR at once before, so that a
+ * SIGCHLD arriving just then lost a write that had room (busybox sh's
+ * printf after a child's end).
+ */
+static int io_wait_tag(int fd)
+{
+	return io_tag() | (emul_wait_begin(EMUL_WAIT_IO, emul.fd[fd].port) < 0 ? IO_TAG_NOWAIT : 0);
+}
+
 int sys_read(int fd, uint32_t buf, uint32_t count)
 {
 	static char chunk[IO_CHUNK];
@@ -165,9 +179,7 @@ int sys_read(int fd, uint32_t buf, uint32_t count)
 		count = IO_CHUNK;
 	char *data = chunk;
 	mach_msg_type_number_t n = sizeof(chunk);
-	r = emul_wait_begin(EMUL_WAIT_IO, emul.fd[fd].port);
-	if (r == 0)
-		r = emul_errno(io_read(emul.fd[fd].port, io_tag(), IO_OFFSET_CURRENT, (int)count, &data, &n));
+	r = emul_errno(io_read(emul.fd[fd].port, io_wait_tag(fd), IO_OFFSET_CURRENT, (int)count, &data, &n));
 	emul_wait_end();
 	if (r == -LINUX_EINTR)
 		return emul_interrupted();
@@ -197,10 +209,8 @@ int emul_write_chunks(int fd, uint32_t buf, uint32_t count, int64_t off)
 		int amount = 0, r;
 		if ((r = emul_copyin(chunk, buf + done, n)) < 0)
 			return done > 0 ? (int)done : r;
-		r = emul_wait_begin(EMUL_WAIT_IO, emul.fd[fd].port);
-		if (r == 0)
-			r = emul_errno(io_write(emul.fd[fd].port, io_tag(),
-						off == IO_OFFSET_CURRENT ? off : off + done, chunk, n, &amount));
+		r = emul_errno(io_write(emul.fd[fd].port, io_wait_tag(fd), off == IO_OFFSET_CURRENT ? off : off + done,
+					chunk, n, &amount));
 		emul_wait_end();
 		if (r == -LINUX_EPIPE) {
 			emul_post_self(SIGPIPE);

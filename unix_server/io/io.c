@@ -525,6 +525,8 @@ kern_return_t S_io_read(io_t io, mach_port_t reply, mach_msg_type_name_t reply_p
 wait:
 	if ((o->flags & IO_O_NONBLOCK) || q == NULL)
 		return LINUX_EAGAIN;
+	if (tag & IO_TAG_NOWAIT)
+		return LINUX_EINTR;
 	w = calloc(1, sizeof(*w));
 	if (w == NULL)
 		return LINUX_ENOMEM;
@@ -572,13 +574,13 @@ kern_return_t S_io_write(io_t io, mach_port_t reply, mach_msg_type_name_t reply_
 			return 0;
 		}
 	}
-	if ((o->flags & IO_O_NONBLOCK) || q == NULL) {
+	if ((o->flags & IO_O_NONBLOCK) || q == NULL || (tag & IO_TAG_NOWAIT)) {
 		if (done > 0) {
 			*amount = (int) done;
 			unixio_wake(q);
 			return 0;
 		}
-		return LINUX_EAGAIN;
+		return (o->flags & IO_O_NONBLOCK) || q == NULL ? LINUX_EAGAIN : LINUX_EINTR;
 	}
 	w = calloc(1, sizeof(*w));
 	if (w == NULL)
