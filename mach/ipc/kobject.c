@@ -19,6 +19,7 @@
 #include <mach_server.h>
 #include <mach_host_server.h>
 #include <mach_i386_server.h>
+#include <mach4_server.h>
 #include <device_server.h>
 #include <kern/ipc_kobject.h>
 
@@ -31,6 +32,7 @@ const struct ipc_kobject_subsystem ipc_kobject_subsystems[] = {
 	SUBSYSTEM(mach_host_server, mach_host_kobject_fixup),
 	SUBSYSTEM(device_server, NULL),
 	SUBSYSTEM(mach_i386_server, NULL),
+	SUBSYSTEM(mach4_server, mach_kobject_fixup),
 	{0, 0, NULL, NULL, NULL},
 };
 

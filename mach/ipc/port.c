@@ -84,10 +84,14 @@ void ipc_port_release_send(struct ipc_port *port)
 	if (!IP_VALID(port))
 		return;
 	assert(port->srights > 0);
-	if (--port->srights == 0 && port->nsrequest != NULL && port->active) {
-		struct ipc_port *notify = port->nsrequest;
-		port->nsrequest = NULL;
-		ipc_notify_no_senders(notify, port->mscount);
+	if (--port->srights == 0 && port->active) {
+		if (port->nsrequest != NULL) {
+			struct ipc_port *notify = port->nsrequest;
+			port->nsrequest = NULL;
+			ipc_notify_no_senders(notify, port->mscount);
+		} else if (port->receiver == ipc_space_kernel) {
+			ipc_kobject_no_senders(port);
+		}
 	}
 	ipc_port_release(port);
 }

@@ -35,6 +35,7 @@ enum ipc_kobject_type {
 	IKOT_PAGER,
 	IKOT_PAGING_REQUEST,
 	IKOT_PROCESSOR,
+	IKOT_PAGER_PROXY, /* vm/memory_object_proxy.c */
 	IKOT_TYPE_COUNT
 };
 
@@ -113,6 +114,10 @@ void ipc_port_destroy(struct ipc_port *port);
 
 /* Bind a kernel object to a port (the kernel holds its receive right). */
 struct ipc_port *ipc_kobject_port_alloc(enum ipc_kobject_type type, void *object);
+/* The last send right of a live kernel-object port without a no-senders
+ * request went (kern/ipc_kobject.c): objects that live only while
+ * someone holds a right to them (proxies) end here. */
+void ipc_kobject_no_senders(struct ipc_port *port);
 
 struct ipc_dnrequest *ipc_dnrequest_alloc(void);
 void ipc_dnrequest_free(struct ipc_dnrequest *r);

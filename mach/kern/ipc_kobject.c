@@ -12,6 +12,7 @@
 #include <ipc/kmsg.h>
 #include <ipc/space.h>
 #include <vm/vm_map.h>
+#include <vm/memory_object_proxy.h>
 
 struct host realhost;
 
@@ -53,6 +54,12 @@ mach_port_t convert_thread_to_port(thread_t thread)
 		port = ipc_port_make_send(thread->ith_self);
 	thread_deallocate(thread);
 	return (mach_port_t)(uintptr_t)port;
+}
+
+void ipc_kobject_no_senders(struct ipc_port *port)
+{
+	if (port->kotype == IKOT_PAGER_PROXY)
+		memory_object_proxy_no_senders(port);
 }
 
 ipc_port_t null_conversion(mach_port_t port)

@@ -10,6 +10,7 @@
 #include <kern/ipc_kobject.h>
 #include <ipc/port.h>
 #include <ipc/space.h>
+#include <vm/memory_object_proxy.h>
 #include <vm/vm_map.h>
 #include <vm/vm_object.h>
 #include <vm/vm_user.h>
@@ -167,6 +168,8 @@ static kern_return_t vm_map_copy_of_object(struct vm_object **object, vm_offset_
  * after that), from offset (page aligned), with the caller's choice of
  * alignment, place, protections and inheritance.  copy: the mapping gets
  * a copy of the object's memory as it is now (vm_map_copy_of_object).
+ * A proxy (memory_object_create_proxy) maps its real object, limited as
+ * memory_object_proxy_limit says.
  */
 kern_return_t S_vm_map(vm_map_t target_task, vm_address_t *address, vm_size_t size, vm_address_t mask,
 		       boolean_t anywhere, ipc_port_t memory_object, vm_offset_t offset, boolean_t copy,
@@ -183,15 +186,25 @@ kern_return_t S_vm_map(vm_map_t target_task, vm_address_t *address, vm_size_t si
 	vm_size_t rounded = round_page(size);
 	if (rounded < size)
 		return anywhere ? KERN_NO_SPACE : KERN_INVALID_ADDRESS;
-	if (IP_VALID(memory_object) &&
-	    ((offset & PAGE_MASK) || offset + rounded < offset || !memory_object->active ||
-	     memory_object->receiver == ipc_space_kernel))
+	/* A proxy: the real object, within the proxy's window and protection. */
+	struct ipc_port *pager = memory_object;
+	struct memory_object_proxy *proxy = IP_VALID(memory_object) ? memory_object_proxy_lookup(memory_object) : NULL;
+	if (proxy != NULL && (offset & PAGE_MASK) == 0) {
+		kern_return_t kr = memory_object_proxy_limit(proxy, copy, &cur_protection, &max_protection, &offset,
+							     rounded);
+		if (kr != KERN_SUCCESS)
+			return kr;
+		pager = proxy->object;
+	}
+	if (IP_VALID(memory_object) && ((offset & PAGE_MASK) || offset + rounded < offset || !IP_VALID(pager) ||
+					!pager->active || pager->receiver == ipc_space_kernel))
 		return KERN_INVALID_ARGUMENT;
 	vm_offset_t where = anywhere ? 0 : trunc_page(*address);
 	if (IP_VALID(memory_object)) {
-		/* The object's own right: the request's is released only on
-		 * success (on failure the request is destroyed with it). */
-		struct ipc_port *right = ipc_port_copy_send(memory_object);
+		/* The object's own right: the request's (the object's or the
+		 * proxy's) is released only on success (on failure the request
+		 * is destroyed with it). */
+		struct ipc_port *right = ipc_port_copy_send(pager);
 		kern_return_t kr = vm_object_enter(right, offset + rounded, &object);
 		if (kr != KERN_SUCCESS) {
 			ipc_port_release_send(right);
