@@ -50,6 +50,7 @@
 #define TH_IPC_RCV_MSG 728
 #define TH_IPC_RCV_SIZE 732
 #define TH_IPC_WAIT_REF 736
+#define TH_IPC_WAIT_SET 740
 #define TH_WAIT_BITS 3 /* TH_WAIT | TH_INTERRUPTIBLE */
 #define TH_WAIT_BIT 1  /* TH_WAIT */
 #define KSTACK_SIZE 8192 /* KERNEL_STACK_SIZE */
@@ -81,7 +82,7 @@
 #define IP_SORIGHTS 60
 #define IP_HAS_PAYLOAD 84
 #define IP_PSET 92
-/* struct ipc_pset */
+/* struct ipc_pset (its reference count where a port's is: IP_REF_COUNT) */
 #define PS_RECEIVERS 24
 #define PS_MSGCOUNT 32
 /* struct ipc_fast (ipc/msg.c): the sender's header, then what was found */
@@ -118,6 +119,7 @@
 #define PORT_TYPE_SEND 0x10000		/* MACH_PORT_TYPE_SEND */
 #define PORT_TYPE_RECEIVE 0x20000	/* MACH_PORT_TYPE_RECEIVE */
 #define PORT_TYPE_SEND_ONCE 0x40000	/* MACH_PORT_TYPE_SEND_ONCE */
+#define PORT_TYPE_PORT_SET 0x80000	/* MACH_PORT_TYPE_PORT_SET */
 #define PORT_TYPE_SEND_ONCE_1 0x40001	/* MACH_PORT_TYPE_SEND_ONCE, one user reference */
 #define PTE_PUW 7			/* PTE_P | PTE_U | PTE_W */
 #define PTE_AD 0x60			/* PTE_A | PTE_D */

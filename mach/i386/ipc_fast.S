@@ -22,14 +22,16 @@
  *   the request: COPY_SEND to the server's port, MAKE_SEND_ONCE of the
  *   port the client then receives on;
  *   the reply: MOVE_SEND_ONCE on that send-once right, no reply port,
- *   the server then receiving on a port (not a set);
+ *   the server then receiving on a port or on a port set (as every
+ *   UNIX service does);
  * either to a thread waiting on the destination or on its set.
  * It checks what the C path checks for these (fast_reply_wait,
  * fast_waiting_receiver), all of it before it changes anything, with the
  * ports and both threads in registers; when a check fails ipc_fast_rpc
  * decides the whole case again, nothing changed.  Otherwise it delivers
  * straight into the receiver's buffer (ipc_fast_deliver), waits for the
- * reply on a port (receive_wait_enter: ipc_wait_ref names it) and
+ * reply on a port or set (receive_wait_enter: ipc_wait_ref names it,
+ * ipc_wait_set says which) and
  * switches to the receiver's user frame (thread_block_ipc); a direct
  * reply then resumes the caller in user mode, and nothing here returns.
  * A caller woken the ordinary way (time-out, abort, a message through the
@@ -191,14 +193,20 @@ mach_msg_fast_checked:	/* A disposition the fast path takes, on a name that hold
 	cmpl $0, IE_DNNOTIFY(%eax)
 	jne mach_msg_fast_to_c
 	movl ARG_RCV_NAME(%esp), %eax
-	LOOKUP $PORT_TYPE_RECEIVE, mach_msg_fast_to_c	/* a port set: C */
+	LOOKUP $PORT_TYPE_RECEIVE | PORT_TYPE_PORT_SET, mach_msg_fast_to_c
 	movl IE_OBJECT(%eax), %esi
-2:	/* %esi: the port we wait on; we block there at once (fast_reply_wait). */
+	testl $PORT_TYPE_PORT_SET, IE_BITS(%eax)
+	jnz mach_msg_fast_reply_on_set
+2:	/* %esi: the port we wait on; we block there at once (fast_reply_wait):
+	 * nothing queued, outside any set (whose receivers a message to it
+	 * would wake instead).  %ebx: whether we wait on a set, throughout. */
+	xorl %ebx, %ebx
 	movl active_thread, %ebp
 	movl IP_MSGCOUNT(%esi), %eax
 	orl IP_PSET(%esi), %eax
 	orl TH_TERMINATING(%ebp), %eax
 	jnz mach_msg_fast_to_c
+mach_msg_fast_wait_checked:
 	cli
 	/* The destination idle, a thread waiting to receive on it (or on
 	 * its set: ipc_receiver_waiting). */
@@ -321,7 +329,7 @@ mach_msg_fast_receivers:
 	movl F_SIZE(%esp), %ecx
 	subl $MSGH_HEADER_SIZE, %ecx
 	shrl $2, %ecx
-	movl %esi, %ebp			/* the port we wait on */
+	movl %esi, %ebp			/* the port or set we wait on */
 	movl %edi, %eax
 	leal MSGH_HEADER_SIZE(%edx), %edi
 	movl F_UMSG(%esp), %esi
@@ -341,16 +349,22 @@ mach_msg_fast_receivers:
 	decl (%ecx)
 	movl R(TH_USER_STATE)(%eax), %edx /* its user frame, throughout */
 	movl $0, SS_EAX(%edx)		/* MACH_MSG_SUCCESS */
-	/* We wait on %ebp's receivers queue (receive_wait_enter), with a
-	 * reference. */
+	/* We wait on the receivers queue of %ebp, a port or a set
+	 * (receive_wait_enter), with a reference: a set's reference count
+	 * is where a port's is. */
 	movl active_thread, %esi
 	incl IP_REF_COUNT(%ebp)
-	movl %ebp, TH_IPC_WAIT_REF(%esi) /* &port->ref_count */
+	movl %ebp, TH_IPC_WAIT_REF(%esi) /* &port->ref_count or &pset->ref_count */
+	movl %ebx, TH_IPC_WAIT_SET(%esi)
 	movl F_UMSG(%esp), %ecx
 	movl %ecx, TH_IPC_RCV_MSG(%esi)
 	movl ARG_RCV_SIZE(%esp), %ecx
 	movl %ecx, TH_IPC_RCV_SIZE(%esi)
 	leal IP_RECEIVERS(%ebp), %ecx	/* queue_enter_tail */
+	testl %ebx, %ebx
+	jz 1f
+	leal PS_RECEIVERS(%ebp), %ecx
+1:
 	leal TH_IPC_WAIT_LINK(%esi), %edi
 	movl 4(%ecx), %ebx
 	movl %ebx, 4(%edi)
@@ -482,6 +496,16 @@ mach_msg_fast_in_set:
 	jne mach_msg_fast_to_c_sti
 	addl $PS_RECEIVERS, %edx
 	jmp mach_msg_fast_receivers
+
+/* The reply, the server then receiving on a set (%esi): nothing queued
+ * on any member (fast_reply_wait); a set's entry names a live set. */
+mach_msg_fast_reply_on_set:
+	movl $1, %ebx
+	movl active_thread, %ebp
+	movl PS_MSGCOUNT(%esi), %eax
+	orl TH_TERMINATING(%ebp), %eax
+	jnz mach_msg_fast_to_c
+	jmp mach_msg_fast_wait_checked
 
 mach_msg_fast_timer_cancel:				/* queue_remove_entry(&r->wait_timer.link) */
 	movl R(TH_WAIT_TIMER)(%eax), %ecx

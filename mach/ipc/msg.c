@@ -609,6 +609,7 @@ static inline __attribute__((always_inline)) void receive_wait_enter(struct ipc_
 	th->ipc_rcv_msg = umsg;
 	th->ipc_rcv_size = rcv_size;
 	th->ipc_wait_ref = pset ? &pset->ref_count : &port->ref_count;
+	th->ipc_wait_set = pset != NULL;
 }
 
 /* The wait ended (wait_result r): what it means for the receive. */
@@ -911,6 +912,7 @@ _Static_assert(offsetof(struct thread, pcb.user_state) == TH_USER_STATE &&
 		       offsetof(struct thread, ipc_rcv_msg) == TH_IPC_RCV_MSG &&
 		       offsetof(struct thread, ipc_rcv_size) == TH_IPC_RCV_SIZE &&
 		       offsetof(struct thread, ipc_wait_ref) == TH_IPC_WAIT_REF &&
+		       offsetof(struct thread, ipc_wait_set) == TH_IPC_WAIT_SET &&
 		       (TH_WAIT | TH_INTERRUPTIBLE) == TH_WAIT_BITS && TH_WAIT == TH_WAIT_BIT &&
 		       KERNEL_STACK_SIZE == KSTACK_SIZE && sizeof(struct i386_saved_state) == SS_SIZE,
 	       "struct thread");
@@ -932,6 +934,7 @@ _Static_assert(offsetof(struct ipc_port, ref_count) == IP_REF_COUNT && offsetof(
 		       offsetof(struct ipc_port, blocked_senders) == IP_BLOCKED_SENDERS &&
 		       offsetof(struct ipc_port, sorights) == IP_SORIGHTS && offsetof(struct ipc_port, pset) == IP_PSET &&
 		       offsetof(struct ipc_port, has_payload) == IP_HAS_PAYLOAD &&
+		       offsetof(struct ipc_pset, ref_count) == IP_REF_COUNT &&
 		       offsetof(struct ipc_pset, receivers) == PS_RECEIVERS &&
 		       offsetof(struct ipc_pset, msgcount) == PS_MSGCOUNT,
 	       "struct ipc_port, struct ipc_pset");
@@ -943,7 +946,8 @@ _Static_assert((MACH_SEND_MSG | MACH_RCV_MSG) == MSG_SEND_RCV && IPC_FAST_OPTION
 		       MACH_MSG_TYPE_COPY_SEND == MSG_TYPE_COPY_SEND &&
 		       MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSG_TYPE_PORT_SEND) == MSGH_BITS_TO_SERVER &&
 		       MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE) == MSGH_BITS_TO_CLIENT &&
-		       MACH_PORT_TYPE_RECEIVE == PORT_TYPE_RECEIVE && (MACH_PORT_TYPE_SEND_ONCE | 1) == PORT_TYPE_SEND_ONCE_1 &&
+		       MACH_PORT_TYPE_RECEIVE == PORT_TYPE_RECEIVE && MACH_PORT_TYPE_PORT_SET == PORT_TYPE_PORT_SET &&
+		       (MACH_PORT_TYPE_SEND_ONCE | 1) == PORT_TYPE_SEND_ONCE_1 &&
 		       (PTE_P | PTE_U | PTE_W) == PTE_PUW && (PTE_A | PTE_D) == PTE_AD && PTE_FRAME == PTE_FRAME_MASK &&
 		       CR0_TS == CR0_TS_BIT && IPC_FAST_DECLINED == (mach_msg_return_t)-1,
 	       "ipc_fast.S's constants");
@@ -1381,15 +1385,22 @@ static mach_msg_return_t fast_woken(struct ipc_port *rp, struct ipc_pset *rs, ma
 	return mach_msg_receive(umsg, option, rcv_size, rcv_name, timeout);
 }
 
-/* The assembly's common case waited for the reply on a port, and was
- * woken the ordinary way (wait result wr, interrupts off). */
+/* The assembly's common case waited for the reply on a port or a set,
+ * and was woken the ordinary way (wait result wr, interrupts off). */
 mach_msg_return_t ipc_fast_woken(int wr, const struct mach_msg_trap_args *a)
 {
-	/* The port whose reference count it holds. */
-	struct ipc_port *rp = queue_container(current_thread()->ipc_wait_ref, struct ipc_port, ref_count);
-	mach_msg_return_t mr = fast_woken(rp, NULL, a->msg, a->option, a->rcv_size, a->rcv_name, a->timeout, wr);
+	struct thread *th = current_thread();
+	/* The port or set whose reference count it holds. */
+	struct ipc_port *rp = NULL;
+	struct ipc_pset *rs = NULL;
 
-	current_thread()->handoff = NULL;
+	if (th->ipc_wait_set)
+		rs = queue_container(th->ipc_wait_ref, struct ipc_pset, ref_count);
+	else
+		rp = queue_container(th->ipc_wait_ref, struct ipc_port, ref_count);
+	mach_msg_return_t mr = fast_woken(rp, rs, a->msg, a->option, a->rcv_size, a->rcv_name, a->timeout, wr);
+
+	th->handoff = NULL;
 	return mr;
 }
 

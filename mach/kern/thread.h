@@ -68,12 +68,13 @@ struct thread {
 	/* A receiver this thread's send just woke: if it blocks next, in the
 	 * same mach_msg, it switches straight there (IPC handoff). */
 	struct thread *handoff;
-	/* While blocked receiving from user space on a port (not a set): the
+	/* While blocked receiving from user space on a port or a set: the
 	 * user buffer and its size, where a sender may put a message
 	 * directly (ipc/msg.c, the fast path).  NULL otherwise. */
 	void *ipc_rcv_msg;
 	uint32_t ipc_rcv_size;
 	int *ipc_wait_ref; /* the reference count of the port or set waited on */
+	int ipc_wait_set;  /* whether that is a set's (else a port's) */
 
 	queue_chain_t task_link; /* the task's threads */
 	int ref_count;

@@ -40,8 +40,11 @@ struct server {
 	int value[MAX_SERVED];
 	mach_port_type_t reply_type[MAX_SERVED];
 	mach_msg_return_t last_send;
+	mach_port_t poke; /* if not null: sent a message (id POKE_ID) before the first reply */
 	volatile int served; /* messages received so far */
 };
+
+#define POKE_ID 99
 
 static void *serve(void *arg)
 {
@@ -59,6 +62,8 @@ static void *serve(void *arg)
 		int last = i + 1 == s->count;
 		mach_msg_option_t op = last ? MACH_SEND_MSG : MACH_SEND_MSG | MACH_RCV_MSG | s->option;
 		if (mr == MACH_MSG_SUCCESS && MACH_PORT_VALID(m->head.msgh_remote_port)) {
+			if (i == 0 && MACH_PORT_VALID(s->poke))
+				send_int(s->poke, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, POKE_ID, POKE_ID, 0, 0);
 			m->head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
 			m->head.msgh_size = sizeof(*m);
 			m->head.msgh_local_port = MACH_PORT_NULL;
@@ -711,6 +716,81 @@ static void test_hand_path_boundaries(void)
 	mach_port_destroy(T, reply);
 }
 
+/* The server's reply when it then receives on a port set, as every UNIX
+ * service does (the assembly takes it too, waiting on the set): what
+ * client and server see, and the cases where that wait must end, or
+ * never begin, the ordinary way. */
+static void test_reply_from_set_receiver(void)
+{
+	mach_port_t p = new_port_with_send(), q = new_port_with_send(), reply = new_port(), set;
+	struct rcv_buf buf;
+	struct msg32 m;
+	long names = name_count();
+
+	mach_port_allocate(T, MACH_PORT_RIGHT_PORT_SET, &set);
+	mach_port_move_member(T, p, set);
+	mach_port_move_member(T, q, set);
+
+	/* The shape taken: each reply followed by a receive on the set. */
+	struct server s = {.rcv_name = set, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 4};
+	cthread_t t = start_server(&s);
+	for (int i = 0; i < 3; i++) {
+		is_kr(rpc_to(i == 1 ? q : p, reply, reply, 80 + i, 800 + 10 * i, 0, sizeof(m), &m), MACH_MSG_SUCCESS,
+		      "RPC %d to a member, the server replying and receiving on its set", i);
+		is(m.value, 801 + 10 * i, "answered");
+		is_kr(m.head.msgh_bits, MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE), "on our send-once right");
+		is(m.head.msgh_local_port, reply, "named by our reply port");
+		is(m.head.msgh_id, 180 + i, "the server's reply");
+		is(s.reply_type[i], MACH_PORT_TYPE_SEND_ONCE, "the server got a send-once reply right");
+	}
+	is(s.head[0].msgh_local_port, p, "the server's headers name the member port");
+	is(s.head[1].msgh_local_port, q, "each its own");
+	is(s.head[2].msgh_seqno, s.head[0].msgh_seqno + 1, "with that port's sequence numbers");
+
+	/* The server now waits on the set.  A port taken out of it no longer
+	 * reaches that server; put back with its message, it wakes it. */
+	mach_port_move_member(T, p, MACH_PORT_NULL);
+	is_kr(send_int(p, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 83, 83, 0, 0), MACH_MSG_SUCCESS,
+	      "a message to a port taken out of the set");
+	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, SETTLE_MS);
+	is(s.served, 3, "the server waiting on the set does not get it");
+	mach_port_move_member(T, p, set);
+	cthread_join(t);
+	is(s.served, 4, "put back in the set, the port's message wakes the server");
+	is_kr(s.mr[3], MACH_MSG_SUCCESS, "its receive succeeds");
+	is(s.head[3].msgh_id, 83, "with that message");
+
+	/* Another member's message queued while the server works on a
+	 * request: after its reply it takes that message at once. */
+	s = (struct server){.rcv_name = set, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 2, .poke = q};
+	t = start_server(&s);
+	is_kr(rpc_to(p, reply, reply, 84, 840, 0, sizeof(m), &m), MACH_MSG_SUCCESS,
+	      "an RPC whose server queues a message on another member before replying");
+	is(m.value, 841, "answered");
+	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, SETTLE_MS);
+	if (!is(s.served, 2, "the server's receive after the reply took the queued message at once"))
+		send_int(p, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 85, 85, 0, 0); /* unblock it */
+	cthread_join(t);
+	is(s.head[1].msgh_id, POKE_ID, "the other member's message");
+	is(s.head[1].msgh_local_port, q, "named by that member");
+
+	/* The set destroyed while the server waits on it after a reply. */
+	s = (struct server){.rcv_name = set, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 2};
+	t = start_server(&s);
+	is_kr(rpc_to(p, reply, reply, 86, 860, 0, sizeof(m), &m), MACH_MSG_SUCCESS, "an RPC to a member");
+	is(m.value, 861, "answered");
+	is(s.served, 1, "the server waits on the set again");
+	mach_port_destroy(T, set);
+	cthread_join(t);
+	is_kr(s.mr[1], MACH_RCV_PORT_DIED, "the set destroyed: its receive ends with MACH_RCV_PORT_DIED");
+	is(ptype(p), MACH_PORT_TYPE_RECEIVE | MACH_PORT_TYPE_SEND, "the member ports stay");
+
+	mach_port_destroy(T, p);
+	mach_port_destroy(T, q);
+	mach_port_destroy(T, reply);
+	is(name_count(), names - 3, "no name left behind");
+}
+
 /* A client with a TLS slot (i386_set_gdt) loaded in %gs, RPCs to a
  * server thread without one: the switch to the server empties the GDT's
  * slots and the one back puts the client's in again (the assembly's
@@ -923,6 +1003,7 @@ int main(void)
 	test_kernel_rpc_changes_reply_port();
 	test_delivered_then_suspended();
 	test_hand_path_boundaries();
+	test_reply_from_set_receiver();
 	test_tls_across_rpc();
 	test_other_task();
 	if (!is(name_count(), start, "name count back to the start (%ld)", start))
