@@ -37,6 +37,7 @@
 /* The mach_msg trap's fast path (i386/ipc_fast.S), checked in ipc/msg.c. */
 #define SS_SIZE 76
 #define TH_USER_STATE 16 /* pcb.user_state */
+#define TH_TLS 544	 /* pcb.tls: GDT_TLS_COUNT descriptors, 6 words */
 #define TH_TLS_USED 568	 /* pcb.tls_used */
 #define TH_STATE 576
 #define TH_QUANTUM 584
@@ -59,6 +60,7 @@
 #define PMAP_PGDIR 0
 #define PMAP_PGDIR_PA 4
 #define TSS_ESP0 4
+#define GDT_TLS_OFFSET 48 /* &gdt[GDT_TLS_MIN] - gdt */
 /* struct ipc_space, struct ipc_entry */
 #define IS_TABLE 0
 #define IS_SIZE 4

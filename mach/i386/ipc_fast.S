@@ -516,12 +516,15 @@ mach_msg_fast_timer_cancel:				/* queue_remove_entry(&r->wait_timer.link) */
 	movl $0, R(TH_WAIT_TIMER + 4)(%eax)
 	jmp 5b
 
-mach_msg_fast_tls_load:				/* %eax and %edx live; pcb_load_tls keeps %esi */
-	pushl %edx
-	pushl %eax
-	call pcb_load_tls
-	popl %eax
-	popl %edx
+/* pcb_tls_copy: the receiver's (%eax) TLS descriptors into the GDT's
+ * slots, word by word; %ecx is free. */
+mach_msg_fast_tls_load:
+	.irp off, 0, 4, 8, 12, 16, 20
+	movl TH_TLS + \off(%eax), %ecx
+	movl %ecx, gdt + GDT_TLS_OFFSET + \off
+	.endr
+	movl TH_TLS_USED(%eax), %ecx
+	movl %ecx, pcb_gdt_tls_loaded
 	jmp 7b
 
 mach_msg_fast_assumption_failed:

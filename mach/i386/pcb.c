@@ -49,11 +49,6 @@ void pcb_activate(struct thread *th)
 	pcb_load(th);
 }
 
-void pcb_load_tls(struct thread *th)
-{
-	pcb_tls_copy(th);
-}
-
 
 void fpu_init(void)
 {

@@ -26,7 +26,8 @@ extern int pcb_gdt_tls_loaded;
 
 /* th's TLS descriptors into the GDT's slots.  Word by word, unrolled:
  * memcpy's call and rep movs cost twice as much, on every switch between
- * a UNIX process and its server (two words a descriptor, word aligned). */
+ * a UNIX process and its server (two words a descriptor, word aligned).
+ * i386/ipc_fast.S makes the same copy inline. */
 static inline __attribute__((always_inline)) void pcb_tls_copy(struct thread *th)
 {
 	volatile uint32_t *dst = (volatile uint32_t *)&gdt[GDT_TLS_MIN];
@@ -36,8 +37,6 @@ static inline __attribute__((always_inline)) void pcb_tls_copy(struct thread *th
 		dst[i] = src[i];
 	pcb_gdt_tls_loaded = th->pcb.tls_used;
 }
-/* The same, out of line (i386/ipc_fast.S). */
-void pcb_load_tls(struct thread *th);
 
 /* What th needs besides its kernel stack for traps. */
 static inline __attribute__((always_inline)) void pcb_load_context(struct thread *th)

@@ -900,6 +900,7 @@ _Static_assert(offsetof(mach_msg_header_t, msgh_bits) == MSGH_BITS && offsetof(m
 		       offsetof(mach_msg_header_t, msgh_id) == MSGH_ID && sizeof(mach_msg_header_t) == MSGH_HEADER_SIZE,
 	       "mach_msg_header_t");
 _Static_assert(offsetof(struct thread, pcb.user_state) == TH_USER_STATE &&
+		       offsetof(struct thread, pcb.tls) == TH_TLS && sizeof(((struct thread *)0)->pcb.tls) == 24 &&
 		       offsetof(struct thread, pcb.tls_used) == TH_TLS_USED && offsetof(struct thread, state) == TH_STATE &&
 		       offsetof(struct thread, quantum) == TH_QUANTUM &&
 		       offsetof(struct thread, wait_result) == TH_WAIT_RESULT &&
@@ -918,7 +919,7 @@ _Static_assert(offsetof(struct thread, pcb.user_state) == TH_USER_STATE &&
 	       "struct thread");
 _Static_assert(offsetof(struct task, pmap) == TASK_PMAP && offsetof(struct task, itk_space) == TASK_ITK_SPACE &&
 		       offsetof(struct pmap, pgdir) == PMAP_PGDIR && offsetof(struct pmap, pgdir_pa) == PMAP_PGDIR_PA &&
-		       offsetof(struct i386_tss, esp0) == TSS_ESP0,
+		       offsetof(struct i386_tss, esp0) == TSS_ESP0 && GDT_TLS_MIN * sizeof(struct seg_desc) == GDT_TLS_OFFSET,
 	       "struct task, struct pmap");
 _Static_assert(offsetof(struct ipc_space, table) == IS_TABLE && offsetof(struct ipc_space, size) == IS_SIZE &&
 		       offsetof(struct ipc_space, free_head) == IS_FREE_HEAD && offsetof(struct ipc_space, used) == IS_USED &&
