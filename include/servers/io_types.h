@@ -123,10 +123,15 @@ typedef mach_port_t io_t;
 /* Opened to be executed (Linux's internal __FMODE_EXEC, no user flag):
  * a regular file, read-only, judged by execute permission instead of
  * read permission, so that a program of mode 0711 runs.  The emulation
- * library sets it only for execve and takes it out of open's flags; a
- * program that sends it itself can read what it could execute, which
- * execve in its own task would give it anyway. */
+ * library sets it only for execve and takes it out of open's flags. */
 #define IO_O_EXEC 00000040
+/* The service's own mark (never in a request: EINVAL) on an IO_O_EXEC
+ * open by an identity that may not read the file: such a port reads
+ * and maps nothing (EACCES), whoever holds it; only io_reauth through a
+ * port of effective uid 0 (the authority of proc_exec_setid's new task)
+ * gives a port of it that can.  Answers of io_get_openmodes leave it
+ * out. */
+#define IO_O_EXEC_ONLY 010000000000
 /* What io_set_openmodes may change. */
 #define IO_O_SETTABLE (IO_O_APPEND | IO_O_NONBLOCK)
 

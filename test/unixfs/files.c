@@ -635,6 +635,64 @@ static void test_devices(void)
 	is(err_of(root, "/dev/tty", O_RDWR), LINUX_ENXIO, "/dev/tty with no terminal service: ENXIO");
 }
 
+/* --- execute-only files: IO_O_EXEC gives nothing to read --- */
+
+/* An io_reauth of a new reference to target through io, to uid 1000's
+ * own identity (groups: its one group); the new port or null. */
+static mach_port_t reauth_user(mach_port_t io, mach_port_t target, int *groups)
+{
+	mach_port_t p = MACH_PORT_NULL;
+	mach_msg_type_name_t t;
+
+	mach_port_mod_refs(mach_task_self(), target, MACH_PORT_RIGHT_SEND, 1);
+	if (io_reauth(io, target, (io_ids_t){ 1000, 1000, 1000, 100, 100, 100, 1000, 100 }, groups, 1, &p, &t) != 0) {
+		cl(target);
+		return MACH_PORT_NULL;
+	}
+	return p;
+}
+
+static void test_exec_only(void)
+{
+	mach_port_t user = MACH_PORT_NULL, x, p, rdobj = MACH_PORT_NULL, wrobj = MACH_PORT_NULL;
+	mach_msg_type_name_t t;
+	int groups[1] = { 100 }, rc;
+	char buf[16];
+
+	io_restrict_auth(root, 1000, 100, groups, 1, &user, &t);
+	p = op(root, "/xonly", O_WRONLY | O_CREAT, 0711, NULL);
+	is(wr(p, "program text", 12, CUR), 12, "root writes an execute-only (0711) program");
+	cl(p);
+	is(err_of(user, "/xonly", O_RDONLY), LINUX_EACCES, "uid 1000 cannot open it for reading");
+	x = op(user, "/xonly", O_RDONLY | IO_O_EXEC, 0, &rc);
+	is(rc, 0, "but may open it to execute it (IO_O_EXEC, as a program that skips the library may ask)");
+	is(rd(x, buf, 12, 0), -LINUX_EACCES, "that port reads nothing: EACCES");
+	is(io_map(x, &rdobj, &wrobj), LINUX_EACCES, "nor maps it");
+	ok(rdobj == MACH_PORT_NULL && wrobj == MACH_PORT_NULL, "no memory object came");
+	int modes = -1;
+	is(io_get_openmodes(x, &modes), 0, "its open modes");
+	ok(modes == O_RDONLY, "say read-only (the service's mark is its own)");
+	p = reauth_user(user, x, groups);
+	ok(p != MACH_PORT_NULL, "uid 1000's io_reauth of it gives a port");
+	is(rd(p, buf, 12, 0), -LINUX_EACCES, "which reads nothing either");
+	cl(p);
+	p = reauth_user(x, x, groups);
+	is(rd(p, buf, 12, 0), -LINUX_EACCES, "nor one through the port itself");
+	cl(p);
+	p = reauth_user(root, x, groups);
+	ok(p != MACH_PORT_NULL, "root's authority (a new exec task's) gives uid 1000 a port of it");
+	is(rd(p, buf, 12, 0), 12, "that reads it");
+	cl(p);
+	cl(x);
+	is(err_of(user, "/xonly", O_RDONLY | IO_O_EXEC | IO_O_EXEC_ONLY), LINUX_EINVAL,
+	   "the service's own mark in a request: EINVAL");
+	x = op(root, "/xonly", O_RDONLY | IO_O_EXEC, 0, &rc);
+	is(rd(x, buf, 12, 0), 12, "root's IO_O_EXEC open reads (root may read it anyway)");
+	cl(x);
+	is(fs_unlink(root, "/xonly"), 0, "removed");
+	cl(user);
+}
+
 /* --- identity, times, access --- */
 
 static void test_identity(void)
@@ -1009,6 +1067,7 @@ int main(int argc, char **argv)
 	test_mounts();
 	test_devices();
 	test_identity();
+	test_exec_only();
 	test_select(pipe_svc);
 	test_io_poll(pipe_svc);
 	test_bad(pipe_svc);

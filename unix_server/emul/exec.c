@@ -615,9 +615,11 @@ int emul_exec_path(const char *path, char *const *argv, char *const *envp)
 		return r;
 	io_stat_t st;
 	r = load_file(file, &image, &size, &file_size, &object, &st);
-	if (r == 0 && size >= 4 && memcmp(image, "\177ELF", 4) == 0 && gains_ids(&st)) {
-		/* Set-user-ID or set-group-ID: the proc service runs it in a new
-		 * task.  Back here only if it could not. */
+	if (r == -LINUX_EACCES || (r == 0 && size >= 4 && memcmp(image, "\177ELF", 4) == 0 && gains_ids(&st))) {
+		/* Set-user-ID or set-group-ID, or execute-only (the port reads
+		 * nothing: IO_O_EXEC_ONLY): the proc service runs it in a new
+		 * task, whose library reads it through its authority; no user's
+		 * task ever holds its bytes.  Back here only if it could not. */
 		free(image);
 		if (MACH_PORT_VALID(object))
 			mach_port_deallocate(mach_task_self(), object);

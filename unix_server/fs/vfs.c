@@ -633,7 +633,7 @@ static int vfs_open_vnode(struct vnode *vn, struct vnode *root, int flags, const
 			  mach_port_t *port, mach_msg_type_name_t *poly)
 {
 	struct io_open *o;
-	int keep = IO_O_ACCMODE | IO_O_APPEND | IO_O_NONBLOCK | IO_O_PATH | IO_O_DIRECTORY;
+	int keep = IO_O_ACCMODE | IO_O_APPEND | IO_O_NONBLOCK | IO_O_PATH | IO_O_DIRECTORY | IO_O_EXEC_ONLY;
 
 	o = unixio_open_new(&vfs_file_ops, vn, flags & keep, cred);
 	if (o == NULL)
@@ -780,6 +780,10 @@ static int vfs_open_found(struct io_open *d, struct vnode *vn, int flags, mach_p
 		rc = vfs_permit(&d->cred, vn, want);
 		if (rc != 0)
 			goto fail;
+		/* Executing what one may not read: the port gives nothing to
+		 * read (IO_O_EXEC_ONLY), execve runs it in a new task. */
+		if ((flags & IO_O_EXEC) && vfs_permit(&d->cred, vn, VFS_R_OK) != 0)
+			flags |= IO_O_EXEC_ONLY;
 		if (VFS_ISCHR(vn)) {
 			rc = vfs_open_device(vn, flags, &d->cred, file, poly);
 			vfs_rele(vn);
@@ -810,6 +814,8 @@ kern_return_t S_fs_lookup(io_t dir, const char *path, int flags, int mode, mach_
 	int rc, excl = (flags & (IO_O_CREAT | IO_O_EXCL)) == (IO_O_CREAT | IO_O_EXCL);
 	int follow = !(flags & IO_O_NOFOLLOW) && !excl;
 
+	if (flags & IO_O_EXEC_ONLY)
+		return LINUX_EINVAL; /* the service's to set */
 	rc = vfs_dir_of(dir, &d);
 	if (rc != 0)
 		return rc;

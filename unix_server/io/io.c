@@ -182,7 +182,7 @@ int unixio_readable(const struct io_open *o)
 {
 	int mode = o->flags & IO_O_ACCMODE;
 
-	return !(o->flags & IO_O_PATH) && (mode == IO_O_RDONLY || mode == IO_O_RDWR);
+	return !(o->flags & (IO_O_PATH | IO_O_EXEC_ONLY)) && (mode == IO_O_RDONLY || mode == IO_O_RDWR);
 }
 
 int unixio_writable(const struct io_open *o)
@@ -478,6 +478,8 @@ kern_return_t S_io_read(io_t io, mach_port_t reply, mach_msg_type_name_t reply_p
 
 	if (o == NULL)
 		return LINUX_EBADF;
+	if (o->flags & IO_O_EXEC_ONLY)
+		return LINUX_EACCES; /* to be executed, not read, by its holder */
 	if (!unixio_readable(o))
 		return LINUX_EBADF;
 	if (o->ops->read == NULL)
@@ -663,7 +665,7 @@ kern_return_t S_io_get_openmodes(io_t io, int *flags)
 
 	if (o == NULL)
 		return LINUX_EBADF;
-	*flags = o->flags;
+	*flags = o->flags & ~IO_O_EXEC_ONLY;
 	return 0;
 }
 
@@ -853,15 +855,16 @@ static int io_cred_has_gid(const struct io_cred *cred, uint32_t id, int suppleme
 	return 0;
 }
 
-/* A new description of o with identity cred, into *newio. */
-static int io_open_as(struct io_open *o, const struct io_cred *cred, mach_port_t *newio,
+/* A new description of o with identity cred and o's flags but clear,
+ * into *newio. */
+static int io_open_as(struct io_open *o, const struct io_cred *cred, int clear, mach_port_t *newio,
 		      mach_msg_type_name_t *newio_poly)
 {
 	struct io_open *n;
 
 	if (o->ops->dup == NULL)
 		return LINUX_EINVAL;
-	n = unixio_open_new(o->ops, o->obj, o->flags, cred);
+	n = unixio_open_new(o->ops, o->obj, o->flags & ~clear, cred);
 	if (n == NULL)
 		return LINUX_ENOMEM;
 	n->root = o->root;
@@ -912,7 +915,7 @@ kern_return_t S_io_restrict_auth(io_t io, int uid, int gid, const io_groups_t gr
 			if (!io_cred_has_gid(&o->cred, cred.groups[i], 1))
 				return LINUX_EPERM;
 	}
-	return io_open_as(o, &cred, newio, newio_poly);
+	return io_open_as(o, &cred, 0, newio, newio_poly);
 }
 
 /* Whether every supplementary group of a is one of b's. */
@@ -950,7 +953,10 @@ kern_return_t S_io_reauth(io_t io, mach_port_t target, io_ids_t ids, const io_gr
 	     !io_cred_has_gid(&o->cred, cred.sgid, 0) || !io_cred_has_gid(&o->cred, cred.gid, 0) ||
 	     !io_groups_within(&o->cred, &cred) || !io_groups_within(&cred, &o->cred)))
 		return LINUX_EPERM;
-	rc = io_open_as(t, &cred, newio, newio_poly);
+	/* Effective uid 0 could read the file anyway: an execute-only
+	 * port it passes on reads (what a set-user-ID or execute-only
+	 * exec's new task gets through its authority). */
+	rc = io_open_as(t, &cred, o->cred.euid == 0 ? IO_O_EXEC_ONLY : 0, newio, newio_poly);
 	if (rc == 0)
 		mach_port_deallocate(mach_task_self(), target);
 	return rc;
