@@ -9,6 +9,7 @@ df -k /tmp | awk 'NR == 2 { print "limit", $2 }'
 cat /dev/zero > /tmp/fill
 echo "cat status $?"
 ls -l /tmp/fill | awk '{ print "filled", ($5 > 16000000) }'
+df -k /tmp | awk 'NR == 2 { print "full:", ($2 - $3 < 64) }'
 cmp /tmp/a /tmp/b && echo "the other files are intact"
 rm /tmp/fill
 cp /tmp/a /tmp/c && cmp /tmp/a /tmp/c && echo "after ENOSPC and rm: a copy is equal again"

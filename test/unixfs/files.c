@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cthreads.h>
 #include <servers/io.h>
 #include <servers/fs.h>
@@ -635,6 +636,59 @@ static void test_devices(void)
 	is(err_of(root, "/dev/tty", O_RDWR), LINUX_ENXIO, "/dev/tty with no terminal service: ENXIO");
 }
 
+/* --- growth: RAM files' data in chunks, nothing copied as it grows --- */
+
+#define GROW_RECORD 1000
+#define GROW_RECORDS 1500
+
+static void grow_record(char *rec, unsigned i, char file)
+{
+	memset(rec, file + (char) (i % 20), GROW_RECORD);
+	snprintf(rec, 16, "%c%u;", file, i);
+}
+
+static void test_growth(void)
+{
+	static char rec[GROW_RECORD], back[GROW_RECORD];
+	mach_port_t a = op(root, "/grow-a", O_RDWR | O_CREAT | O_TRUNC, 0644, NULL);
+	mach_port_t b = op(root, "/grow-b", O_RDWR | O_CREAT | O_TRUNC, 0644, NULL);
+	char *heap = sbrk(0);
+	int good = 1;
+	unsigned i;
+
+	/* Interleaved, so that neither file's data is at the heap's top,
+	 * where a realloc could have grown it in place. */
+	for (i = 0; i < GROW_RECORDS && good; i++) {
+		grow_record(rec, i, 'a');
+		good = wr(a, rec, GROW_RECORD, CUR) == GROW_RECORD;
+		grow_record(rec, i, 'A');
+		good = good && wr(b, rec, GROW_RECORD, CUR) == GROW_RECORD;
+	}
+	ok(good, "two files grown together in %d-byte writes to %d bytes each", GROW_RECORD,
+	   GROW_RECORD * GROW_RECORDS);
+	long grew = (long) ((char *) sbrk(0) - heap), data = 2L * GROW_RECORD * GROW_RECORDS;
+	ok(grew < data + data / 10, "the heap grew by %ld bytes for their %ld: no data copied as they grew", grew, data);
+	for (i = 0; i < GROW_RECORDS && good; i++) {
+		grow_record(rec, i, 'a');
+		good = rd(a, back, GROW_RECORD, (int64_t) i * GROW_RECORD) == GROW_RECORD &&
+		       memcmp(rec, back, GROW_RECORD) == 0;
+		grow_record(rec, i, 'A');
+		good = good && rd(b, back, GROW_RECORD, (int64_t) i * GROW_RECORD) == GROW_RECORD &&
+		       memcmp(rec, back, GROW_RECORD) == 0;
+	}
+	ok(good, "every record reads back, across the chunks' edges");
+	is(io_truncate(a, 4096 + 10), 0, "truncate one to a chunk and 10 bytes");
+	is(io_truncate(a, 3 * 4096), 0, "and up again");
+	good = rd(a, back, 10, 4096) == 10 && rd(a, back + 10, 100, 4096 + 10) == 100;
+	grow_record(rec, 4096 / GROW_RECORD, 'a');
+	ok(good && memcmp(back, rec + 4096 % GROW_RECORD, 10) == 0 && back[10] == 0 && back[109] == 0,
+	   "the kept bytes are there, the regrown ones zeros");
+	cl(a);
+	cl(b);
+	is(fs_unlink(root, "/grow-a"), 0, "removed");
+	is(fs_unlink(root, "/grow-b"), 0, "both");
+}
+
 /* --- execute-only files: IO_O_EXEC gives nothing to read --- */
 
 /* An io_reauth of a new reference to target through io, to uid 1000's
@@ -1068,6 +1122,7 @@ int main(int argc, char **argv)
 	test_devices();
 	test_identity();
 	test_exec_only();
+	test_growth();
 	test_select(pipe_svc);
 	test_io_poll(pipe_svc);
 	test_bad(pipe_svc);

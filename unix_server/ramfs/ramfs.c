@@ -12,6 +12,9 @@
 
 /* statfs's block size, where a limit gives the counts. */
 #define RAMFS_BLOCK 4096u
+/* A regular file's data is in chunks of this many bytes (a page). */
+#define RAMFS_CHUNK 4096u
+#define RAMFS_CHUNKS_MAX (RAMFS_FILE_MAX / RAMFS_CHUNK)
 
 /* Cookies 0 and 1 are "." and ".."; entries start here. */
 #define RAMFS_FIRST_COOKIE 2
@@ -31,14 +34,22 @@ struct ramfs_node {
 	struct ramfs_node *parent; /* directories */
 	struct ramfs_dirent *first, *last;
 	uint64_t next_cookie;
-	char *data; /* file contents, or a symlink's target */
-	size_t cap;
+	char *target; /* a symlink's */
+	/*
+	 * A regular file's data: chunk i holds bytes [i, i + 1) *
+	 * RAMFS_CHUNK; a null one (a hole, or past what was ever written)
+	 * reads as zeros and holds no room.  Growing adds chunks and never
+	 * copies data (only the table of pointers, doubling).  Bytes of a
+	 * chunk past the file's size are zeros (truncate clears them).
+	 */
+	char **chunks;
+	size_t nchunks; /* the table's length */
 };
 
 struct ramfs {
 	struct vfs_mount m; /* first */
 	uint64_t next_ino;
-	uint64_t bytes, limit; /* file data held (the nodes' cap), and the most allowed (0: no limit) */
+	uint64_t bytes, limit; /* file data held (chunks), and the most allowed (0: no limit) */
 };
 
 static const struct vnode_ops ramfs_ops;
@@ -119,18 +130,27 @@ static struct ramfs *ramfs_of(struct ramfs_node *n)
 	return (struct ramfs *)n->vn.mount;
 }
 
-/* A file's data goes: its room is free again. */
-static void ramfs_free_data(struct ramfs_node *n)
+/* A file's chunks from first on go: their room is free again. */
+static void ramfs_free_chunks(struct ramfs_node *n, size_t first)
 {
-	ramfs_of(n)->bytes -= n->cap;
-	free(n->data);
-	n->data = NULL;
-	n->cap = 0;
+	for (size_t i = first; i < n->nchunks; i++) {
+		if (n->chunks[i] != NULL) {
+			free(n->chunks[i]);
+			n->chunks[i] = NULL;
+			ramfs_of(n)->bytes -= RAMFS_CHUNK;
+		}
+	}
+	if (first == 0) {
+		free(n->chunks);
+		n->chunks = NULL;
+		n->nchunks = 0;
+	}
 }
 
 static void ramfs_free(struct ramfs_node *n)
 {
-	ramfs_free_data(n);
+	ramfs_free_chunks(n, 0);
+	free(n->target);
 	free(n);
 }
 
@@ -195,12 +215,12 @@ static int ramfs_create_node(struct vnode *dir, const char *name, size_t len, ui
 	if (n == NULL)
 		return LINUX_ENOSPC;
 	if (VFS_ISLNK(&n->vn)) {
-		n->data = strdup(target != NULL ? target : "");
-		if (n->data == NULL) {
+		n->target = strdup(target != NULL ? target : "");
+		if (n->target == NULL) {
 			ramfs_free(n);
 			return LINUX_ENOSPC;
 		}
-		n->vn.size = strlen(n->data);
+		n->vn.size = strlen(n->target);
 	}
 	if (VFS_ISCHR(&n->vn) || (mode & IO_S_IFMT) == IO_S_IFBLK)
 		n->vn.rdev = rdev;
@@ -260,73 +280,111 @@ static int ramfs_rename(struct vnode *odir, const char *oname, size_t olen, stru
 	return 0;
 }
 
+/* Copy len bytes at off between the file and buf (to the file: write),
+ * a chunk at a time; holes read as zeros (a write finds its chunks
+ * there: ramfs_room). */
+static void ramfs_copy(struct ramfs_node *n, uint64_t off, char *buf, size_t len, int write)
+{
+	while (len > 0) {
+		size_t i = (size_t) (off / RAMFS_CHUNK), in = (size_t) (off % RAMFS_CHUNK);
+		size_t k = RAMFS_CHUNK - in < len ? RAMFS_CHUNK - in : len;
+		char *c = i < n->nchunks ? n->chunks[i] : NULL;
+
+		if (write)
+			memcpy(c + in, buf, k);
+		else if (c != NULL)
+			memcpy(buf, c + in, k);
+		else
+			memset(buf, 0, k);
+		off += k, buf += k, len -= k;
+	}
+}
+
 static int ramfs_read(struct vnode *vn, uint64_t off, char *buf, size_t len, size_t *got)
 {
-	memcpy(buf, ramfs_node(vn)->data + off, len);
+	ramfs_copy(ramfs_node(vn), off, buf, len, 0);
 	*got = len;
 	return 0;
 }
 
-/* Room for size bytes, the new part zeroed up to size. */
-static int ramfs_grow(struct ramfs_node *n, uint64_t size)
+/*
+ * Every chunk of [off, off + len) there (len > 0), or nothing changed
+ * but the table's length: EFBIG past RAMFS_FILE_MAX, ENOSPC past the
+ * limit (counted before anything is taken) or the heap.
+ */
+static int ramfs_room(struct ramfs_node *n, uint64_t off, size_t len)
 {
-	if (size > RAMFS_FILE_MAX)
+	struct ramfs *fs = ramfs_of(n);
+	uint64_t end = off + len;
+	size_t first, last, missing = 0;
+
+	if (off > RAMFS_FILE_MAX || end > RAMFS_FILE_MAX)
 		return LINUX_EFBIG;
-	if (size > n->cap) {
-		size_t cap = n->cap < 64 ? 64 : n->cap;
-		char *data;
+	first = (size_t) (off / RAMFS_CHUNK);
+	last = (size_t) ((end - 1) / RAMFS_CHUNK);
+	if (last >= n->nchunks) {
+		size_t want = n->nchunks < 16 ? 16 : n->nchunks;
+		char **table;
 
-		struct ramfs *fs = ramfs_of(n);
-
-		while (cap < size)
-			cap = cap > RAMFS_FILE_MAX / 2 ? RAMFS_FILE_MAX : cap * 2;
-		/* Near the limit, just the room asked for. */
-		if (fs->limit != 0 && cap - n->cap > fs->limit - fs->bytes)
-			cap = size;
-		if (fs->limit != 0 && cap - n->cap > fs->limit - fs->bytes)
+		while (want <= last)
+			want = want > RAMFS_CHUNKS_MAX / 2 ? RAMFS_CHUNKS_MAX : want * 2;
+		table = realloc(n->chunks, want * sizeof(*table));
+		if (table == NULL)
 			return LINUX_ENOSPC;
-		data = realloc(n->data, cap);
-		if (data == NULL)
-			return LINUX_ENOSPC;
-		fs->bytes += cap - n->cap;
-		n->data = data;
-		n->cap = cap;
+		memset(table + n->nchunks, 0, (want - n->nchunks) * sizeof(*table));
+		n->chunks = table;
+		n->nchunks = want;
 	}
-	if (size > n->vn.size)
-		memset(n->data + n->vn.size, 0, size - n->vn.size);
+	for (size_t i = first; i <= last; i++)
+		missing += n->chunks[i] == NULL;
+	if (fs->limit != 0 && (uint64_t) missing * RAMFS_CHUNK > fs->limit - fs->bytes)
+		return LINUX_ENOSPC;
+	for (size_t i = first; i <= last; i++) {
+		if (n->chunks[i] != NULL)
+			continue;
+		/* Zeros, as the hole it fills read (a failure keeps those
+		 * taken: zeros, counted, freed with the file). */
+		n->chunks[i] = calloc(1, RAMFS_CHUNK);
+		if (n->chunks[i] == NULL)
+			return LINUX_ENOSPC;
+		fs->bytes += RAMFS_CHUNK;
+	}
 	return 0;
 }
 
 static int ramfs_write(struct vnode *vn, uint64_t off, const char *buf, size_t len, size_t *done)
 {
 	struct ramfs_node *n = ramfs_node(vn);
-	uint64_t end = off + len;
 	int rc;
 
 	*done = 0;
-	if (off > RAMFS_FILE_MAX || end > RAMFS_FILE_MAX)
-		return LINUX_EFBIG;
-	rc = ramfs_grow(n, end > vn->size ? end : vn->size);
+	if (len == 0)
+		return off > RAMFS_FILE_MAX ? LINUX_EFBIG : 0;
+	rc = ramfs_room(n, off, len);
 	if (rc != 0)
 		return rc;
-	memcpy(n->data + off, buf, len);
-	if (end > vn->size)
-		vn->size = end;
+	ramfs_copy(n, off, (char *) buf, len, 1);
+	if (off + len > vn->size)
+		vn->size = off + len;
 	*done = len;
 	return 0;
 }
 
+/* Growing makes a hole (no room taken); shrinking frees the chunks past
+ * the end and clears the rest of the last one, which a later growth
+ * shows as zeros. */
 static int ramfs_truncate(struct vnode *vn, uint64_t size)
 {
 	struct ramfs_node *n = ramfs_node(vn);
-	int rc;
 
-	if (size > vn->size) {
-		rc = ramfs_grow(n, size);
-		if (rc != 0)
-			return rc;
-	} else if (size == 0) {
-		ramfs_free_data(n);
+	if (size > RAMFS_FILE_MAX)
+		return LINUX_EFBIG;
+	if (size < vn->size) {
+		size_t keep = (size_t) ((size + RAMFS_CHUNK - 1) / RAMFS_CHUNK), in = (size_t) (size % RAMFS_CHUNK);
+
+		ramfs_free_chunks(n, keep);
+		if (in != 0 && keep - 1 < n->nchunks && n->chunks[keep - 1] != NULL)
+			memset(n->chunks[keep - 1] + in, 0, RAMFS_CHUNK - in);
 	}
 	vn->size = size;
 	return 0;
@@ -366,7 +424,7 @@ static int ramfs_readlink(struct vnode *vn, char *buf, size_t size)
 
 	if (vn->size + 1 > size)
 		return LINUX_ENAMETOOLONG;
-	memcpy(buf, n->data, vn->size + 1);
+	memcpy(buf, n->target, vn->size + 1);
 	return 0;
 }
 

@@ -15,10 +15,10 @@
 /* A new, empty RAM file system whose files have st_dev dev; NULL if out of memory. */
 struct vfs_mount *ramfs_create(uint64_t dev);
 
-/* At most bytes of file data in m (what its files hold room for,
- * allocated in doubling steps): a write or truncate beyond answers
- * ENOSPC, and statfs reports the room in 4 KiB blocks.  0 (the default):
- * no limit but the server's heap. */
+/* At most bytes of file data in m (what its files hold room for, in
+ * 4 KiB chunks; holes take none): a write beyond answers ENOSPC, and
+ * statfs reports the room in 4 KiB blocks.  0 (the default): no limit
+ * but the server's heap. */
 void ramfs_set_limit(struct vfs_mount *m, uint64_t bytes);
 
 /*
