@@ -24,8 +24,8 @@
 
 struct pager;
 
-/* What the kit calls; ctx is pager_create's.  Only read is required.
- * Callbacks may run concurrently in the kit's threads. */
+/* What the kit calls; ctx is pager_create's.  Only read (or read_page)
+ * is required.  Callbacks may run concurrently in the kit's threads. */
 struct pager_ops {
 	/* Fill buf (vm_page_size bytes, all of it: it is not cleared
 	 * first) with the page at offset.
@@ -63,6 +63,16 @@ struct pager_ops {
 	 * destroys the pager (its port and struct) once this returns; FALSE
 	 * keeps it (the callback may have asked to be told again). */
 	boolean_t (*no_senders)(void *ctx);
+	/* Instead of read, for a pager whose data is already in pages of
+	 * its own (received out of line from a device or another server, a
+	 * cache page it is done with): set *page to such a page
+	 * (page-aligned, vm_page_size bytes) holding the page at offset and
+	 * give it away.  The kit sends it with deallocate and the kernel
+	 * moves it into the object (no copy when nothing else maps it): on
+	 * KERN_SUCCESS the page is no longer the pager's, sent or not.
+	 * Other results as read's, *page left alone.  Filling a page
+	 * allocated for the purpose costs more than read's copy. */
+	kern_return_t (*read_page)(void *ctx, vm_offset_t offset, vm_address_t *page, vm_prot_t *lock);
 };
 
 /* Attributes given at memory_object_ready. */

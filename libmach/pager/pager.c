@@ -51,7 +51,7 @@ struct pager *pager_create(const struct pager_ops *ops, void *ctx, int flags, ma
 {
 	struct pager *p = calloc(1, sizeof(*p));
 
-	if (p == NULL || ops == NULL || ops->read == NULL)
+	if (p == NULL || ops == NULL || (ops->read == NULL && ops->read_page == NULL))
 		goto fail;
 	if (mach_port_allocate(T, MACH_PORT_RIGHT_RECEIVE, &p->port) != KERN_SUCCESS)
 		goto fail;
@@ -80,7 +80,7 @@ struct pager *pager_adopt(const struct pager_ops *ops, void *ctx, int flags, mac
 {
 	struct pager *p = calloc(1, sizeof(*p));
 
-	if (p == NULL || ops == NULL || ops->read == NULL) {
+	if (p == NULL || ops == NULL || (ops->read == NULL && ops->read_page == NULL)) {
 		free(p);
 		return NULL;
 	}
@@ -136,12 +136,15 @@ mach_port_t pager_control(struct pager *pager)
  */
 struct kit_thread {
 	char page[4096] __attribute__((aligned(4096)));
+	struct pager *serves;	/* the pager whose port the thread receives on */
 	mach_msg_header_t *out; /* while pager_demux handles a request ... */
 	struct pager *pager;	/* ... of this pager */
 	/* The data_request's routine supplies page from here: */
 	int supply;
 	mach_port_t control;
 	vm_offset_t offset;
+	vm_address_t data; /* page, or the one read_page gave away (dealloc) */
+	boolean_t dealloc;
 	vm_prot_t lock;
 	boolean_t precious;
 };
@@ -152,6 +155,7 @@ static void *pager_thread(void *arg)
 	struct kit_thread kt; /* its page untouched: the kernel has nothing to copy
 				 from a page a read callback left alone */
 
+	kt.serves = p;
 	kt.out = NULL;
 	kt.supply = 0;
 	cthread_current()->pager_kit = &kt;
@@ -309,10 +313,11 @@ static boolean_t no_senders(struct pager *p)
  * next receive.  The control port's send right is moved: it is the one
  * the request brought (the kernel's fast path takes it and the page in
  * one go; if the send fails, mach_msg_server releases the right and
- * keeps the page, sent without deallocate).
+ * keeps the page if sent without deallocate, the kit's own; with it, a
+ * page read_page gave away, frees it).
  */
-static void supply_msg_build(mach_msg_header_t *out, mach_port_t control, vm_offset_t offset, const void *page,
-			     vm_prot_t lock, boolean_t precious)
+static void supply_msg_build(mach_msg_header_t *out, mach_port_t control, vm_offset_t offset, vm_address_t page,
+			     boolean_t dealloc, vm_prot_t lock, boolean_t precious)
 {
 	static const mach_msg_type_t word = {.msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32,
 					     .msgt_number = 1, .msgt_inline = 1};
@@ -325,11 +330,11 @@ static void supply_msg_build(mach_msg_header_t *out, mach_port_t control, vm_off
 	m->hdr.msgh_id = MEMORY_OBJECT_DATA_SUPPLY_ID;
 	m->offset_type = word;
 	m->offset = offset;
-	m->data_type = (mach_msg_type_long_t){.msgtl_header = {.msgt_longform = 1},
+	m->data_type = (mach_msg_type_long_t){.msgtl_header = {.msgt_longform = 1, .msgt_deallocate = dealloc},
 					      .msgtl_name = MACH_MSG_TYPE_BYTE,
 					      .msgtl_size = 8,
 					      .msgtl_number = vm_page_size};
-	m->data = (vm_offset_t)page;
+	m->data = page;
 	m->lock_type = word;
 	m->lock_value = lock;
 	m->precious_type = word;
@@ -342,11 +347,14 @@ static void supply_msg_build(mach_msg_header_t *out, mach_port_t control, vm_off
 
 boolean_t pager_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 {
-	struct pager *p = pager_find(in->msgh_local_port);
+	struct kit_thread *kt = cthread_current()->pager_kit;
+	/* A kit thread's request came to the port it serves (the pager
+	 * lives while its port does: no_senders destroys both at once). */
+	struct pager *p = kt != NULL && kt->serves->port == in->msgh_local_port ? kt->serves
+										  : pager_find(in->msgh_local_port);
 	int serial = p != NULL && (p->flags & PAGER_SERIAL);
 	mig_reply_header_t *r = (mig_reply_header_t *)out;
 	boolean_t handled = TRUE, destroy = FALSE;
-	struct kit_thread *kt = cthread_current()->pager_kit;
 
 	if (kt != NULL)
 		kt->out = out, kt->pager = p, kt->supply = 0;
@@ -368,7 +376,7 @@ boolean_t pager_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 	if (kt != NULL) {
 		kt->out = NULL;
 		if (kt->supply) /* instead of data_request's no-reply */
-			supply_msg_build(out, kt->control, kt->offset, kt->page, kt->lock, kt->precious);
+			supply_msg_build(out, kt->control, kt->offset, kt->data, kt->dealloc, kt->lock, kt->precious);
 	}
 	if (serial)
 		turn_done(p);
@@ -430,18 +438,22 @@ kern_return_t memory_object_data_request(mach_port_t memory_object, mach_port_t 
 		kt = NULL;
 	char *buf = kt != NULL ? kt->page : own;
 	boolean_t precious = (p->flags & PAGER_PRECIOUS) != 0;
+	boolean_t given = p->ops->read_page != NULL; /* read_page gives its own pages */
 	for (vm_offset_t pos = 0; pos < length; pos += vm_page_size) {
 		vm_prot_t lock = VM_PROT_NONE;
-		kern_return_t kr = p->ops->read(p->ctx, offset + pos, buf, &lock);
+		vm_address_t data = (vm_address_t)buf;
+		kern_return_t kr = given ? p->ops->read_page(p->ctx, offset + pos, &data, &lock)
+					 : p->ops->read(p->ctx, offset + pos, buf, &lock);
 		if (kr == KERN_SUCCESS && kt != NULL && pos + vm_page_size >= length) {
 			kt->supply = 1;
-			kt->control = memory_control, kt->offset = offset + pos, kt->lock = lock;
+			kt->control = memory_control, kt->offset = offset + pos, kt->data = data, kt->dealloc = given;
+			kt->lock = lock;
 			kt->precious = precious;
 			return KERN_SUCCESS; /* the right goes with it */
 		}
 		if (kr == KERN_SUCCESS)
-			memory_object_data_supply(memory_control, offset + pos, (vm_offset_t)buf, vm_page_size, FALSE,
-						  lock, precious, MACH_PORT_NULL);
+			memory_object_data_supply(memory_control, offset + pos, data, vm_page_size, given, lock,
+						  precious, MACH_PORT_NULL);
 		else if (kr == PAGER_ZERO_FILL)
 			memory_object_data_unavailable(memory_control, offset + pos, vm_page_size);
 		else if (kr != PAGER_NO_REPLY)

@@ -42,7 +42,7 @@ struct fault_wait {
 	int ready;	   /* wait for pager_ready */
 	int memory;	   /* no object: wait for free pages (vm_page_wait) */
 	vm_prot_t request; /* != 0: first send data_request for page (absent) */
-	struct vm_page *page;
+	struct vm_page *page; /* ... and after the wait, the page found there */
 	/* vm_fault: the page comes to the entry's own object; if the map is
 	 * then as the fault left it, it maps the page at once with this
 	 * protection (fault_resume). */
@@ -159,6 +159,7 @@ static kern_return_t fault_wait(struct fault_wait *w)
 			break;
 		}
 	}
+	w->page = p;
 	vm_object_deallocate(o);
 	return kr;
 }
@@ -170,11 +171,14 @@ static kern_return_t fault_wait(struct fault_wait *w)
  * are as they were): the page mapped at once, without starting over.
  * VM_FAULT_RETRY, nothing done, when the page is not there as plain data
  * the access may use (gone again, failed, locked, its object copied
- * since, inactive): then the fault starts over.
+ * since, inactive): then the fault starts over.  fresh: nothing has run
+ * since fault_wait found w->page (the map lock was free), so it is
+ * still the page there.
  */
-static kern_return_t fault_resume(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type, struct fault_wait *w)
+static kern_return_t fault_resume(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type, struct fault_wait *w,
+				  int fresh)
 {
-	struct vm_page *p = vm_page_lookup(w->object, w->offset);
+	struct vm_page *p = fresh ? w->page : vm_page_lookup(w->object, w->offset);
 
 	if (p == NULL || (p->flags & (VM_PAGE_BUSY | VM_PAGE_NO_DATA)) || (p->page_lock & fault_type) ||
 	    w->object->copy != NULL || p->queue == VM_PAGE_Q_INACTIVE)
@@ -193,12 +197,12 @@ kern_return_t vm_fault(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type)
 
 	w.resumable = 0;
 	for (;;) {
-		vm_map_lock(map);
+		int slept = vm_map_lock(map);
 		w.entry_changed = 0;
 		kr = VM_FAULT_RETRY;
 		/* (w.object is the entry's: its reference holds it.) */
 		if (w.resumable && map->timestamp == left)
-			kr = fault_resume(map, va, fault_type, &w);
+			kr = fault_resume(map, va, fault_type, &w, !slept);
 		if (w.resumable) {
 			if (kr == VM_FAULT_RETRY)
 				vm_fault_info.pager_waits_restarted++;

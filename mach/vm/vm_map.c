@@ -267,13 +267,17 @@ static void simplify_range(struct vm_map *map, struct vm_map_entry *from, struct
 
 /* ---- maps ---- */
 
-void vm_map_lock(struct vm_map *map)
+int vm_map_lock(struct vm_map *map)
 {
+	int slept = 0;
+
 	while (map->lock.held) {
 		map->lock.waiting = 1;
 		thread_sleep(&map->lock, 0, 0);
+		slept = 1;
 	}
 	map->lock.held = 1;
+	return slept;
 }
 
 void vm_map_unlock(struct vm_map *map)

@@ -117,7 +117,9 @@ static inline void vm_map_deallocate(struct vm_map *map)
 		vm_map_destroy(map);
 }
 
-void vm_map_lock(struct vm_map *map);
+/* Returns 1 if it had to sleep for the lock (anything may have changed
+ * meanwhile), 0 if it took it at once. */
+int vm_map_lock(struct vm_map *map);
 void vm_map_unlock(struct vm_map *map);
 /* The same, by a holder that changed nothing (the timestamp stays). */
 void vm_map_unlock_unchanged(struct vm_map *map);

@@ -5,7 +5,9 @@
  * data_return) and flushes (the next touch asks the pager again); a page
  * locked against writing asks for data_unlock; data_unavailable zero
  * fills; data_error raises EXC_BAD_ACCESS with KERN_MEMORY_ERROR; the
- * last unmap terminates the object, unless the pager allows caching.
+ * last unmap terminates the object, unless the pager allows caching;
+ * a pager that gives its own pages away (read_page) has them arrive
+ * whole and no longer has them, sent with its next receive or at once.
  */
 #include <string.h>
 #include <cthreads.h>
@@ -206,6 +208,61 @@ static void test_cache(void)
 	vm_deallocate(T, a, PAGE);
 }
 
+/* ---- read_page: the pager's own pages, given away ---- */
+
+static vm_address_t given_page; /* the last page read_page gave */
+
+static kern_return_t give_read(void *ctx, vm_offset_t offset, vm_address_t *page, vm_prot_t *lock)
+{
+	(void)ctx, (void)lock;
+	vm_address_t a = 0;
+	if (offset / PAGE == ERROR_PAGE)
+		return KERN_FAILURE;
+	if (vm_allocate(T, &a, PAGE, TRUE) != KERN_SUCCESS)
+		return KERN_RESOURCE_SHORTAGE;
+	for (unsigned w = 0; w < PAGE / 4; w++)
+		((unsigned *)a)[w] = pattern(offset / PAGE + 100, w);
+	given_page = a;
+	*page = a;
+	return KERN_SUCCESS;
+}
+
+static const struct pager_ops give_ops = {.read_page = give_read, .terminated = pattern_terminated};
+
+/* Whether [addr, addr + PAGE) is still allocated in our map. */
+static int still_ours(vm_address_t addr)
+{
+	vm_address_t a = addr;
+	vm_size_t size;
+	vm_prot_t prot;
+	return mach_vm_region_prot(T, &a, &size, &prot) == KERN_SUCCESS && a <= addr;
+}
+
+static void test_give_away(int flags, const char *how)
+{
+	mach_port_t mo;
+	vm_address_t a = 0, b = 0;
+	struct pager *pg = pager_create(&give_ops, NULL, flags, &mo);
+	if (!ok(pg != NULL && pager_start(pg, 1) == KERN_SUCCESS &&
+			vm_map(T, &a, 2 * PAGE, 0, TRUE, mo, 0, FALSE, VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+			       VM_INHERIT_NONE) == KERN_SUCCESS,
+		"%s: a pager with read_page", how))
+		return;
+	volatile unsigned *m = (volatile unsigned *)a;
+	unsigned w = 0;
+	while (w < PAGE / 4 && m[w] == pattern(100, w))
+		w++;
+	is(w, PAGE / 4, "%s: its page arrives whole", how);
+	ok(given_page != 0 && !still_ours(given_page), "%s: the page it gave is no longer its own", how);
+	m[1] = 0x1234;
+	is_kr(vm_map(T, &b, PAGE, 0, TRUE, mo, 0, FALSE, VM_PROT_READ, VM_PROT_ALL, VM_INHERIT_NONE), KERN_SUCCESS,
+	      "%s: mapped again", how);
+	is(((volatile unsigned *)b)[1], 0x1234, "%s: the second mapping sees the same page", how);
+	is(m[PAGE / 4 + 7], pattern(101, 7), "%s: the next page too", how);
+	vm_deallocate(T, a, 2 * PAGE);
+	vm_deallocate(T, b, PAGE);
+}
+
 int main(void)
 {
 	mach_port_t mo;
@@ -325,5 +382,7 @@ int main(void)
 		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 10);
 	is(store[0][1], 77, "the dirty page came back with it");
 	test_cache();
+	test_give_away(0, "with the next receive");
+	test_give_away(PAGER_SERIAL, "sent at once (PAGER_SERIAL)");
 	return tap_done();
 }
