@@ -30,6 +30,27 @@ typedef int memory_object_return_t;
 #define MEMORY_OBJECT_RETURN_ALL 2
 
 /*
+ * memory_object_data_request's message (routine 2203), and
+ * memory_object_data_unlock's (2204, the same layout), as their MIG stubs
+ * lay them out: the kernel builds them in this shape
+ * (vm/memory_object.c), and the pager kit decodes data_request in it
+ * (libmach/pager).
+ */
+#define MEMORY_OBJECT_DATA_REQUEST_ID 2203
+#define MEMORY_OBJECT_DATA_UNLOCK_ID 2204
+struct memory_object_data_request_msg {
+	mach_msg_header_t hdr;
+	mach_msg_type_t control_type;
+	mach_port_t control;
+	mach_msg_type_t offset_type;
+	vm_offset_t offset;
+	mach_msg_type_t length_type;
+	vm_size_t length;
+	mach_msg_type_t access_type;
+	vm_prot_t access;
+};
+
+/*
  * memory_object_data_supply's message (routine 2093 of
  * memory_object.defs) as its MIG stub lays it out: the kernel's fast
  * path for one page reads it in this shape (vm/memory_object.c), and the

@@ -130,16 +130,14 @@ mach_port_t pager_control(struct pager *pager)
 
 /*
  * A thread of pager_start's: the page its read callbacks fill, and the
- * request it is handling, whose reply buffer (out) may carry the page's
- * data_supply: mach_msg_server sends it with the thread's next receive,
- * one trap for both.  The page outlives the request for that.
+ * data_supply of it that pager_demux leaves in the reply buffer for
+ * mach_msg_server to send with the thread's next receive, one trap for
+ * both.  The page outlives the request for that.
  */
 struct kit_thread {
 	char page[4096] __attribute__((aligned(4096)));
-	struct pager *serves;	/* the pager whose port the thread receives on */
-	mach_msg_header_t *out; /* while pager_demux handles a request ... */
-	struct pager *pager;	/* ... of this pager */
-	/* The data_request's routine supplies page from here: */
+	struct pager *serves; /* the pager whose port the thread receives on */
+	/* The data_request being handled supplies page from here: */
 	int supply;
 	mach_port_t control;
 	vm_offset_t offset;
@@ -156,7 +154,6 @@ static void *pager_thread(void *arg)
 				 from a page a read callback left alone */
 
 	kt.serves = p;
-	kt.out = NULL;
 	kt.supply = 0;
 	cthread_current()->pager_kit = &kt;
 	/* Requests are small; returned pages come out of line. */
@@ -278,6 +275,46 @@ static void data_initialize(mach_msg_header_t *in, mig_reply_header_t *out)
 	out->RetCode = MIG_NO_REPLY;
 }
 
+static void page_request(struct pager *p, struct kit_thread *kt, mach_port_t memory_control, vm_offset_t offset,
+			 vm_size_t length);
+
+/*
+ * memory_object_data_request (memory_object.defs, routine 2203), the
+ * kit's hot path, decoded here with the checks its MIG stub makes (one
+ * dispatch and one stub fewer a page-in): the control port's send right
+ * (moved in by the kernel), offset, length and access.  A bad shape is
+ * MIG_BAD_ARGUMENTS (the server loop then destroys the request, its
+ * right with it), as the stub answers.
+ */
+static uint32_t type_word(const mach_msg_type_t *t)
+{
+	uint32_t w;
+
+	memcpy(&w, t, sizeof(w));
+	return w;
+}
+
+static void data_request(struct pager *p, struct kit_thread *kt, mach_msg_header_t *in, mig_reply_header_t *out)
+{
+	static const mach_msg_type_t word = {.msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32,
+					     .msgt_number = 1, .msgt_inline = 1},
+				     right = {.msgt_name = MACH_MSG_TYPE_PORT_SEND, .msgt_size = 32,
+					      .msgt_number = 1, .msgt_inline = 1};
+	const struct memory_object_data_request_msg *m = (const struct memory_object_data_request_msg *)in;
+
+	if (in->msgh_size != sizeof(*m) || !(in->msgh_bits & MACH_MSGH_BITS_COMPLEX) ||
+	    type_word(&m->control_type) != type_word(&right) || type_word(&m->offset_type) != type_word(&word) ||
+	    type_word(&m->length_type) != type_word(&word) || type_word(&m->access_type) != type_word(&word)) {
+		out->RetCode = MIG_BAD_ARGUMENTS;
+		return;
+	}
+	if (p == NULL) {
+		out->RetCode = KERN_INVALID_ARGUMENT; /* as memory_object_data_request answers */
+		return;
+	}
+	page_request(p, kt, m->control, m->offset, m->length);
+}
+
 /* PAGER_SERIAL: wait until the message with this seqno is next. */
 static void turn_wait(struct pager *p, mach_port_seqno_t seqno)
 {
@@ -357,27 +394,27 @@ boolean_t pager_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 	boolean_t handled = TRUE, destroy = FALSE;
 
 	if (kt != NULL)
-		kt->out = out, kt->pager = p, kt->supply = 0;
+		kt->supply = 0;
 
 	if (serial)
 		turn_wait(p, in->msgh_seqno);
-	if (in->msgh_id == MEMORY_OBJECT_DATA_INITIALIZE_ID || in->msgh_id == MACH_NOTIFY_NO_SENDERS) {
+	if (in->msgh_id == MEMORY_OBJECT_DATA_REQUEST_ID || in->msgh_id == MEMORY_OBJECT_DATA_INITIALIZE_ID ||
+	    in->msgh_id == MACH_NOTIFY_NO_SENDERS) {
 		r->Head.msgh_bits = 0;
 		r->Head.msgh_remote_port = MACH_PORT_NULL;
 		r->Head.msgh_size = sizeof(*r);
 		r->RetCode = MIG_NO_REPLY;
-		if (in->msgh_id == MEMORY_OBJECT_DATA_INITIALIZE_ID)
+		if (in->msgh_id == MEMORY_OBJECT_DATA_REQUEST_ID)
+			data_request(p, kt, in, r);
+		else if (in->msgh_id == MEMORY_OBJECT_DATA_INITIALIZE_ID)
 			data_initialize(in, r);
 		else if (p != NULL && !(in->msgh_bits & MACH_MSGH_BITS_COMPLEX))
 			destroy = no_senders(p);
 	} else {
 		handled = memory_object_server(in, out);
 	}
-	if (kt != NULL) {
-		kt->out = NULL;
-		if (kt->supply) /* instead of data_request's no-reply */
-			supply_msg_build(out, kt->control, kt->offset, kt->data, kt->dealloc, kt->lock, kt->precious);
-	}
+	if (kt != NULL && kt->supply) /* instead of data_request's no-reply */
+		supply_msg_build(out, kt->control, kt->offset, kt->data, kt->dealloc, kt->lock, kt->precious);
 	if (serial)
 		turn_done(p);
 	if (destroy)
@@ -415,16 +452,14 @@ kern_return_t memory_object_init(mach_port_t memory_object, mach_port_t memory_c
 	return KERN_SUCCESS;
 }
 
-kern_return_t memory_object_data_request(mach_port_t memory_object, mach_port_t memory_control, vm_offset_t offset,
-					 vm_size_t length, vm_prot_t desired_access)
+/*
+ * A data_request's pages: the read callback for each, its answer sent
+ * as it says.  kt: the kit thread handling the request, if it may send
+ * the last page with its next receive; else NULL.
+ */
+static void page_request(struct pager *p, struct kit_thread *kt, mach_port_t memory_control, vm_offset_t offset,
+			 vm_size_t length)
 {
-	struct kit_thread *kt = cthread_current()->pager_kit;
-	/* (pager_demux found the pager of a kit thread's request) */
-	struct pager *p = kt != NULL && kt->out != NULL ? kt->pager : pager_find(memory_object);
-	(void)desired_access;
-
-	if (p == NULL)
-		return KERN_INVALID_ARGUMENT;
 	/* The page is built in our buffer and copied by the kernel (a page
 	 * travels physically: cheaper than a vm_allocate per request): a kit
 	 * thread's, whose last page goes with the thread's next receive
@@ -434,7 +469,7 @@ kern_return_t memory_object_data_request(mach_port_t memory_object, mach_port_t 
 	 * stack, sent at once. */
 	static_assert(LIBMACH_PAGE_SIZE <= 4096, "pager buffer");
 	char own[4096] __attribute__((aligned(4096))); /* a whole page: the kernel keeps it */
-	if (kt != NULL && (kt->out == NULL || (p->flags & PAGER_SERIAL)))
+	if (kt != NULL && (p->flags & PAGER_SERIAL))
 		kt = NULL;
 	char *buf = kt != NULL ? kt->page : own;
 	boolean_t precious = (p->flags & PAGER_PRECIOUS) != 0;
@@ -449,7 +484,7 @@ kern_return_t memory_object_data_request(mach_port_t memory_object, mach_port_t 
 			kt->control = memory_control, kt->offset = offset + pos, kt->data = data, kt->dealloc = given;
 			kt->lock = lock;
 			kt->precious = precious;
-			return KERN_SUCCESS; /* the right goes with it */
+			return; /* the right goes with it */
 		}
 		if (kr == KERN_SUCCESS)
 			memory_object_data_supply(memory_control, offset + pos, data, vm_page_size, given, lock,
@@ -460,6 +495,19 @@ kern_return_t memory_object_data_request(mach_port_t memory_object, mach_port_t 
 			memory_object_data_error(memory_control, offset + pos, vm_page_size, kr);
 	}
 	drop_control_of(p, memory_control);
+}
+
+/* For a program's own demux that calls memory_object_server (pager_demux
+ * decodes data_request itself). */
+kern_return_t memory_object_data_request(mach_port_t memory_object, mach_port_t memory_control, vm_offset_t offset,
+					 vm_size_t length, vm_prot_t desired_access)
+{
+	struct pager *p = pager_find(memory_object);
+	(void)desired_access;
+
+	if (p == NULL)
+		return KERN_INVALID_ARGUMENT;
+	page_request(p, NULL, memory_control, offset, length);
 	return KERN_SUCCESS;
 }
 

@@ -208,24 +208,10 @@ kern_return_t vm_object_copy_call(struct vm_object *src, vm_offset_t offset, vm_
  * spares the stub's copy of the message and the pass that turns its
  * rights into kernel form.
  */
-#define MEMORY_OBJECT_DATA_REQUEST_ID 2203
-#define MEMORY_OBJECT_DATA_UNLOCK_ID 2204
-
-struct pager_page_msg {
-	mach_msg_header_t hdr;
-	mach_msg_type_t control_type;
-	mach_port_t control;
-	mach_msg_type_t offset_type;
-	vm_offset_t offset;
-	mach_msg_type_t length_type;
-	vm_size_t length;
-	mach_msg_type_t access_type;
-	vm_prot_t access;
-};
 
 /* The message, its header's ports in kernel form (the caller makes the
  * rights or names them). */
-static void pager_page_msg_fill(struct pager_page_msg *m, struct vm_object *o, mach_msg_id_t id, vm_offset_t offset,
+static void pager_page_msg_fill(struct memory_object_data_request_msg *m, struct vm_object *o, mach_msg_id_t id, vm_offset_t offset,
 				vm_prot_t access)
 {
 	const mach_msg_type_t word = {.msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32, .msgt_number = 1,
@@ -261,7 +247,7 @@ static int pager_page_direct(struct vm_object *o, mach_msg_id_t id, vm_offset_t 
 	extern uintptr_t cpu_recover;
 	struct ipc_port *port = o->pager, *control = o->pager_request;
 	struct ipc_window w;
-	struct pager_page_msg m;
+	struct memory_object_data_request_msg m;
 
 	/* (thread_block_ipc's assumptions: no copy in progress, nothing to
 	 * reap, a user thread.) */
@@ -296,10 +282,10 @@ static kern_return_t pager_page_send(struct vm_object *o, mach_msg_id_t id, vm_o
 {
 	if (!o->pager->active)
 		return KERN_MEMORY_ERROR; /* nobody to ask */
-	struct ipc_kmsg *kmsg = ipc_kmsg_alloc(sizeof(struct pager_page_msg));
+	struct ipc_kmsg *kmsg = ipc_kmsg_alloc(sizeof(struct memory_object_data_request_msg));
 	if (kmsg == NULL)
 		return KERN_MEMORY_ERROR;
-	struct pager_page_msg *m = (struct pager_page_msg *)&kmsg->hdr;
+	struct memory_object_data_request_msg *m = (struct memory_object_data_request_msg *)&kmsg->hdr;
 	pager_page_msg_fill(m, o, id, offset, access);
 	m->hdr.msgh_remote_port = name_of(ipc_port_copy_send(o->pager));
 	m->hdr.msgh_local_port = MACH_PORT_NULL;

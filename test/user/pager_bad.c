@@ -554,7 +554,6 @@ static void test_map_changes_meanwhile(void)
  * buffer when it waits in receive (here a buffer that straddles two
  * pages), queued when it is busy; both must look the same.
  */
-#define MEMORY_OBJECT_DATA_REQUEST_ID 2203
 
 /* The header, then four typed words: control port, offset, length,
  * access. */
@@ -645,6 +644,74 @@ static void test_request_shapes(void)
 	cthread_join(r);
 }
 
+/*
+ * data_request forged by anyone with a send right to a kit pager's port
+ * (the kit decodes it itself, as its MIG stub would): a well-formed one
+ * is answered with data_supply to the control port it names (ours here),
+ * the right it brought moved back with it; a malformed one gets no
+ * answer and its right is released.
+ */
+struct forged_request {
+	mach_msg_header_t head;
+	struct {
+		mach_msg_type_t type;
+		unsigned value;
+	} item[4];
+};
+
+static void forge_request(mach_port_t pager, mach_port_t control, int bad_offset_type)
+{
+	const mach_msg_type_t word = {.msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32, .msgt_number = 1,
+				      .msgt_inline = 1};
+	struct forged_request m = {.head = {.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) |
+							 MACH_MSGH_BITS_COMPLEX,
+					    .msgh_size = sizeof(m),
+					    .msgh_remote_port = pager,
+					    .msgh_id = MEMORY_OBJECT_DATA_REQUEST_ID}};
+	for (int i = 0; i < 4; i++)
+		m.item[i].type = word;
+	m.item[0].type.msgt_name = MACH_MSG_TYPE_MAKE_SEND;
+	m.item[0].value = control;
+	m.item[1].value = 3 * PAGE; /* offset */
+	m.item[2].value = PAGE;	    /* length */
+	m.item[3].value = VM_PROT_READ;
+	if (bad_offset_type)
+		m.item[1].type.msgt_size = 16;
+	mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+}
+
+static unsigned send_rights(mach_port_t port)
+{
+	mach_port_status_t st;
+	return mach_port_get_receive_status(T, port, &st) == KERN_SUCCESS ? (unsigned)st.mps_srights : ~0u;
+}
+
+static void test_forged_requests(void)
+{
+	mach_port_t mo, control = new_port();
+	struct pager *pg = pager_create(&ops, NULL, 0, &mo);
+	if (!ok(pg != NULL && pager_start(pg, 1) == KERN_SUCCESS, "a kit pager for forged requests"))
+		return;
+	replying = 1;
+	union {
+		struct memory_object_data_supply_msg m;
+		char buf[256];
+	} u;
+	forge_request(mo, control, 0);
+	is_kr(mach_msg(&u.m.hdr, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(u), control, 5000, MACH_PORT_NULL),
+	      MACH_MSG_SUCCESS, "a well-formed data_request: an answer comes to its control port");
+	is(u.m.hdr.msgh_id, MEMORY_OBJECT_DATA_SUPPLY_ID, "data_supply");
+	is(u.m.offset, 3 * PAGE, "for the offset asked");
+	ok(u.m.data_type.msgtl_number == PAGE && ((unsigned *)u.m.data)[0] == 0x11111111, "with the page read");
+	vm_deallocate(T, u.m.data, PAGE);
+	is(send_rights(control), 0, "the right the request brought came back with it");
+	forge_request(mo, control, 1);
+	is_kr(mach_msg(&u.m.hdr, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(u), control, 300, MACH_PORT_NULL),
+	      MACH_RCV_TIMED_OUT, "a data_request with a bad type: no answer");
+	is(send_rights(control), 0, "and the right it brought is released");
+	mach_port_destroy(T, control);
+}
+
 int main(void)
 {
 	exc_port = new_port_with_send();
@@ -653,6 +720,7 @@ int main(void)
 	test_bad_replies();
 	test_supply_shapes();
 	test_request_shapes();
+	test_forged_requests();
 	test_map_changes_meanwhile();
 	test_no_reply();
 	test_pager_dies();
