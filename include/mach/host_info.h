@@ -26,6 +26,8 @@ typedef integer_t cpu_subtype_t;
 #define HOST_IDLE_INFO 100
 /* Ernst's: how faults that waited for a pager ended (struct host_vm_fault_info). */
 #define HOST_VM_FAULT_INFO 101
+/* Ernst's: the pageout daemon's work (struct host_vm_pageout_info). */
+#define HOST_VM_PAGEOUT_INFO 102
 
 struct host_basic_info {
 	integer_t max_cpus;
@@ -86,5 +88,27 @@ struct host_vm_fault_info {
 typedef struct host_vm_fault_info host_vm_fault_info_data_t;
 typedef struct host_vm_fault_info *host_vm_fault_info_t;
 #define HOST_VM_FAULT_INFO_COUNT (sizeof(host_vm_fault_info_data_t) / sizeof(integer_t))
+
+/*
+ * HOST_VM_PAGEOUT_INFO: counters since boot of the pageout daemon's work:
+ * scans (passes over the queues), pages it moved from the active to the
+ * inactive queue (deactivated), pages it looked at on the inactive queue
+ * (examined), of those the ones it reclaimed (freed, or sent to their
+ * pager: returned) and the ones it passed over because their pager had
+ * its share of pages in flight (behind).  Examined and deactivated per
+ * page reclaimed say how much the daemon works for each page it gets:
+ * tests bound them.
+ */
+struct host_vm_pageout_info {
+	natural_t scans;
+	natural_t deactivated;
+	natural_t examined;
+	natural_t reclaimed;
+	natural_t returned;
+	natural_t behind;
+};
+typedef struct host_vm_pageout_info host_vm_pageout_info_data_t;
+typedef struct host_vm_pageout_info *host_vm_pageout_info_t;
+#define HOST_VM_PAGEOUT_INFO_COUNT (sizeof(host_vm_pageout_info_data_t) / sizeof(integer_t))
 
 #endif /* _MACH_HOST_INFO_H_ */

@@ -22,6 +22,7 @@
 #include <ipc/port.h>
 #include <vm/vm_fault.h>
 #include <vm/vm_page.h>
+#include <vm/vm_pageout.h>
 #include <mach_host_server.h>
 
 struct ipc_port *host_port, *host_priv_port;
@@ -157,6 +158,12 @@ kern_return_t S_host_info(host_t host, int flavor, host_info_t info, mach_msg_ty
 			return KERN_FAILURE;
 		*(host_vm_fault_info_t)info = vm_fault_info;
 		*count = HOST_VM_FAULT_INFO_COUNT;
+		return KERN_SUCCESS;
+	case HOST_VM_PAGEOUT_INFO:
+		if (*count < HOST_VM_PAGEOUT_INFO_COUNT)
+			return KERN_FAILURE;
+		*(host_vm_pageout_info_t)info = vm_pageout_info;
+		*count = HOST_VM_PAGEOUT_INFO_COUNT;
 		return KERN_SUCCESS;
 	default:
 		return KERN_INVALID_ARGUMENT;

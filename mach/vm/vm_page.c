@@ -257,11 +257,11 @@ void vm_page_release(struct vm_page *page)
 int vm_page_wait(uint64_t timeout_ticks)
 {
 	uint64_t deadline = clock_ticks + timeout_ticks;
-	unsigned long freed = vm_pageout_freed;
+	natural_t freed = vm_pageout_info.reclaimed;
 
 	while (vm_page_free_count <= vm_page_free_reserved) {
-		if (vm_pageout_freed != freed) {
-			freed = vm_pageout_freed;
+		if (vm_pageout_info.reclaimed != freed) {
+			freed = vm_pageout_info.reclaimed;
 			deadline = clock_ticks + timeout_ticks;
 		}
 		if (clock_ticks >= deadline)
@@ -366,8 +366,12 @@ struct vm_page *vm_page_queue_first(int queue)
 
 void vm_page_requeue(struct vm_page *page)
 {
-	if (page->queue != VM_PAGE_Q_ACTIVE)
+	struct vm_page_queue *q = page->queue == VM_PAGE_Q_ACTIVE	? &vm_page_queue_active
+				  : page->queue == VM_PAGE_Q_INACTIVE ? &vm_page_queue_inactive
+								      : NULL;
+
+	if (q == NULL)
 		return;
-	queue_unlink(&vm_page_queue_active, page);
-	queue_append(&vm_page_queue_active, page);
+	queue_unlink(q, page);
+	queue_append(q, page);
 }

@@ -94,7 +94,7 @@ void vm_page_dequeue(struct vm_page *page);
 
 /* The oldest page of a paging queue (VM_PAGE_Q_ACTIVE/INACTIVE), or NULL. */
 struct vm_page *vm_page_queue_first(int queue);
-/* Move an active page to the end of the active queue. */
+/* Move a page to the end of the paging queue it is on (none: nothing). */
 void vm_page_requeue(struct vm_page *page);
 
 /*

@@ -5,7 +5,10 @@
  * (a "reactivation", no I/O) and returns to the active queue; a page that
  * reaches the head of the inactive queue untouched is reclaimed: freed if
  * its pager has it unchanged, else moved (not copied) into the data of a
- * memory_object_data_return, so cleaning a page needs no memory.
+ * memory_object_data_return, so cleaning a page needs no memory.  A page
+ * whose pager has its share in flight waits at the inactive queue's tail
+ * (the active queue's order stays that of use), and a scan that finds only
+ * such pages stops until a pager has taken some.
  */
 #include <mach/vm_prot.h>
 #include <i386/pmap.h>
@@ -19,7 +22,7 @@
 #include <vm/vm_page.h>
 #include <vm/vm_pageout.h>
 
-unsigned long vm_pageout_freed, vm_pageout_returned;
+struct host_vm_pageout_info vm_pageout_info;
 static struct thread *vm_pageout_thread;
 static int vm_pageout_event; /* the daemon sleeps on its address */
 
@@ -30,6 +33,15 @@ static int vm_pageout_event; /* the daemon sleeps on its address */
  * the default pager above all), more to all of them together. */
 #define VM_PAGEOUT_INFLIGHT_MAX 128
 #define VM_PAGEOUT_OBJECT_INFLIGHT_MAX 32
+/* A pager behind is woken for when it has taken half its share: the
+ * daemon then sends that many pages in one scan, not one a scan. */
+#define VM_PAGEOUT_OBJECT_ROOM (VM_PAGEOUT_OBJECT_INFLIGHT_MAX / 2)
+/* A scan passes over at most so many pages in a row whose pager is
+ * behind: when one object has most of the inactive pages (one task
+ * writing more than the memory), walking all of them for every page sent
+ * made paging cost O(memory) a page.  Other pagers' pages further on are
+ * reached by later scans (the skipped ones went to the tail). */
+#define VM_PAGEOUT_BEHIND_MAX 64
 static unsigned vm_pageout_inflight;
 /* The carrier objects in flight (linked through cache_link: a carrier
  * has no pager, so it is never cached). */
@@ -50,7 +62,7 @@ void vm_pageout_carrier_done(struct vm_object *carrier)
 	int room = vm_pageout_inflight-- == VM_PAGEOUT_INFLIGHT_MAX;
 
 	queue_remove_entry(&carrier->cache_link);
-	if (o != NULL && o->pageout_inflight-- == VM_PAGEOUT_OBJECT_INFLIGHT_MAX)
+	if (o != NULL && o->pageout_inflight-- == VM_PAGEOUT_OBJECT_ROOM + 1)
 		room = 1;
 	if (room) {
 		vm_pageout_wakeup();
@@ -95,11 +107,15 @@ static int reclaimable(struct vm_page *p)
 }
 
 /* One pass: refill the inactive queue, then reclaim from its head until
- * enough pages are free.  Returns the pages freed. */
-static unsigned long vm_pageout_scan(void)
+ * enough pages are free.  Returns the pages freed; *blocked: it stopped
+ * because the pagers have their share of pages in flight. */
+static unsigned long vm_pageout_scan(int *blocked)
 {
-	unsigned long freed = 0;
+	unsigned long freed = 0, behind = 0;
 	unsigned long budget = vm_page_active_count;
+
+	*blocked = 0;
+	vm_pageout_info.scans++;
 
 	/* Keep about a third of the reclaimable pages inactive. */
 	while (budget-- > 0 && vm_page_inactive_count < vm_page_active_count / 2 + vm_page_free_target) {
@@ -113,12 +129,14 @@ static unsigned long vm_pageout_scan(void)
 		if (p->pv_pmap != NULL)
 			pmap_page_protect(p, VM_PROT_NONE); /* a use faults it back (reactivation) */
 		vm_page_deactivate(p);
+		vm_pageout_info.deactivated++;
 	}
 	budget = vm_page_inactive_count;
 	while (budget-- > 0 && vm_page_free_count < vm_page_free_target) {
 		struct vm_page *p = vm_page_queue_first(VM_PAGE_Q_INACTIVE);
 		if (p == NULL)
 			break;
+		vm_pageout_info.examined++;
 		if (!reclaimable(p)) {
 			vm_page_activate(p);
 			continue;
@@ -133,12 +151,21 @@ static unsigned long vm_pageout_scan(void)
 			if (vm_pageout_inflight >= VM_PAGEOUT_INFLIGHT_MAX) {
 				if (dirty)
 					p->flags |= VM_PAGE_DIRTY; /* keep what we just cleared */
+				*blocked = 1;
 				break; /* wait for the pagers to take what they have */
 			}
 			if (p->object->pageout_inflight >= VM_PAGEOUT_OBJECT_INFLIGHT_MAX) {
+				/* Its pager is behind: others' pages first.  It stays
+				 * inactive (back to the active queue it would pass
+				 * the pages in use there and push them out). */
 				if (dirty)
 					p->flags |= VM_PAGE_DIRTY;
-				vm_page_activate(p); /* its pager is behind: others' pages first */
+				vm_page_requeue(p);
+				vm_pageout_info.behind++;
+				if (++behind >= VM_PAGEOUT_BEHIND_MAX) {
+					*blocked = 1;
+					break;
+				}
 				continue;
 			}
 			if (vm_object_pager_pageout(p, dirty) != KERN_SUCCESS) {
@@ -147,13 +174,14 @@ static unsigned long vm_pageout_scan(void)
 				vm_page_activate(p); /* no memory for the message: later */
 				continue;
 			}
-			vm_pageout_returned++;
+			vm_pageout_info.returned++;
 			vm_stat.pageouts++;
 		} else {
 			vm_page_free_in(p);
 		}
+		behind = 0;
 		freed++;
-		vm_pageout_freed++;
+		vm_pageout_info.reclaimed++;
 	}
 	return freed;
 }
@@ -164,9 +192,11 @@ static void vm_pageout_daemon(void *arg)
 	for (;;) {
 		while (vm_page_free_count >= vm_page_free_target)
 			thread_sleep(&vm_pageout_event, 0, 0);
-		/* Nothing to take: back off (on an event of its own, so that
-		 * allocations asking again do not make it scan in a loop). */
-		if (vm_pageout_scan() == 0)
+		/* Nothing to take, or the pagers are behind: back off until
+		 * one has room (on an event of its own, so that allocations
+		 * asking again do not make it scan in a loop). */
+		int blocked;
+		if (vm_pageout_scan(&blocked) == 0 || blocked)
 			thread_sleep(&vm_pageout_inflight, 0, HZ / 10);
 	}
 }

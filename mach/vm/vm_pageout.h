@@ -8,6 +8,8 @@
 #ifndef VM_VM_PAGEOUT_H
 #define VM_VM_PAGEOUT_H
 
+#include <mach/host_info.h>
+
 /* Set the free-page levels and start the daemon (once). */
 void vm_pageout_init(void);
 /* Free pages are short: make the daemon run. */
@@ -23,6 +25,8 @@ void vm_pageout_carrier_done(struct vm_object *carrier);
 /* Pages of from on their way count as to's (collapse), or nobody's (to
  * NULL: from ends). */
 void vm_pageout_origin_move(struct vm_object *from, struct vm_object *to);
-/* Pages the daemon has freed and returned to pagers (tests, vm_stat). */
-extern unsigned long vm_pageout_freed, vm_pageout_returned;
+/* The daemon's work since boot (HOST_VM_PAGEOUT_INFO): reclaimed, the
+ * pages it has freed or returned to pagers, tells vm_page_wait that it
+ * makes progress. */
+extern struct host_vm_pageout_info vm_pageout_info;
 #endif

@@ -22,6 +22,7 @@
 #include <i386/seg.h>
 #include <ipc/kmsg.h>
 #include <ipc/mach_port.h>
+#include <vm/vm_pageout.h>
 #include "ktest_vm_util.h"
 
 #define MACH_ID(n) (2000 + (n))
@@ -793,6 +794,14 @@ static void host_body(void *arg)
 		 "HOST_VM_FAULT_INFO: faults resumed and restarted after a pager's page came");
 	ktest_ok(call_info(host, HOST_ID(38), HOST_VM_FAULT_INFO, 1, &n) == KERN_FAILURE,
 		 "HOST_VM_FAULT_INFO with room for one word: KERN_FAILURE");
+	ktest_ok(call_info(host, HOST_ID(38), HOST_VM_PAGEOUT_INFO, 8, &n) == KERN_SUCCESS && n == 6 &&
+			 arr(0, 0) == vm_pageout_info.scans && arr(0, 1) == vm_pageout_info.deactivated &&
+			 arr(0, 2) == vm_pageout_info.examined && arr(0, 3) == vm_pageout_info.reclaimed &&
+			 arr(0, 4) == vm_pageout_info.returned && arr(0, 5) == vm_pageout_info.behind,
+		 "HOST_VM_PAGEOUT_INFO: the pageout daemon's scans, pages deactivated, examined, reclaimed, "
+		 "returned and passed over");
+	ktest_ok(call_info(host, HOST_ID(38), HOST_VM_PAGEOUT_INFO, HOST_VM_PAGEOUT_INFO_COUNT - 1, &n) == KERN_FAILURE,
+		 "HOST_VM_PAGEOUT_INFO with a count too small: KERN_FAILURE");
 	ktest_ok(call_info(host, HOST_ID(38), 9, 8, &n) == KERN_INVALID_ARGUMENT, "an unknown flavor: KERN_INVALID_ARGUMENT");
 	ktest_ok(call_info(me, HOST_ID(38), HOST_BASIC_INFO, 8, &n) == KERN_INVALID_ARGUMENT, "sent to a task port: KERN_INVALID_ARGUMENT");
 
