@@ -66,11 +66,17 @@
 #define IS_SIZE 4
 #define IS_FREE_HEAD 8
 #define IS_USED 12
+#define IS_MASK 16
 #define IE_OBJECT 0
 #define IE_BITS 4
 #define IE_NEXT_FREE 8
 #define IE_DNNOTIFY 12
-#define IE_SIZE 20
+#define IE_NAME 20
+#define IE_SIZE 32
+#define IE_SIZE_SHIFT 5
+#define NAME_GEN_ONE 0x01000000		/* IPC_NAME_GEN_ONE */
+#define NAME_MASK 0x7fffffff		/* IPC_NAME_MASK */
+#define NAME_INDEX_MASK 0x00ffffff	/* IPC_NAME_INDEX_MASK */
 /* struct ipc_port */
 #define IP_REF_COUNT 0
 #define IP_ACTIVE 4

@@ -56,15 +56,17 @@
 #define F(field) field(%esp)
 
 /* ipc_entry_lookup: the entry for the name in %eax, in the space at
- * %ebp, into %eax, if it holds one of the rights `types`; else to fail.
- * Entry 0 is never in use (its bits are 0). */
+ * %ebp, into %edi, if it holds one of the rights `types`; else to fail.
+ * The masked index is inside the table, the entry's name must be the
+ * name (its generation too); entry 0 is never in use (its bits are 0). */
 .macro LOOKUP types, fail
-	cmpl IS_SIZE(%ebp), %eax
-	jae \fail
-	leal (%eax,%eax,4), %eax
-	shll $2, %eax			/* IE_SIZE */
-	addl IS_TABLE(%ebp), %eax
-	testl \types, IE_BITS(%eax)
+	movl IS_MASK(%ebp), %edi
+	andl %eax, %edi
+	shll $IE_SIZE_SHIFT, %edi
+	addl IS_TABLE(%ebp), %edi
+	cmpl %eax, IE_NAME(%edi)
+	jne \fail
+	testl \types, IE_BITS(%edi)
 	jz \fail
 .endm
 
@@ -139,8 +141,8 @@ mach_msg_fast_checked:	/* A disposition the fast path takes, on a name that hold
 	movl %ebp, F(F_SPACE)
 	movl F(F_REMOTE), %eax
 	LOOKUP %edx, mach_msg_fast_general
-	movl %eax, F(F_DEST_ENTRY)
-	movl IE_OBJECT(%eax), %ecx	/* the destination port, throughout */
+	movl %edi, F(F_DEST_ENTRY)
+	movl IE_OBJECT(%edi), %ecx	/* the destination port, throughout */
 	movl %ecx, F(F_DEST)
 	cmpl $0, IP_ACTIVE(%ecx)
 	je mach_msg_fast_general
@@ -156,7 +158,7 @@ mach_msg_fast_checked:	/* A disposition the fast path takes, on a name that hold
 	jmp 3f
 2:	movl F(F_LOCAL), %eax
 	LOOKUP $PORT_TYPE_RECEIVE, mach_msg_fast_general
-	movl IE_OBJECT(%eax), %esi
+	movl IE_OBJECT(%edi), %esi
 3:	movl %esi, F(F_REPLY)		/* the reply port, or NULL */
 
 	/* Checked as fast_check did.  To a kernel object, or to the port we
@@ -194,8 +196,8 @@ mach_msg_fast_checked:	/* A disposition the fast path takes, on a name that hold
 	jne mach_msg_fast_to_c
 	movl ARG_RCV_NAME(%esp), %eax
 	LOOKUP $PORT_TYPE_RECEIVE | PORT_TYPE_PORT_SET, mach_msg_fast_to_c
-	movl IE_OBJECT(%eax), %esi
-	testl $PORT_TYPE_PORT_SET, IE_BITS(%eax)
+	movl IE_OBJECT(%edi), %esi
+	testl $PORT_TYPE_PORT_SET, IE_BITS(%edi)
 	jnz mach_msg_fast_reply_on_set
 2:	/* %esi: the port we wait on; we block there at once (fast_reply_wait):
 	 * nothing queued, outside any set (whose receivers a message to it
@@ -298,11 +300,11 @@ mach_msg_fast_receivers:
 	movl R(TH_TASK)(%edi), %ebp
 	movl TASK_ITK_SPACE(%ebp), %ebp
 	movl IS_FREE_HEAD(%ebp), %ecx
-	movl %ecx, MSGH_REMOTE(%edx)
-	leal (%ecx,%ecx,4), %ecx
-	shll $2, %ecx			/* IE_SIZE */
+	shll $IE_SIZE_SHIFT, %ecx
 	addl IS_TABLE(%ebp), %ecx
 	movl %eax, IE_OBJECT(%ecx)
+	movl IE_NAME(%ecx), %eax
+	movl %eax, MSGH_REMOTE(%edx)
 	movl $PORT_TYPE_SEND_ONCE_1, IE_BITS(%ecx)
 	movl IE_NEXT_FREE(%ecx), %eax
 	movl %eax, IS_FREE_HEAD(%ebp)
@@ -322,7 +324,11 @@ mach_msg_fast_receivers:
 	movl $0, IE_BITS(%ecx)
 	movl IS_FREE_HEAD(%ebp), %eax
 	movl %eax, IE_NEXT_FREE(%ecx)
-	movl F_REMOTE(%esp), %eax
+	movl F_REMOTE(%esp), %eax	/* its next name, a new generation */
+	addl $NAME_GEN_ONE, %eax
+	andl $NAME_MASK, %eax
+	movl %eax, IE_NAME(%ecx)
+	andl $NAME_INDEX_MASK, %eax
 	movl %eax, IS_FREE_HEAD(%ebp)
 	decl IS_USED(%ebp)
 4:	/* The body, straight from the sender's buffer (present: fast_check). */

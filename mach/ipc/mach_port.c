@@ -444,9 +444,10 @@ kern_return_t mach_port_names_fill(struct ipc_space *space, mach_port_t *names, 
 
 	if (space == NULL || !space->active)
 		return KERN_INVALID_TASK;
-	for (mach_port_t name = 1; name < space->size; name++) {
+	for (unsigned i = 1; i < space->size; i++) {
 		mach_port_type_t t;
-		if (IE_TYPE(&space->table[name]) == 0 || mach_port_type(space, name, &t) != KERN_SUCCESS)
+		mach_port_t name = space->table[i].name;
+		if (IE_TYPE(&space->table[i]) == 0 || mach_port_type(space, name, &t) != KERN_SUCCESS)
 			continue;
 		if (n < *count) {
 			names[n] = name;

@@ -923,9 +923,13 @@ _Static_assert(offsetof(struct task, pmap) == TASK_PMAP && offsetof(struct task,
 	       "struct task, struct pmap");
 _Static_assert(offsetof(struct ipc_space, table) == IS_TABLE && offsetof(struct ipc_space, size) == IS_SIZE &&
 		       offsetof(struct ipc_space, free_head) == IS_FREE_HEAD && offsetof(struct ipc_space, used) == IS_USED &&
+		       offsetof(struct ipc_space, mask) == IS_MASK && offsetof(struct ipc_entry, name) == IE_NAME &&
+		       IPC_NAME_GEN_ONE == NAME_GEN_ONE && IPC_NAME_MASK == NAME_MASK &&
+		       IPC_NAME_INDEX_MASK == NAME_INDEX_MASK &&
 		       offsetof(struct ipc_entry, object) == IE_OBJECT && offsetof(struct ipc_entry, bits) == IE_BITS &&
 		       offsetof(struct ipc_entry, next_free) == IE_NEXT_FREE &&
-		       offsetof(struct ipc_entry, dnnotify) == IE_DNNOTIFY && sizeof(struct ipc_entry) == IE_SIZE,
+		       offsetof(struct ipc_entry, dnnotify) == IE_DNNOTIFY && sizeof(struct ipc_entry) == IE_SIZE &&
+		       IE_SIZE == 1 << IE_SIZE_SHIFT,
 	       "struct ipc_space");
 _Static_assert(offsetof(struct ipc_port, ref_count) == IP_REF_COUNT && offsetof(struct ipc_port, active) == IP_ACTIVE &&
 		       offsetof(struct ipc_port, receiver) == IP_RECEIVER &&
@@ -1417,11 +1421,12 @@ mach_msg_return_t __attribute__((regparm(2))) ipc_fast_kobject_rpc(struct ipc_fa
 
 	if (f->dest->kotype == IKOT_NONE) /* a port in limbo, or a kernel thread's */
 		return ipc_fast_rpc(f, a);
+	/* No handoff to clear: a trap begins with none (mach_msg_trap clears
+	 * it before it returns; only its send sets it), and neither the
+	 * routine nor the receive sets one. */
 	mr = ipc_fast_kernel(f, a->rcv_size, a->rcv_name, &receive);
 	if (mr == MACH_MSG_SUCCESS && receive)
 		mr = mach_msg_receive(a->msg, a->option, a->rcv_size, a->rcv_name, a->timeout);
-	if (mr != IPC_FAST_DECLINED)
-		current_thread()->handoff = NULL;
 	return mr;
 }
 

@@ -212,7 +212,7 @@ kern_return_t ipc_right_copyout(struct ipc_space *space, struct ipc_port *port, 
 		return KERN_SUCCESS;
 	}
 	if (type != MACH_MSG_TYPE_PORT_SEND_ONCE && (name = ipc_reverse_lookup(space, port)) != 0) {
-		e = &space->table[name];
+		e = &space->table[IPC_NAME_INDEX(name)];
 		if (type == MACH_MSG_TYPE_PORT_SEND) {
 			if (IE_TYPE(e) & MACH_PORT_TYPE_SEND) {
 				if (IE_UREFS(e) < IE_UREFS_MAX)

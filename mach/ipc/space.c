@@ -6,7 +6,8 @@
 #include <ipc/space.h>
 
 #define SPACE_INITIAL_SIZE 64
-#define SPACE_MAX_SIZE (1u << 18) /* names are below this */
+#define SPACE_MAX_SIZE (1u << 18) /* indexes are below this */
+_Static_assert(SPACE_MAX_SIZE - 1 <= IPC_NAME_INDEX_MASK, "indexes fit in names");
 
 static struct zone space_zone;
 static struct ipc_space ipc_space_kernel_store;
@@ -36,11 +37,13 @@ static int space_grow(struct ipc_space *space, unsigned new_size)
 	}
 	memset(&table[space->size], 0, (new_size - space->size) * sizeof(*table));
 	for (unsigned i = new_size; i-- > (space->size ? space->size : 1);) {
+		table[i].name = i; /* generation 0 */
 		table[i].next_free = space->free_head;
 		space->free_head = i;
 	}
 	space->table = table;
 	space->size = new_size;
+	space->mask = new_size - 1;
 	return 1;
 }
 
@@ -73,11 +76,11 @@ void ipc_space_destroy(struct ipc_space *space)
 		return;
 	/* Port sets first, so that destroying ports does not touch them. */
 	for (int pass = 0; pass < 2; pass++)
-		for (mach_port_t name = 1; name < space->size; name++) {
-			struct ipc_entry *e = &space->table[name];
+		for (unsigned i = 1; i < space->size; i++) {
+			struct ipc_entry *e = &space->table[i];
 			int is_pset = IE_TYPE(e) & MACH_PORT_TYPE_PORT_SET;
 			if (IE_TYPE(e) != 0 && (pass == 0) == (is_pset != 0))
-				ipc_right_destroy(space, name);
+				ipc_right_destroy(space, e->name);
 		}
 	space->active = 0;
 }
@@ -89,30 +92,34 @@ int ipc_space_grow_double(struct ipc_space *space)
 
 kern_return_t ipc_entry_alloc_name(struct ipc_space *space, mach_port_t name, struct ipc_entry **out)
 {
-	if (!MACH_PORT_VALID(name))
+	unsigned index = IPC_NAME_INDEX(name);
+
+	/* Entry 0 is never in use; bit 31 is never a name's. */
+	if (!MACH_PORT_VALID(name) || index == 0 || (name & ~IPC_NAME_MASK) != 0)
 		return KERN_INVALID_VALUE;
-	if (name >= SPACE_MAX_SIZE)
+	if (index >= SPACE_MAX_SIZE)
 		return KERN_NO_SPACE;
 	unsigned size = space->size;
-	while (size <= name)
+	while (size <= index)
 		size *= 2;
 	if (size != space->size && !space_grow(space, size))
 		return KERN_RESOURCE_SHORTAGE;
-	struct ipc_entry *e = &space->table[name];
-	if (IE_TYPE(e) != 0)
+	struct ipc_entry *e = &space->table[index];
+	if (IE_TYPE(e) != 0) /* under this name or another generation's */
 		return KERN_NAME_EXISTS;
 	/* Unlink it from the free list. */
-	mach_port_t *link = &space->free_head;
-	while (*link != name)
+	unsigned *link = &space->free_head;
+	while (*link != index)
 		link = &space->table[*link].next_free;
 	*link = e->next_free;
 	e->next_free = 0;
+	e->name = name;
 	space->used++;
 	*out = e;
 	return KERN_SUCCESS;
 }
 
-static mach_port_t *reverse_bucket(struct ipc_space *space, struct ipc_port *port)
+static unsigned *reverse_bucket(struct ipc_space *space, struct ipc_port *port)
 {
 	uintptr_t h = (uintptr_t)port >> 4;
 	return &space->rev_heads[(h ^ (h >> 7)) % IPC_REVERSE_BUCKETS];
@@ -120,30 +127,30 @@ static mach_port_t *reverse_bucket(struct ipc_space *space, struct ipc_port *por
 
 mach_port_t ipc_reverse_lookup_slow(struct ipc_space *space, struct ipc_port *port)
 {
-	for (mach_port_t n = *reverse_bucket(space, port); n != 0; n = space->table[n].rev_next)
-		if (space->table[n].object == port) {
+	for (unsigned i = *reverse_bucket(space, port); i != 0; i = space->table[i].rev_next)
+		if (space->table[i].object == port) {
 			space->rev_hint_port = port;
-			space->rev_hint_name = n;
-			return n;
+			space->rev_hint_index = i;
+			return space->table[i].name;
 		}
 	return MACH_PORT_NULL;
 }
 
 void ipc_reverse_insert(struct ipc_space *space, struct ipc_port *port, mach_port_t name)
 {
-	mach_port_t *head = reverse_bucket(space, port);
+	unsigned *head = reverse_bucket(space, port), i = IPC_NAME_INDEX(name);
 
-	space->table[name].rev_next = *head;
-	*head = name;
+	space->table[i].rev_next = *head;
+	*head = i;
 }
 
 void ipc_reverse_remove(struct ipc_space *space, struct ipc_port *port)
 {
-	for (mach_port_t *p = reverse_bucket(space, port); *p != 0; p = &space->table[*p].rev_next) {
+	for (unsigned *p = reverse_bucket(space, port); *p != 0; p = &space->table[*p].rev_next) {
 		if (space->table[*p].object == port) {
-			mach_port_t n = *p;
-			*p = space->table[n].rev_next;
-			space->table[n].rev_next = 0;
+			unsigned i = *p;
+			*p = space->table[i].rev_next;
+			space->table[i].rev_next = 0;
 			return;
 		}
 	}

@@ -14,24 +14,39 @@
 #define IE_TYPE_MASK MACH_PORT_TYPE_ALL_RIGHTS
 #define IE_UREFS_MAX 0xffffu
 
+/* A name is its entry's index in the table (low bits) and a generation
+ * (bits 24-30), which changes each time the entry is freed: a name
+ * freed and allocated again at once is a different name, so a right
+ * dropped by a name that meanwhile went to another use (another thread
+ * took the entry) is not mistaken for the new one.  A new table's
+ * entries start at generation 0 (names 1, 2, 3...); bit 31 stays clear. */
+#define IPC_NAME_INDEX_MASK 0x00ffffffu
+#define IPC_NAME_GEN_ONE 0x01000000u
+#define IPC_NAME_MASK 0x7fffffffu
+#define IPC_NAME_INDEX(name) ((name) & IPC_NAME_INDEX_MASK)
+#define IPC_NAME_NEXT_GEN(name) (((name) + IPC_NAME_GEN_ONE) & IPC_NAME_MASK)
+
 struct ipc_entry {
 	void *object;	      /* struct ipc_port *, struct ipc_pset *, or NULL */
 	uint32_t bits;	      /* MACH_PORT_TYPE_* | urefs; MACH_PORT_TYPE_DNREQUEST */
-	mach_port_t next_free; /* free-list link while unused */
+	unsigned next_free;   /* free-list link (an index) while unused */
 	struct ipc_port *dnnotify; /* send-once right for a dead-name request */
-	mach_port_t rev_next;	   /* reverse-lookup chain (names holding send/receive) */
+	unsigned rev_next;	   /* reverse-lookup chain (indexes of entries holding send/receive) */
+	mach_port_t name;	   /* its name in use; unused, the name it gets next */
+	uint32_t pad[2];	   /* 32 bytes: an index becomes an offset in one shift */
 };
 
 #define IPC_REVERSE_BUCKETS 64
 
 struct ipc_space {
-	struct ipc_entry *table; /* indexed by name; entry 0 unused */
-	unsigned size;
-	mach_port_t free_head;
+	struct ipc_entry *table; /* indexed by IPC_NAME_INDEX(name); entry 0 unused */
+	unsigned size;		 /* a power of two */
+	unsigned free_head;	 /* an index; 0: none */
 	unsigned used;
-	mach_port_t rev_heads[IPC_REVERSE_BUCKETS]; /* port -> name chains */
-	struct ipc_port *rev_hint_port;		    /* the last reverse lookup's answer */
-	mach_port_t rev_hint_name;
+	unsigned mask;		 /* size - 1 */
+	unsigned rev_heads[IPC_REVERSE_BUCKETS]; /* port -> index chains */
+	struct ipc_port *rev_hint_port;		 /* the last reverse lookup's answer */
+	unsigned rev_hint_index;
 	int active;
 	int ref_count;
 };
@@ -59,13 +74,13 @@ static inline void ipc_space_release(struct ipc_space *space)
 /* Destroy every right in the space (task termination). */
 void ipc_space_destroy(struct ipc_space *space);
 
-/* The entry for name, or NULL if the name is not in use. */
+/* The entry for name, or NULL if the name is not in use.  The masked
+ * index is inside the table; the entry's own name says whether it is
+ * this one (entry 0, name 0, is never in use). */
 static inline struct ipc_entry *ipc_entry_lookup(struct ipc_space *space, mach_port_t name)
 {
-	if (name - 1 >= space->size - 1) /* 0 and names past the table */
-		return NULL;
-	struct ipc_entry *e = &space->table[name];
-	return (e->bits & IE_TYPE_MASK) != 0 ? e : NULL;
+	struct ipc_entry *e = &space->table[name & space->mask];
+	return e->name == name && (e->bits & IE_TYPE_MASK) != 0 ? e : NULL;
 }
 /* Double the table (0 if it cannot grow). */
 int ipc_space_grow_double(struct ipc_space *space);
@@ -75,8 +90,8 @@ static inline struct ipc_entry *ipc_entry_alloc(struct ipc_space *space, mach_po
 {
 	if (space->free_head == 0 && !ipc_space_grow_double(space))
 		return NULL;
-	*name = space->free_head;
-	struct ipc_entry *e = &space->table[*name];
+	struct ipc_entry *e = &space->table[space->free_head];
+	*name = e->name;
 	space->free_head = e->next_free;
 	e->next_free = 0;
 	space->used++;
@@ -85,13 +100,15 @@ static inline struct ipc_entry *ipc_entry_alloc(struct ipc_space *space, mach_po
 /* An entry with a chosen name (mach_port_allocate_name, rename). */
 kern_return_t ipc_entry_alloc_name(struct ipc_space *space, mach_port_t name, struct ipc_entry **out);
 /* Return an entry with no rights and no dead-name request left to the
- * free list.  Inline: an RPC's reply right is freed on every reply. */
+ * free list, its next name a new generation.  Inline: an RPC's reply
+ * right is freed on every reply. */
 static inline void ipc_entry_free(struct ipc_space *space, mach_port_t name, struct ipc_entry *e)
 {
 	e->object = NULL;
 	e->bits = 0;
+	e->name = IPC_NAME_NEXT_GEN(name);
 	e->next_free = space->free_head;
-	space->free_head = name;
+	space->free_head = IPC_NAME_INDEX(name);
 	space->used--;
 }
 /* The same for an entry that may have a dead-name request: it fires a
@@ -112,10 +129,10 @@ static inline void ipc_entry_dealloc(struct ipc_space *space, mach_port_t name, 
 mach_port_t ipc_reverse_lookup_slow(struct ipc_space *space, struct ipc_port *port);
 static inline mach_port_t ipc_reverse_lookup(struct ipc_space *space, struct ipc_port *port)
 {
-	mach_port_t n = space->rev_hint_name;
-	if (space->rev_hint_port == port && n < space->size && space->table[n].object == port &&
-	    (space->table[n].bits & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_RECEIVE)))
-		return n;
+	struct ipc_entry *e = &space->table[space->rev_hint_index]; /* inside the table: tables only grow */
+	if (space->rev_hint_port == port && e->object == port &&
+	    (e->bits & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_RECEIVE)))
+		return e->name;
 	return ipc_reverse_lookup_slow(space, port);
 }
 void ipc_reverse_insert(struct ipc_space *space, struct ipc_port *port, mach_port_t name);

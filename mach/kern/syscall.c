@@ -41,11 +41,10 @@ static mach_port_t __attribute__((noinline)) give_send_slow(struct ipc_port *por
 /* A send right's name in space (the caller's), for a port handed out. */
 static inline mach_port_t give_send(struct ipc_space *space, struct ipc_port *port)
 {
-	mach_port_t name = space->rev_hint_name;
-	struct ipc_entry *e = &space->table[name];
+	struct ipc_entry *e = &space->table[space->rev_hint_index];
 
 	/* Usually the space's last-looked-up port is this one, with a send
-	 * right already: just one more user reference.  The hint's name is
+	 * right already: just one more user reference.  The hint's index is
 	 * always inside the table; the entry itself says whether it is a
 	 * send right to this port (the hint may be stale). */
 	uint32_t bits = e->bits, more = bits + 1;
@@ -53,7 +52,7 @@ static inline mach_port_t give_send(struct ipc_space *space, struct ipc_port *po
 				     port->active,
 			     1)) {
 		e->bits = more;
-		return name;
+		return e->name;
 	}
 	return give_send_slow(port);
 }

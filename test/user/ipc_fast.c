@@ -746,6 +746,9 @@ static void test_reply_from_set_receiver(void)
 	is(s.head[0].msgh_local_port, p, "the server's headers name the member port");
 	is(s.head[1].msgh_local_port, q, "each its own");
 	is(s.head[2].msgh_seqno, s.head[0].msgh_seqno + 1, "with that port's sequence numbers");
+	ok(s.head[1].msgh_remote_port != s.head[0].msgh_remote_port &&
+	       s.head[2].msgh_remote_port != s.head[1].msgh_remote_port,
+	   "each request's reply right has a name of its own (the last one's was freed by its reply)");
 
 	/* The server now waits on the set.  A port taken out of it no longer
 	 * reaches that server; put back with its message, it wakes it. */

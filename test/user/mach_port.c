@@ -79,6 +79,48 @@ static void test_invalid_names(void)
 	      "mach_port_type with task MACH_PORT_NULL: MACH_SEND_INVALID_DEST");
 }
 
+/* A name freed and allocated again at once is a different name (the
+ * entry's generation changes, docs/ipc.md): the old name reaches nothing,
+ * so a right dropped by it late cannot hit the entry's new right. */
+static void test_name_generations(void)
+{
+	mach_port_type_t type;
+	mach_port_t p = new_port();
+
+	mach_port_destroy(T, p);
+	mach_port_t q = new_port();
+	ok(q != p, "a name freed and allocated again at once differs (%#x, was %#x)", q, p);
+	is_kr(mach_port_type(T, p, &type), KERN_INVALID_NAME, "the old name is unused");
+	is_kr(mach_port_destroy(T, p), KERN_INVALID_NAME, "destroying by it: KERN_INVALID_NAME");
+	is(ptype(q), MACH_PORT_TYPE_RECEIVE, "the new right is untouched");
+	is_kr(mach_port_allocate_name(T, MACH_PORT_RIGHT_RECEIVE, p), KERN_NAME_EXISTS,
+	      "allocate_name of the old name while its entry is in use: KERN_NAME_EXISTS");
+	mach_port_destroy(T, q);
+	is_kr(mach_port_allocate_name(T, MACH_PORT_RIGHT_RECEIVE, p), KERN_SUCCESS,
+	      "allocate_name of the old name once the entry is free");
+	is(ptype(p), MACH_PORT_TYPE_RECEIVE, "it names the right");
+	is_kr(mach_port_type(T, q, &type), KERN_INVALID_NAME, "the name before it does not");
+	mach_port_destroy(T, p);
+	is_kr(mach_port_allocate_name(T, MACH_PORT_RIGHT_RECEIVE, 0x01000000), KERN_INVALID_VALUE,
+	      "allocate_name of a name of entry 0 (never in use): KERN_INVALID_VALUE");
+	is_kr(mach_port_allocate_name(T, MACH_PORT_RIGHT_RECEIVE, 0x80000005), KERN_INVALID_VALUE,
+	      "allocate_name of a name with bit 31 set: KERN_INVALID_VALUE");
+	/* Generations wrap around without ever setting bit 31. */
+	int bad = 0, distinct = 0;
+	mach_port_t first = MACH_PORT_NULL;
+	for (int i = 0; i < 300; i++) {
+		mach_port_t n = new_port();
+		bad |= n == MACH_PORT_NULL || (n & 0x80000000u) != 0;
+		if (i == 0)
+			first = n;
+		else
+			distinct += n != first;
+		mach_port_destroy(T, n);
+	}
+	ok(!bad, "300 names in a row, each valid with bit 31 clear");
+	ok(distinct > 0, "and not all the same");
+}
+
 static void test_names_and_rename(void)
 {
 	long start = name_count();
@@ -234,6 +276,7 @@ int main(void)
 	test_allocate_and_refs();
 	test_invalid_names();
 	test_names_and_rename();
+	test_name_generations();
 	test_sets_and_status();
 	if (!is(name_count(), start, "at the end, as many names as at the start (%ld)", start))
 		diag_names();
