@@ -410,6 +410,16 @@ static void run_prog_fs_ids(void)
 	result("execl", -1);
 }
 
+/* execve makes the saved ids the effective ones: the program cannot
+ * take root back. */
+static void run_prog_saved_root(void)
+{
+	result("setresuid(1000, 1000, 0)", setresuid(USER, USER, 0));
+	fflush(stdout);
+	execl("./prog", "prog", (char *) NULL);
+	result("execl", -1);
+}
+
 static void read_prog_as_user(void)
 {
 	become_user();
@@ -450,6 +460,8 @@ static int setuid_test(const char *self)
 	in_child("uid 1000 reads root's execute-only program", read_prog_as_user);
 	in_child("uid 1000 runs root's execute-only program", run_user_prog);
 	in_child("root runs it with file-system ids 1000, 100", run_prog_fs_ids);
+	result("chmod the copy 0755", chmod("prog", 0755));
+	in_child("uid 1000 with saved uid 0 runs it", run_prog_saved_root);
 	unlink("secret");
 	unlink("prog");
 	if (chdir("/") < 0 || rmdir(dir) < 0)

@@ -93,7 +93,6 @@ int emul_ids_op(int op, int a, int b, int c, io_ids_t *ids)
 	ids->ruid = v[0], ids->euid = v[1], ids->suid = v[2];
 	ids->rgid = v[3], ids->egid = v[4], ids->sgid = v[5];
 	ids->fsuid = v[6], ids->fsgid = v[7];
-	emul.fs_ids_moved = ids->fsuid != ids->euid || ids->fsgid != ids->egid;
 	if (op != PROC_IDS_GET && op != PROC_IDS_EXEC)
 		reauth(ids);
 	return 0;
@@ -118,14 +117,12 @@ static int set_fs_id(int fs_uid, int id)
 	return (int)old;
 }
 
-void emul_exec_fs_ids(void)
+void emul_ids_follow(void)
 {
 	io_ids_t ids;
 
-	if (emul.fs_ids_moved && emul_ids_op(PROC_IDS_GET, 0, 0, 0, &ids) == 0) {
-		set_fs_id(1, (int)ids.euid);
-		set_fs_id(0, (int)ids.egid);
-	}
+	if (emul_ids_op(PROC_IDS_GET, 0, 0, 0, &ids) == 0)
+		reauth(&ids);
 }
 
 /* getresuid/getresgid: three ids to the program, 16 or 32 bits each. */

@@ -57,7 +57,6 @@ struct emul_state {
 	int pid;
 	int tty_detached; /* TIOCNOTTY by a process not leading its session: no controlling terminal */
 	unsigned ids;	  /* counts our changes of identity (never EMUL_IDS_UNKNOWN) */
-	int fs_ids_moved; /* setfsuid/setfsgid made the file-system ids other than the effective ones */
 };
 extern struct emul_state emul;
 /* Set (by the signal thread) when a signal may need delivering: the
@@ -225,9 +224,9 @@ int sys_cred(int nr, uint32_t a, uint32_t b, uint32_t c);
 /* proc_ids(op, a, b, c): the ids afterwards in *ids (a change also goes
  * to the root and cwd ports, but for PROC_IDS_EXEC). */
 int emul_ids_op(int op, int a, int b, int c, struct io_ids *ids);
-/* execve's end: the file-system ids become the effective ones again, as
- * Linux's execve makes them (nothing asked unless setfsuid moved them). */
-void emul_exec_fs_ids(void);
+/* The proc service changed our ids by itself (execve: proc_exec): the
+ * root and cwd ports get them, and the fds count as made before. */
+void emul_ids_follow(void);
 /* *port becomes a port of the same file with identity ids and groups,
  * asked through authority (or *port itself when null). */
 int emul_reauth_port(mach_port_t authority, mach_port_t *port, const struct io_ids *ids, int *groups,

@@ -177,7 +177,12 @@ static void exec_tell_proc(const char *filename, const char *exe_path, char *con
 	}
 	if (len != 0)
 		args[len - 1] = '\0';
-	proc_exec(emul.proc, exe, comm != NULL ? (char *)comm + 1 : (char *)filename, args, len);
+	int ids_changed = 0;
+	proc_exec(emul.proc, exe, comm != NULL ? (char *)comm + 1 : (char *)filename, args, len, &ids_changed);
+	/* Saved and file-system ids now the effective ones (Linux's execve):
+	 * the ports follow. */
+	if (ids_changed)
+		emul_ids_follow();
 }
 
 int emul_exec_image(const void *image, size_t size, mach_port_t object, uint64_t file_size, char *const *argv,
@@ -277,7 +282,6 @@ int emul_exec_image(const void *image, size_t size, mach_port_t object, uint64_t
 	emul_fd_exec();
 	emul_exec_signals();
 	exec_tell_proc(path, exe, argv, argc);
-	emul_exec_fs_ids();
 	memset(&emul_regs, 0, sizeof(emul_regs));
 	emul_regs.eip = eh->e_entry;
 	emul_regs.esp = sp;

@@ -872,15 +872,22 @@ kern_return_t S_proc_get_service(mach_port_t port, int which, mach_port_t *servi
 }
 
 kern_return_t S_proc_exec(mach_port_t port, const char *exe, const char *comm, const proc_args_t args,
-			  mach_msg_type_number_t args_len)
+			  mach_msg_type_number_t args_len, int *ids_changed)
 {
 	struct proc *p = proc_by_port(port);
+	uint32_t *ids;
 
 	if (p == NULL)
 		return LINUX_ESRCH;
 	if (exe[0] != '/' || args_len > PROC_ARGS_MAX || (args_len != 0 && args[args_len - 1] != '\0'))
 		return LINUX_EINVAL;
 	set_program(p, exe, comm, args, args_len);
+	/* Linux's execve: saved and file-system ids from the effective ones. */
+	ids = p->cred.ids;
+	*ids_changed = ids[SUID] != ids[EUID] || ids[FSUID] != ids[EUID] || ids[SGID] != ids[EGID] ||
+		       ids[FSGID] != ids[EGID];
+	ids[SUID] = ids[FSUID] = ids[EUID];
+	ids[SGID] = ids[FSGID] = ids[EGID];
 	return 0;
 }
 
