@@ -43,6 +43,10 @@ struct tty_winsize {
 #define TTY_FIONREAD 0x541B
 #define TTY_TIOCNOTTY 0x5422
 #define TTY_TIOCGSID 0x5429
+/* A pseudo-terminal's master: its number, and the lock on its slave. */
+#define TTY_TIOCGPTN 0x80045430
+#define TTY_TIOCSPTLCK 0x40045431
+#define TTY_TIOCGPTLCK 0x80045439
 
 /*
  * io_tty_ioctl's own requests (not Linux ioctls; numbers no Linux
@@ -57,6 +61,13 @@ struct tty_winsize {
 #define TTY_JC_READ 0x7401
 #define TTY_JC_WRITE 0x7402
 #define TTY_OPEN 0x7403
+/*
+ * TTY_VHANGUP: vhangup(2) on the caller's controlling terminal (this
+ * file is /dev/tty, bound to it): every open file of it is hung up
+ * (reads see end of file, writes and ioctls EIO), its session leader
+ * gets SIGHUP and SIGCONT, the session loses it.  EPERM unless root.
+ */
+#define TTY_VHANGUP 0x7404
 /* io_tty_ioctl's flags: what only the caller knows of itself. */
 #define TTY_CALLER_TTOU_OK 1  /* SIGTTOU is blocked or ignored: changes go ahead */
 #define TTY_CALLER_DETACHED 2 /* it gave the terminal up (TIOCNOTTY, not leading its session) */
@@ -107,5 +118,6 @@ struct tty_winsize {
 #define TTY_SIGQUIT 3
 #define TTY_SIGCONT 18
 #define TTY_SIGTSTP 20
+#define TTY_SIGWINCH 28
 
 #endif /* _SERVERS_TTY_TYPES_H_ */

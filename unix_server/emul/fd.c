@@ -7,6 +7,7 @@
 #include <mach/mach_interface.h>
 #include <mach/mach_port.h>
 #include <servers/io.h>
+#include <servers/fs.h>
 #include <servers/pipe.h>
 #include <servers/io_types.h>
 #include <servers/proc.h>
@@ -39,6 +40,9 @@ static const struct {
     {TTY_FIONREAD, 0, 4},
     {TTY_TIOCNOTTY, 0, 0},
     {TTY_TIOCGSID, 0, 4},
+    {TTY_TIOCGPTN, 0, 4},
+    {TTY_TIOCSPTLCK, 4, 0},
+    {TTY_TIOCGPTLCK, 0, 4},
 };
 
 static int fd_ok(int fd)
@@ -78,14 +82,43 @@ int emul_fd_current(int fd)
  * who asks; the flags what only we know: a TIOCNOTTY of ours, SIGTTOU
  * blocked or ignored).  *outlen: the room at out, then what came.
  */
-static int tty_request(int fd, int req, const void *in, size_t inlen, void *out, mach_msg_type_number_t *outlen)
+static int tty_port_request(mach_port_t port, int req, const void *in, size_t inlen, void *out,
+			    mach_msg_type_number_t *outlen)
 {
 	mach_msg_type_number_t none = 0;
 	int flags = (emul.tty_detached ? TTY_CALLER_DETACHED : 0) |
 		    (emul_signal_blocked_or_ignored(SIGTTOU) ? TTY_CALLER_TTOU_OK : 0);
 
-	return emul_errno(io_tty_ioctl(emul.fd[fd].port, emul.proc, req, flags, (char *)in, inlen, out,
+	return emul_errno(io_tty_ioctl(port, emul.proc, req, flags, (char *)in, inlen, out,
 				       outlen != NULL ? outlen : &none));
+}
+
+static int tty_request(int fd, int req, const void *in, size_t inlen, void *out, mach_msg_type_number_t *outlen)
+{
+	return tty_port_request(emul.fd[fd].port, req, in, inlen, out, outlen);
+}
+
+/*
+ * vhangup(2): root's only (EPERM otherwise, as without
+ * CAP_SYS_TTY_CONFIG); the controlling terminal, reached as /dev/tty,
+ * is hung up; without one there is nothing to do.
+ */
+int sys_vhangup(void)
+{
+	int32_t flags = IO_O_RDWR | IO_O_NOCTTY;
+	mach_msg_type_name_t type;
+	mach_port_t tty;
+	int r;
+
+	if (sys_cred(NR_geteuid32, 0, 0, 0) != 0)
+		return -LINUX_EPERM;
+	if (emul_errno(fs_lookup(emul.root, "/dev/tty", flags, 0, &tty, &type)) < 0)
+		return 0;
+	r = tty_port_request(tty, TTY_OPEN, &flags, sizeof(flags), NULL, NULL);
+	if (r == 0)
+		r = tty_port_request(tty, TTY_VHANGUP, NULL, 0, NULL, NULL);
+	mach_port_deallocate(mach_task_self(), tty);
+	return r == -LINUX_ENXIO ? 0 : r;
 }
 
 /*

@@ -42,6 +42,7 @@
 #define NR_gettimeofday 78
 #define NR_mmap 90
 #define NR_munmap 91
+#define NR_vhangup 111
 #define NR_wait4 114
 #define NR_sigreturn 119
 #define NR_clone 120

@@ -435,6 +435,9 @@ void emul_syscall(void)
 	case NR_ioctl:
 		ret = sys_ioctl((int)r->ebx, r->ecx, r->edx);
 		break;
+	case NR_vhangup:
+		ret = sys_vhangup();
+		break;
 	case NR_pipe:
 		ret = sys_pipe2(r->ebx, 0);
 		break;

@@ -6,6 +6,7 @@
 #include "../procfs/procfs.h"
 #include "../pipe/unixpipe.h"
 #include "../ext2/ext2_vfs.h"
+#include "../tty/devpts.h"
 #include "unixfiles.h"
 
 /* st_dev of the file systems: /, the RAM ones on /tmp and /dev, /proc. */
@@ -13,6 +14,7 @@
 #define UNIXFILES_TMP_DEV 2
 #define UNIXFILES_DEV_DEV 3
 #define UNIXFILES_PROC_DEV 4
+#define UNIXFILES_PTS_DEV 5
 #define UNIXFILES_TMP_MODE 01777
 #define UNIXFILES_DEV_MODE 0755
 /* Periodic write-back: how often the flusher thread syncs. */
@@ -57,23 +59,34 @@ static void unixfiles_vfs_threads(void)
 
 /* A RAM file system on path (made in root if missing), with mode, and
  * at most limit bytes of file data (0: no limit). */
+static int unixfiles_mount_at(struct vnode *root, const char *path, uint32_t mode, struct vfs_mount *m);
+
 static int unixfiles_mount_ram(struct vnode *root, const char *path, uint64_t dev, uint32_t mode, const char *source,
 			       uint64_t limit)
 {
 	struct vfs_mount *m = ramfs_create(dev);
-	struct vnode *dir = NULL;
-	int rc;
 
 	if (m == NULL)
 		return LINUX_ENOMEM;
 	m->source = source;
 	ramfs_set_limit(m, limit);
+	m->root->mode = IO_S_IFDIR | mode;
+	return unixfiles_mount_at(root, path, mode, m);
+}
+
+/* Mount m (NULL: out of memory) on path, made with mode if missing. */
+static int unixfiles_mount_at(struct vnode *root, const char *path, uint32_t mode, struct vfs_mount *m)
+{
+	struct vnode *dir = NULL;
+	int rc;
+
+	if (m == NULL)
+		return LINUX_ENOMEM;
 	rc = vfs_mkdir_path(root, path, mode, 0, 0);
 	if (rc == 0 || rc == LINUX_EEXIST)
 		rc = vfs_lookup_path(root, path, &dir);
 	if (rc != 0)
 		return rc;
-	m->root->mode = IO_S_IFDIR | mode;
 	rc = vfs_mount(dir, m);
 	vfs_rele(dir);
 	return rc;
@@ -120,21 +133,9 @@ static struct vfs_mount *unixfiles_root(const struct unixfiles_config *config, s
 /* /proc, fed by the proc service's info port. */
 static int unixfiles_mount_proc(struct vnode *root, const struct unixfiles_config *config)
 {
-	struct vfs_mount *procfs = procfs_create(UNIXFILES_PROC_DEV, config->proc_info, config->device_master,
-						 config->device_master != MACH_PORT_NULL ? unixtty_owner : NULL);
-	struct vnode *dir = NULL;
-	int rc;
-
-	if (procfs == NULL)
-		return LINUX_ENOMEM;
-	rc = vfs_mkdir_path(root, "/proc", 0555, 0, 0);
-	if (rc == 0 || rc == LINUX_EEXIST)
-		rc = vfs_lookup_path(root, "/proc", &dir);
-	if (rc != 0)
-		return rc;
-	rc = vfs_mount(dir, procfs);
-	vfs_rele(dir);
-	return rc;
+	return unixfiles_mount_at(root, "/proc", 0555,
+				  procfs_create(UNIXFILES_PROC_DEV, config->proc_info, config->device_master,
+						config->device_master != MACH_PORT_NULL ? unixtty_owner : NULL));
 }
 
 int unixfiles_init(const struct unixfiles_config *config, struct unixfiles_ports *ports)
@@ -179,15 +180,17 @@ int unixfiles_init(const struct unixfiles_config *config, struct unixfiles_ports
 		rc = LINUX_ENOMEM;
 		goto out;
 	}
-	if (config->device_master != MACH_PORT_NULL) {
-		if (unixtty_init(config->device_master, config->tty_procs) != KERN_SUCCESS) {
-			rc = LINUX_ENXIO;
-			goto out;
-		}
-		vfs_register_device(UNIXFILES_TTY_RDEV, unixtty_open, (void *) (uintptr_t) UNIXFILES_TTY_RDEV);
-		vfs_register_device(UNIXFILES_CONSOLE_RDEV, unixtty_open,
-				    (void *) (uintptr_t) UNIXFILES_CONSOLE_RDEV);
+	/* Terminals: pseudo-terminals always, the console with a device. */
+	if (unixtty_init(config->device_master, config->tty_procs) != KERN_SUCCESS) {
+		rc = LINUX_ENXIO;
+		goto out;
 	}
+	vfs_register_device(UNIXFILES_TTY_RDEV, unixtty_open, (void *) (uintptr_t) UNIXFILES_TTY_RDEV);
+	vfs_register_device(UNIXFILES_CONSOLE_RDEV, unixtty_open, (void *) (uintptr_t) UNIXFILES_CONSOLE_RDEV);
+	vfs_register_device(UNIXTTY_PTMX_RDEV, unixtty_ptmx_open, NULL);
+	vfs_register_major(UNIXTTY_PTS_MAJOR, unixtty_pts_open);
+	/* /dev/pts: the pseudo-terminals' slaves. */
+	rc = unixfiles_mount_at(rootfs->root, "/dev/pts", UNIXFILES_DEV_MODE, devpts_create(UNIXFILES_PTS_DEV));
 out:
 	cthread_mutex_unlock(&unixio_lock);
 	cthread_mutex_unlock(&vfs_lock);

@@ -33,9 +33,10 @@ struct vfs_walk {
 };
 
 struct vfs_device {
-	uint64_t rdev;
+	uint64_t rdev; /* or, with any_minor, its major's devices: the rdev is the arg */
 	vfs_devopen_t open;
 	void *arg;
+	int any_minor;
 };
 
 static struct vfs_device vfs_devices[VFS_MAX_DEVICES];
@@ -660,12 +661,12 @@ mach_port_t vfs_root_port(struct vnode *root, const struct io_cred *cred)
 
 /* --- devices --- */
 
-int vfs_register_device(uint64_t rdev, vfs_devopen_t open, void *arg)
+static int vfs_add_device(uint64_t rdev, vfs_devopen_t open, void *arg, int any_minor)
 {
 	int i;
 
 	for (i = 0; i < vfs_ndevices; i++) {
-		if (vfs_devices[i].rdev == rdev) {
+		if (vfs_devices[i].rdev == rdev && vfs_devices[i].any_minor == any_minor) {
 			vfs_devices[i].open = open;
 			vfs_devices[i].arg = arg;
 			return 0;
@@ -673,8 +674,18 @@ int vfs_register_device(uint64_t rdev, vfs_devopen_t open, void *arg)
 	}
 	if (vfs_ndevices == VFS_MAX_DEVICES)
 		return LINUX_ENOMEM;
-	vfs_devices[vfs_ndevices++] = (struct vfs_device){ rdev, open, arg };
+	vfs_devices[vfs_ndevices++] = (struct vfs_device){ rdev, open, arg, any_minor };
 	return 0;
+}
+
+int vfs_register_device(uint64_t rdev, vfs_devopen_t open, void *arg)
+{
+	return vfs_add_device(rdev, open, arg, 0);
+}
+
+int vfs_register_major(uint32_t major, vfs_devopen_t open)
+{
+	return vfs_add_device(VFS_MKDEV(major, 0), open, NULL, 1);
 }
 
 static int vfs_open_device(struct vnode *vn, int flags, const struct io_cred *cred, mach_port_t *port,
@@ -683,8 +694,11 @@ static int vfs_open_device(struct vnode *vn, int flags, const struct io_cred *cr
 	int i;
 
 	for (i = 0; i < vfs_ndevices; i++)
-		if (vfs_devices[i].rdev == vn->rdev)
+		if (!vfs_devices[i].any_minor && vfs_devices[i].rdev == vn->rdev)
 			return vfs_devices[i].open(vfs_devices[i].arg, flags, cred, port, poly);
+	for (i = 0; i < vfs_ndevices; i++)
+		if (vfs_devices[i].any_minor && vfs_devices[i].rdev >> 8 == vn->rdev >> 8)
+			return vfs_devices[i].open((void *) (uintptr_t) vn->rdev, flags, cred, port, poly);
 	return LINUX_ENXIO;
 }
 
@@ -1697,6 +1711,7 @@ int vfs_populate_dev(struct vnode *root)
 		{ "/dev/zero", VFS_MKDEV(1, 5), 0666 },
 		{ "/dev/tty", VFS_MKDEV(5, 0), 0666 },
 		{ "/dev/console", VFS_MKDEV(5, 1), 0620 },
+		{ "/dev/ptmx", VFS_MKDEV(5, 2), 0666 },
 	};
 	unsigned i;
 	int rc;

@@ -179,6 +179,8 @@ mach_port_t vfs_root_port(struct vnode *root, const struct io_cred *cred);
 typedef int (*vfs_devopen_t)(void *arg, int flags, const struct io_cred *cred, mach_port_t *port,
 			     mach_msg_type_name_t *poly);
 int vfs_register_device(uint64_t rdev, vfs_devopen_t open, void *arg);
+/* Every device of a major number not registered alone: open gets the rdev as arg. */
+int vfs_register_major(uint32_t major, vfs_devopen_t open);
 
 /*
  * In-server helpers (the cpio loader, the single server's set-up): path
@@ -190,7 +192,7 @@ int vfs_mkdir_path(struct vnode *root, const char *path, uint32_t mode, uint32_t
 int vfs_create_path(struct vnode *root, const char *path, uint32_t mode, uint64_t rdev, const char *target,
 		    uint32_t uid, uint32_t gid, struct vnode **out);
 int vfs_link_vnode(struct vnode *root, struct vnode *vn, const char *newpath);
-/* Make /dev and its nodes null, zero, tty, console where missing. */
+/* Make /dev and its nodes null, zero, tty, console, ptmx where missing. */
 int vfs_populate_dev(struct vnode *root);
 
 /*

@@ -1,9 +1,11 @@
 /*
  * The terminal service: a Linux line discipline on the console device
- * (device.defs "console"), whose open files go through the open-file
- * layer (unix_server/io/unixio.h).  /dev/console (5,1) and /dev/tty
- * (5,0) open it; the VFS reaches it through unixtty_open, which the
- * server registers with vfs_register_device.
+ * (device.defs "console") and on pseudo-terminals, whose open files go
+ * through the open-file layer (unix_server/io/unixio.h).  /dev/console
+ * (5,1), /dev/tty (5,0: the caller's controlling terminal), /dev/ptmx
+ * (5,2) and /dev/pts/N (136,N) open them; the VFS reaches them through
+ * the vfs_devopen_t's below, which the server registers, and lists the
+ * ptys in /dev/pts (devpts.h).
  */
 #ifndef _UNIX_SERVER_UNIXTTY_H_
 #define _UNIX_SERVER_UNIXTTY_H_
@@ -18,6 +20,14 @@
 /* /dev/console's (5, 1): the terminal's own device number, what
  * /proc/PID/stat's tty_nr shows for a process it is the terminal of. */
 #define UNIXTTY_CONSOLE_RDEV 0x501
+
+/* /dev/ptmx's (5, 2): each open makes a pseudo-terminal and is its master. */
+#define UNIXTTY_PTMX_RDEV 0x502
+/* Pseudo-terminal slaves, /dev/pts/N: major 136, minor N, as Linux's. */
+#define UNIXTTY_PTS_MAJOR 136
+#define UNIXTTY_PTS_RDEV(n) ((UNIXTTY_PTS_MAJOR << 8) | (n))
+/* Pseudo-terminals at once (ENOSPC beyond). */
+#define UNIXTTY_PTY_MAX 16
 
 /* Who asks (io_tty_ioctl's proc port), as the proc service knows it. */
 struct tty_caller {
@@ -45,14 +55,28 @@ struct tty_procs {
 };
 
 /*
- * Open the console device through device_master and start the thread
- * that reads it.  No session has the terminal yet (nor a foreground
- * group): a session leader opening it, or TIOCSCTTY, makes it its
- * controlling terminal.
+ * Set up pseudo-terminals and, with a device_master, open the console
+ * device through it and start the thread that reads it.  No session has
+ * a terminal yet (nor a foreground group): a session leader opening one,
+ * or TIOCSCTTY, makes it its controlling terminal.
  */
 kern_return_t unixtty_init(mach_port_t device_master, const struct tty_procs *procs);
-/* A vfs_devopen_t: a new open file of the terminal (arg: its rdev, for fstat). */
+/*
+ * vfs_devopen_t's: a new open file of the console or /dev/tty (arg: the
+ * rdev, 5,1 or 5,0; ENXIO for the console without a device); a new
+ * pseudo-terminal, its master's file (/dev/ptmx: ENOSPC past
+ * UNIXTTY_PTY_MAX); a slave (arg: its rdev; EIO while locked or without
+ * its master).
+ */
 int unixtty_open(void *arg, int flags, const struct io_cred *cred, mach_port_t *port, mach_msg_type_name_t *poly);
+int unixtty_ptmx_open(void *arg, int flags, const struct io_cred *cred, mach_port_t *port,
+		      mach_msg_type_name_t *poly);
+int unixtty_pts_open(void *arg, int flags, const struct io_cred *cred, mach_port_t *port, mach_msg_type_name_t *poly);
+/*
+ * Pseudo-terminal n for /dev/pts (unixio_lock held): 0 and its slave's
+ * owner and birth, or ENOENT when there is none (or its master closed).
+ */
+int unixtty_pts_info(int n, uint32_t *uid, uint32_t *gid, uint32_t *ctime);
 /*
  * The leader of session sid has ended (takes unixio_lock): if the
  * terminal is that session's, its foreground group gets SIGHUP and no
