@@ -53,17 +53,14 @@ struct tty_winsize {
  * request has): what the emulation library asks the terminal on behalf
  * of a system call (docs/unix.md, "Controlling terminal").
  * TTY_JC_READ, TTY_JC_WRITE: may the caller read (write) the terminal
- * now?  0, or TTY_EBACKGROUND.  TTY_OPEN: the caller has just opened
- * this file with the open flags in_data holds (int): /dev/tty without a
- * controlling terminal is ENXIO; a session leader without one opening
- * the terminal without O_NOCTTY acquires it.
+ * now?  0, or TTY_EBACKGROUND.  (What opening a terminal does for the
+ * caller comes with the open itself: fs.defs' fs_open.)
  */
 #define TTY_JC_READ 0x7401
 #define TTY_JC_WRITE 0x7402
-#define TTY_OPEN 0x7403
 /*
  * TTY_VHANGUP: vhangup(2) on the caller's controlling terminal (this
- * file is /dev/tty, bound to it): every open file of it is hung up
+ * file is /dev/tty, opened by fs_open: bound to it): every open file of it is hung up
  * (reads see end of file, writes and ioctls EIO), its session leader
  * gets SIGHUP and SIGCONT, the session loses it.  EPERM unless root.
  */
@@ -71,7 +68,7 @@ struct tty_winsize {
 /* io_tty_ioctl's flags: what only the caller knows of itself. */
 #define TTY_CALLER_TTOU_OK 1  /* SIGTTOU is blocked or ignored: changes go ahead */
 #define TTY_CALLER_DETACHED 2 /* it gave the terminal up (TIOCNOTTY, not leading its session) */
-/* The open flag TTY_OPEN looks at (Linux i386's O_NOCTTY). */
+/* The open flag fs_open's terminals look at (Linux i386's O_NOCTTY). */
 #define TTY_O_NOCTTY 0400
 /*
  * io_tty_ioctl's answer when the caller's process group is in the

@@ -127,6 +127,22 @@ static int tty_req(mach_port_t p, mach_port_t proc, int req, int flags, const vo
 	return rc;
 }
 
+/*
+ * /dev/console opened by proc (fs_open) with open flags fl: the answer;
+ * the file is closed again, and *tty says whether it is a terminal.
+ */
+static int open_as(mach_port_t root, mach_port_t proc, int fl, int *tty)
+{
+	mach_msg_type_name_t poly;
+	mach_port_t p;
+	int rc;
+
+	rc = fs_open(root, "/dev/console", IO_O_RDWR | fl, 0, proc, 0, &p, &poly, tty);
+	if (rc == 0)
+		mach_port_deallocate(mach_task_self(), p);
+	return rc;
+}
+
 static mach_port_t made_up_process(void)
 {
 	mach_port_t p = test_port();
@@ -343,21 +359,22 @@ int main(void)
 	is(nsignals, 3, "session 42's leader ends: one signal (another session's ending changes nothing)");
 	ok(signals[2][0] == 42 && signals[2][1] == TTY_SIGHUP, "SIGHUP to the foreground group");
 	{
-		int32_t pg, fl = 0;
+		int32_t pg;
+		int is_tty = -1;
 
 		is(tty_req(con, leader, TTY_TIOCGPGRP, 0, NULL, 0, &pg, sizeof(pg)), LINUX_ENOTTY,
 		   "and the terminal is nobody's controlling terminal");
-		fl = TTY_O_NOCTTY;
-		tty_req(con, leader, TTY_OPEN, 0, &fl, sizeof(fl), NULL, 0);
+		is(open_as(root, leader, TTY_O_NOCTTY, &is_tty), 0, "fs_open by a session leader, O_NOCTTY");
+		is(is_tty, 1, "says it is a terminal");
 		is(tty_req(con, leader, TTY_TIOCGSID, 0, NULL, 0, &pg, sizeof(pg)), LINUX_ENOTTY,
 		   "opened with O_NOCTTY by a session leader: still nobody's");
-		fl = 0;
-		is(tty_req(con, leader, TTY_OPEN, 0, &fl, sizeof(fl), NULL, 0), 0, "opened without O_NOCTTY...");
+		is(open_as(root, made_up_process(), 0, &is_tty), LINUX_ESRCH, "fs_open by no process: ESRCH");
+		is(open_as(root, leader, 0, &is_tty), 0, "opened without O_NOCTTY...");
 		is(tty_req(con, leader, TTY_TIOCGSID, 0, NULL, 0, &pg, sizeof(pg)), 0, "...it is the leader's again");
 		is(tty_req(con, leader, TTY_TIOCNOTTY, 0, NULL, 0, NULL, 0), 0, "TIOCNOTTY by the leader");
 		is(nsignals, 5, "gives its foreground group SIGHUP and SIGCONT");
 		ok(signals[3][1] == TTY_SIGHUP && signals[4][1] == TTY_SIGCONT && signals[4][0] == 42, "in that order");
-		is(tty_req(con, leader, TTY_OPEN, 0, &fl, sizeof(fl), NULL, 0), 0, "the leader opens it again");
+		is(open_as(root, leader, 0, &is_tty), 0, "the leader opens it again");
 	}
 
 	ioctl_out(con, TTY_TCGETS, &saved, sizeof(saved));

@@ -82,14 +82,18 @@ int emul_fd_current(int fd)
  * who asks; the flags what only we know: a TIOCNOTTY of ours, SIGTTOU
  * blocked or ignored).  *outlen: the room at out, then what came.
  */
+int emul_tty_caller(void)
+{
+	return (emul.tty_detached ? TTY_CALLER_DETACHED : 0) |
+	       (emul_signal_blocked_or_ignored(SIGTTOU) ? TTY_CALLER_TTOU_OK : 0);
+}
+
 static int tty_port_request(mach_port_t port, int req, const void *in, size_t inlen, void *out,
 			    mach_msg_type_number_t *outlen)
 {
 	mach_msg_type_number_t none = 0;
-	int flags = (emul.tty_detached ? TTY_CALLER_DETACHED : 0) |
-		    (emul_signal_blocked_or_ignored(SIGTTOU) ? TTY_CALLER_TTOU_OK : 0);
 
-	return emul_errno(io_tty_ioctl(port, emul.proc, req, flags, (char *)in, inlen, out,
+	return emul_errno(io_tty_ioctl(port, emul.proc, req, emul_tty_caller(), (char *)in, inlen, out,
 				       outlen != NULL ? outlen : &none));
 }
 
@@ -105,20 +109,18 @@ static int tty_request(int fd, int req, const void *in, size_t inlen, void *out,
  */
 int sys_vhangup(void)
 {
-	int32_t flags = IO_O_RDWR | IO_O_NOCTTY;
 	mach_msg_type_name_t type;
 	mach_port_t tty;
-	int r;
+	int r, is_tty;
 
 	if (sys_cred(NR_geteuid32, 0, 0, 0) != 0)
 		return -LINUX_EPERM;
-	if (emul_errno(fs_lookup(emul.root, "/dev/tty", flags, 0, &tty, &type)) < 0)
+	if (emul_errno(fs_open(emul.root, "/dev/tty", IO_O_RDWR | IO_O_NOCTTY, 0, emul.proc, emul_tty_caller(), &tty,
+			       &type, &is_tty)) < 0)
 		return 0;
-	r = tty_port_request(tty, TTY_OPEN, &flags, sizeof(flags), NULL, NULL);
-	if (r == 0)
-		r = tty_port_request(tty, TTY_VHANGUP, NULL, 0, NULL, NULL);
+	r = tty_port_request(tty, TTY_VHANGUP, NULL, 0, NULL, NULL);
 	mach_port_deallocate(mach_task_self(), tty);
-	return r == -LINUX_ENXIO ? 0 : r;
+	return r;
 }
 
 /*
@@ -156,20 +158,6 @@ static int tty_job_control(int fd, int sig)
 	if (r == -LINUX_ENOTTY)
 		emul.fd[fd].not_tty = 1;
 	return r == -TTY_EBACKGROUND ? tty_background(sig) : 0;
-}
-
-int emul_tty_opened(int fd, int flags)
-{
-	int32_t v = flags;
-	int r = tty_request(fd, TTY_OPEN, &v, sizeof(v), NULL, NULL);
-
-	if (r == -LINUX_ENOTTY)
-		emul.fd[fd].not_tty = 1;
-	if (r == -LINUX_ENXIO) {
-		sys_close(fd);
-		return r;
-	}
-	return fd;
 }
 
 /* A tag for the waiting calls (docs/unix.md): pid << 12 | thread. */
@@ -312,10 +300,12 @@ static int fd_dup(int fd, int min, int flags)
 	if (mach_port_mod_refs(mach_task_self(), port, MACH_PORT_RIGHT_SEND, 1) != KERN_SUCCESS)
 		return -LINUX_EBADF;
 	int r = emul_fd_alloc(port, flags, min);
-	if (r < 0)
+	if (r < 0) {
 		mach_port_deallocate(mach_task_self(), port);
-	else
+	} else {
 		emul.fd[r].ids = emul.fd[fd].ids;
+		emul.fd[r].not_tty = emul.fd[fd].not_tty; /* the same file */
+	}
 	return r;
 }
 

@@ -176,12 +176,14 @@ int sys_openat(int dirfd, uint32_t upath, int flags, int mode)
 {
 	mach_port_t dir, owned, file;
 	mach_msg_type_name_t type;
+	int tty;
 	int r = resolve_as_caller(dirfd, upath, &dir, 0, &owned);
 
 	if (r < 0)
 		return r;
-	r = emul_errno(fs_lookup(dir, path_buf, flags & ~(O_CLOEXEC | IO_O_EXEC),
-				 (int)((uint32_t)mode & ~umask_bits), &file, &type));
+	/* One RPC: a terminal learns who opens it (its controlling terminal) from the open itself. */
+	r = emul_errno(fs_open(dir, path_buf, flags & ~(O_CLOEXEC | IO_O_EXEC), (int)((uint32_t)mode & ~umask_bits),
+			       emul.proc, emul_tty_caller(), &file, &type, &tty));
 	release(owned);
 	if (r < 0)
 		return r;
@@ -190,7 +192,8 @@ int sys_openat(int dirfd, uint32_t upath, int flags, int mode)
 		mach_port_deallocate(mach_task_self(), file);
 		return r;
 	}
-	return (flags & O_PATH_) ? r : emul_tty_opened(r, flags);
+	emul.fd[r].not_tty = !tty;
+	return r;
 }
 
 int sys_fstatat64(int dirfd, uint32_t upath, uint32_t ust, int flags)

@@ -688,6 +688,9 @@ int vfs_register_major(uint32_t major, vfs_devopen_t open)
 	return vfs_add_device(VFS_MKDEV(major, 0), open, NULL, 1);
 }
 
+/* The opener of the fs_open being served (vfs_lock held), or NULL. */
+static struct vfs_opener *vfs_opener;
+
 static int vfs_open_device(struct vnode *vn, int flags, const struct io_cred *cred, mach_port_t *port,
 			   mach_msg_type_name_t *poly)
 {
@@ -695,10 +698,11 @@ static int vfs_open_device(struct vnode *vn, int flags, const struct io_cred *cr
 
 	for (i = 0; i < vfs_ndevices; i++)
 		if (!vfs_devices[i].any_minor && vfs_devices[i].rdev == vn->rdev)
-			return vfs_devices[i].open(vfs_devices[i].arg, flags, cred, port, poly);
+			return vfs_devices[i].open(vfs_devices[i].arg, flags, cred, vfs_opener, port, poly);
 	for (i = 0; i < vfs_ndevices; i++)
 		if (vfs_devices[i].any_minor && vfs_devices[i].rdev >> 8 == vn->rdev >> 8)
-			return vfs_devices[i].open((void *) (uintptr_t) vn->rdev, flags, cred, port, poly);
+			return vfs_devices[i].open((void *) (uintptr_t) vn->rdev, flags, cred, vfs_opener, port,
+						   poly);
 	return LINUX_ENXIO;
 }
 
@@ -750,9 +754,10 @@ static const struct io_ops vfs_mem_ops = {
 	.seekable = 1, /* lseek on /dev/null succeeds, as in Linux */
 };
 
-static int vfs_mem_open(void *arg, int flags, const struct io_cred *cred, mach_port_t *port,
+static int vfs_mem_open(void *arg, int flags, const struct io_cred *cred, struct vfs_opener *who, mach_port_t *port,
 			mach_msg_type_name_t *poly)
 {
+	(void) who;
 	struct io_open *o = unixio_open_new(&vfs_mem_ops, arg, flags & (IO_O_ACCMODE | IO_O_NONBLOCK | IO_O_APPEND),
 					    cred);
 
@@ -816,6 +821,22 @@ static int vfs_open_found(struct io_open *d, struct vnode *vn, int flags, mach_p
 	return 0;
 fail:
 	vfs_rele(vn);
+	return rc;
+}
+
+kern_return_t S_fs_open(io_t dir, const char *path, int flags, int mode, mach_port_t proc, int caller,
+			mach_port_t *file, mach_msg_type_name_t *poly, int *tty)
+{
+	struct vfs_opener who = { proc, caller, 0 };
+	kern_return_t rc;
+
+	/* A device reached by this lookup opens for who (vfs_open_device). */
+	vfs_opener = &who;
+	rc = S_fs_lookup(dir, path, flags, mode, file, poly);
+	vfs_opener = NULL;
+	*tty = who.tty;
+	if (rc == 0 && MACH_PORT_VALID(proc))
+		mach_port_deallocate(mach_task_self(), proc);
 	return rc;
 }
 

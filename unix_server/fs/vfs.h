@@ -171,13 +171,25 @@ int vfs_unmount_all(void);
 mach_port_t vfs_root_port(struct vnode *root, const struct io_cred *cred);
 
 /*
- * Character devices: open(flags, cred) makes an open file of the device
- * and returns its port to hand out with *poly.  Registered by the device's
- * service (the terminal for 5,0 and 5,1); /dev/null (1,3) and /dev/zero
+ * Who opens a device through fs_open: the caller's proc port and
+ * io_tty_ioctl's caller flags, for a terminal to act on (its controlling
+ * terminal); the device sets tty when it is one (fs_open's answer).
+ */
+struct vfs_opener {
+	mach_port_t proc;
+	int caller;
+	int tty;
+};
+
+/*
+ * Character devices: open(flags, cred, who) makes an open file of the
+ * device and returns its port to hand out with *poly; who is NULL for an
+ * fs_lookup (nobody's open).  Registered by the device's service (the
+ * terminal for 5,0, 5,1, 5,2 and 136); /dev/null (1,3) and /dev/zero
  * (1,5) are the VFS's own.
  */
-typedef int (*vfs_devopen_t)(void *arg, int flags, const struct io_cred *cred, mach_port_t *port,
-			     mach_msg_type_name_t *poly);
+typedef int (*vfs_devopen_t)(void *arg, int flags, const struct io_cred *cred, struct vfs_opener *who,
+			     mach_port_t *port, mach_msg_type_name_t *poly);
 int vfs_register_device(uint64_t rdev, vfs_devopen_t open, void *arg);
 /* Every device of a major number not registered alone: open gets the rdev as arg. */
 int vfs_register_major(uint32_t major, vfs_devopen_t open);

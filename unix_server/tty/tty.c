@@ -21,9 +21,10 @@
  * terminal (or none's), with a foreground group in it; a session has at
  * most one.  Requests that depend on who asks come with the caller's
  * proc port (io_tty_ioctl), which the proc service identifies (struct
- * tty_procs); the library asks TTY_JC_READ/TTY_JC_WRITE before a read
- * or write and TTY_OPEN after an open (which binds /dev/tty to the
- * caller's terminal), and acts on TTY_EBACKGROUND (docs/unix.md).  A
+ * tty_procs); an open through fs_open comes with the opener's (the
+ * controlling terminal; /dev/tty is the caller's), the library asks
+ * TTY_JC_READ/TTY_JC_WRITE before a read or write and acts on
+ * TTY_EBACKGROUND (docs/unix.md).  A
  * hang-up (vhangup, a pty master's last close) leaves the files open
  * on the terminal hung up: reads see end of file, writes EIO.
  */
@@ -90,7 +91,7 @@ struct pty {
 	int index;		/* /dev/pts/index */
 	int locked;		/* TIOCSPTLCK: the slave cannot be opened */
 	int masters;		/* open files of the master */
-	int slaves;		/* open files of the slave (and /dev/tty bound to it) */
+	int slaves;		/* open files of the slave (/dev/tty's too) */
 	int slave_closed;	/* the slave's last file closed: the master reads EIO */
 	uint32_t uid, gid;	/* the slave's owner: the master's opener */
 	uint32_t ctime;
@@ -100,16 +101,15 @@ struct pty {
 };
 
 /*
- * An open file of a terminal, shared by the descriptions io_restrict_auth
- * makes of it.  /dev/tty's is bound to the caller's controlling terminal
- * by TTY_OPEN (until then it is the console's, or nothing's: tp NULL).
+ * An open file of a terminal (/dev/tty's: of the opener's controlling
+ * terminal, or the console for nobody's open), shared by the
+ * descriptions io_restrict_auth makes of it.
  */
 struct tty_file {
 	struct tty *tp;
 	struct pty *master; /* a pty's master, or NULL */
 	uint32_t rdev;	    /* what was opened (5,0 for /dev/tty) */
-	uint32_t hangups;   /* tp->hangups when bound: another means hung up */
-	int bound;	    /* /dev/tty: TTY_OPEN bound it */
+	uint32_t hangups;   /* tp->hangups when opened: another means hung up */
 	int refs;
 };
 
@@ -392,12 +392,12 @@ static struct tty_file *tty_file(struct io_open *o)
 	return o->obj;
 }
 
-/* The file's terminal, or NULL if the file is hung up (or an unbound /dev/tty). */
+/* The file's terminal, or NULL if the file is hung up. */
 static struct tty *tty_of(struct io_open *o)
 {
 	struct tty_file *f = tty_file(o);
 
-	return f->tp != NULL && f->hangups == f->tp->hangups ? f->tp : NULL;
+	return f->hangups == f->tp->hangups ? f->tp : NULL;
 }
 
 /* How many bytes a read may take now (0: it waits, unless VMIN is 0). */
@@ -416,7 +416,7 @@ static int tty_read(struct io_open *o, int64_t off, char *buf, size_t amount, si
 	(void) off;
 	*got = 0;
 	if (tp == NULL)
-		return tty_file(o)->tp != NULL ? 0 : LINUX_ENXIO; /* hung up: end of file */
+		return 0; /* hung up: end of file */
 	if (tty_canonical(tp)) {
 		if (tp->lines_count == 0)
 			return IO_WOULDBLOCK;
@@ -466,7 +466,7 @@ static int tty_write(struct io_open *o, int64_t off, const char *buf, size_t len
 	(void) off;
 	*done = 0;
 	if (tp == NULL)
-		return tty_file(o)->tp != NULL ? LINUX_EIO : LINUX_ENXIO;
+		return LINUX_EIO; /* hung up */
 	*done = tty_output(tp, buf, len);
 	return *done == 0 && len > 0 ? IO_WOULDBLOCK : 0;
 }
@@ -474,7 +474,7 @@ static int tty_write(struct io_open *o, int64_t off, const char *buf, size_t len
 static int tty_stat(struct io_open *o, struct io_stat *st)
 {
 	struct tty_file *f = tty_file(o);
-	struct pty *pty = f->master != NULL ? f->master : f->tp != NULL ? f->tp->pty : NULL;
+	struct pty *pty = f->master != NULL ? f->master : f->tp->pty;
 
 	st->st_dev = TTY_DEV;
 	st->st_ino = f->rdev;
@@ -487,7 +487,7 @@ static int tty_stat(struct io_open *o, struct io_stat *st)
 	st->st_nlink = 1;
 	st->st_rdev = f->rdev;
 	st->st_blksize = 1024;
-	st->st_atime_sec = st->st_mtime_sec = st->st_ctime_sec = f->tp != NULL ? f->tp->atime_sec : 0;
+	st->st_atime_sec = st->st_mtime_sec = st->st_ctime_sec = f->tp->atime_sec;
 	return 0;
 }
 
@@ -507,9 +507,7 @@ static int tty_poll(struct io_open *o)
 
 static struct io_waitq *tty_waitq(struct io_open *o)
 {
-	struct tty_file *f = tty_file(o);
-
-	return f->tp != NULL ? &f->tp->q : &console.q;
+	return &tty_file(o)->tp->q;
 }
 
 /* The argument an ioctl reads must be exactly size bytes. */
@@ -748,41 +746,9 @@ static int tty_ioctl_common(struct tty *tp, const struct tty_who *w, int request
 	}
 }
 
-/* TTY_OPEN: /dev/tty is bound to the caller's controlling terminal; a
- * session leader without one acquires this terminal. */
-static int tty_opened(struct tty_file *f, const struct tty_who *w, int flags, const char *in, size_t inlen)
-{
-	struct tty *tp = f->tp;
-	int32_t v;
-	int rc;
-
-	if ((rc = tty_arg(inlen, sizeof(v))) != 0)
-		return rc;
-	memcpy(&v, in, sizeof(v));
-	if (f->rdev == UNIXTTY_DEVTTY_RDEV) {
-		if (f->bound)
-			return 0;
-		tp = w->c.pid != 0 && !(flags & TTY_CALLER_DETACHED) ? tty_of_session(w->c.sid) : NULL;
-		if (tp == NULL)
-			return LINUX_ENXIO;
-		if (tp != f->tp) {
-			f->tp = tp;
-			f->hangups = tp->hangups;
-		}
-		f->bound = 1;
-		if (tp->pty != NULL)
-			tp->pty->slaves++;
-		return 0;
-	}
-	if (!(v & TTY_O_NOCTTY) && w->leader && tp->session == 0 && tty_of_session(w->c.sid) == NULL)
-		tty_acquire(tp, w);
-	return 0;
-}
-
 static int tty_ioctl(struct io_open *o, mach_port_t proc, int request, int flags, const char *in, size_t inlen,
 		     char *out, size_t *outlen)
 {
-	struct tty_file *f = tty_file(o);
 	struct tty *tp = tty_of(o);
 	struct tty_who w;
 	int32_t v;
@@ -790,14 +756,10 @@ static int tty_ioctl(struct io_open *o, mach_port_t proc, int request, int flags
 
 	if ((rc = tty_who(tp, proc, flags, &w)) != 0)
 		return rc;
-	if (request == TTY_OPEN)
-		return tty_opened(f, &w, flags, in, inlen);
 	if (tp == NULL) {
 		/* Hung up: job control has nothing to say; everything else is EIO (Linux's hung_up_tty_ioctl). */
 		if (request == TTY_JC_READ || request == TTY_JC_WRITE)
 			return 0;
-		if (f->tp == NULL)
-			return LINUX_ENXIO;
 		return request == TTY_TIOCSPGRP ? LINUX_ENOTTY : LINUX_EIO;
 	}
 	switch (request) {
@@ -886,7 +848,7 @@ static void tty_close(struct io_open *o)
 
 	if (--f->refs > 0)
 		return;
-	pty = f->master != NULL ? f->master : f->tp != NULL ? f->tp->pty : NULL;
+	pty = f->master != NULL ? f->master : f->tp->pty;
 	if (pty != NULL && f->master != NULL) {
 		/* The master's last close hangs the slave up. */
 		if (--pty->masters == 0)
@@ -913,7 +875,7 @@ static const struct io_ops tty_ops = {
 	.seekable = 0,
 };
 
-/* A new file of tp (NULL: /dev/tty until TTY_OPEN) or of pty's master. */
+/* A new file of tp, or of pty's master. */
 static int tty_file_open(const struct io_ops *ops, struct tty *tp, struct pty *master, uint32_t rdev, int flags,
 			 const struct io_cred *cred, mach_port_t *port, mach_msg_type_name_t *poly)
 {
@@ -925,7 +887,7 @@ static int tty_file_open(const struct io_ops *ops, struct tty *tp, struct pty *m
 	f->tp = tp;
 	f->master = master;
 	f->rdev = rdev;
-	f->hangups = tp != NULL ? tp->hangups : 0;
+	f->hangups = tp->hangups;
 	f->refs = 1;
 	o = unixio_open_new(ops, f, flags & (IO_O_ACCMODE | IO_O_NONBLOCK | IO_O_APPEND), cred);
 	if (o == NULL) {
@@ -937,15 +899,55 @@ static int tty_file_open(const struct io_ops *ops, struct tty *tp, struct pty *m
 	return 0;
 }
 
-int unixtty_open(void *arg, int flags, const struct io_cred *cred, mach_port_t *port, mach_msg_type_name_t *poly)
+/*
+ * A new file of terminal tp (rdev: what was opened) for who (fs_open's
+ * opener, whom w says; NULL: nobody's open): a session leader without a
+ * controlling terminal that opens one without O_NOCTTY while no session
+ * has it acquires it (not through /dev/tty, which is its own already).
+ */
+static int tty_open_for(struct tty *tp, uint32_t rdev, int flags, const struct io_cred *cred,
+			struct vfs_opener *who, const struct tty_who *w, mach_port_t *port,
+			mach_msg_type_name_t *poly)
+{
+	int rc = tty_file_open(&tty_ops, tp, NULL, rdev, flags, cred, port, poly);
+
+	if (rc != 0)
+		return rc;
+	if (tp->pty != NULL) {
+		tp->pty->slaves++;
+		tp->pty->slave_closed = 0;
+	}
+	if (who == NULL)
+		return 0;
+	who->tty = 1;
+	if (!(flags & TTY_O_NOCTTY) && rdev != UNIXTTY_DEVTTY_RDEV && w->leader && tp->session == 0 &&
+	    tty_of_session(w->c.sid) == NULL)
+		tty_acquire(tp, w);
+	return 0;
+}
+
+/* Who opens (ESRCH for a proc port that is no process's). */
+static int tty_opener(struct vfs_opener *who, struct tty_who *w)
+{
+	return tty_who(NULL, who != NULL ? who->proc : MACH_PORT_NULL, 0, w);
+}
+
+int unixtty_open(void *arg, int flags, const struct io_cred *cred, struct vfs_opener *who, mach_port_t *port,
+		 mach_msg_type_name_t *poly)
 {
 	uint32_t rdev = (uint32_t) (uintptr_t) arg;
-
 	struct tty *tp = console_port != MACH_PORT_NULL ? &console : NULL;
+	struct tty_who w;
+	int rc;
 
-	if (rdev == UNIXTTY_CONSOLE_RDEV && tp == NULL)
+	if ((rc = tty_opener(who, &w)) != 0)
+		return rc;
+	/* /dev/tty: the opener's controlling terminal (nobody's open: the console). */
+	if (rdev == UNIXTTY_DEVTTY_RDEV && who != NULL)
+		tp = !(who->caller & TTY_CALLER_DETACHED) ? tty_of_session(w.c.sid) : NULL;
+	if (tp == NULL)
 		return LINUX_ENXIO;
-	return tty_file_open(&tty_ops, tp, NULL, rdev, flags, cred, port, poly);
+	return tty_open_for(tp, rdev, flags, cred, who, &w, port, poly);
 }
 
 /* --- pseudo-terminals --- */
@@ -1026,7 +1028,8 @@ static struct io_waitq *pty_waitq(struct io_open *o)
  * The master's requests: its number and the slave's lock; the termios,
  * window size and flushing as the slave's (with nobody's job control:
  * Linux's master speaks for the slave); FIONREAD of what it may read.
- * Job control's and TTY_OPEN are ENOTTY: the library stops asking.
+ * Job control's requests are ENOTTY (fs_open says the master is no
+ * terminal to them, so the library does not ask).
  */
 static int pty_ioctl(struct io_open *o, mach_port_t proc, int request, int flags, const char *in, size_t inlen,
 		     char *out, size_t *outlen)
@@ -1069,13 +1072,14 @@ static const struct io_ops pty_master_ops = {
 	.seekable = 0,
 };
 
-int unixtty_ptmx_open(void *arg, int flags, const struct io_cred *cred, mach_port_t *port,
+int unixtty_ptmx_open(void *arg, int flags, const struct io_cred *cred, struct vfs_opener *who, mach_port_t *port,
 		      mach_msg_type_name_t *poly)
 {
 	struct pty *pty;
 	int i, rc;
 
 	(void) arg;
+	(void) who; /* never a controlling terminal, nor one to job control */
 	for (i = 0; i < UNIXTTY_PTY_MAX && ptys[i] != NULL; i++)
 		;
 	if (i == UNIXTTY_PTY_MAX)
@@ -1104,22 +1108,21 @@ static struct pty *pty_live(int i)
 	return i >= 0 && i < UNIXTTY_PTY_MAX && ptys[i] != NULL && ptys[i]->masters > 0 ? ptys[i] : NULL;
 }
 
-int unixtty_pts_open(void *arg, int flags, const struct io_cred *cred, mach_port_t *port, mach_msg_type_name_t *poly)
+int unixtty_pts_open(void *arg, int flags, const struct io_cred *cred, struct vfs_opener *who, mach_port_t *port,
+		     mach_msg_type_name_t *poly)
 {
 	uint32_t rdev = (uint32_t) (uintptr_t) arg;
 	struct pty *pty = pty_live((int) (rdev & 0xff));
+	struct tty_who w;
 	int rc;
 
 	if (pty == NULL)
 		return LINUX_EIO; /* Linux: a slave whose master is gone */
 	if (pty->locked)
 		return LINUX_EIO;
-	rc = tty_file_open(&tty_ops, &pty->slave, NULL, rdev, flags, cred, port, poly);
-	if (rc == 0) {
-		pty->slaves++;
-		pty->slave_closed = 0;
-	}
-	return rc;
+	if ((rc = tty_opener(who, &w)) != 0)
+		return rc;
+	return tty_open_for(&pty->slave, rdev, flags, cred, who, &w, port, poly);
 }
 
 int unixtty_pts_info(int i, uint32_t *uid, uint32_t *gid, uint32_t *ctime)

@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 #include "../io/unixio.h"
+#include "../fs/vfs.h"
 
 #include <servers/tty_types.h>
 
@@ -62,16 +63,21 @@ struct tty_procs {
  */
 kern_return_t unixtty_init(mach_port_t device_master, const struct tty_procs *procs);
 /*
- * vfs_devopen_t's: a new open file of the console or /dev/tty (arg: the
- * rdev, 5,1 or 5,0; ENXIO for the console without a device); a new
+ * vfs_devopen_t's (who: fs_open's opener, acting as Linux's open of a
+ * terminal; NULL: nobody's open): a new open file of the console or
+ * /dev/tty (arg: the rdev, 5,1 or 5,0; /dev/tty is who's controlling
+ * terminal, ENXIO without one; nobody's is the console; ENXIO for the
+ * console without a device); a new
  * pseudo-terminal, its master's file (/dev/ptmx: ENOSPC past
  * UNIXTTY_PTY_MAX); a slave (arg: its rdev; EIO while locked or without
  * its master).
  */
-int unixtty_open(void *arg, int flags, const struct io_cred *cred, mach_port_t *port, mach_msg_type_name_t *poly);
-int unixtty_ptmx_open(void *arg, int flags, const struct io_cred *cred, mach_port_t *port,
+int unixtty_open(void *arg, int flags, const struct io_cred *cred, struct vfs_opener *who, mach_port_t *port,
+		 mach_msg_type_name_t *poly);
+int unixtty_ptmx_open(void *arg, int flags, const struct io_cred *cred, struct vfs_opener *who, mach_port_t *port,
 		      mach_msg_type_name_t *poly);
-int unixtty_pts_open(void *arg, int flags, const struct io_cred *cred, mach_port_t *port, mach_msg_type_name_t *poly);
+int unixtty_pts_open(void *arg, int flags, const struct io_cred *cred, struct vfs_opener *who, mach_port_t *port,
+		     mach_msg_type_name_t *poly);
 /*
  * Pseudo-terminal n for /dev/pts (unixio_lock held): 0 and its slave's
  * owner and birth, or ENOENT when there is none (or its master closed).
