@@ -642,7 +642,7 @@ static mach_msg_return_t __attribute__((noinline)) receive_wait(struct ipc_port 
 {
 	/* A kernel thread's buffer is no place for the fast path's delivery. */
 	receive_wait_enter(port, pset, current_thread()->kernel_only ? NULL : umsg, rcv_size);
-	int r = thread_sleep(NULL, 1, (option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0);
+	int r = thread_sleep_receive((option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0);
 	return receive_wait_leave(port, pset, r);
 }
 

@@ -204,26 +204,31 @@ void thread_setrun(struct thread *th)
 	cpu_intr_restore(s);
 }
 
-int thread_block(void)
+/* Interrupts off: thread_block's work. */
+static inline __attribute__((always_inline)) int block_off(struct thread *th)
 {
-	int s = cpu_intr_save();
-	struct thread *th = active_thread;
-
 	struct thread *next = th->handoff;
 	th->handoff = NULL;
-	if (thread_runnable(th)) { /* woken before it slept */
-		cpu_intr_restore(s);
+	if (thread_runnable(th)) /* woken before it slept */
 		return th->wait_result;
-	}
-	/* Handoff: run the receiver just given a message, without a queue pass. */
+	/* Handoff: run the receiver just given a message (or the fault
+	 * a pager's page woke), without a queue pass. */
 	int handoff = next != NULL && thread_runnable(next) && queue_linked(&next->runq_link);
 	if (handoff)
 		runq_remove(next);
 	else
 		next = runq_choose();
 	switch_to(th, next, handoff);
-	cpu_intr_restore(s);
 	return th->wait_result;
+}
+
+int thread_block(void)
+{
+	int s = cpu_intr_save();
+	int r = block_off(active_thread);
+
+	cpu_intr_restore(s);
+	return r;
 }
 
 static void sleep_timeout(void *arg)
@@ -242,6 +247,24 @@ int thread_sleep(event_t event, int interruptible, uint64_t timeout_ticks)
 		cpu_intr_restore(s);
 	}
 	return thread_block();
+}
+
+int thread_sleep_receive(uint64_t timeout_ticks)
+{
+	int s = cpu_intr_save();
+	struct thread *th = active_thread;
+
+	/* assert_wait(NULL, 1), as the IPC fast path expects of a receiver
+	 * (kern/sched_ipc.h: on no event, so its wait ends without a look). */
+	assert(!(th->state & TH_WAIT));
+	th->state |= TH_WAIT | TH_INTERRUPTIBLE;
+	th->wait_event = NULL;
+	th->wait_result = THREAD_AWAKENED;
+	if (timeout_ticks != 0)
+		timer_set(&th->wait_timer, timeout_ticks, sleep_timeout, th);
+	int r = block_off(th);
+	cpu_intr_restore(s);
+	return r;
 }
 
 void thread_yield(void)

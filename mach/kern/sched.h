@@ -50,6 +50,9 @@ void assert_wait(event_t event, int interruptible);
 int thread_block(void);
 /* assert_wait + thread_block with a time-out in ticks (0: none). */
 int thread_sleep(event_t event, int interruptible, uint64_t timeout_ticks);
+/* The same on no event, interruptibly (a thread on an IPC receivers
+ * queue), with interrupts off throughout: the receive's sleep. */
+int thread_sleep_receive(uint64_t timeout_ticks);
 /* Wake the threads waiting on event; returns the first one woken (NULL
  * if none), for a caller about to block to hand the processor to
  * (thread->handoff, which thread_block takes only if it is queued). */
