@@ -117,7 +117,38 @@ int main(void)
 	while (waitpid(p, NULL, 0) < 0 && errno == EINTR)
 		;
 	printf("SIGCHLD after a child's end: %s\n", got[SIGCHLD] > 0 ? "yes" : "no");
+	/* A child already a zombie when the wait begins: its SIGCHLD was
+	 * handled while we slept, and the wait answers at once. */
+	got[SIGCHLD] = 0;
+	p = fork();
+	if (p == 0)
+		_exit(2);
+	sleep_ms(100);
+	int zst = 0;
+	while ((r = waitpid(p, &zst, 0)) < 0 && errno == EINTR)
+		;
+	printf("a zombie waited for: %s, status %d, SIGCHLD handled %d\n", r == p ? "yes" : "no",
+	       WEXITSTATUS(zst), got[SIGCHLD]);
 	signal(SIGCHLD, SIG_DFL);
+
+	/* A signal to our own process group is handled before kill returns
+	 * (in a child leading a group of its own: on the host, the test's
+	 * group holds the harness too). */
+	p = fork();
+	if (p == 0) {
+		setpgid(0, 0);
+		sa.sa_handler = plain;
+		sa.sa_flags = 0;
+		sigaction(SIGUSR2, &sa, NULL);
+		got[SIGUSR2] = 0;
+		r = kill(0, SIGUSR2);
+		printf("kill(0, SIGUSR2): %d, handled before it returned: %d\n", r, got[SIGUSR2]);
+		got[SIGUSR2] = 0;
+		r = kill(-getpgrp(), SIGUSR2);
+		printf("kill(-pgrp, SIGUSR2): %d, handled before it returned: %d\n", r, got[SIGUSR2]);
+		_exit(0);
+	}
+	waitpid(p, NULL, 0);
 
 	/* A blocking wait interrupted: EINTR without SA_RESTART. */
 	sa.sa_handler = plain;

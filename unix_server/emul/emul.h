@@ -46,6 +46,7 @@ struct emul_state {
 	struct linux_sigaction act[LINUX_NSIG + 1];
 	uint64_t blocked;	     /* the signal mask */
 	volatile uint64_t pending;   /* posted, not yet delivered */
+	volatile unsigned posts_taken; /* proc's posts the signal thread took (proc.defs: posted) */
 	thread_t linux_thread;	     /* the program's thread */
 	uint32_t brk_start, brk_cur; /* program break */
 	uint32_t mmap_next;	     /* where the next anonymous mapping is tried */
@@ -170,6 +171,10 @@ void emul_exec_signals(void);
 int emul_signal_drop_ignored(void);
 /* Raise sig in this process (SIGPIPE after EPIPE). */
 void emul_post_self(int sig);
+/* proc had posted `posted` signals to us when it answered: wait until
+ * the signal thread has taken them, so that they are delivered before
+ * the call returns, as Linux delivers what a call makes pending. */
+void emul_signal_sync(unsigned posted);
 
 /* fd.c */
 int emul_fd_alloc(mach_port_t port, int flags, int min); /* fd's port made under our ids now */

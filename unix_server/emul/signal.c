@@ -356,7 +356,18 @@ kern_return_t S_proc_msg_sig_post(mach_port_t port, int sig, int sender_pid)
 		return KERN_SUCCESS;
 	__atomic_or_fetch(&emul.pending, SIGSET_BIT(sig), __ATOMIC_SEQ_CST);
 	signal_kick();
+	__atomic_add_fetch(&emul.posts_taken, 1, __ATOMIC_SEQ_CST);
 	return KERN_SUCCESS;
+}
+
+/* Bounded: a post the signal thread never takes (it cannot happen with
+ * proc's well-formed messages) costs one second, not a hang. */
+#define SYNC_ROUNDS 1000
+
+void emul_signal_sync(unsigned posted)
+{
+	for (int i = 0; i < SYNC_ROUNDS && (int)(posted - emul.posts_taken) > 0; i++)
+		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_DEPRESS, 1);
 }
 
 /* A fault: in emul_copy it is -EFAULT; in the program it is a signal,
@@ -463,6 +474,7 @@ void emul_signal_init(void)
 		return;
 	}
 	cthread_detach(t);
+	emul.posts_taken = 0; /* proc counts the new port's posts from 0 too */
 	proc_set_msgport(emul.proc, emul.msgport);
 }
 

@@ -125,13 +125,15 @@ static int sys_getids(int which)
 static int sys_wait4(int pid, uint32_t ustatus, int options, uint32_t rusage)
 {
 	int status = 0, rpid = 0, r;
+	unsigned posted = 0;
 
 	if (options & ~(WNOHANG | 2 /* WUNTRACED */ | 8 /* WCONTINUED */))
 		return -LINUX_EINVAL;
 	r = emul_wait_begin(EMUL_WAIT_PROC, MACH_PORT_NULL);
 	if (r == 0)
-		r = emul_errno(proc_wait(emul.proc, pid, options, &status, &rpid));
+		r = emul_errno(proc_wait(emul.proc, pid, options, &status, &rpid, &posted));
 	emul_wait_end();
+	emul_signal_sync(posted); /* the SIGCHLD of the child reported: handled before wait4 returns */
 	if (r == -LINUX_EINTR)
 		return emul_interrupted();
 	if (r < 0)
@@ -158,7 +160,11 @@ static int sys_kill(int pid, int sig)
 			emul_post_self(sig);
 		return 0;
 	}
-	return emul_errno(proc_kill(emul.proc, pid, sig));
+	unsigned posted = 0;
+	int r = emul_errno(proc_kill(emul.proc, pid, sig, &posted));
+	if (r == 0)
+		emul_signal_sync(posted); /* to our own group: handled before kill returns */
+	return r;
 }
 
 /*

@@ -54,6 +54,7 @@ struct proc {
 	task_t task;		/* send right */
 	mach_port_t msgport;	/* send right: proc_msg.defs, or null */
 	uint64_t pending;	/* signals waiting for a message port */
+	unsigned posted;	/* signals posted to msgport since it was set */
 	int status;		/* zombie: wait status */
 	mach_port_t wait_reply; /* a waiting proc_wait's reply (send-once), or null */
 	int wait_pid, wait_options;
@@ -226,7 +227,7 @@ static void interrupt_wait(struct proc *p)
 {
 	if (!MACH_PORT_VALID(p->wait_reply))
 		return;
-	if (proc_wait_reply(p->wait_reply, LINUX_EINTR, 0, 0) != KERN_SUCCESS)
+	if (proc_wait_reply(p->wait_reply, LINUX_EINTR, 0, 0, p->posted) != KERN_SUCCESS)
 		mach_port_deallocate(mach_task_self(), p->wait_reply);
 	p->wait_reply = MACH_PORT_NULL;
 }
@@ -237,11 +238,33 @@ static void post(struct proc *p, int sig, int sender)
 		return;
 	if (!MACH_PORT_VALID(p->msgport) || proc_msg_sig_post(p->msgport, sig, sender) != KERN_SUCCESS)
 		p->pending |= 1ull << (sig - 1);
+	else
+		p->posted++;
 	interrupt_wait(p);
 }
 
 static void proc_end(struct proc *p, int status);
 static void wake_waiter(struct proc *parent);
+
+/*
+ * A child of parent ended or stopped: its SIGCHLD, then the answer to a
+ * wait for it.  The answer says how many signals were posted (the
+ * SIGCHLD included), and the library has its signal thread take them
+ * before wait4 returns: the handler runs first, as on Linux.  So the
+ * wait is set aside while the signal is posted (the SIGCHLD of the
+ * child it reports must not make it EINTR), and only a wait this change
+ * does not answer (for another child) is interrupted after.
+ */
+static void tell_parent(struct proc *parent)
+{
+	mach_port_t reply = parent->wait_reply;
+
+	parent->wait_reply = MACH_PORT_NULL;
+	post(parent, SIGCHLD, 0);
+	parent->wait_reply = reply;
+	wake_waiter(parent);
+	interrupt_wait(parent);
+}
 
 /* p stops: its task is suspended, its parent told (WUNTRACED, SIGCHLD). */
 static void proc_stopped(struct proc *p, int sig)
@@ -252,10 +275,8 @@ static void proc_stopped(struct proc *p, int sig)
 	p->stop_sig = sig;
 	p->stop_reported = 0;
 	for (int i = 0; i < PROC_MAX; i++) {
-		if (procs[i].state == PROC_ALIVE && procs[i].pid == p->ppid) {
-			wake_waiter(&procs[i]);
-			post(&procs[i], SIGCHLD, 0);
-		}
+		if (procs[i].state == PROC_ALIVE && procs[i].pid == p->ppid)
+			tell_parent(&procs[i]);
 	}
 }
 
@@ -349,12 +370,12 @@ static void wake_waiter(struct proc *parent)
 	mach_port_t reply = parent->wait_reply;
 	parent->wait_reply = MACH_PORT_NULL;
 	if (z == NULL) {
-		proc_wait_reply(reply, LINUX_ECHILD, 0, 0);
+		proc_wait_reply(reply, LINUX_ECHILD, 0, 0, parent->posted);
 		return;
 	}
 	/* The zombie goes only if the answer got through (a caller that gave
 	 * up destroyed its reply port: the child stays to be waited for). */
-	if (proc_wait_reply(reply, 0, report_status(z), z->pid) == KERN_SUCCESS)
+	if (proc_wait_reply(reply, 0, report_status(z), z->pid, parent->posted) == KERN_SUCCESS)
 		report_taken(z);
 	else
 		mach_port_deallocate(mach_task_self(), reply);
@@ -443,15 +464,13 @@ static void proc_end(struct proc *p, int status)
 		reap(p); /* nobody will wait for it */
 		return;
 	}
-	/* The answer first: SIGCHLD would end the wait with EINTR. */
-	wake_waiter(parent);
-	post(parent, SIGCHLD, 0);
+	tell_parent(parent);
 }
 
 /* ---- proc.defs ---- */
 
 kern_return_t S_proc_wait(mach_port_t port, mach_port_t reply, mach_msg_type_name_t reply_poly, int pid,
-			  int options, int *status, int *rpid)
+			  int options, int *status, int *rpid, unsigned *posted)
 {
 	(void)reply_poly; /* a send-once right, as MIG's user stub makes it */
 	struct proc *p = proc_by_port(port);
@@ -461,6 +480,7 @@ kern_return_t S_proc_wait(mach_port_t port, mach_port_t reply, mach_msg_type_nam
 		return LINUX_ESRCH;
 	if (options & ~(WNOHANG | 2 | 8))
 		return LINUX_EINVAL;
+	*posted = p->posted;
 	struct proc *z = find_zombie(p, pid, options, &any);
 	if (!any)
 		return LINUX_ECHILD;
@@ -551,13 +571,14 @@ static int may_signal(const struct proc *p, const struct proc *q, int sig)
 	       s[EUID] == t[SUID] || (sig == SIGCONT && p->sid == q->sid);
 }
 
-kern_return_t S_proc_kill(mach_port_t port, int pid, int sig)
+kern_return_t S_proc_kill(mach_port_t port, int pid, int sig, unsigned *posted)
 {
 	struct proc *p = proc_by_port(port);
 	int found = 0, permitted = 0;
 
 	if (p == NULL)
 		return LINUX_ESRCH;
+	*posted = p->posted;
 	if (sig < 0 || sig > NSIG)
 		return LINUX_EINVAL;
 	for (int i = 0; i < PROC_MAX; i++) {
@@ -590,6 +611,7 @@ kern_return_t S_proc_kill(mach_port_t port, int pid, int sig)
 	int self = pid > 0 ? p->pid == pid : pid == 0 ? 1 : pid < -1 ? p->pgrp == -pid : 0;
 	if (self)
 		deliver(p, sig, p->pid);
+	*posted = p->posted;
 	return 0;
 }
 
@@ -647,6 +669,7 @@ kern_return_t S_proc_set_msgport(mach_port_t port, mach_port_t msgport)
 	if (MACH_PORT_VALID(p->msgport))
 		mach_port_deallocate(mach_task_self(), p->msgport);
 	p->msgport = msgport;
+	p->posted = 0; /* the library counts the new port's posts from 0 */
 	uint64_t pending = p->pending;
 	p->pending = 0;
 	for (int sig = 1; sig <= NSIG; sig++)
