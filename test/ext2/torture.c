@@ -30,6 +30,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check.h"
+
 #define MANY 2000
 #define DEEP 60
 #define LARGE (4u << 20)
@@ -39,15 +41,6 @@
 #define PROC_RECORDS 200
 #define RECORD 32
 #define PATH_LEN 4096
-
-static int failures;
-
-static void check(int cond, const char *what)
-{
-	printf("%s - %s\n", cond ? "ok" : "not ok", what);
-	if (!cond)
-		failures++;
-}
 
 static uint32_t crc32(uint32_t crc, const unsigned char *p, size_t n)
 {
@@ -66,19 +59,6 @@ static uint32_t rnd(void)
 {
 	rnd_state = rnd_state * 1103515245u + 12345u;
 	return rnd_state >> 8;
-}
-
-static int write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 static int put_file(const char *path, const char *text)
