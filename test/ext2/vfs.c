@@ -175,7 +175,11 @@ static void test_mapped(void)
 	mach_port_t p = op("/vfs/mapped", IO_O_RDWR | IO_O_CREAT, 0644, &rc);
 	is(wr(p, buf, sizeof(buf), 0), (int)sizeof(buf), "write /vfs/mapped");
 	is(io_map(p, &rdobj, &wrobj), 0, "io_map it");
-	ok(rdobj == wrobj && MACH_PORT_VALID(wrobj), "one object, writable (open O_RDWR)");
+	ok(MACH_PORT_VALID(rdobj) && MACH_PORT_VALID(wrobj) && rdobj != wrobj,
+	   "a read object and a write object (open O_RDWR): two proxies");
+	is(vm_map(mach_task_self(), &a, MAPPED_LEN, 0, TRUE, rdobj, 0, FALSE, VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+		  VM_INHERIT_NONE),
+	   KERN_PROTECTION_FAILURE, "the read object maps shared and writable: KERN_PROTECTION_FAILURE");
 	if (!ok(vm_map(mach_task_self(), &a, MAPPED_LEN, 0, TRUE, wrobj, 0, FALSE, VM_PROT_READ | VM_PROT_WRITE,
 		       VM_PROT_ALL, VM_INHERIT_NONE) == KERN_SUCCESS,
 		"vm_map it shared")) {

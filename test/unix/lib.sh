@@ -97,6 +97,13 @@ unix_tap() {
 		ok $? "$name: $what"
 	done < <(tap_summarize <(unix_output "$log") "$(unix_status "$log")")
 }
+# unix_tap_clean LOG PROGRAM NAME: unix_tap, then LOG must show no panic
+# and no fault in the emulation library.
+unix_tap_clean() {
+	unix_tap "$@"
+	! has "$1" "panic\|fault in the library"
+	ok $? "$3: no panic, no fault in the emulation library"
+}
 # unix_run_sh LOG SCRIPT: the booted system (boot archive, terminal)
 # runs sh -c "$(cat SCRIPT)" as init's child; prints the QEMU status.
 unix_run_sh() {

@@ -14,21 +14,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "mach_by_hand.h"
 
-/* GNU Mach i386 message layout (mach/message.h). */
-struct header {
-	uint32_t bits, size, remote, local, seqno, id;
-};
-#define COPY_SEND 19
-#define MAKE_SEND_ONCE 21
-#define BITS(remote, local) ((remote) | ((local) << 8))
-#define TYPE_INT32 0x10012002u /* integer_32, 32 bits, 1, inline */
-#define SEND_MSG 1
-#define RCV_MSG 2
-#define RCV_TIMEOUT 0x100
-#define MIG_BAD_ID (-303)
-#define MIG_BAD_ARGUMENTS (-304)
-#define SEND_INVALID_DEST 0x10000003
 #define TASK_BOOTSTRAP_PORT 4
 #define ID_TASK_GET_SPECIAL_PORT 2058
 #define ID_PROC_GETIDS 31801
@@ -39,60 +26,6 @@ struct header {
 #define PROC_IDS_EXEC 7
 #define LINUX_EPERM 1
 #define FORKS_MAX 1000
-#define TIMEOUT_MS 5000
-
-/* Mach traps, GNU Mach convention: arguments on the stack. */
-uint32_t mtrap_msg(void *msg, uint32_t option, uint32_t send, uint32_t rcv, uint32_t name, uint32_t timeout,
-		   uint32_t notify);
-uint32_t mtrap_reply_port(void);
-uint32_t mtrap_task_self(void);
-__asm__(".text\n"
-	"mtrap_msg: movl $-25, %eax; lcall $7, $0; ret\n"
-	"mtrap_reply_port: movl $-26, %eax; lcall $7, $0; ret\n"
-	"mtrap_task_self: movl $-28, %eax; lcall $7, $0; ret\n");
-
-static int n_tests, n_failed;
-static void ok(int cond, const char *what)
-{
-	n_tests++;
-	if (!cond)
-		n_failed++;
-	printf("%s %d - %s\n", cond ? "ok" : "not ok", n_tests, what);
-}
-
-struct int_msg {
-	struct header h;
-	uint32_t t1, v1, t2, v2;
-};
-struct reply {
-	struct header h;
-	uint32_t ret_type;
-	int32_t ret;
-	uint32_t words[16];
-};
-
-static uint32_t reply_port;
-
-/* An RPC by hand: body_words words after the header; the reply in *r. */
-static uint32_t rpc(uint32_t dest, uint32_t id, const uint32_t *body, unsigned body_words, struct reply *r)
-{
-	struct {
-		struct header h;
-		uint32_t body[8];
-	} m;
-	memset(&m, 0, sizeof(m));
-	m.h.bits = BITS(COPY_SEND, MAKE_SEND_ONCE);
-	m.h.size = sizeof(m.h) + body_words * 4;
-	m.h.remote = dest;
-	m.h.local = reply_port;
-	m.h.id = id;
-	memcpy(m.body, body, body_words * 4);
-	uint32_t mr =
-	    mtrap_msg(&m, SEND_MSG | RCV_MSG | RCV_TIMEOUT, m.h.size, sizeof(*r), reply_port, TIMEOUT_MS, 0);
-	if (mr == 0)
-		memcpy(r, &m, sizeof(*r) < sizeof(m) ? sizeof(*r) : sizeof(m));
-	return mr;
-}
 
 static uint32_t proc_port(void)
 {

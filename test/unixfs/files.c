@@ -8,7 +8,9 @@
  * the middle, ELOOP, O_NOFOLLOW), "..", getcwd, a second file system
  * mounted on /tmp, /dev/null and /dev/zero, identities, times, select
  * over a pipe and a file (io_select, and the clients' io_poll with its
- * timeouts and interruption), and bad requests answered with errors.
+ * timeouts and interruption), what io_map lends for each open mode (a
+ * read object never maps writable), and bad requests answered with
+ * errors.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include <servers/io.h>
 #include <servers/fs.h>
 #include <servers/pipe.h>
+#include <mach/mach4.h>
 
 #include "../../unix_server/io/unixio.h"
 #include "../../unix_server/fs/vfs.h"
@@ -747,6 +750,101 @@ static void test_exec_only(void)
 	cl(user);
 }
 
+/* --- what io_map lends: proxies with no more access than the open mode --- */
+
+#define MAP_LEN 8192
+
+/* vm_map of object, shared or a copy, anywhere: the kernel's answer. */
+static kern_return_t map_of(mach_port_t object, boolean_t copy, vm_prot_t cur, vm_address_t *a)
+{
+	*a = 0;
+	return vm_map(mach_task_self(), a, MAP_LEN, 0, TRUE, object, 0, copy, cur, VM_PROT_ALL, VM_INHERIT_NONE);
+}
+
+static void drop_objects(mach_port_t rdobj, mach_port_t wrobj)
+{
+	if (MACH_PORT_VALID(rdobj))
+		mach_port_deallocate(mach_task_self(), rdobj);
+	if (MACH_PORT_VALID(wrobj))
+		mach_port_deallocate(mach_task_self(), wrobj);
+}
+
+/* The read object of a description not open for writing: read-only
+ * shared mappings and private copies, nothing that writes the file. */
+static void check_read_object(mach_port_t p, const char *how)
+{
+	mach_port_t rdobj = MACH_PORT_NULL, wrobj = MACH_PORT_NULL, more;
+	vm_address_t a, b;
+	vm_offset_t zero = 0;
+	vm_size_t whole = ~(vm_size_t) 0;
+	char back[4];
+
+	if (!is(io_map(p, &rdobj, &wrobj), 0, "io_map of it %s", how))
+		return;
+	ok(MACH_PORT_VALID(rdobj) && wrobj == MACH_PORT_NULL, "%s: a read object only", how);
+	is(map_of(rdobj, FALSE, VM_PROT_READ | VM_PROT_WRITE, &a), KERN_PROTECTION_FAILURE,
+	   "%s: vm_map shared and writable: KERN_PROTECTION_FAILURE", how);
+	if (is(map_of(rdobj, FALSE, VM_PROT_READ | VM_PROT_EXECUTE, &a), KERN_SUCCESS,
+	       "%s: shared, read and execute: mapped", how)) {
+		is(((char *) a)[10], 'W', "%s: it reads the file", how);
+		is(vm_protect(mach_task_self(), a, MAP_LEN, FALSE, VM_PROT_READ | VM_PROT_WRITE),
+		   KERN_PROTECTION_FAILURE, "%s: vm_protect to write: KERN_PROTECTION_FAILURE", how);
+		vm_deallocate(mach_task_self(), a, MAP_LEN);
+	}
+	/* A copy, as MAP_PRIVATE and execve map: writable, and the file's own. */
+	if (is(map_of(rdobj, TRUE, VM_PROT_READ | VM_PROT_WRITE, &b), KERN_SUCCESS, "%s: a private copy", how)) {
+		((char *) b)[11] = 'C';
+		is(rd(p, back, 1, 11), 1, "%s: read the file", how);
+		ok(back[0] == 'm' && ((char *) b)[10] == 'W', "%s: the copy's store stays in the copy", how);
+		vm_deallocate(mach_task_self(), b, MAP_LEN);
+	}
+	mach_port_mod_refs(mach_task_self(), rdobj, MACH_PORT_RIGHT_SEND, 1);
+	is(memory_object_create_proxy(mach_task_self(), VM_PROT_ALL, &rdobj, 1, &zero, 1, &zero, 1, &whole, 1, &more),
+	   KERN_PROTECTION_FAILURE, "%s: no more access from it by a proxy of it (it is a proxy itself)", how);
+	drop_objects(rdobj, wrobj);
+}
+
+static void test_map_access(void)
+{
+	mach_port_t p, rdobj = MACH_PORT_NULL, wrobj = MACH_PORT_NULL;
+	static char buf[MAP_LEN];
+	vm_address_t a;
+	char back[4];
+	int rc;
+
+	memset(buf, 'm', sizeof(buf));
+	p = op(root, "/mapme", O_RDWR | O_CREAT, 0711, &rc);
+	is(wr(p, buf, sizeof(buf), 0), MAP_LEN, "a program of mode 0711, written");
+	is(io_map(p, &rdobj, &wrobj), 0, "io_map of it open O_RDWR");
+	ok(MACH_PORT_VALID(rdobj) && MACH_PORT_VALID(wrobj) && rdobj != wrobj,
+	   "a read object and a write object, two ports");
+	is(map_of(rdobj, FALSE, VM_PROT_READ | VM_PROT_WRITE, &a), KERN_PROTECTION_FAILURE,
+	   "O_RDWR: the read object shared and writable: KERN_PROTECTION_FAILURE");
+	if (is(map_of(wrobj, FALSE, VM_PROT_READ | VM_PROT_WRITE, &a), KERN_SUCCESS,
+	       "O_RDWR: the write object shared and writable: mapped")) {
+		((char *) a)[10] = 'W';
+		ok(rd(p, back, 1, 10) == 1 && back[0] == 'W', "a store through it is in the file");
+		vm_deallocate(mach_task_self(), a, MAP_LEN);
+	}
+	drop_objects(rdobj, wrobj);
+	cl(p);
+
+	p = op(root, "/mapme", O_RDONLY, 0, &rc);
+	check_read_object(p, "open O_RDONLY");
+	cl(p);
+	p = op(root, "/mapme", O_WRONLY, 0, &rc);
+	is(io_map(p, &rdobj, &wrobj), LINUX_EACCES, "io_map of it open O_WRONLY: EACCES");
+	cl(p);
+
+	/* execve's open: an identity that may also read it (here root; one
+	 * that may only execute it maps nothing, test_exec_only). */
+	p = op(root, "/mapme", O_RDONLY | IO_O_EXEC, 0, &rc);
+	if (is(rc, 0, "opened to execute (IO_O_EXEC, as execve opens a program)"))
+		check_read_object(p, "open to execute");
+	cl(p);
+	is(fs_unlink(root, "/mapme"), 0, "unlink it");
+}
+
 /* --- identity, times, access --- */
 
 static void test_identity(void)
@@ -1123,6 +1221,7 @@ int main(int argc, char **argv)
 	test_identity();
 	test_exec_only();
 	test_growth();
+	test_map_access();
 	test_select(pipe_svc);
 	test_io_poll(pipe_svc);
 	test_bad(pipe_svc);

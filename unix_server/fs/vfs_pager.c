@@ -3,8 +3,9 @@
  * docs/unix.md "The file service as pager"), through libmach's pager
  * kit.  A regular file that io_map maps gets one memory object (one kit
  * pager, struct vfs_pager) that lives while anyone holds a send right to
- * it: the programs that asked io_map and, while it is mapped, the
- * kernel.  Its no-senders notification ends it.
+ * it: the kernel's proxies of it that io_map hands out (read and
+ * execute, or every access for a description open for writing), and
+ * while it is mapped, the kernel.  Its no-senders notification ends it.
  *
  * Pages are read with the vnode's read and written back with its write
  * (never past the end: a file never grows by being mapped).  Pages are
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pager.h>
+#include <mach/mach4.h>
 #include <mach/mig_support.h>
 #include <mach/notify.h>
 
@@ -304,6 +306,28 @@ static struct vfs_pager *vfs_pager_of(struct vnode *vn)
 	return fp;
 }
 
+/*
+ * A proxy of fp's object with at most max access (a send right in
+ * *proxy).  Programs get only these, never the object's own port, which
+ * would let them map the file with any access, whatever they opened it
+ * for, and send the pager requests as if they were the kernel.  The
+ * proxy holds a send right to the object while it lives.
+ */
+static kern_return_t vfs_pager_proxy(struct vfs_pager *fp, vm_prot_t max, mach_port_t *proxy)
+{
+	mach_port_t object = fp->port;
+	vm_offset_t zero = 0;
+	vm_size_t whole = ~(vm_size_t) 0;
+	kern_return_t kr;
+
+	*proxy = MACH_PORT_NULL;
+	kr = mach_port_insert_right(mach_task_self(), fp->port, fp->port, MACH_MSG_TYPE_MAKE_SEND);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	/* Moves the right: the proxy's on success, destroyed otherwise. */
+	return memory_object_create_proxy(mach_task_self(), max, &object, 1, &zero, 1, &zero, 1, &whole, 1, proxy);
+}
+
 int vfs_pager_map(struct io_open *o, mach_port_t *rdobj, mach_port_t *wrobj)
 {
 	struct vnode *vn = o->obj;
@@ -317,19 +341,21 @@ int vfs_pager_map(struct io_open *o, mach_port_t *rdobj, mach_port_t *wrobj)
 	fp = vfs_pager_of(vn);
 	if (fp == NULL)
 		return LINUX_ENOMEM;
-	/* One object for both: every mapping of the file shares its pages.
-	 * wrobj only for a description open for writing. */
-	if (mach_port_insert_right(mach_task_self(), fp->port, fp->port, MACH_MSG_TYPE_MAKE_SEND) != KERN_SUCCESS)
+	/* Proxies of one object: every mapping of the file shares its pages.
+	 * rdobj reads and executes (and makes private copies); wrobj, for a
+	 * description open for writing, may write too. */
+	if (vfs_pager_proxy(fp, VM_PROT_READ | VM_PROT_EXECUTE, rdobj) != KERN_SUCCESS)
 		return LINUX_ENOMEM;
-	*rdobj = fp->port;
+	if (unixio_writable(o) && vfs_pager_proxy(fp, VM_PROT_ALL, wrobj) != KERN_SUCCESS) {
+		mach_port_deallocate(mach_task_self(), *rdobj);
+		*rdobj = MACH_PORT_NULL;
+		return LINUX_ENOMEM;
+	}
 	/* Its no-senders came while a clean kept it: it lives on. */
 	if (fp->orphaned) {
 		fp->orphaned = 0;
 		vfs_pager_arm(fp);
 	}
-	if (unixio_writable(o) &&
-	    mach_port_insert_right(mach_task_self(), fp->port, fp->port, MACH_MSG_TYPE_MAKE_SEND) == KERN_SUCCESS)
-		*wrobj = fp->port;
 	return 0;
 }
 
