@@ -621,12 +621,16 @@ static mach_msg_return_t receive_wait_leave(struct ipc_port *port, struct ipc_ps
 	if (queue_linked(&th->ipc_wait_link))
 		queue_remove_entry(&th->ipc_wait_link);
 	int died = pset ? !pset->active : !port->active;
+	/* Put in a set while we waited on it (ipc_pset_add woke us). */
+	int changed = !died && !pset && port->pset != NULL;
 	if (pset)
 		ipc_pset_release(pset);
 	else
 		ipc_port_release(port);
 	if (died)
 		return MACH_RCV_PORT_DIED;
+	if (changed)
+		return MACH_RCV_PORT_CHANGED;
 	if (r == THREAD_TIMED_OUT)
 		return MACH_RCV_TIMED_OUT;
 	if (r == THREAD_INTERRUPTED)
@@ -663,6 +667,10 @@ static mach_msg_return_t ipc_mqueue_receive(struct ipc_space *space, mach_port_t
 		pset = e->object;
 	else
 		return MACH_RCV_INVALID_NAME;
+	/* A member's messages are the set's: receive from the set (as Mach;
+	 * waiting here would never be woken by a send). */
+	if (port != NULL && port->pset != NULL)
+		return MACH_RCV_IN_SET;
 
 	for (;;) {
 		if (pset ? !pset->active : (!port->active || port->receiver != space))

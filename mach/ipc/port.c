@@ -125,14 +125,21 @@ void ipc_dnrequest_free(struct ipc_dnrequest *r)
 	zfree(&dnrequest_zone, r);
 }
 
-/* Wake every thread blocked on the port: receivers and senders. */
-static void port_wake_all(struct ipc_port *port)
+/* Wake every thread blocked receiving from the port itself (the
+ * receive then sees why: receive_wait_leave). */
+static void port_wake_receivers(struct ipc_port *port)
 {
 	while (!queue_empty(&port->receivers)) {
 		struct thread *th = queue_first_entry(&port->receivers, struct thread, ipc_wait_link);
 		queue_remove_entry(&th->ipc_wait_link);
 		clear_wait(th, THREAD_RESTART);
 	}
+}
+
+/* Wake every thread blocked on the port: receivers and senders. */
+static void port_wake_all(struct ipc_port *port)
+{
+	port_wake_receivers(port);
 	if (port->blocked_senders)
 		thread_wakeup(&port->msgcount);
 }
@@ -223,6 +230,10 @@ void ipc_pset_release(struct ipc_pset *pset)
 
 void ipc_pset_add(struct ipc_pset *pset, struct ipc_port *port)
 {
+	/* Threads receiving from the port itself end their receive with
+	 * MACH_RCV_PORT_CHANGED (receive_wait_leave), as Mach's do: a send
+	 * to a member wakes the set's receivers, never theirs. */
+	port_wake_receivers(port);
 	ipc_pset_remove(port);
 	port->pset = pset;
 	pset->msgcount += port->msgcount;

@@ -411,8 +411,48 @@ static void test_suspended_then_resumed(void)
 	mach_port_destroy(T, port);
 }
 
+/*
+ * A port's receivers once it is in a set, as Mach: a receive from the
+ * member itself is refused (MACH_RCV_IN_SET), one already waiting there
+ * ends with MACH_RCV_PORT_CHANGED when the port is put in the set (a
+ * send to a member wakes the set's receivers, never it), and out of the
+ * set again the port is received from as before.
+ */
+static void test_member_receive(void)
+{
+	mach_port_t port = new_port_with_send(), set;
+	struct receiver r = { .port = port, .timeout = LONG_TIMEOUT_MS };
+	struct rcv_buf buf;
+
+	if (!is_kr(mach_port_allocate(T, MACH_PORT_RIGHT_PORT_SET, &set), KERN_SUCCESS, "member: a set"))
+		return;
+	if (!ok(start_receiver(&r), "member: a thread receives from the port"))
+		return;
+	is(r.done, 0, "member: it waits");
+	is_kr(mach_port_move_member(T, port, set), KERN_SUCCESS, "member: the port is put in the set");
+	wait_for(&r.done);
+	is_kr(r.mr, MACH_RCV_PORT_CHANGED, "member: its receive ends with MACH_RCV_PORT_CHANGED");
+	cthread_join(r.t);
+	is_kr(mach_msg_trap(&buf.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(buf), port, 0, MACH_PORT_NULL),
+	      MACH_RCV_IN_SET, "member: a receive from the member: MACH_RCV_IN_SET");
+	is_kr(mach_msg_trap(&buf.head, MACH_RCV_MSG, 0, sizeof(buf), port, 0, MACH_PORT_NULL), MACH_RCV_IN_SET,
+	      "member: also without a time-out (it does not wait)");
+	send_int(port, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 7, 7, 0, 0);
+	is_kr(mach_msg_trap(&buf.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(buf), set, 0, MACH_PORT_NULL),
+	      MACH_MSG_SUCCESS, "member: a message to it comes from the set");
+	is(buf.head.msgh_id, 7, "member: that message");
+	is_kr(mach_port_move_member(T, port, MACH_PORT_NULL), KERN_SUCCESS, "member: the port leaves the set");
+	send_int(port, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 8, 8, 0, 0);
+	is_kr(mach_msg_trap(&buf.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(buf), port, 0, MACH_PORT_NULL),
+	      MACH_MSG_SUCCESS, "member: out of the set, the port is received from again");
+	is(buf.head.msgh_id, 8, "member: that message");
+	mach_port_destroy(T, port);
+	mach_port_destroy(T, set);
+}
+
 int main(void)
 {
+	test_member_receive();
 	test_rpc_same_task(0);
 	test_rpc_same_task(1);
 	test_abort_blocked_send();
