@@ -193,6 +193,15 @@ void clear_wait(struct thread *th, int result)
 	cpu_intr_restore(s);
 }
 
+void clear_wait_event(struct thread *th, event_t event, int result)
+{
+	int s = cpu_intr_save();
+
+	if (th->wait_event == event)
+		clear_wait(th, result);
+	cpu_intr_restore(s);
+}
+
 void thread_setrun(struct thread *th)
 {
 	int s = cpu_intr_save();

@@ -235,14 +235,15 @@ static void pager_page_msg_fill(struct memory_object_data_request_msg *m, struct
  * user threads (docs/ipc.md): written there in its received form (the
  * control port's send right named in the pager's space), the pager's
  * mach_msg completed, and the faulting thread, asleep on page from then
- * on (WANTED, interruptibly, for slice ticks), switches straight to it.
+ * on (WANTED, interruptibly, no time-out: see vm_object_pager_request),
+ * switches straight to it.
  * 0, nothing changed, when the message must be queued: no such thread,
  * messages queued before it, a protected payload, no free name for the
  * control port, a fault taken by a copy in the kernel (whose fault
  * recovery must not be lost in the switch) or by a kernel thread.
  */
 static int pager_page_direct(struct vm_object *o, mach_msg_id_t id, vm_offset_t offset, vm_prot_t access,
-			     struct vm_page *page, uint64_t slice, int *wait_result)
+			     struct vm_page *page, int *wait_result)
 {
 	extern uintptr_t cpu_recover;
 	struct ipc_port *port = o->pager, *control = o->pager_request;
@@ -273,7 +274,7 @@ static int pager_page_direct(struct vm_object *o, mach_msg_id_t id, vm_offset_t 
 	ipc_receive_complete(r);
 	page->flags |= VM_PAGE_WANTED;
 	assert_wait(page, 1);
-	*wait_result = thread_block_ipc(r, slice);
+	*wait_result = thread_block_ipc(r, 0);
 	cpu_intr_enable();
 	return 1;
 }
@@ -298,12 +299,12 @@ static kern_return_t pager_page_send(struct vm_object *o, mach_msg_id_t id, vm_o
 }
 
 kern_return_t vm_object_pager_request(struct vm_object *object, vm_offset_t offset, vm_prot_t access,
-				      struct vm_page *page, uint64_t slice, int *wait_result)
+				      struct vm_page *page, int *wait_result)
 {
 	*wait_result = THREAD_AWAKENED;
 	if (object->pager == NULL || !object->pager->active)
 		return KERN_MEMORY_ERROR; /* nobody to ask */
-	if (pager_page_direct(object, MEMORY_OBJECT_DATA_REQUEST_ID, offset, access, page, slice, wait_result))
+	if (pager_page_direct(object, MEMORY_OBJECT_DATA_REQUEST_ID, offset, access, page, wait_result))
 		return KERN_SUCCESS;
 	return pager_page_send(object, MEMORY_OBJECT_DATA_REQUEST_ID, offset, access);
 }

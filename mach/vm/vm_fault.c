@@ -20,6 +20,7 @@
 #include <kern/clock.h>
 #include <kern/debug.h>
 #include <kern/sched.h>
+#include <kern/thread.h>
 #include <vm/vm_fault.h>
 #include <vm/vm_map.h>
 #include <vm/vm_object.h>
@@ -101,12 +102,64 @@ static int fault_wait_over(struct fault_wait *w, struct vm_page **page)
 }
 
 /*
+ * The threads waiting for a pager (in fault_wait), woken every tenth of
+ * a second by one timer, armed while there are any, so that each looks
+ * whether its pager died or its time is up.  A wait costs a link in a
+ * list, not a timer of its own set and cancelled (-70 a page-in).
+ */
+struct pager_watch {
+	queue_chain_t link;
+	struct thread *thread;
+	event_t event; /* what it sleeps on; set before each sleep */
+};
+
+static queue_head_t pager_watched = QUEUE_HEAD_INIT(pager_watched);
+static struct timer pager_watch_timer;
+
+#define PAGER_WATCH_TICKS (HZ / 10)
+
+/* The timer's, interrupts off: wake those asleep on what they wait for
+ * (not a sleep of theirs elsewhere), with THREAD_TIMED_OUT. */
+static void pager_watch_tick(void *arg)
+{
+	struct pager_watch *pw;
+
+	(void)arg;
+	queue_iterate(&pager_watched, pw, struct pager_watch, link)
+		if (pw->event != NULL)
+			clear_wait_event(pw->thread, pw->event, THREAD_TIMED_OUT);
+	if (!queue_empty(&pager_watched))
+		timer_set(&pager_watch_timer, PAGER_WATCH_TICKS, pager_watch_tick, NULL);
+}
+
+static void pager_watch_begin(struct pager_watch *pw)
+{
+	int s = cpu_intr_save();
+
+	pw->thread = current_thread();
+	pw->event = NULL;
+	queue_enter_tail(&pager_watched, &pw->link);
+	if (!queue_linked(&pager_watch_timer.link))
+		timer_set(&pager_watch_timer, PAGER_WATCH_TICKS, pager_watch_tick, NULL);
+	cpu_intr_restore(s);
+}
+
+static void pager_watch_end(struct pager_watch *pw)
+{
+	int s = cpu_intr_save();
+
+	queue_remove_entry(&pw->link);
+	cpu_intr_restore(s);
+}
+
+/*
  * Sleep until the pager has done what w waits for; KERN_SUCCESS to
  * start the fault over, KERN_MEMORY_ERROR if the pager died or did not
  * answer within vm_pager_timeout_ms (a page it never supplied is marked
  * ERROR, so every fault waiting for it fails too).  Never spins: the
- * thread sleeps on the page (or object), waking each tenth of a second
- * to notice a dead pager port.
+ * thread sleeps on the page (or object), woken by pager_watch_tick at
+ * least each tenth of a second to notice a dead pager port or the end
+ * of its time.
  */
 static kern_return_t fault_wait(struct fault_wait *w)
 {
@@ -119,13 +172,16 @@ static kern_return_t fault_wait(struct fault_wait *w)
 	uint64_t deadline = clock_ticks + timeout_ticks;
 	kern_return_t kr = KERN_SUCCESS;
 	struct vm_page *p;
+	struct pager_watch pw;
 
+	pager_watch_begin(&pw);
 	if (w->request != VM_PROT_NONE) {
 		/* Asked here, the map unlocked: a pager thread waiting in
-		 * receive runs at once (the first sleep happens inside). */
+		 * receive runs at once (the first sleep happens inside, on
+		 * the page). */
 		int r;
-		kr = vm_object_pager_request(o, w->offset, w->request, w->page,
-					     timeout_ticks < HZ / 10 ? timeout_ticks : HZ / 10, &r);
+		pw.event = w->page;
+		kr = vm_object_pager_request(o, w->offset, w->request, w->page, &r);
 		if (kr != KERN_SUCCESS) {
 			w->page->flags &= ~(VM_PAGE_BUSY | VM_PAGE_ABSENT);
 			vm_page_free_in(w->page);
@@ -133,6 +189,7 @@ static kern_return_t fault_wait(struct fault_wait *w)
 			kr = KERN_ABORTED;
 		}
 		if (kr != KERN_SUCCESS) {
+			pager_watch_end(&pw);
 			vm_object_deallocate(o);
 			return kr;
 		}
@@ -146,19 +203,18 @@ static kern_return_t fault_wait(struct fault_wait *w)
 			kr = KERN_MEMORY_ERROR;
 			break;
 		}
-		uint64_t slice = deadline - clock_ticks;
-		if (slice > HZ / 10)
-			slice = HZ / 10;
 		if (p != NULL)
 			p->flags |= VM_PAGE_WANTED;
+		pw.event = p != NULL ? (event_t)p : (event_t)o;
 		/* Interruptible: a thread being terminated, suspended or
 		 * aborted leaves the fault (KERN_ABORTED) and, if it goes on,
 		 * faults again later. */
-		if (thread_sleep(p != NULL ? (event_t)p : (event_t)o, 1, slice) == THREAD_INTERRUPTED) {
+		if (thread_sleep(pw.event, 1, 0) == THREAD_INTERRUPTED) {
 			kr = KERN_ABORTED;
 			break;
 		}
 	}
+	pager_watch_end(&pw);
 	w->page = p;
 	vm_object_deallocate(o);
 	return kr;

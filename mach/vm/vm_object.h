@@ -176,10 +176,12 @@ kern_return_t vm_object_pager_wait_ready(struct vm_object *object);
 /* Ask the pager for the page at offset (page: a busy, absent page the
  * caller has inserted there) with the access the fault needs.  A pager
  * thread waiting in receive gets it at once and runs, while the caller
- * sleeps on page (interruptibly, for at most slice ticks); *wait_result
- * is that sleep's result (THREAD_AWAKENED if the caller did not sleep). */
+ * sleeps on page (interruptibly, with no time-out of its own: the
+ * caller sees to its waking, as fault_wait's pager watch does);
+ * *wait_result is that sleep's result (THREAD_AWAKENED if the caller did
+ * not sleep). */
 kern_return_t vm_object_pager_request(struct vm_object *object, vm_offset_t offset, vm_prot_t access,
-				      struct vm_page *page, uint64_t slice, int *wait_result);
+				      struct vm_page *page, int *wait_result);
 /* Ask the pager to lift page_lock for access on the page at offset. */
 kern_return_t vm_object_pager_unlock(struct vm_object *object, vm_offset_t offset, vm_prot_t access);
 /* Whether the pager can still answer (its port lives, not destroyed). */
