@@ -5,6 +5,7 @@
  * Run from the booted system's /bin on Ernst, and on the host; the
  * outputs must be equal (test/unix/compare.sh).
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -32,6 +33,52 @@ static void child_mode(int argc, char **argv)
 	exit(argc);
 }
 
+/* vfork's child after execve: waits (5 s at most) for the parent's byte
+ * on fd argv[2], which the parent can only send once the execve has
+ * released it, then answers on fd argv[3]. */
+static void vforked_mode(char **argv)
+{
+	int in = atoi(argv[2]), out = atoi(argv[3]);
+	struct pollfd pf = {in, POLLIN, 0};
+	char c;
+
+	if (poll(&pf, 1, 5000) != 1 || read(in, &c, 1) != 1)
+		_exit(6);
+	write(out, "b", 1);
+	_exit(5);
+}
+
+/* vfork then execve: the parent stays suspended until the execve (the
+ * child's byte written before it is there at once) and no longer. */
+static void vfork_exec(void)
+{
+	int a[2], b[2], st;
+	char in[12], out[12], c = 0;
+
+	pipe2(a, O_NONBLOCK);
+	pipe(b);
+	snprintf(in, sizeof(in), "%d", b[0]);
+	snprintf(out, sizeof(out), "%d", a[1]);
+	char *const argv[] = {"/proc/self/exe", "--vforked", in, out, NULL};
+	pid_t p = vfork();
+	if (p == 0) {
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		write(a[1], "a", 1);
+		execve(argv[0], argv, argv + 4);
+		_exit(99);
+	}
+	ssize_t n = read(a[0], &c, 1);
+	printf("vfork, execve: the parent resumes after the child's write: %s\n", n == 1 && c == 'a' ? "yes" : "no");
+	write(b[1], "x", 1);
+	waitpid(p, &st, 0);
+	printf("vfork, execve: the new program ran while the parent did: exit %d\n",
+	       WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	n = read(a[0], &c, 1);
+	printf("vfork, execve: its answer: %c\n", n == 1 ? c : '-');
+	close(a[0]), close(a[1]), close(b[0]), close(b[1]);
+}
+
 static int run(char *const argv[], char *const envp[])
 {
 	pid_t p = fork();
@@ -50,6 +97,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (argc > 1 && strcmp(argv[1], "--child") == 0)
 		child_mode(argc, argv);
+	if (argc == 4 && strcmp(argv[1], "--vforked") == 0)
+		vforked_mode(argv);
 	printf("exec: start\n");
 
 	/* Arguments and environment, fds with and without FD_CLOEXEC. */
@@ -128,6 +177,7 @@ int main(int argc, char **argv)
 	int st;
 	waitpid(c, &st, 0);
 	printf("the same with SIGPIPE's default: killed by %d\n", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	vfork_exec();
 	printf("exec: done\n");
 	return 0;
 }

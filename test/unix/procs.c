@@ -4,7 +4,9 @@
  * a member is stopped).  Prints what it sees; test/unix/run.sh
  * compares the output on Ernst with the same binary's on the host.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include <time.h>
 #include <stdint.h>
 #include <unistd.h>
+#include "report.h"
 
 #define CHILDREN 3
 #define GRANDCHILDREN 2
@@ -139,6 +142,106 @@ static void orphan_case(const char *what, int own_group, int stop)
 	close(fds[0]);
 }
 
+/*
+ * vfork suspends the parent until the child execs or exits: the child
+ * sleeps, then writes to a pipe before it goes; the parent's first look
+ * at the pipe after vfork returns (without waiting) finds the byte.  A
+ * failed execve does not end the suspension (the child writes after it).
+ */
+static void vfork_case(const char *what, int try_exec)
+{
+	int fds[2], st;
+	char c = 0;
+
+	if (pipe2(fds, O_NONBLOCK) < 0) {
+		printf("%s: pipe2 failed\n", what);
+		return;
+	}
+	pid_t p = vfork();
+	if (p == 0) {
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		if (try_exec) {
+			char *const argv[] = {"/no/such/program", NULL};
+			execve(argv[0], argv, argv + 1);
+		}
+		write(fds[1], "v", 1);
+		_exit(try_exec ? 127 : 4);
+	}
+	ssize_t n = read(fds[0], &c, 1);
+	printf("%s: the parent resumes after the child: %s\n", what, n == 1 && c == 'v' ? "yes" : "no");
+	waitpid(p, &st, 0);
+	show_status(what, st);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void vfork_cases(void)
+{
+	vfork_case("vfork, _exit", 0);
+	vfork_case("vfork, failed execve, _exit", 1);
+}
+
+/* Whether process p is (or becomes, within 5 s) a zombie: its state in
+ * /proc/p/stat. */
+static int wait_zombie(pid_t p)
+{
+	char path[32], buf[256], *rp;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)p);
+	for (int i = 0; i < 500; i++) {
+		FILE *f = fopen(path, "r");
+		if (f == NULL)
+			return 0;
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		rp = strrchr(buf, ')');
+		if (rp != NULL && rp[1] == ' ' && rp[2] == 'Z')
+			return 1;
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+/* getsid: the caller's (0 or its pid), a child's (the same session, and
+ * its own after setsid), a zombie's, nobody's. */
+
+static void getsid_cases(void)
+{
+	int fds[2], st;
+	char c;
+	pid_t self = getsid(0);
+
+	printf("getsid(0) > 0: %s\n", self > 0 ? "yes" : "no");
+	printf("getsid(getpid()) is getsid(0): %s\n", getsid(getpid()) == self ? "yes" : "no");
+	pipe(fds);
+	pid_t p = fork();
+	if (p == 0) {
+		read(fds[0], &c, 1); /* the parent has looked */
+		pid_t s = setsid();
+		printf("child: setsid is its pid: %s\n", s == getpid() ? "yes" : "no");
+		_exit(0);
+	}
+	printf("getsid(child) is the parent's: %s\n", getsid(p) == self ? "yes" : "no");
+	write(fds[1], "x", 1);
+	waitpid(p, &st, 0);
+	result("getsid(reaped child)", getsid(p));
+	close(fds[0]);
+	close(fds[1]);
+
+	/* A zombie keeps its session until reaped (/proc shows it a zombie). */
+	p = fork();
+	if (p == 0)
+		_exit(setsid() == getpid() ? 0 : 1);
+	printf("the child is a zombie: %s\n", wait_zombie(p) ? "yes" : "no");
+	printf("getsid(zombie) is its pid: %s\n", getsid(p) == p ? "yes" : "no");
+	waitpid(p, &st, 0);
+	show_status("the zombie", st);
+	result("getsid(-1)", getsid(-1));
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -215,6 +318,8 @@ int main(void)
 		_exit(3);
 	waitpid(p, &st, 0);
 	show_status("vfork child", st);
+	vfork_cases();
+	getsid_cases();
 
 	/* Last: on Ernst the members end as pid 1's children (it is init), on the host as init's. */
 	orphan_case("own group, stopped", 1, 1);

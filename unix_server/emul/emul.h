@@ -53,6 +53,7 @@ struct emul_state {
 	uint32_t tid_address;	     /* set_tid_address */
 	mach_port_t sleep_port;	     /* receive right: EMUL_WAIT_SLEEP, poll's notify port */
 	mach_port_t pipes;	     /* pipe.defs service */
+	mach_port_t vfork_port;	     /* a vfork child's: its parent waits until it is gone (fork.c) */
 	mach_port_t host;	     /* the host port (the clock); per task, made again in a fork child */
 	char exe_path[IO_PATH_MAX_ + 1]; /* what we run (/proc/PID/exe) */
 	int pid;
@@ -98,6 +99,7 @@ void emul_syscall(void);
 void emul_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int emul_copyin(void *dst, uint32_t user_src, size_t n); /* 0 or -EFAULT */
 int emul_copyout(uint32_t user_dst, const void *src, size_t n);
+int emul_writable(uint32_t user_dst, size_t n); /* 0 or -EFAULT */
 int emul_copyin_str(char *dst, uint32_t user_src, size_t max); /* length, -EFAULT, -ENAMETOOLONG */
 int emul_errno(kern_return_t kr);			       /* a service's answer -> -errno or 0 */
 void emul_exit(int status) __attribute__((noreturn));
@@ -129,7 +131,8 @@ int sys_set_thread_area(uint32_t uinfo);
 void emul_mem_reset(uint32_t brk_start);
 
 /* fork.c */
-int sys_fork(void);
+int sys_fork(int vfork);
+void emul_vfork_release(void);
 int sys_clone(uint32_t flags, uint32_t stack);
 
 /* signal.c */

@@ -286,6 +286,7 @@ int emul_exec_image(const void *image, size_t size, mach_port_t object, uint64_t
 	emul_regs.eip = eh->e_entry;
 	emul_regs.esp = sp;
 	emul_regs.eflags = EFLAGS_USER_DEFAULT;
+	emul_vfork_release();
 	return 0;
 }
 

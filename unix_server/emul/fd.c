@@ -190,14 +190,17 @@ int sys_read(int fd, uint32_t buf, uint32_t count)
 	if ((int32_t)count < 0)
 		return -LINUX_EINVAL;
 	/* As Linux's access_ok: a buffer beyond the program's part of the
-	 * address space is EFAULT before anything is read; one that merely
-	 * faults shows on the copy, which reading nothing needs not make. */
+	 * address space is EFAULT before anything is read. */
 	if (count > EMUL_BASE || buf > EMUL_BASE - count)
 		return -LINUX_EFAULT;
 	if (!emul.fd[fd].not_tty && (r = tty_job_control(fd, SIGTTIN)) != 0)
 		return r;
 	if (count > IO_CHUNK)
 		count = IO_CHUNK;
+	/* What is read is gone from a pipe or terminal: a buffer that would
+	 * fault is EFAULT before, as Linux's (which leaves the data). */
+	if ((r = emul_writable(buf, count)) < 0)
+		return r;
 	char *data = chunk;
 	mach_msg_type_number_t n = sizeof(chunk);
 	r = emul_errno(io_read(emul.fd[fd].port, io_wait_tag(fd), IO_OFFSET_CURRENT, (int)count, &data, &n));

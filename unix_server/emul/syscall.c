@@ -58,6 +58,22 @@ int emul_copyout(uint32_t user_dst, const void *src, size_t n)
 	return 0;
 }
 
+/* 0 if the program's [addr, addr + n) can be written (each page touched:
+ * a byte read and written back), -EFAULT otherwise: for a call whose
+ * data would be lost if its copy-out failed. */
+int emul_writable(uint32_t addr, size_t n)
+{
+	uint8_t b;
+
+	for (uint32_t a = addr; n != 0; a = TRUNC_PAGE(a) + PAGE) {
+		if (emul_copyin(&b, a, 1) < 0 || emul_copyout(a, &b, 1) < 0)
+			return -LINUX_EFAULT;
+		if (TRUNC_PAGE(a) == TRUNC_PAGE(addr + n - 1))
+			break;
+	}
+	return 0;
+}
+
 int emul_copyin_str(char *dst, uint32_t user_src, size_t max)
 {
 	for (size_t i = 0; i < max; i++) {
@@ -237,6 +253,13 @@ static int sys_getpgid(int pid)
 	return r < 0 ? r : pgid;
 }
 
+static int sys_getsid(int pid)
+{
+	int sid;
+	int r = emul_errno(proc_getsid(emul.proc, pid, &sid));
+	return r < 0 ? r : sid;
+}
+
 static int sys_set_tid_address(uint32_t addr)
 {
 	emul.tid_address = addr;
@@ -264,7 +287,7 @@ void emul_syscall(void)
 		ret = sys_getids(nr);
 		break;
 	case NR_getsid:
-		ret = r->ebx == 0 ? sys_getids(nr) : -LINUX_ESRCH;
+		ret = sys_getsid((int)r->ebx);
 		break;
 	case NR_gettid:
 		ret = sys_getids(NR_getpid);
@@ -304,10 +327,8 @@ void emul_syscall(void)
 		ret = sys_cred(nr, r->ebx, r->ecx, r->edx);
 		break;
 	case NR_fork:
-		ret = sys_fork();
-		break;
 	case NR_vfork:
-		ret = sys_fork();
+		ret = sys_fork(nr == NR_vfork);
 		break;
 	case NR_clone:
 		ret = sys_clone(r->ebx, r->ecx);

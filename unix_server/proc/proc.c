@@ -691,6 +691,19 @@ kern_return_t S_proc_getpgid(mach_port_t port, int pid, int *pgid)
 	return 0;
 }
 
+kern_return_t S_proc_getsid(mach_port_t port, int pid, int *sid)
+{
+	struct proc *p = proc_by_port(port), *t;
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	t = pid == 0 ? p : proc_by_pid(pid);
+	if (t == NULL || pid < 0)
+		return LINUX_ESRCH;
+	*sid = t->sid;
+	return 0;
+}
+
 kern_return_t S_proc_getcreds(mach_port_t port, int *uid, int *euid, int *gid, int *egid)
 {
 	struct proc *p = proc_by_port(port);
