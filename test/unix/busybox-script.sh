@@ -97,6 +97,7 @@ expr length "abcdef"
 echo "a,b,c" | cut -d, -f2,3
 echo "x=1 y=2" | sed 's/[0-9]/N/g'
 printf '%s-%d\n' word 42
+printf '%s\n' status; echo "printf's status $?"
 seq 5 | tail -2
 date -u -d @86400 +%Y-%m-%d
 uname -s

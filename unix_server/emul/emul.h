@@ -207,6 +207,7 @@ void emul_fd_exec(void);
 int sys_umask(uint32_t mask);
 int sys_openat(int dirfd, uint32_t path, int flags, int mode);
 int sys_fstatat64(int dirfd, uint32_t path, uint32_t st, int flags);
+int sys_statx(int dirfd, uint32_t path, int flags, uint32_t mask, uint32_t buf);
 int sys_fstat64(int fd, uint32_t st);
 int sys_getdents64(int fd, uint32_t buf, uint32_t count);
 int sys_llseek(int fd, uint32_t hi, uint32_t lo, uint32_t result, int whence);

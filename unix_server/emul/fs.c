@@ -196,21 +196,77 @@ int sys_openat(int dirfd, uint32_t upath, int flags, int mode)
 	return r;
 }
 
-int sys_fstatat64(int dirfd, uint32_t upath, uint32_t ust, int flags)
+/* fstatat64 and statx: what path names (flags: AT_SYMLINK_NOFOLLOW,
+ * AT_EMPTY_PATH) as struct stat64. */
+static int stat_at(int dirfd, uint32_t upath, int flags, io_stat_t *st)
 {
-	io_stat_t st;
 	mach_port_t dir, owned;
 	int r;
 
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-		return -LINUX_EINVAL;
 	if ((r = resolve_as_caller(dirfd, upath, &dir, (flags & AT_EMPTY_PATH) != 0, &owned)) < 0)
 		return r;
 	if (path_was_self && (flags & AT_SYMLINK_NOFOLLOW))
 		strcpy(path_buf, PROC_SELF); /* lstat: the link itself */
-	r = emul_errno(fs_stat(dir, path_buf, flags, &st));
+	if (path_buf[0] == '\0') /* AT_EMPTY_PATH: dirfd's own file, of any type (glibc's fstat) */
+		r = emul_errno(io_stat(dir, st));
+	else
+		r = emul_errno(fs_stat(dir, path_buf, flags, st));
 	release(owned);
-	return r < 0 ? r : emul_copyout(ust, &st, sizeof(st));
+	return r;
+}
+
+int sys_fstatat64(int dirfd, uint32_t upath, uint32_t ust, int flags)
+{
+	io_stat_t st;
+	int r;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -LINUX_EINVAL;
+	if ((r = stat_at(dirfd, upath, flags, &st)) < 0)
+		return r;
+	return emul_copyout(ust, &st, sizeof(st));
+}
+
+/* A device number as stat64 encodes it: its major and minor. */
+static void dev_split(uint64_t dev, uint32_t *major, uint32_t *minor)
+{
+	*major = (uint32_t)(dev >> 8) & 0xfff;
+	*minor = ((uint32_t)dev & 0xff) | ((uint32_t)(dev >> 12) & 0xfff00);
+}
+
+/*
+ * statx(2), which glibc tries before fstatat64 for every stat: the
+ * basic statistics (no birth time, no attributes).  Answering ENOSYS
+ * would cost each stat a second call and leave errno ENOSYS behind a
+ * stat that worked (busybox printf took that for an error).
+ */
+int sys_statx(int dirfd, uint32_t upath, int flags, uint32_t mask, uint32_t ubuf)
+{
+	io_stat_t st;
+	struct linux_statx x;
+	int r;
+
+	if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE)) ||
+	    (flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (mask & STATX_RESERVED))
+		return -LINUX_EINVAL;
+	if ((r = stat_at(dirfd, upath, flags & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH), &st)) < 0)
+		return r;
+	memset(&x, 0, sizeof(x));
+	x.mask = STATX_BASIC_STATS;
+	x.blksize = st.st_blksize;
+	x.nlink = st.st_nlink;
+	x.uid = st.st_uid;
+	x.gid = st.st_gid;
+	x.mode = (uint16_t)st.st_mode;
+	x.ino = st.st_ino;
+	x.size = (uint64_t)st.st_size;
+	x.blocks = st.st_blocks;
+	x.atime.tv_sec = st.st_atime_sec, x.atime.tv_nsec = st.st_atime_nsec;
+	x.mtime.tv_sec = st.st_mtime_sec, x.mtime.tv_nsec = st.st_mtime_nsec;
+	x.ctime.tv_sec = st.st_ctime_sec, x.ctime.tv_nsec = st.st_ctime_nsec;
+	dev_split(st.st_rdev, &x.rdev_major, &x.rdev_minor);
+	dev_split(st.st_dev, &x.dev_major, &x.dev_minor);
+	return emul_copyout(ubuf, &x, sizeof(x));
 }
 
 int sys_fstat64(int fd, uint32_t ust)

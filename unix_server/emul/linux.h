@@ -160,6 +160,29 @@
 #define NR_utime 30
 #define NR_utimes 271
 #define NR_futimesat 299
+/* statx(2)'s answer, as Linux lays it out (256 bytes). */
+struct linux_statx_time {
+	int64_t tv_sec;
+	uint32_t tv_nsec;
+	int32_t reserved;
+};
+struct linux_statx {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, spare0;
+	uint64_t ino, size, blocks, attributes_mask;
+	struct linux_statx_time atime, btime, ctime, mtime;
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t mnt_id;
+	uint32_t dio_mem_align, dio_offset_align;
+	uint64_t spare3[12];
+};
+_Static_assert(sizeof(struct linux_statx) == 256, "Linux's struct statx");
+#define STATX_BASIC_STATS 0x7ffu /* type, mode, nlink, uid, gid, times but btime, ino, size, blocks */
+#define STATX_RESERVED 0x80000000u
+#define AT_STATX_SYNC_TYPE 0x6000 /* AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC */
+#define AT_NO_AUTOMOUNT 0x800
 #define LINUX_AT_FDCWD (-100)
 #define LINUX_AT_SYMLINK_NOFOLLOW 0x100
 #define LINUX_AT_REMOVEDIR 0x200

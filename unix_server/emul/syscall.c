@@ -145,10 +145,13 @@ static int sys_wait4(int pid, uint32_t ustatus, int options, uint32_t rusage)
 
 	if (options & ~(WNOHANG | 2 /* WUNTRACED */ | 8 /* WCONTINUED */))
 		return -LINUX_EINVAL;
-	r = emul_wait_begin(EMUL_WAIT_PROC, MACH_PORT_NULL);
-	if (r == 0)
-		r = emul_errno(proc_wait(emul.proc, pid, options, &status, &rpid, &posted));
+	/* With a signal already pending, a child that has changed is still
+	 * reported, as Linux does: only a wait that would block is EINTR. */
+	int pending = emul_wait_begin(EMUL_WAIT_PROC, MACH_PORT_NULL) != 0;
+	r = emul_errno(proc_wait(emul.proc, pid, options | (pending ? WNOHANG : 0), &status, &rpid, &posted));
 	emul_wait_end();
+	if (pending && !(options & WNOHANG) && r == 0 && rpid == 0)
+		r = -LINUX_EINTR;
 	emul_signal_sync(posted); /* the SIGCHLD of the child reported: handled before wait4 returns */
 	if (r == -LINUX_EINTR)
 		return emul_interrupted();
@@ -649,9 +652,11 @@ void emul_syscall(void)
 	case NR_reboot:
 		ret = sys_reboot(r->ebx, r->ecx, r->edx);
 		break;
+	case NR_statx:
+		ret = sys_statx((int)r->ebx, r->ecx, (int)r->edx, r->esi, r->edi);
+		break;
 	case NR_set_robust_list:
 	case NR_rseq:
-	case NR_statx:
 	case NR_clock_gettime64:
 	case NR_getrandom:
 	case NR_prctl:
