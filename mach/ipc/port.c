@@ -7,6 +7,7 @@
 #include <kern/zalloc.h>
 #include <ipc/kmsg.h>
 #include <ipc/space.h>
+#include <vm/vm_fault.h>
 
 static struct zone port_zone, pset_zone, dnrequest_zone;
 static unsigned port_next_id;
@@ -169,6 +170,8 @@ void ipc_port_destroy(struct ipc_port *port)
 		ipc_kmsg_destroy(kmsg);
 	}
 	port_wake_all(port);
+	if (vm_fault_pager_waiting())
+		vm_fault_pager_died(port); /* a pager's: its faults fail now */
 
 	if (port->nsrequest != NULL) {
 		struct ipc_port *notify = port->nsrequest;

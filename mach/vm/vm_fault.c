@@ -104,16 +104,19 @@ static int fault_wait_over(struct fault_wait *w, struct vm_page **page)
 /*
  * The threads waiting for a pager (in fault_wait), woken every tenth of
  * a second by one timer, armed while there are any, so that each looks
- * whether its pager died or its time is up.  A wait costs a link in a
- * list, not a timer of its own set and cancelled (-70 a page-in).
+ * whether its time is up, and at once when their pager's port dies
+ * (vm_fault_pager_died).  A wait costs a link in a list, not a timer of
+ * its own set and cancelled (-70 a page-in).
  */
 struct pager_watch {
 	queue_chain_t link;
 	struct thread *thread;
-	event_t event; /* what it sleeps on; set before each sleep */
+	struct vm_object *object; /* whose pager it waits for (referenced) */
+	event_t event;		  /* what it sleeps on; set before each sleep */
 };
 
-static queue_head_t pager_watched = QUEUE_HEAD_INIT(pager_watched);
+queue_head_t vm_fault_pager_watched = QUEUE_HEAD_INIT(vm_fault_pager_watched);
+#define pager_watched vm_fault_pager_watched
 static struct timer pager_watch_timer;
 
 #define PAGER_WATCH_TICKS (HZ / 10)
@@ -132,11 +135,23 @@ static void pager_watch_tick(void *arg)
 		timer_set(&pager_watch_timer, PAGER_WATCH_TICKS, pager_watch_tick, NULL);
 }
 
-static void pager_watch_begin(struct pager_watch *pw)
+void vm_fault_pager_died(struct ipc_port *port)
+{
+	int s = cpu_intr_save();
+	struct pager_watch *pw;
+
+	queue_iterate(&pager_watched, pw, struct pager_watch, link)
+		if (pw->event != NULL && pw->object->pager == port)
+			clear_wait_event(pw->thread, pw->event, THREAD_AWAKENED);
+	cpu_intr_restore(s);
+}
+
+static void pager_watch_begin(struct pager_watch *pw, struct vm_object *object)
 {
 	int s = cpu_intr_save();
 
 	pw->thread = current_thread();
+	pw->object = object;
 	pw->event = NULL;
 	queue_enter_tail(&pager_watched, &pw->link);
 	if (!queue_linked(&pager_watch_timer.link))
@@ -157,9 +172,9 @@ static void pager_watch_end(struct pager_watch *pw)
  * start the fault over, KERN_MEMORY_ERROR if the pager died or did not
  * answer within vm_pager_timeout_ms (a page it never supplied is marked
  * ERROR, so every fault waiting for it fails too).  Never spins: the
- * thread sleeps on the page (or object), woken by pager_watch_tick at
- * least each tenth of a second to notice a dead pager port or the end
- * of its time.
+ * thread sleeps on the page (or object), woken when the pager's port
+ * dies and by pager_watch_tick each tenth of a second to see whether its
+ * time is up.
  */
 static kern_return_t fault_wait(struct fault_wait *w)
 {
@@ -174,7 +189,7 @@ static kern_return_t fault_wait(struct fault_wait *w)
 	struct vm_page *p;
 	struct pager_watch pw;
 
-	pager_watch_begin(&pw);
+	pager_watch_begin(&pw, o);
 	if (w->request != VM_PROT_NONE) {
 		/* Asked here, the map unlocked: a pager thread waiting in
 		 * receive runs at once (the first sleep happens inside, on

@@ -8,10 +8,19 @@
 #include <mach/machine/vm_types.h>
 #include <mach/vm_prot.h>
 #include <mach/vm_statistics.h>
+#include <kern/queue.h>
 
+struct ipc_port;
 struct vm_map;
 struct vm_map_entry;
 struct vm_page;
+
+/* A port died (ipc_port_destroy): the faults waiting for it as their
+ * pager wake at once and fail (KERN_MEMORY_ERROR).  Worth a call only
+ * while some fault waits for a pager (vm_fault_pager_waiting). */
+void vm_fault_pager_died(struct ipc_port *port);
+extern queue_head_t vm_fault_pager_watched;
+static inline int vm_fault_pager_waiting(void) { return !queue_empty(&vm_fault_pager_watched); }
 
 /* Resolve a fault at va for fault_type (VM_PROT_READ, or READ|WRITE for
  * a write): KERN_SUCCESS with the page entered in map's pmap,
