@@ -22,11 +22,13 @@
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/ioctl.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <asm/ldt.h>
+#include <termios.h>
 #include "report.h"
 
 #define BAD ((void *)16) /* never mapped */
@@ -284,6 +286,77 @@ static void thread_area(void)
 	printf("set_tid_address is gettid(): %d\n", tid == syscall(SYS_gettid));
 }
 
+/*
+ * sigaltstack: none at first; one set and queried; a handler with
+ * SA_ONSTACK runs on it (and sees SS_ONSTACK, and EPERM for a change),
+ * one without does not; SS_AUTODISARM gives it up while a handler runs
+ * and gets it back after; ENOMEM, EINVAL, EFAULT; SS_DISABLE.
+ */
+#define ALT_BYTES 65536
+#ifndef SS_AUTODISARM
+#define SS_AUTODISARM (1u << 31) /* <linux/signal.h>, not in glibc's headers */
+#endif
+static char alt[ALT_BYTES];
+static volatile int on_alt, alt_flags, alt_change;
+
+static void alt_handler(int sig)
+{
+	char here;
+	stack_t q, n = {alt, 0, ALT_BYTES};
+
+	(void)sig;
+	on_alt = &here > alt && &here <= alt + ALT_BYTES;
+	sigaltstack(NULL, &q);
+	alt_flags = q.ss_flags;
+	alt_change = sigaltstack(&n, NULL) < 0 ? errno : 0;
+}
+
+static void show_stack(const char *what)
+{
+	stack_t q;
+	sigaltstack(NULL, &q);
+	printf("%s: flags %#x, ours %d, size %zu\n", what, (unsigned)q.ss_flags, q.ss_sp == alt, q.ss_size);
+}
+
+static void alt_raise(const char *what, int flags)
+{
+	struct sigaction sa = {0};
+	sa.sa_handler = alt_handler;
+	sa.sa_flags = flags;
+	sigaction(SIGUSR1, &sa, NULL);
+	on_alt = alt_flags = alt_change = -1;
+	raise(SIGUSR1);
+	printf("%s: on the alternate stack %d, its flags there %#x, a change there %s\n", what, on_alt,
+	       (unsigned)alt_flags, alt_change == 0 ? "allowed" : strerrorname_np(alt_change));
+}
+
+static void altstack(void)
+{
+	stack_t ss = {alt, 0, ALT_BYTES};
+
+	show_stack("sigaltstack at first");
+	result("sigaltstack set", sigaltstack(&ss, NULL));
+	show_stack("then");
+	alt_raise("SA_ONSTACK handler", SA_ONSTACK);
+	alt_raise("handler without SA_ONSTACK", 0);
+	ss.ss_flags = (int)SS_AUTODISARM;
+	result("sigaltstack with SS_AUTODISARM", sigaltstack(&ss, NULL));
+	alt_raise("SA_ONSTACK handler, SS_AUTODISARM", SA_ONSTACK);
+	show_stack("after it");
+	ss.ss_flags = 0;
+	sigaltstack(&ss, NULL);
+	ss.ss_size = 1024;
+	result("sigaltstack of 1024 bytes", sigaltstack(&ss, NULL));
+	ss.ss_size = ALT_BYTES, ss.ss_flags = 4;
+	result("sigaltstack with flags 4", sigaltstack(&ss, NULL));
+	result("sigaltstack from a bad pointer", syscall(SYS_sigaltstack, BAD, NULL));
+	result("sigaltstack to a bad pointer", syscall(SYS_sigaltstack, NULL, BAD));
+	ss.ss_flags = SS_DISABLE;
+	result("sigaltstack SS_DISABLE", sigaltstack(&ss, NULL));
+	show_stack("then");
+	signal(SIGUSR1, SIG_DFL);
+}
+
 /* EFAULT from calls glibc passes pointers straight to. */
 static void efault(void)
 {
@@ -304,6 +377,11 @@ static void efault(void)
 	FD_ZERO(&rs);
 	FD_SET(p[0], &rs);
 	result("select with a bad timeout", syscall(SYS__newselect, p[0] + 1, &rs, NULL, NULL, BAD));
+	int pt = posix_openpt(O_RDWR | O_NOCTTY);
+	struct termios tio;
+	result("ioctl TCGETS of a terminal to a bad pointer", syscall(SYS_ioctl, pt, TCGETS, BAD));
+	result("then to a good one", ioctl(pt, TCGETS, &tio));
+	close(pt);
 	pid_t c = fork();
 	if (c == 0)
 		_exit(9);
@@ -314,9 +392,11 @@ static void efault(void)
 
 	/* Everything still answers. */
 	char buf[4] = {0};
-	printf("then: read %d \"%s\", select %d\n", (int)read(p[0], buf, 3), buf, select(p[0] + 1, &rs, NULL, NULL, &tv));
+	int n = (int)read(p[0], buf, 3);
+	printf("then: read %d \"%s\", select %d\n", n, buf, select(p[0] + 1, &rs, NULL, NULL, &tv));
 	struct stat sb;
-	printf("then: stat %d size %lld\n", stat(FILE_PATH, &sb), (long long)sb.st_size);
+	int sr = stat(FILE_PATH, &sb);
+	printf("then: stat %d size %lld\n", sr, (long long)sb.st_size);
 	close(p[0]), close(p[1]);
 }
 
@@ -328,6 +408,7 @@ int main(void)
 	legacy_time();
 	auxv();
 	thread_area();
+	altstack();
 	efault();
 	unlink(LINK_PATH);
 	unlink(FILE_PATH);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -123,6 +124,16 @@ int main(int argc, char **argv)
 	/* Errors: nothing there, not executable, not a program. */
 	char *const nargv[] = {"/no/such/program", NULL};
 	printf("execve missing: %d\n", run(nargv, senv));
+
+	/* Bad pointers: EFAULT, and the caller goes on. */
+	char *const bargv[] = {"/proc/self/exe", (char *)16, NULL};
+	char *const gargv[] = {"/proc/self/exe", "--child", NULL};
+	printf("execve with argv a bad pointer: %s\n",
+	       syscall(SYS_execve, gargv[0], (char **)16, senv) < 0 ? strerrorname_np(errno) : "ran");
+	printf("execve with a bad argv[1]: %s\n", syscall(SYS_execve, gargv[0], bargv, senv) < 0 ? strerrorname_np(errno) : "ran");
+	printf("execve with envp a bad pointer: %s\n",
+	       syscall(SYS_execve, gargv[0], gargv, (char **)16) < 0 ? strerrorname_np(errno) : "ran");
+	printf("execve with a bad path: %s\n", syscall(SYS_execve, (char *)16, gargv, senv) < 0 ? strerrorname_np(errno) : "ran");
 	f = fopen(SCRIPT, "w");
 	fprintf(f, "just text\n");
 	fclose(f);

@@ -45,6 +45,7 @@ struct emul_state {
 	struct emul_fd fd[EMUL_FD_MAX];
 	struct linux_sigaction act[LINUX_NSIG + 1];
 	uint64_t blocked;	     /* the signal mask */
+	struct linux_stack altstack; /* sigaltstack: size 0 when there is none */
 	volatile uint64_t pending;   /* posted, not yet delivered */
 	volatile unsigned posts_taken; /* proc's posts the signal thread took (proc.defs: posted) */
 	thread_t linux_thread;	     /* the program's thread */
@@ -142,6 +143,7 @@ int sys_sigaction(int sig, uint32_t act, uint32_t oact);
 int sys_rt_sigprocmask(int how, uint32_t set, uint32_t oset, uint32_t size);
 int sys_sigprocmask(int how, uint32_t set, uint32_t oset);
 int sys_sigreturn(void);
+int sys_sigaltstack(uint32_t uss, uint32_t uoss);
 int sys_rt_sigreturn(void);
 int sys_rt_sigsuspend(uint32_t set, uint32_t size);
 /* A Linux sigset_t (size must be 8) from the program. */

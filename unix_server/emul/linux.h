@@ -74,6 +74,7 @@
 #define NR_fcntl64 221
 #define NR_gettid 224
 #define NR_set_thread_area 243
+#define NR_sigaltstack 186
 #define NR_exit_group 252
 #define NR_set_tid_address 258
 #define NR_clock_gettime 265
@@ -228,6 +229,16 @@ _Static_assert(sizeof(struct linux_statx) == 256, "Linux's struct statx");
 #define SIG_DFL 0u
 #define SIG_IGN 1u
 #define SA_SIGINFO 0x4u
+/* sigaltstack: stack_t's flags, and Linux's smallest size (MINSIGSTKSZ). */
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define SS_AUTODISARM 0x80000000u
+#define LINUX_MINSIGSTKSZ 2048
+struct linux_stack {
+	uint32_t sp;
+	int32_t flags;
+	uint32_t size;
+};
 #define SA_RESTORER 0x04000000u
 #define SA_ONSTACK 0x08000000u
 #define SA_RESTART 0x10000000u

@@ -55,6 +55,64 @@ static int lowest_signal(uint64_t set)
 	return 0;
 }
 
+/*
+ * The alternate signal stack (sigaltstack), Linux's rules: sp is on it
+ * when within (base, base + size], never while SS_AUTODISARM holds (the
+ * stack is given up as a handler starts on it); the flags a query shows
+ * are SS_DISABLE without a stack, SS_ONSTACK while on it, and the
+ * SS_AUTODISARM the program set.
+ */
+static int on_altstack(uint32_t sp)
+{
+	if (emul.altstack.flags & SS_AUTODISARM)
+		return 0;
+	return sp > emul.altstack.sp && sp - emul.altstack.sp <= emul.altstack.size;
+}
+
+static int altstack_flags(uint32_t sp)
+{
+	if (emul.altstack.size == 0)
+		return SS_DISABLE;
+	return on_altstack(sp) ? SS_ONSTACK : 0;
+}
+
+/* Set the alternate stack to ss, the program being at sp. */
+static int altstack_set(const struct linux_stack *ss, uint32_t sp)
+{
+	int mode = ss->flags & ~(int)SS_AUTODISARM;
+
+	if (on_altstack(sp))
+		return -LINUX_EPERM;
+	if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+		return -LINUX_EINVAL;
+	if (mode == SS_DISABLE) {
+		emul.altstack = (struct linux_stack){0, ss->flags, 0};
+		return 0;
+	}
+	if (ss->size < LINUX_MINSIGSTKSZ)
+		return -LINUX_ENOMEM;
+	emul.altstack = (struct linux_stack){ss->sp, ss->flags & (int)SS_AUTODISARM, ss->size};
+	return 0;
+}
+
+/* sigaltstack(ss, oss): as Linux, the new stack is set even when oss
+ * then faults. */
+int sys_sigaltstack(uint32_t uss, uint32_t uoss)
+{
+	struct linux_stack ss, old = {emul.altstack.sp, 0, emul.altstack.size};
+	int r = 0;
+
+	old.flags = altstack_flags(emul_regs.esp) | (int)(emul.altstack.flags & SS_AUTODISARM);
+	if (uss != 0) {
+		if (emul_copyin(&ss, uss, sizeof(ss)) < 0)
+			return -LINUX_EFAULT;
+		r = altstack_set(&ss, emul_regs.esp);
+	}
+	if (r == 0 && uoss != 0)
+		r = emul_copyout(uoss, &old, sizeof(old));
+	return r;
+}
+
 enum sig_default { SIGDFL_TERM, SIGDFL_CORE, SIGDFL_IGNORE, SIGDFL_STOP };
 
 static enum sig_default default_action(int sig)
@@ -143,6 +201,15 @@ static int signal_setup(struct emul_regs *r, uint32_t gs)
 	uint64_t old = suspend_mask_valid ? suspend_mask : emul.blocked;
 	suspend_mask_valid = 0;
 	uint32_t sp = r->esp;
+	/* The frame goes on the alternate stack if the handler asks and the
+	 * program is not on it already (Linux's get_sigframe). */
+	struct linux_stack saved = emul.altstack;
+	if (saved.size == 0)
+		saved.flags = SS_DISABLE;
+	if ((act->flags & SA_ONSTACK) && altstack_flags(r->esp) == 0)
+		sp = emul.altstack.sp + emul.altstack.size;
+	if (emul.altstack.flags & SS_AUTODISARM)
+		emul.altstack = (struct linux_stack){0, SS_DISABLE, 0};
 	if (act->flags & SA_SIGINFO) {
 		struct linux_rt_sigframe f;
 		memset(&f, 0, sizeof(f));
@@ -154,6 +221,7 @@ static int signal_setup(struct emul_regs *r, uint32_t gs)
 		f.info.code = SI_USER;
 		fill_sigcontext(&f.uc.mcontext, r, gs, old);
 		f.uc.sigmask = old;
+		f.uc.ss_sp = saved.sp, f.uc.ss_flags = (uint32_t)saved.flags, f.uc.ss_size = saved.size;
 		memcpy(f.retcode, retcode_rt_sigreturn, sizeof(f.retcode));
 		f.pretcode = (act->flags & SA_RESTORER) ? act->restorer
 							: sp + offsetof(struct linux_rt_sigframe, retcode);
@@ -666,7 +734,12 @@ int sys_rt_sigreturn(void)
 	uint32_t frame = emul_regs.esp - offsetof(struct linux_rt_sigframe, sig);
 	if (emul_copyin(&f, frame, sizeof(f)) < 0)
 		emul_exit(SIGSEGV | W_CORE);
-	return restore_sigcontext(&f.uc.mcontext, f.uc.sigmask);
+	int eax = restore_sigcontext(&f.uc.mcontext, f.uc.sigmask);
+	/* The stack the frame recorded comes back (Linux's restore_altstack:
+	 * what SS_AUTODISARM gave up; a refusal changes nothing). */
+	struct linux_stack ss = {f.uc.ss_sp, f.uc.ss_flags, f.uc.ss_size};
+	altstack_set(&ss, emul_regs.esp);
+	return eax;
 }
 
 /* Wait until the signal thread flags a signal. */
@@ -722,6 +795,7 @@ void emul_signal_set_exec_state(uint64_t mask, uint64_t ignored)
 
 void emul_exec_signals(void)
 {
+	emul.altstack = (struct linux_stack){0, SS_DISABLE, 0};
 	for (int sig = 1; sig <= LINUX_NSIG; sig++)
 		if (emul.act[sig].handler != SIG_IGN)
 			memset(&emul.act[sig], 0, sizeof(emul.act[sig]));

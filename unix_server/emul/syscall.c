@@ -411,6 +411,9 @@ void emul_syscall(void)
 	case NR_sigreturn:
 		ret = sys_sigreturn();
 		break;
+	case NR_sigaltstack:
+		ret = sys_sigaltstack(r->ebx, r->ecx);
+		break;
 	case NR_rt_sigreturn:
 		ret = sys_rt_sigreturn();
 		break;
