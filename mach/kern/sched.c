@@ -10,15 +10,15 @@
 #include <kern/clock.h>
 #include <kern/debug.h>
 #include <kern/sched.h>
+#include <kern/sched_ipc.h>
 #include <kern/thread.h>
 
-#define WAITQ_BUCKETS 64
 
 struct thread *active_thread;
 volatile int sched_need_resched;
 static queue_head_t run_queues[NRQS];
 static uint32_t runq_bitmap; /* bit p: run_queues[p] is not empty */
-static queue_head_t wait_queues[WAITQ_BUCKETS];
+queue_head_t sched_wait_queues[SCHED_WAIT_BUCKETS];
 static queue_head_t timer_queue;
 static struct thread *idle_thread_ptr;
 /* A thread that exited on the way out of the last switch, to be reaped
@@ -27,10 +27,6 @@ struct thread *sched_dead_thread;
 
 void thread_reap(struct thread *th); /* thread.c */
 
-static queue_head_t *wait_bucket(event_t event)
-{
-	return &wait_queues[((uintptr_t)event >> 4) % WAITQ_BUCKETS];
-}
 
 static int thread_runnable(const struct thread *th)
 {
@@ -103,8 +99,8 @@ void sched_init(void)
 {
 	for (int i = 0; i < NRQS; i++)
 		queue_init(&run_queues[i]);
-	for (int i = 0; i < WAITQ_BUCKETS; i++)
-		queue_init(&wait_queues[i]);
+	for (int i = 0; i < SCHED_WAIT_BUCKETS; i++)
+		queue_init(&sched_wait_queues[i]);
 	queue_init(&timer_queue);
 }
 
@@ -116,17 +112,8 @@ void sched_set_idle_thread(struct thread *th)
 void assert_wait(event_t event, int interruptible)
 {
 	int s = cpu_intr_save();
-	struct thread *th = active_thread;
 
-	assert(!(th->state & TH_WAIT));
-	/* The IPC fast path ends a receiver's wait without looking for an
-	 * event (kern/sched_ipc.h). */
-	assert(event == NULL || th->ipc_rcv_msg == NULL);
-	th->state |= TH_WAIT | (interruptible ? TH_INTERRUPTIBLE : 0);
-	th->wait_event = event;
-	th->wait_result = THREAD_AWAKENED;
-	if (event != NULL)
-		queue_enter_tail(wait_bucket(event), &th->wait_link);
+	assert_wait_intr_off(event, interruptible);
 	cpu_intr_restore(s);
 }
 
@@ -155,7 +142,7 @@ static void thread_unwait(struct thread *th, int result)
 static struct thread *thread_wakeup_prim(event_t event, int one)
 {
 	int s = cpu_intr_save();
-	queue_head_t *q = wait_bucket(event);
+	queue_head_t *q = sched_wait_bucket(event);
 	queue_chain_t *e = q->next;
 	struct thread *first = NULL;
 

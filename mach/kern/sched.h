@@ -47,6 +47,15 @@ struct timer {
 
 void sched_init(void);
 void assert_wait(event_t event, int interruptible);
+/* (With interrupts off: assert_wait_intr_off, kern/sched_ipc.h.) */
+
+/* The wait queues, hashed by event. */
+#define SCHED_WAIT_BUCKETS 64
+extern queue_head_t sched_wait_queues[SCHED_WAIT_BUCKETS];
+static inline queue_head_t *sched_wait_bucket(event_t event)
+{
+	return &sched_wait_queues[((uintptr_t)event >> 4) % SCHED_WAIT_BUCKETS];
+}
 int thread_block(void);
 /* assert_wait + thread_block with a time-out in ticks (0: none). */
 int thread_sleep(event_t event, int interruptible, uint64_t timeout_ticks);

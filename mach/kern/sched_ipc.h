@@ -26,6 +26,22 @@
  * threads it was switching between.  i386/ipc_fast.S calls it too. */
 void __attribute__((noreturn)) ipc_fast_assumption_failed(struct thread *from, struct thread *to);
 
+/* assert_wait with interrupts off (as they stay until the thread blocks). */
+static inline __attribute__((always_inline)) void assert_wait_intr_off(event_t event, int interruptible)
+{
+	struct thread *th = active_thread;
+
+	assert(!(th->state & TH_WAIT));
+	/* The IPC fast path ends a receiver's wait without looking for an
+	 * event (thread_block_ipc). */
+	assert(event == NULL || th->ipc_rcv_msg == NULL);
+	th->state |= TH_WAIT | (interruptible ? TH_INTERRUPTIBLE : 0);
+	th->wait_event = event;
+	th->wait_result = THREAD_AWAKENED;
+	if (event != NULL)
+		queue_enter_tail(sched_wait_bucket(event), &th->wait_link);
+}
+
 static inline __attribute__((always_inline)) int thread_block_ipc(struct thread *to, uint64_t timeout_ticks)
 {
 	struct thread *th = active_thread;

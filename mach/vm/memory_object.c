@@ -273,7 +273,7 @@ static int pager_page_direct(struct vm_object *o, mach_msg_id_t id, vm_offset_t 
 	ipc_window_write(&w, &m, sizeof(m));
 	ipc_receive_complete(r);
 	page->flags |= VM_PAGE_WANTED;
-	assert_wait(page, 1);
+	assert_wait_intr_off(page, 1);
 	*wait_result = thread_block_ipc(r, 0);
 	cpu_intr_enable();
 	return 1;
