@@ -237,6 +237,7 @@ static void getsid_cases(void)
 		_exit(setsid() == getpid() ? 0 : 1);
 	printf("the child is a zombie: %s\n", wait_zombie(p) ? "yes" : "no");
 	printf("getsid(zombie) is its pid: %s\n", getsid(p) == p ? "yes" : "no");
+	printf("getpgid(zombie) is its pid: %s\n", getpgid(p) == p ? "yes" : "no");
 	waitpid(p, &st, 0);
 	show_status("the zombie", st);
 	result("getsid(-1)", getsid(-1));

@@ -684,8 +684,9 @@ kern_return_t S_proc_getpgid(mach_port_t port, int pid, int *pgid)
 
 	if (p == NULL)
 		return LINUX_ESRCH;
+	/* A zombie's too, as Linux's (until it is reaped). */
 	t = pid == 0 ? p : proc_by_pid(pid);
-	if (t == NULL || t->state != PROC_ALIVE)
+	if (t == NULL || pid < 0)
 		return LINUX_ESRCH;
 	*pgid = t->pgrp;
 	return 0;
