@@ -26,10 +26,11 @@ void mig_dealloc_reply_port(mach_port_t port)
 	/*
 	 * The RPC below needs a reply port of its own: make it first.  The
 	 * routine that failed may have renamed or destroyed ours (it was
-	 * the port it worked on), leaving the name free; names are reused
-	 * at once, so the new port may get it.  Then there is nothing to
-	 * drop, and dropping it would destroy the new port under the next
-	 * RPC, whose failure would come back here, for ever.
+	 * the port it worked on), leaving the name free.  A name freed and
+	 * taken again is a different name (its generation moves on), so the
+	 * new port gets it only if the generations wrapped; then there is
+	 * nothing to drop, and dropping it would destroy the new port under
+	 * the next RPC, whose failure would come back here, for ever.
 	 */
 	mach_port_t fresh = mach_reply_port();
 	self->reply_port = fresh;

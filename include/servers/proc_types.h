@@ -44,7 +44,7 @@ struct proc_info {
 	uint32_t utime_sec, utime_usec;
 	uint32_t stime_sec, stime_usec;
 	uint32_t vsize, rss;
-	int32_t tty;	     /* controlling terminal (Linux device number), 0: none */
+	int32_t tty;	     /* always 0: proc keeps no terminals (procfs asks the terminal's hook) */
 	int32_t priority;    /* the task's Mach priority */
 	int32_t exit_status; /* a zombie's wait status */
 	int32_t fsuid, fsgid; /* the file-system ids (setfsuid, setfsgid) */

@@ -250,12 +250,9 @@ int thread_sleep_receive(uint64_t timeout_ticks)
 	int s = cpu_intr_save();
 	struct thread *th = active_thread;
 
-	/* assert_wait(NULL, 1), as the IPC fast path expects of a receiver
-	 * (kern/sched_ipc.h: on no event, so its wait ends without a look). */
-	assert(!(th->state & TH_WAIT));
-	th->state |= TH_WAIT | TH_INTERRUPTIBLE;
-	th->wait_event = NULL;
-	th->wait_result = THREAD_AWAKENED;
+	/* On no event, as the IPC fast path expects of a receiver (its wait
+	 * ends without a look). */
+	assert_wait_intr_off(NULL, 1);
 	if (timeout_ticks != 0)
 		timer_set(&th->wait_timer, timeout_ticks, sleep_timeout, th);
 	int r = block_off(th);
@@ -368,7 +365,7 @@ void sched_sample_load(void)
 		queue_iterate(&run_queues[__builtin_ctz(bits)], th, struct thread, runq_link)
 			nrun++;
 	}
-	int32_t factor = nrun < 1 ? (1 - nrun) * LOAD_SCALE : LOAD_SCALE / (nrun + 1);
+	int32_t factor = LOAD_SCALE / (nrun + 1);
 	for (int i = 0; i < 3; i++) {
 		sched_avenrun[i] = (sched_avenrun[i] * load_decay[i] +
 				    nrun * LOAD_SCALE * (LOAD_SCALE - load_decay[i]) + LOAD_SCALE / 2) /

@@ -87,7 +87,7 @@ static kern_return_t proxy_make(struct ipc_port *real, vm_prot_t max_protection,
 			kfree(proxy, sizeof(*proxy));
 		return KERN_RESOURCE_SHORTAGE;
 	}
-	*proxy = (struct memory_object_proxy){.port = proxy_port, .object = real, .max_protection = max_protection,
+	*proxy = (struct memory_object_proxy){.object = real, .max_protection = max_protection,
 					      .start = start, .len = len};
 	*port = (mach_port_t)(uintptr_t)ipc_port_make_send(proxy_port);
 	return KERN_SUCCESS;
@@ -117,12 +117,13 @@ kern_return_t S_memory_object_create_proxy(ipc_space_t space, vm_prot_t max_prot
 	struct memory_object_proxy *inner = memory_object_proxy_lookup(given);
 	if (inner == NULL)
 		return proxy_make(given, max_protection, start[0], len[0], port);
-	if (max_protection & ~inner->max_protection)
-		return KERN_PROTECTION_FAILURE;
-	if (start[0] > inner->len || len[0] > inner->len - start[0])
-		return KERN_INVALID_ARGUMENT;
+	/* Within the inner one's limits, as a mapping of it must be. */
+	vm_prot_t cur = max_protection, max = max_protection;
+	vm_offset_t off = start[0];
+	if ((kr = memory_object_proxy_limit(inner, 0, &cur, &max, &off, len[0])) != KERN_SUCCESS)
+		return kr;
 	struct ipc_port *real = ipc_port_copy_send(inner->object);
-	kr = proxy_make(real, max_protection, inner->start + start[0], len[0], port);
+	kr = proxy_make(real, max_protection, off, len[0], port);
 	ipc_port_release_send(kr == KERN_SUCCESS ? given : real);
 	return kr;
 }

@@ -12,7 +12,6 @@
 #include <ipc/port.h>
 
 struct memory_object_proxy {
-	struct ipc_port *port;	   /* IKOT_PAGER_PROXY, kobject this; its receive right is ours */
 	struct ipc_port *object;   /* a send right to the real memory object (never a proxy) */
 	vm_prot_t max_protection;  /* the most any mapping through the proxy may have */
 	vm_offset_t start;	   /* the window: [start, start + len) of the object, */

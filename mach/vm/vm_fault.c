@@ -106,7 +106,7 @@ static int fault_wait_over(struct fault_wait *w, struct vm_page **page)
  * a second by one timer, armed while there are any, so that each looks
  * whether its time is up, and at once when their pager's port dies
  * (vm_fault_pager_died).  A wait costs a link in a list, not a timer of
- * its own set and cancelled (-70 a page-in).
+ * its own set and cancelled (docs/vm.md).
  */
 struct pager_watch {
 	queue_chain_t link;
@@ -116,7 +116,6 @@ struct pager_watch {
 };
 
 queue_head_t vm_fault_pager_watched = QUEUE_HEAD_INIT(vm_fault_pager_watched);
-#define pager_watched vm_fault_pager_watched
 static struct timer pager_watch_timer;
 
 #define PAGER_WATCH_TICKS (HZ / 10)
@@ -128,10 +127,10 @@ static void pager_watch_tick(void *arg)
 	struct pager_watch *pw;
 
 	(void)arg;
-	queue_iterate(&pager_watched, pw, struct pager_watch, link)
+	queue_iterate(&vm_fault_pager_watched, pw, struct pager_watch, link)
 		if (pw->event != NULL)
 			clear_wait_event(pw->thread, pw->event, THREAD_TIMED_OUT);
-	if (!queue_empty(&pager_watched))
+	if (!queue_empty(&vm_fault_pager_watched))
 		timer_set(&pager_watch_timer, PAGER_WATCH_TICKS, pager_watch_tick, NULL);
 }
 
@@ -140,7 +139,7 @@ void vm_fault_pager_died(struct ipc_port *port)
 	int s = cpu_intr_save();
 	struct pager_watch *pw;
 
-	queue_iterate(&pager_watched, pw, struct pager_watch, link)
+	queue_iterate(&vm_fault_pager_watched, pw, struct pager_watch, link)
 		if (pw->event != NULL && pw->object->pager == port)
 			clear_wait_event(pw->thread, pw->event, THREAD_AWAKENED);
 	cpu_intr_restore(s);
@@ -153,7 +152,7 @@ static void pager_watch_begin(struct pager_watch *pw, struct vm_object *object)
 	pw->thread = current_thread();
 	pw->object = object;
 	pw->event = NULL;
-	queue_enter_tail(&pager_watched, &pw->link);
+	queue_enter_tail(&vm_fault_pager_watched, &pw->link);
 	if (!queue_linked(&pager_watch_timer.link))
 		timer_set(&pager_watch_timer, PAGER_WATCH_TICKS, pager_watch_tick, NULL);
 	cpu_intr_restore(s);

@@ -829,21 +829,35 @@ static kern_return_t entry_copy(struct vm_map *map, struct vm_map_entry *e, stru
 	return KERN_SUCCESS;
 }
 
-/* Whether the page e shows at va is not resident but a pager has it
- * (rather than reading as zero). */
-static int page_from_pager(struct vm_map_entry *e, vm_offset_t va)
+/* Down e's chain for the page it shows at va (as vm_map_entry_page,
+ * without waiting): 1 if a pager has it and it is not resident yet;
+ * else 0 with *found the first resident page (NULL: it reads as zero),
+ * which may still be busy or hold no data: the callers judge. */
+static inline int chain_page(struct vm_map_entry *e, vm_offset_t va, struct vm_page **found)
 {
 	vm_offset_t off = e->offset + (va - e->start);
 
+	*found = NULL;
 	for (struct vm_object *o = e->object; o != NULL; o = o->shadow) {
 		struct vm_page *p = vm_page_lookup(o, off);
-		if (p != NULL && !(p->flags & VM_PAGE_UNAVAILABLE))
-			return (p->flags & VM_PAGE_NO_DATA) != 0;
+		if (p != NULL && !(p->flags & VM_PAGE_UNAVAILABLE)) {
+			*found = p;
+			return 0;
+		}
 		if (p == NULL && o->pager != NULL && vm_object_pager_has(o, off))
 			return 1;
 		off += o->shadow_offset;
 	}
 	return 0;
+}
+
+/* Whether the page e shows at va is not resident but a pager has it
+ * (rather than reading as zero). */
+static int page_from_pager(struct vm_map_entry *e, vm_offset_t va)
+{
+	struct vm_page *p;
+
+	return chain_page(e, va, &p) || (p != NULL && (p->flags & VM_PAGE_NO_DATA));
 }
 
 /* Whether mode's copy needs the pagers' pages of e brought in: a copy
@@ -1234,26 +1248,15 @@ int vm_map_page_peek(struct vm_map *map, vm_offset_t addr, boolean_t src_destroy
 		     struct vm_page **page)
 {
 	struct vm_map_entry *e;
-	struct vm_page *p = NULL;
+	struct vm_page *p;
 
 	if (addr < map->min_offset || addr >= map->max_offset || !vm_map_lookup_entry(map, addr, &e) ||
 	    !(e->protection & VM_PROT_READ))
 		return 0;
-	/* Down the chain as vm_map_entry_page, refusing what would wait: a
-	 * page in transit or failed, one a pager has yet to supply. */
-	vm_offset_t off = e->offset + (addr - e->start);
-	for (struct vm_object *o = e->object; o != NULL; o = o->shadow) {
-		struct vm_page *q = vm_page_lookup(o, off);
-		if (q != NULL && !(q->flags & VM_PAGE_UNAVAILABLE)) {
-			if (q->flags & (VM_PAGE_BUSY | VM_PAGE_NO_DATA))
-				return 0;
-			p = q;
-			break;
-		}
-		if (q == NULL && o->pager != NULL && vm_object_pager_has(o, off))
-			return 0;
-		off += o->shadow_offset;
-	}
+	/* Refusing what would wait: a page in transit or failed, one a
+	 * pager has yet to supply. */
+	if (chain_page(e, addr, &p) || (p != NULL && (p->flags & (VM_PAGE_BUSY | VM_PAGE_NO_DATA))))
+		return 0;
 	/* (The unmap must not fail once the data is used.) */
 	if (src_destroy && entry_reserve(2) != KERN_SUCCESS)
 		return 0;

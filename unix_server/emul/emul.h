@@ -190,7 +190,6 @@ void emul_fd_inherited(int fd);
 int emul_fd_current(int fd);
 int sys_read(int fd, uint32_t buf, uint32_t count);
 int sys_write(int fd, uint32_t buf, uint32_t count);
-/* After an open: the terminal's controlling-terminal rules (fd.c). */
 /* io_tty_ioctl's and fs_open's caller flags: what only we know (TTY_CALLER_*). */
 int emul_tty_caller(void);
 /* write/pwrite64/writev's loop (fd.c): off IO_OFFSET_CURRENT or a position. */

@@ -678,15 +678,22 @@ kern_return_t S_proc_set_msgport(mach_port_t port, mach_port_t msgport)
 	return 0;
 }
 
+/* The process getpgid/getsid name: the caller's for pid 0; a zombie's
+ * too, as Linux's (until it is reaped).  NULL: ESRCH. */
+static struct proc *id_target(mach_port_t port, int pid)
+{
+	struct proc *p = proc_by_port(port);
+
+	if (p == NULL || pid < 0)
+		return NULL;
+	return pid == 0 ? p : proc_by_pid(pid);
+}
+
 kern_return_t S_proc_getpgid(mach_port_t port, int pid, int *pgid)
 {
-	struct proc *p = proc_by_port(port), *t;
+	struct proc *t = id_target(port, pid);
 
-	if (p == NULL)
-		return LINUX_ESRCH;
-	/* A zombie's too, as Linux's (until it is reaped). */
-	t = pid == 0 ? p : proc_by_pid(pid);
-	if (t == NULL || pid < 0)
+	if (t == NULL)
 		return LINUX_ESRCH;
 	*pgid = t->pgrp;
 	return 0;
@@ -694,12 +701,9 @@ kern_return_t S_proc_getpgid(mach_port_t port, int pid, int *pgid)
 
 kern_return_t S_proc_getsid(mach_port_t port, int pid, int *sid)
 {
-	struct proc *p = proc_by_port(port), *t;
+	struct proc *t = id_target(port, pid);
 
-	if (p == NULL)
-		return LINUX_ESRCH;
-	t = pid == 0 ? p : proc_by_pid(pid);
-	if (t == NULL || pid < 0)
+	if (t == NULL)
 		return LINUX_ESRCH;
 	*sid = t->sid;
 	return 0;

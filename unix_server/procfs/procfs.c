@@ -357,7 +357,7 @@ static int gen_pid_stat(struct procfs_text *t, int pid)
 	uint64_t since = start > boot ? start - boot : 0;
 	/* The controlling terminal: the terminal's, if its session is ours
 	 * (tpgid: its foreground group); none is 0 and -1, as on Linux. */
-	int32_t tty_nr = p->tty;
+	int32_t tty_nr = 0;
 	int tpgid = -1, fg_pgrp;
 	uint32_t rdev;
 	if (procfs->tty != NULL && p->sid > 0 && !p->no_ctty && procfs->tty(&fg_pgrp, &rdev) == p->sid)

@@ -12,7 +12,6 @@
 
 #define DEVPTS_ROOT_INO 1
 #define DEVPTS_INO(n) ((uint64_t) (n) + 2)
-#define DEVPTS_SLAVE_MODE (IO_S_IFCHR | 0600)
 #define DEVPTS_FIRST_COOKIE 2
 
 static const struct vnode_ops devpts_ops;
@@ -55,7 +54,7 @@ static int devpts_lookup(struct vnode *dir, const char *name, size_t len, struct
 	vn->ops = &devpts_ops;
 	vn->mount = dir->mount;
 	vn->refs = 1;
-	vn->mode = DEVPTS_SLAVE_MODE;
+	vn->mode = UNIXTTY_PTS_MODE;
 	vn->nlink = 1;
 	vn->ino = DEVPTS_INO(n);
 	vn->rdev = UNIXTTY_PTS_RDEV(n);

@@ -45,7 +45,6 @@
 #define TTY_CTRL(c) ((c) & 0x1f)
 #define TTY_DEL 0177
 #define TTY_MODE (IO_S_IFCHR | 0620)
-#define PTY_SLAVE_MODE (IO_S_IFCHR | 0600) /* devpts' default mode */
 #define PTY_MASTER_MODE (IO_S_IFCHR | 0666)
 #define PTY_OUT_MAX 4096 /* what the slave wrote and the master has not read */
 /* st_dev for the terminal's files (Linux's devpts/devtmpfs are devices too). */
@@ -474,12 +473,12 @@ static int tty_write(struct io_open *o, int64_t off, const char *buf, size_t len
 static int tty_stat(struct io_open *o, struct io_stat *st)
 {
 	struct tty_file *f = tty_file(o);
-	struct pty *pty = f->master != NULL ? f->master : f->tp->pty;
+	struct pty *pty = f->tp->pty; /* a master's tp is its slave */
 
 	st->st_dev = TTY_DEV;
 	st->st_ino = f->rdev;
 	st->__st_ino = f->rdev;
-	st->st_mode = f->master != NULL ? PTY_MASTER_MODE : pty != NULL ? PTY_SLAVE_MODE : TTY_MODE;
+	st->st_mode = f->master != NULL ? PTY_MASTER_MODE : pty != NULL ? UNIXTTY_PTS_MODE : TTY_MODE;
 	if (pty != NULL && f->master == NULL) {
 		st->st_uid = pty->uid;
 		st->st_gid = pty->gid;
@@ -848,8 +847,8 @@ static void tty_close(struct io_open *o)
 
 	if (--f->refs > 0)
 		return;
-	pty = f->master != NULL ? f->master : f->tp->pty;
-	if (pty != NULL && f->master != NULL) {
+	pty = f->tp->pty; /* a master's tp is its slave */
+	if (f->master != NULL) {
 		/* The master's last close hangs the slave up. */
 		if (--pty->masters == 0)
 			tty_hangup(&pty->slave);
@@ -1041,7 +1040,7 @@ static int pty_ioctl(struct io_open *o, mach_port_t proc, int request, int flags
 
 	(void) proc;
 	(void) flags;
-	memset(&nobody, 0, sizeof(nobody));
+	tty_who(NULL, MACH_PORT_NULL, 0, &nobody);
 	switch (request) {
 	case TTY_TIOCGPTN:
 	case TTY_TIOCGPTLCK:

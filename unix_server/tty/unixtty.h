@@ -27,6 +27,8 @@
 /* Pseudo-terminal slaves, /dev/pts/N: major 136, minor N, as Linux's. */
 #define UNIXTTY_PTS_MAJOR 136
 #define UNIXTTY_PTS_RDEV(n) ((UNIXTTY_PTS_MAJOR << 8) | (n))
+/* A slave's mode: /dev/pts/N and an open slave's fstat agree. */
+#define UNIXTTY_PTS_MODE (IO_S_IFCHR | 0600)
 /* Pseudo-terminals at once (ENOSPC beyond). */
 #define UNIXTTY_PTY_MAX 16
 
