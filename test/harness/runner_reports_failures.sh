@@ -6,7 +6,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mk() { printf '#!/bin/sh\n%s\n' "$2" > "$tmp/$1"; chmod +x "$tmp/$1"; }
 mk good.sh 'echo "1..2"; echo "ok 1 - a"; echo "ok 2 - b"'
-mk bad.sh 'echo "1..2"; echo "ok 1 - a"; echo "not ok 2 - b"'
+mk bad.sh 'echo "1..2"; echo "ok 1 - a"; echo "# why b failed"; echo "not ok 2 - b"; echo "# after"'
 mk crash.sh 'echo "1..1"; echo "ok 1 - a"; exit 3'
 mk short.sh 'echo "1..3"; echo "ok 1 - a"'
 mk late_plan.sh 'echo "ok 1 - a"; echo "1..1"'
@@ -23,6 +23,12 @@ run ./bad.sh
 [ "$(cat "$tmp/rc")" != 0 ]; ok $? "a failing point makes the runner fail"
 has "$tmp/out" "^1 passed, 1 failed$"; ok $? "a not ok is counted as failed"
 has "$tmp/out" "^FAIL: ./bad b$"; ok $? "and named"
+# Its diagnostics come after every result line, just before the count
+# (where the end of a long output, all a CI report may show, has them).
+tail -n 12 "$tmp/out" | grep -q "^  | # why b failed$" && tail -n 12 "$tmp/out" | grep -q "^  | not ok 2 - b$"
+ok $? "the failing point is shown with the comment before it, at the end"
+[ "$(grep -n "why b failed" "$tmp/out" | head -n 1 | cut -d: -f1)" -gt "$(grep -n "^FAIL: ./bad b$" "$tmp/out" | cut -d: -f1)" ]
+ok $? "after the result lines"
 
 for t in crash short hang silent; do
 	run ./$t.sh

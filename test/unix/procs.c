@@ -288,14 +288,20 @@ int main(void)
 	printf("null write: %s %d\n", WIFSIGNALED(st) ? "signal" : "exit",
 	       WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 
-	/* WNOHANG on a running child, then the real wait. */
+	/* WNOHANG on a running child (it waits for our word: no sleep that a
+	 * loaded machine could outlast), then the real wait. */
+	int go[2];
+	char c;
+	pipe(go);
 	p = fork();
 	if (p == 0) {
-		struct timespec ts = {0, 200 * 1000 * 1000};
-		nanosleep(&ts, NULL);
+		read(go[0], &c, 1);
 		_exit(7);
 	}
 	printf("WNOHANG while running: %d\n", (int)waitpid(p, &st, WNOHANG));
+	write(go[1], "x", 1);
+	close(go[0]);
+	close(go[1]);
 	printf("then: %s\n", waitpid(p, &st, 0) == p && WEXITSTATUS(st) == 7 ? "exit 7" : "wrong");
 
 	/* Process groups. */
