@@ -169,6 +169,17 @@ void ipc_right_copyin_checked(struct ipc_space *space, mach_port_t name, mach_ms
 /* Put a right (PORT_SEND, PORT_SEND_ONCE, PORT_RECEIVE) into the space. */
 kern_return_t ipc_right_copyout(struct ipc_space *space, struct ipc_port *port, mach_msg_type_name_t type,
 				mach_port_t *name);
+/* A send right made from port (whose receive right the kernel holds)
+ * and copied out where entry e already holds send rights for it:
+ * ipc_port_make_send and ipc_right_copyout folded into what they leave
+ * (the make-send count up, one more user reference, none past the
+ * maximum, the new right merged into the entry's). */
+static inline void ipc_right_make_send_merge(struct ipc_port *port, struct ipc_entry *e)
+{
+	port->mscount++;
+	if (IE_UREFS(e) < IE_UREFS_MAX)
+		e->bits++;
+}
 /* Destroy a right held in a message (for messages never delivered). */
 void ipc_right_release(struct ipc_port *port, mach_msg_type_name_t type);
 /* Give up all of a name's rights (mach_port_destroy). */

@@ -209,17 +209,15 @@ kern_return_t vm_object_copy_call(struct vm_object *src, vm_offset_t offset, vm_
  * rights into kernel form.
  */
 
-/* The message, its header's ports in kernel form (the caller makes the
- * rights or names them). */
-static void pager_page_msg_fill(struct memory_object_data_request_msg *m, struct vm_object *o, mach_msg_id_t id, vm_offset_t offset,
-				vm_prot_t access)
+/* The message's body, size and id; the header's bits, ports and sequence
+ * number are the caller's (a message to queue, or one received). */
+static void pager_page_msg_fill(struct memory_object_data_request_msg *m, struct vm_object *o, mach_msg_id_t id,
+				vm_offset_t offset, vm_prot_t access)
 {
 	const mach_msg_type_t word = {.msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32, .msgt_number = 1,
 				      .msgt_inline = 1};
 
-	m->hdr.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
 	m->hdr.msgh_size = sizeof(*m);
-	m->hdr.msgh_seqno = 0;
 	m->hdr.msgh_id = id;
 	m->control_type = word;
 	m->control_type.msgt_name = MACH_MSG_TYPE_PORT_SEND; /* made from our receive right */
@@ -236,7 +234,10 @@ static void pager_page_msg_fill(struct memory_object_data_request_msg *m, struct
  * control port's send right named in the pager's space), the pager's
  * mach_msg completed, and the faulting thread, asleep on page from then
  * on (WANTED, interruptibly, no time-out: see vm_object_pager_request),
- * switches straight to it.
+ * switches straight to it.  The message is written in place when the
+ * buffer does not cross a page (no copy), and the control right, which
+ * the pager holds already (memory_object_init brought it), only gains
+ * a user reference under the name it has (no right made and merged).
  * 0, nothing changed, when the message must be queued: no such thread,
  * messages queued before it, a protected payload, no free name for the
  * control port, a fault taken by a copy in the kernel (whose fault
@@ -248,7 +249,7 @@ static int pager_page_direct(struct vm_object *o, mach_msg_id_t id, vm_offset_t 
 	extern uintptr_t cpu_recover;
 	struct ipc_port *port = o->pager, *control = o->pager_request;
 	struct ipc_window w;
-	struct memory_object_data_request_msg m;
+	struct memory_object_data_request_msg local, *m;
 
 	/* (thread_block_ipc's assumptions: no copy in progress, nothing to
 	 * reap, a user thread.) */
@@ -256,21 +257,30 @@ static int pager_page_direct(struct vm_object *o, mach_msg_id_t id, vm_offset_t 
 	    port->msgcount != 0 || port->blocked_senders != 0)
 		return 0;
 	cpu_intr_disable();
-	struct thread *r = ipc_receiver_waiting(port, sizeof(m), 0, &w);
+	struct thread *r = ipc_receiver_waiting(port, sizeof(*m), 0, &w);
 	struct ipc_space *space = r != NULL ? r->task->itk_space : NULL;
-	if (r == NULL || (ipc_reverse_lookup(space, control) == 0 && space->free_head == 0)) {
+	mach_port_t name = r != NULL ? ipc_reverse_lookup(space, control) : MACH_PORT_NULL;
+	struct ipc_entry *e = name != MACH_PORT_NULL ? &space->table[IPC_NAME_INDEX(name)] : NULL;
+	if (r == NULL || (e == NULL ? space->free_head == 0 : !(e->bits & MACH_PORT_TYPE_SEND))) {
 		cpu_intr_enable();
 		return 0;
 	}
-	pager_page_msg_fill(&m, o, id, offset, access);
+	m = w.first == sizeof(*m) ? (struct memory_object_data_request_msg *)w.kva[0] : &local;
+	pager_page_msg_fill(m, o, id, offset, access);
 	/* As the general receive would present it: the right that carried it
 	 * used up, no reply port, the port's name and sequence number. */
-	m.hdr.msgh_bits = MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND) | MACH_MSGH_BITS_COMPLEX;
-	m.hdr.msgh_remote_port = MACH_PORT_NULL;
-	m.hdr.msgh_local_port = port->receiver_name;
-	m.hdr.msgh_seqno = port->seqno++;
-	ipc_right_copyout(space, ipc_port_make_send(control), MACH_MSG_TYPE_PORT_SEND, &m.control);
-	ipc_window_write(&w, &m, sizeof(m));
+	m->hdr.msgh_bits = MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND) | MACH_MSGH_BITS_COMPLEX;
+	m->hdr.msgh_remote_port = MACH_PORT_NULL;
+	m->hdr.msgh_local_port = port->receiver_name;
+	m->hdr.msgh_seqno = port->seqno++;
+	if (e != NULL) {
+		ipc_right_make_send_merge(control, e);
+		m->control = name;
+	} else {
+		ipc_right_copyout(space, ipc_port_make_send(control), MACH_MSG_TYPE_PORT_SEND, &m->control);
+	}
+	if (m == &local)
+		ipc_window_write(&w, m, sizeof(*m));
 	ipc_receive_complete(r);
 	page->flags |= VM_PAGE_WANTED;
 	assert_wait_intr_off(page, 1);
@@ -288,6 +298,8 @@ static kern_return_t pager_page_send(struct vm_object *o, mach_msg_id_t id, vm_o
 		return KERN_MEMORY_ERROR;
 	struct memory_object_data_request_msg *m = (struct memory_object_data_request_msg *)&kmsg->hdr;
 	pager_page_msg_fill(m, o, id, offset, access);
+	m->hdr.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+	m->hdr.msgh_seqno = 0;
 	m->hdr.msgh_remote_port = name_of(ipc_port_copy_send(o->pager));
 	m->hdr.msgh_local_port = MACH_PORT_NULL;
 	m->control = name_of(ipc_port_make_send(o->pager_request));

@@ -569,7 +569,7 @@ struct request_msg {
 #define LENGTH 2
 #define ACCESS 3
 
-static struct request_msg seen[2];
+static struct request_msg seen[3];
 static volatile int seen_count;
 static mach_port_t raw_port;
 static volatile int raw_slow; /* the first request: answer 200 ms late */
@@ -588,7 +588,7 @@ static void *raw_pager(void *arg)
 			memory_object_ready(m->item[CONTROL].value, FALSE, MEMORY_OBJECT_COPY_DELAY);
 			continue;
 		}
-		if (h->msgh_id != MEMORY_OBJECT_DATA_REQUEST_ID || seen_count >= 2)
+		if (h->msgh_id != MEMORY_OBJECT_DATA_REQUEST_ID || seen_count >= 3)
 			continue;
 		int i = seen_count;
 		seen[i] = *m;
@@ -610,7 +610,7 @@ static void test_request_shapes(void)
 	raw_port = new_port_with_send();
 	seen_count = 0, raw_slow = 1;
 	cthread_create(&r, raw_pager, NULL);
-	if (!is_kr(vm_map(T, &a, 2 * PAGE, 0, TRUE, raw_port, 0, FALSE, VM_PROT_READ, VM_PROT_ALL, VM_INHERIT_NONE),
+	if (!is_kr(vm_map(T, &a, 3 * PAGE, 0, TRUE, raw_port, 0, FALSE, VM_PROT_READ, VM_PROT_ALL, VM_INHERIT_NONE),
 		   KERN_SUCCESS, "vm_map a raw pager's object"))
 		return;
 	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 50); /* init and ready done */
@@ -639,7 +639,27 @@ static void test_request_shapes(void)
 			   m->item[ACCESS].value == VM_PROT_READ,
 		   "%s: offset, length, access", how);
 	}
-	vm_deallocate(T, a, 2 * PAGE);
+	/* The control port's send right: one user reference from init and
+	 * one more with each request (data_supply's stub only copies it);
+	 * given up, the next request, received waiting, names it anew. */
+	mach_port_t control = seen[0].item[CONTROL].value;
+	mach_port_urefs_t refs = 0;
+	is_kr(mach_port_get_refs(T, control, MACH_PORT_RIGHT_SEND, &refs), KERN_SUCCESS, "the control right's count");
+	is(refs, 3, "a user reference from init and from each request");
+	is_kr(mach_port_mod_refs(T, control, MACH_PORT_RIGHT_SEND, -(mach_port_delta_t)refs), KERN_SUCCESS,
+	      "the pager gives the control right up");
+	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 50); /* back waiting in its receive */
+	is(*(volatile unsigned *)(a + 2 * PAGE), 0x7702, "the next fault is answered");
+	if (is(seen_count, 3, "a third data_request")) {
+		control = seen[2].item[CONTROL].value;
+		is(seen[2].head.msgh_bits, MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND) | MACH_MSGH_BITS_COMPLEX,
+		   "with a send right");
+		refs = 0;
+		ok(MACH_PORT_VALID(control) &&
+			   mach_port_get_refs(T, control, MACH_PORT_RIGHT_SEND, &refs) == KERN_SUCCESS && refs == 1,
+		   "the control right named anew, one user reference");
+	}
+	vm_deallocate(T, a, 3 * PAGE);
 	mach_port_destroy(T, raw_port);
 	cthread_join(r);
 }
