@@ -37,6 +37,7 @@
 #define LINK_PATH DIR_PATH "/link"
 #define FILE_BYTES 1234
 #define CHILDREN 3
+#define NS 1000000000LL /* nanoseconds a second */
 
 /* Linux's i386 struct stat64, as the kernel writes it. */
 struct kstat64 {
@@ -129,35 +130,38 @@ static void legacy_waitpid(void)
 	result("waitpid with a bad option", syscall(SYS_waitpid, -1, &st, 0x4000));
 }
 
-static double now(clockid_t c)
+/* Clock c in nanoseconds: whole numbers, so that "at least 50 ms" is
+ * exact (a double of the date in seconds rounds to a quarter of a
+ * microsecond, and Ernst's CLOCK_MONOTONIC counts from the epoch). */
+static int64_t now_ns(clockid_t c)
 {
 	struct timespec ts;
 	clock_gettime(c, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return (int64_t)ts.tv_sec * NS + ts.tv_nsec;
 }
 
 static void legacy_time(void)
 {
 	struct timeval tv = {0, 0};
 	long r = syscall(SYS_gettimeofday, &tv, NULL);
-	double rt = now(CLOCK_REALTIME), t = tv.tv_sec + tv.tv_usec / 1e6;
+	int64_t rt = now_ns(CLOCK_REALTIME), t = (int64_t)tv.tv_sec * NS + (int64_t)tv.tv_usec * 1000;
 	printf("gettimeofday: %ld, usec in range %d, within 2 s of CLOCK_REALTIME %d\n", r,
-	       tv.tv_usec >= 0 && tv.tv_usec < 1000000, t <= rt && rt - t < 2);
+	       tv.tv_usec >= 0 && tv.tv_usec < 1000000, t <= rt && rt - t < 2 * NS);
 	result("gettimeofday to a bad pointer", syscall(SYS_gettimeofday, BAD, NULL));
 
 	time_t out = 0;
 	long t1 = syscall(SYS_time, &out);
-	rt = now(CLOCK_REALTIME);
+	rt = now_ns(CLOCK_REALTIME);
 	printf("time: the answer is what it stored %d, within 2 s of CLOCK_REALTIME %d\n", t1 == (long)out,
-	       t1 <= rt && rt - t1 < 2);
+	       (int64_t)t1 * NS <= rt && rt - (int64_t)t1 * NS < 2 * NS);
 	long t2 = syscall(SYS_time, NULL);
 	printf("time(NULL): not before the first %d\n", t2 >= t1);
 
 	struct timespec d = {0, 50 * 1000 * 1000}, rem = {7, 7};
-	double m0 = now(CLOCK_MONOTONIC);
+	int64_t m0 = now_ns(CLOCK_MONOTONIC);
 	r = syscall(SYS_nanosleep, &d, &rem);
-	double m1 = now(CLOCK_MONOTONIC);
-	printf("nanosleep 50 ms: %ld, slept at least that %d\n", r, m1 - m0 >= 0.05);
+	int64_t m1 = now_ns(CLOCK_MONOTONIC);
+	printf("nanosleep 50 ms: %ld, slept at least that %d\n", r, m1 - m0 >= 50 * 1000 * 1000);
 	d.tv_nsec = 1000000000;
 	result("nanosleep with tv_nsec 10^9", syscall(SYS_nanosleep, &d, NULL));
 	d.tv_sec = -1, d.tv_nsec = 0;

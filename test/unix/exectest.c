@@ -21,6 +21,9 @@
 #include <unistd.h>
 
 #define SCRIPT "/tmp/exectest-script"
+/* The bound on a wait for what must come (the other process's byte):
+ * only a hang reaches it, however loaded the machine. */
+#define MUST_COME_MS 60000
 
 static void child_mode(int argc, char **argv)
 {
@@ -34,7 +37,7 @@ static void child_mode(int argc, char **argv)
 	exit(argc);
 }
 
-/* vfork's child after execve: waits (5 s at most) for the parent's byte
+/* vfork's child after execve: waits (MUST_COME_MS at most) for the parent's byte
  * on fd argv[2], which the parent can only send once the execve has
  * released it, then answers on fd argv[3]. */
 static void vforked_mode(char **argv)
@@ -43,7 +46,7 @@ static void vforked_mode(char **argv)
 	struct pollfd pf = {in, POLLIN, 0};
 	char c;
 
-	if (poll(&pf, 1, 5000) != 1 || read(in, &c, 1) != 1)
+	if (poll(&pf, 1, MUST_COME_MS) != 1 || read(in, &c, 1) != 1)
 		_exit(6);
 	write(out, "b", 1);
 	_exit(5);
@@ -167,7 +170,7 @@ int main(int argc, char **argv)
 		_exit(0);
 	}
 	pf.revents = 0;
-	n = poll(&pf, 1, 5000);
+	n = poll(&pf, 1, MUST_COME_MS);
 	printf("poll waits for a writer: %d revents POLLIN %d\n", n, (pf.revents & POLLIN) != 0);
 	waitpid(c, NULL, 0);
 	printf("read: %d\n", (int)read(p[0], buf, sizeof(buf)));

@@ -23,6 +23,9 @@
 
 #include "report.h"
 
+/* The bound on a wait for what must come (a child's write or signal):
+ * only a hang reaches it, however loaded the machine. */
+#define MUST_COME_MS 60000
 
 static void show_status(const char *what, int st)
 {
@@ -45,7 +48,7 @@ static void poll_until_written(struct pollfd *fds, int w, const char *what)
 		write(w, "!", 1);
 		_exit(0);
 	}
-	result(what, poll(fds, 1, 10000));
+	result(what, poll(fds, 1, MUST_COME_MS));
 	printf("revents %#x\n", fds[0].revents);
 	waitpid(writer, &st, 0);
 }
@@ -323,7 +326,7 @@ int main(void)
 		pipe(p);
 		fds[0] = (struct pollfd){ p[0], POLLIN, 0 };
 		child = signal_later(SIGUSR1);
-		result("poll, a handled signal comes", poll(fds, 1, 10000));
+		result("poll, a handled signal comes", poll(fds, 1, MUST_COME_MS));
 		end_signals(child);
 		child = signal_later(SIGUSR1);
 		FD_ZERO(&rd);
@@ -398,7 +401,7 @@ int main(void)
 		 * process); a bound, should it never come. */
 		sigaction(SIGALRM, &sa, NULL);
 		sigprocmask(SIG_BLOCK, &usr1, NULL);
-		alarm(10);
+		alarm(MUST_COME_MS / 1000);
 		while (signals_seen < 3 && !alarmed)
 			sigsuspend(&none);
 		alarm(0);

@@ -182,27 +182,28 @@ static void vfork_cases(void)
 	vfork_case("vfork, failed execve, _exit", 1);
 }
 
-/* Whether process p is (or becomes, within 5 s) a zombie: its state in
- * /proc/p/stat. */
-static int wait_zombie(pid_t p)
+static volatile sig_atomic_t child_ended;
+
+static void on_child(int sig)
+{
+	(void)sig;
+	child_ended = 1;
+}
+
+/* Whether /proc/p/stat says process p is a zombie. */
+static int is_zombie(pid_t p)
 {
 	char path[32], buf[256], *rp;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)p);
-	for (int i = 0; i < 500; i++) {
-		FILE *f = fopen(path, "r");
-		if (f == NULL)
-			return 0;
-		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		buf[n] = '\0';
-		rp = strrchr(buf, ')');
-		if (rp != NULL && rp[1] == ' ' && rp[2] == 'Z')
-			return 1;
-		struct timespec ts = {0, 10 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
-	return 0;
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	rp = strrchr(buf, ')');
+	return rp != NULL && rp[1] == ' ' && rp[2] == 'Z';
 }
 
 /* getsid: the caller's (0 or its pid), a child's (the same session, and
@@ -231,11 +232,26 @@ static void getsid_cases(void)
 	close(fds[0]);
 	close(fds[1]);
 
-	/* A zombie keeps its session until reaped (/proc shows it a zombie). */
+	/* A zombie keeps its session until reaped.  /proc shows it a zombie
+	 * once its SIGCHLD has come (sent when it became one): that signal is
+	 * waited for, not a time. */
+	struct sigaction sa = {.sa_handler = on_child}, old_sa;
+	sigset_t chld, old_mask, wait_mask;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old_mask);
+	sigaction(SIGCHLD, &sa, &old_sa);
+	child_ended = 0;
 	p = fork();
 	if (p == 0)
 		_exit(setsid() == getpid() ? 0 : 1);
-	printf("the child is a zombie: %s\n", wait_zombie(p) ? "yes" : "no");
+	wait_mask = old_mask;
+	sigdelset(&wait_mask, SIGCHLD);
+	while (!child_ended)
+		sigsuspend(&wait_mask);
+	sigaction(SIGCHLD, &old_sa, NULL);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	printf("the child is a zombie: %s\n", is_zombie(p) ? "yes" : "no");
 	printf("getsid(zombie) is its pid: %s\n", getsid(p) == p ? "yes" : "no");
 	printf("getpgid(zombie) is its pid: %s\n", getpgid(p) == p ? "yes" : "no");
 	waitpid(p, &st, 0);

@@ -123,7 +123,7 @@ static void say(int fd, const char *fmt, long a, long b)
 static void session_child(const char *name, int how)
 {
 	struct sigaction sa = {.sa_handler = on_sig};
-	sigset_t hup, none;
+	sigset_t held, none;
 	char line[64];
 	long n;
 	int s, t;
@@ -133,9 +133,12 @@ static void session_child(const char *name, int how)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGCONT, &sa, NULL);
 	sigemptyset(&none);
-	sigemptyset(&hup);
-	sigaddset(&hup, SIGHUP);
-	sigprocmask(SIG_BLOCK, &hup, NULL);
+	sigemptyset(&held);
+	sigaddset(&held, SIGHUP);
+	/* SIGWINCH too, until it is waited for: one that came between a
+	 * look at got_winch and pause() would leave pause() waiting for good. */
+	sigaddset(&held, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &held, NULL);
 	setsid();
 	s = open(name, O_RDWR | (how == 1 ? O_NOCTTY : 0));
 	if (s < 0)
@@ -157,7 +160,7 @@ static void session_child(const char *name, int how)
 	while (n < 0 && errno == EINTR);
 	say(s, "child: read %ld, SIGINT %ld\n", n, got_int);
 	while (!got_winch)
-		pause();
+		sigsuspend(&none);
 	struct winsize ws;
 	ioctl(s, TIOCGWINSZ, &ws);
 	say(s, "child: SIGWINCH %ld rows %ld\n", got_winch, ws.ws_row);

@@ -6,6 +6,7 @@
  * handler that jumps out.  Compared with the host's output.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -117,13 +118,22 @@ int main(void)
 	while (waitpid(p, NULL, 0) < 0 && errno == EINTR)
 		;
 	printf("SIGCHLD after a child's end: %s\n", got[SIGCHLD] > 0 ? "yes" : "no");
-	/* A child already a zombie when the wait begins: its SIGCHLD was
-	 * handled while we slept, and the wait answers at once. */
+	/* A child already a zombie when the wait begins: its SIGCHLD (sent
+	 * once it is one) was handled while we waited for that signal, not
+	 * for a time, and the wait answers at once. */
 	got[SIGCHLD] = 0;
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
 	p = fork();
 	if (p == 0)
 		_exit(2);
-	sleep_ms(100);
+	wait_set = old;
+	sigdelset(&wait_set, SIGCHLD);
+	while (got[SIGCHLD] == 0)
+		sigsuspend(&wait_set);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	int zst = 0;
 	while ((r = waitpid(p, &zst, 0)) < 0 && errno == EINTR)
 		;
@@ -150,26 +160,47 @@ int main(void)
 	}
 	waitpid(p, NULL, 0);
 
-	/* A blocking wait interrupted: EINTR without SA_RESTART. */
+	/* A blocking wait interrupted: EINTR without SA_RESTART.  The child
+	 * sends SIGUSR1 every 50 ms until we have its word that the wait
+	 * ended (on a loaded machine the first can come before we wait, and
+	 * is handled then), and only ends after it: the wait can only end
+	 * by a signal.  SIGUSR1 is blocked from then until the child is
+	 * reaped, so that its last ones interrupt nothing else. */
 	sa.sa_handler = plain;
 	sa.sa_flags = 0;
 	sigaction(SIGUSR1, &sa, NULL);
+	sigset_t usr1;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	int done[2];
+	pipe(done);
+	fcntl(done[0], F_SETFL, O_NONBLOCK);
 	p = fork();
 	if (p == 0) {
-		sleep_ms(100);
-		kill(getppid(), SIGUSR1);
-		sleep_ms(200);
+		char c;
+		do {
+			sleep_ms(50);
+			kill(getppid(), SIGUSR1);
+		} while (read(done[0], &c, 1) != 1);
 		_exit(9);
 	}
 	int st;
 	r = waitpid(p, &st, 0);
-	printf("waitpid interrupted: %d %s\n", r, r < 0 ? strerror(errno) : "");
+	int e = errno;
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	write(done[1], "x", 1);
+	printf("waitpid interrupted: %d %s\n", r, r < 0 ? strerror(e) : "");
 	r = waitpid(p, &st, 0);
 	printf("then waitpid: %s, exit %d\n", r == p ? "the child" : "wrong", WEXITSTATUS(st));
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(done[0]);
+	close(done[1]);
 
-	/* ... and restarted with SA_RESTART. */
+	/* ... and restarted with SA_RESTART (counted from before the fork:
+	 * the signal may come before the wait begins). */
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGUSR1, &sa, NULL);
+	before = got[SIGUSR1];
 	p = fork();
 	if (p == 0) {
 		sleep_ms(100);
@@ -177,7 +208,6 @@ int main(void)
 		sleep_ms(200);
 		_exit(8);
 	}
-	before = got[SIGUSR1];
 	r = waitpid(p, &st, 0);
 	printf("waitpid with SA_RESTART: %s, exit %d, handled %d\n", r == p ? "the child" : "wrong",
 	       WEXITSTATUS(st), got[SIGUSR1] - before);
@@ -212,21 +242,34 @@ int main(void)
 		}
 	}
 
-	/* A child killed by the default action of a signal it did not catch. */
+	/* A child killed by the default action of a signal it did not catch
+	 * (sent once the child says its handler is gone: before that, ours
+	 * would run in it). */
+	int ready[2];
+	char c;
+	pipe(ready);
 	p = fork();
 	if (p == 0) {
 		signal(SIGUSR1, SIG_DFL);
+		write(ready[1], "r", 1);
 		for (;;)
 			pause();
 	}
-	sleep_ms(20);
+	read(ready[0], &c, 1);
+	close(ready[0]);
+	close(ready[1]);
 	kill(p, SIGUSR1);
 	waitpid(p, &st, 0);
 	printf("default action of SIGUSR1: killed by %d\n", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 	/* Stops: a child stopping itself (SIGTSTP's default), one stopped
-	 * by SIGSTOP; the parent sees both with WUNTRACED; SIGCONT goes on. */
+	 * by SIGSTOP; the parent sees both with WUNTRACED; SIGCONT goes on.
+	 * The first leads a group of its own, which its parent (in another
+	 * group of the session) keeps from being orphaned: Linux drops
+	 * SIGTSTP's stop in an orphaned group, and on the host ours can be
+	 * one (a test run in the background of a shell that has gone). */
 	p = fork();
 	if (p == 0) {
+		setpgid(0, 0);
 		signal(SIGTSTP, SIG_DFL);
 		raise(SIGTSTP);
 		_exit(21);
@@ -236,17 +279,24 @@ int main(void)
 	kill(p, SIGCONT);
 	waitpid(p, &st, 0);
 	printf("after SIGCONT: exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	/* The one stopped by SIGSTOP waits for our word after SIGCONT to
+	 * end: it cannot have ended before the SIGSTOP comes. */
+	int word[2];
+	pipe(word);
 	p = fork();
 	if (p == 0) {
-		for (int i = 0; i < 20; i++)
-			sleep_ms(10);
+		while (read(word[0], &c, 1) < 0 && errno == EINTR)
+			;
 		_exit(22);
 	}
 	kill(p, SIGSTOP);
 	waitpid(p, &st, WUNTRACED);
 	printf("SIGSTOP: stopped %d by %d\n", WIFSTOPPED(st), WIFSTOPPED(st) ? WSTOPSIG(st) : 0);
 	kill(p, SIGCONT);
+	write(word[1], "x", 1);
 	waitpid(p, &st, 0);
+	close(word[0]);
+	close(word[1]);
 	printf("after SIGCONT: exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	printf("signals: done\n");
 	return 0;
