@@ -61,9 +61,11 @@ static void cthread_initial_state(struct i386_thread_state *s, struct cthread *t
 	READ_SEG(ss, ss);
 	READ_SEG(ds, ds);
 	READ_SEG(es, es);
-	READ_SEG(fs, fs);
-	READ_SEG(gs, gs);
 #undef READ_SEG
+	/* Not the caller's fs and gs: they may name a TLS slot of its own
+	 * (a Linux program's thread calling into the emulation library),
+	 * which the new thread does not have. */
+	s->fs = s->gs = s->ds;
 	/*
 	 * The stack top, as cthread_body's caller would have left it: the
 	 * argument 16-byte aligned, under it a null return address.

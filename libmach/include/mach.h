@@ -64,4 +64,8 @@ extern void mach_msg_destroy(mach_msg_header_t *msg);
  */
 extern kern_return_t mach_vm_region_prot(task_t task, vm_address_t *addr, vm_size_t *size, vm_prot_t *prot);
 
+/* The CPU times task's threads have used so far, ended and live ones, in
+ * microseconds (task_info's TASK_BASIC_INFO and TASK_THREAD_TIMES_INFO). */
+extern kern_return_t mach_task_times(task_t task, int64_t *user_us, int64_t *sys_us);
+
 #endif /* _MACH_H_ */

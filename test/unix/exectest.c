@@ -103,7 +103,24 @@ int main(int argc, char **argv)
 		child_mode(argc, argv);
 	if (argc == 4 && strcmp(argv[1], "--vforked") == 0)
 		vforked_mode(argv);
+	if (argc == 2 && strcmp(argv[1], "--alarm") == 0) {
+		unsigned left = alarm(0);
+		printf("after execve the alarm is still set: %s\n", left >= 98 && left <= 100 ? "yes" : "no");
+		exit(0);
+	}
 	printf("exec: start\n");
+
+	/* An alarm survives execve (the timer is the process's). */
+	pid_t ap = fork();
+	if (ap == 0) {
+		char *const aargv[] = {"/proc/self/exe", "--alarm", NULL};
+		alarm(100);
+		execve(aargv[0], aargv, aargv + 2);
+		_exit(99);
+	}
+	int ast;
+	waitpid(ap, &ast, 0);
+	printf("the alarm's program: exit %d\n", WIFEXITED(ast) ? WEXITSTATUS(ast) : -1);
 
 	/* Arguments and environment, fds with and without FD_CLOEXEC. */
 	int a = open("/dev/null", O_RDONLY), b = open("/dev/null", O_RDONLY | O_CLOEXEC);

@@ -85,6 +85,21 @@ void emul_wait_end(void);
  * -EINTR if a signal came, 0 on time-out. */
 int emul_sleep(uint32_t timeout_ms);
 
+/* itimer.c */
+/* The id of the timer thread's message to our message port: the signals
+ * it raised are waiting in emul_itimer_fired(). */
+#define EMUL_ITIMER_MSG_ID 0x45524e54
+uint64_t emul_itimer_fired(void);
+void emul_itimer_fork_child(void);
+int emul_task_times(int64_t *user_us, int64_t *sys_us);
+int emul_children_times(int64_t *user_us, int64_t *sys_us); /* waited for, and theirs */
+int emul_rusage_out(uint32_t uru, int64_t user_us, int64_t sys_us, uint32_t maxrss_kb);
+int sys_setitimer(int which, uint32_t unew, uint32_t uold);
+int sys_getitimer(int which, uint32_t ucur);
+int sys_alarm(uint32_t seconds);
+int sys_times(uint32_t ubuf);
+int sys_getrusage(int who, uint32_t uru);
+
 /* entry.S */
 void emul_entry(void);
 void emul_boot_entry(void);
@@ -273,6 +288,7 @@ int sys_pselect6(int nfds, uint32_t r, uint32_t w, uint32_t e, uint32_t ts, uint
 
 /* time.c */
 int64_t emul_now_ms(void);
+int64_t emul_now_us(void); /* the clock, in microseconds */
 int sys_clock_gettime(int clk, uint32_t ts);
 int sys_gettimeofday(uint32_t tv, uint32_t tz);
 int sys_time(uint32_t t);

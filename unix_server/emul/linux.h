@@ -18,6 +18,11 @@
 #define NR_execve 11
 #define NR_chdir 12
 #define NR_time 13
+#define NR_alarm 27
+#define NR_times 43
+#define NR_getrusage 77
+#define NR_setitimer 104
+#define NR_getitimer 105
 #define NR_lseek 19
 #define NR_pread64 180
 #define NR_pwrite64 181
@@ -225,6 +230,8 @@ _Static_assert(sizeof(struct linux_statx) == 256, "Linux's struct statx");
 #define SIGTTIN 21
 #define SIGTTOU 22
 #define SIGURG 23
+#define SIGVTALRM 26
+#define SIGPROF 27
 #define SIGWINCH 28
 #define SIG_DFL 0u
 #define SIG_IGN 1u
@@ -371,6 +378,20 @@ struct linux_timespec {
 };
 struct linux_timeval {
 	int32_t sec, usec;
+};
+/* setitimer/getitimer (i386: 16 bytes). */
+struct linux_itimerval {
+	struct linux_timeval interval, value;
+};
+/* times: clock ticks (i386: 16 bytes). */
+struct linux_tms {
+	int32_t utime, stime, cutime, cstime;
+};
+/* getrusage, wait4 (i386: 72 bytes): the times, then 14 counters. */
+struct linux_rusage {
+	struct linux_timeval utime, stime;
+	int32_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock, msgsnd, msgrcv, nsignals,
+	    nvcsw, nivcsw;
 };
 
 struct linux_utsname {

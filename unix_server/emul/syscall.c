@@ -147,6 +147,10 @@ static int sys_wait4(int pid, uint32_t ustatus, int options, uint32_t rusage)
 		return -LINUX_EINVAL;
 	/* With a signal already pending, a child that has changed is still
 	 * reported, as Linux does: only a wait that would block is EINTR. */
+	/* The reaped child's times: what it adds to our children's. */
+	int64_t user0 = 0, sys0 = 0, user1, sys1;
+	if (rusage != 0 && (r = emul_children_times(&user0, &sys0)) < 0)
+		return r;
 	int pending = emul_wait_begin(EMUL_WAIT_PROC, MACH_PORT_NULL) != 0;
 	r = emul_errno(proc_wait(emul.proc, pid, options | (pending ? WNOHANG : 0), &status, &rpid, &posted));
 	emul_wait_end();
@@ -159,9 +163,11 @@ static int sys_wait4(int pid, uint32_t ustatus, int options, uint32_t rusage)
 		return r;
 	if (rpid > 0 && ustatus != 0 && (r = emul_copyout(ustatus, &status, sizeof(status))) < 0)
 		return r;
-	if (rusage != 0) {
-		static const char zeros[72]; /* struct rusage, i386 */
-		if ((r = emul_copyout(rusage, zeros, sizeof(zeros))) < 0)
+	/* (A stopped child's report shows nothing: only an ended child's
+	 * times are counted.) */
+	if (rpid > 0 && rusage != 0) {
+		if ((r = emul_children_times(&user1, &sys1)) < 0 ||
+		    (r = emul_rusage_out(rusage, user1 - user0, sys1 - sys0, 0)) < 0)
 			return r;
 	}
 	return rpid;
@@ -431,6 +437,21 @@ void emul_syscall(void)
 		break;
 	case NR_time:
 		ret = sys_time(r->ebx);
+		break;
+	case NR_alarm:
+		ret = sys_alarm(r->ebx);
+		break;
+	case NR_setitimer:
+		ret = sys_setitimer((int)r->ebx, r->ecx, r->edx);
+		break;
+	case NR_getitimer:
+		ret = sys_getitimer((int)r->ebx, r->ecx);
+		break;
+	case NR_times:
+		ret = sys_times(r->ebx);
+		break;
+	case NR_getrusage:
+		ret = sys_getrusage((int)r->ebx, r->ecx);
 		break;
 	case NR_nanosleep:
 		ret = sys_nanosleep(r->ebx, r->ecx);
@@ -776,6 +797,7 @@ void emul_fork_child(void)
 	emul.pending = 0;
 	emul_signal_check = 0;
 	emul_mmap_fork_child();
+	emul_itimer_fork_child();
 	emul_task_init();
 	if (emul_child_settid != 0)
 		emul_copyout(emul_child_settid, &emul.pid, sizeof(emul.pid));

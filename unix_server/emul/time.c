@@ -31,12 +31,17 @@ static int now(struct linux_timespec *ts)
 	return 0;
 }
 
-int64_t emul_now_ms(void)
+int64_t emul_now_us(void)
 {
 	struct linux_timespec t;
 	if (now(&t) < 0)
 		return 0;
-	return (int64_t)t.sec * 1000 + t.nsec / NSEC_PER_MSEC;
+	return (int64_t)t.sec * USEC_PER_SEC + t.nsec / NSEC_PER_USEC;
+}
+
+int64_t emul_now_ms(void)
+{
+	return emul_now_us() / 1000;
 }
 
 static int clock_ok(int clk)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cthreads.h>
+#include <mach.h>
 #include <mach/mach_interface.h>
 #include <mach/mach_port.h>
 #include <mach/notify.h>
@@ -69,6 +70,9 @@ struct proc {
 	struct proc_exec *exec; /* proc_exec_setid's, until proc_exec_state takes it */
 	int exec_boot;		/* its task was made by proc_exec_setid; ids not yet set */
 	int no_ctty;		/* it gave its session's terminal up: proc_tty_detach */
+	/* CPU times in microseconds: its own (a zombie's, read as it
+	 * ended), and its children's that it waited for, theirs included. */
+	int64_t user_us, sys_us, child_user_us, child_sys_us;
 };
 
 /* What a task made by proc_exec_setid starts with. */
@@ -348,13 +352,20 @@ static int report_status(const struct proc *c)
 	return c->state == PROC_ZOMBIE ? c->status : W_STOPCODE(c->stop_sig);
 }
 
-/* c's report is taken: a zombie goes, a stop is marked seen. */
+/* c's report is taken: a zombie goes, its times (and its children's)
+ * added to its parent's children's; a stop is marked seen. */
 static void report_taken(struct proc *c)
 {
-	if (c->state == PROC_ZOMBIE)
+	if (c->state == PROC_ZOMBIE) {
+		struct proc *parent = proc_by_pid(c->ppid);
+		if (parent != NULL) {
+			parent->child_user_us += c->user_us + c->child_user_us;
+			parent->child_sys_us += c->sys_us + c->child_sys_us;
+		}
 		reap(c);
-	else
+	} else {
 		c->stop_reported = 1;
+	}
 }
 
 
@@ -423,6 +434,8 @@ static void proc_end(struct proc *p, int status)
 {
 	if (p->state != PROC_ALIVE)
 		return;
+	if (mach_task_times(p->task, &p->user_us, &p->sys_us) != KERN_SUCCESS)
+		p->user_us = p->sys_us = 0;
 	task_terminate(p->task);
 	mach_port_deallocate(mach_task_self(), p->task);
 	p->task = MACH_PORT_NULL;
@@ -696,6 +709,17 @@ kern_return_t S_proc_getpgid(mach_port_t port, int pid, int *pgid)
 	if (t == NULL)
 		return LINUX_ESRCH;
 	*pgid = t->pgrp;
+	return 0;
+}
+
+kern_return_t S_proc_child_times(mach_port_t port, int *user_sec, int *user_usec, int *sys_sec, int *sys_usec)
+{
+	struct proc *p = proc_by_port(port);
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	*user_sec = (int)(p->child_user_us / 1000000), *user_usec = (int)(p->child_user_us % 1000000);
+	*sys_sec = (int)(p->child_sys_us / 1000000), *sys_usec = (int)(p->child_sys_us % 1000000);
 	return 0;
 }
 
