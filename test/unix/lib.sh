@@ -25,8 +25,9 @@ unix_run_fs() {
 # unix_run_swap LOG MEM SWAP MODULES: QEMU -m MEM with the default pager
 # on the disk image SWAP (hd1s1, scripts/mkdisk swap:SIZE), then MODULES
 # (the single server's line and its data modules); prints the status.
+# Paging polls the disk, which a loaded host slows most: 300 s.
 unix_run_swap() {
-	boot "$1" --mem "$2" --append console=serial \
+	boot "$1" --timeout 300 --mem "$2" --append console=serial \
 		--initrd "bootstrap/bootstrap -x,default_pager/default_pager \${host-port} \${device-port} hd1s1,$4" \
 		--qemu-opt -drive --qemu-opt "file=$3,format=raw,if=ide,index=1,cache=unsafe" \
 		mach/ernst

@@ -3,6 +3,12 @@
 # host checks what they print against the pids echoed here.
 sleep 600 &
 s=$!
+# ps and top show it running sleep 600, asleep: wait for that (it may
+# not have run its exec yet, or be starting), not for a time.
+until read -r _ _ st _ < /proc/$s/stat && [ "$st" = S ] &&
+	[ "$(tr '\0' ' ' < /proc/$s/cmdline)" = "sleep 600 " ]; do
+	sleep 0.1
+done
 echo "sleeper $s"
 echo "shell $$ $PPID"
 echo "--- ps"

@@ -24,6 +24,8 @@ ok $? "a pipeline typed in"
 expect "$PROMPT" 30
 ok $? "the prompt comes back"
 type_line 'sleep 10'
+# Correct whenever ^C comes: in the line editor's raw mode it is a byte
+# that ash, reading it after the sleep, takes as ^C (status 130 too).
 sleep 1
 printf '\003' >&4
 expect "$PROMPT" 30
@@ -33,15 +35,22 @@ expect 'status=130' 30
 ok $? "the interrupted command's status is 130 (SIGINT)"
 # busybox runs sleep inside the shell (a NOFORK applet), which does not
 # stop on ^Z, on Linux either: a child shell is a process that does.
-type_line 'sh -c "sleep 10"'
-sleep 1
+# Its "go" says it has the terminal (the shell's child takes it before it
+# runs the command): a ^Z before that would go to the shell, which
+# ignores it.
+type_line 'sh -c "echo go; sleep 10"'
+expect '^go' 30
 printf '\032' >&4
 expect 'Stopped' 30
-ok $? "^Z stops sh -c \"sleep 10\": the shell reports it stopped"
+ok $? "^Z stops sh -c \"echo go; sleep 10\": the shell reports it stopped"
 expect "$PROMPT" 30
 ok $? "and gives the prompt back"
+# fg names the job once the shell has read the line (the terminal back
+# in canonical mode, ^C a signal) and inside the builtin, which holds a
+# SIGINT of its own back until the job it continues has ended: the ^C
+# ends the job, or the shell after it, with status 130 either way.
 type_line 'fg'
-sleep 1
+expect '^sh -c .*sleep 10' 30
 printf '\003' >&4
 expect "$PROMPT" 30
 ok $? "fg continues it, and ^C ends it"
@@ -72,22 +81,27 @@ expect "$PROMPT" 30
 # Job control: a background job that reads the terminal stops (SIGTTIN)
 # until fg gives it the terminal; with tostop, one that writes stops too
 # (SIGTTOU); without, its output goes out.
+# jobs_when_stopped: jobs, once the background job has stopped (it may
+# not have reached its read or write yet; the shell waits, not a time).
+jobs_when_stopped() {
+	type_line 'until jobs > /tmp/jobs; grep -q Stopped /tmp/jobs; do sleep 0.1; done; cat /tmp/jobs'
+}
 type_line 'tr a-z A-Z &'
-sleep 1
-type_line 'jobs'
+jobs_when_stopped
 expect 'Stopped (tty input)' 30
 ok $? "a background job reading the terminal is stopped by SIGTTIN"
 expect "$PROMPT" 30
+# What is typed once fg has named the job is read in canonical mode
+# (before, the line editor's raw mode would keep ^D a plain byte).
 type_line 'fg'
-sleep 1
+expect '^tr a-z A-Z' 30
 type_line 'job in front'
 printf '\004' >&4
 expect '^JOB IN FRONT' 30
 ok $? "fg continues it and its read gets the line typed"
 expect "$PROMPT" 30
 type_line 'stty tostop; (echo bg-output) &'
-sleep 1
-type_line 'jobs'
+jobs_when_stopped
 expect 'Stopped (tty output)' 30
 ok $? "with tostop a background job writing to the terminal is stopped by SIGTTOU"
 expect "$PROMPT" 30
@@ -106,11 +120,15 @@ type_line 'jobs'
 expect '^\[1\]+ *Running *sleep 100' 30
 ok $? "sleep 100 & is job 1, and jobs lists it running"
 expect "$PROMPT" 30
+# fg names the job before it gives it the terminal: a ^Z in between goes
+# to the shell, which ignores it, so ^Z again until the job stops (5 s
+# apart: a second one comes only when the first was lost).
 type_line 'fg'
 expect '^sleep 100' 30
-sleep 1
-printf '\032' >&4
-expect '\[1\]+ *Stopped *sleep 100' 30
+for try in 1 2 3 4 5 6; do
+	printf '\032' >&4
+	expect '\[1\]+ *Stopped *sleep 100' 5 && break
+done
 ok $? "fg brings it to the foreground, and ^Z stops it"
 expect "$PROMPT" 30
 type_line 'bg'
@@ -130,8 +148,9 @@ ok $? "a background read with SIGTTIN ignored fails (EIO) instead of stopping"
 expect "$PROMPT" 30
 # The subshell ends at once: its child (whose stdin an &-list makes
 # /dev/null, so it opens /dev/tty) is left in a background group
-# whose only member's parent is init, an orphaned group.
-type_line "(sh -c 'sleep 1; cat </dev/tty; echo orphan-status=\$?' &)"
+# whose only member's parent is init, an orphaned group.  The child
+# reads once its parent is init (/proc/self/stat's fourth field).
+type_line "(sh -c 'until read -r _ _ _ pp _ < /proc/self/stat; [ \$pp = 1 ]; do sleep 0.1; done; cat </dev/tty; echo orphan-status=\$?' &)"
 expect 'orphan-status=1' 30
 ok $? "a read from an orphaned background group fails (EIO)"
 type_line ''
