@@ -638,6 +638,24 @@ static mach_msg_return_t receive_wait_leave(struct ipc_port *port, struct ipc_ps
 	return MACH_MSG_SUCCESS;
 }
 
+/* The wait on port or pset ended (wait result r), the receive to be
+ * tried again if MACH_MSG_SUCCESS.  Woken for a message, but suspended
+ * or ending meanwhile: a message taken now could be lost with the
+ * thread, so it stays queued, the wake-up passes on to another
+ * receiver, and the caller retries the receive once resumed (as after
+ * thread_abort). */
+static mach_msg_return_t receive_woken(struct ipc_port *port, struct ipc_pset *pset, int r)
+{
+	mach_msg_return_t mr = receive_wait_leave(port, pset, r);
+
+	if (mr == MACH_MSG_SUCCESS && thread_must_stop(current_thread())) {
+		if (pset ? pset->msgcount != 0 : port->msgcount != 0)
+			receivers_wake_one(pset ? &pset->receivers : &port->receivers);
+		return MACH_RCV_INTERRUPTED;
+	}
+	return mr;
+}
+
 /* Sleep until a message may have come to port or pset (or the wait
  * ended otherwise).  Out of line: the message path does not pay for it. */
 static mach_msg_return_t __attribute__((noinline)) receive_wait(struct ipc_port *port, struct ipc_pset *pset,
@@ -646,8 +664,8 @@ static mach_msg_return_t __attribute__((noinline)) receive_wait(struct ipc_port 
 {
 	/* A kernel thread's buffer is no place for the fast path's delivery. */
 	receive_wait_enter(port, pset, current_thread()->kernel_only ? NULL : umsg, rcv_size);
-	int r = thread_sleep_receive((option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0);
-	return receive_wait_leave(port, pset, r);
+	int r = thread_sleep_receive((option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0, NULL);
+	return receive_woken(port, pset, r);
 }
 
 /* Wait for and take a message from the port or set named rcv_name. */
@@ -695,16 +713,6 @@ static mach_msg_return_t ipc_mqueue_receive(struct ipc_space *space, mach_port_t
 		mach_msg_return_t mr = receive_wait(port, pset, option, timeout, umsg, rcv_size);
 		if (mr != MACH_MSG_SUCCESS)
 			return mr;
-		/* Woken for a message, but suspended or ending meanwhile: a
-		 * message taken now could be lost with the thread, so leave it
-		 * queued, pass the wake-up on to another receiver, and let
-		 * the caller retry the receive once resumed (as after
-		 * thread_abort). */
-		if (thread_must_stop(current_thread())) {
-			if (pset ? pset->msgcount != 0 : port->msgcount != 0)
-				receivers_wake_one(pset ? &pset->receivers : &port->receivers);
-			return MACH_RCV_INTERRUPTED;
-		}
 	}
 }
 
@@ -1333,24 +1341,19 @@ static inline __attribute__((always_inline)) mach_msg_return_t ipc_fast_kernel(s
 static mach_msg_return_t mach_msg_receive(mach_msg_header_t *umsg, mach_msg_option_t option, mach_msg_size_t rcv_size,
 					  mach_port_t rcv_name, mach_msg_timeout_t timeout);
 
-/* Where the sender of a direct delivery waits for its reply, if it can
- * block there at once (a plain port, or a port set as a server's loop
- * receives on, with nothing queued; a receive that may wait): then the
- * receiver handed the message runs straight after the delivery and
- * returns to user mode with it.  Otherwise (0) the fast path declines: a
- * receiver handed a message but left on the run queue could be suspended
- * or terminated before it returns, and the message, taken off no queue,
- * would be lost with it. */
-static int fast_reply_wait(const struct ipc_fast *f, mach_msg_option_t option, mach_msg_timeout_t timeout,
-			   mach_port_t rcv_name, struct ipc_port **rp, struct ipc_pset **rs)
+/* Whether a receive on rcv_name in space blocks at once (a plain port,
+ * or a port set as a server's loop receives on, with nothing queued; a
+ * receive that may wait; the caller not ending), and on what (*rp or
+ * *rs).  known: the port rcv_name names, if already looked up. */
+static inline __attribute__((always_inline)) int receive_blocks(struct ipc_space *space, mach_port_t rcv_name, struct ipc_port *known,
+			  mach_msg_option_t option, mach_msg_timeout_t timeout, struct ipc_port **rp,
+			  struct ipc_pset **rs)
 {
-	struct ipc_port *p = NULL;
+	struct ipc_port *p = known;
 
 	*rs = NULL;
-	if (rcv_name == f->h.msgh_local_port && f->reply != NULL) { /* an RPC: already looked up */
-		p = f->reply;
-	} else {
-		struct ipc_entry *e = ipc_entry_lookup(f->space, rcv_name);
+	if (p == NULL) {
+		struct ipc_entry *e = ipc_entry_lookup(space, rcv_name);
 		if (e != NULL && (e->bits & MACH_PORT_TYPE_RECEIVE)) {
 			p = e->object;
 		} else if (e != NULL && (e->bits & MACH_PORT_TYPE_PORT_SET)) {
@@ -1365,6 +1368,20 @@ static int fast_reply_wait(const struct ipc_fast *f, mach_msg_option_t option, m
 	*rp = p;
 	return !(p == NULL || p->msgcount != 0 || p->pset != NULL || current_thread()->terminating ||
 		 ((option & MACH_RCV_TIMEOUT) && timeout == 0));
+}
+
+/* Where the sender of a direct delivery waits for its reply, if it can
+ * block there at once (receive_blocks; an RPC's reply port is already
+ * looked up): then the receiver handed the message runs straight after
+ * the delivery and returns to user mode with it.  Otherwise (0) the fast
+ * path declines: a receiver handed a message but left on the run queue
+ * could be suspended or terminated before it returns, and the message,
+ * taken off no queue, would be lost with it. */
+static int fast_reply_wait(const struct ipc_fast *f, mach_msg_option_t option, mach_msg_timeout_t timeout,
+			   mach_port_t rcv_name, struct ipc_port **rp, struct ipc_pset **rs)
+{
+	return receive_blocks(f->space, rcv_name, rcv_name == f->h.msgh_local_port ? f->reply : NULL, option,
+			      timeout, rp, rs);
 }
 
 /* After a direct delivery to r (interrupts off): block on the reply port
@@ -1392,10 +1409,42 @@ static mach_msg_return_t fast_woken(struct ipc_port *rp, struct ipc_pset *rs, ma
 				    mach_msg_timeout_t timeout, int wr)
 {
 	cpu_intr_enable();
-	mach_msg_return_t mr = receive_wait_leave(rp, rs, wr);
+	mach_msg_return_t mr = receive_woken(rp, rs, wr);
 	if (mr != MACH_MSG_SUCCESS)
 		return mr;
 	return mach_msg_receive(umsg, option, rcv_size, rcv_name, timeout);
+}
+
+/*
+ * The receive of a mach_msg whose send leaves the waiters on `wake` to
+ * wake (data_supply's fast path: the fault its page completes): when it
+ * blocks at once (receive_blocks), the caller waits there, without the
+ * general receive's layers, and the first thread woken runs straight
+ * away, taken off no run queue (thread_sleep_receive); woken the
+ * ordinary way, the caller goes on as the fast path's waits do
+ * (fast_woken), and a message delivered straight into its buffer
+ * (pager_page_direct) returns it to user mode.  IPC_FAST_DECLINED,
+ * nothing changed (nobody woken), when the receive would not block at
+ * once, or from a kernel thread.
+ */
+static mach_msg_return_t receive_handoff(mach_msg_header_t *umsg, mach_msg_option_t option,
+					 mach_msg_size_t rcv_size, mach_port_t rcv_name,
+					 mach_msg_timeout_t timeout, event_t wake)
+{
+	struct thread *th = current_thread();
+	struct ipc_port *rp;
+	struct ipc_pset *rs;
+
+	if (th->kernel_only)
+		return IPC_FAST_DECLINED;
+	cpu_intr_disable(); /* nothing may be queued between the look and the wait */
+	if (!receive_blocks(th->task->itk_space, rcv_name, NULL, option, timeout, &rp, &rs)) {
+		cpu_intr_enable();
+		return IPC_FAST_DECLINED;
+	}
+	receive_wait_enter(rp, rs, umsg, rcv_size);
+	int wr = thread_sleep_receive((option & MACH_RCV_TIMEOUT) ? ms_to_ticks(timeout) : 0, wake);
+	return fast_woken(rp, rs, umsg, option, rcv_size, rcv_name, timeout, wr);
 }
 
 /* The assembly's common case waited for the reply on a port or a set,
@@ -1477,16 +1526,22 @@ mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option
 				mach_port_t notify)
 {
 	mach_msg_return_t mr;
-	struct thread *woke;
+	event_t wake;
 
 	/* From user mode, after the fast path (i386/ipc_fast.S) declined:
 	 * a complex message, so data_supply's own shape too.  Sent there (a
 	 * pager's page: vm/memory_object.c), the fault it completes runs
-	 * next if our receive blocks (a pager thread's next receive). */
+	 * next if our receive blocks (a pager thread's next receive): woken
+	 * as we block when that is at once (receive_handoff), else woken
+	 * now and run from the general receive's wait (thread->handoff). */
 	if ((option & MACH_SEND_MSG) && send_size == VM_OBJECT_SUPPLY_FAST_SIZE &&
-	    vm_object_supply_fast(msg, send_size, &woke)) {
+	    vm_object_supply_fast(msg, send_size, &wake)) {
 		option &= ~MACH_SEND_MSG;
-		current_thread()->handoff = woke;
+		if (wake != NULL && (option & MACH_RCV_MSG) &&
+		    (mr = receive_handoff(msg, option, rcv_size, rcv_name, timeout, wake)) != IPC_FAST_DECLINED)
+			return mr; /* (no handoff set) */
+		if (wake != NULL)
+			current_thread()->handoff = thread_wakeup(wake);
 	}
 	if (option & MACH_SEND_MSG) {
 		mr = mach_msg_send(msg, option, send_size, timeout, notify);

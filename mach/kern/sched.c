@@ -139,7 +139,11 @@ static void thread_unwait(struct thread *th, int result)
 		runq_insert(th);
 }
 
-static struct thread *thread_wakeup_prim(event_t event, int one)
+/* Wake the threads waiting on event (one: the first only); returns the
+ * first.  keep: that one, if it can run, stays off the run queue, for
+ * the caller to switch to at once (block_off: a runnable thread on no
+ * queue is such a one). */
+static inline __attribute__((always_inline)) struct thread *thread_wakeup_prim(event_t event, int one, int keep)
 {
 	int s = cpu_intr_save();
 	queue_head_t *q = sched_wait_bucket(event);
@@ -151,7 +155,10 @@ static struct thread *thread_wakeup_prim(event_t event, int one)
 		e = e->next;
 		if (th->wait_event != event)
 			continue;
-		thread_unwait(th, THREAD_AWAKENED);
+		if (keep && first == NULL)
+			wait_end(th, THREAD_AWAKENED);
+		else
+			thread_unwait(th, THREAD_AWAKENED);
 		if (first == NULL)
 			first = th;
 		if (one)
@@ -163,12 +170,12 @@ static struct thread *thread_wakeup_prim(event_t event, int one)
 
 struct thread *thread_wakeup(event_t event)
 {
-	return thread_wakeup_prim(event, 0);
+	return thread_wakeup_prim(event, 0, 0);
 }
 
 void thread_wakeup_one(event_t event)
 {
-	thread_wakeup_prim(event, 1);
+	thread_wakeup_prim(event, 1, 0);
 }
 
 void clear_wait(struct thread *th, int result)
@@ -205,14 +212,20 @@ static inline __attribute__((always_inline)) int block_off(struct thread *th)
 {
 	struct thread *next = th->handoff;
 	th->handoff = NULL;
-	if (thread_runnable(th)) /* woken before it slept */
-		return th->wait_result;
 	/* Handoff: run the receiver just given a message (or the fault
-	 * a pager's page woke), without a queue pass. */
-	int handoff = next != NULL && thread_runnable(next) && queue_linked(&next->runq_link);
-	if (handoff)
+	 * a pager's page woke), without a queue pass: taken off the run
+	 * queue, or never put there (thread_sleep_receive's wake-up; the
+	 * only runnable thread on no queue but the running one). */
+	int handoff = next != NULL && thread_runnable(next);
+	int queued = handoff && queue_linked(&next->runq_link);
+	if (thread_runnable(th)) { /* woken before it slept */
+		if (handoff && !queued)
+			runq_insert(next);
+		return th->wait_result;
+	}
+	if (queued)
 		runq_remove(next);
-	else
+	else if (!handoff)
 		next = runq_choose();
 	switch_to(th, next, handoff);
 	return th->wait_result;
@@ -245,7 +258,7 @@ int thread_sleep(event_t event, int interruptible, uint64_t timeout_ticks)
 	return thread_block();
 }
 
-int thread_sleep_receive(uint64_t timeout_ticks)
+int thread_sleep_receive(uint64_t timeout_ticks, event_t wake)
 {
 	int s = cpu_intr_save();
 	struct thread *th = active_thread;
@@ -255,6 +268,8 @@ int thread_sleep_receive(uint64_t timeout_ticks)
 	assert_wait_intr_off(NULL, 1);
 	if (timeout_ticks != 0)
 		timer_set(&th->wait_timer, timeout_ticks, sleep_timeout, th);
+	if (wake != NULL)
+		th->handoff = thread_wakeup_prim(wake, 0, 1);
 	int r = block_off(th);
 	cpu_intr_restore(s);
 	return r;

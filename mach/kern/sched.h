@@ -60,8 +60,11 @@ int thread_block(void);
 /* assert_wait + thread_block with a time-out in ticks (0: none). */
 int thread_sleep(event_t event, int interruptible, uint64_t timeout_ticks);
 /* The same on no event, interruptibly (a thread on an IPC receivers
- * queue), with interrupts off throughout: the receive's sleep. */
-int thread_sleep_receive(uint64_t timeout_ticks);
+ * queue), with interrupts off throughout: the receive's sleep.  wake:
+ * unless NULL, an event whose threads the caller leaves to wake here
+ * (as thread_wakeup would), the first of them run at once, taken off
+ * no run queue (thread_block's handoff without the queue pass). */
+int thread_sleep_receive(uint64_t timeout_ticks, event_t wake);
 /* Wake the threads waiting on event; returns the first one woken (NULL
  * if none), for a caller about to block to hand the processor to
  * (thread->handoff, which thread_block takes only if it is queued). */

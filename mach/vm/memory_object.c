@@ -633,9 +633,10 @@ static int supply_wanted(struct vm_object *o, vm_offset_t start, struct vm_page 
 }
 
 /* Data that came in a page of its own (own) takes the place of the
- * absent page (if any) at start of o: no copy.  Returns the thread it
- * woke first (a fault waiting for the page), as thread_wakeup. */
-static struct thread *supply_own(struct vm_object *o, vm_offset_t start, struct vm_page *absent,
+ * absent page (if any) at start of o: no copy.  Returns the event of
+ * the faults waiting for the absent page (they look again and find
+ * own), for the caller to wake, or NULL. */
+static event_t supply_own(struct vm_object *o, vm_offset_t start, struct vm_page *absent,
 				 struct vm_page *own, vm_prot_t lock_value, boolean_t precious)
 {
 	int wanted = absent != NULL && (absent->flags & VM_PAGE_WANTED);
@@ -650,12 +651,13 @@ static struct thread *supply_own(struct vm_object *o, vm_offset_t start, struct 
 	if (precious)
 		own->flags |= VM_PAGE_PRECIOUS;
 	own->page_lock = lock_value;
-	return wanted ? thread_wakeup(absent) : NULL; /* they look again and find own */
+	return wanted ? absent : NULL;
 }
 
 /* p (at its place in the object) now holds the pager's data; returns
- * the thread it woke first, as thread_wakeup. */
-static struct thread *supply_filled(struct vm_page *p, vm_prot_t lock_value, boolean_t precious)
+ * the event of the faults waiting for it, for the caller to wake, or
+ * NULL. */
+static event_t supply_filled(struct vm_page *p, vm_prot_t lock_value, boolean_t precious)
 {
 	vm_page_activate(p); /* an absent page was on no queue */
 	p->flags &= ~(VM_PAGE_ABSENT | VM_PAGE_UNAVAILABLE | VM_PAGE_NO_DATA | VM_PAGE_DIRTY | VM_PAGE_PRECIOUS |
@@ -663,7 +665,14 @@ static struct thread *supply_filled(struct vm_page *p, vm_prot_t lock_value, boo
 	if (precious)
 		p->flags |= VM_PAGE_PRECIOUS;
 	p->page_lock = lock_value;
-	return vm_page_wakeup_done(p);
+	return vm_page_done(p);
+}
+
+/* Wake what supply_own or supply_filled left to wake. */
+static void supply_wakeup(event_t waited)
+{
+	if (waited != NULL)
+		thread_wakeup(waited);
 }
 
 /* The pager's data: each page goes where a fault waits for it (an absent
@@ -694,7 +703,7 @@ kern_return_t S_memory_object_data_supply(vm_object_t o, vm_offset_t offset, vm_
 		}
 		struct vm_page *own = dataCnt == PAGE_SIZE ? vm_map_copy_steal_page(copy) : NULL;
 		if (own != NULL) {
-			supply_own(o, start + pos, p, own, lock_value, precious);
+			supply_wakeup(supply_own(o, start + pos, p, own, lock_value, precious));
 			continue;
 		}
 		if (p == NULL && (p = vm_page_alloc_in(o, start + pos)) == NULL) {
@@ -716,7 +725,7 @@ kern_return_t S_memory_object_data_supply(vm_object_t o, vm_offset_t offset, vm_
 				result = KERN_MEMORY_ERROR, error_offset = offset + pos;
 			break;
 		}
-		supply_filled(p, lock_value, precious);
+		supply_wakeup(supply_filled(p, lock_value, precious));
 	}
 	vm_map_copy_discard(copy);
 	if (IP_VALID(port_of(reply_to)))
@@ -770,12 +779,12 @@ static int supply_shape_ok(const struct memory_object_data_supply_msg *m)
 	       m->data_type.msgtl_number == PAGE_SIZE && (m->data & PAGE_MASK) == 0;
 }
 
-int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size, struct thread **woke)
+int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size, event_t *wake)
 {
 	struct memory_object_data_supply_msg m;
 	struct thread *th = current_thread();
 
-	*woke = NULL;
+	*wake = NULL;
 	if (send_size != sizeof(m) || copyin(umsg, &m, sizeof(m)) != 0 || !supply_shape_ok(&m))
 		return 0;
 	/* The map lock first: waiting for it is the one sleep here, and what
@@ -806,14 +815,14 @@ int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size, st
 	if (supply_wanted(o, start, &p)) {
 		struct vm_page *own = dealloc ? vm_map_page_remove(map, src_entry, m.data, 1) : NULL;
 		if (own != NULL) {
-			*woke = supply_own(o, start, p, own, m.lock_value, m.precious);
+			*wake = supply_own(o, start, p, own, m.lock_value, m.precious);
 			dealloc = 0; /* done */
 		} else if (p != NULL || (p = vm_page_alloc_in(o, start)) != NULL) {
 			if (src != NULL)
 				vm_page_copy(src, p);
 			else
 				vm_page_zero(p);
-			*woke = supply_filled(p, m.lock_value, m.precious);
+			*wake = supply_filled(p, m.lock_value, m.precious);
 		} /* else no memory: the data is dropped, as the general path does */
 	}
 	if (move)

@@ -221,10 +221,9 @@ void vm_page_wait_busy(struct vm_page *page)
 
 struct thread *vm_page_wakeup_done(struct vm_page *page)
 {
-	int wanted = page->flags & VM_PAGE_WANTED;
+	event_t waited = vm_page_done(page);
 
-	page->flags &= ~(VM_PAGE_BUSY | VM_PAGE_WANTED);
-	return wanted ? thread_wakeup(page) : NULL;
+	return waited != NULL ? thread_wakeup(waited) : NULL;
 }
 
 kern_return_t vm_object_shadow(struct vm_object **object, vm_offset_t *offset, vm_size_t length)

@@ -22,6 +22,7 @@
 #include <mach/machine/vm_types.h>
 #include <mach/vm_prot.h>
 #include <kern/queue.h>
+#include <kern/sched.h>
 #include <vm/vm_page.h>
 
 struct ipc_port;
@@ -151,9 +152,17 @@ struct vm_page *vm_page_alloc_in(struct vm_object *object, vm_offset_t offset);
 void vm_page_free_in(struct vm_page *page);
 /* Sleep until page is no longer busy (the pager's data arrived). */
 void vm_page_wait_busy(struct vm_page *page);
-/* Clear busy and wake whoever waits for the page; returns the first
+/* Clear busy; the page (an event) if threads wait for it, to be woken
+ * by the caller (thread_wakeup), else NULL. */
+static inline event_t vm_page_done(struct vm_page *page)
+{
+	int wanted = page->flags & VM_PAGE_WANTED;
+
+	page->flags &= ~(VM_PAGE_BUSY | VM_PAGE_WANTED);
+	return wanted ? page : NULL;
+}
+/* The same, and wake whoever waits for the page; returns the first
  * thread woken, as thread_wakeup. */
-struct thread;
 struct thread *vm_page_wakeup_done(struct vm_page *page);
 
 extern unsigned long vm_object_count;
@@ -220,10 +229,12 @@ kern_return_t vm_object_copy_call(struct vm_object *object, vm_offset_t offset, 
 				  struct vm_object **copy);
 /* mach_msg's send of umsg (send_size bytes), if it is a one-page
  * memory_object_data_supply its fast path takes: 1 when sent, 0 when the
- * general path must send it (nothing changed).  *woke: the thread the
- * page woke (a fault waiting for it) or NULL. */
+ * general path must send it (nothing changed).  *wake: the event whose
+ * waiters the data lets go on (the page: a fault waiting for it), for
+ * the caller to wake (thread_wakeup, at once or as its receive blocks:
+ * thread_sleep_receive), or NULL. */
 #define VM_OBJECT_SUPPLY_FAST_SIZE 72 /* its message's size, header included */
-int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size, struct thread **woke);
+int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size, event_t *wake);
 /* Milliseconds a fault waits for a pager before failing (pager_timeout=
  * on the command line; 30 s by default). */
 unsigned vm_pager_timeout_ms(void);

@@ -665,6 +665,110 @@ static void test_request_shapes(void)
 }
 
 /*
+ * data_supply sent with the pager thread's next receive in one mach_msg
+ * (as the kit's threads send it): when the receive blocks at once, the
+ * fault the page ends runs straight away; when it does not (a message
+ * already queued where it receives, a name that holds no receive
+ * right), the fault is woken all the same and the receive goes as it
+ * would without the send; a receive with a time-out that blocks times
+ * out as any other.
+ */
+static mach_port_t sr_port, sr_queued;
+static mach_msg_return_t sr_result[3];
+static mach_msg_id_t sr_got; /* the id of what the first receive got */
+static volatile int sr_done;
+
+static void supply_build(struct memory_object_data_supply_msg *m, mach_port_t control, vm_offset_t offset,
+			 vm_address_t data)
+{
+	const mach_msg_type_t word = {.msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32, .msgt_number = 1,
+				      .msgt_inline = 1};
+
+	memset(m, 0, sizeof(*m));
+	m->hdr.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+	m->hdr.msgh_size = sizeof(*m);
+	m->hdr.msgh_remote_port = control;
+	m->hdr.msgh_id = MEMORY_OBJECT_DATA_SUPPLY_ID;
+	m->offset_type = m->lock_type = m->precious_type = m->reply_type = word;
+	m->precious_type.msgt_name = MACH_MSG_TYPE_UNSTRUCTURED;
+	m->reply_type.msgt_name = MACH_MSG_TYPE_MAKE_SEND_ONCE;
+	m->offset = offset;
+	m->data_type.msgtl_header.msgt_longform = 1;
+	m->data_type.msgtl_name = MACH_MSG_TYPE_BYTE;
+	m->data_type.msgtl_size = 8;
+	m->data_type.msgtl_number = PAGE;
+	m->data = data;
+}
+
+static void *supply_receiving_pager(void *arg)
+{
+	static unsigned data[PAGE / 4] __attribute__((aligned(4096)));
+	union {
+		mach_msg_header_t h;
+		struct request_msg r;
+		struct memory_object_data_supply_msg s;
+		char buf[512];
+	} u;
+
+	(void)arg;
+	if (mach_msg(&u.h, MACH_RCV_MSG, 0, sizeof(u), sr_port, 0, MACH_PORT_NULL) != MACH_MSG_SUCCESS ||
+	    u.h.msgh_id != MEMORY_OBJECT_INIT_ID)
+		return NULL;
+	memory_object_ready(u.r.item[CONTROL].value, FALSE, MEMORY_OBJECT_COPY_DELAY);
+	mach_msg_return_t mr = mach_msg(&u.h, MACH_RCV_MSG, 0, sizeof(u), sr_port, 0, MACH_PORT_NULL);
+	for (int i = 0; i < 3 && mr == MACH_MSG_SUCCESS && u.h.msgh_id == MEMORY_OBJECT_DATA_REQUEST_ID; i++) {
+		vm_offset_t offset = u.r.item[OFFSET].value;
+		for (int w = 0; w < PAGE / 4; w++)
+			data[w] = 0x8800 + offset / PAGE;
+		supply_build(&u.s, u.r.item[CONTROL].value, offset, (vm_address_t)data);
+		mach_port_t rcv = i == 0 ? sr_queued : i == 1 ? T : sr_port;
+		sr_result[i] = mach_msg(&u.h, MACH_SEND_MSG | MACH_RCV_MSG | (i == 2 ? MACH_RCV_TIMEOUT : 0), sizeof(u.s),
+					sizeof(u), rcv, i == 2 ? 100 : 0, MACH_PORT_NULL);
+		if (i == 0)
+			sr_got = u.h.msgh_id;
+		sr_done = i + 1;
+		if (i < 2)
+			mr = mach_msg(&u.h, MACH_RCV_MSG, 0, sizeof(u), sr_port, 0, MACH_PORT_NULL);
+	}
+	return NULL;
+}
+
+static void test_supply_then_receive(void)
+{
+	static const char *const how[3] = {"a message queued where it receives", "a name with no receive right",
+					   "its port, blocking at once with a time-out"};
+	static const mach_msg_return_t want[3] = {MACH_MSG_SUCCESS, MACH_RCV_INVALID_NAME, MACH_RCV_TIMED_OUT};
+	vm_address_t a = 0;
+	cthread_t r;
+
+	sr_port = new_port_with_send();
+	sr_queued = new_port_with_send();
+	mach_msg_header_t h = {.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0),
+			       .msgh_size = sizeof(h),
+			       .msgh_remote_port = sr_queued,
+			       .msgh_id = 4321};
+	is_kr(mach_msg(&h, MACH_SEND_MSG, sizeof(h), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL), MACH_MSG_SUCCESS,
+	      "a message waits on another port");
+	sr_done = 0;
+	cthread_create(&r, supply_receiving_pager, NULL);
+	if (!is_kr(vm_map(T, &a, 3 * PAGE, 0, TRUE, sr_port, 0, FALSE, VM_PROT_READ, VM_PROT_ALL, VM_INHERIT_NONE),
+		   KERN_SUCCESS, "vm_map a pager that sends data_supply with its receive"))
+		return;
+	for (int i = 0; i < 3; i++) {
+		is(*(volatile unsigned *)(a + i * PAGE), 0x8800 + i, "data_supply with a receive on %s: the fault gets its page",
+		   how[i]);
+		for (int k = 0; k < 500 && sr_done <= i; k++)
+			thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 10);
+		is_kr(sr_result[i], want[i], "and the receive's result");
+	}
+	is(sr_got, 4321, "the message queued was the one received");
+	cthread_join(r);
+	vm_deallocate(T, a, 3 * PAGE);
+	mach_port_destroy(T, sr_port);
+	mach_port_destroy(T, sr_queued);
+}
+
+/*
  * data_request forged by anyone with a send right to a kit pager's port
  * (the kit decodes it itself, as its MIG stub would): a well-formed one
  * is answered with data_supply to the control port it names (ours here),
@@ -740,6 +844,7 @@ int main(void)
 	test_bad_replies();
 	test_supply_shapes();
 	test_request_shapes();
+	test_supply_then_receive();
 	test_forged_requests();
 	test_map_changes_meanwhile();
 	test_no_reply();
