@@ -25,6 +25,8 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
+#include <sys/uio.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -206,8 +208,34 @@ int main(void)
 	fd = open("f", O_RDONLY);
 	result("write on O_RDONLY", write(fd, "x", 1));
 	result("ftruncate on O_RDONLY", ftruncate(fd, 0));
+	result("ftruncate to a negative length", syscall(SYS_ftruncate, fd, -1));
 	close(fd);
 	result("read on a closed fd", read(fd, buf, 1));
+
+	/* truncate by name; readv, one read spread over several buffers. */
+	result("truncate f to 100", truncate("f", 100));
+	show_stat("stat f", "f", 1);
+	result("truncate f to a negative length", syscall(SYS_truncate, "f", -1));
+	result("truncate a directory", truncate(".", 0));
+	result("truncate /dev/null", truncate("/dev/null", 0));
+	result("truncate a missing file", truncate("nothing-here", 0));
+	result("truncate from a bad pointer", syscall(SYS_truncate, (char *)16, 0));
+	fd = open("f", O_RDONLY);
+	char v1[5] = {0}, v2[1] = {0}, v3[200];
+	struct iovec iov[3] = {{v1, sizeof(v1)}, {v2, 0}, {v3, sizeof(v3)}};
+	iov[1].iov_len = sizeof(v2);
+	result("readv 5 + 1 + 200 of 100 bytes", readv(fd, iov, 3));
+	printf("readv: [%.5s] [%c] [%.3s]\n", v1, v2[0], v3);
+	result("readv at the end", readv(fd, iov, 3));
+	result("readv of -1 buffers", syscall(SYS_readv, fd, iov, -1));
+	result("readv of 1025 buffers", syscall(SYS_readv, fd, iov, 1025));
+	result("readv from a bad vector", syscall(SYS_readv, fd, (void *)16, 1));
+	lseek(fd, 0, SEEK_SET);
+	iov[0].iov_base = (void *)16;
+	result("readv into a bad first buffer", readv(fd, iov, 3));
+	result("then the offset is still", lseek(fd, 0, SEEK_CUR));
+	close(fd);
+	result("sched_yield", sched_yield());
 
 	/* Directories */
 	result("mkdir d", mkdir("d", 0755));

@@ -210,6 +210,7 @@ int emul_tty_caller(void);
 /* write/pwrite64/writev's loop (fd.c): off IO_OFFSET_CURRENT or a position. */
 int emul_write_chunks(int fd, uint32_t buf, uint32_t count, int64_t off);
 int sys_writev(int fd, uint32_t iov, int iovcnt);
+int sys_readv(int fd, uint32_t iov, int iovcnt);
 int sys_close(int fd);
 int sys_dup(int fd);
 int sys_dup2(int fd, int fd2);
@@ -267,6 +268,7 @@ int emul_port_as_caller(mach_port_t port, mach_port_t *out);
 /* exec.c: a task proc_exec_setid made starts the program it was given. */
 void emul_exec_setid_boot(void);
 int sys_ftruncate64(int fd, uint32_t lo, uint32_t hi);
+int sys_truncate64(uint32_t upath, uint32_t lo, uint32_t hi);
 int sys_fsync(int fd, int datasync);
 /* sync and syncfs: every file system (through fd's service, or the root's). */
 int sys_syncfs(int fd);

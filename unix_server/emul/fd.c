@@ -180,10 +180,32 @@ static int io_wait_tag(int fd)
 	return io_tag() | (emul_wait_begin(EMUL_WAIT_IO, emul.fd[fd].port) < 0 ? IO_TAG_NOWAIT : 0);
 }
 
+/*
+ * One io_read of at most count bytes (at most IO_CHUNK) from fd into
+ * *data (our chunk, or memory the server sent out of line, which the
+ * caller deallocates): how many came, or -errno.  What read and readv
+ * share.
+ */
+static int read_once(int fd, uint32_t count, char **data, char *chunk)
+{
+	int r;
+
+	*data = chunk;
+	mach_msg_type_number_t n = IO_CHUNK;
+	r = emul_errno(io_read(emul.fd[fd].port, io_wait_tag(fd), IO_OFFSET_CURRENT, (int)count, data, &n));
+	emul_wait_end();
+	if (r == -LINUX_EINTR)
+		return emul_interrupted();
+	if (r < 0)
+		return r;
+	return n > count ? (int)count : (int)n;
+}
+
 int sys_read(int fd, uint32_t buf, uint32_t count)
 {
 	static char chunk[IO_CHUNK];
-	int r;
+	char *data;
+	int r, n;
 
 	if (!fd_ok(fd))
 		return -LINUX_EBADF;
@@ -201,20 +223,63 @@ int sys_read(int fd, uint32_t buf, uint32_t count)
 	 * fault is EFAULT before, as Linux's (which leaves the data). */
 	if ((r = emul_writable(buf, count)) < 0)
 		return r;
-	char *data = chunk;
-	mach_msg_type_number_t n = sizeof(chunk);
-	r = emul_errno(io_read(emul.fd[fd].port, io_wait_tag(fd), IO_OFFSET_CURRENT, (int)count, &data, &n));
-	emul_wait_end();
-	if (r == -LINUX_EINTR)
-		return emul_interrupted();
-	if (r < 0)
-		return r;
-	if (n > count)
-		n = count;
+	if ((n = read_once(fd, count, &data, chunk)) < 0)
+		return n;
 	r = n > 0 ? emul_copyout(buf, data, n) : 0;
 	if (data != chunk)
 		vm_deallocate(mach_task_self(), (vm_offset_t)data, n);
-	return r < 0 ? r : (int)n;
+	return r < 0 ? r : n;
+}
+
+/*
+ * readv: one read (as read's: at most IO_CHUNK, what is there) spread
+ * over the buffers in order, so that it never waits once something came.
+ * The vector is checked whole first (EINVAL for a bad count or a total
+ * past 2^31, EFAULT for a buffer that would fault), before anything is
+ * read.
+ */
+int sys_readv(int fd, uint32_t uiov, int iovcnt)
+{
+	static char chunk[IO_CHUNK];
+	static uint32_t iov[IOV_MAX][2];
+	uint32_t total = 0, want;
+	char *data;
+	int r, n;
+
+	if (!fd_ok(fd))
+		return -LINUX_EBADF;
+	if (iovcnt < 0 || iovcnt > IOV_MAX)
+		return -LINUX_EINVAL;
+	if ((r = emul_copyin(iov, uiov, (size_t)iovcnt * sizeof(iov[0]))) < 0)
+		return r;
+	for (int i = 0; i < iovcnt; i++) {
+		if ((int32_t)iov[i][1] < 0 || iov[i][1] > 0x7fffffffu - total)
+			return -LINUX_EINVAL;
+		total += iov[i][1];
+	}
+	want = total > IO_CHUNK ? IO_CHUNK : total;
+	for (uint32_t i = 0, left = want; left > 0; i++) {
+		uint32_t part = iov[i][1] < left ? iov[i][1] : left;
+		if (part > 0 && (iov[i][0] > EMUL_BASE - part || (r = emul_writable(iov[i][0], part)) < 0))
+			return -LINUX_EFAULT;
+		left -= part;
+	}
+	if (want == 0)
+		return 0;
+	if (!emul.fd[fd].not_tty && (r = tty_job_control(fd, SIGTTIN)) != 0)
+		return r;
+	if ((n = read_once(fd, want, &data, chunk)) < 0)
+		return n;
+	r = 0;
+	for (uint32_t i = 0, done = 0; done < (uint32_t)n && r == 0; i++) {
+		uint32_t part = iov[i][1] < n - done ? iov[i][1] : n - done;
+		if (part > 0)
+			r = emul_copyout(iov[i][0], data + done, part);
+		done += part;
+	}
+	if (data != chunk)
+		vm_deallocate(mach_task_self(), (vm_offset_t)data, n);
+	return r < 0 ? r : n;
 }
 
 /*

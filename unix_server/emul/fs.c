@@ -23,6 +23,8 @@
 #define O_CREAT_ 0100
 #define O_TRUNC_ 01000
 #define O_DIRECTORY_ 0200000
+#define O_NOCTTY_ 0400
+#define O_NONBLOCK_ 04000
 #define O_PATH_ 010000000
 #define UMASK_BITS 0777
 #define X_OK_ 1
@@ -680,11 +682,44 @@ int sys_utimes(int dirfd, uint32_t upath, uint32_t utimes, int timeval)
 	return set_times(dirfd, upath, &t, 0);
 }
 
+/* truncate: the file path names (symbolic links followed), opened for
+ * writing as the caller (EACCES, EISDIR, EROFS as that open answers),
+ * only a regular file (EINVAL), as Linux's do_sys_truncate. */
+int sys_truncate64(uint32_t upath, uint32_t lo, uint32_t hi)
+{
+	int64_t length = (int64_t)((uint64_t)hi << 32 | lo);
+	mach_port_t dir, owned, file;
+	mach_msg_type_name_t type;
+	io_stat_t st;
+	int tty, r;
+
+	if (length < 0)
+		return -LINUX_EINVAL;
+	if ((r = resolve_as_caller(AT_FDCWD, upath, &dir, 0, &owned)) < 0)
+		return r;
+	r = emul_errno(fs_open(dir, path_buf, O_WRONLY_ | O_NOCTTY_ | O_NONBLOCK_, 0, emul.proc, emul_tty_caller(), &file,
+			       &type, &tty));
+	release(owned);
+	if (r < 0)
+		return r;
+	r = emul_errno(io_stat(file, &st));
+	if (r == 0 && (st.st_mode & IO_S_IFMT) != IO_S_IFREG)
+		r = -LINUX_EINVAL;
+	if (r == 0)
+		r = emul_errno(io_truncate(file, length));
+	mach_port_deallocate(mach_task_self(), file);
+	return r;
+}
+
 int sys_ftruncate64(int fd, uint32_t lo, uint32_t hi)
 {
+	int64_t length = (int64_t)((uint64_t)hi << 32 | lo);
+
 	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
 		return -LINUX_EBADF;
-	return emul_errno(io_truncate(emul.fd[fd].port, (int64_t)((uint64_t)hi << 32 | lo)));
+	if (length < 0)
+		return -LINUX_EINVAL;
+	return emul_errno(io_truncate(emul.fd[fd].port, length));
 }
 
 void emul_abs_path(const char *path, char *out, size_t size)

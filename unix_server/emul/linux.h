@@ -60,6 +60,10 @@
 #define NR_select 142
 #define NR_msync 144
 #define NR_writev 146
+#define NR_readv 145
+#define NR_truncate 92
+#define NR_truncate64 193
+#define NR_sched_yield 158
 #define NR_getsid 147
 #define NR_nanosleep 162
 #define NR_poll 168

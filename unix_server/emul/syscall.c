@@ -471,6 +471,13 @@ void emul_syscall(void)
 	case NR_write:
 		ret = sys_write((int)r->ebx, r->ecx, r->edx);
 		break;
+	case NR_readv:
+		ret = sys_readv((int)r->ebx, r->ecx, (int)r->edx);
+		break;
+	case NR_sched_yield:
+		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_NONE, 0);
+		ret = 0;
+		break;
 	case NR_writev:
 		ret = sys_writev((int)r->ebx, r->ecx, (int)r->edx);
 		break;
@@ -645,8 +652,14 @@ void emul_syscall(void)
 	case NR_futimesat:
 		ret = sys_utimes((int)r->ebx, r->ecx, r->edx, 1);
 		break;
-	case NR_ftruncate:
-		ret = sys_ftruncate64((int)r->ebx, r->ecx, 0);
+	case NR_truncate:
+		ret = sys_truncate64(r->ebx, r->ecx, (int32_t)r->ecx < 0 ? 0xffffffffu : 0);
+		break;
+	case NR_truncate64:
+		ret = sys_truncate64(r->ebx, r->ecx, r->edx);
+		break;
+	case NR_ftruncate: /* a signed 32-bit length */
+		ret = sys_ftruncate64((int)r->ebx, r->ecx, (int32_t)r->ecx < 0 ? 0xffffffffu : 0);
 		break;
 	case NR_ftruncate64:
 		ret = sys_ftruncate64((int)r->ebx, r->ecx, r->edx);
