@@ -31,7 +31,6 @@ struct cthread {
 	struct cthread *next_zombie;
 	void *data;
 	void *specific[CTHREAD_KEYS_MAX];
-	struct kit_thread *pager_kit; /* a pager kit thread's state (pager/pager.c) */
 	struct _reent reent_storage;
 };
 

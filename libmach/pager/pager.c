@@ -1,11 +1,16 @@
 /*
  * The pager kit (see <pager.h>): the memory_object server routines
  * (memory_object_server, generated into libmach) turned into calls of a
- * pager's callbacks.  One port per pager; the kit finds the pager of a
- * request by the port it came on.  Every request carries a new send
- * right for the control port: the kit keeps one (from init) and drops
- * the others, and it frees the out-of-line data of returned pages, so a
- * long-running pager does not leak names or memory.
+ * pager's callbacks.  One port per pager; pager_demux finds the pager of
+ * a request by the port it came on.  The threads of pager_start run the
+ * server loop with a handler of their own (kit_request): a one-page
+ * data_request, every page-in's message, is read and answered there,
+ * the data_supply sent with the thread's next receive; everything else
+ * goes to pager_demux.  Every request carries a new send right for the
+ * control port: the kit keeps one (from init) and drops the others (or
+ * moves the request's back with its data_supply), and it frees the
+ * out-of-line data of returned pages, so a long-running pager does not
+ * leak names or memory.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -16,6 +21,7 @@
 #include <mach/notify.h>
 #include <pager.h>
 #include "libmach_private.h"
+#include "../msg_server.h"
 
 struct pager {
 	struct pager *next;
@@ -128,37 +134,63 @@ mach_port_t pager_control(struct pager *pager)
 	return pager->control;
 }
 
+/* A message's type word, compared or written whole (as MIG's stubs do),
+ * and the inline ones of the messages the kit decodes or builds. */
+static uint32_t type_word(const mach_msg_type_t *t)
+{
+	uint32_t w;
+
+	memcpy(&w, t, sizeof(w));
+	return w;
+}
+
+static const mach_msg_type_t word_type = {
+    .msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32, .msgt_number = 1, .msgt_inline = 1};
+static const mach_msg_type_t flag_type = {
+    .msgt_name = MACH_MSG_TYPE_UNSTRUCTURED, .msgt_size = 32, .msgt_number = 1, .msgt_inline = 1};
+static const mach_msg_type_t send_type = {
+    .msgt_name = MACH_MSG_TYPE_PORT_SEND, .msgt_size = 32, .msgt_number = 1, .msgt_inline = 1};
+static const mach_msg_type_t send_once_type = {
+    .msgt_name = MACH_MSG_TYPE_MAKE_SEND_ONCE, .msgt_size = 32, .msgt_number = 1, .msgt_inline = 1};
+
 /*
- * A thread of pager_start's: the page its read callbacks fill, and the
- * data_supply of it that pager_demux leaves in the reply buffer for
- * mach_msg_server to send with the thread's next receive, one trap for
- * both.  The page outlives the request for that.
+ * A thread of pager_start's: what it needs to answer a data_request for
+ * one page on its own (kit_request), fixed when it starts, and the page
+ * its read callbacks fill, which it sends as data_supply with its next
+ * receive: the page outlives the request for that.
  */
 struct kit_thread {
 	char page[4096] __attribute__((aligned(4096)));
 	struct pager *serves; /* the pager whose port the thread receives on */
-	/* The data_request being handled supplies page from here: */
-	int supply;
-	mach_port_t control;
-	vm_offset_t offset;
-	vm_address_t data; /* page, or the one read_page gave away (dealloc) */
-	boolean_t dealloc;
-	vm_prot_t lock;
-	boolean_t precious;
+	const struct pager_ops *ops;
+	void *ctx;
+	uint32_t data_type; /* data_supply's first word for the page: deallocate if read_page's */
+	boolean_t precious; /* PAGER_PRECIOUS */
 };
+
+static enum msg_server_took kit_request(void *ctx, mach_msg_header_t *in, mach_msg_header_t *out);
 
 static void *pager_thread(void *arg)
 {
 	struct pager *p = arg;
 	struct kit_thread kt; /* its page untouched: the kernel has nothing to copy
 				 from a page a read callback left alone */
+	const mach_msg_type_t data = {.msgt_longform = 1, .msgt_deallocate = p->ops->read_page != NULL};
 
 	kt.serves = p;
-	kt.supply = 0;
-	cthread_current()->pager_kit = &kt;
-	/* Requests are small; returned pages come out of line. */
-	mach_msg_server(pager_demux, 4096, p->port);
-	cthread_current()->pager_kit = NULL;
+	kt.ops = p->ops;
+	kt.ctx = p->ctx;
+	kt.data_type = type_word(&data);
+	kt.precious = (p->flags & PAGER_PRECIOUS) != 0;
+	/* Requests are small; returned pages come out of line.  A
+	 * PAGER_SERIAL pager's messages wait for their turn in pager_demux,
+	 * data_requests too (a later one's handler could otherwise run
+	 * before the supply of an earlier one is sent). */
+	if (p->flags & PAGER_SERIAL)
+		mach_msg_server(pager_demux, 4096, p->port);
+	else
+		msg_server_loop(pager_demux, kit_request, &kt, 4096, p->port, MACH_MSG_OPTION_NONE,
+				MACH_MSG_TIMEOUT_NONE, FALSE);
 	return NULL;
 }
 
@@ -257,10 +289,9 @@ struct data_initialize_msg {
 	vm_offset_t data;
 };
 
-static void data_initialize(mach_msg_header_t *in, mig_reply_header_t *out)
+static void data_initialize(struct pager *p, mach_msg_header_t *in, mig_reply_header_t *out)
 {
 	struct data_initialize_msg *m = (struct data_initialize_msg *)in;
-	struct pager *p = pager_find(in->msgh_local_port);
 
 	out->RetCode = MIG_BAD_ARGUMENTS;
 	if (in->msgh_size != sizeof(*m) || !(in->msgh_bits & MACH_MSGH_BITS_COMPLEX) ||
@@ -275,44 +306,81 @@ static void data_initialize(mach_msg_header_t *in, mig_reply_header_t *out)
 	out->RetCode = MIG_NO_REPLY;
 }
 
-static void page_request(struct pager *p, struct kit_thread *kt, mach_port_t memory_control, vm_offset_t offset,
-			 vm_size_t length);
-
 /*
- * memory_object_data_request (memory_object.defs, routine 2203), the
- * kit's hot path, decoded here with the checks its MIG stub makes (one
- * dispatch and one stub fewer a page-in): the control port's send right
- * (moved in by the kernel), offset, length and access.  A bad shape is
- * MIG_BAD_ARGUMENTS (the server loop then destroys the request, its
- * right with it), as the stub answers.
+ * memory_object_data_request (memory_object.defs, routine 2203), every
+ * page-in's message, decoded here with the checks its MIG stub makes
+ * (no dispatch, no stub): the control port's send right (moved in by
+ * the kernel), offset, length and access, each type word compared whole.
+ * A bad shape is MIG_BAD_ARGUMENTS (the server loop then destroys the
+ * request, its right with it), as the stub answers.
  */
-static uint32_t type_word(const mach_msg_type_t *t)
+static boolean_t data_request_ok(const struct memory_object_data_request_msg *m)
 {
-	uint32_t w;
-
-	memcpy(&w, t, sizeof(w));
-	return w;
+	return m->hdr.msgh_size == sizeof(*m) && (m->hdr.msgh_bits & MACH_MSGH_BITS_COMPLEX) &&
+	       type_word(&m->control_type) == type_word(&send_type) &&
+	       type_word(&m->offset_type) == type_word(&word_type) &&
+	       type_word(&m->length_type) == type_word(&word_type) &&
+	       type_word(&m->access_type) == type_word(&word_type);
 }
 
-static void data_request(struct pager *p, struct kit_thread *kt, mach_msg_header_t *in, mig_reply_header_t *out)
+/* The read callback (or read_page) for the page at offset: *data is the
+ * page to send (buf unless read_page gave one), *lock the access it
+ * forbids. */
+static kern_return_t page_read(const struct pager_ops *ops, void *ctx, vm_offset_t offset, void *buf,
+			       vm_address_t *data, vm_prot_t *lock)
 {
-	static const mach_msg_type_t word = {.msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32,
-					     .msgt_number = 1, .msgt_inline = 1},
-				     right = {.msgt_name = MACH_MSG_TYPE_PORT_SEND, .msgt_size = 32,
-					      .msgt_number = 1, .msgt_inline = 1};
+	*lock = VM_PROT_NONE;
+	*data = (vm_address_t)buf;
+	if (ops->read_page == NULL)
+		return ops->read(ctx, offset, buf, lock);
+	return ops->read_page(ctx, offset, data, lock);
+}
+
+/* The answer to a page's read, sent at once (the control right stays
+ * ours): the data, none (zero fill), an error, or nothing. */
+static void page_answer(struct pager *p, mach_port_t control, vm_offset_t offset, kern_return_t kr,
+			vm_address_t data, vm_prot_t lock)
+{
+	if (kr == KERN_SUCCESS)
+		memory_object_data_supply(control, offset, data, vm_page_size, p->ops->read_page != NULL,
+					  lock, (p->flags & PAGER_PRECIOUS) != 0, MACH_PORT_NULL);
+	else if (kr == PAGER_ZERO_FILL)
+		memory_object_data_unavailable(control, offset, vm_page_size);
+	else if (kr != PAGER_NO_REPLY)
+		memory_object_data_error(control, offset, vm_page_size, kr);
+}
+
+/*
+ * A data_request's pages, each read and answered at once, then the
+ * control right it brought dropped: for pager_demux (a kit thread sends
+ * a request's one page with its next receive: kit_request).  The page is
+ * built in a buffer on our stack and copied by the kernel (a page
+ * travels physically: cheaper than a vm_allocate per request).
+ */
+static void page_request(struct pager *p, mach_port_t control, vm_offset_t offset, vm_size_t length)
+{
+	static_assert(LIBMACH_PAGE_SIZE <= 4096, "pager buffer");
+	char own[4096] __attribute__((aligned(4096))); /* a whole page: the kernel keeps it */
+
+	for (vm_offset_t pos = 0; pos < length; pos += vm_page_size) {
+		vm_address_t data;
+		vm_prot_t lock;
+		kern_return_t kr = page_read(p->ops, p->ctx, offset + pos, own, &data, &lock);
+		page_answer(p, control, offset + pos, kr, data, lock);
+	}
+	drop_control_of(p, control);
+}
+
+static void data_request(struct pager *p, mach_msg_header_t *in, mig_reply_header_t *out)
+{
 	const struct memory_object_data_request_msg *m = (const struct memory_object_data_request_msg *)in;
 
-	if (in->msgh_size != sizeof(*m) || !(in->msgh_bits & MACH_MSGH_BITS_COMPLEX) ||
-	    type_word(&m->control_type) != type_word(&right) || type_word(&m->offset_type) != type_word(&word) ||
-	    type_word(&m->length_type) != type_word(&word) || type_word(&m->access_type) != type_word(&word)) {
+	if (!data_request_ok(m))
 		out->RetCode = MIG_BAD_ARGUMENTS;
-		return;
-	}
-	if (p == NULL) {
+	else if (p == NULL)
 		out->RetCode = KERN_INVALID_ARGUMENT; /* as memory_object_data_request answers */
-		return;
-	}
-	page_request(p, kt, m->control, m->offset, m->length);
+	else
+		page_request(p, m->control, m->offset, m->length);
 }
 
 /* PAGER_SERIAL: wait until the message with this seqno is next. */
@@ -344,20 +412,56 @@ static boolean_t no_senders(struct pager *p)
 	return p->ops->no_senders(p->ctx);
 }
 
+/* The reply of a request answered by messages of its own, or not at all. */
+static void no_reply(mig_reply_header_t *r)
+{
+	r->Head.msgh_bits = 0;
+	r->Head.msgh_remote_port = MACH_PORT_NULL;
+	r->Head.msgh_size = sizeof(*r);
+	r->RetCode = MIG_NO_REPLY;
+}
+
+boolean_t pager_demux(mach_msg_header_t *in, mach_msg_header_t *out)
+{
+	struct pager *p = pager_find(in->msgh_local_port);
+	int serial = p != NULL && (p->flags & PAGER_SERIAL);
+	mig_reply_header_t *r = (mig_reply_header_t *)out;
+	boolean_t handled = TRUE, destroy = FALSE;
+
+	if (serial)
+		turn_wait(p, in->msgh_seqno);
+	if (in->msgh_id == MEMORY_OBJECT_DATA_REQUEST_ID || in->msgh_id == MEMORY_OBJECT_DATA_INITIALIZE_ID ||
+	    in->msgh_id == MACH_NOTIFY_NO_SENDERS) {
+		no_reply(r);
+		if (in->msgh_id == MEMORY_OBJECT_DATA_REQUEST_ID)
+			data_request(p, in, r);
+		else if (in->msgh_id == MEMORY_OBJECT_DATA_INITIALIZE_ID)
+			data_initialize(p, in, r);
+		else if (p != NULL && !(in->msgh_bits & MACH_MSGH_BITS_COMPLEX))
+			destroy = no_senders(p);
+	} else {
+		handled = memory_object_server(in, out);
+	}
+	if (serial)
+		turn_done(p);
+	if (destroy)
+		pager_destroy(p);
+	return handled;
+}
+
 /*
  * memory_object_data_supply of one page, as its MIG stub would send it
- * (no reply port), built in out for mach_msg_server to send with the
+ * (no reply port), built in out for the server loop to send with the
  * next receive.  The control port's send right is moved: it is the one
  * the request brought (the kernel's fast path takes it and the page in
- * one go; if the send fails, mach_msg_server releases the right and
- * keeps the page if sent without deallocate, the kit's own; with it, a
- * page read_page gave away, frees it).
+ * one go; if the send fails, the loop releases the right and keeps the
+ * page if sent without deallocate, the thread's own; with it, a page
+ * read_page gave away, frees it).  What is fixed for the thread comes
+ * from kt.
  */
-static void supply_msg_build(mach_msg_header_t *out, mach_port_t control, vm_offset_t offset, vm_address_t page,
-			     boolean_t dealloc, vm_prot_t lock, boolean_t precious)
+static void supply_msg_build(mach_msg_header_t *out, const struct kit_thread *kt, mach_port_t control,
+			     vm_offset_t offset, vm_address_t page, vm_prot_t lock)
 {
-	static const mach_msg_type_t word = {.msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32,
-					     .msgt_number = 1, .msgt_inline = 1};
 	struct memory_object_data_supply_msg *m = (struct memory_object_data_supply_msg *)out;
 
 	m->hdr.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
@@ -365,61 +469,51 @@ static void supply_msg_build(mach_msg_header_t *out, mach_port_t control, vm_off
 	m->hdr.msgh_remote_port = control;
 	m->hdr.msgh_local_port = MACH_PORT_NULL;
 	m->hdr.msgh_id = MEMORY_OBJECT_DATA_SUPPLY_ID;
-	m->offset_type = word;
+	m->offset_type = word_type;
 	m->offset = offset;
-	m->data_type = (mach_msg_type_long_t){.msgtl_header = {.msgt_longform = 1, .msgt_deallocate = dealloc},
-					      .msgtl_name = MACH_MSG_TYPE_BYTE,
-					      .msgtl_size = 8,
-					      .msgtl_number = vm_page_size};
+	memcpy(&m->data_type.msgtl_header, &kt->data_type, sizeof(kt->data_type));
+	m->data_type.msgtl_name = MACH_MSG_TYPE_BYTE;
+	m->data_type.msgtl_size = 8;
+	m->data_type.msgtl_number = LIBMACH_PAGE_SIZE;
 	m->data = page;
-	m->lock_type = word;
+	m->lock_type = word_type;
 	m->lock_value = lock;
-	m->precious_type = word;
-	m->precious_type.msgt_name = MACH_MSG_TYPE_UNSTRUCTURED;
-	m->precious = precious;
-	m->reply_type = word;
-	m->reply_type.msgt_name = MACH_MSG_TYPE_MAKE_SEND_ONCE;
+	m->precious_type = flag_type;
+	m->precious = kt->precious;
+	m->reply_type = send_once_type;
 	m->reply_to = MACH_PORT_NULL;
 }
 
-boolean_t pager_demux(mach_msg_header_t *in, mach_msg_header_t *out)
+/*
+ * A kit thread's own handler, tried before pager_demux on every message
+ * (msg_server_loop's fast handler): the data_request of one page, every
+ * page-in's message, checked as data_request checks it, read into the
+ * thread's page and answered with data_supply sent with the thread's next
+ * receive (one trap for both; the control right the request brought
+ * moves with it).  Any other message, shape or length is pager_demux's,
+ * which answers as the MIG stub does.  (The message came to the port of
+ * the thread's pager: a kit thread receives on nothing else.)
+ */
+static enum msg_server_took kit_request(void *ctx, mach_msg_header_t *in, mach_msg_header_t *out)
 {
-	struct kit_thread *kt = cthread_current()->pager_kit;
-	/* A kit thread's request came to the port it serves (the pager
-	 * lives while its port does: no_senders destroys both at once). */
-	struct pager *p = kt != NULL && kt->serves->port == in->msgh_local_port ? kt->serves
-										  : pager_find(in->msgh_local_port);
-	int serial = p != NULL && (p->flags & PAGER_SERIAL);
-	mig_reply_header_t *r = (mig_reply_header_t *)out;
-	boolean_t handled = TRUE, destroy = FALSE;
+	struct kit_thread *kt = ctx;
+	const struct memory_object_data_request_msg *m = (const struct memory_object_data_request_msg *)in;
+	vm_address_t data;
+	vm_prot_t lock;
 
-	if (kt != NULL)
-		kt->supply = 0;
-
-	if (serial)
-		turn_wait(p, in->msgh_seqno);
-	if (in->msgh_id == MEMORY_OBJECT_DATA_REQUEST_ID || in->msgh_id == MEMORY_OBJECT_DATA_INITIALIZE_ID ||
-	    in->msgh_id == MACH_NOTIFY_NO_SENDERS) {
-		r->Head.msgh_bits = 0;
-		r->Head.msgh_remote_port = MACH_PORT_NULL;
-		r->Head.msgh_size = sizeof(*r);
-		r->RetCode = MIG_NO_REPLY;
-		if (in->msgh_id == MEMORY_OBJECT_DATA_REQUEST_ID)
-			data_request(p, kt, in, r);
-		else if (in->msgh_id == MEMORY_OBJECT_DATA_INITIALIZE_ID)
-			data_initialize(in, r);
-		else if (p != NULL && !(in->msgh_bits & MACH_MSGH_BITS_COMPLEX))
-			destroy = no_senders(p);
-	} else {
-		handled = memory_object_server(in, out);
+	if (in->msgh_id != MEMORY_OBJECT_DATA_REQUEST_ID || !data_request_ok(m) ||
+	    m->length != LIBMACH_PAGE_SIZE)
+		return MSG_SERVER_DECLINED;
+	kern_return_t kr = page_read(kt->ops, kt->ctx, m->offset, kt->page, &data, &lock);
+	/* (m is read again after the call: cheaper than keeping its words.) */
+	if (kr == KERN_SUCCESS) {
+		supply_msg_build(out, kt, m->control, m->offset, data, lock);
+		return MSG_SERVER_SEND;
 	}
-	if (kt != NULL && kt->supply) /* instead of data_request's no-reply */
-		supply_msg_build(out, kt->control, kt->offset, kt->data, kt->dealloc, kt->lock, kt->precious);
-	if (serial)
-		turn_done(p);
-	if (destroy)
-		pager_destroy(p);
-	return handled;
+	page_answer(kt->serves, m->control, m->offset, kr, data, lock);
+	drop_control_of(kt->serves, m->control);
+	no_reply((mig_reply_header_t *)out);
+	return MSG_SERVER_REPLY;
 }
 
 kern_return_t memory_object_init(mach_port_t memory_object, mach_port_t memory_control,
@@ -452,51 +546,6 @@ kern_return_t memory_object_init(mach_port_t memory_object, mach_port_t memory_c
 	return KERN_SUCCESS;
 }
 
-/*
- * A data_request's pages: the read callback for each, its answer sent
- * as it says.  kt: the kit thread handling the request, if it may send
- * the last page with its next receive; else NULL.
- */
-static void page_request(struct pager *p, struct kit_thread *kt, mach_port_t memory_control, vm_offset_t offset,
-			 vm_size_t length)
-{
-	/* The page is built in our buffer and copied by the kernel (a page
-	 * travels physically: cheaper than a vm_allocate per request): a kit
-	 * thread's, whose last page goes with the thread's next receive
-	 * (supply_msg_build, taking the control right the request brought)
-	 * unless the pager's messages are handled in order (PAGER_SERIAL: a
-	 * later message's handler could run before the send), or one on our
-	 * stack, sent at once. */
-	static_assert(LIBMACH_PAGE_SIZE <= 4096, "pager buffer");
-	char own[4096] __attribute__((aligned(4096))); /* a whole page: the kernel keeps it */
-	if (kt != NULL && (p->flags & PAGER_SERIAL))
-		kt = NULL;
-	char *buf = kt != NULL ? kt->page : own;
-	boolean_t precious = (p->flags & PAGER_PRECIOUS) != 0;
-	boolean_t given = p->ops->read_page != NULL; /* read_page gives its own pages */
-	for (vm_offset_t pos = 0; pos < length; pos += vm_page_size) {
-		vm_prot_t lock = VM_PROT_NONE;
-		vm_address_t data = (vm_address_t)buf;
-		kern_return_t kr = given ? p->ops->read_page(p->ctx, offset + pos, &data, &lock)
-					 : p->ops->read(p->ctx, offset + pos, buf, &lock);
-		if (kr == KERN_SUCCESS && kt != NULL && pos + vm_page_size >= length) {
-			kt->supply = 1;
-			kt->control = memory_control, kt->offset = offset + pos, kt->data = data, kt->dealloc = given;
-			kt->lock = lock;
-			kt->precious = precious;
-			return; /* the right goes with it */
-		}
-		if (kr == KERN_SUCCESS)
-			memory_object_data_supply(memory_control, offset + pos, data, vm_page_size, given, lock,
-						  precious, MACH_PORT_NULL);
-		else if (kr == PAGER_ZERO_FILL)
-			memory_object_data_unavailable(memory_control, offset + pos, vm_page_size);
-		else if (kr != PAGER_NO_REPLY)
-			memory_object_data_error(memory_control, offset + pos, vm_page_size, kr);
-	}
-	drop_control_of(p, memory_control);
-}
-
 /* For a program's own demux that calls memory_object_server (pager_demux
  * decodes data_request itself). */
 kern_return_t memory_object_data_request(mach_port_t memory_object, mach_port_t memory_control, vm_offset_t offset,
@@ -507,7 +556,7 @@ kern_return_t memory_object_data_request(mach_port_t memory_object, mach_port_t 
 
 	if (p == NULL)
 		return KERN_INVALID_ARGUMENT;
-	page_request(p, NULL, memory_control, offset, length);
+	page_request(p, memory_control, offset, length);
 	return KERN_SUCCESS;
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <mach.h>
+#include "msg_server.h"
 
 mach_port_t mach_task_self_ = 1;
 static int n_tests, n_failed;
@@ -195,15 +196,13 @@ static boolean_t demux(mach_msg_header_t *in, mach_msg_header_t *out)
  * send right), a region out of line, deallocated or not. */
 static boolean_t ool_dealloc;
 
-static boolean_t demux_complex(mach_msg_header_t *in, mach_msg_header_t *out)
+static void complex_reply(mach_msg_header_t *out)
 {
 	struct {
 		mach_msg_header_t head;
 		mach_msg_type_long_t data_type;
 		void *data;
 	} *m = (void *)out;
-	(void)in;
-	demux_calls++;
 	memset(m, 0, sizeof *m);
 	m->head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
 	m->head.msgh_size = sizeof *m;
@@ -214,6 +213,13 @@ static boolean_t demux_complex(mach_msg_header_t *in, mach_msg_header_t *out)
 	m->data_type.msgtl_size = 8;
 	m->data_type.msgtl_number = 4096;
 	m->data = (void *)0x20000;
+}
+
+static boolean_t demux_complex(mach_msg_header_t *in, mach_msg_header_t *out)
+{
+	(void)in;
+	demux_calls++;
+	complex_reply(out);
 	return TRUE;
 }
 
@@ -444,11 +450,62 @@ static void test_mig_support(void)
 	ok(addr != 0, "mig_allocate returns the kernel's memory");
 }
 
+/* --- a loop with a handler of its own (the pager kit's threads) --------- */
+
+static int fast_calls, fast_taken, fast_no_reply;
+
+/* Takes every other request (the first, third...): answers it with a
+ * complex message of its own, or with no reply at all. */
+static enum msg_server_took fast_every_other(void *ctx, mach_msg_header_t *in, mach_msg_header_t *out)
+{
+	(void)in;
+	if (ctx != &fast_taken || fast_calls++ % 2 == 1)
+		return MSG_SERVER_DECLINED;
+	fast_taken++;
+	if (!fast_no_reply) {
+		complex_reply(out);
+		return MSG_SERVER_SEND;
+	}
+	mig_reply_header_t *r = (mig_reply_header_t *)out;
+	r->Head.msgh_bits = 0;
+	r->Head.msgh_remote_port = MACH_PORT_NULL;
+	r->Head.msgh_size = sizeof *r;
+	r->RetCode = MIG_NO_REPLY;
+	return MSG_SERVER_REPLY;
+}
+
+static void test_server_fast(void)
+{
+	mach_msg_return_t s[] = { MACH_MSG_SUCCESS, MACH_MSG_SUCCESS, MACH_MSG_SUCCESS };
+
+	demux_calls = fast_calls = fast_taken = fast_no_reply = 0;
+	routine_result = KERN_SUCCESS;
+	ool_dealloc = FALSE;
+	released[0] = '\0';
+	reset(s, 3);
+	mach_msg_return_t mr =
+		msg_server_loop(demux, fast_every_other, &fast_taken, 256, 5, MACH_RCV_TIMEOUT, 10, FALSE);
+	ok(mr == MACH_RCV_TIMED_OUT && fast_calls == 3 && fast_taken == 2 && demux_calls == 1,
+	   "a loop's own handler sees every request; demux only those it leaves");
+	ok(n_calls == 4 && calls[1].sent_id == 2093 && calls[2].sent_id == 1100 && calls[3].sent_id == 2093 &&
+		   calls[3].option == (MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT) && released[0] == '\0',
+	   "its messages and demux's replies each go with the next receive");
+
+	demux_calls = fast_calls = fast_taken = 0;
+	fast_no_reply = 1;
+	reset(s, 3);
+	mr = msg_server_loop(demux, fast_every_other, &fast_taken, 256, 5, MACH_RCV_TIMEOUT, 10, FALSE);
+	ok(mr == MACH_RCV_TIMED_OUT && n_calls == 4 && calls[1].option == (MACH_RCV_MSG | MACH_RCV_TIMEOUT) &&
+		   calls[2].sent_id == 1100 && calls[3].option == (MACH_RCV_MSG | MACH_RCV_TIMEOUT),
+	   "a request it answers with no reply: the next call only receives");
+}
+
 int main(void)
 {
 	test_mach_msg();
 	test_server();
 	test_server_complex();
+	test_server_fast();
 	test_destroy();
 	test_mig_support();
 	printf("1..%d\n", n_tests);

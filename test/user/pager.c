@@ -6,8 +6,9 @@
  * locked against writing asks for data_unlock; data_unavailable zero
  * fills; data_error raises EXC_BAD_ACCESS with KERN_MEMORY_ERROR; the
  * last unmap terminates the object, unless the pager allows caching;
- * a pager that gives its own pages away (read_page) has them arrive
- * whole and no longer has them, sent with its next receive or at once.
+ * a precious page comes back when clean; a pager that gives its own
+ * pages away (read_page) has them arrive whole and no longer has them,
+ * sent with its next receive or at once.
  */
 #include <string.h>
 #include <cthreads.h>
@@ -208,6 +209,28 @@ static void test_cache(void)
 	vm_deallocate(T, a, PAGE);
 }
 
+/* ---- PAGER_PRECIOUS: supplied pages come back even when clean ---- */
+
+static void test_precious(void)
+{
+	mach_port_t mo;
+	vm_address_t a = 0;
+	struct pager *pg = pager_create(&ops, NULL, PAGER_PRECIOUS, &mo);
+	if (!ok(pg != NULL && pager_start(pg, 1) == KERN_SUCCESS &&
+			vm_map(T, &a, 2 * PAGE, 0, TRUE, mo, 0, FALSE, VM_PROT_READ, VM_PROT_ALL,
+			       VM_INHERIT_NONE) == KERN_SUCCESS,
+		"a pager whose pages are precious"))
+		return;
+	int w0 = writes, d0 = dirty_writes;
+	is(((volatile unsigned *)a)[PAGE / 4 + 2], store[1][2], "its page reads (not written)");
+	pager_lock_request(pg, 0, 2 * PAGE, MEMORY_OBJECT_RETURN_DIRTY, FALSE, VM_PROT_NONE, TRUE);
+	is(writes, w0, "return dirty pages: the clean precious page stays");
+	pager_lock_request(pg, 0, 2 * PAGE, MEMORY_OBJECT_RETURN_ALL, TRUE, VM_PROT_NONE, TRUE);
+	is(writes, w0 + 1, "return all and flush: the clean precious page comes back");
+	is(dirty_writes, d0, "as clean");
+	vm_deallocate(T, a, 2 * PAGE);
+}
+
 /* ---- read_page: the pager's own pages, given away ---- */
 
 static vm_address_t given_page; /* the last page read_page gave */
@@ -382,6 +405,7 @@ int main(void)
 		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 10);
 	is(store[0][1], 77, "the dirty page came back with it");
 	test_cache();
+	test_precious();
 	test_give_away(0, "with the next receive");
 	test_give_away(PAGER_SERIAL, "sent at once (PAGER_SERIAL)");
 	return tap_done();

@@ -6,6 +6,7 @@
  * (booted with pager_timeout=1000); a pager whose port dies makes waiting
  * and later faults fail; vm_map refuses ports that cannot be pagers.
  */
+#include <stddef.h>
 #include <string.h>
 #include <cthreads.h>
 #include <pager.h>
@@ -770,10 +771,13 @@ static void test_supply_then_receive(void)
 
 /*
  * data_request forged by anyone with a send right to a kit pager's port
- * (the kit decodes it itself, as its MIG stub would): a well-formed one
- * is answered with data_supply to the control port it names (ours here),
- * the right it brought moved back with it; a malformed one gets no
- * answer and its right is released.
+ * (the kit decodes it itself, as its MIG stub would; a kit thread takes
+ * a one-page request in its own loop, anything else through
+ * pager_demux): a well-formed one is answered with data_supply to the
+ * control port it names (ours here), the right it brought moved back
+ * with it (one page) or dropped after the pages went (several); a
+ * malformed one (a bad type, size or header) gets no answer and its
+ * right is released.
  */
 struct forged_request {
 	mach_msg_header_t head;
@@ -781,15 +785,18 @@ struct forged_request {
 		mach_msg_type_t type;
 		unsigned value;
 	} item[4];
+	unsigned extra; /* sent only by FORGE_LONG */
 };
 
-static void forge_request(mach_port_t pager, mach_port_t control, int bad_offset_type)
+enum forgery { FORGE_GOOD, FORGE_BAD_TYPE, FORGE_LONG, FORGE_SIMPLE, FORGE_TWO_PAGES, FORGE_NO_PAGES };
+
+static void forge_request(mach_port_t pager, mach_port_t control, enum forgery how)
 {
 	const mach_msg_type_t word = {.msgt_name = MACH_MSG_TYPE_INTEGER_32, .msgt_size = 32, .msgt_number = 1,
 				      .msgt_inline = 1};
 	struct forged_request m = {.head = {.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) |
 							 MACH_MSGH_BITS_COMPLEX,
-					    .msgh_size = sizeof(m),
+					    .msgh_size = offsetof(struct forged_request, extra),
 					    .msgh_remote_port = pager,
 					    .msgh_id = MEMORY_OBJECT_DATA_REQUEST_ID}};
 	for (int i = 0; i < 4; i++)
@@ -799,15 +806,55 @@ static void forge_request(mach_port_t pager, mach_port_t control, int bad_offset
 	m.item[1].value = 3 * PAGE; /* offset */
 	m.item[2].value = PAGE;	    /* length */
 	m.item[3].value = VM_PROT_READ;
-	if (bad_offset_type)
+	if (how == FORGE_BAD_TYPE)
 		m.item[1].type.msgt_size = 16;
-	mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+	else if (how == FORGE_LONG)
+		m.head.msgh_size = sizeof(m);
+	else if (how == FORGE_SIMPLE) /* control is then a mere number, no right */
+		m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+	else if (how == FORGE_TWO_PAGES)
+		m.item[2].value = 2 * PAGE;
+	else if (how == FORGE_NO_PAGES)
+		m.item[2].value = 0;
+	mach_msg(&m.head, MACH_SEND_MSG, m.head.msgh_size, 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
 }
 
 static unsigned send_rights(mach_port_t port)
 {
 	mach_port_status_t st;
 	return mach_port_get_receive_status(T, port, &st) == KERN_SUCCESS ? (unsigned)st.mps_srights : ~0u;
+}
+
+union supply_buf {
+	struct memory_object_data_supply_msg m;
+	char buf[256];
+};
+
+/* A data_supply of the page read for offset arrives on control. */
+static void expect_supply(mach_port_t control, vm_offset_t offset, const char *what)
+{
+	union supply_buf u;
+	is_kr(mach_msg(&u.m.hdr, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(u), control, 5000, MACH_PORT_NULL),
+	      MACH_MSG_SUCCESS, "%s: an answer comes to its control port", what);
+	is(u.m.hdr.msgh_id, MEMORY_OBJECT_DATA_SUPPLY_ID, "data_supply");
+	is(u.m.offset, offset, "for the offset asked (%#x)", (unsigned)offset);
+	ok(u.m.data_type.msgtl_number == PAGE && ((unsigned *)u.m.data)[0] == 0x11111111, "with the page read");
+	vm_deallocate(T, u.m.data, PAGE);
+}
+
+static void expect_no_answer(mach_port_t control, const char *what)
+{
+	union supply_buf u;
+	is_kr(mach_msg(&u.m.hdr, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(u), control, 300, MACH_PORT_NULL),
+	      MACH_RCV_TIMED_OUT, "%s: no answer", what);
+}
+
+/* A malformed request: no answer, and the right it brought released. */
+static void expect_refused(mach_port_t pager, mach_port_t control, enum forgery how, const char *what)
+{
+	forge_request(pager, control, how);
+	expect_no_answer(control, what);
+	is(send_rights(control), 0, "%s: the right it brought is released", what);
 }
 
 static void test_forged_requests(void)
@@ -817,22 +864,27 @@ static void test_forged_requests(void)
 	if (!ok(pg != NULL && pager_start(pg, 1) == KERN_SUCCESS, "a kit pager for forged requests"))
 		return;
 	replying = 1;
-	union {
-		struct memory_object_data_supply_msg m;
-		char buf[256];
-	} u;
-	forge_request(mo, control, 0);
-	is_kr(mach_msg(&u.m.hdr, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(u), control, 5000, MACH_PORT_NULL),
-	      MACH_MSG_SUCCESS, "a well-formed data_request: an answer comes to its control port");
-	is(u.m.hdr.msgh_id, MEMORY_OBJECT_DATA_SUPPLY_ID, "data_supply");
-	is(u.m.offset, 3 * PAGE, "for the offset asked");
-	ok(u.m.data_type.msgtl_number == PAGE && ((unsigned *)u.m.data)[0] == 0x11111111, "with the page read");
-	vm_deallocate(T, u.m.data, PAGE);
+	forge_request(mo, control, FORGE_GOOD);
+	expect_supply(control, 3 * PAGE, "a well-formed data_request");
 	is(send_rights(control), 0, "the right the request brought came back with it");
-	forge_request(mo, control, 1);
-	is_kr(mach_msg(&u.m.hdr, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(u), control, 300, MACH_PORT_NULL),
-	      MACH_RCV_TIMED_OUT, "a data_request with a bad type: no answer");
-	is(send_rights(control), 0, "and the right it brought is released");
+	forge_request(mo, control, FORGE_TWO_PAGES);
+	expect_supply(control, 3 * PAGE, "a data_request of two pages");
+	expect_supply(control, 4 * PAGE, "and its second page");
+	is(send_rights(control), 0, "the right it brought is dropped once both went");
+
+	expect_refused(mo, control, FORGE_BAD_TYPE, "a data_request with a bad type");
+	expect_refused(mo, control, FORGE_LONG, "a data_request one word too long");
+	expect_refused(mo, control, FORGE_NO_PAGES, "a data_request of no pages");
+	/* Not complex: its "control" is our name for a port we hold a send
+	 * right to, which taking the request would have moved away. */
+	mach_port_t ours = new_port_with_send();
+	forge_request(mo, ours, FORGE_SIMPLE);
+	expect_no_answer(ours, "a data_request not marked complex");
+	is(send_rights(ours), 1, "and our own right is untouched");
+	mach_port_destroy(T, ours);
+
+	forge_request(mo, control, FORGE_GOOD);
+	expect_supply(control, 3 * PAGE, "after them all, a well-formed one");
 	mach_port_destroy(T, control);
 }
 
