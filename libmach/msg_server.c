@@ -50,16 +50,19 @@ mach_msg_option_t msg_server_rcv_recover(mach_msg_return_t mr, mig_reply_header_
 	return rcv_options;
 }
 
-/* One copy of the loop for every program's server (no handler of its own). */
+/* The loop for the calls with options or once: one copy serves both. */
 static mach_msg_return_t server_loop(mach_msg_demux_t demux, mach_msg_size_t max_size, mach_port_t rcv_name,
 				     mach_msg_option_t options, mach_msg_timeout_t timeout, boolean_t once)
 {
 	return msg_server_loop(demux, NULL, NULL, max_size, rcv_name, options, timeout, once);
 }
 
+/* Every server's loop (options, time-out and once known: a copy of the
+ * loop of its own, with no test of them per request). */
 mach_msg_return_t mach_msg_server(mach_msg_demux_t demux, mach_msg_size_t max_size, mach_port_t rcv_name)
 {
-	return server_loop(demux, max_size, rcv_name, MACH_MSG_OPTION_NONE, MACH_MSG_TIMEOUT_NONE, FALSE);
+	return msg_server_loop(demux, NULL, NULL, max_size, rcv_name, MACH_MSG_OPTION_NONE, MACH_MSG_TIMEOUT_NONE,
+			       FALSE);
 }
 
 mach_msg_return_t mach_msg_server_timeout(mach_msg_demux_t demux, mach_msg_size_t max_size,

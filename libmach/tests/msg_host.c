@@ -282,6 +282,14 @@ static void test_server(void)
 		   calls[1].send_size == sizeof(mig_reply_header_t),
 	   "each reply goes out with the next receive, id + 100");
 
+	/* mach_msg_server: its own copy of the loop, no options. */
+	demux_calls = 0;
+	reset(s, 3);
+	mr = mach_msg_server(demux, 256, 5);
+	ok(mr == MACH_RCV_TIMED_OUT && demux_calls == 3 && n_calls == 4 && calls[0].option == MACH_RCV_MSG &&
+		   calls[3].option == (MACH_SEND_MSG | MACH_RCV_MSG) && calls[3].sent_id == 1100,
+	   "mach_msg_server serves the same way, with no options");
+
 	routine_result = MIG_NO_REPLY;
 	reset(s, 1);
 	mr = mach_msg_server_once(demux, 256, 5, MACH_RCV_TIMEOUT, 10);
