@@ -44,10 +44,6 @@ void pcb_init(struct thread *th)
 	th->kernel_esp = (uintptr_t)sf;
 }
 
-void pcb_activate(struct thread *th)
-{
-	pcb_load(th);
-}
 
 
 void fpu_init(void)

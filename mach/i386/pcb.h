@@ -23,8 +23,6 @@ struct thread;
 /* Lay out a new thread's kernel stack so the first switch to it enters
  * thread_start(), and give it a user register frame. */
 void pcb_init(struct thread *th);
-/* Load what the CPU needs to run th (kernel stack for traps, FPU trap). */
-void pcb_activate(struct thread *th);
 void cpu_switch_context(struct thread *old, struct thread *new);
 /* Save `old` as cpu_switch_context does (a later switch back returns
  * from this call), then return to user mode from frame, the user frame

@@ -1,7 +1,7 @@
 /*
  * Loading what the CPU needs to run a thread: its kernel stack for traps,
  * its address space, its TLS descriptors, the FPU trap.  Inline, for the
- * scheduler's switch (pcb_activate) and the IPC fast path's switch
+ * scheduler's switch (kern/sched.c: switch_to) and the IPC fast path's switch
  * straight to a receiver's user mode (kern/sched.c: thread_block_ipc),
  * two of which make an RPC's round trip.
  */

@@ -90,7 +90,7 @@ static inline __attribute__((always_inline)) void switch_to(struct thread *from,
 	from->recover = cpu_recover;
 	cpu_recover = to->recover;
 	active_thread = to;
-	pcb_activate(to);
+	pcb_load(to);
 	cpu_switch_context(from, to);
 	sched_after_switch();
 }
@@ -139,13 +139,12 @@ static void thread_unwait(struct thread *th, int result)
 		runq_insert(th);
 }
 
-/* Wake the threads waiting on event (one: the first only); returns the
- * first.  keep: that one, if it can run, stays off the run queue, for
- * the caller to switch to at once (block_off: a runnable thread on no
- * queue is such a one). */
-static inline __attribute__((always_inline)) struct thread *thread_wakeup_prim(event_t event, int one, int keep)
+/* Interrupts off: wake the threads waiting on event (one: the first
+ * only); returns the first.  keep: that one, if it can run, stays off
+ * the run queue, for the caller to switch to at once (block_off: a
+ * runnable thread on no queue is such a one). */
+static inline __attribute__((always_inline)) struct thread *wakeup_off(event_t event, int one, int keep)
 {
-	int s = cpu_intr_save();
 	queue_head_t *q = sched_wait_bucket(event);
 	queue_chain_t *e = q->next;
 	struct thread *first = NULL;
@@ -164,18 +163,26 @@ static inline __attribute__((always_inline)) struct thread *thread_wakeup_prim(e
 		if (one)
 			break;
 	}
+	return first;
+}
+
+static inline __attribute__((always_inline)) struct thread *thread_wakeup_prim(event_t event, int one)
+{
+	int s = cpu_intr_save();
+	struct thread *first = wakeup_off(event, one, 0);
+
 	cpu_intr_restore(s);
 	return first;
 }
 
 struct thread *thread_wakeup(event_t event)
 {
-	return thread_wakeup_prim(event, 0, 0);
+	return thread_wakeup_prim(event, 0);
 }
 
 void thread_wakeup_one(event_t event)
 {
-	thread_wakeup_prim(event, 1, 0);
+	thread_wakeup_prim(event, 1);
 }
 
 void clear_wait(struct thread *th, int result)
@@ -269,7 +276,7 @@ int thread_sleep_receive(uint64_t timeout_ticks, event_t wake)
 	if (timeout_ticks != 0)
 		timer_set(&th->wait_timer, timeout_ticks, sleep_timeout, th);
 	if (wake != NULL)
-		th->handoff = thread_wakeup_prim(wake, 0, 1);
+		th->handoff = wakeup_off(wake, 0, 1);
 	int r = block_off(th);
 	cpu_intr_restore(s);
 	return r;

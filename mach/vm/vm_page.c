@@ -326,7 +326,8 @@ void vm_page_activate(struct vm_page *page)
 {
 	if (page->wire_count != 0 || page->queue == VM_PAGE_Q_ACTIVE)
 		return;
-	vm_page_dequeue(page);
+	if (page->queue != VM_PAGE_Q_NONE) /* (a new page, or one a pager filled, is on none) */
+		vm_page_dequeue(page);
 	queue_append(&vm_page_queue_active, page);
 	page->queue = VM_PAGE_Q_ACTIVE;
 	vm_page_active_count++;
