@@ -527,9 +527,14 @@ static void test_delivered_then_suspended(void)
 	struct server s = {.rcv_name = p, .buf = &buf.head, .rcv_size = sizeof(buf), .count = 1};
 	cthread_t t = start_server(&s);
 	mach_port_t th = cthread_kernel_port(t);
+	thread_basic_info_data_t info;
+	mach_msg_type_number_t n = THREAD_BASIC_INFO_COUNT;
 
 	/* With a message already on our reply port we do not block, so the
-	 * server does not run before we suspend it. */
+	 * server does not run before we suspend it: not even if our time
+	 * slice ends in between, below our priority. */
+	is_kr(thread_info(th, THREAD_BASIC_INFO, (thread_info_t)&info, &n), KERN_SUCCESS, "the server's priority");
+	is_kr(thread_priority(th, info.base_priority + 1, FALSE), KERN_SUCCESS, "lowered below ours");
 	is_kr(send_int(reply, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 60, 60, 0, 0), MACH_MSG_SUCCESS,
 	      "a message waits on our reply port");
 	buf.head.msgh_id = 0;
@@ -542,6 +547,8 @@ static void test_delivered_then_suspended(void)
 	mach_port_status_t st;
 	if (is_kr(mach_port_get_receive_status(T, p, &st), KERN_SUCCESS, "the port's status"))
 		is(st.mps_msgcount, 1, "the message is still queued");
+	/* Back to ours: cthread_join waits by yielding, which no lower priority gets. */
+	is_kr(thread_priority(th, info.base_priority, FALSE), KERN_SUCCESS, "its priority back");
 	is_kr(thread_resume(th), KERN_SUCCESS, "resume it");
 	struct rcv_buf answer;
 	is_kr(receive(reply, &answer, 1000), MACH_MSG_SUCCESS, "its reply comes");

@@ -130,6 +130,19 @@ int wait_landed(void)
 	return landed;
 }
 
+int wait_blocked(thread_t thread)
+{
+	for (int i = 0; i < 500; i++) {
+		thread_basic_info_data_t info;
+		mach_msg_type_number_t n = THREAD_BASIC_INFO_COUNT;
+		if (thread_info(thread, THREAD_BASIC_INFO, (thread_info_t)&info, &n) == KERN_SUCCESS &&
+		    info.run_state == TH_STATE_WAITING)
+			return 1;
+		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 10);
+	}
+	return 0;
+}
+
 mach_port_t region_object_name(vm_address_t addr)
 {
 	vm_size_t size;

@@ -62,6 +62,11 @@ extern volatile int landed;
 void send_to_landing(mach_port_t thread, struct i386_thread_state *state);
 int wait_landed(void);
 
+/* Wait (bounded) until thread is blocked in the kernel (thread_info's
+ * TH_STATE_WAITING); whether it is.  However long a sleep is, a starved
+ * QEMU can end it before the thread got there. */
+int wait_blocked(thread_t thread);
+
 /* The object name vm_region gives for the region at addr in this task
  * (a send right, or MACH_PORT_NULL). */
 mach_port_t region_object_name(vm_address_t addr);
