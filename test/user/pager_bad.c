@@ -3,8 +3,10 @@
  * with bad offsets, sizes, values or ports are refused and the fault
  * keeps waiting for a good one; a pager that never replies makes the
  * fault fail (EXC_BAD_ACCESS, KERN_MEMORY_ERROR) after pager_timeout
- * (booted with pager_timeout=1000); a pager whose port dies makes waiting
- * and later faults fail; vm_map refuses ports that cannot be pagers.
+ * (booted with pager_timeout=5000: the pagers that do answer, one of
+ * them 200 ms late, must within that, however slow the host); a pager
+ * whose port dies makes waiting and later faults fail; vm_map refuses
+ * ports that cannot be pagers.
  */
 #include <stddef.h>
 #include <string.h>
