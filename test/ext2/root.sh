@@ -229,7 +229,7 @@ r=$?
 ok $r "boot1: the torture tree as debugfs dumps it equals the host's"
 
 # --- boot 2: the same image ---
-cmd='torture -f /fill > /dev/null; echo "fill $?"; find /tree | sort; md5sum /tree/a/b/numbers /untar/tree/a/b/c/s49; cat /tree2/a/b/link; echo "second boot" > /tree/again; poweroff; sleep 30; echo "poweroff did not stop the system"'
+cmd='torture -f /fill > /dev/null; echo "fill $?"; find /tree | sort; md5sum /tree/a/b/numbers /untar/tree/a/b/c/s49; cat /tree2/a/b/link; echo "second boot" > /tree/again; poweroff; sleep 250; echo "poweroff did not stop the system"'
 st=$(root_boot "$tmp/boot2.log" "$img" "$cmd")
 booted boot2 "$tmp/boot2.log" "$st"
 unix_output "$tmp/boot2.log" > "$tmp/boot2.out"
@@ -255,7 +255,7 @@ bs=$(dumpe2fs -h "$tmp/part" 2> /dev/null | sed -n 's/^Block size: *//p')
 printf '\005\000' | dd of="$tmp/part" bs=1 seek=$((blk * bs + 4)) conv=notrunc status=none
 dd if="$tmp/part" of="$dmg" bs=512 seek=2048 conv=notrunc status=none
 head -c $((2048 * 512)) "$dmg" | md5sum > "$tmp/before"
-cmd='cat /tree/a/b/numbers > /dev/null; echo "numbers $?"; cat /tree2/a/file1; echo "file1 $?"; cat /tree/a/b/c/s1; echo "c $?"; cat /tree/a/file1; md5sum /untar/tree/a/b/c/s49; echo new > /tree/new && cat /tree/new; reboot -f; sleep 30; echo "reboot did not stop the system"'
+cmd='cat /tree/a/b/numbers > /dev/null; echo "numbers $?"; cat /tree2/a/file1; echo "file1 $?"; cat /tree/a/b/c/s1; echo "c $?"; cat /tree/a/file1; md5sum /untar/tree/a/b/c/s49; echo new > /tree/new && cat /tree/new; reboot -f; sleep 250; echo "reboot did not stop the system"'
 st=$(root_boot "$tmp/boot3.log" "$dmg" "$cmd")
 ok "$st" "boot3: the boot ends cleanly (status $st: $(qemu_status_text "$st"))"
 ! has "$tmp/boot3.log" "panic\|fault in the library"; ok $? "boot3: no panic"
