@@ -235,6 +235,13 @@ int main(void)
 	result("readv into a bad first buffer", readv(fd, iov, 3));
 	result("then the offset is still", lseek(fd, 0, SEEK_CUR));
 	close(fd);
+	int pfd[2];
+	pipe(pfd);
+	iov[0] = (struct iovec){v1, 0};
+	result("readv of nothing from an empty pipe", readv(pfd[0], iov, 1));
+	result("readv from a pipe's write end", readv(pfd[1], iov, 1));
+	close(pfd[0]);
+	close(pfd[1]);
 	result("sched_yield", sched_yield());
 
 	/* Directories */

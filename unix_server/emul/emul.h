@@ -86,10 +86,6 @@ void emul_wait_end(void);
 int emul_sleep(uint32_t timeout_ms);
 
 /* itimer.c */
-/* The id of the timer thread's message to our message port: the signals
- * it raised are waiting in emul_itimer_fired(). */
-#define EMUL_ITIMER_MSG_ID 0x45524e54
-uint64_t emul_itimer_fired(void);
 void emul_itimer_fork_child(void);
 int emul_task_times(int64_t *user_us, int64_t *sys_us);
 int emul_children_times(int64_t *user_us, int64_t *sys_us); /* waited for, and theirs */
@@ -291,6 +287,7 @@ int sys_pselect6(int nfds, uint32_t r, uint32_t w, uint32_t e, uint32_t ts, uint
 /* time.c */
 int64_t emul_now_ms(void);
 int64_t emul_now_us(void); /* the clock, in microseconds */
+#define USEC_PER_SEC 1000000
 int sys_clock_gettime(int clk, uint32_t ts);
 int sys_gettimeofday(uint32_t tv, uint32_t tz);
 int sys_time(uint32_t t);

@@ -255,7 +255,7 @@ int emul_exec_image(const void *image, size_t size, mach_port_t object, uint64_t
 	AUX(AT_EUID, euid);
 	AUX(AT_GID, gid);
 	AUX(AT_EGID, egid);
-	AUX(AT_CLKTCK, 100);
+	AUX(AT_CLKTCK, LINUX_USER_HZ);
 	AUX(AT_HWCAP, HWCAP_I686);
 	AUX(AT_SECURE, uid != euid || gid != egid);
 	AUX(AT_RANDOM, at_random);

@@ -201,9 +201,12 @@ static int read_once(int fd, uint32_t count, char **data, char *chunk)
 	return n > count ? (int)count : (int)n;
 }
 
+/* The buffer of read's and readv's io_read (the library serves one
+ * Linux thread). */
+static char read_chunk[IO_CHUNK];
+
 int sys_read(int fd, uint32_t buf, uint32_t count)
 {
-	static char chunk[IO_CHUNK];
 	char *data;
 	int r, n;
 
@@ -223,10 +226,10 @@ int sys_read(int fd, uint32_t buf, uint32_t count)
 	 * fault is EFAULT before, as Linux's (which leaves the data). */
 	if ((r = emul_writable(buf, count)) < 0)
 		return r;
-	if ((n = read_once(fd, count, &data, chunk)) < 0)
+	if ((n = read_once(fd, count, &data, read_chunk)) < 0)
 		return n;
 	r = n > 0 ? emul_copyout(buf, data, n) : 0;
-	if (data != chunk)
+	if (data != read_chunk)
 		vm_deallocate(mach_task_self(), (vm_offset_t)data, n);
 	return r < 0 ? r : n;
 }
@@ -234,13 +237,15 @@ int sys_read(int fd, uint32_t buf, uint32_t count)
 /*
  * readv: one read (as read's: at most IO_CHUNK, what is there) spread
  * over the buffers in order, so that it never waits once something came.
- * The vector is checked whole first (EINVAL for a bad count or a total
- * past 2^31, EFAULT for a buffer that would fault), before anything is
- * read.
+ * The vector is checked whole first, as Linux's: EINVAL for a bad count
+ * or a length that is negative as a ssize_t, EFAULT for a buffer past
+ * the program's part of the address space (and, as read's, for one of
+ * the bytes to be read that would fault); a total past 2^31 - 4096 is
+ * cut there (MAX_RW_COUNT).
  */
+#define MAX_RW_COUNT (0x7fffffffu & ~(uint32_t)(PAGE - 1))
 int sys_readv(int fd, uint32_t uiov, int iovcnt)
 {
-	static char chunk[IO_CHUNK];
 	static uint32_t iov[IOV_MAX][2];
 	uint32_t total = 0, want;
 	char *data;
@@ -253,22 +258,24 @@ int sys_readv(int fd, uint32_t uiov, int iovcnt)
 	if ((r = emul_copyin(iov, uiov, (size_t)iovcnt * sizeof(iov[0]))) < 0)
 		return r;
 	for (int i = 0; i < iovcnt; i++) {
-		if ((int32_t)iov[i][1] < 0 || iov[i][1] > 0x7fffffffu - total)
+		if ((int32_t)iov[i][1] < 0)
 			return -LINUX_EINVAL;
+		if (iov[i][1] > EMUL_BASE || iov[i][0] > EMUL_BASE - iov[i][1])
+			return -LINUX_EFAULT;
+		if (iov[i][1] > MAX_RW_COUNT - total)
+			iov[i][1] = MAX_RW_COUNT - total;
 		total += iov[i][1];
 	}
 	want = total > IO_CHUNK ? IO_CHUNK : total;
 	for (uint32_t i = 0, left = want; left > 0; i++) {
 		uint32_t part = iov[i][1] < left ? iov[i][1] : left;
-		if (part > 0 && (iov[i][0] > EMUL_BASE - part || (r = emul_writable(iov[i][0], part)) < 0))
-			return -LINUX_EFAULT;
+		if (part > 0 && (r = emul_writable(iov[i][0], part)) < 0)
+			return r;
 		left -= part;
 	}
-	if (want == 0)
-		return 0;
 	if (!emul.fd[fd].not_tty && (r = tty_job_control(fd, SIGTTIN)) != 0)
 		return r;
-	if ((n = read_once(fd, want, &data, chunk)) < 0)
+	if ((n = read_once(fd, want, &data, read_chunk)) < 0)
 		return n;
 	r = 0;
 	for (uint32_t i = 0, done = 0; done < (uint32_t)n && r == 0; i++) {
@@ -277,7 +284,7 @@ int sys_readv(int fd, uint32_t uiov, int iovcnt)
 			r = emul_copyout(iov[i][0], data + done, part);
 		done += part;
 	}
-	if (data != chunk)
+	if (data != read_chunk)
 		vm_deallocate(mach_task_self(), (vm_offset_t)data, n);
 	return r < 0 ? r : n;
 }

@@ -682,9 +682,10 @@ int sys_utimes(int dirfd, uint32_t upath, uint32_t utimes, int timeval)
 	return set_times(dirfd, upath, &t, 0);
 }
 
-/* truncate: the file path names (symbolic links followed), opened for
- * writing as the caller (EACCES, EISDIR, EROFS as that open answers),
- * only a regular file (EINVAL), as Linux's do_sys_truncate. */
+/* truncate: the file path names (symbolic links followed), a regular
+ * file only (EISDIR, EINVAL: looked at before it is opened, as Linux's
+ * do_sys_truncate does, so that no device's open runs), opened for
+ * writing as the caller (EACCES, EROFS as that open answers). */
 int sys_truncate64(uint32_t upath, uint32_t lo, uint32_t hi)
 {
 	int64_t length = (int64_t)((uint64_t)hi << 32 | lo);
@@ -694,6 +695,12 @@ int sys_truncate64(uint32_t upath, uint32_t lo, uint32_t hi)
 	int tty, r;
 
 	if (length < 0)
+		return -LINUX_EINVAL;
+	if ((r = stat_at(AT_FDCWD, upath, 0, &st)) < 0)
+		return r;
+	if ((st.st_mode & IO_S_IFMT) == IO_S_IFDIR)
+		return -LINUX_EISDIR;
+	if ((st.st_mode & IO_S_IFMT) != IO_S_IFREG)
 		return -LINUX_EINVAL;
 	if ((r = resolve_as_caller(AT_FDCWD, upath, &dir, 0, &owned)) < 0)
 		return r;
@@ -715,10 +722,10 @@ int sys_ftruncate64(int fd, uint32_t lo, uint32_t hi)
 {
 	int64_t length = (int64_t)((uint64_t)hi << 32 | lo);
 
+	if (length < 0) /* before the fd, as Linux's do_sys_ftruncate */
+		return -LINUX_EINVAL;
 	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
 		return -LINUX_EBADF;
-	if (length < 0)
-		return -LINUX_EINVAL;
 	return emul_errno(io_truncate(emul.fd[fd].port, length));
 }
 

@@ -9,11 +9,16 @@
  * stops).  A timer thread of the library's, made at the first arming,
  * sleeps on a port of its own until the nearest expiry (while a CPU
  * timer is armed, a tick at most: it looks at the task's times); an
- * arming wakes it with an empty message.  It raises a signal through the
- * signal thread (a message to our message port, EMUL_ITIMER_MSG_ID), as
- * the proc service's posts arrive, so that one thread only ever moves the
- * program into a handler.  Timers survive execve (the library and its
- * threads stay) and a fork child starts with none (emul_itimer_fork_child).
+ * arming wakes it with an empty message.  It raises a signal as kill(2)
+ * of our own pid does from another process, through the proc service
+ * (proc_kill): the signal thread takes it as any post (only that thread
+ * rewrites the Linux thread's state), and a proc_wait it comes during
+ * ends with EINTR.  A call that changes a timer first takes what the
+ * timer thread raised before (under the lock, then emul_signal_sync), so
+ * that, as on Linux, the signal of a timer that ran out before the
+ * change is handled when the call returns.  Timers survive execve (the
+ * library and its threads stay) and a fork child starts with none
+ * (emul_itimer_fork_child).
  *
  * CPU times are the kernel's per-thread tick counts (task_info), for the
  * process's threads, ours (the signal and timer threads) included; the
@@ -27,29 +32,22 @@
 #include <servers/proc.h>
 #include "emul.h"
 
-#define ITIMER_REAL 0
-#define ITIMER_VIRTUAL 1
-#define ITIMER_PROF 2
-#define ITIMERS 3
-#define USEC_PER_SEC 1000000
 #define USEC_PER_MSEC 1000
-#define USER_HZ 100 /* clock_t's unit (AT_CLKTCK) */
 #define CPU_TICK_MS 10 /* how often an armed CPU timer looks at the times */
-#define RUSAGE_SELF 0
-#define RUSAGE_CHILDREN (-1)
-#define RUSAGE_THREAD 1
 
-static const int timer_signal[ITIMERS] = {SIGALRM, SIGVTALRM, SIGPROF};
+static const int timer_signal[LINUX_ITIMERS] = {SIGALRM, SIGVTALRM, SIGPROF};
 
 /* value: when it runs out, in microseconds of its clock (REAL: the
  * clock's time; the others: CPU time); 0, disarmed.  interval: 0, once. */
 static struct {
 	int64_t value, interval;
-} timers[ITIMERS];
+} timers[LINUX_ITIMERS];
+/* Held while a timer changes, and while the timer thread raises signals. */
 static cthread_mutex_t timers_lock;
 static mach_port_t timer_port; /* the timer thread's; null until made */
-/* Signals the timer thread raised, for the signal thread to take. */
-static volatile uint64_t fired;
+/* proc's count of posts to our message port after the timer thread's
+ * last signal (proc_kill's posted). */
+static unsigned raised_posted;
 
 /* The task's CPU times so far, in microseconds. */
 int emul_task_times(int64_t *user, int64_t *sys)
@@ -57,21 +55,21 @@ int emul_task_times(int64_t *user, int64_t *sys)
 	return mach_task_times(mach_task_self(), user, sys) == KERN_SUCCESS ? 0 : -LINUX_EINVAL;
 }
 
-/* Each timer's clock now (a CPU clock is read only if cpu). */
-static void clocks_now(int64_t now[ITIMERS], int cpu)
+/* Each timer's clock now (the CPU clocks are read only if cpu). */
+static void clocks_now(int64_t now[LINUX_ITIMERS], int cpu)
 {
 	int64_t user = 0, sys = 0;
 
-	now[ITIMER_REAL] = emul_now_us();
+	now[LINUX_ITIMER_REAL] = emul_now_us();
 	if (cpu)
 		emul_task_times(&user, &sys);
-	now[ITIMER_VIRTUAL] = user;
-	now[ITIMER_PROF] = user + sys;
+	now[LINUX_ITIMER_VIRTUAL] = user;
+	now[LINUX_ITIMER_PROF] = user + sys;
 }
 
 static int cpu_timer_armed(void)
 {
-	return timers[ITIMER_VIRTUAL].value != 0 || timers[ITIMER_PROF].value != 0;
+	return timers[LINUX_ITIMER_VIRTUAL].value != 0 || timers[LINUX_ITIMER_PROF].value != 0;
 }
 
 /*
@@ -82,16 +80,17 @@ static int cpu_timer_armed(void)
  */
 static int64_t timers_run(void)
 {
-	int64_t now[ITIMERS], wait = -1;
-	uint64_t raise = 0;
+	int64_t now[LINUX_ITIMERS], wait = -1;
 
 	cthread_mutex_lock(&timers_lock);
 	clocks_now(now, cpu_timer_armed());
-	for (int i = 0; i < ITIMERS; i++) {
+	for (int i = 0; i < LINUX_ITIMERS; i++) {
 		if (timers[i].value == 0)
 			continue;
 		if (now[i] >= timers[i].value) {
-			raise |= SIGSET_BIT(timer_signal[i]);
+			unsigned posted;
+			if (proc_kill(emul.proc, emul.pid, timer_signal[i], &posted) == 0)
+				raised_posted = posted;
 			if (timers[i].interval == 0)
 				timers[i].value = 0;
 			else
@@ -100,36 +99,23 @@ static int64_t timers_run(void)
 		}
 		if (timers[i].value == 0)
 			continue;
-		int64_t ms = i == ITIMER_REAL ? (timers[i].value - now[i] + USEC_PER_MSEC - 1) / USEC_PER_MSEC
-					      : CPU_TICK_MS;
+		int64_t ms = i == LINUX_ITIMER_REAL ? (timers[i].value - now[i] + USEC_PER_MSEC - 1) / USEC_PER_MSEC
+						    : CPU_TICK_MS;
 		if (wait < 0 || ms < wait)
 			wait = ms;
 	}
 	cthread_mutex_unlock(&timers_lock);
-	if (raise != 0) {
-		__atomic_or_fetch(&fired, raise, __ATOMIC_SEQ_CST);
-		mach_msg_header_t m = {.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0),
-				       .msgh_size = sizeof(m),
-				       .msgh_remote_port = emul.msgport,
-				       .msgh_id = EMUL_ITIMER_MSG_ID};
-		/* A full queue: the signal thread is busy and will see the
-		 * bits with its next such message; look again in a tick. */
-		if (mach_msg(&m, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m), 0, MACH_PORT_NULL, 0,
-			     MACH_PORT_NULL) != MACH_MSG_SUCCESS &&
-		    (wait < 0 || wait > CPU_TICK_MS))
-			wait = CPU_TICK_MS;
-	}
 	return wait;
 }
 
 static void *timer_thread(void *arg)
 {
+	mach_port_t port = (mach_port_t)(uintptr_t)arg;
 	struct {
 		mach_msg_header_t h;
 		char body[32];
 	} m;
 
-	(void)arg;
 	for (;;) {
 		int64_t wait = timers_run();
 		mach_msg_option_t opt = MACH_RCV_MSG | (wait >= 0 ? MACH_RCV_TIMEOUT : 0);
@@ -137,43 +123,40 @@ static void *timer_thread(void *arg)
 			wait = 0x7fffffff;
 		/* Only our own empty wake-ups come here (the port's one send
 		 * right is ours); anything else is too large and dropped. */
-		mach_msg(&m.h, opt, 0, sizeof(m), timer_port, wait >= 0 ? (mach_msg_timeout_t)wait : 0,
-			 MACH_PORT_NULL);
+		mach_msg(&m.h, opt, 0, sizeof(m), port, wait >= 0 ? (mach_msg_timeout_t)wait : 0, MACH_PORT_NULL);
 	}
 	return NULL;
 }
 
-/* Wake the timer thread (made first if need be) to look again. */
-static int timer_thread_wake(void)
+/* The timer thread, made if need be: 0, or -EAGAIN with nothing made. */
+static int timer_thread_make(void)
 {
-	mach_port_t self = mach_task_self();
+	mach_port_t self = mach_task_self(), port;
+	cthread_t t;
 
-	if (timer_port == MACH_PORT_NULL) {
-		mach_port_t port;
-		cthread_t t;
-		if (mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &port) != KERN_SUCCESS)
-			return -LINUX_EAGAIN;
-		if (mach_port_insert_right(self, port, port, MACH_MSG_TYPE_MAKE_SEND) != KERN_SUCCESS ||
-		    cthread_create(&t, timer_thread, NULL) != KERN_SUCCESS) {
-			mach_port_mod_refs(self, port, MACH_PORT_RIGHT_RECEIVE, -1);
-			return -LINUX_EAGAIN;
-		}
-		cthread_detach(t);
-		timer_port = port;
-		return 0; /* it looks first thing */
+	if (timer_port != MACH_PORT_NULL)
+		return 0;
+	if (mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &port) != KERN_SUCCESS)
+		return -LINUX_EAGAIN;
+	if (mach_port_insert_right(self, port, port, MACH_MSG_TYPE_MAKE_SEND) != KERN_SUCCESS ||
+	    cthread_create(&t, timer_thread, (void *)(uintptr_t)port) != KERN_SUCCESS) {
+		mach_port_destroy(self, port);
+		return -LINUX_EAGAIN;
 	}
-	mach_msg_header_t m = {.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0),
-			       .msgh_size = sizeof(m),
-			       .msgh_remote_port = timer_port};
-	/* A full queue holds wake-ups enough. */
-	mach_msg(&m, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+	cthread_detach(t);
+	timer_port = port;
 	return 0;
 }
 
-/* The signal thread's side: the signals the timer thread raised. */
-uint64_t emul_itimer_fired(void)
+/* Wake the timer thread to look again (a full queue holds wake-ups
+ * enough). */
+static void timer_thread_wake(void)
 {
-	return __atomic_exchange_n(&fired, 0, __ATOMIC_SEQ_CST);
+	mach_msg_header_t m = {.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0),
+			       .msgh_size = sizeof(m),
+			       .msgh_remote_port = timer_port};
+
+	mach_msg(&m, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
 }
 
 void emul_itimer_fork_child(void)
@@ -181,7 +164,7 @@ void emul_itimer_fork_child(void)
 	memset(timers, 0, sizeof(timers));
 	cthread_mutex_init(&timers_lock);
 	timer_port = MACH_PORT_NULL; /* the parent's name, not ours */
-	fired = 0;
+	raised_posted = 0;
 }
 
 static void us_to_timeval(int64_t us, struct linux_timeval *tv)
@@ -192,7 +175,7 @@ static void us_to_timeval(int64_t us, struct linux_timeval *tv)
 
 /* Timer which as getitimer shows it: the time left (an overdue timer
  * not yet seen shows a microsecond, as Linux's) and its interval. */
-static void timer_get(int which, const int64_t now[ITIMERS], struct linux_itimerval *out)
+static void timer_get(int which, const int64_t now[LINUX_ITIMERS], struct linux_itimerval *out)
 {
 	int64_t left = timers[which].value == 0 ? 0 : timers[which].value - now[which];
 
@@ -208,20 +191,28 @@ static int timeval_ok(const struct linux_timeval *tv)
 }
 
 /* Set timer which to *new (NULL: disarm it, as Linux takes a null
- * pointer); its previous setting in *old. */
+ * pointer); its previous setting in *old.  The timer thread is made
+ * first (an error changes nothing), and what it raised before the change
+ * is taken before the call returns. */
 static int timer_set(int which, const struct linux_itimerval *new, struct linux_itimerval *old)
 {
-	int64_t now[ITIMERS];
-
-	cthread_mutex_lock(&timers_lock);
-	clocks_now(now, which != ITIMER_REAL);
-	timer_get(which, now, old);
+	int64_t now[LINUX_ITIMERS];
 	int64_t value = new == NULL ? 0 : (int64_t)new->value.sec * USEC_PER_SEC + new->value.usec;
+	int r;
+
+	if (value != 0 && (r = timer_thread_make()) < 0)
+		return r;
+	cthread_mutex_lock(&timers_lock);
+	clocks_now(now, which != LINUX_ITIMER_REAL);
+	timer_get(which, now, old);
 	timers[which].value = value == 0 ? 0 : now[which] + value;
-	timers[which].interval =
-	    new == NULL || value == 0 ? 0 : (int64_t)new->interval.sec * USEC_PER_SEC + new->interval.usec;
+	timers[which].interval = value == 0 ? 0 : (int64_t)new->interval.sec * USEC_PER_SEC + new->interval.usec;
+	unsigned posted = raised_posted;
 	cthread_mutex_unlock(&timers_lock);
-	return value == 0 && timer_port == MACH_PORT_NULL ? 0 : timer_thread_wake();
+	if (timer_port != MACH_PORT_NULL)
+		timer_thread_wake();
+	emul_signal_sync(posted);
+	return 0;
 }
 
 int sys_setitimer(int which, uint32_t unew, uint32_t uold)
@@ -229,14 +220,13 @@ int sys_setitimer(int which, uint32_t unew, uint32_t uold)
 	struct linux_itimerval new, old;
 	int r;
 
-	if (which < 0 || which >= ITIMERS)
+	/* Linux's order: the value is read before the timer is looked at. */
+	if (unew != 0 && (r = emul_copyin(&new, unew, sizeof(new))) < 0)
+		return r;
+	if (which < 0 || which >= LINUX_ITIMERS)
 		return -LINUX_EINVAL;
-	if (unew != 0) {
-		if ((r = emul_copyin(&new, unew, sizeof(new))) < 0)
-			return r;
-		if (!timeval_ok(&new.value) || !timeval_ok(&new.interval))
-			return -LINUX_EINVAL;
-	}
+	if (unew != 0 && (!timeval_ok(&new.value) || !timeval_ok(&new.interval)))
+		return -LINUX_EINVAL;
 	if ((r = timer_set(which, unew != 0 ? &new : NULL, &old)) < 0)
 		return r;
 	return uold != 0 ? emul_copyout(uold, &old, sizeof(old)) : 0;
@@ -245,12 +235,12 @@ int sys_setitimer(int which, uint32_t unew, uint32_t uold)
 int sys_getitimer(int which, uint32_t ucur)
 {
 	struct linux_itimerval cur;
-	int64_t now[ITIMERS];
+	int64_t now[LINUX_ITIMERS];
 
-	if (which < 0 || which >= ITIMERS)
+	if (which < 0 || which >= LINUX_ITIMERS)
 		return -LINUX_EINVAL;
 	cthread_mutex_lock(&timers_lock);
-	clocks_now(now, which != ITIMER_REAL);
+	clocks_now(now, which != LINUX_ITIMER_REAL);
 	timer_get(which, now, &cur);
 	cthread_mutex_unlock(&timers_lock);
 	return emul_copyout(ucur, &cur, sizeof(cur));
@@ -264,7 +254,7 @@ int sys_alarm(uint32_t seconds)
 	int r;
 
 	new.value.sec = seconds > 0x7fffffff ? 0x7fffffff : (int32_t)seconds;
-	if ((r = timer_set(ITIMER_REAL, &new, &old)) < 0)
+	if ((r = timer_set(LINUX_ITIMER_REAL, &new, &old)) < 0)
 		return r;
 	int32_t left = old.value.sec;
 	if ((left == 0 && old.value.usec != 0) || old.value.usec >= USEC_PER_SEC / 2)
@@ -274,7 +264,7 @@ int sys_alarm(uint32_t seconds)
 
 static int32_t us_to_clock_t(int64_t us)
 {
-	return (int32_t)(us / (USEC_PER_SEC / USER_HZ));
+	return (int32_t)(us / (USEC_PER_SEC / LINUX_USER_HZ));
 }
 
 /* The children's times (waited for, and theirs): from the proc service. */
@@ -303,7 +293,7 @@ int sys_times(uint32_t ubuf)
 		if ((r = emul_copyout(ubuf, &t, sizeof(t))) < 0)
 			return r;
 	}
-	return (int32_t)((emul_now_us() / (USEC_PER_SEC / USER_HZ)) & 0x7fffffff);
+	return (int32_t)((emul_now_us() / (USEC_PER_SEC / LINUX_USER_HZ)) & 0x7fffffff);
 }
 
 /* struct rusage with these times (and the resident size, in KiB, as
@@ -325,9 +315,9 @@ int sys_getrusage(int who, uint32_t uru)
 	uint32_t rss = 0;
 	int r;
 
-	if (who == RUSAGE_CHILDREN) {
+	if (who == LINUX_RUSAGE_CHILDREN) {
 		r = emul_children_times(&user, &sys);
-	} else if (who == RUSAGE_SELF || who == RUSAGE_THREAD) {
+	} else if (who == LINUX_RUSAGE_SELF || who == LINUX_RUSAGE_THREAD) {
 		struct task_basic_info basic;
 		mach_msg_type_number_t n = TASK_BASIC_INFO_COUNT;
 		/* (RUSAGE_THREAD: the process is the one Linux thread.) */

@@ -18,11 +18,6 @@
 #define NR_execve 11
 #define NR_chdir 12
 #define NR_time 13
-#define NR_alarm 27
-#define NR_times 43
-#define NR_getrusage 77
-#define NR_setitimer 104
-#define NR_getitimer 105
 #define NR_lseek 19
 #define NR_pread64 180
 #define NR_pwrite64 181
@@ -60,10 +55,6 @@
 #define NR_select 142
 #define NR_msync 144
 #define NR_writev 146
-#define NR_readv 145
-#define NR_truncate 92
-#define NR_truncate64 193
-#define NR_sched_yield 158
 #define NR_getsid 147
 #define NR_nanosleep 162
 #define NR_poll 168
@@ -204,6 +195,17 @@ _Static_assert(sizeof(struct linux_statx) == 256, "Linux's struct statx");
 #define NR_statx 383
 #define NR_rseq 386
 #define NR_clock_gettime64 403
+/* Timers, CPU times, readv, truncate, sched_yield. */
+#define NR_alarm 27
+#define NR_times 43
+#define NR_getrusage 77
+#define NR_truncate 92
+#define NR_setitimer 104
+#define NR_getitimer 105
+#define NR_readv 145
+#define NR_sched_yield 158
+#define NR_truncate64 193
+
 /* The emulation vector covers numbers [0, NR_TABLE). */
 #define NR_TABLE 512
 
@@ -383,6 +385,14 @@ struct linux_timespec {
 struct linux_timeval {
 	int32_t sec, usec;
 };
+#define LINUX_USER_HZ 100 /* clock_t's unit: times, AT_CLKTCK */
+#define LINUX_ITIMER_REAL 0
+#define LINUX_ITIMER_VIRTUAL 1
+#define LINUX_ITIMER_PROF 2
+#define LINUX_ITIMERS 3
+#define LINUX_RUSAGE_SELF 0
+#define LINUX_RUSAGE_CHILDREN (-1)
+#define LINUX_RUSAGE_THREAD 1
 /* setitimer/getitimer (i386: 16 bytes). */
 struct linux_itimerval {
 	struct linux_timeval interval, value;

@@ -511,28 +511,9 @@ kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_p
 	return KERN_SUCCESS;
 }
 
-/* The timer thread's word (itimer.c): the signals it raised.  Only it
- * sets them; a forged message of the kind finds none. */
-static boolean_t itimer_msg(mach_msg_header_t *in, mach_msg_header_t *out)
-{
-	mig_reply_header_t *r = (mig_reply_header_t *)out;
-
-	if (in->msgh_id != EMUL_ITIMER_MSG_ID)
-		return FALSE;
-	r->Head.msgh_bits = 0;
-	r->Head.msgh_remote_port = MACH_PORT_NULL;
-	r->RetCode = (in->msgh_bits & MACH_MSGH_BITS_COMPLEX) ? MIG_DESTROY_REQUEST : MIG_NO_REPLY;
-	uint64_t sigs = emul_itimer_fired();
-	if (sigs != 0) {
-		__atomic_or_fetch(&emul.pending, sigs, __ATOMIC_SEQ_CST);
-		signal_kick();
-	}
-	return TRUE;
-}
-
 static boolean_t signal_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 {
-	return itimer_msg(in, out) || proc_msg_server(in, out) || exc_server(in, out);
+	return proc_msg_server(in, out) || exc_server(in, out);
 }
 
 static void *signal_thread(void *arg)

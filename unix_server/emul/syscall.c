@@ -145,12 +145,12 @@ static int sys_wait4(int pid, uint32_t ustatus, int options, uint32_t rusage)
 
 	if (options & ~(WNOHANG | 2 /* WUNTRACED */ | 8 /* WCONTINUED */))
 		return -LINUX_EINVAL;
-	/* With a signal already pending, a child that has changed is still
-	 * reported, as Linux does: only a wait that would block is EINTR. */
 	/* The reaped child's times: what it adds to our children's. */
 	int64_t user0 = 0, sys0 = 0, user1, sys1;
 	if (rusage != 0 && (r = emul_children_times(&user0, &sys0)) < 0)
 		return r;
+	/* With a signal already pending, a child that has changed is still
+	 * reported, as Linux does: only a wait that would block is EINTR. */
 	int pending = emul_wait_begin(EMUL_WAIT_PROC, MACH_PORT_NULL) != 0;
 	r = emul_errno(proc_wait(emul.proc, pid, options | (pending ? WNOHANG : 0), &status, &rpid, &posted));
 	emul_wait_end();
@@ -735,12 +735,7 @@ static void emul_task_init(void)
 		emul.pid = pid;
 	if (!MACH_PORT_VALID(emul.pipes))
 		proc_get_service(emul.proc, PROC_SERVICE_PIPES, &emul.pipes);
-	/* A new thread copies our segment registers (libmach's cthreads):
-	 * not the program's TLS selector, which is no slot of that thread. */
-	uint32_t gs;
-	__asm__ volatile("movl %%gs, %0\n\tmovl %1, %%gs" : "=&r"(gs) : "r"(0));
 	emul_signal_init();
-	__asm__ volatile("movl %0, %%gs" : : "r"(gs));
 }
 
 void emul_boot(uint32_t area);

@@ -14,7 +14,6 @@
 #include "emul.h"
 
 #define NSEC_PER_SEC 1000000000
-#define USEC_PER_SEC 1000000
 #define NSEC_PER_USEC 1000
 #define NSEC_PER_MSEC 1000000
 #define SLEEP_MS_MAX 0x7fffffff

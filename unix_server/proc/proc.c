@@ -40,6 +40,8 @@
 
 enum proc_state { PROC_FREE, PROC_ALIVE, PROC_ZOMBIE };
 
+#define USEC_PER_SEC 1000000
+
 /* Who a process is: ids[] in the order of proc_ids' answer. */
 enum { RUID, EUID, SUID, RGID, EGID, SGID, FSUID, FSGID, NIDS };
 struct proc_cred {
@@ -718,8 +720,10 @@ kern_return_t S_proc_child_times(mach_port_t port, int *user_sec, int *user_usec
 
 	if (p == NULL)
 		return LINUX_ESRCH;
-	*user_sec = (int)(p->child_user_us / 1000000), *user_usec = (int)(p->child_user_us % 1000000);
-	*sys_sec = (int)(p->child_sys_us / 1000000), *sys_usec = (int)(p->child_sys_us % 1000000);
+	*user_sec = (int)(p->child_user_us / USEC_PER_SEC);
+	*user_usec = (int)(p->child_user_us % USEC_PER_SEC);
+	*sys_sec = (int)(p->child_sys_us / USEC_PER_SEC);
+	*sys_usec = (int)(p->child_sys_us % USEC_PER_SEC);
 	return 0;
 }
 
