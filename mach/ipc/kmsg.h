@@ -60,29 +60,7 @@ mach_msg_return_t ipc_body_walk(mach_msg_header_t *hdr, ipc_desc_fn fn, void *ct
 /* Rewrite an item's type name (short or long form). */
 void ipc_desc_set_name(struct ipc_desc *d, mach_msg_type_name_t name);
 
-/*
- * Direct delivery (docs/ipc.md, "The fast path"), for the IPC fast path
- * and the kernel's own messages to pagers (vm/memory_object.c).  Interrupts
- * off from the first call to the switch: nothing may wake the receiver
- * meanwhile.
- * ipc_receiver_waiting: the thread blocked receiving on port (or on its
- * set) whose buffer can take a message of size bytes now, with the
- * buffer's kernel addresses in *w; reply_name: the message brings a
- * right that needs a new name (room in the receiver's table, which must
- * not grow now).  NULL if none.  The caller checks that nothing is queued
- * on the port before it.
- * ipc_window_write: write the message (size bytes) there.
- * ipc_receive_complete: the receiver's mach_msg is complete (its result
- * in its user frame); the caller switches to it (thread_block_ipc).
- */
-struct thread;
-struct ipc_window {
-	char *kva[2]; /* `first` bytes at kva[0], the rest at kva[1] (the next page) */
-	size_t first;
-};
-struct thread *ipc_receiver_waiting(struct ipc_port *port, size_t size, int reply_name, struct ipc_window *w);
-void ipc_window_write(const struct ipc_window *w, const void *msg, size_t size);
-void ipc_receive_complete(struct thread *r);
+/* Direct delivery into a waiting receiver: ipc/deliver.h. */
 
 /* Wait for a message on a port whose receive right the kernel holds
  * (a thread's kernel reply port). */

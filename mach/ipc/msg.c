@@ -18,6 +18,7 @@
 #include <kern/zalloc.h>
 #include <kern/clock.h>
 #include <kern/copy.h>
+#include <ipc/deliver.h>
 #include <ipc/kmsg.h>
 #include <ipc/space.h>
 #include <i386/asm_offsets.h>
@@ -1176,38 +1177,6 @@ static mach_msg_return_t ipc_fast_self(struct ipc_fast *f, mach_msg_size_t rcv_s
 	return MACH_MSG_SUCCESS;
 }
 
-inline __attribute__((always_inline)) struct thread *ipc_receiver_waiting(struct ipc_port *port, size_t size,
-									int reply_name, struct ipc_window *w)
-{
-	struct ipc_pset *pset = port->pset;
-	queue_head_t *q = pset == NULL ? &port->receivers : &pset->receivers;
-
-	/* A receiver on a set has no message on any member (it would have
-	 * taken it). */
-	if (queue_empty(q) || (pset != NULL && pset->msgcount != 0))
-		return NULL;
-	struct thread *r = queue_first_entry(q, struct thread, ipc_wait_link);
-	struct ipc_space *space = r->task->itk_space;
-	/* Still blocked (not woken and yet to run), in this port's space,
-	 * with room in its buffer and in its name table for the reply right
-	 * (growing the table could wait for memory). */
-	if (r->ipc_rcv_msg == NULL || !(r->state & TH_WAIT) || port->receiver != space || size > r->ipc_rcv_size ||
-	    (reply_name && space->free_head == 0) || thread_must_stop(r))
-		return NULL;
-	uintptr_t va = (uintptr_t)r->ipc_rcv_msg;
-	size_t room = PAGE_SIZE - (va & PAGE_MASK);
-	if ((w->kva[0] = pmap_user_kva(r->task->pmap, va, 1)) == NULL)
-		return NULL;
-	w->first = size;
-	w->kva[1] = NULL;
-	if (size > room) {
-		w->first = room;
-		if ((w->kva[1] = pmap_user_kva(r->task->pmap, va + room, 1)) == NULL)
-			return NULL;
-	}
-	return r;
-}
-
 /* The thread blocked receiving on the destination (or on its set), if
  * the message can go straight into its buffer (whose kernel addresses go
  * in *w).  Interrupts off: nothing may wake it meanwhile. */
@@ -1223,17 +1192,6 @@ void ipc_window_write(const struct ipc_window *w, const void *msg, size_t size)
 	memcpy(w->kva[0], msg, w->first);
 	if (size > w->first)
 		memcpy(w->kva[1], (const char *)msg + w->first, size - w->first);
-}
-
-inline __attribute__((always_inline)) void ipc_receive_complete(struct thread *r)
-{
-	queue_remove_entry(&r->ipc_wait_link);
-	r->ipc_rcv_msg = NULL;
-	r->pcb.user_state->eax = MACH_MSG_SUCCESS;
-	/* The reference r took to wait on the port or its set
-	 * (receive_wait_enter); never the last: the receive right's (or the
-	 * set's) entry holds one. */
-	--*r->ipc_wait_ref;
 }
 
 /* Into the buffer of the thread blocked receiving on the destination:

@@ -33,6 +33,7 @@
 #include <kern/thread.h>
 #include <i386/cpu.h>
 #include <i386/pmap.h>
+#include <ipc/deliver.h>
 #include <ipc/kmsg.h>
 #include <ipc/port.h>
 #include <ipc/space.h>
@@ -253,8 +254,8 @@ static int pager_page_direct(struct vm_object *o, mach_msg_id_t id, vm_offset_t 
 
 	/* (thread_block_ipc's assumptions: no copy in progress, nothing to
 	 * reap, a user thread.) */
-	if (cpu_recover != 0 || sched_dead_thread != NULL || current_thread()->kernel_only || port->has_payload ||
-	    port->msgcount != 0 || port->blocked_senders != 0)
+	if ((cpu_recover | (uintptr_t)sched_dead_thread | current_thread()->kernel_only | port->has_payload |
+	     port->msgcount | port->blocked_senders) != 0)
 		return 0;
 	cpu_intr_disable();
 	struct thread *r = ipc_receiver_waiting(port, sizeof(*m), 0, &w);
