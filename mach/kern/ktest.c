@@ -1,9 +1,12 @@
 #include <stdarg.h>
+#include <kern/clock.h>
 #include <kern/cmdline.h>
 #include <kern/ktest.h>
 #include <kern/machine.h>
 #include <kern/printf.h>
+#include <kern/sched.h>
 #include <kern/string.h>
+#include <kern/thread.h>
 
 extern const struct ktest _ktests_start[], _ktests_end[];
 
@@ -23,6 +26,13 @@ int ktest_ok(int cond, const char *fmt, ...)
 	va_end(ap);
 	printf("\n");
 	return cond;
+}
+
+int ktest_wait_blocked(struct thread *th)
+{
+	for (int i = 0; i < 5 * HZ && !(th->state & TH_WAIT); i++)
+		thread_sleep(NULL, 0, 1);
+	return (th->state & TH_WAIT) != 0;
 }
 
 static int ktest_known(const char *name)

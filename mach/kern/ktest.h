@@ -26,6 +26,12 @@ struct ktest {
 /* One TAP point: "ok N - test: description" or "not ok N - ...". */
 int ktest_ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Sleep a tick at a time until th waits for an event (it is not running:
+ * we are), at most 5 s of ticks; whether it does.  A sleep of a fixed
+ * few ticks can end before th got there when QEMU is starved. */
+struct thread;
+int ktest_wait_blocked(struct thread *th);
+
 /* Run the tests spec names, print the plan, and halt with the verdict. */
 void ktest_run(const char *spec) __attribute__((noreturn));
 #endif

@@ -307,8 +307,7 @@ static void queue_body(void *arg)
 	q.sender_done = 0;
 	struct thread *th = kernel_thread(task, "sender", blocked_sender, &q, BASEPRI_KERNEL + 1);
 	thread_reference(th);
-	thread_sleep(NULL, 0, 3);
-	ktest_ok(!q.sender_done, "a sender to a full queue blocks");
+	ktest_ok(ktest_wait_blocked(th) && !q.sender_done, "a sender to a full queue blocks");
 	mr = receive(q.port, &m, sizeof(m), 0, 0);
 	ktest_ok(mr == MACH_MSG_SUCCESS && m.value == 0, "the receiver takes the oldest message");
 	while (!(th->state & TH_TERMINATED))
@@ -608,12 +607,12 @@ KTEST(ipc_handoff)
 	mach_port_allocate(space_of(t), MACH_PORT_RIGHT_RECEIVE, &handoff_port);
 	struct thread *srv = kernel_thread(t, "server", handoff_server, NULL, 20);
 	thread_reference(srv);
-	thread_sleep(NULL, 0, 2); /* the server is now blocked receiving */
+	int blocked = ktest_wait_blocked(srv); /* receiving */
 	run_in(t, handoff_client, t);
 	while (!(srv->state & TH_TERMINATED))
 		thread_sleep(srv, 0, 0);
 	thread_deallocate(srv);
-	ktest_ok(server_saw_competitor == 0,
+	ktest_ok(blocked && server_saw_competitor == 0,
 		 "SEND|RCV to a blocked receiver switches straight to it, ahead of a higher-priority runnable thread (%d)",
 		 server_saw_competitor);
 	mach_port_destroy(space_of(t), handoff_port);
@@ -641,8 +640,8 @@ KTEST(ipc_terminate_blocked_sender)
 	stuck_result = 0;
 	struct thread *th = kernel_thread(t, "stuck", stuck_sender, (void *)(uintptr_t)port, BASEPRI_KERNEL + 1);
 	thread_reference(th);
-	thread_sleep(NULL, 0, 2);
-	ktest_ok(stuck_result == 0 && !(th->state & TH_TERMINATED), "a send to a full queue blocks");
+	ktest_ok(ktest_wait_blocked(th) && stuck_result == 0 && !(th->state & TH_TERMINATED),
+		 "a send to a full queue blocks");
 	thread_terminate(th);
 	for (int i = 0; i < 100 && !(th->state & TH_TERMINATED); i++)
 		thread_sleep(th, 0, 1);

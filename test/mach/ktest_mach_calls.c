@@ -388,6 +388,10 @@ static void balance_body(void *arg)
 		thread_sleep(NULL, 0, 2); /* let the thread end and be reaped */
 	}
 	ktest_ok(ok, "20 rounds of task_create, vm_allocate, thread_create, thread_resume, task_terminate");
+	/* The last round's task and thread end and are reaped in their own
+	 * time: waited for, not a fixed 2 ticks. */
+	for (int i = 0; i < 5 * HZ && (default_pset.task_count != tasks0 || vm_page_free_count != free0); i++)
+		thread_sleep(NULL, 0, 1);
 	ktest_ok(my_space()->used == names0, "no port names leaked (%u, %u)", my_space()->used, names0);
 	ktest_ok(default_pset.task_count == tasks0, "the set counts as many tasks as before (%u)", default_pset.task_count);
 	ktest_ok(vm_page_free_count == free0, "no pages leaked (%lu free, %lu before)", vm_page_free_count, free0);
@@ -554,9 +558,10 @@ static void thread_body(void *arg)
 	struct thread *rt = kernel_thread(current_thread()->task, "receiver", receiver_body, &r, BASEPRI_KERNEL + 1);
 	rt->ith_self = ipc_kobject_port_alloc(IKOT_THREAD, rt);
 	mach_port_t rname = name_for(rt->ith_self);
-	thread_sleep(NULL, 0, 2);
-	ktest_ok(!r.done && call_simple(rname, MACH_ID(64)) == KERN_SUCCESS, "thread_abort of a thread blocked receiving");
-	thread_sleep(NULL, 0, 2);
+	ktest_ok(ktest_wait_blocked(rt) && !r.done && call_simple(rname, MACH_ID(64)) == KERN_SUCCESS,
+		 "thread_abort of a thread blocked receiving");
+	for (int i = 0; i < 5 * HZ && !r.done; i++)
+		thread_sleep(NULL, 0, 1);
 	ktest_ok(r.done && r.result == MACH_RCV_INTERRUPTED, "its mach_msg returns MACH_RCV_INTERRUPTED (0x%x)", r.result);
 	mach_port_destroy(my_space(), rname);
 	mach_port_destroy(my_space(), r.port);

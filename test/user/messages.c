@@ -236,9 +236,9 @@ static void test_queue_full_blocks(void)
 		mach_port_destroy(T, p);
 		return;
 	}
-	for (int i = 0; i < 20; i++)
-		thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 10);
-	is(blocked_sent, 0, "the sender is blocked while the queue is full");
+	/* Once it is blocked: before, the receive below would make room
+	 * for a send that then never blocked. */
+	ok(wait_blocked(cthread_kernel_port(t)) && blocked_sent == 0, "the sender is blocked while the queue is full");
 	ok(receive(p, &buf, 1000) == MACH_MSG_SUCCESS && buf.head.msgh_id == 30, "receive the first");
 	cthread_join(t);
 	is(blocked_sent, 1, "the blocked send completed");
