@@ -208,10 +208,11 @@ kern_return_t pmap_enter(struct pmap *p, uintptr_t va, phys_addr_t pa, unsigned 
 	if (page != NULL && pv_add(page, p, va) != 0)
 		return KERN_RESOURCE_SHORTAGE;
 	if (*pte & PTE_P)
-		pmap_pte_clear(p, pte, va);
+		pmap_pte_clear(p, pte, va); /* flushes the old translation */
+	/* A not-present entry is never cached by the TLB: nothing to flush
+	 * for the new one. */
 	*pte = bits;
 	p->resident++;
-	pmap_flush(p, va);
 	return KERN_SUCCESS;
 }
 

@@ -15,6 +15,7 @@
 #include <ipc/space.h>
 #include <kern/task.h>
 #include <vm/vm_map.h>
+#include <vm/vm_object.h> /* vm_object_deallocate, inline */
 
 struct host {
 	int unused;
@@ -83,7 +84,6 @@ void pset_deallocate(processor_set_t pset);
 /* The kernel's side of a memory object (vm/memory_object.c). */
 vm_object_t vm_object_lookup(mach_port_t port);
 vm_object_t vm_object_lookup_name(mach_port_t port);
-void vm_object_deallocate(vm_object_t object);
 
 /* Out-of-line port arrays in replies: a kalloc'd array of n rights
  * (n * 4 bytes, at least 1), which the message path frees. */

@@ -43,7 +43,9 @@ struct fault_wait {
 	int ready;	   /* wait for pager_ready */
 	int memory;	   /* no object: wait for free pages (vm_page_wait) */
 	vm_prot_t request; /* != 0: first send data_request for page (absent) */
-	struct vm_page *page; /* ... and after the wait, the page found there */
+	/* The page the fault saw at offset (NULL: none known); after the
+	 * wait, the page found there. */
+	struct vm_page *page;
 	/* vm_fault: the page comes to the entry's own object; if the map is
 	 * then as the fault left it, it maps the page at once with this
 	 * protection (fault_resume). */
@@ -71,7 +73,22 @@ static void fault_wait_set(struct fault_wait *w, struct vm_object *o, vm_offset_
 	w->ready = ready;
 	w->memory = 0;
 	w->request = VM_PROT_NONE;
+	w->page = NULL;
 	w->resumable = 0;
+}
+
+/* The page at w's offset in w's object.  A struct vm_page is never freed
+ * (the page array) and is tabled in at most one object at one offset,
+ * an object holding at most one page at an offset: so the page the fault
+ * saw there, if it is still tabled in the object at the offset, is the
+ * one the hash would find, whatever happened meanwhile. */
+static inline struct vm_page *fault_wait_page(struct fault_wait *w)
+{
+	struct vm_page *p = w->page;
+
+	if (p != NULL && p->object == w->object && p->offset == w->offset && (p->flags & VM_PAGE_TABLED))
+		return p;
+	return vm_page_lookup(w->object, w->offset);
 }
 
 /* No free page: wait for the pageout daemon, then start over. */
@@ -92,8 +109,8 @@ static int fault_wait_over(struct fault_wait *w, struct vm_page **page)
 	*page = NULL;
 	if (w->ready)
 		return o->pager_ready || o->pager == NULL;
-	struct vm_page *p = vm_page_lookup(o, w->offset);
-	*page = p;
+	struct vm_page *p = fault_wait_page(w);
+	*page = w->page = p;
 	if (p == NULL)
 		return 1;
 	if (w->access != 0)
@@ -113,6 +130,7 @@ struct pager_watch {
 	struct thread *thread;
 	struct vm_object *object; /* whose pager it waits for (referenced) */
 	event_t event;		  /* what it sleeps on; set before each sleep */
+	uint32_t since;		  /* clock_ticks (its low word) as the wait began */
 };
 
 queue_head_t vm_fault_pager_watched = QUEUE_HEAD_INIT(vm_fault_pager_watched);
@@ -152,6 +170,7 @@ static void pager_watch_begin(struct pager_watch *pw, struct vm_object *object)
 	pw->thread = current_thread();
 	pw->object = object;
 	pw->event = NULL;
+	pw->since = (uint32_t)clock_ticks;
 	queue_enter_tail(&vm_fault_pager_watched, &pw->link);
 	if (!queue_linked(&pager_watch_timer.link))
 		timer_set(&pager_watch_timer, PAGER_WATCH_TICKS, pager_watch_tick, NULL);
@@ -164,6 +183,18 @@ static void pager_watch_end(struct pager_watch *pw)
 
 	queue_remove_entry(&pw->link);
 	cpu_intr_restore(s);
+}
+
+/* Whether the wait has lasted vm_pager_timeout_ms (worked out when a
+ * wait goes on after a wake-up, not at every page-in; the difference of
+ * the low words is right across their wrapping). */
+static int pager_watch_expired(const struct pager_watch *pw)
+{
+	static uint32_t timeout_ticks; /* the command line's, once */
+
+	if (timeout_ticks == 0)
+		timeout_ticks = (uint32_t)((uint64_t)vm_pager_timeout_ms() * HZ / 1000 + 1);
+	return (uint32_t)clock_ticks - pw->since >= timeout_ticks;
 }
 
 /*
@@ -180,10 +211,6 @@ static kern_return_t fault_wait(struct fault_wait *w)
 	if (w->memory)
 		return vm_page_wait(VM_FAULT_MEMORY_WAIT_TICKS);
 	struct vm_object *o = w->object;
-	static uint64_t timeout_ticks; /* the command line's, once */
-	if (timeout_ticks == 0)
-		timeout_ticks = (uint64_t)vm_pager_timeout_ms() * HZ / 1000 + 1;
-	uint64_t deadline = clock_ticks + timeout_ticks;
 	kern_return_t kr = KERN_SUCCESS;
 	struct vm_page *p;
 	struct pager_watch pw;
@@ -209,7 +236,7 @@ static kern_return_t fault_wait(struct fault_wait *w)
 		}
 	}
 	while (!fault_wait_over(w, &p)) {
-		if (!vm_object_pager_alive(o) || clock_ticks >= deadline) {
+		if (!vm_object_pager_alive(o) || pager_watch_expired(&pw)) {
 			if (p != NULL && (p->flags & VM_PAGE_ABSENT))
 				vm_page_pager_failed(p);
 			else if (p != NULL && w->access != 0)
@@ -229,7 +256,6 @@ static kern_return_t fault_wait(struct fault_wait *w)
 		}
 	}
 	pager_watch_end(&pw);
-	w->page = p;
 	vm_object_deallocate(o);
 	return kr;
 }
@@ -248,7 +274,7 @@ static kern_return_t fault_wait(struct fault_wait *w)
 static kern_return_t fault_resume(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type, struct fault_wait *w,
 				  int fresh)
 {
-	struct vm_page *p = fresh ? w->page : vm_page_lookup(w->object, w->offset);
+	struct vm_page *p = fresh ? w->page : fault_wait_page(w);
 
 	if (p == NULL || (p->flags & (VM_PAGE_BUSY | VM_PAGE_NO_DATA)) || (p->page_lock & fault_type) ||
 	    w->object->copy != NULL || p->queue == VM_PAGE_Q_INACTIVE)
@@ -343,9 +369,9 @@ kern_return_t vm_map_entry_page_in(struct vm_map_entry *entry, vm_offset_t va, s
  * caller must free before putting a page there.  VM_FAULT_RETRY: w says
  * what to wait for (a pager's answer, or memory); then look again.
  */
-static kern_return_t fault_lookup(struct vm_object *first, vm_offset_t first_off, vm_prot_t fault_type,
-				  struct fault_wait *w, struct vm_object **found, struct vm_page **result,
-				  struct vm_page **marker)
+static inline __attribute__((always_inline)) kern_return_t
+fault_lookup(struct vm_object *first, vm_offset_t first_off, vm_prot_t fault_type, struct fault_wait *w,
+	     struct vm_object **found, struct vm_page **result, struct vm_page **marker)
 {
 	struct vm_object *o = first;
 	vm_offset_t off = first_off;
@@ -363,6 +389,7 @@ static kern_return_t fault_lookup(struct vm_object *first, vm_offset_t first_off
 		} else if (page != NULL) {
 			if (page->flags & VM_PAGE_BUSY) {
 				fault_wait_set(w, o, off, 0, 0);
+				w->page = page;
 				return VM_FAULT_RETRY;
 			}
 			if (page->flags & VM_PAGE_ERROR) {
@@ -378,6 +405,7 @@ static kern_return_t fault_lookup(struct vm_object *first, vm_offset_t first_off
 						return KERN_MEMORY_ERROR;
 				}
 				fault_wait_set(w, o, off, need, 0);
+				w->page = page;
 				return VM_FAULT_RETRY;
 			}
 			break;

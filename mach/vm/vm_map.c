@@ -267,33 +267,20 @@ static void simplify_range(struct vm_map *map, struct vm_map_entry *from, struct
 
 /* ---- maps ---- */
 
-int vm_map_lock(struct vm_map *map)
+int vm_map_lock_sleep(struct vm_map *map)
 {
-	int slept = 0;
-
 	while (map->lock.held) {
 		map->lock.waiting = 1;
 		thread_sleep(&map->lock, 0, 0);
-		slept = 1;
 	}
 	map->lock.held = 1;
-	return slept;
+	return 1;
 }
 
-void vm_map_unlock(struct vm_map *map)
+void vm_map_lock_wakeup(struct vm_map *map)
 {
-	map->timestamp++;
-	vm_map_unlock_unchanged(map);
-}
-
-void vm_map_unlock_unchanged(struct vm_map *map)
-{
-	assert(map->lock.held);
-	map->lock.held = 0;
-	if (map->lock.waiting) {
-		map->lock.waiting = 0;
-		thread_wakeup(&map->lock);
-	}
+	map->lock.waiting = 0;
+	thread_wakeup(&map->lock);
 }
 
 struct vm_map *vm_map_create(struct pmap *pmap, vm_offset_t min, vm_offset_t max)
@@ -371,14 +358,23 @@ int vm_map_check(struct vm_map *map)
 
 boolean_t vm_map_lookup_entry(struct vm_map *map, vm_offset_t addr, struct vm_map_entry **entry)
 {
-	struct vm_map_entry *h = map->hint, *hdr = &map->header;
+	struct vm_map_entry *h = map->hint, *h2 = map->hint2, *hdr = &map->header;
 
-	/* The hint, and the entry after it: repeated and sequential lookups. */
-	if (h != hdr && addr >= h->start) {
-		if (addr < h->end) {
-			*entry = h;
-			return TRUE;
-		}
+	/* The hint: repeated lookups. */
+	if (h != hdr && addr >= h->start && addr < h->end) {
+		*entry = h;
+		return TRUE;
+	}
+	/* The hint before: two threads of a task taking turns (a fault and
+	 * the pager thread that serves it, reading its buffer). */
+	if (h2 != hdr && addr >= h2->start && addr < h2->end) {
+		map->hint2 = h;
+		map->hint = h2;
+		*entry = h2;
+		return TRUE;
+	}
+	/* Just past the hint: sequential lookups. */
+	if (h != hdr && addr >= h->end) {
 		struct vm_map_entry *n = h->next;
 		if (n == hdr || addr < n->start) {
 			*entry = h;
@@ -389,15 +385,6 @@ boolean_t vm_map_lookup_entry(struct vm_map *map, vm_offset_t addr, struct vm_ma
 			*entry = n;
 			return TRUE;
 		}
-	}
-	/* The hint before: two threads of a task taking turns (a fault and
-	 * the pager thread that serves it, reading its buffer). */
-	struct vm_map_entry *h2 = map->hint2;
-	if (h2 != hdr && addr >= h2->start && addr < h2->end) {
-		map->hint2 = h;
-		map->hint = h2;
-		*entry = h2;
-		return TRUE;
 	}
 	struct vm_map_entry *best = hdr;
 	for (struct vm_map_entry *t = map->root; t != NULL;) {

@@ -23,6 +23,7 @@
 #include <mach/machine/vm_types.h>
 #include <mach/vm_inherit.h>
 #include <mach/vm_prot.h>
+#include <kern/debug.h>
 #include <stddef.h>
 
 struct pmap;
@@ -117,12 +118,35 @@ static inline void vm_map_deallocate(struct vm_map *map)
 		vm_map_destroy(map);
 }
 
+/* The lock's waits, out of line: a fault takes and drops the lock of
+ * its map twice, and most find it free with nobody waiting. */
+int vm_map_lock_sleep(struct vm_map *map);
+void vm_map_lock_wakeup(struct vm_map *map);
+
 /* Returns 1 if it had to sleep for the lock (anything may have changed
  * meanwhile), 0 if it took it at once. */
-int vm_map_lock(struct vm_map *map);
-void vm_map_unlock(struct vm_map *map);
+static inline __attribute__((always_inline)) int vm_map_lock(struct vm_map *map)
+{
+	if (map->lock.held)
+		return vm_map_lock_sleep(map);
+	map->lock.held = 1;
+	return 0;
+}
+
 /* The same, by a holder that changed nothing (the timestamp stays). */
-void vm_map_unlock_unchanged(struct vm_map *map);
+static inline __attribute__((always_inline)) void vm_map_unlock_unchanged(struct vm_map *map)
+{
+	assert(map->lock.held);
+	map->lock.held = 0;
+	if (map->lock.waiting)
+		vm_map_lock_wakeup(map);
+}
+
+static inline void vm_map_unlock(struct vm_map *map)
+{
+	map->timestamp++;
+	vm_map_unlock_unchanged(map);
+}
 
 /* The entry containing addr (TRUE), or FALSE and the entry before addr
  * (or the header) in *entry.  Map locked. */

@@ -14,15 +14,9 @@
 static struct zone vm_object_zone;
 unsigned long vm_object_count;
 
-/* The page hash: (object, offset) -> page, chained through hash_next. */
-static struct vm_page **vm_page_buckets;
-static unsigned long vm_page_hash_mask;
-
-static inline struct vm_page **vm_page_bucket(struct vm_object *object, vm_offset_t offset)
-{
-	unsigned long h = ((uintptr_t)object >> 5) + (offset >> PAGE_SHIFT);
-	return &vm_page_buckets[h & vm_page_hash_mask];
-}
+/* The page hash (vm_object.h). */
+struct vm_page **vm_page_buckets;
+unsigned long vm_page_hash_mask;
 
 void vm_object_init(void)
 {
@@ -86,18 +80,13 @@ struct vm_object *vm_object_allocate(vm_size_t size)
 static queue_head_t vm_object_cached_list = {&vm_object_cached_list, &vm_object_cached_list};
 static unsigned vm_object_cached_count;
 
-void vm_object_reference(struct vm_object *object)
+/* A cached object (no references) taken back into use. */
+void vm_object_uncache(struct vm_object *object)
 {
-	if (object == NULL)
-		return;
-	if (object->cached) {
-		assert(object->ref_count == 0);
-		queue_remove_entry(&object->cache_link);
-		vm_object_cached_count--;
-		object->cached = 0;
-	}
-	assert(object->ref_count >= 0);
-	object->ref_count++;
+	assert(object->ref_count == 0);
+	queue_remove_entry(&object->cache_link);
+	vm_object_cached_count--;
+	object->cached = 0;
 }
 
 /* The object's last reference is gone: free it and its pages (a pager
@@ -123,7 +112,8 @@ static void vm_object_terminate(struct vm_object *o)
 	zfree(&vm_object_zone, o);
 }
 
-void vm_object_deallocate(struct vm_object *object)
+/* The reference dropped may be the last (vm_object_deallocate). */
+void vm_object_deallocate_last(struct vm_object *object)
 {
 	while (object != NULL) {
 		assert(object->ref_count > 0);
@@ -143,30 +133,6 @@ void vm_object_deallocate(struct vm_object *object)
 		vm_object_terminate(object);
 		object = shadow;
 	}
-}
-
-struct vm_page *vm_page_lookup(struct vm_object *object, vm_offset_t offset)
-{
-	struct vm_page *p = *vm_page_bucket(object, offset);
-
-	while (p != NULL && (p->object != object || p->offset != offset))
-		p = p->hash_next;
-	return p;
-}
-
-void vm_page_insert(struct vm_page *page, struct vm_object *object, vm_offset_t offset)
-{
-	assert(!(page->flags & VM_PAGE_TABLED));
-	assert(vm_page_lookup(object, offset) == NULL);
-	struct vm_page **bucket = vm_page_bucket(object, offset);
-
-	page->object = object;
-	page->offset = offset;
-	page->hash_next = *bucket;
-	*bucket = page;
-	queue_enter_tail(&object->memq, &page->listq);
-	object->resident_page_count++;
-	page->flags |= VM_PAGE_TABLED;
 }
 
 void vm_page_remove(struct vm_page *page)

@@ -21,6 +21,7 @@
 #include <mach/message.h>
 #include <mach/machine/vm_types.h>
 #include <mach/vm_prot.h>
+#include <kern/debug.h>
 #include <kern/queue.h>
 #include <kern/sched.h>
 #include <vm/vm_page.h>
@@ -101,10 +102,31 @@ struct vm_object {
 void vm_object_init(void);
 /* An empty anonymous object of size bytes, one reference; NULL if none. */
 struct vm_object *vm_object_allocate(vm_size_t size);
-void vm_object_reference(struct vm_object *object);
+/* References are taken and dropped inline (every page-in takes one for
+ * its wait); what is more than a count is out of line. */
+void vm_object_uncache(struct vm_object *object);
+void vm_object_deallocate_last(struct vm_object *object);
+
+static inline void vm_object_reference(struct vm_object *object)
+{
+	if (object == NULL)
+		return;
+	if (object->cached)
+		vm_object_uncache(object);
+	object->ref_count++;
+}
+
 /* Drop a reference; the last one frees the pages and the reference on
  * the shadow (iteratively, so long chains do not recurse). */
-void vm_object_deallocate(struct vm_object *object);
+static inline void vm_object_deallocate(struct vm_object *object)
+{
+	if (object == NULL)
+		return;
+	if (object->ref_count > 1)
+		object->ref_count--;
+	else
+		vm_object_deallocate_last(object);
+}
 
 /* Make *object a new object shadowing the old one at *offset for length
  * bytes (the old reference moves to the shadow); *offset becomes 0. */
@@ -141,9 +163,41 @@ kern_return_t vm_object_copy_push(struct vm_page *page, int move);
 /* Free the pages in [start, end) (unmapping them everywhere). */
 void vm_object_page_remove(struct vm_object *object, vm_offset_t start, vm_offset_t end);
 
-/* Resident pages by (object, offset). */
-struct vm_page *vm_page_lookup(struct vm_object *object, vm_offset_t offset);
-void vm_page_insert(struct vm_page *page, struct vm_object *object, vm_offset_t offset);
+/* Resident pages by (object, offset): a hash table chained through
+ * hash_next, an object holding at most one page at an offset.  Looked
+ * up inline (a page-in looks four times). */
+extern struct vm_page **vm_page_buckets;
+extern unsigned long vm_page_hash_mask;
+
+static inline struct vm_page **vm_page_bucket(struct vm_object *object, vm_offset_t offset)
+{
+	unsigned long h = ((uintptr_t)object >> 5) + (offset >> PAGE_SHIFT);
+	return &vm_page_buckets[h & vm_page_hash_mask];
+}
+
+static inline struct vm_page *vm_page_lookup(struct vm_object *object, vm_offset_t offset)
+{
+	struct vm_page *p = *vm_page_bucket(object, offset);
+
+	while (p != NULL && (p->object != object || p->offset != offset))
+		p = p->hash_next;
+	return p;
+}
+/* Inline: a page-in inserts its page just after looking for it. */
+static inline void vm_page_insert(struct vm_page *page, struct vm_object *object, vm_offset_t offset)
+{
+	assert(!(page->flags & VM_PAGE_TABLED));
+	assert(vm_page_lookup(object, offset) == NULL);
+	struct vm_page **bucket = vm_page_bucket(object, offset);
+
+	page->object = object;
+	page->offset = offset;
+	page->hash_next = *bucket;
+	*bucket = page;
+	queue_enter_tail(&object->memq, &page->listq);
+	object->resident_page_count++;
+	page->flags |= VM_PAGE_TABLED;
+}
 void vm_page_remove(struct vm_page *page);
 void vm_page_rename(struct vm_page *page, struct vm_object *object, vm_offset_t offset);
 /* A fresh page inserted in object at offset, not zeroed; NULL if none. */

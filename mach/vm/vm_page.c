@@ -16,24 +16,12 @@
 #include <kern/clock.h>
 #include <kern/sched.h>
 
-static struct vm_page *vm_page_array;
-static unsigned long vm_page_array_count; /* covers physical 0 .. count pages */
+struct vm_page *vm_page_array;
+unsigned long vm_page_array_count; /* covers physical 0 .. count pages */
 static struct vm_page *free_lists[VM_PAGE_MAX_ORDER + 1];
 static struct simple_lock vm_page_lock = SIMPLE_LOCK_INITIALIZER;
 unsigned long vm_page_free_count;
 unsigned long vm_page_total_count;
-
-phys_addr_t vm_page_to_phys(const struct vm_page *page)
-{
-	return (phys_addr_t)(page - vm_page_array) << PAGE_SHIFT;
-}
-
-struct vm_page *vm_page_from_phys(phys_addr_t pa)
-{
-	unsigned long i = pa >> PAGE_SHIFT;
-
-	return i < vm_page_array_count ? &vm_page_array[i] : NULL;
-}
 
 static void free_list_insert(struct vm_page *p, unsigned order)
 {

@@ -74,8 +74,23 @@ void vm_page_bootstrap(struct phys_range *ranges, unsigned count);
 struct vm_page *vm_page_alloc(unsigned order);
 void vm_page_free(struct vm_page *page, unsigned order);
 
-phys_addr_t vm_page_to_phys(const struct vm_page *page);
-struct vm_page *vm_page_from_phys(phys_addr_t pa);
+/* The page array, physical page 0 up (vm_page.c); pages and frames
+ * convert inline, as every fault and pmap entry does. */
+extern struct vm_page *vm_page_array;
+extern unsigned long vm_page_array_count;
+
+static inline phys_addr_t vm_page_to_phys(const struct vm_page *page)
+{
+	return (phys_addr_t)(page - vm_page_array) << PAGE_SHIFT;
+}
+
+/* NULL: a frame past the array (device memory). */
+static inline struct vm_page *vm_page_from_phys(phys_addr_t pa)
+{
+	unsigned long i = pa >> PAGE_SHIFT;
+
+	return i < vm_page_array_count ? &vm_page_array[i] : NULL;
+}
 static inline void *vm_page_kva(const struct vm_page *page) { return phystokv(vm_page_to_phys(page)); }
 
 /* One page for the VM, owned by nobody and on no queue; NULL if none. */
