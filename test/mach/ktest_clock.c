@@ -1,5 +1,7 @@
 /* The PIT interrupt advances the tick count at about HZ, judged against
- * the CMOS real-time clock's seconds (both run on the machine's clock). */
+ * the CMOS real-time clock's seconds (both run on the machine's clock:
+ * test/mach/ktests.list boots this with QEMU's RTC on the virtual clock,
+ * in instructions, so that the host's load cannot come between them). */
 #include <i386/cpu.h>
 #include <kern/clock.h>
 #include <kern/ktest.h>
