@@ -436,14 +436,28 @@ static queue_head_t *port_receivers(struct ipc_port *port)
 	return port->pset != NULL ? &port->pset->receivers : &port->receivers;
 }
 
-/* Wake the first thread on a receivers queue; returns it (for handoff). */
+/*
+ * Wake the first thread on a receivers queue that still waits; returns it
+ * (for handoff).  One whose wait ended otherwise (a time-out, an abort,
+ * termination) stays queued until it runs: it is taken off and passed
+ * over, or the wake-up would be lost on it while the next receiver
+ * sleeps (receive_wait_leave finds it off the queue).
+ */
 static struct thread *receivers_wake_one(queue_head_t *q)
 {
-	if (queue_empty(q))
-		return NULL;
-	struct thread *th = queue_first_entry(q, struct thread, ipc_wait_link);
-	queue_remove_entry(&th->ipc_wait_link);
-	clear_wait(th, THREAD_AWAKENED);
+	int s = cpu_intr_save();
+	struct thread *th = NULL;
+
+	while (!queue_empty(q)) {
+		th = queue_first_entry(q, struct thread, ipc_wait_link);
+		queue_remove_entry(&th->ipc_wait_link);
+		if (th->state & TH_WAIT)
+			break;
+		th = NULL;
+	}
+	if (th != NULL)
+		clear_wait(th, THREAD_AWAKENED);
+	cpu_intr_restore(s);
 	return th;
 }
 

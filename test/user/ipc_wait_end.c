@@ -13,7 +13,9 @@
  * Receivers that never return to user mode: a receiver woken for a
  * message (or handed one by the fast path) and then terminated, or
  * suspended and then terminated, must not take the message with it: the
- * message stays queued and another receiver of the port gets it.
+ * message stays queued and another receiver of the port gets it; nor
+ * must one whose wait ended (terminated, not yet gone) take another
+ * receiver's wake-up.
  */
 #include <string.h>
 #include <cthreads.h>
@@ -358,6 +360,32 @@ static void doomed_receiver(enum delivery d, int suspend)
 	mach_port_destroy(T, port);
 }
 
+/*
+ * The first of two receivers is terminated before the message comes: it
+ * is still on the port's queue until it runs, its wait already ended.
+ * The message must wake the second, not the first again (a wake-up
+ * lost on a thread that is no longer waiting: the message stayed queued
+ * and the second slept until its time-out).
+ */
+static void receiver_gone_before(void)
+{
+	mach_port_t port = new_port();
+	struct receiver first = {.port = port}, second = {.port = port, .timeout = 5000};
+
+	diag("a send after the first receiver's termination, before it ran");
+	if (!ok(start_receiver(&first) && start_receiver(&second), "gone before: two receivers wait on a port"))
+		return;
+	mach_port_t th = cthread_kernel_port(first.t);
+	is_kr(thread_terminate(th), KERN_SUCCESS, "gone before: terminate the first");
+	is_kr(deliver(port, SEND_ONLY, 950), MACH_MSG_SUCCESS, "gone before: a send");
+	ok(wait_for(&second.done), "gone before: the second's receive returns");
+	is_kr(second.mr, MACH_MSG_SUCCESS, "gone before: with a message, not its time-out");
+	is(second.id, 950, "gone before: the one sent");
+	if (second.done)
+		cthread_join(second.t);
+	mach_port_destroy(T, port);
+}
+
 /* The same with one receiver; the message waits on the port. */
 static void doomed_only_receiver(enum delivery d)
 {
@@ -463,6 +491,7 @@ int main(void)
 		doomed_receiver(d, 1);
 		doomed_only_receiver(d);
 	}
+	receiver_gone_before();
 	test_suspended_then_resumed();
 	return tap_done();
 }
