@@ -6,8 +6,6 @@
 #include <kern/zalloc.h>
 #include <vm/vm_page.h>
 
-#define PDE_INDEX(va) ((va) >> SUPERPAGE_SHIFT)
-#define PTE_INDEX(va) (((va) >> PAGE_SHIFT) & 0x3ff)
 #define KERNEL_PDE_FIRST PDE_INDEX(KERNBASE)
 
 /* A mapping of a page beyond the first, which lives in the vm_page. */
@@ -190,22 +188,26 @@ static void pmap_pte_clear(struct pmap *p, uint32_t *pte, uintptr_t va)
 	pmap_flush(p, va);
 }
 
-kern_return_t pmap_enter(struct pmap *p, uintptr_t va, phys_addr_t pa, unsigned prot)
+kern_return_t pmap_enter_table(struct pmap *p, uintptr_t va, struct vm_page *page, unsigned prot)
 {
-	assert(va < KERNBASE && (va & PAGE_MASK) == 0);
 	uint32_t *pte = pmap_pte(p, va, 1);
 
 	if (pte == NULL)
 		return KERN_RESOURCE_SHORTAGE;
-	uint32_t bits = pa | PTE_P | PTE_U | ((prot & PMAP_PROT_WRITE) ? PTE_W : 0);
+	return pmap_enter_pte(p, pte, va, page, prot);
+}
+
+kern_return_t pmap_enter_pte(struct pmap *p, uint32_t *pte, uintptr_t va, struct vm_page *page, unsigned prot)
+{
+	phys_addr_t pa = vm_page_to_phys(page);
+	uint32_t bits = pmap_pte_user(pa, prot);
 	if ((*pte & PTE_P) && (*pte & PTE_FRAME) == pa) {
 		/* Same page, new rights: keep the dirty bit the MMU set. */
 		*pte = bits | (*pte & PTE_D);
 		pmap_flush(p, va);
 		return KERN_SUCCESS;
 	}
-	struct vm_page *page = vm_page_from_phys(pa);
-	if (page != NULL && pv_add(page, p, va) != 0)
+	if (pv_add(page, p, va) != 0)
 		return KERN_RESOURCE_SHORTAGE;
 	if (*pte & PTE_P)
 		pmap_pte_clear(p, pte, va); /* flushes the old translation */

@@ -12,6 +12,8 @@
 #include <mach/kern_return.h>
 #include <i386/cpu.h>
 #include <i386/vm_param.h>
+#include <kern/debug.h>
+#include <vm/vm_page.h>
 
 #define PTE_P 0x001
 #define PTE_W 0x002
@@ -23,6 +25,10 @@
 #define PTE_PS 0x080
 #define PTE_G 0x100
 #define PTE_FRAME 0xfffff000u
+
+/* A user address's entry in the page directory, and in its page table. */
+#define PDE_INDEX(va) ((va) >> SUPERPAGE_SHIFT)
+#define PTE_INDEX(va) (((va) >> PAGE_SHIFT) & 0x3ff)
 
 /* Protections as VM passes them (VM_PROT_* values). */
 #define PMAP_PROT_READ 0x1
@@ -44,8 +50,37 @@ void pmap_bootstrap(uint32_t *boot_pgdir);
 struct pmap *pmap_create(void);
 void pmap_reference(struct pmap *p);
 void pmap_destroy(struct pmap *p);
-/* Map the page at va (user space) to pa with prot; replaces any mapping. */
-kern_return_t pmap_enter(struct pmap *p, uintptr_t va, phys_addr_t pa, unsigned prot);
+/* A user page's page-table entry: pa with prot. */
+static inline uint32_t pmap_pte_user(phys_addr_t pa, unsigned prot)
+{
+	return pa | PTE_P | PTE_U | ((prot & PMAP_PROT_WRITE) ? PTE_W : 0);
+}
+
+/* Map page at va (user space, page-aligned) with prot; replaces any
+ * mapping.  Inline, the case of every fault that makes or finds a page
+ * mapped nowhere: its page table there, nothing mapped at va (no TLB
+ * entry to flush: a not-present one is never cached), the page's first
+ * mapping (recorded in the page itself).  The rest out of line:
+ * pmap_enter_pte with va's entry found (another mapping there, or of the
+ * page), pmap_enter_table when va has no page table yet. */
+kern_return_t pmap_enter_pte(struct pmap *p, uint32_t *pte, uintptr_t va, struct vm_page *page, unsigned prot);
+kern_return_t pmap_enter_table(struct pmap *p, uintptr_t va, struct vm_page *page, unsigned prot);
+static inline kern_return_t pmap_enter(struct pmap *p, uintptr_t va, struct vm_page *page, unsigned prot)
+{
+	uint32_t pde = p->pgdir[PDE_INDEX(va)];
+
+	assert(va < KERNBASE && (va & PAGE_MASK) == 0);
+	if (!(pde & PTE_P))
+		return pmap_enter_table(p, va, page, prot);
+	uint32_t *pte = (uint32_t *)phystokv(pde & PTE_FRAME) + PTE_INDEX(va);
+	if ((*pte & PTE_P) || page->pv_pmap != NULL)
+		return pmap_enter_pte(p, pte, va, page, prot);
+	page->pv_pmap = p;
+	page->pv_va = va;
+	*pte = pmap_pte_user(vm_page_to_phys(page), prot);
+	p->resident++;
+	return KERN_SUCCESS;
+}
 /* Unmap [start, end). */
 void pmap_remove(struct pmap *p, uintptr_t start, uintptr_t end);
 /* Reduce the rights of the mappings in [start, end) to prot (none: remove). */

@@ -61,8 +61,10 @@ struct fault_wait {
 /* How long a fault waits for free pages before it fails. */
 #define VM_FAULT_MEMORY_WAIT_TICKS (5 * HZ)
 
-static kern_return_t fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type, int wire,
-				struct vm_page **result, struct fault_wait *w);
+/* Inline in vm_fault (and vm_fault_locked): one call less a fault. */
+static inline __attribute__((always_inline)) kern_return_t
+fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type, int wire, struct vm_page **result,
+	   struct fault_wait *w);
 
 static void fault_wait_set(struct fault_wait *w, struct vm_object *o, vm_offset_t off, vm_prot_t access, int ready)
 {
@@ -280,7 +282,7 @@ static kern_return_t fault_resume(struct vm_map *map, vm_offset_t va, vm_prot_t 
 	    w->object->copy != NULL || p->queue == VM_PAGE_Q_INACTIVE)
 		return VM_FAULT_RETRY;
 	vm_stat.faults++;
-	return pmap_enter(map->pmap, trunc_page(va), vm_page_to_phys(p), w->prot & ~p->page_lock);
+	return pmap_enter(map->pmap, trunc_page(va), p, w->prot & ~p->page_lock);
 }
 
 /* The map lock is dropped while a pager works, so that other threads of
@@ -481,8 +483,9 @@ static struct vm_page *fault_page_alloc(struct vm_object *first, vm_offset_t fir
 	return vm_page_alloc_in(first, first_off);
 }
 
-static kern_return_t fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type, int wire,
-				struct vm_page **result, struct fault_wait *w)
+static inline __attribute__((always_inline)) kern_return_t
+fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fault_type, int wire, struct vm_page **result,
+	   struct fault_wait *w)
 {
 	struct vm_map_entry *e;
 	kern_return_t kr;
@@ -568,7 +571,7 @@ static kern_return_t fault_once(struct vm_map *map, vm_offset_t va, vm_prot_t fa
 			vm_stat.reactivations++;
 		}
 	}
-	kr = pmap_enter(map->pmap, va, vm_page_to_phys(page), prot);
+	kr = pmap_enter(map->pmap, va, page, prot);
 	if (kr != KERN_SUCCESS)
 		return kr;
 	if (wire)
