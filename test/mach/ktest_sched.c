@@ -94,10 +94,13 @@ KTEST(sched_timeout)
 	ktest_ok(clock_ticks >= t0 + 5, "after at least the time-out (%llu ticks)", clock_ticks - t0);
 	/* With interrupts off no tick can come in between (a starved QEMU
 	 * could make one come, or two, after any time): a tick counted means
-	 * that thread_block blocked. */
+	 * that thread_block blocked.  The wait has a time-out of its own, so
+	 * that a lost wake-up fails here (THREAD_TIMED_OUT) instead of
+	 * hanging the test. */
 	int s = cpu_intr_save();
 	t0 = clock_ticks;
 	assert_wait(&never, 0);
+	thread_wait_timeout(5);
 	clear_wait(current_thread(), THREAD_AWAKENED);
 	r = thread_block();
 	uint64_t ticks = clock_ticks - t0;
