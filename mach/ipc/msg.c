@@ -1052,26 +1052,6 @@ static inline __attribute__((always_inline)) void fast_copy(void *dst, const voi
 	__asm__ volatile("rep movsl" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
 }
 
-/* Copy words between the caller's memory and the kernel as copy_user
- * would (a fault the VM system cannot resolve ends the copy: 0), but
- * inline: the call, its frame and the byte tail cost more than a short
- * message's words.  The user range is the caller's to check. */
-static inline __attribute__((always_inline)) int fast_copy_user(void *dst, const void *src, size_t words)
-{
-	extern uintptr_t cpu_recover;
-
-	__asm__ goto("movl $%l[fault], %[recover]\n\t"
-		     "rep movsl\n\t"
-		     "movl $0, %[recover]"
-		     : "+D"(dst), "+S"(src), "+c"(words), [recover] "=m"(cpu_recover)
-		     :
-		     : "memory"
-		     : fault);
-	return 1;
-fault:
-	return 0;
-}
-
 /* Copy len bytes of the sender's message from offset off to dst, a
  * kernel address. */
 static inline __attribute__((always_inline)) void fast_read(const struct ipc_fast *f, void *dst, size_t off,
@@ -1300,7 +1280,7 @@ static inline __attribute__((always_inline)) mach_msg_return_t ipc_fast_kernel(s
 		h->msgh_local_port = rcv_name;
 		h->msgh_id = f->h.msgh_id + 100;
 		/* MIG's reply sizes are whole words. */
-		return fast_copy_user(f->umsg, h, h->msgh_size / 4) ? MACH_MSG_SUCCESS : MACH_RCV_INVALID_DATA;
+		return copy_user_words(f->umsg, h, h->msgh_size / 4) ? MACH_MSG_SUCCESS : MACH_RCV_INVALID_DATA;
 	}
 	struct ipc_kmsg *reply = ipc_kobject_reply_kmsg(&rep.r, rp, f->h.msgh_id);
 	/* A reply that cannot be delivered (its port died) is destroyed. */

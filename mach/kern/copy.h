@@ -19,6 +19,27 @@ static inline int copy_user_ok(const void *user, size_t n)
 	return !active_thread->kernel_only && a + n >= a && a + n <= KERNBASE;
 }
 
+/* Copy words between a user thread's memory and the kernel as
+ * copy_user would (a fault the VM system cannot resolve ends the copy:
+ * 0), but inline: the call, its frame and the byte tail cost more than a
+ * short message's words.  The user range is the caller's to check
+ * (copy_user_ok). */
+static inline __attribute__((always_inline)) int copy_user_words(void *dst, const void *src, size_t words)
+{
+	extern uintptr_t cpu_recover;
+
+	__asm__ goto("movl $%l[fault], %[recover]\n\t"
+		     "rep movsl\n\t"
+		     "movl $0, %[recover]"
+		     : "+D"(dst), "+S"(src), "+c"(words), [recover] "=m"(cpu_recover)
+		     :
+		     : "memory"
+		     : fault);
+	return 1;
+fault:
+	return 0;
+}
+
 static inline int copyin(const void *user_src, void *kernel_dst, size_t n)
 {
 	if (copy_user_ok(user_src, n))

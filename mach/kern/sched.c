@@ -226,7 +226,7 @@ static inline __attribute__((always_inline)) int block_off(struct thread *th)
 	int handoff = next != NULL && thread_runnable(next);
 	int queued = handoff && queue_linked(&next->runq_link);
 	if (thread_runnable(th)) { /* woken before it slept */
-		if (handoff && !queued)
+		if (handoff && !queued && next != th) /* (never queue the running thread) */
 			runq_insert(next);
 		return th->wait_result;
 	}

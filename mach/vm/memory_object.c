@@ -786,7 +786,9 @@ int vm_object_supply_fast(mach_msg_header_t *umsg, mach_msg_size_t send_size, ev
 	struct thread *th = current_thread();
 
 	*wake = NULL;
-	if (send_size != sizeof(m) || copyin(umsg, &m, sizeof(m)) != 0 || !supply_shape_ok(&m))
+	/* (From a user thread's memory only: copy_user_words.) */
+	if (send_size != sizeof(m) || !copy_user_ok(umsg, sizeof(m)) || !copy_user_words(&m, umsg, sizeof(m) / 4) ||
+	    !supply_shape_ok(&m))
 		return 0;
 	/* The map lock first: waiting for it is the one sleep here, and what
 	 * is looked up below (the control port, its object) could go
