@@ -62,7 +62,9 @@ static inline uint32_t pmap_pte_user(phys_addr_t pa, unsigned prot)
  * entry to flush: a not-present one is never cached), the page's first
  * mapping (recorded in the page itself).  The rest out of line:
  * pmap_enter_pte with va's entry found (another mapping there, or of the
- * page), pmap_enter_table when va has no page table yet. */
+ * page), pmap_enter_table when va has no page table yet: called only
+ * from here (pmap_enter's assertion on va covers them; page is one of
+ * vm_page_array's, never a device frame). */
 kern_return_t pmap_enter_pte(struct pmap *p, uint32_t *pte, uintptr_t va, struct vm_page *page, unsigned prot);
 kern_return_t pmap_enter_table(struct pmap *p, uintptr_t va, struct vm_page *page, unsigned prot);
 static inline kern_return_t pmap_enter(struct pmap *p, uintptr_t va, struct vm_page *page, unsigned prot)

@@ -445,20 +445,13 @@ static queue_head_t *port_receivers(struct ipc_port *port)
  */
 static struct thread *receivers_wake_one(queue_head_t *q)
 {
-	int s = cpu_intr_save();
-	struct thread *th = NULL;
-
 	while (!queue_empty(q)) {
-		th = queue_first_entry(q, struct thread, ipc_wait_link);
+		struct thread *th = queue_first_entry(q, struct thread, ipc_wait_link);
 		queue_remove_entry(&th->ipc_wait_link);
-		if (th->state & TH_WAIT)
-			break;
-		th = NULL;
+		if (clear_wait(th, THREAD_AWAKENED)) /* (its look at the wait and the end are one) */
+			return th;
 	}
-	if (th != NULL)
-		clear_wait(th, THREAD_AWAKENED);
-	cpu_intr_restore(s);
-	return th;
+	return NULL;
 }
 
 /* Wake one thread waiting to receive from port; returns it (for handoff). */

@@ -185,13 +185,15 @@ void thread_wakeup_one(event_t event)
 	thread_wakeup_prim(event, 1);
 }
 
-void clear_wait(struct thread *th, int result)
+int clear_wait(struct thread *th, int result)
 {
 	int s = cpu_intr_save();
+	int ended = (th->state & TH_WAIT) && (result != THREAD_INTERRUPTED || (th->state & TH_INTERRUPTIBLE));
 
-	if ((th->state & TH_WAIT) && (result != THREAD_INTERRUPTED || (th->state & TH_INTERRUPTIBLE)))
+	if (ended)
 		thread_unwait(th, result);
 	cpu_intr_restore(s);
+	return ended;
 }
 
 void clear_wait_event(struct thread *th, event_t event, int result)

@@ -71,8 +71,9 @@ int thread_sleep_receive(uint64_t timeout_ticks, event_t wake);
 struct thread *thread_wakeup(event_t event);
 void thread_wakeup_one(event_t event);
 /* End a thread's wait with the given result, if it is waiting and the
- * result is allowed (interrupts end only interruptible waits). */
-void clear_wait(struct thread *th, int result);
+ * result is allowed (interrupts end only interruptible waits); whether
+ * it did. */
+int clear_wait(struct thread *th, int result);
 /* The same, only if th sleeps on event (not on another of its waits). */
 void clear_wait_event(struct thread *th, event_t event, int result);
 /* Make a thread runnable (not waiting, not stopped). */

@@ -83,7 +83,10 @@ static void fault_wait_set(struct fault_wait *w, struct vm_object *o, vm_offset_
  * (the page array) and is tabled in at most one object at one offset,
  * an object holding at most one page at an offset: so the page the fault
  * saw there, if it is still tabled in the object at the offset, is the
- * one the hash would find, whatever happened meanwhile. */
+ * one the hash would find, whatever happened to the page meanwhile.
+ * (w->object itself is still the same object: the wait's reference
+ * holds it in fault_wait, the map's unchanged timestamp in
+ * fault_resume.) */
 static inline struct vm_page *fault_wait_page(struct fault_wait *w)
 {
 	struct vm_page *p = w->page;
