@@ -186,7 +186,7 @@ static int io_wait_tag(int fd)
  * caller deallocates): how many came, or -errno.  What read and readv
  * share.
  */
-static int read_once(int fd, uint32_t count, char **data, char *chunk)
+static inline __attribute__((always_inline)) int read_once(int fd, uint32_t count, char **data, char *chunk)
 {
 	int r;
 
