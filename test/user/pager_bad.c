@@ -554,8 +554,9 @@ static void test_map_changes_meanwhile(void)
 
 /*
  * data_request as a pager thread receives it, raw: straight into its
- * buffer when it waits in receive (here a buffer that straddles two
- * pages), queued when it is busy; both must look the same.
+ * buffer when it waits in receive (written in place when the buffer is
+ * within a page, copied in when it straddles two: both are tried),
+ * queued when it is busy; all must look the same.
  */
 
 /* The header, then four typed words: control port, offset, length,
@@ -576,11 +577,13 @@ static struct request_msg seen[3];
 static volatile int seen_count;
 static mach_port_t raw_port;
 static volatile int raw_slow; /* the first request: answer 200 ms late */
+static volatile int raw_ready; /* memory_object_init answered */
+static unsigned raw_at;	       /* where in its buffer the pager receives */
 
 static void *raw_pager(void *arg)
 {
 	static char buf[2 * PAGE] __attribute__((aligned(4096)));
-	mach_msg_header_t *h = (mach_msg_header_t *)(buf + PAGE - 20); /* across the page boundary */
+	mach_msg_header_t *h = (mach_msg_header_t *)(buf + raw_at);
 	static unsigned data[PAGE / 4] __attribute__((aligned(4096)));
 	(void)arg;
 	for (;;) {
@@ -589,6 +592,7 @@ static void *raw_pager(void *arg)
 		struct request_msg *m = (struct request_msg *)h;
 		if (h->msgh_id == MEMORY_OBJECT_INIT_ID) {
 			memory_object_ready(m->item[CONTROL].value, FALSE, MEMORY_OBJECT_COPY_DELAY);
+			raw_ready = 1;
 			continue;
 		}
 		if (h->msgh_id != MEMORY_OBJECT_DATA_REQUEST_ID || seen_count >= 3)
@@ -605,18 +609,22 @@ static void *raw_pager(void *arg)
 	}
 }
 
-static void test_request_shapes(void)
+static void test_request_shapes(unsigned at, const char *where)
 {
 	vm_address_t a = 0;
 	cthread_t r;
 
+	diag("data_request's shapes, the pager's buffer %s", where);
 	raw_port = new_port_with_send();
-	seen_count = 0, raw_slow = 1;
+	seen_count = 0, raw_slow = 1, raw_ready = 0, raw_at = at;
 	cthread_create(&r, raw_pager, NULL);
 	if (!is_kr(vm_map(T, &a, 3 * PAGE, 0, TRUE, raw_port, 0, FALSE, VM_PROT_READ, VM_PROT_ALL, VM_INHERIT_NONE),
 		   KERN_SUCCESS, "vm_map a raw pager's object"))
 		return;
-	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 50); /* init and ready done */
+	/* init answered, and the pager back in its receive: the first
+	 * request is delivered into its buffer. */
+	wait_for(&raw_ready);
+	ok(raw_ready && wait_blocked(cthread_kernel_port(r)), "the pager waits in its receive");
 	cthread_t t = touch(a); /* delivered into the waiting pager's buffer */
 	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 50);
 	is(*(volatile unsigned *)(a + PAGE), 0x7701, "a fault while the pager is busy is answered too");
@@ -651,7 +659,7 @@ static void test_request_shapes(void)
 	is(refs, 3, "a user reference from init and from each request");
 	is_kr(mach_port_mod_refs(T, control, MACH_PORT_RIGHT_SEND, -(mach_port_delta_t)refs), KERN_SUCCESS,
 	      "the pager gives the control right up");
-	thread_switch(MACH_PORT_NULL, SWITCH_OPTION_WAIT, 50); /* back waiting in its receive */
+	ok(wait_blocked(cthread_kernel_port(r)), "the pager is back waiting in its receive");
 	is(*(volatile unsigned *)(a + 2 * PAGE), 0x7702, "the next fault is answered");
 	if (is(seen_count, 3, "a third data_request")) {
 		control = seen[2].item[CONTROL].value;
@@ -897,7 +905,8 @@ int main(void)
 	test_bad_vm_map();
 	test_bad_replies();
 	test_supply_shapes();
-	test_request_shapes();
+	test_request_shapes(PAGE - 20, "across a page boundary");
+	test_request_shapes(PAGE, "within a page");
 	test_supply_then_receive();
 	test_forged_requests();
 	test_map_changes_meanwhile();
