@@ -52,6 +52,20 @@ const char *cmdline_get(const struct cmdline *c, const char *key)
 	return NULL;
 }
 
+unsigned cmdline_get_number(const struct cmdline *c, const char *key, unsigned dflt, unsigned max)
+{
+	const char *s = cmdline_get(c, key);
+	unsigned v = 0;
+
+	if (s == NULL || *s == '\0')
+		return dflt;
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v > max / 10 ? max : v * 10 + (unsigned)(*s - '0');
+	if (*s != '\0' || v == 0)
+		return dflt;
+	return v > max ? max : v;
+}
+
 int cmdline_list_has(const char *list, const char *word)
 {
 	size_t n = strlen(word);

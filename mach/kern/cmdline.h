@@ -19,6 +19,9 @@ struct cmdline {
 void cmdline_parse(struct cmdline *c, const char *s);
 /* The value of key (the last one given wins), or NULL if absent. */
 const char *cmdline_get(const struct cmdline *c, const char *key);
+/* key's value as a decimal number: dflt if absent, empty, 0 or not all
+ * digits; max if larger. */
+unsigned cmdline_get_number(const struct cmdline *c, const char *key, unsigned dflt, unsigned max);
 /* Whether word is one of the comma-separated items of list. */
 int cmdline_list_has(const char *list, const char *word);
 

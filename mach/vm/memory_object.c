@@ -86,13 +86,8 @@ unsigned vm_pager_timeout_ms(void)
 {
 	static unsigned timeout_ms;
 
-	if (timeout_ms == 0) {
-		const char *s = cmdline_get(&kernel_cmdline, "pager_timeout");
-		unsigned v = 0;
-		while (s != NULL && *s >= '0' && *s <= '9' && v < 100000000)
-			v = v * 10 + (unsigned)(*s++ - '0');
-		timeout_ms = v != 0 ? v : 30000;
-	}
+	if (timeout_ms == 0)
+		timeout_ms = cmdline_get_number(&kernel_cmdline, "pager_timeout", 30000, 100000000);
 	return timeout_ms;
 }
 

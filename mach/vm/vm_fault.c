@@ -18,6 +18,7 @@
 #include <i386/pmap.h>
 #include <mach/host_info.h>
 #include <kern/clock.h>
+#include <kern/cmdline.h>
 #include <kern/debug.h>
 #include <kern/sched.h>
 #include <kern/thread.h>
@@ -125,10 +126,12 @@ static int fault_wait_over(struct fault_wait *w, struct vm_page **page)
 
 /*
  * The threads waiting for a pager (in fault_wait), woken every tenth of
- * a second by one timer, armed while there are any, so that each looks
- * whether its time is up, and at once when their pager's port dies
- * (vm_fault_pager_died).  A wait costs a link in a list, not a timer of
- * its own set and cancelled (docs/vm.md).
+ * a second (the command line's pager_watch=MS) by one timer, armed while
+ * there are any, so that each looks whether its time is up, and at once
+ * when their pager's port dies (vm_fault_pager_died).  A wait costs a
+ * link in a list, not a timer of its own set and cancelled (docs/vm.md).
+ * The look would also hide a lost wake-up as a delay: tests boot with a
+ * long pager_watch, so that one hangs instead (test/user/tests.list).
  */
 struct pager_watch {
 	queue_chain_t link;
@@ -141,7 +144,15 @@ struct pager_watch {
 queue_head_t vm_fault_pager_watched = QUEUE_HEAD_INIT(vm_fault_pager_watched);
 static struct timer pager_watch_timer;
 
-#define PAGER_WATCH_TICKS (HZ / 10)
+/* The ticks between the watch's looks (pager_watch= in ms, default 100). */
+static uint64_t pager_watch_ticks(void)
+{
+	static uint64_t ticks;
+
+	if (ticks == 0)
+		ticks = ((uint64_t)cmdline_get_number(&kernel_cmdline, "pager_watch", 100, 3600000) * HZ + 999) / 1000;
+	return ticks;
+}
 
 /* The timer's, interrupts off: wake those asleep on what they wait for
  * (not a sleep of theirs elsewhere), with THREAD_TIMED_OUT. */
@@ -154,7 +165,7 @@ static void pager_watch_tick(void *arg)
 		if (pw->event != NULL)
 			clear_wait_event(pw->thread, pw->event, THREAD_TIMED_OUT);
 	if (!queue_empty(&vm_fault_pager_watched))
-		timer_set(&pager_watch_timer, PAGER_WATCH_TICKS, pager_watch_tick, NULL);
+		timer_set(&pager_watch_timer, pager_watch_ticks(), pager_watch_tick, NULL);
 }
 
 void vm_fault_pager_died(struct ipc_port *port)
@@ -178,7 +189,7 @@ static void pager_watch_begin(struct pager_watch *pw, struct vm_object *object)
 	pw->since = (uint32_t)clock_ticks;
 	queue_enter_tail(&vm_fault_pager_watched, &pw->link);
 	if (!queue_linked(&pager_watch_timer.link))
-		timer_set(&pager_watch_timer, PAGER_WATCH_TICKS, pager_watch_tick, NULL);
+		timer_set(&pager_watch_timer, pager_watch_ticks(), pager_watch_tick, NULL);
 	cpu_intr_restore(s);
 }
 

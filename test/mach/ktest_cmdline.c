@@ -25,6 +25,15 @@ KTEST(cmdline_parse)
 		 !cmdline_list_has("a,,b", ""),
 		 "comma lists match whole items only");
 
+	cmdline_parse(&c, "n=250 zero=0 bad=12x empty= big=99999999999 edge=1000");
+	ktest_ok(cmdline_get_number(&c, "n", 7, 1000) == 250 && cmdline_get_number(&c, "missing", 7, 1000) == 7,
+		 "a number, and the default for an absent key");
+	ktest_ok(cmdline_get_number(&c, "zero", 7, 1000) == 7 && cmdline_get_number(&c, "bad", 7, 1000) == 7 &&
+			 cmdline_get_number(&c, "empty", 7, 1000) == 7,
+		 "0, trailing junk and an empty value give the default");
+	ktest_ok(cmdline_get_number(&c, "big", 7, 1000) == 1000 && cmdline_get_number(&c, "edge", 7, 1000) == 1000 &&
+			 cmdline_get_number(&c, "n", 7, 100) == 100,
+		 "a value past the maximum is the maximum (no overflow)");
 	cmdline_parse(&c, "debug=1 debug=2");
 	ktest_ok(c.count == 2 && is(cmdline_get(&c, "debug"), "2"), "the first word is kept when it has '=' and the last value wins");
 	cmdline_parse(&c, "");
