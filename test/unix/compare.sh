@@ -30,6 +30,9 @@ if [ -f "$tmp/memory.log" ]; then # COMPARE_ONLY may leave memory out
 n=$(grep -o 'emul\[[0-9]*\]: system call 500 not implemented: ENOSYS' "$tmp/memory.log" | wc -l)
 [ "$n" = 1 ]
 ok $? "an unknown system call made twice is logged once ($n lines)"
+n=$(grep -o 'emul\[[0-9]*\]: system call 100000 not implemented: ENOSYS' "$tmp/memory.log" | wc -l)
+[ "$n" = 1 ]
+ok $? "one far past the table, made twice, is logged once too ($n lines)"
 fi
 
 tap_end

@@ -469,7 +469,17 @@ kern_return_t catch_exception_raise(mach_port_t port, mach_port_t thread, mach_p
 	if (exception == EXC_BAD_INSTRUCTION && code == EXC_I386_GPFLT && subcode == GP_ERR_INT80 &&
 	    emul_copyin(insn, st.eip, sizeof(insn)) == 0 && insn[0] == INT_OPCODE &&
 	    insn[1] == INT80_VECTOR) {
-		emul_log("system call %d not implemented: ENOSYS\n", (int)st.eax);
+		/* Logged once per number, as those within the vector are:
+		 * the last few numbers seen are remembered. */
+		static uint32_t high_logged[8];
+		static unsigned high_next;
+		int seen = 0;
+		for (unsigned i = 0; i < sizeof(high_logged) / sizeof(high_logged[0]); i++)
+			seen |= high_logged[i] == st.eax + 1;
+		if (!seen) {
+			high_logged[high_next++ % (sizeof(high_logged) / sizeof(high_logged[0]))] = st.eax + 1;
+			emul_log("system call %d not implemented: ENOSYS\n", (int)st.eax);
+		}
 		st.eip += INT80_LEN;
 		st.eax = (uint32_t)-LINUX_ENOSYS;
 		thread_set_state(thread, i386_THREAD_STATE, (thread_state_t)&st, n);

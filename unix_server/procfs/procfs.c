@@ -192,15 +192,15 @@ static int gen_meminfo(struct procfs_text *t, int pid)
 
 /* CPU time in ticks: what the processes used (user, system) and the
  * rest of the uptime, idle (or the servers'); how many processes there
- * are and run. */
+ * are and run; the uptime read for it (seconds, microseconds). */
 struct procfs_cpu {
 	uint64_t user, sys, idle;
 	unsigned total, running;
+	uint32_t up_sec, up_usec;
 };
 
 static void procfs_cpu_times(struct procfs_cpu *c)
 {
-	uint32_t sec, usec;
 	mach_msg_type_number_t n;
 
 	memset(c, 0, sizeof(*c));
@@ -213,21 +213,20 @@ static void procfs_cpu_times(struct procfs_cpu *c)
 		c->user += ticks(procfs_info.utime_sec, procfs_info.utime_usec);
 		c->sys += ticks(procfs_info.stime_sec, procfs_info.stime_usec);
 	}
-	procfs_uptime(&sec, &usec);
-	uint64_t up = ticks(sec, usec), busy = c->user + c->sys;
+	procfs_uptime(&c->up_sec, &c->up_usec);
+	uint64_t up = ticks(c->up_sec, c->up_usec), busy = c->user + c->sys;
 	c->idle = up > busy ? up - busy : 0;
 }
 
 static int gen_uptime(struct procfs_text *t, int pid)
 {
-	uint32_t sec, usec;
 	struct procfs_cpu c;
 
 	(void) pid;
 	procfs_cpu_times(&c);
-	procfs_uptime(&sec, &usec);
-	/* Idle: what stat's cpu line says, in seconds. */
-	text_printf(t, "%lu.%02lu %llu.%02llu\n", (unsigned long) sec, (unsigned long) (usec / 10000),
+	/* Idle: what stat's cpu line says, in seconds; both from one reading
+	 * of the uptime (idle can never exceed it). */
+	text_printf(t, "%lu.%02lu %llu.%02llu\n", (unsigned long) c.up_sec, (unsigned long) (c.up_usec / 10000),
 		    (unsigned long long) (c.idle / PROCFS_HZ),
 		    (unsigned long long) (c.idle % PROCFS_HZ * 100 / PROCFS_HZ));
 	return 0;
