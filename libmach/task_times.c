@@ -6,11 +6,9 @@
 #include <mach.h>
 #include <mach/task_info.h>
 
-#define USEC_PER_SEC 1000000
-
 static int64_t time_value_us(time_value_t t)
 {
-	return (int64_t)t.seconds * USEC_PER_SEC + t.microseconds;
+	return (int64_t)t.seconds * TIME_MICROS_MAX + t.microseconds;
 }
 
 kern_return_t mach_task_times(task_t task, int64_t *user_us, int64_t *sys_us)

@@ -209,6 +209,7 @@ int main(void)
 	result("write on O_RDONLY", write(fd, "x", 1));
 	result("ftruncate on O_RDONLY", ftruncate(fd, 0));
 	result("ftruncate to a negative length", syscall(SYS_ftruncate, fd, -1));
+	result("ftruncate of a bad fd to a negative length (the length first)", syscall(SYS_ftruncate, -1, -1));
 	close(fd);
 	result("read on a closed fd", read(fd, buf, 1));
 
@@ -230,6 +231,10 @@ int main(void)
 	result("readv of -1 buffers", syscall(SYS_readv, fd, iov, -1));
 	result("readv of 1025 buffers", syscall(SYS_readv, fd, iov, 1025));
 	result("readv from a bad vector", syscall(SYS_readv, fd, (void *)16, 1));
+	lseek(fd, 0, SEEK_SET);
+	static char low[200]; /* (not on the stack: its 2 GiB past it stay below the library) */
+	struct iovec huge[2] = {{low, 0x7ffff000}, {low, 0x7ffff000}};
+	result("readv of buffers past 2 GiB in all: what there is", readv(fd, huge, 2));
 	lseek(fd, 0, SEEK_SET);
 	iov[0].iov_base = (void *)16;
 	result("readv into a bad first buffer", readv(fd, iov, 3));

@@ -182,6 +182,7 @@ int main(void)
 	it = (struct itimerval){{0, 0}, {-1, 0}};
 	result("setitimer with a negative value", setitimer(ITIMER_REAL, &it, NULL));
 	result("setitimer of timer 3", syscall(SYS_setitimer, 3, &it, NULL));
+	result("setitimer of timer 3 from a bad pointer (read first)", syscall(SYS_setitimer, 3, BAD, NULL));
 	result("getitimer of timer -1", syscall(SYS_getitimer, -1, &old));
 	result("getitimer to a bad pointer", syscall(SYS_getitimer, ITIMER_REAL, BAD));
 	result("setitimer from a bad pointer", syscall(SYS_setitimer, ITIMER_REAL, BAD, NULL));
