@@ -11,6 +11,7 @@ mk crash.sh 'echo "1..1"; echo "ok 1 - a"; exit 3'
 mk short.sh 'echo "1..3"; echo "ok 1 - a"'
 mk late_plan.sh 'echo "ok 1 - a"; echo "1..1"'
 mk skip.sh 'echo "ok 1 - a # SKIP not here"; echo "1..1"'
+mk long.sh 'echo "# why a failed"; echo "not ok 1 - a"; i=2; while [ $i -le 80 ]; do echo "ok $i - more"; i=$((i + 1)); done; echo "1..80"'
 mk hang.sh 'sleep 30'
 mk silent.sh 'true'
 
@@ -35,6 +36,11 @@ tail -n 12 "$tmp/out" | grep -q "^  | # why b failed$" && tail -n 12 "$tmp/out" 
 ok $? "the failing point is shown with the comment before it, at the end"
 [ "$(grep -n "why b failed" "$tmp/out" | head -n 1 | cut -d: -f1)" -gt "$(grep -n "^FAIL: ./bad b$" "$tmp/out" | cut -d: -f1)" ]
 ok $? "after the result lines"
+# A failure early in a long log: its comment still comes last, not
+# pushed out of the output's end by the log's tail.
+run ./long.sh
+tail -n 6 "$tmp/out" | grep -q "^  | # why a failed$"
+ok $? "a long log's tail comes before the failing points, not after"
 
 for t in crash short hang silent; do
 	if [ $t = hang ]; then run --timeout 3 ./$t.sh; else run ./$t.sh; fi
