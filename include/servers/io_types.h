@@ -135,6 +135,10 @@ typedef mach_port_t io_t;
 /* What io_set_openmodes may change. */
 #define IO_O_SETTABLE (IO_O_APPEND | IO_O_NONBLOCK)
 
+/* fs_open's answer besides the file (bits of its out `tty`). */
+#define FS_OPEN_TTY 1  /* a terminal: job control applies to its reads and writes */
+#define FS_OPEN_WAIT 2 /* a FIFO end whose other side is not open yet: io_open_wait before use */
+
 /* fs_stat / fs_link / fs_access flags (Linux AT_*). */
 #define IO_AT_SYMLINK_NOFOLLOW 0x100
 #define IO_AT_EACCESS 0x200

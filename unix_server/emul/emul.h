@@ -80,6 +80,8 @@ extern volatile enum emul_wait emul_waiting;
 extern volatile mach_port_t emul_wait_io;
 /* Enter a wait of that kind; 0, or -EINTR if a signal is already there. */
 int emul_wait_begin(enum emul_wait kind, mach_port_t io);
+/* The tag of this thread's waiting io calls (fd.c; docs/unix.md). */
+int io_tag(void);
 void emul_wait_end(void);
 /* Wait on emul.sleep_port for a signal or timeout_ms (0: for ever);
  * -EINTR if a signal came, 0 on time-out. */
@@ -230,6 +232,7 @@ int sys_pwrite64(int fd, uint32_t ubuf, uint32_t count, uint32_t lo, uint32_t hi
 int sys_faccessat(int dirfd, uint32_t path, int mode, int flags);
 int sys_readlinkat(int dirfd, uint32_t path, uint32_t buf, int bufsiz);
 int sys_mkdirat(int dirfd, uint32_t path, int mode);
+int sys_mknodat(int dirfd, uint32_t path, uint32_t mode, uint32_t dev);
 int sys_unlinkat(int dirfd, uint32_t path, int flags);
 int sys_renameat2(int olddirfd, uint32_t oldpath, int newdirfd, uint32_t newpath, int flags);
 int sys_linkat(int olddirfd, uint32_t oldpath, int newdirfd, uint32_t newpath, int flags);

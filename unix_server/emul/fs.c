@@ -189,12 +189,23 @@ int sys_openat(int dirfd, uint32_t upath, int flags, int mode)
 	release(owned);
 	if (r < 0)
 		return r;
+	/* A FIFO end waits for its other side; a signal gives up the open
+	 * (our end closes) or, with SA_RESTART, makes it again. */
+	if (tty & FS_OPEN_WAIT) {
+		int nowait = emul_wait_begin(EMUL_WAIT_IO, file) < 0 ? IO_TAG_NOWAIT : 0;
+		r = emul_errno(io_open_wait(file, io_tag() | nowait));
+		emul_wait_end();
+		if (r < 0) {
+			mach_port_deallocate(mach_task_self(), file);
+			return r == -LINUX_EINTR ? emul_interrupted() : r;
+		}
+	}
 	r = emul_fd_alloc(file, (flags & O_CLOEXEC) ? FD_CLOEXEC : 0, 0);
 	if (r < 0) {
 		mach_port_deallocate(mach_task_self(), file);
 		return r;
 	}
-	emul.fd[r].not_tty = !tty;
+	emul.fd[r].not_tty = !(tty & FS_OPEN_TTY);
 	return r;
 }
 
@@ -407,6 +418,17 @@ int sys_mkdirat(int dirfd, uint32_t upath, int mode)
 	if (r < 0)
 		return r;
 	r = emul_errno(fs_mkdir(dir, path_buf, (int)((uint32_t)mode & ~umask_bits)));
+	release(owned);
+	return r;
+}
+
+int sys_mknodat(int dirfd, uint32_t upath, uint32_t mode, uint32_t dev)
+{
+	mach_port_t dir, owned;
+	int r = resolve_as_caller(dirfd, upath, &dir, 0, &owned);
+	if (r < 0)
+		return r;
+	r = emul_errno(fs_mknod(dir, path_buf, (int)(mode & ~umask_bits), (int)dev));
 	release(owned);
 	return r;
 }

@@ -92,6 +92,7 @@
 #define NR_access 33
 #define NR_rename 38
 #define NR_mkdir 39
+#define NR_mknod 14
 #define NR_rmdir 40
 #define NR_symlink 83
 #define NR_readlink 85
@@ -113,6 +114,7 @@
 #define NR_getdents64 220
 #define NR_openat 295
 #define NR_mkdirat 296
+#define NR_mknodat 297
 #define NR_fstatat64 300
 #define NR_unlinkat 301
 #define NR_renameat 302

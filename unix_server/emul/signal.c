@@ -319,7 +319,6 @@ static int in_library(uint32_t eip)
 
 volatile enum emul_wait emul_waiting;
 volatile mach_port_t emul_wait_io;
-extern int io_tag(void);
 
 int emul_wait_begin(enum emul_wait kind, mach_port_t io)
 {

@@ -574,6 +574,12 @@ void emul_syscall(void)
 	case NR_mkdirat:
 		ret = sys_mkdirat((int)r->ebx, r->ecx, (int)r->edx);
 		break;
+	case NR_mknod:
+		ret = sys_mknodat(LINUX_AT_FDCWD, r->ebx, r->ecx, r->edx);
+		break;
+	case NR_mknodat:
+		ret = sys_mknodat((int)r->ebx, r->ecx, r->edx, r->esi);
+		break;
 	case NR_unlink:
 		ret = sys_unlinkat(LINUX_AT_FDCWD, r->ebx, 0);
 		break;

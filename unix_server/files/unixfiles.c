@@ -138,6 +138,12 @@ static int unixfiles_mount_proc(struct vnode *root, const struct unixfiles_confi
 						config->device_master != MACH_PORT_NULL ? unixtty_owner : NULL));
 }
 
+/* FIFOs' pipes come from the pipe service. */
+static const struct vfs_fifo_ops unixfiles_fifo_ops = {
+	.open = unixpipe_fifo_open,
+	.forget = unixpipe_fifo_forget,
+};
+
 int unixfiles_init(const struct unixfiles_config *config, struct unixfiles_ports *ports)
 {
 	struct vfs_mount *rootfs;
@@ -180,6 +186,7 @@ int unixfiles_init(const struct unixfiles_config *config, struct unixfiles_ports
 		rc = LINUX_ENOMEM;
 		goto out;
 	}
+	vfs_register_fifo(&unixfiles_fifo_ops);
 	/* Terminals: pseudo-terminals always, the console with a device. */
 	if (unixtty_init(config->device_master, config->tty_procs) != KERN_SUCCESS) {
 		rc = LINUX_ENXIO;

@@ -41,6 +41,8 @@ struct vfs_device {
 
 static struct vfs_device vfs_devices[VFS_MAX_DEVICES];
 static int vfs_ndevices;
+/* Who gives FIFOs their pipes (vfs_register_fifo), or NULL: ENXIO. */
+static const struct vfs_fifo_ops *vfs_fifo;
 static const struct io_ops vfs_file_ops;
 cthread_mutex_t vfs_lock = CTHREAD_MUTEX_INITIALIZER;
 mach_port_t vfs_port_set = MACH_PORT_NULL;
@@ -706,6 +708,39 @@ static int vfs_open_device(struct vnode *vn, int flags, const struct io_cred *cr
 	return LINUX_ENXIO;
 }
 
+void vfs_register_fifo(const struct vfs_fifo_ops *ops)
+{
+	vfs_fifo = ops;
+}
+
+/*
+ * An end of the pipe of FIFO vn, from the pipe service; an open for a
+ * process (fs_open) learns whether it must wait for the other side.
+ */
+static int vfs_open_fifo(struct vnode *vn, int flags, const struct io_cred *cred, mach_port_t *port,
+			 mach_msg_type_name_t *poly)
+{
+	struct io_stat st;
+	int wait = 0, rc;
+
+	if (vfs_fifo == NULL)
+		return LINUX_ENXIO;
+	memset(&st, 0, sizeof(st));
+	vfs_fill_stat(vn, &st);
+	rc = vfs_fifo->open(vn->mount->dev, vn->ino, flags & (IO_O_ACCMODE | IO_O_NONBLOCK), cred, &st, port, poly,
+			    &wait);
+	if (rc == 0 && wait && vfs_opener != NULL)
+		vfs_opener->wait = 1;
+	return rc;
+}
+
+/* vn may have lost its last name: a FIFO's pipe is no longer its file's. */
+static void vfs_fifo_unlinked(struct vnode *vn)
+{
+	if (vn != NULL && VFS_ISFIFO(vn) && vn->nlink == 0 && vfs_fifo != NULL)
+		vfs_fifo->forget(vn->mount->dev, vn->ino);
+}
+
 /* /dev/null and /dev/zero: the memory devices (obj: the rdev). */
 #define VFS_DEV_NULL VFS_MKDEV(1, 3)
 #define VFS_DEV_ZERO VFS_MKDEV(1, 5)
@@ -803,10 +838,16 @@ static int vfs_open_found(struct io_open *d, struct vnode *vn, int flags, mach_p
 		 * read (IO_O_EXEC_ONLY), execve runs it in a new task. */
 		if ((flags & IO_O_EXEC) && vfs_permit(&d->cred, vn, VFS_R_OK) != 0)
 			flags |= IO_O_EXEC_ONLY;
-		if (VFS_ISCHR(vn)) {
-			rc = vfs_open_device(vn, flags, &d->cred, file, poly);
+		if (VFS_ISCHR(vn) || VFS_ISFIFO(vn)) {
+			rc = VFS_ISCHR(vn) ? vfs_open_device(vn, flags, &d->cred, file, poly)
+					   : vfs_open_fifo(vn, flags, &d->cred, file, poly);
 			vfs_rele(vn);
 			return rc;
+		}
+		/* Block devices and sockets: nothing in Ernst opens them. */
+		if (!VFS_ISREG(vn) && !VFS_ISDIR(vn)) {
+			rc = LINUX_ENXIO;
+			goto fail;
 		}
 		if ((flags & IO_O_TRUNC) && VFS_ISREG(vn) && acc != IO_O_RDONLY && vn->size != 0) {
 			rc = vn->ops->truncate(vn, 0);
@@ -827,14 +868,14 @@ fail:
 kern_return_t S_fs_open(io_t dir, const char *path, int flags, int mode, mach_port_t proc, int caller,
 			mach_port_t *file, mach_msg_type_name_t *poly, int *tty)
 {
-	struct vfs_opener who = { proc, caller, 0 };
+	struct vfs_opener who = { proc, caller, 0, 0 };
 	kern_return_t rc;
 
 	/* A device reached by this lookup opens for who (vfs_open_device). */
 	vfs_opener = &who;
 	rc = S_fs_lookup(dir, path, flags, mode, file, poly);
 	vfs_opener = NULL;
-	*tty = who.tty;
+	*tty = (who.tty ? FS_OPEN_TTY : 0) | (who.wait ? FS_OPEN_WAIT : 0);
 	if (rc == 0 && MACH_PORT_VALID(proc))
 		mach_port_deallocate(mach_task_self(), proc);
 	return rc;
@@ -956,7 +997,7 @@ static int vfs_resolve_name(struct io_open *d, const char *path, struct vfs_walk
 	return 0;
 }
 
-static int vfs_make(io_t dir, const char *path, uint32_t mode, const char *target)
+static int vfs_make(io_t dir, const char *path, uint32_t mode, uint64_t rdev, const char *target)
 {
 	struct io_open *d;
 	struct vfs_walk *w;
@@ -982,8 +1023,13 @@ static int vfs_make(io_t dir, const char *path, uint32_t mode, const char *targe
 	rc = vfs_may_change(&d->cred, w->dir);
 	if (rc != 0)
 		goto done;
+	/* Device nodes are root's to make (Linux's CAP_MKNOD, a file-system capability). */
+	if (((mode & IO_S_IFMT) == IO_S_IFCHR || (mode & IO_S_IFMT) == IO_S_IFBLK) && d->cred.uid != 0) {
+		rc = LINUX_EPERM;
+		goto done;
+	}
 	uint32_t gid = vfs_new_gid(&d->cred, w->dir, &mode);
-	rc = w->dir->ops->create(w->dir, w->name, w->len, mode, 0, target, d->cred.uid, gid, &vn);
+	rc = w->dir->ops->create(w->dir, w->name, w->len, mode, rdev, target, d->cred.uid, gid, &vn);
 	if (rc != 0)
 		goto done;
 	vfs_rele(vn);
@@ -997,7 +1043,7 @@ out:
 
 kern_return_t S_fs_mkdir(io_t dir, const char *path, int mode)
 {
-	return vfs_make(dir, path, IO_S_IFDIR | (mode & IO_S_PERM), NULL);
+	return vfs_make(dir, path, IO_S_IFDIR | (mode & IO_S_PERM), 0, NULL);
 }
 
 kern_return_t S_fs_symlink(io_t dir, const char *path, const char *target)
@@ -1008,7 +1054,32 @@ kern_return_t S_fs_symlink(io_t dir, const char *path, const char *target)
 		return LINUX_ENOENT;
 	if (tlen >= IO_PATH_MAX)
 		return LINUX_ENAMETOOLONG;
-	return vfs_make(dir, path, IO_S_IFLNK | 0777, target);
+	return vfs_make(dir, path, IO_S_IFLNK | 0777, 0, target);
+}
+
+kern_return_t S_fs_mknod(io_t dir, const char *path, int mode, int dev)
+{
+	uint32_t type = (uint32_t) mode & IO_S_IFMT;
+
+	/* The type first, before the path (Linux's may_mknod). */
+	switch (type) {
+	case 0:
+		type = IO_S_IFREG;
+		break;
+	case IO_S_IFREG:
+	case IO_S_IFCHR:
+	case IO_S_IFBLK:
+	case IO_S_IFIFO:
+	case IO_S_IFSOCK:
+		break;
+	case IO_S_IFDIR:
+		return LINUX_EPERM;
+	default:
+		return LINUX_EINVAL;
+	}
+	if (type != IO_S_IFCHR && type != IO_S_IFBLK)
+		dev = 0;
+	return vfs_make(dir, path, type | ((uint32_t) mode & IO_S_PERM), (uint32_t) dev, NULL);
 }
 
 /* Whether vn is the root of a file system or has one mounted on it. */
@@ -1081,6 +1152,7 @@ static int vfs_remove(io_t dir, const char *path, int want_dir)
 	vfs_touch(w->dir, VFS_MTIME | VFS_CTIME);
 	if (vn->nlink > 0)
 		vfs_touch(vn, VFS_CTIME);
+	vfs_fifo_unlinked(vn);
 done:
 	vfs_walk_done(w);
 out:
@@ -1242,6 +1314,7 @@ kern_return_t S_fs_rename(io_t olddir, const char *oldpath, mach_port_t newdir, 
 	vfs_touch(ow->dir, VFS_MTIME | VFS_CTIME);
 	vfs_touch(nw->dir, VFS_MTIME | VFS_CTIME);
 	vfs_touch(vn, VFS_CTIME);
+	vfs_fifo_unlinked(target);
 out:
 	return vfs_two_done(ow, nw, newdir, rc);
 }

@@ -133,6 +133,7 @@ struct vfs_mount {
 #define VFS_ISREG(vn) (((vn)->mode & IO_S_IFMT) == IO_S_IFREG)
 #define VFS_ISLNK(vn) (((vn)->mode & IO_S_IFMT) == IO_S_IFLNK)
 #define VFS_ISCHR(vn) (((vn)->mode & IO_S_IFMT) == IO_S_IFCHR)
+#define VFS_ISFIFO(vn) (((vn)->mode & IO_S_IFMT) == IO_S_IFIFO)
 
 /* Linux's device numbers (new_encode_dev for major, minor < 256). */
 #define VFS_MKDEV(major, minor) (((uint64_t) (major) << 8) | (minor))
@@ -179,6 +180,7 @@ struct vfs_opener {
 	mach_port_t proc;
 	int caller;
 	int tty;
+	int wait; /* a FIFO end that must wait for its other side (FS_OPEN_WAIT) */
 };
 
 /*
@@ -193,6 +195,21 @@ typedef int (*vfs_devopen_t)(void *arg, int flags, const struct io_cred *cred, s
 int vfs_register_device(uint64_t rdev, vfs_devopen_t open, void *arg);
 /* Every device of a major number not registered alone: open gets the rdev as arg. */
 int vfs_register_major(uint32_t major, vfs_devopen_t open);
+
+/*
+ * Named pipes (FIFOs): the pipe service gives their ends, registered by
+ * the server that composes the services (unixpipe_fifo_open and
+ * unixpipe_fifo_forget in the single server).  A FIFO is known by its
+ * file's (st_dev, inode); open: flags O_ACCMODE | O_NONBLOCK, st the
+ * file's stat, *wait whether the end must wait for its other side;
+ * forget: the file lost its last name.  Without them FIFOs open ENXIO.
+ */
+struct vfs_fifo_ops {
+	int (*open)(uint64_t dev, uint64_t ino, int flags, const struct io_cred *cred, const struct io_stat *st,
+		    mach_port_t *port, mach_msg_type_name_t *poly, int *wait);
+	void (*forget)(uint64_t dev, uint64_t ino);
+};
+void vfs_register_fifo(const struct vfs_fifo_ops *ops);
 
 /*
  * In-server helpers (the cpio loader, the single server's set-up): path

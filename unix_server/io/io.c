@@ -23,14 +23,17 @@
 #define IO_INLINE_MAX 2048
 #define IO_MAX_DEMUX 4
 
-/* A call that waits: an io_read or io_write answered later. */
+/* What a waiting call is. */
+enum io_wait_kind { IO_WAIT_READ, IO_WAIT_WRITE, IO_WAIT_OPEN };
+
+/* A call that waits: an io_read, io_write or io_open_wait answered later. */
 struct io_wait {
 	struct io_wait *next;
 	struct io_open *o;
 	mach_port_t reply;
 	mach_msg_type_name_t reply_poly;
 	int tag;
-	int is_write;
+	enum io_wait_kind kind;
 	int64_t offset;
 	size_t amount; /* read: bytes wanted; write: bytes in data */
 	size_t done;   /* write: bytes already in */
@@ -231,13 +234,19 @@ static void io_wait_free(struct io_wait *w)
 /* Answer a waiting call now with rc (and, for a write, what went in). */
 static void io_wait_answer(struct io_wait *w, int rc)
 {
-	if (w->is_write) {
+	switch (w->kind) {
+	case IO_WAIT_WRITE:
 		if (w->done > 0)
 			io_write_reply(w->reply, w->reply_poly, 0, (int) w->done);
 		else
 			io_write_reply(w->reply, w->reply_poly, rc, 0);
-	} else {
+		break;
+	case IO_WAIT_READ:
 		io_read_reply(w->reply, w->reply_poly, rc, NULL, 0);
+		break;
+	case IO_WAIT_OPEN:
+		io_open_wait_reply(w->reply, w->reply_poly, rc);
+		break;
 	}
 }
 
@@ -314,6 +323,31 @@ static int io_wait_try_write(struct io_wait *w)
 	return 1;
 }
 
+/* An open waiting for its object (a FIFO's other side). */
+static int io_wait_try_open(struct io_wait *w)
+{
+	if (io_right_dead(w->reply)) {
+		mach_port_deallocate(mach_task_self(), w->reply);
+		return 1;
+	}
+	if (w->o->ops->open_wait(w->o) == IO_WOULDBLOCK)
+		return 0;
+	io_open_wait_reply(w->reply, w->reply_poly, 0);
+	return 1;
+}
+
+static int io_wait_try(struct io_wait *w)
+{
+	switch (w->kind) {
+	case IO_WAIT_WRITE:
+		return io_wait_try_write(w);
+	case IO_WAIT_OPEN:
+		return io_wait_try_open(w);
+	default:
+		return io_wait_try_read(w);
+	}
+}
+
 static void io_selreg_free(struct io_selreg *r)
 {
 	mach_port_deallocate(mach_task_self(), r->notify);
@@ -343,7 +377,7 @@ void unixio_wake(struct io_waitq *q)
 		q->again = 0;
 		pw = &q->calls;
 		while ((w = *pw) != NULL) {
-			if (w->is_write ? io_wait_try_write(w) : io_wait_try_read(w)) {
+			if (io_wait_try(w)) {
 				*pw = w->next;
 				io_wait_free(w);
 				progress = 1;
@@ -434,14 +468,14 @@ void unixio_revoke(const struct io_ops *ops)
 	}
 }
 
-static int io_has_waiting(struct io_waitq *q, int is_write)
+static int io_has_waiting(struct io_waitq *q, enum io_wait_kind kind)
 {
 	struct io_wait *w;
 
 	if (q == NULL)
 		return 0;
 	for (w = q->calls; w != NULL; w = w->next)
-		if (w->is_write == is_write)
+		if (w->kind == kind)
 			return 1;
 	return 0;
 }
@@ -454,6 +488,22 @@ static void io_wait_append(struct io_waitq *q, struct io_wait *w)
 		;
 	w->next = NULL;
 	*pw = w;
+}
+
+/* A new waiting call of o (its other fields zero), or NULL without memory. */
+static struct io_wait *io_wait_new(struct io_open *o, mach_port_t reply, mach_msg_type_name_t reply_poly, int tag,
+				   enum io_wait_kind kind)
+{
+	struct io_wait *w = calloc(1, sizeof(*w));
+
+	if (w == NULL)
+		return NULL;
+	w->o = o;
+	w->reply = reply;
+	w->reply_poly = reply_poly;
+	w->tag = tag;
+	w->kind = kind;
+	return w;
 }
 
 static int io_offset_ok(struct io_open *o, int64_t offset)
@@ -494,7 +544,7 @@ kern_return_t S_io_read(io_t io, mach_port_t reply, mach_msg_type_name_t reply_p
 		return 0;
 	q = io_waitq_of(o);
 	/* Earlier readers still waiting go first. */
-	if (io_has_waiting(q, 0)) {
+	if (io_has_waiting(q, IO_WAIT_READ)) {
 		rc = IO_WOULDBLOCK;
 		goto wait;
 	}
@@ -529,13 +579,9 @@ wait:
 		return LINUX_EAGAIN;
 	if (tag & IO_TAG_NOWAIT)
 		return LINUX_EINTR;
-	w = calloc(1, sizeof(*w));
+	w = io_wait_new(o, reply, reply_poly, tag, IO_WAIT_READ);
 	if (w == NULL)
 		return LINUX_ENOMEM;
-	w->o = o;
-	w->reply = reply;
-	w->reply_poly = reply_poly;
-	w->tag = tag;
 	w->offset = offset;
 	w->amount = amount;
 	io_wait_append(q, w);
@@ -564,7 +610,7 @@ kern_return_t S_io_write(io_t io, mach_port_t reply, mach_msg_type_name_t reply_
 		return rc;
 	*amount = 0;
 	q = io_waitq_of(o);
-	if (io_has_waiting(q, 1)) {
+	if (io_has_waiting(q, IO_WAIT_WRITE)) {
 		rc = IO_WOULDBLOCK;
 	} else {
 		rc = o->ops->write(o, offset, data, data_count, &done);
@@ -584,7 +630,7 @@ kern_return_t S_io_write(io_t io, mach_port_t reply, mach_msg_type_name_t reply_
 		}
 		return (o->flags & IO_O_NONBLOCK) || q == NULL ? LINUX_EAGAIN : LINUX_EINTR;
 	}
-	w = calloc(1, sizeof(*w));
+	w = io_wait_new(o, reply, reply_poly, tag, IO_WAIT_WRITE);
 	if (w == NULL)
 		goto nomem;
 	w->data = malloc(data_count);
@@ -592,11 +638,6 @@ kern_return_t S_io_write(io_t io, mach_port_t reply, mach_msg_type_name_t reply_
 		goto nomem;
 	/* What went in already counts: an interruption answers with it. */
 	memcpy(w->data, data, data_count);
-	w->o = o;
-	w->reply = reply;
-	w->reply_poly = reply_poly;
-	w->tag = tag;
-	w->is_write = 1;
 	w->offset = offset == IO_OFFSET_CURRENT ? offset : offset + (int64_t) done;
 	w->amount = data_count;
 	w->done = done;
@@ -613,6 +654,28 @@ nomem:
 		return 0;
 	}
 	return LINUX_ENOMEM;
+}
+
+kern_return_t S_io_open_wait(io_t io, mach_port_t reply, mach_msg_type_name_t reply_poly, int tag)
+{
+	struct io_open *o = unixio_lookup(io);
+	struct io_waitq *q;
+	struct io_wait *w;
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	if (o->ops->open_wait == NULL || o->ops->open_wait(o) != IO_WOULDBLOCK)
+		return 0;
+	q = io_waitq_of(o);
+	if (q == NULL)
+		return 0;
+	if (tag & IO_TAG_NOWAIT)
+		return LINUX_EINTR;
+	w = io_wait_new(o, reply, reply_poly, tag, IO_WAIT_OPEN);
+	if (w == NULL)
+		return LINUX_ENOMEM;
+	io_wait_append(q, w);
+	return MIG_NO_REPLY;
 }
 
 kern_return_t S_io_seek(io_t io, int64_t offset, int whence, int64_t *newoffset)

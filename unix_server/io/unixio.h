@@ -105,6 +105,12 @@ struct io_ops {
 	int (*statfs)(struct io_open *o, struct io_statfs *st);
 	/* sync/syncfs: every file system of the service. */
 	int (*syncfs)(struct io_open *o);
+	/*
+	 * io_open_wait: 0 if the description may be used, IO_WOULDBLOCK
+	 * while its open must wait (a FIFO end whose other side has not
+	 * opened); NULL: never waits.
+	 */
+	int (*open_wait)(struct io_open *o);
 	/* A new description shares o->obj (io_restrict_auth); NULL: refused. */
 	void (*dup)(struct io_open *o);
 	/* The description is gone (no senders left): drop o->obj's use. */

@@ -6,6 +6,14 @@
  * write answer IO_WOULDBLOCK and the layer queues the call and retries
  * it at each wake-up, so no wake-up can be lost (everything runs under
  * unixio_lock).
+ *
+ * Named pipes (FIFOs) are the same pipes, found by their file's (st_dev,
+ * inode) in a list while any end is open: every open of the file joins
+ * the one pipe.  The file service (the VFS) asks for an end with
+ * unixpipe_fifo_open; an end opened for reading while no writer has the
+ * FIFO open (or for writing with no reader) waits in io_open_wait until
+ * the other side opens, as on Linux.  A FIFO end may also be opened
+ * O_RDWR: it is a reader and a writer at once.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,24 +33,39 @@ struct pipe {
 	char *buf;
 	size_t head;  /* index of the oldest byte */
 	size_t count; /* bytes in the ring */
-	int readers;  /* open read-end descriptions */
+	int readers;  /* open descriptions that read (read ends, O_RDWR FIFO ends) */
 	int writers;
 	uint64_t ino;
 	uint32_t ctime_sec;
 	struct io_waitq q;
+	/* A FIFO's: its file, and how often each side was ever opened. */
+	int named;     /* 1 while in pipe_fifos (its file may be opened again) */
+	int fifo;      /* a FIFO's pipe: its stat is the file's */
+	uint64_t dev, fino;
+	uint64_t reader_opens, writer_opens;
+	struct io_stat st; /* the file's, as the last opener found it */
+	struct pipe *fifo_next;
 };
 
 static mach_port_t pipe_service = MACH_PORT_NULL;
 static uint64_t pipe_next_ino = 1;
+/* The FIFOs with an open end, whose files may be opened again. */
+static struct pipe *pipe_fifos;
 
 static struct pipe *pipe_of(struct io_open *o)
 {
 	return o->obj;
 }
 
-static int pipe_is_reader(struct io_open *o)
+/* Whether o counts as a reader (a read end, an O_RDWR FIFO end), a writer. */
+static int pipe_reads(struct io_open *o)
 {
-	return (o->flags & IO_O_ACCMODE) == IO_O_RDONLY;
+	return (o->flags & IO_O_ACCMODE) != IO_O_WRONLY;
+}
+
+static int pipe_writes(struct io_open *o)
+{
+	return (o->flags & IO_O_ACCMODE) != IO_O_RDONLY;
 }
 
 static int pipe_read(struct io_open *o, int64_t off, char *buf, size_t amount, size_t *got)
@@ -106,12 +129,13 @@ static int pipe_poll(struct io_open *o)
 	struct pipe *p = pipe_of(o);
 	int ready = 0;
 
-	if (pipe_is_reader(o)) {
+	if (pipe_reads(o)) {
 		if (p->count > 0)
 			ready |= IO_POLLIN;
 		if (p->writers == 0)
 			ready |= IO_POLLHUP;
-	} else {
+	}
+	if (pipe_writes(o)) {
 		if (IO_PIPE_SIZE - p->count >= IO_PIPE_BUF)
 			ready |= IO_POLLOUT;
 		if (p->readers == 0)
@@ -129,6 +153,10 @@ static int pipe_stat(struct io_open *o, struct io_stat *st)
 {
 	struct pipe *p = pipe_of(o);
 
+	if (p->fifo) {
+		*st = p->st;
+		return 0;
+	}
 	st->st_dev = PIPE_DEV;
 	st->st_ino = p->ino;
 	st->__st_ino = (uint32_t) p->ino;
@@ -157,28 +185,61 @@ static int pipe_ioctl(struct io_open *o, int request, const char *in, size_t inl
 
 static void pipe_dup(struct io_open *o)
 {
-	if (pipe_is_reader(o))
+	if (pipe_reads(o))
 		pipe_of(o)->readers++;
-	else
+	if (pipe_writes(o))
 		pipe_of(o)->writers++;
+}
+
+static void pipe_fifo_unlist(struct pipe *p)
+{
+	struct pipe **pp;
+
+	for (pp = &pipe_fifos; *pp != NULL; pp = &(*pp)->fifo_next) {
+		if (*pp == p) {
+			*pp = p->fifo_next;
+			break;
+		}
+	}
+	p->named = 0;
 }
 
 static void pipe_close(struct io_open *o)
 {
 	struct pipe *p = pipe_of(o);
 
-	if (pipe_is_reader(o))
+	if (pipe_reads(o))
 		p->readers--;
-	else
+	if (pipe_writes(o))
 		p->writers--;
 	if (p->readers == 0 && p->writers == 0) {
-		/* The layer answered this open's calls; no other open is left. */
+		/* The layer answered this open's calls; no other open is left
+		 * (a FIFO's data goes with its last end, as on Linux). */
+		if (p->named)
+			pipe_fifo_unlist(p);
 		free(p->buf);
 		free(p);
 		return;
 	}
 	/* Readers now see EOF, writers EPIPE. */
 	unixio_wake(&p->q);
+}
+
+/*
+ * A FIFO end opened to read waits until a writer has opened since (or
+ * is there), one opened to write until a reader has: o->offset (a pipe
+ * has no offset) keeps the other side's open count the end saw when it
+ * was opened, so that a writer that came and went already counts.
+ */
+static int pipe_open_wait(struct io_open *o)
+{
+	struct pipe *p = pipe_of(o);
+
+	if (pipe_reads(o) && pipe_writes(o))
+		return 0;
+	if (pipe_reads(o))
+		return p->writers > 0 || p->writer_opens != (uint64_t) o->offset ? 0 : IO_WOULDBLOCK;
+	return p->readers > 0 || p->reader_opens != (uint64_t) o->offset ? 0 : IO_WOULDBLOCK;
 }
 
 static const struct io_ops pipe_ops = {
@@ -191,8 +252,93 @@ static const struct io_ops pipe_ops = {
 	.ioctl = pipe_ioctl,
 	.dup = pipe_dup,
 	.close = pipe_close,
+	.open_wait = pipe_open_wait,
 	.seekable = 0,
 };
+
+/* A new pipe with its ring; NULL when out of memory. */
+static struct pipe *pipe_new(void)
+{
+	struct pipe *p = calloc(1, sizeof(*p));
+
+	if (p == NULL)
+		return NULL;
+	p->buf = malloc(IO_PIPE_SIZE);
+	if (p->buf == NULL) {
+		free(p);
+		return NULL;
+	}
+	p->ino = pipe_next_ino++;
+	unixio_now(&p->ctime_sec, NULL);
+	return p;
+}
+
+int unixpipe_fifo_open(uint64_t dev, uint64_t ino, int flags, const struct io_cred *cred, const struct io_stat *st,
+		       mach_port_t *port, mach_msg_type_name_t *poly, int *wait)
+{
+	int acc = flags & IO_O_ACCMODE, nonblock = flags & IO_O_NONBLOCK;
+	struct io_open *o;
+	struct pipe *p;
+
+	if (acc == IO_O_ACCMODE)
+		return LINUX_EINVAL;
+	for (p = pipe_fifos; p != NULL; p = p->fifo_next)
+		if (p->dev == dev && p->fino == ino)
+			break;
+	/* Nobody to read what a writer that may not wait would write. */
+	if (acc == IO_O_WRONLY && nonblock && (p == NULL || p->readers == 0))
+		return LINUX_ENXIO;
+	if (p == NULL) {
+		p = pipe_new();
+		if (p == NULL)
+			return LINUX_ENFILE;
+		p->named = p->fifo = 1;
+		p->dev = dev;
+		p->fino = ino;
+		p->fifo_next = pipe_fifos;
+		pipe_fifos = p;
+	}
+	o = unixio_open_new(&pipe_ops, p, acc | nonblock, cred);
+	if (o == NULL) {
+		if (p->readers == 0 && p->writers == 0) {
+			pipe_fifo_unlist(p);
+			free(p->buf);
+			free(p);
+		}
+		return LINUX_ENFILE;
+	}
+	p->st = *st;
+	p->st.st_size = 0;
+	p->st.st_blocks = 0;
+	if (pipe_reads(o)) {
+		p->readers++;
+		p->reader_opens++;
+	}
+	if (pipe_writes(o)) {
+		p->writers++;
+		p->writer_opens++;
+	}
+	o->offset = (int64_t) (acc == IO_O_RDONLY ? p->writer_opens : p->reader_opens);
+	/* A nonblocking reader goes ahead alone (it reads end of file). */
+	*wait = !nonblock && pipe_open_wait(o) == IO_WOULDBLOCK;
+	/* The other side's opens waiting for us go ahead. */
+	unixio_wake(&p->q);
+	*port = o->port;
+	*poly = MACH_MSG_TYPE_MAKE_SEND;
+	return 0;
+}
+
+void unixpipe_fifo_forget(uint64_t dev, uint64_t ino)
+{
+	struct pipe *p;
+
+	for (p = pipe_fifos; p != NULL; p = p->fifo_next) {
+		if (p->dev == dev && p->fino == ino) {
+			pipe_fifo_unlist(p);
+			return;
+		}
+	}
+}
 
 kern_return_t S_pipe_create(mach_port_t server, int flags, mach_port_t *readend, mach_msg_type_name_t *readend_poly,
 			    mach_port_t *writeend, mach_msg_type_name_t *writeend_poly)
@@ -205,12 +351,9 @@ kern_return_t S_pipe_create(mach_port_t server, int flags, mach_port_t *readend,
 		return LINUX_EBADF;
 	if (flags & ~(IO_O_NONBLOCK | IO_O_CLOEXEC))
 		return LINUX_EINVAL;
-	p = calloc(1, sizeof(*p));
+	p = pipe_new();
 	if (p == NULL)
 		return LINUX_ENFILE;
-	p->buf = malloc(IO_PIPE_SIZE);
-	if (p->buf == NULL)
-		goto fail_pipe;
 	r = unixio_open_new(&pipe_ops, p, IO_O_RDONLY | mode, &unixio_root_cred);
 	if (r == NULL)
 		goto fail_buf;
@@ -219,8 +362,6 @@ kern_return_t S_pipe_create(mach_port_t server, int flags, mach_port_t *readend,
 		goto fail_read;
 	p->readers = 1;
 	p->writers = 1;
-	p->ino = pipe_next_ino++;
-	unixio_now(&p->ctime_sec, NULL);
 	*readend = r->port;
 	*readend_poly = MACH_MSG_TYPE_MAKE_SEND;
 	*writeend = w->port;
@@ -231,7 +372,6 @@ fail_read:
 	unixio_open_discard(r);
 fail_buf:
 	free(p->buf);
-fail_pipe:
 	free(p);
 	return LINUX_ENFILE;
 }
