@@ -135,6 +135,12 @@ typedef mach_port_t io_t;
 /* What io_set_openmodes may change. */
 #define IO_O_SETTABLE (IO_O_APPEND | IO_O_NONBLOCK)
 
+/* io_flock's op (Linux's LOCK_*). */
+#define IO_LOCK_SH 1
+#define IO_LOCK_EX 2
+#define IO_LOCK_NB 4
+#define IO_LOCK_UN 8
+
 /* fs_open's answer besides the file (bits of its out `tty`). */
 #define FS_OPEN_TTY 1  /* a terminal: job control applies to its reads and writes */
 #define FS_OPEN_WAIT 2 /* a FIFO end whose other side is not open yet: io_open_wait before use */

@@ -6,8 +6,8 @@
 #   output must be fifo-script.expected (Linux's busybox, with the same
 #   /etc files);
 # - the booted system on a copy of the root disk runs test/unix/fifos
-#   in /root/fifos (its output must be the host's) and fifo-script.sh in
-#   /fifo on ext2; after it ends the host's e2fsck -fn finds the file
+#   in /root/fifos and test/unix/flocks in /root/flocks (their outputs
+#   must be the host's) and fifo-script.sh in /fifo on ext2; after it ends the host's e2fsck -fn finds the file
 #   system clean and debugfs finds the FIFO and device inodes as Linux
 #   writes them.
 . "$srcdir/test/unix/lib.sh"
@@ -24,19 +24,25 @@ unix_output "$tmp/ram.log" > "$tmp/ram.out"
 ok "$st" "tmpfs: the boot ends cleanly (status $st: $(qemu_status_text "$st"))"
 same_as "$expected" "$tmp/ram.out" "tmpfs: busybox mkfifo, mknod: the output on Ernst is Linux's"
 
-host_run "$tmp/fifos.host" test/unix/fifos
-ok $? "fifos runs on the host"
+for t in fifos flocks; do
+	host_run "$tmp/$t.host" test/unix/$t
+	ok $? "$t runs on the host"
+done
 img=$tmp/disk.img
 cp --sparse=always unix_server/rootdisk.img "$img"
-st=$(unix_run_disk "$tmp/disk.log" "$img" "fifos /root/fifos; echo fifos status \$?; D=/fifo; $(cat "$srcdir/test/unix/fifo-script.sh")")
+st=$(unix_run_disk "$tmp/disk.log" "$img" "fifos /root/fifos; echo fifos status \$?; flocks /root/flocks; echo flocks status \$?; D=/fifo; $(cat "$srcdir/test/unix/fifo-script.sh")")
 ok "$st" "ext2: the boot ends cleanly (status $st: $(qemu_status_text "$st"))"
 unix_output "$tmp/disk.log" > "$tmp/disk.out"
-sed -n '1,/^fifos status /p' "$tmp/disk.out" > "$tmp/fifos.ernst"
-grep -qx 'fifos status 0' "$tmp/fifos.ernst"
-ok $? "ext2: fifos exits with status 0"
-sed -i '$d' "$tmp/fifos.ernst"
-same_as "$tmp/fifos.host" "$tmp/fifos.ernst" "ext2: fifos' output on Ernst is the host's"
-sed '1,/^fifos status /d' "$tmp/disk.out" > "$tmp/script.ernst"
+cp "$tmp/disk.out" "$tmp/rest"
+for t in fifos flocks; do
+	sed -n "1,/^$t status /p" "$tmp/rest" > "$tmp/$t.ernst"
+	sed -i "1,/^$t status /d" "$tmp/rest"
+	grep -qx "$t status 0" "$tmp/$t.ernst"
+	ok $? "ext2: $t exits with status 0"
+	sed -i '$d' "$tmp/$t.ernst"
+	same_as "$tmp/$t.host" "$tmp/$t.ernst" "ext2: $t's output on Ernst is the host's"
+done
+mv "$tmp/rest" "$tmp/script.ernst"
 same_as "$expected" "$tmp/script.ernst" "ext2: busybox mkfifo, mknod: the output on Ernst is Linux's"
 dd if="$img" of="$tmp/part" bs=512 skip=2048 count=$((64 * 2048)) status=none
 e2fsck -fn "$tmp/part" > "$tmp/fsck" 2>&1

@@ -26,9 +26,7 @@
 #include <unistd.h>
 
 #include "report.h"
-
-/* The bound on a wait for what must come: only a hang reaches it. */
-#define MUST_COME_MS 60000
+#include "waits.h"
 
 static char dir[256];
 
@@ -40,14 +38,6 @@ static const char *at(const char *name)
 
 	snprintf(p, sizeof(paths[0]), "%s/%s", dir, name);
 	return p;
-}
-
-static void show_status(const char *what, int st)
-{
-	if (WIFEXITED(st))
-		printf("%s: exited %d\n", what, WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		printf("%s: killed by signal %d\n", what, WTERMSIG(st));
 }
 
 static const char *type_of(mode_t m)
@@ -79,17 +69,6 @@ static void show_stat(const char *what, const char *path)
 	}
 	printf("%s: %s %04o size %lld nlink %d\n", what, type_of(st.st_mode), (unsigned) (st.st_mode & 07777),
 	       (long long) st.st_size, (int) st.st_nlink);
-}
-
-/* One byte from a status pipe, waited for (at most MUST_COME_MS). */
-static int status_byte(int fd)
-{
-	struct pollfd p = { fd, POLLIN, 0 };
-	char c;
-
-	if (poll(&p, 1, MUST_COME_MS) != 1 || read(fd, &c, 1) != 1)
-		return -1;
-	return c;
 }
 
 /*
@@ -313,12 +292,12 @@ static void waiting_reader_counts(void)
 	close(s[0]);
 }
 
-static int signal_pipe[2];
+static int restart_writer = -1;
 
-static void on_usr1(int sig)
+/* The restarted open waits for a writer: be it. */
+static void open_writer(void)
 {
-	(void) sig;
-	write(signal_pipe[1], "h", 1);
+	restart_writer = open(at("h"), O_WRONLY);
 }
 
 /*
@@ -327,19 +306,14 @@ static void on_usr1(int sig)
  */
 static void interrupted(int restart)
 {
-	struct sigaction sa;
-	int s[2], st, w = -1;
+	int s[2], st;
 
 	printf("-- a waiting open and a signal%s\n", restart ? " with SA_RESTART" : "");
 	pipe(s);
-	pipe(signal_pipe);
-	fflush(stdout);
+	waits_signals_begin();
 	pid_t child = fork();
 	if (child == 0) {
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_usr1;
-		sa.sa_flags = restart ? SA_RESTART : 0;
-		sigaction(SIGUSR1, &sa, NULL);
+		waits_child_handler(restart);
 		close(s[0]);
 		write(s[1], "b", 1);
 		int f = open(at("h"), O_RDONLY);
@@ -348,37 +322,17 @@ static void interrupted(int restart)
 		_exit(0);
 	}
 	close(s[1]);
-	close(signal_pipe[1]);
 	status_byte(s[0]);
-	/* Signal until the handler ran; a signal that came before the open
-	 * began does not end it, so send more until the open answers. */
-	struct pollfd p[2] = { { s[0], POLLIN, 0 }, { signal_pipe[0], POLLIN, 0 } };
-	int handled = 0;
-	for (;;) {
-		if (!restart || !handled)
-			kill(child, SIGUSR1);
-		if (poll(p, 2, restart && handled ? MUST_COME_MS : 100) < 0)
-			continue;
-		if (p[1].revents & POLLIN) {
-			char c;
-			read(signal_pipe[0], &c, 1);
-			handled = 1;
-			/* The restarted open waits for a writer: be it. */
-			if (restart && w < 0)
-				w = open(at("h"), O_WRONLY);
-		}
-		if (p[0].revents & POLLIN)
-			break;
-	}
+	int handled = waits_signal_until(child, s[0], restart, open_writer);
 	int c = status_byte(s[0]);
 	printf("the child's open: %s\n", c == 'o' ? "opened" : c == 'i' ? "EINTR" : "other");
 	printf("a handler ran: %d\n", handled);
-	if (w >= 0)
-		close(w);
+	if (restart_writer >= 0)
+		close(restart_writer);
+	restart_writer = -1;
 	waitpid(child, &st, 0);
 	show_status("child", st);
 	close(s[0]);
-	close(signal_pipe[0]);
 }
 
 static void unlinked(void)

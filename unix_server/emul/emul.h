@@ -213,6 +213,7 @@ int sys_close(int fd);
 int sys_dup(int fd);
 int sys_dup2(int fd, int fd2);
 int sys_fcntl64(int fd, int cmd, uint32_t arg);
+int sys_flock(int fd, int op);
 int sys_ioctl(int fd, uint32_t req, uint32_t arg);
 int sys_vhangup(void);
 int sys_pipe2(uint32_t fds, int flags);

@@ -429,6 +429,24 @@ int sys_fcntl64(int fd, int cmd, uint32_t arg)
 	}
 }
 
+/*
+ * The lock is the service's, held by the description (io_flock): dup
+ * and fork share it, the last close lets it go.  A signal ends a wait
+ * with EINTR, or SA_RESTART asks again.  The op first, as Linux.
+ */
+int sys_flock(int fd, int op)
+{
+	int cmd = op & ~IO_LOCK_NB, r;
+
+	if (cmd != IO_LOCK_SH && cmd != IO_LOCK_EX && cmd != IO_LOCK_UN)
+		return -LINUX_EINVAL;
+	if (!fd_ok(fd))
+		return -LINUX_EBADF;
+	r = emul_errno(io_flock(emul.fd[fd].port, io_wait_tag(fd), op));
+	emul_wait_end();
+	return r == -LINUX_EINTR ? emul_interrupted() : r;
+}
+
 int sys_ioctl(int fd, uint32_t req, uint32_t arg)
 {
 	char in[IO_IOCTL_MAX], outbuf[IO_IOCTL_MAX];

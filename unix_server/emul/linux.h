@@ -72,6 +72,7 @@
 #define NR_geteuid32 201
 #define NR_getegid32 202
 #define NR_fcntl64 221
+#define NR_flock 143
 #define NR_gettid 224
 #define NR_set_thread_area 243
 #define NR_sigaltstack 186

@@ -493,6 +493,9 @@ void emul_syscall(void)
 	case NR_fcntl64:
 		ret = sys_fcntl64((int)r->ebx, (int)r->ecx, r->edx);
 		break;
+	case NR_flock:
+		ret = sys_flock((int)r->ebx, (int)r->ecx);
+		break;
 	case NR_ioctl:
 		ret = sys_ioctl((int)r->ebx, r->ecx, r->edx);
 		break;

@@ -24,9 +24,9 @@
 #define IO_MAX_DEMUX 4
 
 /* What a waiting call is. */
-enum io_wait_kind { IO_WAIT_READ, IO_WAIT_WRITE, IO_WAIT_OPEN };
+enum io_wait_kind { IO_WAIT_READ, IO_WAIT_WRITE, IO_WAIT_OPEN, IO_WAIT_FLOCK };
 
-/* A call that waits: an io_read, io_write or io_open_wait answered later. */
+/* A call that waits: an io_read, io_write, io_open_wait or io_flock answered later. */
 struct io_wait {
 	struct io_wait *next;
 	struct io_open *o;
@@ -35,7 +35,7 @@ struct io_wait {
 	int tag;
 	enum io_wait_kind kind;
 	int64_t offset;
-	size_t amount; /* read: bytes wanted; write: bytes in data */
+	size_t amount; /* read: bytes wanted; write: bytes in data; flock: exclusive */
 	size_t done;   /* write: bytes already in */
 	char *data;    /* write: a copy of what to write */
 };
@@ -48,6 +48,22 @@ struct io_selreg {
 	int events;
 	int tag;
 };
+
+/*
+ * flock(2)'s locks: one per description that holds one, on its object
+ * (o->obj: the vnode, the pipe...), so every description of the same
+ * file meets it.  Waiting flocks of every object are in io_flock_q,
+ * tried again whenever a lock goes.
+ */
+struct io_flock {
+	struct io_flock *next;
+	void *obj;
+	struct io_open *owner;
+	int exclusive;
+};
+
+static struct io_flock *io_flocks;
+static struct io_waitq io_flock_q;
 
 cthread_mutex_t unixio_lock = CTHREAD_MUTEX_INITIALIZER;
 const struct io_cred unixio_root_cred = { .uid = 0 };
@@ -247,6 +263,9 @@ static void io_wait_answer(struct io_wait *w, int rc)
 	case IO_WAIT_OPEN:
 		io_open_wait_reply(w->reply, w->reply_poly, rc);
 		break;
+	case IO_WAIT_FLOCK:
+		io_flock_reply(w->reply, w->reply_poly, rc);
+		break;
 	}
 }
 
@@ -336,6 +355,84 @@ static int io_wait_try_open(struct io_wait *w)
 	return 1;
 }
 
+/* The lock o's description holds, or NULL. */
+static struct io_flock *io_flock_held(struct io_open *o)
+{
+	struct io_flock *l;
+
+	for (l = io_flocks; l != NULL; l = l->next)
+		if (l->owner == o)
+			return l;
+	return NULL;
+}
+
+/* Whether no other description's lock on o's object is in the way. */
+static int io_flock_free(struct io_open *o, int exclusive)
+{
+	struct io_flock *l;
+
+	for (l = io_flocks; l != NULL; l = l->next)
+		if (l->obj == o->obj && l->owner != o && (exclusive || l->exclusive))
+			return 0;
+	return 1;
+}
+
+static struct io_flock *io_flock_new(struct io_open *o, int exclusive)
+{
+	struct io_flock *l = malloc(sizeof(*l));
+
+	if (l == NULL)
+		return NULL;
+	l->obj = o->obj;
+	l->owner = o;
+	l->exclusive = exclusive;
+	return l;
+}
+
+static void io_flock_insert(struct io_flock *l)
+{
+	l->next = io_flocks;
+	io_flocks = l;
+}
+
+/* o's description lets its lock go (if any); waiting flocks try again. */
+static void io_flock_drop(struct io_open *o)
+{
+	struct io_flock **pl, *l;
+
+	for (pl = &io_flocks; (l = *pl) != NULL; pl = &l->next) {
+		if (l->owner == o) {
+			*pl = l->next;
+			free(l);
+			unixio_wake(&io_flock_q);
+			return;
+		}
+	}
+}
+
+/* A waiting flock: the lock is taken only once the answer saying so went. */
+static int io_wait_try_flock(struct io_wait *w)
+{
+	struct io_flock *l;
+
+	if (io_right_dead(w->reply)) {
+		mach_port_deallocate(mach_task_self(), w->reply);
+		return 1;
+	}
+	if (!io_flock_free(w->o, (int) w->amount))
+		return 0;
+	l = io_flock_new(w->o, (int) w->amount);
+	if (l == NULL) {
+		io_flock_reply(w->reply, w->reply_poly, LINUX_ENOLCK);
+		return 1;
+	}
+	if (io_flock_reply(w->reply, w->reply_poly, 0) == MACH_MSG_SUCCESS)
+		io_flock_insert(l);
+	else
+		free(l);
+	return 1;
+}
+
 static int io_wait_try(struct io_wait *w)
 {
 	switch (w->kind) {
@@ -343,6 +440,8 @@ static int io_wait_try(struct io_wait *w)
 		return io_wait_try_write(w);
 	case IO_WAIT_OPEN:
 		return io_wait_try_open(w);
+	case IO_WAIT_FLOCK:
+		return io_wait_try_flock(w);
 	default:
 		return io_wait_try_read(w);
 	}
@@ -402,28 +501,37 @@ void unixio_wake(struct io_waitq *q)
 	q->waking = 0;
 }
 
+/* o's calls waiting in q are answered EBADF (o closes). */
+static void io_waitq_cancel(struct io_waitq *q, struct io_open *o)
+{
+	struct io_wait **pw, *w;
+
+	pw = &q->calls;
+	while ((w = *pw) != NULL) {
+		if (w->o == o) {
+			*pw = w->next;
+			io_wait_answer(w, LINUX_EBADF);
+			io_wait_free(w);
+		} else {
+			pw = &w->next;
+		}
+	}
+}
+
 /* The description's last send right is gone. */
 static void io_close(struct io_open *o)
 {
 	struct io_waitq *q = io_waitq_of(o);
-	struct io_wait **pw, *w;
 	struct io_selreg **pr, *r;
 
 	if (o->pins > 0) {
 		o->closing = 1; /* the last unixio_unpin closes it */
 		return;
 	}
+	io_waitq_cancel(&io_flock_q, o);
+	io_flock_drop(o);
 	if (q != NULL) {
-		pw = &q->calls;
-		while ((w = *pw) != NULL) {
-			if (w->o == o) {
-				*pw = w->next;
-				io_wait_answer(w, LINUX_EBADF);
-				io_wait_free(w);
-			} else {
-				pw = &w->next;
-			}
-		}
+		io_waitq_cancel(q, o);
 		pr = &q->sel;
 		while ((r = *pr) != NULL) {
 			if (r->o == o) {
@@ -826,17 +934,11 @@ kern_return_t S_io_select(io_t io, int events, mach_port_t notify, int tag, int 
 	return 0;
 }
 
-kern_return_t S_io_interrupt(io_t io, int tag)
+/* Answer o's call with tag waiting in q (if there is one) EINTR. */
+static void io_waitq_interrupt(struct io_waitq *q, struct io_open *o, int tag)
 {
-	struct io_open *o = unixio_lookup(io);
-	struct io_waitq *q;
 	struct io_wait **pw, *w;
 
-	if (o == NULL)
-		return LINUX_EBADF;
-	q = io_waitq_of(o);
-	if (q == NULL)
-		return 0;
 	for (pw = &q->calls; (w = *pw) != NULL; pw = &w->next) {
 		if (w->o == o && w->tag == tag) {
 			*pw = w->next;
@@ -844,10 +946,63 @@ kern_return_t S_io_interrupt(io_t io, int tag)
 			io_wait_free(w);
 			/* A write that leaves may let the ones behind it in. */
 			unixio_wake(q);
-			return 0;
+			return;
 		}
 	}
+}
+
+kern_return_t S_io_interrupt(io_t io, int tag)
+{
+	struct io_open *o = unixio_lookup(io);
+	struct io_waitq *q;
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	q = io_waitq_of(o);
+	if (q != NULL)
+		io_waitq_interrupt(q, o, tag);
+	io_waitq_interrupt(&io_flock_q, o, tag);
 	return 0;
+}
+
+kern_return_t S_io_flock(io_t io, mach_port_t reply, mach_msg_type_name_t reply_poly, int tag, int op)
+{
+	struct io_open *o = unixio_lookup(io);
+	struct io_flock *held, *l;
+	struct io_wait *w;
+	int cmd = op & ~IO_LOCK_NB, exclusive = cmd == IO_LOCK_EX;
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	if (cmd != IO_LOCK_SH && cmd != IO_LOCK_EX && cmd != IO_LOCK_UN)
+		return LINUX_EINVAL;
+	if (o->flags & IO_O_PATH)
+		return LINUX_EBADF;
+	held = io_flock_held(o);
+	if (held != NULL && cmd != IO_LOCK_UN && held->exclusive == exclusive)
+		return 0;
+	/* Unlocking, or changing the kind: the old lock goes first, and a
+	 * flock waiting for it may take the file meanwhile (Linux's too). */
+	io_flock_drop(o);
+	if (cmd == IO_LOCK_UN)
+		return 0;
+	if (io_flock_free(o, exclusive)) {
+		l = io_flock_new(o, exclusive);
+		if (l == NULL)
+			return LINUX_ENOLCK;
+		io_flock_insert(l);
+		return 0;
+	}
+	if (op & IO_LOCK_NB)
+		return LINUX_EAGAIN;
+	if (tag & IO_TAG_NOWAIT)
+		return LINUX_EINTR;
+	w = io_wait_new(o, reply, reply_poly, tag, IO_WAIT_FLOCK);
+	if (w == NULL)
+		return LINUX_ENOLCK;
+	w->amount = (size_t) exclusive;
+	io_wait_append(&io_flock_q, w);
+	return MIG_NO_REPLY;
 }
 
 kern_return_t S_io_truncate(io_t io, int64_t length)

@@ -1,0 +1,253 @@
+/*
+ * flock(2) as programs see it: shared and exclusive locks between open
+ * file descriptions, LOCK_NB (EWOULDBLOCK), LOCK_UN, locks shared by
+ * dup and fork (they belong to the description), released at the last
+ * close and at exit, a blocked flock granted when the holder lets go,
+ * ended by a signal (EINTR) or restarted (SA_RESTART), converting
+ * between shared and exclusive (not atomic, as Linux's), directories
+ * and pipes, bad requests.  Waits are for events, never for time.
+ * Prints what it sees; test/unix/compare.sh compares the output on
+ * Ernst with the host's.  The directory: argv[1], or a new one under
+ * /tmp.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "waits.h"
+
+static char dir[256];
+static char path[300];
+
+static int fresh(void)
+{
+	return open(path, O_RDWR);
+}
+
+static void basics(void)
+{
+	int a = fresh(), b = fresh(), c = fresh();
+
+	printf("-- shared and exclusive\n");
+	result("a LOCK_SH", flock(a, LOCK_SH));
+	result("b LOCK_SH", flock(b, LOCK_SH));
+	result("c LOCK_EX|LOCK_NB", flock(c, LOCK_EX | LOCK_NB));
+	result("a LOCK_SH again", flock(a, LOCK_SH));
+	result("a LOCK_UN", flock(a, LOCK_UN));
+	result("c LOCK_EX|LOCK_NB, b still shares", flock(c, LOCK_EX | LOCK_NB));
+	result("b LOCK_UN", flock(b, LOCK_UN));
+	result("c LOCK_EX|LOCK_NB", flock(c, LOCK_EX | LOCK_NB));
+	result("a LOCK_SH|LOCK_NB", flock(a, LOCK_SH | LOCK_NB));
+	result("c LOCK_EX again", flock(c, LOCK_EX));
+	result("c LOCK_UN", flock(c, LOCK_UN));
+	result("c LOCK_UN without a lock", flock(c, LOCK_UN));
+	result("a LOCK_EX (blocking, free)", flock(a, LOCK_EX));
+
+	printf("-- converting\n");
+	result("a to LOCK_SH", flock(a, LOCK_SH));
+	result("b LOCK_SH|LOCK_NB", flock(b, LOCK_SH | LOCK_NB));
+	result("a to LOCK_EX|LOCK_NB while b shares", flock(a, LOCK_EX | LOCK_NB));
+	/* Not atomic: a's shared lock went before the refusal. */
+	result("b to LOCK_EX|LOCK_NB, a let go", flock(b, LOCK_EX | LOCK_NB));
+	result("a LOCK_SH|LOCK_NB", flock(a, LOCK_SH | LOCK_NB));
+	result("b to LOCK_SH", flock(b, LOCK_SH));
+	result("a LOCK_SH|LOCK_NB now", flock(a, LOCK_SH | LOCK_NB));
+	result("b LOCK_UN", flock(b, LOCK_UN));
+	result("a to LOCK_EX alone", flock(a, LOCK_EX));
+	result("c LOCK_SH|LOCK_NB", flock(c, LOCK_SH | LOCK_NB));
+	close(a);
+	close(b);
+	close(c);
+}
+
+static void shared_by_dup_and_fork(void)
+{
+	int a = fresh(), b = fresh(), d, st;
+
+	printf("-- dup and fork share the description's lock\n");
+	result("a LOCK_EX", flock(a, LOCK_EX));
+	d = dup(a);
+	result("dup of a LOCK_EX|LOCK_NB", flock(d, LOCK_EX | LOCK_NB));
+	result("b LOCK_SH|LOCK_NB", flock(b, LOCK_SH | LOCK_NB));
+	fflush(stdout);
+	pid_t child = fork();
+	if (child == 0) {
+		int mine = fresh();
+		int r1 = flock(a, LOCK_EX | LOCK_NB);
+		int r2 = flock(mine, LOCK_EX | LOCK_NB);
+		int e2 = errno;
+		printf("child: inherited a LOCK_EX|LOCK_NB %d; its own open %d %s\n", r1, r2,
+		       r2 < 0 ? strerrorname_np(e2) : "");
+		/* Closing the child's copies leaves the description's lock. */
+		close(a);
+		close(d);
+		_exit(0);
+	}
+	waitpid(child, &st, 0);
+	show_status("child", st);
+	result("b LOCK_SH|LOCK_NB after the child closed its copies", flock(b, LOCK_SH | LOCK_NB));
+	result("LOCK_UN through the dup", flock(d, LOCK_UN));
+	result("b LOCK_EX|LOCK_NB", flock(b, LOCK_EX | LOCK_NB));
+	flock(b, LOCK_UN);
+	result("a LOCK_EX", flock(a, LOCK_EX));
+	close(d);
+	result("b LOCK_EX|LOCK_NB, a's dup closed", flock(b, LOCK_EX | LOCK_NB));
+	/* The last close lets go: b's blocking request is granted then. */
+	close(a);
+	result("b LOCK_EX after a's last close", flock(b, LOCK_EX));
+	close(b);
+}
+
+/*
+ * A child takes a lock on its own description; the parent's blocking
+ * flock is granted once the child lets go: by LOCK_UN after the
+ * parent asks (how: 'u'), or by exiting ('x').
+ */
+static void released(char how)
+{
+	int s[2], go[2], st, a;
+
+	printf("-- a blocked flock granted by %s\n", how == 'u' ? "LOCK_UN" : "the holder's exit");
+	pipe(s);
+	pipe(go);
+	fflush(stdout);
+	pid_t child = fork();
+	if (child == 0) {
+		int mine = fresh();
+		close(s[0]);
+		flock(mine, LOCK_EX);
+		write(s[1], "l", 1);
+		char c;
+		read(go[0], &c, 1);
+		if (how == 'u')
+			flock(mine, LOCK_UN);
+		_exit(0);
+	}
+	close(s[1]);
+	close(go[0]);
+	printf("child holds it: %c\n", status_byte(s[0]));
+	a = fresh();
+	result("LOCK_EX|LOCK_NB", flock(a, LOCK_EX | LOCK_NB));
+	write(go[1], "g", 1);
+	result("LOCK_EX", flock(a, LOCK_EX));
+	waitpid(child, &st, 0);
+	show_status("child", st);
+	close(a);
+	close(s[0]);
+	close(go[1]);
+}
+
+static int held_fd;
+
+/* The restarted flock is granted. */
+static void let_go(void)
+{
+	flock(held_fd, LOCK_UN);
+}
+
+/*
+ * A child blocks in flock behind the parent's lock; signals until its
+ * handler ran: without SA_RESTART the flock answers EINTR, with it the
+ * flock goes on and is granted when the parent lets go.
+ */
+static void interrupted(int restart)
+{
+	int s[2], st, a = fresh();
+
+	printf("-- a blocked flock and a signal%s\n", restart ? " with SA_RESTART" : "");
+	flock(a, LOCK_EX);
+	held_fd = a;
+	pipe(s);
+	waits_signals_begin();
+	pid_t child = fork();
+	if (child == 0) {
+		waits_child_handler(restart);
+		int mine = fresh();
+		close(s[0]);
+		write(s[1], "b", 1);
+		int r = flock(mine, LOCK_EX);
+		char c = r == 0 ? 'l' : errno == EINTR ? 'i' : 'x';
+		write(s[1], &c, 1);
+		_exit(0);
+	}
+	close(s[1]);
+	status_byte(s[0]);
+	int handled = waits_signal_until(child, s[0], restart, let_go);
+	int c = status_byte(s[0]);
+	printf("the child's flock: %s\n", c == 'l' ? "granted" : c == 'i' ? "EINTR" : "other");
+	printf("a handler ran: %d\n", handled);
+	waitpid(child, &st, 0);
+	show_status("child", st);
+	result("LOCK_EX after the child", flock(a, LOCK_EX));
+	close(a);
+	close(s[0]);
+}
+
+static void other_files(void)
+{
+	int p[2], d1, d2;
+
+	printf("-- directories, pipes, bad requests\n");
+	d1 = open(dir, O_RDONLY | O_DIRECTORY);
+	d2 = open(dir, O_RDONLY | O_DIRECTORY);
+	result("directory LOCK_EX", flock(d1, LOCK_EX));
+	result("directory again LOCK_SH|LOCK_NB", flock(d2, LOCK_SH | LOCK_NB));
+	close(d1);
+	close(d2);
+	pipe(p);
+	result("pipe's read end LOCK_EX", flock(p[0], LOCK_EX));
+	result("its write end LOCK_EX|LOCK_NB", flock(p[1], LOCK_EX | LOCK_NB));
+	close(p[0]);
+	close(p[1]);
+	int a = fresh();
+	int o = open(path, O_PATH);
+	result("O_PATH LOCK_SH", flock(o, LOCK_SH));
+	result("O_PATH LOCK_UN", flock(o, LOCK_UN));
+	close(o);
+	result("bad fd", flock(1000, LOCK_SH));
+	result("closed fd", flock(o, LOCK_SH));
+	result("op 0", flock(a, 0));
+	result("LOCK_NB alone", flock(a, LOCK_NB));
+	result("LOCK_SH|LOCK_EX", flock(a, LOCK_SH | LOCK_EX));
+	result("op 16", flock(a, 16));
+	result("LOCK_UN|LOCK_NB", flock(a, LOCK_UN | LOCK_NB));
+	int r = open(path, O_RDONLY);
+	result("read-only open LOCK_EX", flock(r, LOCK_EX));
+	close(r);
+	close(a);
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1) {
+		snprintf(dir, sizeof(dir), "%s", argv[1]);
+		mkdir(dir, 0755);
+	} else {
+		snprintf(dir, sizeof(dir), "/tmp/flocksXXXXXX");
+		if (mkdtemp(dir) == NULL)
+			return 1;
+	}
+	snprintf(path, sizeof(path), "%s/file", dir);
+	close(open(path, O_CREAT | O_RDWR, 0644));
+	basics();
+	shared_by_dup_and_fork();
+	released('u');
+	released('x');
+	interrupted(0);
+	interrupted(1);
+	other_files();
+	unlink(path);
+	result("rmdir", rmdir(dir));
+	return 0;
+}
