@@ -49,6 +49,7 @@ struct proc_info {
 	int32_t exit_status; /* a zombie's wait status */
 	int32_t fsuid, fsgid; /* the file-system ids (setfsuid, setfsgid) */
 	int32_t no_ctty;      /* it gave its session's terminal up (TIOCNOTTY, not leading it) */
+	int32_t nice;	      /* its nice value (setpriority), PROC_NICE_MIN..PROC_NICE_MAX */
 	char comm[PROC_COMM_MAX + 1]; /* the command name, NUL-terminated */
 };
 typedef struct proc_info proc_info_t;
@@ -84,5 +85,46 @@ typedef mach_port_t *proc_exec_ports_t;
 typedef mach_port_t *proc_exec_ports_out_t;
 typedef int *proc_exec_fds_t;
 typedef int proc_exec_sigs_t[PROC_EXEC_SIGS];
+
+
+/*
+ * Resource limits (proc_getrlimits, proc_prlimit): Linux's resources,
+ * numbers and 64-bit values (RLIM64_INFINITY is PROC_RLIM_INFINITY).
+ */
+#define PROC_RLIMIT_CPU 0
+#define PROC_RLIMIT_FSIZE 1
+#define PROC_RLIMIT_DATA 2
+#define PROC_RLIMIT_STACK 3
+#define PROC_RLIMIT_CORE 4
+#define PROC_RLIMIT_RSS 5
+#define PROC_RLIMIT_NPROC 6
+#define PROC_RLIMIT_NOFILE 7
+#define PROC_RLIMIT_MEMLOCK 8
+#define PROC_RLIMIT_AS 9
+#define PROC_RLIMIT_LOCKS 10
+#define PROC_RLIMIT_SIGPENDING 11
+#define PROC_RLIMIT_MSGQUEUE 12
+#define PROC_RLIMIT_NICE 13
+#define PROC_RLIMIT_RTPRIO 14
+#define PROC_RLIMIT_RTTIME 15
+#define PROC_RLIMIT_COUNT 16 /* Linux's RLIM_NLIMITS */
+#define PROC_RLIM_INFINITY (~(uint64_t)0)
+/* The descriptors a process can have (the emulation library's table):
+ * RLIMIT_NOFILE's ceiling, as Linux's fs.nr_open (EPERM above it). */
+#define PROC_FD_MAX 256
+struct proc_rlimit {
+	uint64_t cur, max;
+};
+struct proc_rlimits {
+	struct proc_rlimit lim[PROC_RLIMIT_COUNT];
+};
+typedef struct proc_rlimits proc_rlimits_t;
+
+/* proc_getpriority, proc_setpriority: which (Linux's PRIO_*), nice range. */
+#define PROC_PRIO_PROCESS 0
+#define PROC_PRIO_PGRP 1
+#define PROC_PRIO_USER 2
+#define PROC_NICE_MIN (-20)
+#define PROC_NICE_MAX 19
 
 #endif

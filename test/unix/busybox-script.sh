@@ -107,6 +107,28 @@ test -d . && echo "test -d ok"
 basename /a/b/c.txt .txt
 dirname /a/b/c.txt
 echo "x y z" | { read a b c; echo "read: $c $b $a"; }
+
+echo "== ulimit and nice"
+# Only limits lowered here (a container's root may not raise them), and
+# nice values set first (the host may run us niced).
+# Through a pipe: the host's output is a file, which ulimit -f would cut.
+(
+	ulimit -Sn 30; ulimit -Sn; ulimit -Hn 40; ulimit -Hn; ulimit -n
+	sh -c 'ulimit -n; exec sh -c "ulimit -Hn"'
+	ulimit -f 10; ulimit -f; ulimit -c 0
+	ulimit -a | grep -e '(-[cfn])'
+	echo x > "$d/big" && echo "a small file: written"
+	ulimit -f 0
+	sh -c "trap '' XFSZ; echo more >> $d/big" 2> /dev/null || echo "past ulimit -f: refused"
+	wc -c < "$d/big"
+) | cat
+(ulimit -Sn 3; ls / > /dev/null 2>&1 || echo "ls with 3 files: refused $?") 2> /dev/null
+# busybox has renice but no nice applet; /proc/PID/stat shows priority and nice.
+sh -c 'renice 3 -p $$ > /dev/null; cut -d" " -f18,19 /proc/$$/stat
+	renice -n 2 -p $$ > /dev/null; cut -d" " -f18,19 /proc/$$/stat
+	renice -5 -p $$ > /dev/null; cut -d" " -f18,19 /proc/self/stat
+	renice -n 40 -p $$ > /dev/null; cut -d" " -f18,19 /proc/self/stat
+	renice 1 -p 2147483647 2>&1 | cut -d: -f2-'
 cd /
 rm -rf "$d"
 echo "== done"

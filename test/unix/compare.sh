@@ -4,7 +4,7 @@
 . "$srcdir/test/unix/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for t in ${COMPARE_ONLY:-procs signals memory exectest files pipes mmapfile grow ptys abi timers fifos flocks}; do
+for t in ${COMPARE_ONLY:-procs signals memory exectest files pipes mmapfile grow ptys abi timers fifos flocks rlimits}; do
 	prog=test/unix/$t
 	host_run "$tmp/$t.host" "$prog"
 	ok $? "$t runs on the host"

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,7 +109,33 @@ int main(int argc, char **argv)
 		printf("after execve the alarm is still set: %s\n", left > 0 && left <= 100 ? "yes" : "no");
 		exit(0);
 	}
+	if (argc == 2 && strcmp(argv[1], "--limits") == 0) {
+		struct rlimit nofile, fsize;
+		getrlimit(RLIMIT_NOFILE, &nofile);
+		getrlimit(RLIMIT_FSIZE, &fsize);
+		errno = 0;
+		int nice_now = getpriority(PRIO_PROCESS, 0);
+		printf("after execve: RLIMIT_NOFILE %lu %lu, RLIMIT_FSIZE %lu %s, nice %d\n", (unsigned long)nofile.rlim_cur,
+		       (unsigned long)nofile.rlim_max, (unsigned long)fsize.rlim_cur,
+		       fsize.rlim_max == RLIM_INFINITY ? "unlimited" : "limited", errno ? -100 : nice_now);
+		exit(0);
+	}
 	printf("exec: start\n");
+
+	/* Resource limits and the nice value survive execve (the process's). */
+	pid_t lp = fork();
+	if (lp == 0) {
+		char *const largv[] = {"/proc/self/exe", "--limits", NULL};
+		struct rlimit nofile = {33, 44}, fsize = {12345, RLIM_INFINITY};
+		setrlimit(RLIMIT_NOFILE, &nofile);
+		setrlimit(RLIMIT_FSIZE, &fsize);
+		setpriority(PRIO_PROCESS, 0, 4);
+		execve(largv[0], largv, largv + 2);
+		_exit(99);
+	}
+	int lst;
+	waitpid(lp, &lst, 0);
+	printf("the limits' program: exit %d\n", WIFEXITED(lst) ? WEXITSTATUS(lst) : -1);
 
 	/* An alarm survives execve (the timer is the process's). */
 	pid_t ap = fork();

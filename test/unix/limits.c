@@ -5,13 +5,16 @@
  *   service lives on; a request acts on the process whose port it came
  *   on, so the only process a program can act on as itself is its own;
  * - a fork bomb ends with EAGAIN at the process limit, and afterwards
- *   the system forks again.
+ *   the system forks again;
+ * - a nice value is the Mach priority of the process's task and threads
+ *   (asked of the kernel by hand), a fork child's too.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "mach_by_hand.h"
@@ -26,6 +29,14 @@
 #define PROC_IDS_EXEC 7
 #define LINUX_EPERM 1
 #define FORKS_MAX 1000
+#define ID_TASK_INFO 2012
+#define ID_THREAD_INFO 2019
+#define TASK_BASIC_INFO 1
+#define TASK_BASIC_INFO_COUNT 10
+#define THREAD_BASIC_INFO 1
+#define THREAD_BASIC_INFO_COUNT 13
+#define THREAD_BASE_PRIORITY 5 /* in struct thread_basic_info's words */
+#define TASK_BASE_PRIORITY 1   /* in struct task_basic_info's */
 
 static uint32_t proc_port(void)
 {
@@ -109,6 +120,60 @@ static void forged_messages(void)
 	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "uid 1000 asking proc by hand for uid 0: EPERM, ids unchanged");
 }
 
+/* The kernel's base priority of our task (thread 0) or of this thread. */
+static int mach_priority(int thread)
+{
+	uint32_t body[4] = {TYPE_INT32, TASK_BASIC_INFO, TYPE_INT32, TASK_BASIC_INFO_COUNT};
+	struct reply r;
+
+	reply_port = mtrap_reply_port();
+	if (thread) {
+		body[1] = THREAD_BASIC_INFO;
+		body[3] = THREAD_BASIC_INFO_COUNT;
+	}
+	if (rpc(thread ? mtrap_thread_self() : mtrap_task_self(), thread ? ID_THREAD_INFO : ID_TASK_INFO, body, 4,
+		&r) != 0 ||
+	    r.ret != 0)
+		return -1;
+	/* words[0] is the array's type descriptor. */
+	return (int)r.words[1 + (thread ? THREAD_BASE_PRIORITY : TASK_BASE_PRIORITY)];
+}
+
+/* nice 0 is Mach's user priority 16; nice 1..19 are 17..30; a negative
+ * nice stays at 16 (the single server cannot raise a thread above its
+ * processor set's maximum). */
+static void nice_priorities(void)
+{
+	int st;
+	pid_t p = fork();
+
+	if (p == 0) {
+		int before = mach_priority(0);
+		setpriority(PRIO_PROCESS, 0, 10);
+		int task10 = mach_priority(0), thread10 = mach_priority(1);
+		pid_t c = fork();
+		if (c == 0)
+			_exit(mach_priority(0) == 24 && mach_priority(1) == 24 ? 0 : 1);
+		int cst = 1;
+		waitpid(c, &cst, 0);
+		setpriority(PRIO_PROCESS, 0, 19);
+		int task19 = mach_priority(0);
+		setpriority(PRIO_PROCESS, 0, -5);
+		int task_neg = mach_priority(1);
+		setpriority(PRIO_PROCESS, 0, 0);
+		int task0 = mach_priority(0), thread0 = mach_priority(1);
+		printf("# Mach priorities: nice 0 %d, 10 %d/%d, 19 %d, -5 %d, 0 again %d/%d\n", before, task10, thread10,
+		       task19, task_neg, task0, thread0);
+		_exit(before == 16 && task10 == 24 && thread10 == 24 && WIFEXITED(cst) && WEXITSTATUS(cst) == 0 &&
+			      task19 == 30 && task_neg == 16 && task0 == 16 && thread0 == 16
+			  ? 0
+			  : 1);
+	}
+	waitpid(p, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	   "nice 10 is Mach priority 24 for the task and its threads, a fork child's too; 19 is 30, 0 and -5 are 16");
+}
+
 static void fork_bomb(void)
 {
 	static pid_t kids[FORKS_MAX];
@@ -144,6 +209,7 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	forged_messages();
+	nice_priorities();
 	fork_bomb();
 	printf("1..%d\n", n_tests);
 	return n_failed != 0;

@@ -39,10 +39,12 @@ uint32_t mtrap_msg(void *msg, uint32_t option, uint32_t send, uint32_t rcv, uint
 		   uint32_t notify);
 uint32_t mtrap_reply_port(void);
 uint32_t mtrap_task_self(void);
+uint32_t mtrap_thread_self(void);
 __asm__(".text\n"
 	"mtrap_msg: movl $-25, %eax; lcall $7, $0; ret\n"
 	"mtrap_reply_port: movl $-26, %eax; lcall $7, $0; ret\n"
-	"mtrap_task_self: movl $-28, %eax; lcall $7, $0; ret\n");
+	"mtrap_task_self: movl $-28, %eax; lcall $7, $0; ret\n"
+	"mtrap_thread_self: movl $-27, %eax; lcall $7, $0; ret\n");
 
 static int n_tests, n_failed;
 static void ok(int cond, const char *what)

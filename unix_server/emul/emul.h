@@ -11,6 +11,7 @@
 #include <servers/linux_errno.h>
 #include <servers/emul_boot.h>
 #include <servers/io_types.h>
+#include <servers/proc_types.h>
 #include "linux.h"
 
 #define IO_PATH_MAX_ 4096 /* <servers/io_types.h>'s IO_PATH_MAX */
@@ -30,7 +31,7 @@ extern struct emul_regs emul_regs;
 #define TRUNC_PAGE(x) ((x) & ~(PAGE - 1))
 
 /* Per-process state that lives in the process (docs/unix.md). */
-#define EMUL_FD_MAX 256
+#define EMUL_FD_MAX PROC_FD_MAX /* RLIMIT_NOFILE's ceiling */
 struct emul_fd {
 	mach_port_t port; /* MACH_PORT_NULL: closed */
 	int flags;	  /* FD_CLOEXEC */
@@ -60,6 +61,8 @@ struct emul_state {
 	int pid;
 	int tty_detached; /* TIOCNOTTY by a process not leading its session: no controlling terminal */
 	unsigned ids;	  /* counts our changes of identity (never EMUL_IDS_UNKNOWN) */
+	struct proc_rlimits rlim; /* our resource limits, as the proc service has them */
+	volatile int rlim_stale;  /* another process changed them (proc_msg_rlimits) */
 };
 extern struct emul_state emul;
 /* Set (by the signal thread) when a signal may need delivering: the
@@ -195,7 +198,13 @@ void emul_post_self(int sig);
 void emul_signal_sync(unsigned posted);
 
 /* fd.c */
-int emul_fd_alloc(mach_port_t port, int flags, int min); /* fd's port made under our ids now */
+/* The lowest free fd from min below RLIMIT_NOFILE gets port (made under
+ * our ids now); -EMFILE. */
+int emul_fd_alloc(mach_port_t port, int flags, int min);
+int emul_fd_free(void); /* 0 if emul_fd_alloc would find an fd, else -EMFILE */
+/* The same, from fd on, whatever the limit: the fds a process starts
+ * with (boot, a set-user-ID exec's) keep their numbers. */
+int emul_fd_place(mach_port_t port, int fd);
 /* fd's port (an fd or an error, ignored) came from before this image. */
 void emul_fd_inherited(int fd);
 /* Whether fd's port carries the ids we have now (no change since it was
@@ -281,6 +290,26 @@ void emul_abs_path(const char *path, char *out, size_t size);
 /* A path through /proc/self made /proc/PID (in place, size bytes): 0 if
  * it is not one, 1 if it was, 2 if it was /proc/self itself; -errno. */
 int emul_proc_self(char *path, size_t size);
+
+/* resource.c: resource limits (the proc service's; we keep a copy to
+ * enforce ours) and priorities. */
+/* At start-up (boot, a set-user-ID exec's task): our limits. */
+void emul_rlimits_fetch(void);
+/* The soft limit of resource (PROC_RLIMIT_*) now. */
+uint64_t emul_rlimit(int resource);
+/* RLIMIT_FSIZE for a write of *count bytes to fd at off (IO_OFFSET_CURRENT:
+ * its offset) or a truncate to off (truncate set): 0 with *count cut to
+ * the limit, or -EFBIG after raising SIGXFSZ, as Linux's. */
+int emul_fsize_check(mach_port_t file, int64_t off, uint32_t *count, int truncate);
+/* RLIMIT_AS and RLIMIT_DATA: may the program's memory grow by size
+ * bytes (data: a private writable mapping, or the break)?  0 or -ENOMEM. */
+int emul_vm_may_grow(uint32_t size, int data);
+int sys_getrlimit(int nr, uint32_t resource, uint32_t rlim);
+int sys_setrlimit(uint32_t resource, uint32_t rlim);
+int sys_prlimit64(int pid, uint32_t resource, uint32_t new_rlim, uint32_t old_rlim);
+int sys_getpriority(int which, int who);
+int sys_setpriority(int which, int who, int nice);
+int sys_nice(int inc);
 
 /* poll.c */
 int sys_poll(uint32_t fds, uint32_t nfds, int timeout_ms);

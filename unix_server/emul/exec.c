@@ -542,7 +542,7 @@ void emul_exec_setid_boot(void)
 	emul.root = ports[0];
 	emul.cwd = ports[1];
 	for (unsigned i = 0; i < nfds; i++)
-		emul_fd_inherited(emul_fd_alloc(ports[i + 2], 0, fds[i]));
+		emul_fd_inherited(emul_fd_place(ports[i + 2], fds[i]));
 	sys_umask((uint32_t)umask);
 	/* Pending signals wait (this thread is in the library) until the
 	 * program starts, under the mask it keeps. */

@@ -50,11 +50,20 @@ static int fd_ok(int fd)
 	return fd >= 0 && fd < EMUL_FD_MAX && emul.fd[fd].port != MACH_PORT_NULL;
 }
 
-int emul_fd_alloc(mach_port_t port, int flags, int min)
+/* RLIMIT_NOFILE: fds at or above it cannot be made (EMFILE), nor named
+ * by dup2 (EBADF) or F_DUPFD (EINVAL); those open stay. */
+static int fd_limit(void)
+{
+	uint64_t n = emul_rlimit(PROC_RLIMIT_NOFILE);
+	return n < EMUL_FD_MAX ? (int)n : EMUL_FD_MAX;
+}
+
+/* The lowest free fd from min below limit gets port. */
+static int fd_alloc_below(mach_port_t port, int flags, int min, int limit)
 {
 	if (!MACH_PORT_VALID(port))
 		return -LINUX_EBADF;
-	for (int fd = min < 0 ? 0 : min; fd < EMUL_FD_MAX; fd++) {
+	for (int fd = min < 0 ? 0 : min; fd < limit; fd++) {
 		if (emul.fd[fd].port == MACH_PORT_NULL) {
 			emul.fd[fd].port = port;
 			emul.fd[fd].flags = flags;
@@ -64,6 +73,24 @@ int emul_fd_alloc(mach_port_t port, int flags, int min)
 		}
 	}
 	return -LINUX_EMFILE;
+}
+
+int emul_fd_alloc(mach_port_t port, int flags, int min)
+{
+	return fd_alloc_below(port, flags, min, fd_limit());
+}
+
+int emul_fd_free(void)
+{
+	for (int fd = 0, limit = fd_limit(); fd < limit; fd++)
+		if (emul.fd[fd].port == MACH_PORT_NULL)
+			return 0;
+	return -LINUX_EMFILE;
+}
+
+int emul_fd_place(mach_port_t port, int fd)
+{
+	return fd_alloc_below(port, 0, fd, EMUL_FD_MAX);
 }
 
 void emul_fd_inherited(int fd)
@@ -299,6 +326,10 @@ int emul_write_chunks(int fd, uint32_t buf, uint32_t count, int64_t off)
 {
 	static char chunk[IO_CHUNK];
 	uint32_t done = 0;
+	int r0 = emul_fsize_check(emul.fd[fd].port, off, &count, 0);
+
+	if (r0 < 0)
+		return r0;
 
 	while (done < count) {
 		uint32_t n = count - done > IO_CHUNK ? IO_CHUNK : count - done;
@@ -369,7 +400,7 @@ static int fd_dup(int fd, int min, int flags)
 {
 	if (!fd_ok(fd))
 		return -LINUX_EBADF;
-	if (min < 0 || min >= EMUL_FD_MAX)
+	if (min < 0 || min >= fd_limit())
 		return -LINUX_EINVAL;
 	mach_port_t port = emul.fd[fd].port;
 	if (mach_port_mod_refs(mach_task_self(), port, MACH_PORT_RIGHT_SEND, 1) != KERN_SUCCESS)
@@ -393,7 +424,7 @@ int sys_dup2(int fd, int fd2)
 {
 	if (!fd_ok(fd))
 		return -LINUX_EBADF;
-	if (fd2 < 0 || fd2 >= EMUL_FD_MAX)
+	if (fd2 < 0 || fd2 >= fd_limit())
 		return -LINUX_EBADF;
 	if (fd == fd2)
 		return fd2;

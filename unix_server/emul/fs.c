@@ -183,6 +183,11 @@ int sys_openat(int dirfd, uint32_t upath, int flags, int mode)
 
 	if (r < 0)
 		return r;
+	/* No fd to give: EMFILE before the file is opened (or made), as Linux. */
+	if ((r = emul_fd_free()) < 0) {
+		release(owned);
+		return r;
+	}
 	/* One RPC: a terminal learns who opens it (its controlling terminal) from the open itself. */
 	r = emul_errno(fs_open(dir, path_buf, flags & ~(O_CLOEXEC | IO_O_EXEC), (int)((uint32_t)mode & ~umask_bits),
 			       emul.proc, emul_tty_caller(), &file, &type, &tty));
@@ -735,6 +740,8 @@ int sys_truncate64(uint32_t upath, uint32_t lo, uint32_t hi)
 	if (r == 0 && (st.st_mode & IO_S_IFMT) != IO_S_IFREG)
 		r = -LINUX_EINVAL;
 	if (r == 0)
+		r = emul_fsize_check(file, length, NULL, 1);
+	if (r == 0)
 		r = emul_errno(io_truncate(file, length));
 	mach_port_deallocate(mach_task_self(), file);
 	return r;
@@ -748,7 +755,8 @@ int sys_ftruncate64(int fd, uint32_t lo, uint32_t hi)
 		return -LINUX_EINVAL;
 	if (fd < 0 || fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL)
 		return -LINUX_EBADF;
-	return emul_errno(io_truncate(emul.fd[fd].port, length));
+	int r = emul_fsize_check(emul.fd[fd].port, length, NULL, 1);
+	return r < 0 ? r : emul_errno(io_truncate(emul.fd[fd].port, length));
 }
 
 void emul_abs_path(const char *path, char *out, size_t size)

@@ -208,6 +208,15 @@ _Static_assert(sizeof(struct linux_statx) == 256, "Linux's struct statx");
 #define NR_readv 145
 #define NR_sched_yield 158
 #define NR_truncate64 193
+/* Resource limits and priorities. */
+#define NR_nice 34
+#define NR_setrlimit 75
+#define NR_getrlimit 76 /* the old one: values above 0x7fffffff read as that */
+#define NR_getpriority 96
+#define NR_setpriority 97
+#define NR_prlimit64 340
+#define LINUX_RLIM_INFINITY 0xffffffffu /* struct rlimit's (32-bit); rlimit64's is ~0 */
+#define LINUX_RLIM_OLD_MAX 0x7fffffffu	/* the old getrlimit's largest value */
 
 /* The emulation vector covers numbers [0, NR_TABLE). */
 #define NR_TABLE 512
@@ -239,6 +248,9 @@ _Static_assert(sizeof(struct linux_statx) == 256, "Linux's struct statx");
 #define SIGTTIN 21
 #define SIGTTOU 22
 #define SIGURG 23
+#define SIGXCPU 24
+#define SIGXFSZ 25
+#define SIGSYS 31
 #define SIGVTALRM 26
 #define SIGPROF 27
 #define SIGWINCH 28

@@ -135,6 +135,9 @@ static enum sig_default default_action(int sig)
 	case SIGBUS:
 	case SIGFPE:
 	case SIGSEGV:
+	case SIGXCPU:
+	case SIGXFSZ:
+	case SIGSYS:
 		return SIGDFL_CORE;
 	default:
 		return SIGDFL_TERM;
@@ -424,6 +427,15 @@ kern_return_t S_proc_msg_sig_post(mach_port_t port, int sig, int sender_pid)
 	__atomic_or_fetch(&emul.pending, SIGSET_BIT(sig), __ATOMIC_SEQ_CST);
 	signal_kick();
 	__atomic_add_fetch(&emul.posts_taken, 1, __ATOMIC_SEQ_CST);
+	return KERN_SUCCESS;
+}
+
+/* Another process changed our resource limits: ask again before the
+ * next use (emul_rlimit). */
+kern_return_t S_proc_msg_rlimits(mach_port_t port)
+{
+	(void)port;
+	emul.rlim_stale = 1;
 	return KERN_SUCCESS;
 }
 

@@ -701,12 +701,30 @@ void emul_syscall(void)
 	case NR_statx:
 		ret = sys_statx((int)r->ebx, r->ecx, (int)r->edx, r->esi, r->edi);
 		break;
+	case NR_getrlimit:
+	case NR_ugetrlimit:
+		ret = sys_getrlimit(nr, r->ebx, r->ecx);
+		break;
+	case NR_setrlimit:
+		ret = sys_setrlimit(r->ebx, r->ecx);
+		break;
+	case NR_prlimit64:
+		ret = sys_prlimit64((int)r->ebx, r->ecx, r->edx, r->esi);
+		break;
+	case NR_getpriority:
+		ret = sys_getpriority((int)r->ebx, (int)r->ecx);
+		break;
+	case NR_setpriority:
+		ret = sys_setpriority((int)r->ebx, (int)r->ecx, (int)r->edx);
+		break;
+	case NR_nice:
+		ret = sys_nice((int)r->ebx);
+		break;
 	case NR_set_robust_list:
 	case NR_rseq:
 	case NR_clock_gettime64:
 	case NR_getrandom:
 	case NR_prctl:
-	case NR_ugetrlimit:
 	case NR_sendfile64:
 		/* Known, and left to the program's fallback (linux-i386-abi.md:
 		 * the calls that may answer ENOSYS), so not logged. */
@@ -759,11 +777,12 @@ void emul_boot(uint32_t area)
 	libmach_heap_init();
 	libmach_threads_init();
 	emul_task_init();
+	emul_rlimits_fetch();
 	mach_port_t fd0, fd1, fd2;
 	if (area != 0 && proc_get_init_ports(emul.proc, &emul.root, &emul.cwd, &fd0, &fd1, &fd2) == 0) {
-		emul_fd_inherited(emul_fd_alloc(fd0, 0, 0));
-		emul_fd_inherited(emul_fd_alloc(fd1, 0, 1));
-		emul_fd_inherited(emul_fd_alloc(fd2, 0, 2));
+		emul_fd_inherited(emul_fd_place(fd0, 0));
+		emul_fd_inherited(emul_fd_place(fd1, 1));
+		emul_fd_inherited(emul_fd_place(fd2, 2));
 	}
 	for (unsigned i = 0; i < NR_TABLE; i++)
 		vector[i] = (vm_offset_t)emul_entry;

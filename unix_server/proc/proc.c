@@ -75,6 +75,9 @@ struct proc {
 	/* CPU times in microseconds: its own (a zombie's, read as it
 	 * ended), and its children's that it waited for, theirs included. */
 	int64_t user_us, sys_us, child_user_us, child_sys_us;
+	struct proc_rlimits rlim; /* its resource limits: prlimit */
+	int rlim_stale;		  /* changed by another while it had no message port */
+	int nice;		  /* PROC_NICE_MIN..PROC_NICE_MAX: its task's Mach priority */
 };
 
 /* What a task made by proc_exec_setid starts with. */
@@ -184,6 +187,9 @@ static kern_return_t watch_task(task_t task)
 	return kr;
 }
 
+static void rlimits_changed(struct proc *q);
+static void apply_nice(struct proc *q);
+
 static struct proc *proc_new(task_t task)
 {
 	struct proc *p = NULL;
@@ -213,11 +219,32 @@ static struct proc *proc_new(task_t task)
 	return p;
 }
 
+/* Linux's limits at boot (its INIT_RLIMITS), with Ernst's own ceilings
+ * for processes and descriptors; the first process starts with them. */
+#define STACK_DEFAULT (8ull << 20)
+#define MEMLOCK_DEFAULT (8ull << 20)
+#define MSGQUEUE_DEFAULT 819200ull
+static void rlimits_default(struct proc_rlimits *r)
+{
+	for (int i = 0; i < PROC_RLIMIT_COUNT; i++)
+		r->lim[i].cur = r->lim[i].max = PROC_RLIM_INFINITY;
+	r->lim[PROC_RLIMIT_STACK].cur = STACK_DEFAULT;
+	r->lim[PROC_RLIMIT_CORE].cur = 0;
+	r->lim[PROC_RLIMIT_NPROC].cur = r->lim[PROC_RLIMIT_NPROC].max = PROC_MAX;
+	r->lim[PROC_RLIMIT_SIGPENDING].cur = r->lim[PROC_RLIMIT_SIGPENDING].max = PROC_MAX;
+	r->lim[PROC_RLIMIT_NOFILE].cur = r->lim[PROC_RLIMIT_NOFILE].max = PROC_FD_MAX;
+	r->lim[PROC_RLIMIT_MEMLOCK].cur = r->lim[PROC_RLIMIT_MEMLOCK].max = MEMLOCK_DEFAULT;
+	r->lim[PROC_RLIMIT_MSGQUEUE].cur = r->lim[PROC_RLIMIT_MSGQUEUE].max = MSGQUEUE_DEFAULT;
+	r->lim[PROC_RLIMIT_NICE].cur = r->lim[PROC_RLIMIT_NICE].max = 0;
+	r->lim[PROC_RLIMIT_RTPRIO].cur = r->lim[PROC_RLIMIT_RTPRIO].max = 0;
+}
+
 int proc_create_first(task_t task, mach_port_t *port)
 {
 	struct proc *p = proc_new(task);
 	if (p == NULL)
 		return LINUX_EAGAIN;
+	rlimits_default(&p->rlim);
 	p->ppid = 0;
 	p->pgrp = p->sid = p->pid;
 	*port = p->port;
@@ -542,6 +569,22 @@ static void set_program(struct proc *p, const char *exe, const char *comm, const
 		memcpy(p->args, args, args_len);
 }
 
+/*
+ * Linux's RLIMIT_NPROC at fork: the processes of p's real uid (zombies
+ * until reaped count, as there) against p's soft limit; root (real or
+ * effective uid 0) is exempt.  PROC_MAX holds for everybody.
+ */
+static int nproc_reached(const struct proc *p)
+{
+	uint64_t n = 0;
+
+	if (p->cred.ids[RUID] == 0 || p->cred.ids[EUID] == 0)
+		return 0;
+	for (int i = 0; i < PROC_MAX; i++)
+		n += procs[i].state != PROC_FREE && procs[i].cred.ids[RUID] == p->cred.ids[RUID];
+	return n >= p->rlim.lim[PROC_RLIMIT_NPROC].cur;
+}
+
 kern_return_t S_proc_fork(mach_port_t port, task_t child_task, mach_port_t *child_proc, int *child_pid)
 {
 	struct proc *p = proc_by_port(port), *c;
@@ -551,8 +594,7 @@ kern_return_t S_proc_fork(mach_port_t port, task_t child_task, mach_port_t *chil
 			mach_port_deallocate(mach_task_self(), child_task);
 		return p == NULL ? LINUX_ESRCH : LINUX_EINVAL;
 	}
-	c = proc_new(child_task);
-	if (c == NULL) {
+	if (nproc_reached(p) || (c = proc_new(child_task)) == NULL) {
 		mach_port_deallocate(mach_task_self(), child_task);
 		return LINUX_EAGAIN;
 	}
@@ -562,6 +604,8 @@ kern_return_t S_proc_fork(mach_port_t port, task_t child_task, mach_port_t *chil
 	c->no_ctty = p->no_ctty;
 	set_program(c, p->exe, p->comm, p->args, p->args_len);
 	c->cred = p->cred;
+	c->rlim = p->rlim;
+	c->nice = p->nice; /* its task has our task's priority already (task_create) */
 	*child_proc = c->port;
 	*child_pid = c->pid;
 	return 0;
@@ -685,6 +729,8 @@ kern_return_t S_proc_set_msgport(mach_port_t port, mach_port_t msgport)
 		mach_port_deallocate(mach_task_self(), p->msgport);
 	p->msgport = msgport;
 	p->posted = 0; /* the library counts the new port's posts from 0 */
+	if (p->rlim_stale)
+		rlimits_changed(p);
 	uint64_t pending = p->pending;
 	p->pending = 0;
 	for (int sig = 1; sig <= NSIG; sig++)
@@ -1061,6 +1107,7 @@ kern_return_t S_proc_info(mach_port_t port, int pid, proc_info_t *info, char *ar
 		info->gid = p->cred.ids[RGID], info->egid = p->cred.ids[EGID], info->sgid = p->cred.ids[SGID];
 		info->fsuid = p->cred.ids[FSUID], info->fsgid = p->cred.ids[FSGID];
 		info->no_ctty = p->no_ctty;
+		info->nice = p->nice;
 		task_figures(p, info);
 	}
 	/* A zombie's arguments are gone, as Linux's are. */
@@ -1278,6 +1325,8 @@ kern_return_t S_proc_exec_setid(mach_port_t port, mach_port_t file, int argc, in
 	p->task = task;
 	p->exec = e;
 	p->exec_boot = 1;
+	if (p->nice != 0)
+		apply_nice(p);
 	thread_resume(thread);
 	mach_port_deallocate(mach_task_self(), thread);
 	/* The answer goes to a dead reply port: nobody waits for it. */
@@ -1310,4 +1359,163 @@ kern_return_t S_proc_exec_state(mach_port_t port, mach_port_t *file, int *argc, 
 	free(e);
 	p->exec = NULL;
 	return 0;
+}
+
+/* ---- resource limits and priorities ---- */
+
+/* q's limits were changed by another process: its library's copy is
+ * stale (told at once, or when it gives its message port). */
+static void rlimits_changed(struct proc *q)
+{
+	q->rlim_stale = !MACH_PORT_VALID(q->msgport) || proc_msg_rlimits(q->msgport) != KERN_SUCCESS;
+}
+
+kern_return_t S_proc_getrlimits(mach_port_t port, proc_rlimits_t *limits)
+{
+	struct proc *p = proc_by_port(port);
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	*limits = p->rlim;
+	return 0;
+}
+
+/* Linux's check_prlimit_permission: may p read or change q's limits? */
+static int may_prlimit(const struct proc *p, const struct proc *q)
+{
+	const uint32_t *s = p->cred.ids, *t = q->cred.ids;
+
+	if (p == q || s[EUID] == 0)
+		return 1;
+	return s[RUID] == t[RUID] && s[RUID] == t[EUID] && s[RUID] == t[SUID] && s[RGID] == t[RGID] &&
+	       s[RGID] == t[EGID] && s[RGID] == t[SGID];
+}
+
+kern_return_t S_proc_prlimit(mach_port_t port, int pid, int resource, int set, uint64_t new_cur, uint64_t new_max,
+			     uint64_t *old_cur, uint64_t *old_max)
+{
+	struct proc *p = proc_by_port(port), *q;
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	q = pid == 0 ? p : proc_by_pid(pid);
+	if (q == NULL || pid < 0)
+		return LINUX_ESRCH;
+	if (!may_prlimit(p, q))
+		return LINUX_EPERM;
+	/* Linux's do_prlimit, in its order. */
+	if (resource < 0 || resource >= PROC_RLIMIT_COUNT)
+		return LINUX_EINVAL;
+	struct proc_rlimit *lim = &q->rlim.lim[resource];
+	if (set) {
+		if (new_cur > new_max)
+			return LINUX_EINVAL;
+		if (resource == PROC_RLIMIT_NOFILE && new_max > PROC_FD_MAX)
+			return LINUX_EPERM;
+		if (new_max > lim->max && p->cred.ids[EUID] != 0)
+			return LINUX_EPERM;
+	}
+	*old_cur = lim->cur;
+	*old_max = lim->max;
+	if (set) {
+		lim->cur = new_cur;
+		lim->max = new_max;
+		if (q != p)
+			rlimits_changed(q);
+	}
+	return 0;
+}
+
+/*
+ * nice -> the Mach priority of a process's task and threads.  nice 0 is
+ * BASEPRI_USER, every task's; a positive nice is a lower priority, down
+ * to 30 (31 is the idle thread's).  A negative nice would need a
+ * priority above the processor set's maximum for users, which only the
+ * set's control port (host_priv's) grants, and the single server is
+ * given none: such processes run at BASEPRI_USER.
+ */
+#define PRI_USER 16
+#define PRI_LOWEST 30
+static int nice_priority(int nice)
+{
+	if (nice <= 0)
+		return PRI_USER;
+	return PRI_USER + (nice * (PRI_LOWEST - PRI_USER) + PROC_NICE_MAX - 1) / PROC_NICE_MAX;
+}
+
+/* q's task and every thread of it, those made later too (task_priority). */
+static void apply_nice(struct proc *q)
+{
+	if (MACH_PORT_VALID(q->task))
+		task_priority(q->task, nice_priority(q->nice), TRUE);
+}
+
+/* Does q fall under getpriority/setpriority's (which, who) of caller p? */
+static int prio_matches(const struct proc *p, const struct proc *q, int which, int who)
+{
+	if (q->state == PROC_FREE)
+		return 0;
+	switch (which) {
+	case PROC_PRIO_PROCESS:
+		return who == 0 ? q == p : q->pid == who;
+	case PROC_PRIO_PGRP:
+		return q->pgrp == (who == 0 ? p->pgrp : who);
+	default:
+		return q->cred.ids[RUID] == (who == 0 ? p->cred.ids[RUID] : (uint32_t)who);
+	}
+}
+
+kern_return_t S_proc_getpriority(mach_port_t port, int which, int who, int *prio)
+{
+	struct proc *p = proc_by_port(port);
+	int best = -1;
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	if (which < PROC_PRIO_PROCESS || which > PROC_PRIO_USER)
+		return LINUX_EINVAL;
+	for (int i = 0; i < PROC_MAX; i++)
+		if (prio_matches(p, &procs[i], which, who) && PROC_NICE_MAX + 1 - procs[i].nice > best)
+			best = PROC_NICE_MAX + 1 - procs[i].nice;
+	if (best < 0)
+		return LINUX_ESRCH;
+	*prio = best;
+	return 0;
+}
+
+/* Linux's set_one_prio: 0, or why p may not give q nice. */
+static int set_one_nice(const struct proc *p, struct proc *q, int nice)
+{
+	const uint32_t *s = p->cred.ids, *t = q->cred.ids;
+
+	if (s[EUID] != 0 && t[RUID] != s[EUID] && t[EUID] != s[EUID])
+		return LINUX_EPERM;
+	/* Lower than it has: CAP_SYS_NICE, or within q's RLIMIT_NICE. */
+	if (nice < q->nice && s[EUID] != 0 &&
+	    (uint64_t)(PROC_NICE_MAX + 1 - nice) > q->rlim.lim[PROC_RLIMIT_NICE].cur)
+		return LINUX_EACCES;
+	q->nice = nice;
+	apply_nice(q);
+	return 0;
+}
+
+kern_return_t S_proc_setpriority(mach_port_t port, int which, int who, int nice)
+{
+	struct proc *p = proc_by_port(port);
+	int rc = LINUX_ESRCH;
+
+	if (p == NULL)
+		return LINUX_ESRCH;
+	if (which < PROC_PRIO_PROCESS || which > PROC_PRIO_USER)
+		return LINUX_EINVAL;
+	nice = nice < PROC_NICE_MIN ? PROC_NICE_MIN : nice > PROC_NICE_MAX ? PROC_NICE_MAX : nice;
+	for (int i = 0; i < PROC_MAX; i++) {
+		if (!prio_matches(p, &procs[i], which, who))
+			continue;
+		int r = set_one_nice(p, &procs[i], nice);
+		/* As Linux: the last refusal stands, a success only ends ESRCH. */
+		if (r != 0 || rc == LINUX_ESRCH)
+			rc = r;
+	}
+	return rc;
 }

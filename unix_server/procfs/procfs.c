@@ -28,7 +28,7 @@
 #define PROCFS_TEXT_MAX 16384
 #define PROCFS_HZ 100	   /* clock ticks (AT_CLKTCK) */
 #define PROCFS_PAGE 4096u
-#define PROCFS_PRIO_NORMAL 20 /* Linux's priority field of a nice-0 process */
+#define PROCFS_PRIO_NORMAL 20 /* Linux's priority field of a nice-0 process (20 + nice) */
 #define PROCFS_SIGCHLD 17
 #define PROCFS_RLIM_INFINITY 4294967295u
 #define USEC_PER_SEC 1000000u
@@ -364,9 +364,10 @@ static int gen_pid_stat(struct procfs_text *t, int pid)
 	/* Linux's 52 fields (fs/proc/array.c); what Ernst does not keep is 0. */
 	text_printf(t, "%d (%s) %c %d %d %d %d %d %u %u %u %u %u ", p->pid, p->comm, p->state, p->ppid, p->pgrp, p->sid,
 		    tty_nr, tpgid, 0u, 0u, 0u, 0u, 0u);
-	text_printf(t, "%llu %llu 0 0 %d 0 %d 0 %llu %lu %lu %lu ",
+	text_printf(t, "%llu %llu 0 0 %d %d %d 0 %llu %lu %lu %lu ",
 		    (unsigned long long) ticks(p->utime_sec, p->utime_usec),
-		    (unsigned long long) ticks(p->stime_sec, p->stime_usec), PROCFS_PRIO_NORMAL, p->nthreads,
+		    (unsigned long long) ticks(p->stime_sec, p->stime_usec), PROCFS_PRIO_NORMAL + p->nice, p->nice,
+		    p->nthreads,
 		    (unsigned long long) (since * PROCFS_HZ / USEC_PER_SEC), (unsigned long) p->vsize,
 		    (unsigned long) (p->rss / PROCFS_PAGE), (unsigned long) PROCFS_RLIM_INFINITY);
 	text_printf(t, "0 0 0 0 0 0 0 0 0 0 0 0 %d 0 0 0 0 0 0 0 0 0 0 0 0 0 %d\n", PROCFS_SIGCHLD,
