@@ -105,14 +105,15 @@ unix_tap_clean() {
 	! has "$1" "panic\|fault in the library"
 	ok $? "$3: no panic, no fault in the emulation library"
 }
-# unix_run_sh LOG SCRIPT: the booted system (boot archive, terminal)
-# runs sh -c "$(cat SCRIPT)" as init's child; prints the QEMU status.
+# unix_run_sh LOG SCRIPT [PID1]: the booted system (boot archive,
+# terminal) runs sh -c "$(cat SCRIPT)" as init's child (as pid 1 itself
+# with PID1 /bin/sh); prints the QEMU status.
 unix_run_sh() {
 	local log=$1 args
 	args=$(dirname "$1")/args # the module name single's -a gives
 	printf -- '-c\0%s\0' "$(cat "$2")" > "$args"
 	boot "$log" --append console=serial \
-		--initrd "bootstrap/bootstrap -x,unix_server/single/single -x -D \${device-port} -r rootfs.cpio -a args /bin/init,unix_server/emul/emul.bin \$(data),unix_server/rootfs.cpio \$(data),$args \$(data)" \
+		--initrd "bootstrap/bootstrap -x,unix_server/single/single -x -D \${device-port} -r rootfs.cpio -a args ${3:-/bin/init},unix_server/emul/emul.bin \$(data),unix_server/rootfs.cpio \$(data),$args \$(data)" \
 		mach/ernst
 }
 # The serial console, typed at: console_start LOG COMMAND... runs COMMAND

@@ -19,8 +19,10 @@
 #define UNIXFILES_DEV_MODE 0755
 /* Periodic write-back: how often the flusher thread syncs. */
 #define UNIXFILES_SYNC_SECONDS 5
-/* At shutdown: how long to wait for the kernel to end mapped files' objects. */
-#define UNIXFILES_PAGER_WAIT_MS 5000
+/* At shutdown, with every process ended: how long the kernel may take to
+ * end mapped files' objects (it returns their modified pages first; a
+ * loaded host slows that).  Only a bug reaches this bound. */
+#define UNIXFILES_PAGER_WAIT_MS 60000
 #define UNIXFILES_PAGER_POLL_MS 20
 /* Threads of the VFS's own port set (one works at a time: vfs_lock). */
 #define UNIXFILES_VFS_THREADS 2
@@ -248,19 +250,22 @@ int unixfiles_shutdown(void)
 {
 	mach_port_t port;
 
-	/* The processes are gone, but the kernel ends their mapped files'
-	 * objects after them: each object's no-senders notification, which
+	/* The processes are gone (the caller ended them), but the kernel
+	 * ends their mapped files' objects after them: each object's
+	 * modified pages come back, then its no-senders notification, which
 	 * lets its vnode go, may still be on its way to a pager thread, and
 	 * that thread needs the locks taken below.  Wait for them first
-	 * (bounded: a process left behind may still map a file; then the
-	 * unmount answers EBUSY, as it must). */
+	 * (bounded: an object that never ends is a bug, reported, and the
+	 * unmount answers EBUSY). */
 	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) == KERN_SUCCESS) {
 		unsigned waited = 0;
 		for (; vfs_pager_live() != 0 && waited < UNIXFILES_PAGER_WAIT_MS; waited += UNIXFILES_PAGER_POLL_MS)
 			unixfiles_sleep(port, UNIXFILES_PAGER_POLL_MS);
 		unsigned live = vfs_pager_live();
-		if (live != 0)
+		if (live != 0) {
 			printf("unix: %u mapped files still live after %u ms\n", live, waited);
+			vfs_pager_report();
+		}
 		mach_port_destroy(mach_task_self(), port);
 	}
 	/* Both locks stay held: nothing reaches the files after this. */

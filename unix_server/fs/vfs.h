@@ -248,5 +248,8 @@ void vfs_pager_clean_all(void);
 void vfs_pager_flush(struct vnode *vn, uint64_t off, uint64_t len);
 /* How many file objects live (each holds its vnode); takes the locks. */
 unsigned vfs_pager_live(void);
+/* Each live one on the console: what keeps it (a shutdown that waited
+ * for them in vain says so). */
+void vfs_pager_report(void);
 
 #endif /* _UNIX_SERVER_VFS_H_ */

@@ -25,6 +25,7 @@
  * holds either (a clean waits with both let go, vfs_pager_wait).
  * And no thread of the server ever touches memory these objects back.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pager.h>
@@ -202,6 +203,21 @@ unsigned vfs_pager_live(void)
 		n++;
 	vfs_pager_leave();
 	return n;
+}
+
+void vfs_pager_report(void)
+{
+	vfs_pager_enter();
+	for (struct vfs_pager *fp = vfs_pagers; fp != NULL; fp = fp->next) {
+		mach_port_status_t st = {0};
+
+		mach_port_get_receive_status(mach_task_self(), fp->port, &st);
+		printf("unix: mapped file: inode %llu of %s: %u send rights (made %u), %d cleans waiting, "
+		       "dirty %d, orphaned %d, ended %u times\n",
+		       (unsigned long long) fp->vn->ino, fp->vn->mount->source != NULL ? fp->vn->mount->source : fp->vn->mount->type, (unsigned) st.mps_srights,
+		       (unsigned) st.mps_mscount, fp->users, fp->dirty, fp->orphaned, fp->ended);
+	}
+	vfs_pager_leave();
 }
 
 static boolean_t vfs_pager_no_senders(void *ctx)

@@ -509,6 +509,19 @@ static void proc_end(struct proc *p, int status)
 	tell_parent(parent);
 }
 
+int proc_end_all(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < PROC_MAX; i++) {
+		if (procs[i].state == PROC_ALIVE) {
+			proc_end(&procs[i], SIGKILL);
+			n++;
+		}
+	}
+	return n;
+}
+
 /* ---- proc.defs ---- */
 
 kern_return_t S_proc_wait(mach_port_t port, mach_port_t reply, mach_msg_type_name_t reply_poly, int pid,

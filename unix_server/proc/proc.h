@@ -31,6 +31,9 @@ void proc_set_init_ports(mach_port_t root, mach_port_t cwd, mach_port_t fd0, mac
 void proc_set_service(int which, mach_port_t port);
 /* Signal a process group on the system's behalf (the terminal's ^C). */
 void proc_signal_group(int pgrp, int sig);
+/* The system ends (init has): every process left ends as by SIGKILL, its
+ * task terminated, so that none maps a file any more.  How many did. */
+int proc_end_all(void);
 /* The living process whose proc port is port: 0 and its ids, or ESRCH. */
 int proc_whois(mach_port_t port, int *pid, int *pgrp, int *sid, int *euid);
 /* The session of process group pgrp, or 0 if no living process is in it. */

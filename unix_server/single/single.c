@@ -209,7 +209,8 @@ static void sleep_ms(unsigned ms)
 
 /* -x: once init has ended and its output is out, end with its status.
  * With the console pipe, "out" is the pipe at end of file (no process
- * holds it any more); processes init left behind get DRAIN_MAX_MS. */
+ * holds it any more); processes init left behind get DRAIN_MAX_MS, then
+ * end before the file systems are unmounted. */
 static void wait_for_init(void)
 {
 	unsigned after = 0;
@@ -225,6 +226,12 @@ static void wait_for_init(void)
 	}
 	int status = init_status;
 	printf("unix: init exited with status %#x\n", (unsigned)status);
+	/* As Linux's shutdown kills what is left before it unmounts. */
+	cthread_mutex_lock(&server_lock);
+	int left = proc_end_all();
+	cthread_mutex_unlock(&server_lock);
+	if (left > 0)
+		printf("unix: ended the %d processes init left behind\n", left);
 	int rc = unixfiles_shutdown();
 	if (rc != 0)
 		printf("unix: the file systems could not all be unmounted: error %d\n", rc);
