@@ -5,7 +5,8 @@
  * what is printed; their errors (a bad resource, a bad pointer, soft
  * above hard, a hard limit raised by a normal user, another user's
  * process); inheritance over fork; and what each enforced limit does
- * (RLIMIT_NOFILE, RLIMIT_NPROC, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_AS).
+ * (RLIMIT_NOFILE, RLIMIT_NPROC, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_AS,
+ * RLIMIT_CPU).
  * The system's defaults differ (the host's are its administrator's), so
  * only limits the program set itself are printed.  Every change is made
  * in a child, which then ends.  The normal user is uid and gid 54321,
@@ -26,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define BAD ((void *)16)
@@ -382,6 +384,58 @@ static void memory(void)
 	map("mmap 128 MiB shared", 128 * MiB, PROT_READ | PROT_WRITE, MAP_SHARED);
 	map("mmap 4 MiB read-only", 4 * MiB, PROT_READ, MAP_PRIVATE);
 	printf("brk up 128 MiB: %s\n", (uintptr_t)brk_to(cur + 128 * MiB) == cur ? "refused" : "moved");
+	/* MAP_FIXED over a mapping replaces it: no growth. */
+	void *a = mmap(NULL, 40 * MiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	result("mmap 40 MiB", a == MAP_FAILED ? -1 : 0);
+	void *b = mmap(a, 40 * MiB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	result("mmap 40 MiB over it (MAP_FIXED)", b == MAP_FAILED ? -1 : b == a);
+	map("mmap 40 MiB more", 40 * MiB, PROT_READ, MAP_PRIVATE);
+}
+
+static volatile sig_atomic_t xcpu;
+static void on_xcpu(int sig)
+{
+	(void)sig;
+	xcpu++;
+}
+
+/* Use CPU until killed, printing each SIGXCPU with the soft limit then
+ * (Linux raises it a second each time); a minute of the clock at most. */
+static void spin_until_killed(void)
+{
+	struct rlimit32 r;
+	int seen = 0;
+	time_t t0 = time(NULL);
+
+	while (time(NULL) - t0 < 60) {
+		for (volatile int i = 0; i < 100000; i++)
+			;
+		if (xcpu != seen) {
+			seen = xcpu;
+			raw_ugetrlimit(RLIMIT_CPU, &r);
+			printf("SIGXCPU %d, the soft limit now %u\n", seen, r.cur);
+		}
+	}
+	printf("not killed in a minute\n");
+}
+
+static void cpu(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		result("setrlimit RLIMIT_CPU 1 2", set32(RLIMIT_CPU, 1, 2));
+		signal(SIGXCPU, on_xcpu);
+		spin_until_killed();
+		_exit(0);
+	}
+	reap("at the hard limit", pid);
+	pid = fork();
+	if (pid == 0) {
+		result("setrlimit RLIMIT_CPU 1 unlimited", set32(RLIMIT_CPU, 1, 0xffffffffu));
+		spin_until_killed();
+		_exit(0);
+	}
+	reap("SIGXCPU's default action", pid);
 }
 
 /* getpriority's raw answer is 20 - nice; only root lowers nice. */
@@ -511,5 +565,6 @@ int main(void)
 	part("RLIMIT_FSIZE", fsize);
 	part("RLIMIT_DATA and RLIMIT_AS", memory);
 	part("priorities", priorities);
+	part("RLIMIT_CPU", cpu);
 	return 0;
 }

@@ -92,6 +92,8 @@ int emul_sleep(uint32_t timeout_ms);
 
 /* itimer.c */
 void emul_itimer_fork_child(void);
+/* RLIMIT_CPU is now soft, hard (seconds): the timer thread watches it. */
+void emul_itimer_rlimit_cpu(uint64_t soft, uint64_t hard);
 int emul_task_times(int64_t *user_us, int64_t *sys_us);
 int emul_children_times(int64_t *user_us, int64_t *sys_us); /* waited for, and theirs */
 int emul_rusage_out(uint32_t uru, int64_t user_us, int64_t sys_us, uint32_t maxrss_kb);
@@ -301,9 +303,10 @@ uint64_t emul_rlimit(int resource);
  * its offset) or a truncate to off (truncate set): 0 with *count cut to
  * the limit, or -EFBIG after raising SIGXFSZ, as Linux's. */
 int emul_fsize_check(mach_port_t file, int64_t off, uint32_t *count, int truncate);
-/* RLIMIT_AS and RLIMIT_DATA: may the program's memory grow by size
- * bytes (data: a private writable mapping, or the break)?  0 or -ENOMEM. */
-int emul_vm_may_grow(uint32_t size, int data);
+/* RLIMIT_AS and RLIMIT_DATA: may the program's memory grow by a mapping
+ * of size bytes (at addr, replacing what is there, with MAP_FIXED; else
+ * addr 0) (data: a private writable mapping, or the break)?  0 or -ENOMEM. */
+int emul_vm_may_grow(uint32_t addr, uint32_t size, int data);
 int sys_getrlimit(int nr, uint32_t resource, uint32_t rlim);
 int sys_setrlimit(uint32_t resource, uint32_t rlim);
 int sys_prlimit64(int pid, uint32_t resource, uint32_t new_rlim, uint32_t old_rlim);

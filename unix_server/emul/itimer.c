@@ -20,6 +20,14 @@
  * library and its threads stay) and a fork child starts with none
  * (emul_itimer_fork_child).
  *
+ * RLIMIT_CPU is watched by the same thread, as Linux's
+ * check_process_timers does it: while the soft limit is set, the thread
+ * looks at the process's CPU time (user and system) each tick; at the
+ * soft limit it raises SIGXCPU and, below the hard limit, makes the soft
+ * limit a second more (the proc service's, as Linux changes it); at
+ * the hard limit, SIGKILL.  The CPU time is the task's, which execve
+ * keeps and a fork child starts again from 0.
+ *
  * CPU times are the kernel's per-thread tick counts (task_info), for the
  * process's threads, ours (the signal and timer threads) included; the
  * children's come from the proc service, which adds a child's to its
@@ -48,6 +56,10 @@ static mach_port_t timer_port; /* the timer thread's; null until made */
 /* proc's count of posts to our message port after the timer thread's
  * last signal (proc_kill's posted). */
 static unsigned raised_posted;
+/* RLIMIT_CPU in seconds (PROC_RLIM_INFINITY: not watched), under timers_lock. */
+static uint64_t cpu_soft = PROC_RLIM_INFINITY, cpu_hard = PROC_RLIM_INFINITY;
+/* Held while the timer thread is made (the Linux and signal threads may). */
+static cthread_mutex_t make_lock;
 
 /* The task's CPU times so far, in microseconds. */
 int emul_task_times(int64_t *user, int64_t *sys)
@@ -72,6 +84,37 @@ static int cpu_timer_armed(void)
 	return timers[LINUX_ITIMER_VIRTUAL].value != 0 || timers[LINUX_ITIMER_PROF].value != 0;
 }
 
+/* The timer thread raises sig in this process, as another's kill would. */
+static void raise_signal(int sig)
+{
+	unsigned posted;
+
+	if (proc_kill(emul.proc, emul.pid, sig, &posted) == 0)
+		raised_posted = posted;
+}
+
+/* RLIMIT_CPU with cpu microseconds used (under timers_lock). */
+static void rlimit_cpu_run(int64_t cpu)
+{
+	uint64_t secs = (uint64_t)cpu / USEC_PER_SEC, cur, max;
+
+	if (cpu_hard != PROC_RLIM_INFINITY && secs >= cpu_hard) {
+		raise_signal(SIGKILL);
+		return;
+	}
+	if (secs < cpu_soft)
+		return;
+	if (cpu_soft < cpu_hard) {
+		/* Linux's next SIGXCPU a second later: the soft limit goes up,
+		 * before the signal, so that its handler sees it.  Our copy of
+		 * the limits is the Linux thread's: it asks again. */
+		cpu_soft++;
+		proc_prlimit(emul.proc, 0, PROC_RLIMIT_CPU, 1, cpu_soft, cpu_hard, &cur, &max);
+		emul.rlim_stale = 1;
+	}
+	raise_signal(SIGXCPU);
+}
+
 /*
  * The timer thread's look: the timers that ran out raise their signals
  * and start again (the periods missed meanwhile are skipped, as Linux's
@@ -83,14 +126,16 @@ static int64_t timers_run(void)
 	int64_t now[LINUX_ITIMERS], wait = -1;
 
 	cthread_mutex_lock(&timers_lock);
-	clocks_now(now, cpu_timer_armed());
+	clocks_now(now, cpu_timer_armed() || cpu_soft != PROC_RLIM_INFINITY);
+	if (cpu_soft != PROC_RLIM_INFINITY) {
+		rlimit_cpu_run(now[LINUX_ITIMER_PROF]);
+		wait = CPU_TICK_MS;
+	}
 	for (int i = 0; i < LINUX_ITIMERS; i++) {
 		if (timers[i].value == 0)
 			continue;
 		if (now[i] >= timers[i].value) {
-			unsigned posted;
-			if (proc_kill(emul.proc, emul.pid, timer_signal[i], &posted) == 0)
-				raised_posted = posted;
+			raise_signal(timer_signal[i]);
 			if (timers[i].interval == 0)
 				timers[i].value = 0;
 			else
@@ -134,18 +179,25 @@ static int timer_thread_make(void)
 	mach_port_t self = mach_task_self(), port;
 	cthread_t t;
 
+	int r = 0;
+
+	cthread_mutex_lock(&make_lock);
 	if (timer_port != MACH_PORT_NULL)
-		return 0;
+		goto out;
+	r = -LINUX_EAGAIN;
 	if (mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &port) != KERN_SUCCESS)
-		return -LINUX_EAGAIN;
+		goto out;
 	if (mach_port_insert_right(self, port, port, MACH_MSG_TYPE_MAKE_SEND) != KERN_SUCCESS ||
 	    cthread_create(&t, timer_thread, (void *)(uintptr_t)port) != KERN_SUCCESS) {
 		mach_port_destroy(self, port);
-		return -LINUX_EAGAIN;
+		goto out;
 	}
 	cthread_detach(t);
 	timer_port = port;
-	return 0;
+	r = 0;
+out:
+	cthread_mutex_unlock(&make_lock);
+	return r;
 }
 
 /* Wake the timer thread to look again (a full queue holds wake-ups
@@ -163,8 +215,23 @@ void emul_itimer_fork_child(void)
 {
 	memset(timers, 0, sizeof(timers));
 	cthread_mutex_init(&timers_lock);
+	cthread_mutex_init(&make_lock);
 	timer_port = MACH_PORT_NULL; /* the parent's name, not ours */
 	raised_posted = 0;
+	cpu_soft = cpu_hard = PROC_RLIM_INFINITY; /* emul_itimer_rlimit_cpu, once we are a task */
+}
+
+void emul_itimer_rlimit_cpu(uint64_t soft, uint64_t hard)
+{
+	/* Nothing to watch, or a thread to watch it (else it goes unwatched). */
+	if (soft != PROC_RLIM_INFINITY && timer_thread_make() < 0)
+		return;
+	cthread_mutex_lock(&timers_lock);
+	cpu_soft = soft;
+	cpu_hard = hard;
+	cthread_mutex_unlock(&timers_lock);
+	if (timer_port != MACH_PORT_NULL)
+		timer_thread_wake();
 }
 
 static void us_to_timeval(int64_t us, struct linux_timeval *tv)

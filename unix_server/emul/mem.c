@@ -30,7 +30,7 @@ int sys_brk(uint32_t addr)
 		return (int)emul.brk_cur;
 	if (new_end > old_end) {
 		vm_address_t a = old_end;
-		if (emul_vm_may_grow(new_end - old_end, 1) < 0 ||
+		if (emul_vm_may_grow(0, new_end - old_end, 1) < 0 ||
 		    vm_allocate(mach_task_self(), &a, new_end - old_end, FALSE) != KERN_SUCCESS)
 			return (int)emul.brk_cur; /* Linux: the old break says "no" */
 	} else if (new_end < old_end) {
@@ -189,7 +189,8 @@ int sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, uint32
 	if (!(flags & MAP_ANONYMOUS) && ((int)fd < 0 || (int)fd >= EMUL_FD_MAX || emul.fd[fd].port == MACH_PORT_NULL))
 		return -LINUX_EBADF;
 	/* RLIMIT_AS, and RLIMIT_DATA for a private writable mapping. */
-	if ((a = emul_vm_may_grow(size, type == MAP_PRIVATE && (prot & PROT_WRITE))) < 0)
+	if ((a = emul_vm_may_grow((flags & MAP_FIXED) ? addr : 0, size,
+				  type == MAP_PRIVATE && (prot & PROT_WRITE))) < 0)
 		return a;
 	if (!(flags & MAP_ANONYMOUS))
 		return emul_map_file(emul.fd[fd].port, addr, size, prot, flags, (uint64_t)pgoff * PAGE);

@@ -9,8 +9,8 @@
  * follows such a change a moment later, and at once after a getrlimit,
  * which always asks), and enforces from it what is the library's:
  * RLIMIT_NOFILE (fd.c), RLIMIT_FSIZE (writes and truncates),
- * RLIMIT_DATA and RLIMIT_AS (brk and mmap).  RLIMIT_NPROC is the
- * service's (fork).  What a process does not change costs nothing.
+ * RLIMIT_DATA and RLIMIT_AS (brk and mmap), RLIMIT_CPU (the timer
+ * thread, itimer.c).  RLIMIT_NPROC is the service's (fork).  What a process does not change costs nothing.
  */
 #include <mach/mach_interface.h>
 #include <servers/io.h>
@@ -30,6 +30,7 @@ void emul_rlimits_fetch(void)
 			emul.rlim.lim[i].cur = emul.rlim.lim[i].max = PROC_RLIM_INFINITY;
 		emul.rlim.lim[PROC_RLIMIT_NOFILE].cur = emul.rlim.lim[PROC_RLIMIT_NOFILE].max = EMUL_FD_MAX;
 	}
+	emul_itimer_rlimit_cpu(emul.rlim.lim[PROC_RLIMIT_CPU].cur, emul.rlim.lim[PROC_RLIMIT_CPU].max);
 }
 
 uint64_t emul_rlimit(int resource)
@@ -79,10 +80,10 @@ int emul_fsize_check(mach_port_t file, int64_t off, uint32_t *count, int truncat
  * data, bss, the break, private writable mmaps) RLIMIT_DATA.  Walks the
  * address space only while a limit is set.
  */
-int emul_vm_may_grow(uint32_t size, int data)
+int emul_vm_may_grow(uint32_t addr, uint32_t size, int data)
 {
 	uint64_t as = emul_rlimit(PROC_RLIMIT_AS), dl = emul_rlimit(PROC_RLIMIT_DATA);
-	uint64_t total = size, data_vm = size;
+	uint64_t total = size, data_vm = size, replaced = 0;
 	vm_address_t a = PAGE;
 
 	if (as == PROC_RLIM_INFINITY && (!data || dl == PROC_RLIM_INFINITY))
@@ -102,14 +103,18 @@ int emul_vm_may_grow(uint32_t size, int data)
 			mach_port_deallocate(mach_task_self(), name);
 		uint32_t end = a + rsize > EMUL_BASE ? EMUL_BASE : a + rsize;
 		total += end - a;
+		/* A MAP_FIXED mapping replaces what it covers (Linux's
+		 * count_vma_pages_range). */
+		if (addr != 0 && a < addr + size && end > addr)
+			replaced += (end < addr + size ? end : addr + size) - (a > addr ? a : addr);
 		if ((prot & VM_PROT_WRITE) && inherit != VM_INHERIT_SHARE &&
 		    end <= EMUL_STACK_TOP - STACK_RESERVE)
 			data_vm += end - a;
 		a = end;
 	}
-	if (as != PROC_RLIM_INFINITY && total > as)
+	if (as != PROC_RLIM_INFINITY && total - replaced > as)
 		return -LINUX_ENOMEM;
-	if (data && dl != PROC_RLIM_INFINITY && data_vm > dl)
+	if (data && dl != PROC_RLIM_INFINITY && data_vm - replaced > dl)
 		return -LINUX_ENOMEM;
 	return 0;
 }
@@ -144,6 +149,8 @@ static int prlimit(int pid, uint32_t resource, int set, uint64_t cur, uint64_t m
 	if (r == 0 && (pid == 0 || pid == emul.pid)) {
 		emul.rlim.lim[resource].cur = set ? cur : old[0];
 		emul.rlim.lim[resource].max = set ? max : old[1];
+		if (resource == PROC_RLIMIT_CPU)
+			emul_itimer_rlimit_cpu(emul.rlim.lim[resource].cur, emul.rlim.lim[resource].max);
 	}
 	return r;
 }

@@ -434,8 +434,14 @@ kern_return_t S_proc_msg_sig_post(mach_port_t port, int sig, int sender_pid)
  * next use (emul_rlimit). */
 kern_return_t S_proc_msg_rlimits(mach_port_t port)
 {
+	uint64_t cur, max;
+
 	(void)port;
 	emul.rlim_stale = 1;
+	/* RLIMIT_CPU at once: a program that only computes makes no call
+	 * that would look. */
+	if (proc_prlimit(emul.proc, 0, PROC_RLIMIT_CPU, 0, 0, 0, &cur, &max) == 0)
+		emul_itimer_rlimit_cpu(cur, max);
 	return KERN_SUCCESS;
 }
 

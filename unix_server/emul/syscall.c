@@ -835,6 +835,8 @@ void emul_fork_child(void)
 	emul_mmap_fork_child();
 	emul_itimer_fork_child();
 	emul_task_init();
+	/* Our CPU time starts again from 0, under our parent's limit. */
+	emul_itimer_rlimit_cpu(emul.rlim.lim[PROC_RLIMIT_CPU].cur, emul.rlim.lim[PROC_RLIMIT_CPU].max);
 	if (emul_child_settid != 0)
 		emul_copyout(emul_child_settid, &emul.pid, sizeof(emul.pid));
 }
