@@ -120,6 +120,10 @@ typedef mach_port_t io_t;
 #define IO_O_NOFOLLOW 00400000
 #define IO_O_CLOEXEC 02000000 /* the library's business; services ignore it */
 #define IO_O_PATH 010000000
+/* Whether open modes let a description be written (not O_PATH). */
+#define IO_O_WRITABLE(flags) \
+	(!((flags) & IO_O_PATH) && \
+	 (((flags) & IO_O_ACCMODE) == IO_O_WRONLY || ((flags) & IO_O_ACCMODE) == IO_O_RDWR))
 /* Opened to be executed (Linux's internal __FMODE_EXEC, no user flag):
  * a regular file, read-only, judged by execute permission instead of
  * read permission, so that a program of mode 0711 runs.  The emulation

@@ -338,6 +338,16 @@ static void fsize(void)
 	struct stat st;
 	fstat(fd, &st);
 	printf("the file has %lld bytes\n", (long long)st.st_size);
+	/* The open mode comes first: not open for writing is EBADF (an
+	 * ftruncate's EINVAL, or EBADF for O_PATH), with no signal. */
+	int rfd = open(TMPFILE, O_RDONLY), pfd = open(TMPFILE, O_PATH);
+	lseek(rfd, 150, SEEK_SET);
+	result("write past the limit to an fd open O_RDONLY", write(rfd, buf, 10));
+	result("pwrite past the limit to it", pwrite(rfd, buf, 10, 150));
+	result("ftruncate it to 150", ftruncate(rfd, 150));
+	result("write to an fd open O_PATH", write(pfd, buf, 10));
+	result("pwrite past the limit to it", pwrite(pfd, buf, 10, 150));
+	result("ftruncate it to 150", ftruncate(pfd, 150));
 	if (pipe(p) == 0)
 		result("write 150 bytes to a pipe", write(p[1], buf, 150));
 	result("write 150 bytes to /dev/null", write(open("/dev/null", O_WRONLY), buf, 150));
@@ -352,6 +362,13 @@ static void fsize(void)
 		_exit(0);
 	}
 	reap("a writer past the limit", pid);
+	pid = fork();
+	if (pid == 0) {
+		write(rfd, buf, 10);
+		printf("a write through the O_RDONLY fd does not end it\n");
+		_exit(0);
+	}
+	reap("a writer through the O_RDONLY fd", pid);
 	unlink(TMPFILE);
 }
 

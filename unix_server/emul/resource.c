@@ -42,7 +42,10 @@ uint64_t emul_rlimit(int resource)
 
 /* Linux's generic_write_checks (a write at or past the limit: SIGXFSZ
  * and EFBIG; one across it is cut there) and inode_newsize_ok (a
- * truncate past it), for regular files only. */
+ * truncate past it), for regular files open for writing only: Linux
+ * checks the limit after the open mode, so a write through a
+ * descriptor not open for writing (O_RDONLY, O_PATH) is the service's
+ * EBADF, an ftruncate its EINVAL or EBADF, with no signal. */
 int emul_fsize_check(mach_port_t file, int64_t off, uint32_t *count, int truncate)
 {
 	uint64_t limit = emul_rlimit(PROC_RLIMIT_FSIZE);
@@ -52,6 +55,8 @@ int emul_fsize_check(mach_port_t file, int64_t off, uint32_t *count, int truncat
 	if (limit == PROC_RLIM_INFINITY || (!truncate && *count == 0))
 		return 0;
 	/* Anything else wrong with the file: the call itself answers it. */
+	if (io_get_openmodes(file, &flags) != 0 || !IO_O_WRITABLE(flags))
+		return 0;
 	if (io_stat(file, &st) != 0 || (st.st_mode & IO_S_IFMT) != IO_S_IFREG)
 		return 0;
 	if (truncate) {
@@ -59,7 +64,7 @@ int emul_fsize_check(mach_port_t file, int64_t off, uint32_t *count, int truncat
 		if (off <= st.st_size || (uint64_t)off <= limit)
 			return 0;
 	} else {
-		if (off == IO_OFFSET_CURRENT && io_get_openmodes(file, &flags) == 0 && (flags & IO_O_APPEND))
+		if (off == IO_OFFSET_CURRENT && (flags & IO_O_APPEND))
 			off = st.st_size;
 		else if (off == IO_OFFSET_CURRENT && io_seek(file, 0, SEEK_CUR_, &off) != 0)
 			return 0;

@@ -206,9 +206,7 @@ int unixio_readable(const struct io_open *o)
 
 int unixio_writable(const struct io_open *o)
 {
-	int mode = o->flags & IO_O_ACCMODE;
-
-	return !(o->flags & IO_O_PATH) && (mode == IO_O_WRONLY || mode == IO_O_RDWR);
+	return IO_O_WRITABLE(o->flags);
 }
 
 static struct io_waitq *io_waitq_of(struct io_open *o)
@@ -1009,7 +1007,9 @@ kern_return_t S_io_truncate(io_t io, int64_t length)
 {
 	struct io_open *o = unixio_lookup(io);
 
-	if (o == NULL)
+	/* Linux's do_sys_ftruncate: no descriptor for O_PATH (EBADF), then
+	 * EINVAL for one not open for writing. */
+	if (o == NULL || (o->flags & IO_O_PATH))
 		return LINUX_EBADF;
 	if (!unixio_writable(o) || o->ops->truncate == NULL || length < 0)
 		return LINUX_EINVAL;
