@@ -2,8 +2,9 @@
  * flock(2) as programs see it: shared and exclusive locks between open
  * file descriptions, LOCK_NB (EWOULDBLOCK), LOCK_UN, locks shared by
  * dup and fork (they belong to the description), released at the last
- * close and at exit, a blocked flock granted when the holder lets go,
- * ended by a signal (EINTR) or restarted (SA_RESTART), converting
+ * close and at exit, a blocked flock granted when the holder lets go
+ * (also to two processes waiting on one description, which then holds
+ * one lock), ended by a signal (EINTR) or restarted (SA_RESTART), converting
  * between shared and exclusive (not atomic, as Linux's), directories
  * and pipes, bad requests.  Waits are for events, never for time.
  * Prints what it sees; test/unix/compare.sh compares the output on
@@ -108,18 +109,21 @@ static void shared_by_dup_and_fork(void)
 	close(b);
 }
 
+/* Flags set right before a flock that another process sees blocked (waits_blocked). */
+static volatile int *flags;
+
 /*
  * A child takes a lock on its own description; the parent's blocking
- * flock is granted once the child lets go: by LOCK_UN after the
- * parent asks (how: 'u'), or by exiting ('x').
+ * flock is granted once the child lets go, when it has seen the parent
+ * wait: by LOCK_UN ('u'), or by exiting ('x').
  */
 static void released(char how)
 {
-	int s[2], go[2], st, a;
+	int s[2], st, a, r;
 
 	printf("-- a blocked flock granted by %s\n", how == 'u' ? "LOCK_UN" : "the holder's exit");
 	pipe(s);
-	pipe(go);
+	flags[0] = 0;
 	fflush(stdout);
 	pid_t child = fork();
 	if (child == 0) {
@@ -127,24 +131,72 @@ static void released(char how)
 		close(s[0]);
 		flock(mine, LOCK_EX);
 		write(s[1], "l", 1);
-		char c;
-		read(go[0], &c, 1);
+		int waited = waits_blocked(getppid(), &flags[0]);
 		if (how == 'u')
 			flock(mine, LOCK_UN);
-		_exit(0);
+		_exit(waited ? 0 : 1);
 	}
 	close(s[1]);
-	close(go[0]);
 	printf("child holds it: %c\n", status_byte(s[0]));
 	a = fresh();
 	result("LOCK_EX|LOCK_NB", flock(a, LOCK_EX | LOCK_NB));
-	write(go[1], "g", 1);
-	result("LOCK_EX", flock(a, LOCK_EX));
+	flags[0] = 1;
+	r = flock(a, LOCK_EX);
+	result("LOCK_EX", r);
 	waitpid(child, &st, 0);
-	show_status("child", st);
+	show_status("child (0: it saw the parent wait)", st);
 	close(a);
 	close(s[0]);
-	close(go[1]);
+}
+
+/*
+ * Two processes wait in flock(LOCK_EX) on one description (shared by
+ * fork) behind another description's shared lock; both are granted
+ * when it goes, and the description holds one lock (as Linux's): its
+ * LOCK_UN lets the file go.
+ */
+static void waiters_sharing(void)
+{
+	int d = fresh(), e = fresh(), f = fresh(), s[2], st, r;
+	pid_t waiter, unlocker;
+
+	printf("-- two processes wait on one description\n");
+	result("e LOCK_SH", flock(e, LOCK_SH));
+	pipe(s);
+	flags[0] = flags[1] = 0;
+	fflush(stdout);
+	waiter = fork();
+	if (waiter == 0) {
+		close(s[0]);
+		flags[0] = 1;
+		char c = flock(d, LOCK_EX) == 0 ? 'l' : 'x';
+		write(s[1], &c, 1);
+		_exit(0);
+	}
+	unlocker = fork();
+	if (unlocker == 0) {
+		int both = waits_blocked(waiter, &flags[0]) && waits_blocked(getppid(), &flags[1]);
+		/* e's description is the parent's too. */
+		flock(e, LOCK_UN);
+		_exit(both ? 0 : 1);
+	}
+	close(s[1]);
+	flags[1] = 1;
+	r = flock(d, LOCK_EX);
+	result("d LOCK_EX", r);
+	printf("the child's flock on d: %c\n", status_byte(s[0]));
+	waitpid(waiter, &st, 0);
+	show_status("waiter", st);
+	waitpid(unlocker, &st, 0);
+	show_status("unlocker (0: it saw both wait)", st);
+	result("f LOCK_EX|LOCK_NB", flock(f, LOCK_EX | LOCK_NB));
+	result("d LOCK_UN", flock(d, LOCK_UN));
+	result("f LOCK_EX|LOCK_NB after d's LOCK_UN", flock(f, LOCK_EX | LOCK_NB));
+	result("d LOCK_SH|LOCK_NB", flock(d, LOCK_SH | LOCK_NB));
+	close(d);
+	close(e);
+	close(f);
+	close(s[0]);
 }
 
 static int held_fd;
@@ -242,8 +294,12 @@ int main(int argc, char **argv)
 	close(open(path, O_CREAT | O_RDWR, 0644));
 	basics();
 	shared_by_dup_and_fork();
+	flags = waits_flags();
+	if (flags == NULL)
+		return 1;
 	released('u');
 	released('x');
+	waiters_sharing();
 	interrupted(0);
 	interrupted(1);
 	other_files();

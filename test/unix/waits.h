@@ -1,17 +1,21 @@
 /*
  * Waiting for events, never for time, in the Linux test programs that
  * make a child wait in a call (fifos.c's open, flocks.c's flock): a
- * child's status bytes on a pipe, its wait status, and signals sent
- * until the child's call answers.
+ * child's status bytes on a pipe, its wait status, signals sent until
+ * the child's call answers, and another process seen blocked in a call.
  */
 #ifndef _TEST_UNIX_WAITS_H_
 #define _TEST_UNIX_WAITS_H_
 
+#include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The bound on a wait for what must come: only a hang reaches it. */
@@ -94,6 +98,59 @@ static inline int waits_signal_until(pid_t child, int answer_fd, int restart, vo
 	}
 	close(waits_handled[0]);
 	return handled;
+}
+
+/*
+ * Flags that processes share across fork (MAP_SHARED), set with no
+ * system call: a process sets its flag right before the call it is to
+ * be seen blocked in.  NULL on failure.
+ */
+static inline volatile int *waits_flags(void)
+{
+	void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return m == MAP_FAILED ? NULL : m;
+}
+
+/* pid's state letter in /proc/PID/stat, or 0. */
+static inline char waits_state(pid_t pid)
+{
+	char name[32], buf[512], *paren;
+	ssize_t n;
+	int fd;
+
+	snprintf(name, sizeof(name), "/proc/%d/stat", (int) pid);
+	fd = open(name, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	paren = strrchr(buf, ')'); /* the command's name may hold one */
+	return paren != NULL && paren[1] == ' ' ? paren[2] : 0;
+}
+
+/*
+ * Whether pid is blocked in the call it makes right after setting *flag:
+ * once the flag is set, pid makes no other system call before that
+ * one, so sleeping ('S' in /proc/PID/stat, on Linux and on Ernst) means
+ * waiting in it.  Waits for both (at most MUST_COME_MS).
+ */
+static inline int waits_blocked(pid_t pid, volatile int *flag)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (*flag && waits_state(pid) == 'S')
+			return 1;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 > MUST_COME_MS)
+			return 0;
+		sched_yield();
+	}
 }
 
 #endif /* _TEST_UNIX_WAITS_H_ */

@@ -53,7 +53,7 @@ struct io_selreg {
  * flock(2)'s locks: one per description that holds one, on its object
  * (o->obj: the vnode, the pipe...), so every description of the same
  * file meets it.  Waiting flocks of every object are in io_flock_q,
- * tried again whenever a lock goes.
+ * tried again whenever a lock goes or becomes shared.
  */
 struct io_flock {
 	struct io_flock *next;
@@ -387,45 +387,70 @@ static struct io_flock *io_flock_new(struct io_open *o, int exclusive)
 	return l;
 }
 
-static void io_flock_insert(struct io_flock *l)
+/*
+ * o's description holds a lock of that kind now: at most one a
+ * description (as Linux's flock_lock_inode), so the one it holds (a
+ * waiting flock of another holder of the description may have taken
+ * one meanwhile) changes kind, or l (made beforehand) is taken.  l is
+ * freed when not needed; it may be NULL when o holds one.
+ */
+static void io_flock_take(struct io_open *o, int exclusive, struct io_flock *l)
 {
-	l->next = io_flocks;
-	io_flocks = l;
+	struct io_flock *held = io_flock_held(o);
+	int shared_now;
+
+	if (held == NULL) {
+		l->exclusive = exclusive;
+		l->next = io_flocks;
+		io_flocks = l;
+		return;
+	}
+	free(l);
+	shared_now = held->exclusive && !exclusive;
+	held->exclusive = exclusive;
+	/* Exclusive to shared: shared flocks waiting for it may go. */
+	if (shared_now)
+		unixio_wake(&io_flock_q);
 }
 
 /* o's description lets its lock go (if any); waiting flocks try again. */
 static void io_flock_drop(struct io_open *o)
 {
 	struct io_flock **pl, *l;
+	int dropped = 0;
 
-	for (pl = &io_flocks; (l = *pl) != NULL; pl = &l->next) {
+	pl = &io_flocks;
+	while ((l = *pl) != NULL) {
 		if (l->owner == o) {
 			*pl = l->next;
 			free(l);
-			unixio_wake(&io_flock_q);
-			return;
+			dropped = 1;
+		} else {
+			pl = &l->next;
 		}
 	}
+	if (dropped)
+		unixio_wake(&io_flock_q);
 }
 
 /* A waiting flock: the lock is taken only once the answer saying so went. */
 static int io_wait_try_flock(struct io_wait *w)
 {
-	struct io_flock *l;
+	struct io_flock *l = NULL;
+	int exclusive = (int) w->amount;
 
 	if (io_right_dead(w->reply)) {
 		mach_port_deallocate(mach_task_self(), w->reply);
 		return 1;
 	}
-	if (!io_flock_free(w->o, (int) w->amount))
+	if (!io_flock_free(w->o, exclusive))
 		return 0;
-	l = io_flock_new(w->o, (int) w->amount);
-	if (l == NULL) {
+	if (io_flock_held(w->o) == NULL && (l = io_flock_new(w->o, exclusive)) == NULL) {
 		io_flock_reply(w->reply, w->reply_poly, LINUX_ENOLCK);
 		return 1;
 	}
 	if (io_flock_reply(w->reply, w->reply_poly, 0) == MACH_MSG_SUCCESS)
-		io_flock_insert(l);
+		io_flock_take(w->o, exclusive, l);
 	else
 		free(l);
 	return 1;
@@ -967,7 +992,7 @@ kern_return_t S_io_flock(io_t io, mach_port_t reply, mach_msg_type_name_t reply_
 {
 	struct io_open *o = unixio_lookup(io);
 	struct io_flock *held, *l;
-	struct io_wait *w;
+	struct io_wait *w = NULL;
 	int cmd = op & ~IO_LOCK_NB, exclusive = cmd == IO_LOCK_EX;
 
 	if (o == NULL)
@@ -979,25 +1004,35 @@ kern_return_t S_io_flock(io_t io, mach_port_t reply, mach_msg_type_name_t reply_
 	held = io_flock_held(o);
 	if (held != NULL && cmd != IO_LOCK_UN && held->exclusive == exclusive)
 		return 0;
-	/* Unlocking, or changing the kind: the old lock goes first, and a
-	 * flock waiting for it may take the file meanwhile (Linux's too). */
-	io_flock_drop(o);
-	if (cmd == IO_LOCK_UN)
-		return 0;
-	if (io_flock_free(o, exclusive)) {
-		l = io_flock_new(o, exclusive);
-		if (l == NULL)
-			return LINUX_ENOLCK;
-		io_flock_insert(l);
+	if (cmd == IO_LOCK_UN) {
+		io_flock_drop(o);
 		return 0;
 	}
+	/* What the lock or the wait needs is made first: a conversion that
+	 * fails for want of memory keeps the old lock. */
+	l = io_flock_new(o, exclusive);
+	if (l == NULL)
+		return LINUX_ENOLCK;
+	if (!(op & IO_LOCK_NB) && !(tag & IO_TAG_NOWAIT)) {
+		w = io_wait_new(o, reply, reply_poly, tag, IO_WAIT_FLOCK);
+		if (w == NULL) {
+			free(l);
+			return LINUX_ENOLCK;
+		}
+	}
+	/* Changing the kind: the old lock goes first, and a flock waiting
+	 * for it may take the file meanwhile (Linux's too). */
+	io_flock_drop(o);
+	if (io_flock_free(o, exclusive)) {
+		io_flock_take(o, exclusive, l);
+		free(w); /* fresh: it holds no data */
+		return 0;
+	}
+	free(l);
 	if (op & IO_LOCK_NB)
 		return LINUX_EAGAIN;
 	if (tag & IO_TAG_NOWAIT)
 		return LINUX_EINTR;
-	w = io_wait_new(o, reply, reply_poly, tag, IO_WAIT_FLOCK);
-	if (w == NULL)
-		return LINUX_ENOLCK;
 	w->amount = (size_t) exclusive;
 	io_wait_append(&io_flock_q, w);
 	return MIG_NO_REPLY;
