@@ -176,6 +176,50 @@ static void as_user(void)
 	result("user: prlimit64 of its parent (root)", raw_prlimit64(getppid(), RLIMIT_NOFILE, NULL, NULL));
 }
 
+/*
+ * A change another process makes to a stopped child flooded with
+ * signals (blocked: they stay pending) takes effect all the same, with
+ * no getrlimit to ask: on Ernst the news must reach the child's library
+ * through its full message queue.  Linux enforces it at once, Ernst
+ * once the library's signal thread took the news (a moment: the bound
+ * is reached only if it is lost).
+ */
+static void stopped_child(int go[2], int back[2])
+{
+	sigset_t usr1;
+	char c;
+	int st;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		time_t t0 = time(NULL);
+		long r;
+		write(back[1], "r", 1);
+		read(go[0], &c, 1);
+		while ((r = dup2(1, 20)) >= 0 && time(NULL) - t0 < 20) {
+			close(20);
+			usleep(10000);
+		}
+		result("stopped child, after its parent's prlimit64: dup2 to fd 20", r);
+		_exit(0);
+	}
+	read(back[0], &c, 1);
+	kill(pid, SIGSTOP);
+	if (waitpid(pid, &st, WUNTRACED) == pid)
+		printf("the child stopped: %s\n", WIFSTOPPED(st) ? "yes" : "no");
+	for (int i = 0; i < 12; i++)
+		kill(pid, SIGUSR1);
+	struct rlim64 n = {15, 55};
+	result("prlimit64 of the stopped child to 15 55", raw_prlimit64(pid, RLIMIT_NOFILE, &n, NULL));
+	kill(pid, SIGCONT);
+	write(go[1], "g", 1);
+	reap("stopped child", pid);
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+}
+
 /* Inherited by fork; changed by another process, which may (root, or
  * all the ids the caller's real ones). */
 static void fork_and_others(void)
@@ -203,6 +247,7 @@ static void fork_and_others(void)
 	write(go[1], "g", 1);
 	reap("fork child", pid);
 	result("prlimit64 of the reaped child", raw_prlimit64(pid, RLIMIT_NOFILE, NULL, &o));
+	stopped_child(go, back);
 
 	/* Two processes of the same user may; the user may not change root's. */
 	pid = fork();

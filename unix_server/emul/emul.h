@@ -295,8 +295,13 @@ int emul_proc_self(char *path, size_t size);
 
 /* resource.c: resource limits (the proc service's; we keep a copy to
  * enforce ours) and priorities. */
-/* At start-up (boot, a set-user-ID exec's task): our limits. */
+/* Our limits, asked again (our copy is stale; getrlimit). */
 void emul_rlimits_fetch(void);
+/* At start-up (boot, execve, a fork child), after the message port: our
+ * limits, and the right for the news of their next change. */
+void emul_rlimits_start(void);
+/* That right given again, with our limits then, into lim. */
+kern_return_t emul_rlimits_notify(struct proc_rlimits *lim);
 /* The soft limit of resource (PROC_RLIMIT_*) now. */
 uint64_t emul_rlimit(int resource);
 /* RLIMIT_FSIZE for a write of *count bytes to fd at off (IO_OFFSET_CURRENT:

@@ -2,12 +2,13 @@
  * Resource limits and scheduling priorities.  Both are the proc
  * service's (proc_prlimit, proc_getpriority, proc_setpriority): a fork
  * child inherits them there, execve keeps them.  The library keeps a
- * copy of its process's limits (emul.rlim), fetched at start-up,
- * inherited with its memory by a fork child, updated by its own changes
- * and fetched again when the service says another process changed
- * them (proc_msg_rlimits, which the signal thread takes: enforcement
- * follows such a change a moment later, and at once after a getrlimit,
- * which always asks), and enforces from it what is the library's:
+ * copy of its process's limits (emul.rlim), fetched at start-up (a
+ * fork child's too), updated by its own changes and fetched again when
+ * the service says another process changed them (proc_msg_rlimits, on
+ * a send-once right given at start-up and again with each such news,
+ * so that none is lost; the signal thread takes it: enforcement follows
+ * such a change a moment later, and at once after a getrlimit, which
+ * always asks), and enforces from it what is the library's:
  * RLIMIT_NOFILE (fd.c), RLIMIT_FSIZE (writes and truncates),
  * RLIMIT_DATA and RLIMIT_AS (brk and mmap), RLIMIT_CPU (the timer
  * thread, itimer.c).  RLIMIT_NPROC is the service's (fork).  What a process does not change costs nothing.
@@ -21,16 +22,38 @@
 #define NICE_WIDTH 40		 /* nice(2) clamps its increment to this */
 #define STACK_RESERVE (8u << 20) /* below EMUL_STACK_TOP: the stack's (exec.c's STACK_SIZE) */
 
-void emul_rlimits_fetch(void)
+/* The service's answer r for our limits, in emul.rlim. */
+static void rlimits_take(kern_return_t r)
 {
-	emul.rlim_stale = 0;
-	if (proc_getrlimits(emul.proc, &emul.rlim) != 0) {
+	if (r != 0) {
 		/* No service to ask: nothing is limited but the fd table. */
 		for (int i = 0; i < PROC_RLIMIT_COUNT; i++)
 			emul.rlim.lim[i].cur = emul.rlim.lim[i].max = PROC_RLIM_INFINITY;
 		emul.rlim.lim[PROC_RLIMIT_NOFILE].cur = emul.rlim.lim[PROC_RLIMIT_NOFILE].max = EMUL_FD_MAX;
 	}
 	emul_itimer_rlimit_cpu(emul.rlim.lim[PROC_RLIMIT_CPU].cur, emul.rlim.lim[PROC_RLIMIT_CPU].max);
+}
+
+void emul_rlimits_fetch(void)
+{
+	emul.rlim_stale = 0;
+	rlimits_take(proc_getrlimits(emul.proc, &emul.rlim));
+}
+
+/* Our limits, and a send-once right to our message port for the news
+ * of the next change another process makes (proc_rlimits_notify). */
+kern_return_t emul_rlimits_notify(struct proc_rlimits *lim)
+{
+	return MACH_PORT_VALID(emul.msgport) ? proc_rlimits_notify(emul.proc, emul.msgport, lim) : KERN_FAILURE;
+}
+
+void emul_rlimits_start(void)
+{
+	emul.rlim_stale = 0;
+	if (emul_rlimits_notify(&emul.rlim) == 0)
+		rlimits_take(0);
+	else
+		emul_rlimits_fetch();
 }
 
 uint64_t emul_rlimit(int resource)

@@ -430,18 +430,20 @@ kern_return_t S_proc_msg_sig_post(mach_port_t port, int sig, int sender_pid)
 	return KERN_SUCCESS;
 }
 
-/* Another process changed our resource limits: ask again before the
- * next use (emul_rlimit). */
+/* Another process changed our resource limits: the Linux thread asks
+ * again before the next use (emul_rlimit).  The right this came on is
+ * used up: a new one goes with the asking, whose answer gives RLIMIT_CPU
+ * at once (a program that only computes makes no call that would look);
+ * a change made between the news and it is in that answer, and the
+ * Linux thread asks after it. */
 kern_return_t S_proc_msg_rlimits(mach_port_t port)
 {
-	uint64_t cur, max;
+	struct proc_rlimits lim;
 
 	(void)port;
+	if (emul_rlimits_notify(&lim) == 0)
+		emul_itimer_rlimit_cpu(lim.lim[PROC_RLIMIT_CPU].cur, lim.lim[PROC_RLIMIT_CPU].max);
 	emul.rlim_stale = 1;
-	/* RLIMIT_CPU at once: a program that only computes makes no call
-	 * that would look. */
-	if (proc_prlimit(emul.proc, 0, PROC_RLIMIT_CPU, 0, 0, 0, &cur, &max) == 0)
-		emul_itimer_rlimit_cpu(cur, max);
 	return KERN_SUCCESS;
 }
 

@@ -763,6 +763,7 @@ static void emul_task_init(void)
 	if (!MACH_PORT_VALID(emul.pipes))
 		proc_get_service(emul.proc, PROC_SERVICE_PIPES, &emul.pipes);
 	emul_signal_init();
+	emul_rlimits_start();
 }
 
 void emul_boot(uint32_t area);
@@ -777,7 +778,6 @@ void emul_boot(uint32_t area)
 	libmach_heap_init();
 	libmach_threads_init();
 	emul_task_init();
-	emul_rlimits_fetch();
 	mach_port_t fd0, fd1, fd2;
 	if (area != 0 && proc_get_init_ports(emul.proc, &emul.root, &emul.cwd, &fd0, &fd1, &fd2) == 0) {
 		emul_fd_inherited(emul_fd_place(fd0, 0));
@@ -834,9 +834,7 @@ void emul_fork_child(void)
 	emul_signal_check = 0;
 	emul_mmap_fork_child();
 	emul_itimer_fork_child();
-	emul_task_init();
-	/* Our CPU time starts again from 0, under our parent's limit. */
-	emul_itimer_rlimit_cpu(emul.rlim.lim[PROC_RLIMIT_CPU].cur, emul.rlim.lim[PROC_RLIMIT_CPU].max);
+	emul_task_init(); /* our CPU time starts again from 0 under our limit */
 	if (emul_child_settid != 0)
 		emul_copyout(emul_child_settid, &emul.pid, sizeof(emul.pid));
 }

@@ -76,7 +76,7 @@ struct proc {
 	 * ended), and its children's that it waited for, theirs included. */
 	int64_t user_us, sys_us, child_user_us, child_sys_us;
 	struct proc_rlimits rlim; /* its resource limits: prlimit */
-	int rlim_stale;		  /* changed by another while it had no message port */
+	mach_port_t rlim_notify;  /* send-once right: proc_msg_rlimits at the next change, or null */
 	int nice;		  /* PROC_NICE_MIN..PROC_NICE_MAX: its task's Mach priority */
 };
 
@@ -263,6 +263,18 @@ static void interrupt_wait(struct proc *p)
 	if (proc_wait_reply(p->wait_reply, LINUX_EINTR, 0, 0, p->posted) != KERN_SUCCESS)
 		mach_port_deallocate(mach_task_self(), p->wait_reply);
 	p->wait_reply = MACH_PORT_NULL;
+}
+
+/* p's message port goes (its end, a new image's port), and with it the
+ * right for its limits' news (a new image gives its own). */
+static void msgport_drop(struct proc *p)
+{
+	if (MACH_PORT_VALID(p->msgport))
+		mach_port_deallocate(mach_task_self(), p->msgport);
+	p->msgport = MACH_PORT_NULL;
+	if (MACH_PORT_VALID(p->rlim_notify))
+		mach_port_deallocate(mach_task_self(), p->rlim_notify);
+	p->rlim_notify = MACH_PORT_NULL;
 }
 
 static void post(struct proc *p, int sig, int sender)
@@ -468,9 +480,7 @@ static void proc_end(struct proc *p, int status)
 	task_terminate(p->task);
 	mach_port_deallocate(mach_task_self(), p->task);
 	p->task = MACH_PORT_NULL;
-	if (MACH_PORT_VALID(p->msgport))
-		mach_port_deallocate(mach_task_self(), p->msgport);
-	p->msgport = MACH_PORT_NULL;
+	msgport_drop(p);
 	if (MACH_PORT_VALID(p->wait_reply))
 		mach_port_deallocate(mach_task_self(), p->wait_reply);
 	p->wait_reply = MACH_PORT_NULL;
@@ -738,12 +748,9 @@ kern_return_t S_proc_set_msgport(mach_port_t port, mach_port_t msgport)
 			mach_port_deallocate(mach_task_self(), msgport);
 		return LINUX_ESRCH;
 	}
-	if (MACH_PORT_VALID(p->msgport))
-		mach_port_deallocate(mach_task_self(), p->msgport);
+	msgport_drop(p);
 	p->msgport = msgport;
 	p->posted = 0; /* the library counts the new port's posts from 0 */
-	if (p->rlim_stale)
-		rlimits_changed(p);
 	uint64_t pending = p->pending;
 	p->pending = 0;
 	for (int sig = 1; sig <= NSIG; sig++)
@@ -1322,9 +1329,7 @@ kern_return_t S_proc_exec_setid(mach_port_t port, mach_port_t file, int argc, in
 		mach_port_deallocate(mach_task_self(), prev);
 	task_terminate(p->task);
 	mach_port_deallocate(mach_task_self(), p->task);
-	if (MACH_PORT_VALID(p->msgport))
-		mach_port_deallocate(mach_task_self(), p->msgport);
-	p->msgport = MACH_PORT_NULL;
+	msgport_drop(p);
 	proc_hash_remove(p);
 	mach_port_destroy(mach_task_self(), p->port);
 
@@ -1376,11 +1381,21 @@ kern_return_t S_proc_exec_state(mach_port_t port, mach_port_t *file, int *argc, 
 
 /* ---- resource limits and priorities ---- */
 
-/* q's limits were changed by another process: its library's copy is
- * stale (told at once, or when it gives its message port). */
+/*
+ * q's limits were changed by another process: its library's copy is
+ * stale.  Told on the send-once right it gave, which the kernel queues
+ * even on a full queue (a stopped process's, one flooded with signals):
+ * a send with a timeout on its message port could be lost.  With no
+ * right given (the library has not asked since the last news, or has
+ * not started), its next proc_rlimits_notify answers the new limits.
+ */
 static void rlimits_changed(struct proc *q)
 {
-	q->rlim_stale = !MACH_PORT_VALID(q->msgport) || proc_msg_rlimits(q->msgport) != KERN_SUCCESS;
+	mach_port_t notify = q->rlim_notify;
+
+	q->rlim_notify = MACH_PORT_NULL;
+	if (MACH_PORT_VALID(notify) && proc_msg_rlimits(notify) != KERN_SUCCESS)
+		mach_port_deallocate(mach_task_self(), notify); /* a dead name */
 }
 
 kern_return_t S_proc_getrlimits(mach_port_t port, proc_rlimits_t *limits)
@@ -1389,6 +1404,22 @@ kern_return_t S_proc_getrlimits(mach_port_t port, proc_rlimits_t *limits)
 
 	if (p == NULL)
 		return LINUX_ESRCH;
+	*limits = p->rlim;
+	return 0;
+}
+
+kern_return_t S_proc_rlimits_notify(mach_port_t port, mach_port_t notify, proc_rlimits_t *limits)
+{
+	struct proc *p = proc_by_port(port);
+
+	if (p == NULL) {
+		if (MACH_PORT_VALID(notify))
+			mach_port_deallocate(mach_task_self(), notify);
+		return LINUX_ESRCH;
+	}
+	if (MACH_PORT_VALID(p->rlim_notify))
+		mach_port_deallocate(mach_task_self(), p->rlim_notify);
+	p->rlim_notify = notify;
 	*limits = p->rlim;
 	return 0;
 }
