@@ -145,6 +145,34 @@ typedef mach_port_t io_t;
 #define IO_LOCK_NB 4
 #define IO_LOCK_UN 8
 
+/*
+ * io_lock: fcntl's POSIX record locks, as Linux's struct flock64 with
+ * ints for its shorts: l_type F_RDLCK 0, F_WRLCK 1, F_UNLCK 2; l_whence
+ * SEEK_SET, SEEK_CUR (the description's offset), SEEK_END (the file's
+ * size); l_len 0: to the end of any file, negative: the bytes before
+ * l_start.  F_GETLK answers the first lock in the way (l_whence
+ * SEEK_SET, l_pid its owner's) or only l_type F_UNLCK.
+ */
+struct io_lock {
+	int32_t l_type;
+	int32_t l_whence;
+	int64_t l_start;
+	int64_t l_len;
+	int32_t l_pid;
+} __attribute__((packed));
+typedef struct io_lock io_lock_t;
+/* io_seek's and io_lock's whence (Linux's SEEK_*). */
+#define IO_SEEK_SET 0
+#define IO_SEEK_CUR 1
+#define IO_SEEK_END 2
+#define IO_F_RDLCK 0
+#define IO_F_WRLCK 1
+#define IO_F_UNLCK 2
+/* io_lock's cmd: F_GETLK, F_SETLK, F_SETLKW. */
+#define IO_LOCK_GET 0
+#define IO_LOCK_SET 1
+#define IO_LOCK_WAIT 2
+
 /* fs_open's answer besides the file (bits of its out `tty`). */
 #define FS_OPEN_TTY 1  /* a terminal: job control applies to its reads and writes */
 #define FS_OPEN_WAIT 2 /* a FIFO end whose other side is not open yet: io_open_wait before use */

@@ -6,8 +6,8 @@
 #   output must be fifo-script.expected (Linux's busybox, with the same
 #   /etc files);
 # - the booted system on a copy of the root disk runs test/unix/fifos
-#   in /root/fifos and test/unix/flocks in /root/flocks (their outputs
-#   must be the host's) and fifo-script.sh in /fifo on ext2; after it ends the host's e2fsck -fn finds the file
+#   in /root/fifos, test/unix/flocks in /root/flocks and test/unix/locks
+#   in /root/locks (their outputs must be the host's) and fifo-script.sh in /fifo on ext2; after it ends the host's e2fsck -fn finds the file
 #   system clean and debugfs finds the FIFO and device inodes as Linux
 #   writes them.
 . "$srcdir/test/unix/lib.sh"
@@ -24,17 +24,17 @@ unix_output "$tmp/ram.log" > "$tmp/ram.out"
 ok "$st" "tmpfs: the boot ends cleanly (status $st: $(qemu_status_text "$st"))"
 same_as "$expected" "$tmp/ram.out" "tmpfs: busybox mkfifo, mknod: the output on Ernst is Linux's"
 
-for t in fifos flocks; do
+for t in fifos flocks locks; do
 	host_run "$tmp/$t.host" test/unix/$t
 	ok $? "$t runs on the host"
 done
 img=$tmp/disk.img
 cp --sparse=always unix_server/rootdisk.img "$img"
-st=$(unix_run_disk "$tmp/disk.log" "$img" "fifos /root/fifos; echo fifos status \$?; flocks /root/flocks; echo flocks status \$?; D=/fifo; $(cat "$srcdir/test/unix/fifo-script.sh")")
+st=$(unix_run_disk "$tmp/disk.log" "$img" "fifos /root/fifos; echo fifos status \$?; flocks /root/flocks; echo flocks status \$?; locks /root/locks; echo locks status \$?; D=/fifo; $(cat "$srcdir/test/unix/fifo-script.sh")")
 ok "$st" "ext2: the boot ends cleanly (status $st: $(qemu_status_text "$st"))"
 unix_output "$tmp/disk.log" > "$tmp/disk.out"
 cp "$tmp/disk.out" "$tmp/rest"
-for t in fifos flocks; do
+for t in fifos flocks locks; do
 	sed -n "1,/^$t status /p" "$tmp/rest" > "$tmp/$t.ernst"
 	sed -i "1,/^$t status /d" "$tmp/rest"
 	grep -qx "$t status 0" "$tmp/$t.ernst"

@@ -300,39 +300,22 @@ static void open_writer(void)
 	restart_writer = open(at("h"), O_WRONLY);
 }
 
+static int child_open(void)
+{
+	return open(at("h"), O_RDONLY);
+}
+
 /*
  * A signal ends a waiting open: EINTR without SA_RESTART; with it the
  * open is made again and goes on waiting (a writer then completes it).
  */
 static void interrupted(int restart)
 {
-	int s[2], st;
-
 	printf("-- a waiting open and a signal%s\n", restart ? " with SA_RESTART" : "");
-	pipe(s);
-	waits_signals_begin();
-	pid_t child = fork();
-	if (child == 0) {
-		waits_child_handler(restart);
-		close(s[0]);
-		write(s[1], "b", 1);
-		int f = open(at("h"), O_RDONLY);
-		char c = f >= 0 ? 'o' : errno == EINTR ? 'i' : 'x';
-		write(s[1], &c, 1);
-		_exit(0);
-	}
-	close(s[1]);
-	status_byte(s[0]);
-	int handled = waits_signal_until(child, s[0], restart, open_writer);
-	int c = status_byte(s[0]);
-	printf("the child's open: %s\n", c == 'o' ? "opened" : c == 'i' ? "EINTR" : "other");
-	printf("a handler ran: %d\n", handled);
+	waits_interrupted(restart, child_open, open_writer, "open");
 	if (restart_writer >= 0)
 		close(restart_writer);
 	restart_writer = -1;
-	waitpid(child, &st, 0);
-	show_status("child", st);
-	close(s[0]);
 }
 
 static void unlinked(void)

@@ -207,6 +207,11 @@ static void let_go(void)
 	flock(held_fd, LOCK_UN);
 }
 
+static int child_flock(void)
+{
+	return flock(fresh(), LOCK_EX);
+}
+
 /*
  * A child blocks in flock behind the parent's lock; signals until its
  * handler ran: without SA_RESTART the flock answers EINTR, with it the
@@ -214,35 +219,14 @@ static void let_go(void)
  */
 static void interrupted(int restart)
 {
-	int s[2], st, a = fresh();
+	int a = fresh();
 
 	printf("-- a blocked flock and a signal%s\n", restart ? " with SA_RESTART" : "");
 	flock(a, LOCK_EX);
 	held_fd = a;
-	pipe(s);
-	waits_signals_begin();
-	pid_t child = fork();
-	if (child == 0) {
-		waits_child_handler(restart);
-		int mine = fresh();
-		close(s[0]);
-		write(s[1], "b", 1);
-		int r = flock(mine, LOCK_EX);
-		char c = r == 0 ? 'l' : errno == EINTR ? 'i' : 'x';
-		write(s[1], &c, 1);
-		_exit(0);
-	}
-	close(s[1]);
-	status_byte(s[0]);
-	int handled = waits_signal_until(child, s[0], restart, let_go);
-	int c = status_byte(s[0]);
-	printf("the child's flock: %s\n", c == 'l' ? "granted" : c == 'i' ? "EINTR" : "other");
-	printf("a handler ran: %d\n", handled);
-	waitpid(child, &st, 0);
-	show_status("child", st);
+	waits_interrupted(restart, child_flock, let_go, "flock");
 	result("LOCK_EX after the child", flock(a, LOCK_EX));
 	close(a);
-	close(s[0]);
 }
 
 static void other_files(void)

@@ -153,4 +153,36 @@ static inline int waits_blocked(pid_t pid, volatile int *flag)
 	}
 }
 
+/*
+ * A child waits in call (0: done, or -1 with errno) and is signalled
+ * (waits_signal_until, then() making a restarted call complete); we
+ * say how its call ended and whether a handler ran, and reap it.
+ */
+static inline void waits_interrupted(int restart, int (*call)(void), void (*then)(void), const char *what)
+{
+	int s[2], st;
+
+	pipe(s);
+	waits_signals_begin();
+	pid_t child = fork();
+	if (child == 0) {
+		waits_child_handler(restart);
+		close(s[0]);
+		write(s[1], "b", 1);
+		int r = call();
+		char c = r >= 0 ? 'd' : errno == EINTR ? 'i' : 'x';
+		write(s[1], &c, 1);
+		_exit(0);
+	}
+	close(s[1]);
+	status_byte(s[0]);
+	int handled = waits_signal_until(child, s[0], restart, then);
+	int c = status_byte(s[0]);
+	printf("the child's %s: %s\n", what, c == 'd' ? "done" : c == 'i' ? "EINTR" : "other");
+	printf("a handler ran: %d\n", handled);
+	waitpid(child, &st, 0);
+	show_status("child", st);
+	close(s[0]);
+}
+
 #endif /* _TEST_UNIX_WAITS_H_ */

@@ -57,6 +57,7 @@ struct emul_state {
 	mach_port_t pipes;	     /* pipe.defs service */
 	mach_port_t vfork_port;	     /* a vfork child's: its parent waits until it is gone (fork.c) */
 	mach_port_t host;	     /* the host port (the clock); per task, made again in a fork child */
+	mach_port_t lock_owner;	     /* receive right: who holds our record locks (fd.c); per task */
 	char exe_path[IO_PATH_MAX_ + 1]; /* what we run (/proc/PID/exe) */
 	int pid;
 	int tty_detached; /* TIOCNOTTY by a process not leading its session: no controlling terminal */

@@ -390,6 +390,9 @@ int sys_close(int fd)
 {
 	if (!fd_ok(fd))
 		return -LINUX_EBADF;
+	/* Any close of a file lets our record locks on it go (POSIX). */
+	if (emul.lock_owner != MACH_PORT_NULL)
+		io_lock_release(emul.fd[fd].port, emul.lock_owner);
 	mach_port_deallocate(mach_task_self(), emul.fd[fd].port);
 	emul.fd[fd].port = MACH_PORT_NULL;
 	emul.fd[fd].flags = 0;
@@ -433,6 +436,78 @@ int sys_dup2(int fd, int fd2)
 	return fd_dup(fd, fd2, 0);
 }
 
+/* struct flock and struct flock64 as i386 programs give them. */
+struct linux_flock {
+	int16_t l_type, l_whence;
+	int32_t l_start, l_len, l_pid;
+};
+struct linux_flock64 {
+	int16_t l_type, l_whence;
+	int64_t l_start, l_len;
+	int32_t l_pid;
+} __attribute__((packed));
+
+/* The port whose receive right says it is us who hold a record lock. */
+static int lock_owner(mach_port_t *owner)
+{
+	if (emul.lock_owner == MACH_PORT_NULL) {
+		mach_port_t p;
+		if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &p) != KERN_SUCCESS)
+			return -LINUX_ENOLCK;
+		if (mach_port_insert_right(mach_task_self(), p, p, MACH_MSG_TYPE_MAKE_SEND) != KERN_SUCCESS) {
+			mach_port_mod_refs(mach_task_self(), p, MACH_PORT_RIGHT_RECEIVE, -1);
+			return -LINUX_ENOLCK;
+		}
+		emul.lock_owner = p;
+	}
+	*owner = emul.lock_owner;
+	return 0;
+}
+
+/*
+ * F_GETLK, F_SETLK, F_SETLKW (and their 64-bit forms): POSIX record
+ * locks, the file service's (io_lock), owned by this task's lock_owner
+ * port: its death lets them go, and sys_close lets those of the file
+ * go.  A signal ends F_SETLKW's wait (EINTR, or again with SA_RESTART).
+ */
+static int record_lock(int fd, int op, uint32_t arg, int is64)
+{
+	struct io_lock lk;
+	mach_port_t owner;
+	int r;
+
+	if (is64) {
+		struct linux_flock64 f;
+		if ((r = emul_copyin(&f, arg, sizeof(f))) < 0)
+			return r;
+		lk = (struct io_lock){f.l_type, f.l_whence, f.l_start, f.l_len, f.l_pid};
+	} else {
+		struct linux_flock f;
+		if ((r = emul_copyin(&f, arg, sizeof(f))) < 0)
+			return r;
+		lk = (struct io_lock){f.l_type, f.l_whence, f.l_start, f.l_len, f.l_pid};
+	}
+	if ((r = lock_owner(&owner)) < 0)
+		return r;
+	int tag = op == IO_LOCK_WAIT ? io_wait_tag(fd) : io_tag();
+	r = emul_errno(io_lock(emul.fd[fd].port, tag, owner, emul.pid, op, &lk));
+	if (op == IO_LOCK_WAIT)
+		emul_wait_end();
+	if (r == -LINUX_EINTR)
+		return emul_interrupted();
+	if (r < 0 || op != IO_LOCK_GET)
+		return r;
+	if (is64) {
+		struct linux_flock64 f = {(int16_t)lk.l_type, (int16_t)lk.l_whence, lk.l_start, lk.l_len, lk.l_pid};
+		return emul_copyout(arg, &f, sizeof(f));
+	}
+	if (lk.l_start > INT32_MAX || lk.l_len > INT32_MAX || lk.l_start < INT32_MIN || lk.l_len < INT32_MIN)
+		return -LINUX_EOVERFLOW;
+	struct linux_flock f = {(int16_t)lk.l_type, (int16_t)lk.l_whence, (int32_t)lk.l_start, (int32_t)lk.l_len,
+				lk.l_pid};
+	return emul_copyout(arg, &f, sizeof(f));
+}
+
 int sys_fcntl64(int fd, int cmd, uint32_t arg)
 {
 	int flags;
@@ -455,6 +530,15 @@ int sys_fcntl64(int fd, int cmd, uint32_t arg)
 	}
 	case F_SETFL:
 		return emul_errno(io_set_openmodes(emul.fd[fd].port, (int)arg));
+	case F_GETLK:
+	case F_GETLK64:
+		return record_lock(fd, IO_LOCK_GET, arg, cmd == F_GETLK64);
+	case F_SETLK:
+	case F_SETLK64:
+		return record_lock(fd, IO_LOCK_SET, arg, cmd == F_SETLK64);
+	case F_SETLKW:
+	case F_SETLKW64:
+		return record_lock(fd, IO_LOCK_WAIT, arg, cmd == F_SETLKW64);
 	default:
 		return -LINUX_EINVAL;
 	}

@@ -832,6 +832,7 @@ void emul_fork_child(void)
 	mig_forget_reply_port();
 	emul.pending = 0;
 	emul_signal_check = 0;
+	emul.lock_owner = MACH_PORT_NULL; /* the parent's; record locks are not inherited */
 	emul_mmap_fork_child();
 	emul_itimer_fork_child();
 	emul_task_init(); /* our CPU time starts again from 0 under our limit */

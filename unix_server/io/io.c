@@ -24,9 +24,9 @@
 #define IO_MAX_DEMUX 4
 
 /* What a waiting call is. */
-enum io_wait_kind { IO_WAIT_READ, IO_WAIT_WRITE, IO_WAIT_OPEN, IO_WAIT_FLOCK };
+enum io_wait_kind { IO_WAIT_READ, IO_WAIT_WRITE, IO_WAIT_OPEN, IO_WAIT_FLOCK, IO_WAIT_LOCK };
 
-/* A call that waits: an io_read, io_write, io_open_wait or io_flock answered later. */
+/* A call that waits: an io_read, io_write, io_open_wait, io_flock or io_lock answered later. */
 struct io_wait {
 	struct io_wait *next;
 	struct io_open *o;
@@ -35,9 +35,14 @@ struct io_wait {
 	int tag;
 	enum io_wait_kind kind;
 	int64_t offset;
-	size_t amount; /* read: bytes wanted; write: bytes in data; flock: exclusive */
+	size_t amount; /* read: bytes wanted; write: bytes in data; flock, lock: exclusive */
 	size_t done;   /* write: bytes already in */
 	char *data;    /* write: a copy of what to write */
+	/* lock: who wants which bytes, and the request to answer with */
+	mach_port_t owner;
+	int32_t pid;
+	int64_t start, end;
+	struct io_lock lock;
 };
 
 /* A select registration: send io_select_wakeup(notify, tag) when due. */
@@ -64,6 +69,38 @@ struct io_flock {
 
 static struct io_flock *io_flocks;
 static struct io_waitq io_flock_q;
+
+/*
+ * fcntl's record locks: bytes start..end (end IO_RANGE_EOF: up to the
+ * end of any file) an owner (a process: a port only it holds the
+ * receive right to) holds on an object, one list for all objects.  An
+ * owner's ranges on an object never overlap, and those of one kind
+ * next to each other are merged.  Waiting F_SETLKW calls are in
+ * io_flock_q with the flocks.  We hold a send right to each owner,
+ * watched by a dead-name notification to io_owner_notify: an owner's
+ * death (its task's) lets its locks go.
+ */
+#define IO_RANGE_EOF INT64_MAX
+/* How far EDEADLK detection follows owners waiting for owners. */
+#define IO_DEADLOCK_DEPTH 16
+
+struct io_range {
+	struct io_range *next;
+	void *obj;
+	mach_port_t owner;
+	int32_t pid;
+	int exclusive;
+	int64_t start, end;
+};
+
+struct io_owner {
+	struct io_owner *next;
+	mach_port_t port;
+};
+
+static struct io_range *io_ranges;
+static struct io_owner *io_owners;
+static mach_port_t io_owner_notify = MACH_PORT_NULL;
 
 cthread_mutex_t unixio_lock = CTHREAD_MUTEX_INITIALIZER;
 const struct io_cred unixio_root_cred = { .uid = 0 };
@@ -264,6 +301,9 @@ static void io_wait_answer(struct io_wait *w, int rc)
 	case IO_WAIT_FLOCK:
 		io_flock_reply(w->reply, w->reply_poly, rc);
 		break;
+	case IO_WAIT_LOCK:
+		io_lock_reply(w->reply, w->reply_poly, rc, w->lock);
+		break;
 	}
 }
 
@@ -456,9 +496,120 @@ static int io_wait_try_flock(struct io_wait *w)
 	return 1;
 }
 
+/* The first lock of another owner in the way of owner's on obj's bytes start..end. */
+static struct io_range *io_range_conflict(void *obj, mach_port_t owner, int exclusive, int64_t start, int64_t end)
+{
+	struct io_range *r;
+
+	for (r = io_ranges; r != NULL; r = r->next)
+		if (r->obj == obj && r->owner != owner && (exclusive || r->exclusive) && r->start <= end &&
+		    start <= r->end)
+			return r;
+	return NULL;
+}
+
+/*
+ * owner's locks on obj's bytes start..end become type's (IO_F_UNLCK:
+ * none): cut out of the old ones, merged with their neighbours of the
+ * same kind.  0, or ENOLCK with nothing changed.
+ */
+static int io_range_set(void *obj, mach_port_t owner, int32_t pid, int type, int64_t start, int64_t end)
+{
+	struct io_range *spare = malloc(sizeof(*spare)), *n = NULL, **pr, *r;
+	int exclusive = type == IO_F_WRLCK;
+
+	if (spare == NULL)
+		return LINUX_ENOLCK;
+	if (type != IO_F_UNLCK && (n = malloc(sizeof(*n))) == NULL) {
+		free(spare);
+		return LINUX_ENOLCK;
+	}
+	for (pr = &io_ranges; (r = *pr) != NULL;) {
+		if (r->obj != obj || r->owner != owner || r->start > end || start > r->end) {
+			pr = &r->next;
+		} else if (r->start < start && r->end > end) {
+			/* The one range around it: split in two (no other overlaps). */
+			*spare = *r;
+			spare->start = end + 1;
+			r->end = start - 1;
+			r->next = spare;
+			spare = NULL;
+			break;
+		} else if (r->start < start) {
+			r->end = start - 1;
+			pr = &r->next;
+		} else if (r->end > end) {
+			r->start = end + 1;
+			pr = &r->next;
+		} else {
+			*pr = r->next;
+			free(r);
+		}
+	}
+	free(spare);
+	if (n == NULL)
+		return 0;
+	for (pr = &io_ranges; (r = *pr) != NULL;) {
+		if (r->obj == obj && r->owner == owner && r->exclusive == exclusive &&
+		    ((r->end != IO_RANGE_EOF && r->end + 1 == start) || (end != IO_RANGE_EOF && end + 1 == r->start))) {
+			if (r->start < start)
+				start = r->start;
+			if (r->end > end)
+				end = r->end;
+			*pr = r->next;
+			free(r);
+		} else {
+			pr = &r->next;
+		}
+	}
+	n->obj = obj;
+	n->owner = owner;
+	n->pid = pid;
+	n->exclusive = exclusive;
+	n->start = start;
+	n->end = end;
+	n->next = io_ranges;
+	io_ranges = n;
+	return 0;
+}
+
+/* Every lock of owner (on obj, or on any object if obj is NULL) goes; 1 if one did. */
+static int io_range_drop(void *obj, mach_port_t owner)
+{
+	struct io_range **pr, *r;
+	int dropped = 0;
+
+	for (pr = &io_ranges; (r = *pr) != NULL;) {
+		if (r->owner == owner && (obj == NULL || r->obj == obj)) {
+			*pr = r->next;
+			free(r);
+			dropped = 1;
+		} else {
+			pr = &r->next;
+		}
+	}
+	return dropped;
+}
+
+/* A waiting F_SETLKW: the lock is taken once nothing is in the way. */
+static int io_wait_try_lock(struct io_wait *w)
+{
+	if (io_right_dead(w->reply)) {
+		mach_port_deallocate(mach_task_self(), w->reply);
+		return 1;
+	}
+	if (io_range_conflict(w->o->obj, w->owner, (int) w->amount, w->start, w->end) != NULL)
+		return 0;
+	io_lock_reply(w->reply, w->reply_poly, io_range_set(w->o->obj, w->owner, w->pid, w->lock.l_type, w->start, w->end),
+		      w->lock);
+	return 1;
+}
+
 static int io_wait_try(struct io_wait *w)
 {
 	switch (w->kind) {
+	case IO_WAIT_LOCK:
+		return io_wait_try_lock(w);
 	case IO_WAIT_WRITE:
 		return io_wait_try_write(w);
 	case IO_WAIT_OPEN:
@@ -821,13 +972,13 @@ kern_return_t S_io_seek(io_t io, int64_t offset, int whence, int64_t *newoffset)
 	if (!o->ops->seekable)
 		return LINUX_ESPIPE;
 	switch (whence) {
-	case 0: /* SEEK_SET */
+	case IO_SEEK_SET:
 		base = 0;
 		break;
-	case 1: /* SEEK_CUR */
+	case IO_SEEK_CUR:
 		base = o->offset;
 		break;
-	case 2: /* SEEK_END */
+	case IO_SEEK_END:
 		rc = o->ops->stat(o, &st);
 		if (rc != 0)
 			return rc;
@@ -985,6 +1136,198 @@ kern_return_t S_io_interrupt(io_t io, int tag)
 	if (q != NULL)
 		io_waitq_interrupt(q, o, tag);
 	io_waitq_interrupt(&io_flock_q, o, tag);
+	return 0;
+}
+
+/*
+ * Keep a send right to owner, watched for its death (the first time we
+ * meet it): 0, or EBADF (not a live port), ENOLCK.
+ */
+static int io_owner_watch(mach_port_t owner)
+{
+	struct io_owner *w;
+	mach_port_t so = MACH_PORT_NULL, prev;
+	mach_msg_type_name_t so_type;
+
+	for (w = io_owners; w != NULL; w = w->next)
+		if (w->port == owner)
+			return 0;
+	if (!MACH_PORT_VALID(io_owner_notify)) {
+		if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &io_owner_notify) != KERN_SUCCESS)
+			return LINUX_ENOLCK;
+		unixio_join(io_owner_notify);
+	}
+	w = malloc(sizeof(*w));
+	if (w == NULL)
+		return LINUX_ENOLCK;
+	if (mach_port_mod_refs(mach_task_self(), owner, MACH_PORT_RIGHT_SEND, 1) != KERN_SUCCESS) {
+		free(w);
+		return LINUX_EBADF;
+	}
+	if (mach_port_extract_right(mach_task_self(), io_owner_notify, MACH_MSG_TYPE_MAKE_SEND_ONCE, &so, &so_type) !=
+		    KERN_SUCCESS ||
+	    mach_port_request_notification(mach_task_self(), owner, MACH_NOTIFY_DEAD_NAME, 0, so, &prev) !=
+		    KERN_SUCCESS) {
+		if (MACH_PORT_VALID(so))
+			mach_port_deallocate(mach_task_self(), so);
+		mach_port_deallocate(mach_task_self(), owner);
+		free(w);
+		return LINUX_EBADF;
+	}
+	if (MACH_PORT_VALID(prev))
+		mach_port_deallocate(mach_task_self(), prev);
+	w->port = owner;
+	w->next = io_owners;
+	io_owners = w;
+	return 0;
+}
+
+/* The bytes lk names in o's file (Linux's flock64_to_posix_lock). */
+static int io_lock_range(struct io_open *o, const struct io_lock *lk, int64_t *start, int64_t *end)
+{
+	struct io_stat st;
+	int64_t base;
+
+	switch (lk->l_whence) {
+	case IO_SEEK_SET:
+		base = 0;
+		break;
+	case IO_SEEK_CUR:
+		base = o->ops->seekable ? o->offset : 0;
+		break;
+	case IO_SEEK_END:
+		memset(&st, 0, sizeof(st));
+		if (o->ops->stat != NULL && o->ops->stat(o, &st) != 0)
+			return LINUX_EINVAL;
+		base = st.st_size;
+		break;
+	default:
+		return LINUX_EINVAL;
+	}
+	if (lk->l_start > IO_RANGE_EOF - base)
+		return LINUX_EOVERFLOW;
+	*start = base + lk->l_start;
+	if (*start < 0)
+		return LINUX_EINVAL;
+	if (lk->l_len > 0) {
+		if (lk->l_len - 1 > IO_RANGE_EOF - *start)
+			return LINUX_EOVERFLOW;
+		*end = *start + (lk->l_len - 1);
+	} else if (lk->l_len < 0) {
+		if (*start + lk->l_len < 0)
+			return LINUX_EINVAL;
+		*end = *start - 1;
+		*start += lk->l_len;
+	} else {
+		*end = IO_RANGE_EOF;
+	}
+	return 0;
+}
+
+/*
+ * Whether owner waiting for blocker's lock would close a circle: the
+ * blocker's owner waits for a lock of an owner who waits ... for
+ * owner's (Linux's posix_locks_deadlock).
+ */
+static int io_lock_deadlock(mach_port_t owner, const struct io_range *blocker)
+{
+	mach_port_t next = blocker->owner;
+	struct io_wait *w;
+
+	for (int i = 0; i < IO_DEADLOCK_DEPTH; i++) {
+		for (w = io_flock_q.calls; w != NULL; w = w->next)
+			if (w->kind == IO_WAIT_LOCK && w->owner == next)
+				break;
+		if (w == NULL)
+			return 0;
+		blocker = io_range_conflict(w->o->obj, w->owner, (int) w->amount, w->start, w->end);
+		if (blocker == NULL)
+			return 0;
+		if (blocker->owner == owner)
+			return 1;
+		next = blocker->owner;
+	}
+	return 0;
+}
+
+kern_return_t S_io_lock(io_t io, mach_port_t reply, mach_msg_type_name_t reply_poly, int tag, mach_port_t owner,
+			int pid, int cmd, io_lock_t *lock)
+{
+	struct io_open *o = unixio_lookup(io);
+	struct io_range *r;
+	struct io_wait *w;
+	int64_t start, end;
+	int type, rc;
+
+	if (o == NULL || (o->flags & IO_O_PATH))
+		return LINUX_EBADF;
+	if (cmd != IO_LOCK_GET && cmd != IO_LOCK_SET && cmd != IO_LOCK_WAIT)
+		return LINUX_EINVAL;
+	if (!MACH_PORT_VALID(owner))
+		return LINUX_EINVAL;
+	type = lock->l_type;
+	if (type != IO_F_RDLCK && type != IO_F_WRLCK && (type != IO_F_UNLCK || cmd == IO_LOCK_GET))
+		return LINUX_EINVAL;
+	rc = io_lock_range(o, lock, &start, &end);
+	if (rc != 0)
+		return rc;
+	if (cmd == IO_LOCK_GET) {
+		r = io_range_conflict(o->obj, owner, type == IO_F_WRLCK, start, end);
+		if (r == NULL) {
+			lock->l_type = IO_F_UNLCK;
+		} else {
+			lock->l_type = r->exclusive ? IO_F_WRLCK : IO_F_RDLCK;
+			lock->l_whence = IO_SEEK_SET;
+			lock->l_start = r->start;
+			lock->l_len = r->end == IO_RANGE_EOF ? 0 : r->end - r->start + 1;
+			lock->l_pid = r->pid;
+		}
+		mach_port_deallocate(mach_task_self(), owner);
+		return 0;
+	}
+	if ((type == IO_F_RDLCK && !unixio_readable(o)) || (type == IO_F_WRLCK && !unixio_writable(o)))
+		return LINUX_EBADF;
+	if (type != IO_F_UNLCK && (rc = io_owner_watch(owner)) != 0)
+		return rc;
+	r = type == IO_F_UNLCK ? NULL : io_range_conflict(o->obj, owner, type == IO_F_WRLCK, start, end);
+	if (r != NULL) {
+		if (cmd == IO_LOCK_SET)
+			return LINUX_EAGAIN;
+		if (io_lock_deadlock(owner, r))
+			return LINUX_EDEADLK;
+		if (tag & IO_TAG_NOWAIT)
+			return LINUX_EINTR;
+		w = io_wait_new(o, reply, reply_poly, tag, IO_WAIT_LOCK);
+		if (w == NULL)
+			return LINUX_ENOLCK;
+		w->amount = (size_t) (type == IO_F_WRLCK);
+		w->owner = owner; /* the request's right goes: io_owner_watch keeps one */
+		w->pid = pid;
+		w->start = start;
+		w->end = end;
+		w->lock = *lock;
+		io_wait_append(&io_flock_q, w);
+		return MIG_NO_REPLY;
+	}
+	rc = io_range_set(o->obj, owner, pid, type, start, end);
+	if (rc != 0)
+		return rc;
+	mach_port_deallocate(mach_task_self(), owner);
+	/* Bytes let go (an unlock, a change of kind) may be waited for. */
+	unixio_wake(&io_flock_q);
+	return 0;
+}
+
+kern_return_t S_io_lock_release(io_t io, mach_port_t owner)
+{
+	struct io_open *o = unixio_lookup(io);
+
+	if (o == NULL)
+		return LINUX_EBADF;
+	if (io_range_drop(o->obj, owner))
+		unixio_wake(&io_flock_q);
+	if (MACH_PORT_VALID(owner))
+		mach_port_deallocate(mach_task_self(), owner);
 	return 0;
 }
 
@@ -1263,12 +1606,55 @@ kern_return_t S_io_syncfs(io_t io)
 	return o->ops->syncfs != NULL ? o->ops->syncfs(o) : 0;
 }
 
-/* A no-senders notification for one of our ports: the description closes. */
+/*
+ * A record lock owner died (its receive right with its task): its
+ * locks go, and its waiting calls (whose replies nobody waits for).
+ */
+static void io_owner_dead(mach_port_t name)
+{
+	struct io_owner **pw, *w;
+	struct io_wait **pc, *c;
+
+	for (pw = &io_owners; (w = *pw) != NULL && w->port != name; pw = &w->next)
+		;
+	if (w == NULL) {
+		mach_port_deallocate(mach_task_self(), name); /* the notification's reference */
+		return;
+	}
+	*pw = w->next;
+	free(w);
+	for (pc = &io_flock_q.calls; (c = *pc) != NULL;) {
+		if (c->kind == IO_WAIT_LOCK && c->owner == name) {
+			*pc = c->next;
+			io_wait_answer(c, LINUX_EINTR);
+			io_wait_free(c);
+		} else {
+			pc = &c->next;
+		}
+	}
+	io_range_drop(NULL, name);
+	/* Ours and the notification's references to the dead name. */
+	mach_port_deallocate(mach_task_self(), name);
+	mach_port_deallocate(mach_task_self(), name);
+	unixio_wake(&io_flock_q);
+}
+
+/* A no-senders notification for one of our ports: the description
+ * closes; a dead name on io_owner_notify: a lock owner is gone. */
 static boolean_t io_notify_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 {
 	mach_port_status_t status;
 	struct io_open *o;
 
+	if (in->msgh_id == MACH_NOTIFY_DEAD_NAME && MACH_PORT_VALID(io_owner_notify) &&
+	    in->msgh_local_port == io_owner_notify) {
+		/* Only the kernel has a send-once right to io_owner_notify. */
+		if (in->msgh_size >= sizeof(mach_dead_name_notification_t) && !(in->msgh_bits & MACH_MSGH_BITS_COMPLEX))
+			io_owner_dead(((mach_dead_name_notification_t *) in)->not_port);
+		((mig_reply_header_t *) out)->RetCode = MIG_NO_REPLY;
+		out->msgh_remote_port = MACH_PORT_NULL;
+		return TRUE;
+	}
 	if (in->msgh_id != MACH_NOTIFY_NO_SENDERS)
 		return FALSE;
 	if (in->msgh_size < sizeof(mach_no_senders_notification_t) || (in->msgh_bits & MACH_MSGH_BITS_COMPLEX))
