@@ -16,6 +16,7 @@ if [ ! -x "$bb" ]; then
 fi
 host_run "$tmp/host" "$bb" sh "$script"
 ok $? "the script runs on the host's busybox"
+marks_hold "$tmp/host" busybox
 st=$(unix_run_sh "$tmp/log" "$script")
 ok "$st" "the boot ends cleanly (status $st: $(qemu_status_text "$st"))"
 [ "$(unix_status "$tmp/log")" = 0 ]

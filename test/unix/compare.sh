@@ -11,6 +11,7 @@ for t in ${COMPARE_ONLY:-procs signals memory exectest files pipes mmapfile grow
 	prog=test/unix/$t
 	host_run "$tmp/$t.host" "$prog" <&- # no file 0, as unix_run gives
 	ok $? "$t runs on the host"
+	marks_hold "$tmp/$t.host" "$t"
 	if [ $t = exectest ]; then
 		st=$(unix_run_fs "$tmp/$t.log" "/bin/$t")
 	else

@@ -9,3 +9,15 @@
 # pointer gets EINVAL, or, when the emulator happens to have the low
 # page mapped, nothing at all; Linux copies first and answers EFAULT.
 s/^\(nanosleep with a bad pointer: \).*$/\1Bad address/
+
+# qemu takes setrlimit's RLIMIT_AS, RLIMIT_DATA and RLIMIT_STACK without
+# applying them (they would limit the emulator's own memory too), so in
+# rlimits the mappings and breaks past them succeed: Linux's refusals
+# put back.
+/^-- RLIMIT_DATA and RLIMIT_AS$/,/^-- /{
+s/^\(mmap 32 MiB private writable: \).*$/\1-1 ENOMEM/
+s/^\(mmap 128 MiB read-only: \).*$/\1-1 ENOMEM/
+s/^\(mmap 128 MiB shared: \).*$/\1-1 ENOMEM/
+s/^\(mmap 40 MiB more: \).*$/\1-1 ENOMEM/
+s/^\(brk up \(32\|128\) MiB: \).*$/\1refused/
+}

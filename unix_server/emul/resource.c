@@ -44,7 +44,9 @@ void emul_rlimits_fetch(void)
  * of the next change another process makes (proc_rlimits_notify). */
 kern_return_t emul_rlimits_notify(struct proc_rlimits *lim)
 {
-	return MACH_PORT_VALID(emul.msgport) ? proc_rlimits_notify(emul.proc, emul.msgport, lim) : KERN_FAILURE;
+	if (!MACH_PORT_VALID(emul.msgport))
+		return KERN_FAILURE;
+	return proc_rlimits_notify(emul.proc, emul.msgport, lim);
 }
 
 void emul_rlimits_start(void)
