@@ -3,8 +3,9 @@
  * regular file, a socket node, bad types and paths), opening a FIFO
  * (a reader waits for a writer and a writer for a reader, O_NONBLOCK
  * readers go ahead, O_NONBLOCK writers with no reader get ENXIO, O_RDWR
- * never waits), one pipe shared by every opener, EOF, EPIPE and
- * SIGPIPE, fstat, unlink while open, and a waiting open ended by a
+ * never waits), POLLHUP on a read end only once it had a writer, one
+ * pipe shared by every opener, EOF, EPIPE and SIGPIPE, fstat, unlink
+ * while open, and a waiting open ended by a
  * signal (EINTR) or restarted (SA_RESTART).  Waits are for events,
  * never for time.  Prints what it sees; test/unix/compare.sh compares
  * the output on Ernst with the host's.  The directory: argv[1], or a
@@ -162,6 +163,49 @@ static void nonblocking(void)
 	printf("write-only with an O_RDWR reader: %d\n", w >= 0);
 	close(w);
 	close(rw);
+}
+
+static void show_revents(const char *what, int n, short revents)
+{
+	printf("%s: %d%s%s%s%s\n", what, n, revents & POLLIN ? " POLLIN" : "", revents & POLLOUT ? " POLLOUT" : "",
+	       revents & POLLHUP ? " POLLHUP" : "", revents & POLLERR ? " POLLERR" : "");
+}
+
+/*
+ * POLLHUP on a read end once no writer is left, but only if a writer
+ * opened since the end did (Linux's w_counter): a nonblocking reader
+ * that never had a writer sees none, one that found a writer there
+ * has had one.
+ */
+static void hangup(void)
+{
+	struct pollfd p = { -1, POLLIN, 0 };
+	int r, r2, r3, w, n;
+
+	printf("-- POLLHUP on a read end\n");
+	r = open(at("f"), O_RDONLY | O_NONBLOCK);
+	p.fd = r;
+	n = poll(&p, 1, 0);
+	show_revents("poll, no writer yet", n, p.revents);
+	w = open(at("f"), O_WRONLY | O_NONBLOCK);
+	n = poll(&p, 1, 0);
+	show_revents("poll with a writer", n, p.revents);
+	r2 = open(at("f"), O_RDONLY);
+	printf("a blocking reader with a writer there opens: %d\n", r2 >= 0);
+	close(w);
+	/* The close reaches the pipe after it returns: wait for it. */
+	n = poll(&p, 1, MUST_COME_MS);
+	show_revents("poll once the writer went", n, p.revents);
+	p.fd = r2;
+	n = poll(&p, 1, 0);
+	show_revents("poll, the reader that found it", n, p.revents);
+	r3 = open(at("f"), O_RDONLY | O_NONBLOCK);
+	p.fd = r3;
+	n = poll(&p, 1, 0);
+	show_revents("poll, a reader opened after it went", n, p.revents);
+	close(r);
+	close(r2);
+	close(r3);
 }
 
 static void shared(void)
@@ -363,6 +407,7 @@ int main(int argc, char **argv)
 	}
 	making();
 	nonblocking();
+	hangup();
 	shared();
 	rendezvous(O_RDONLY, O_WRONLY, "a reader waits for a writer");
 	rendezvous(O_WRONLY, O_RDONLY, "a writer waits for a reader");

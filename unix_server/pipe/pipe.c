@@ -132,7 +132,9 @@ static int pipe_poll(struct io_open *o)
 	if (pipe_reads(o)) {
 		if (p->count > 0)
 			ready |= IO_POLLIN;
-		if (p->writers == 0)
+		/* A FIFO's reader hangs up only once it has had a writer:
+		 * one opened since it did (o->offset: see pipe_open_wait). */
+		if (p->writers == 0 && (!p->fifo || p->writer_opens != (uint64_t) o->offset))
 			ready |= IO_POLLHUP;
 	}
 	if (pipe_writes(o)) {
@@ -229,7 +231,10 @@ static void pipe_close(struct io_open *o)
  * A FIFO end opened to read waits until a writer has opened since (or
  * is there), one opened to write until a reader has: o->offset (a pipe
  * has no offset) keeps the other side's open count the end saw when it
- * was opened, so that a writer that came and went already counts.
+ * was opened, so that a writer that came and went already counts.  A
+ * read end that found a writer there keeps one less: it has had that
+ * writer, so it hangs up (POLLHUP) when the writers are gone, where one
+ * that had none does not until a writer opens (Linux's w_counter).
  */
 static int pipe_open_wait(struct io_open *o)
 {
@@ -318,7 +323,10 @@ int unixpipe_fifo_open(uint64_t dev, uint64_t ino, int flags, const struct io_cr
 		p->writers++;
 		p->writer_opens++;
 	}
-	o->offset = (int64_t) (acc == IO_O_RDONLY ? p->writer_opens : p->reader_opens);
+	if (acc == IO_O_RDONLY)
+		o->offset = (int64_t) (p->writers > 0 ? p->writer_opens - 1 : p->writer_opens);
+	else
+		o->offset = (int64_t) p->reader_opens;
 	/* A nonblocking reader goes ahead alone (it reads end of file). */
 	*wait = !nonblock && pipe_open_wait(o) == IO_WOULDBLOCK;
 	/* The other side's opens waiting for us go ahead. */
