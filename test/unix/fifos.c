@@ -4,7 +4,8 @@
  * (a reader waits for a writer and a writer for a reader, O_NONBLOCK
  * readers go ahead, O_NONBLOCK writers with no reader get ENXIO, O_RDWR
  * never waits), POLLHUP on a read end only once it had a writer, one
- * pipe shared by every opener, EOF, EPIPE and SIGPIPE, fstat, unlink
+ * pipe shared by every opener, EOF, EPIPE and SIGPIPE, fstat (the
+ * file's stat as it is now: after chmod, utimensat, unlink), unlink
  * while open, and a waiting open ended by a
  * signal (EINTR) or restarted (SA_RESTART).  Waits are for events,
  * never for time.  Prints what it sees; test/unix/compare.sh compares
@@ -228,6 +229,12 @@ static void shared(void)
 	printf("fstat: %s, same inode as the file %d %d\n", type_of(a.st_mode), a.st_ino == c.st_ino,
 	       b.st_ino == c.st_ino);
 	result("lseek", lseek(r1, 0, SEEK_SET));
+	/* fstat says what the file is now, not what it was at the open. */
+	struct timespec times[2] = { { 0, UTIME_OMIT }, { 1000000000, 0 } };
+	result("chmod g 0604", chmod(at("g"), 0604));
+	result("utimensat g", utimensat(AT_FDCWD, at("g"), times, 0));
+	fstat(w, &b);
+	printf("fstat: mode %04o mtime %lld\n", (unsigned) (b.st_mode & 07777), (long long) b.st_mtime);
 	close(r1);
 	close(r2);
 	wait_no_reader(w);
@@ -378,7 +385,7 @@ static void unlinked(void)
 	printf("got %s\n", buf);
 	struct stat st;
 	fstat(w, &st);
-	printf("fstat after unlink: %s\n", type_of(st.st_mode));
+	printf("fstat after unlink: %s nlink %d\n", type_of(st.st_mode), (int) st.st_nlink);
 	/* A new FIFO of that name is another pipe: nobody reads it. */
 	result("mkfifo u again", mkfifo(at("u"), 0600));
 	result("write-only, nonblocking, on the new one", open(at("u"), O_WRONLY | O_NONBLOCK));

@@ -143,6 +143,7 @@ static int unixfiles_mount_proc(struct vnode *root, const struct unixfiles_confi
 /* FIFOs' pipes come from the pipe service. */
 static const struct vfs_fifo_ops unixfiles_fifo_ops = {
 	.open = unixpipe_fifo_open,
+	.changed = unixpipe_fifo_changed,
 	.forget = unixpipe_fifo_forget,
 };
 

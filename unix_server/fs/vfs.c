@@ -43,6 +43,7 @@ static struct vfs_device vfs_devices[VFS_MAX_DEVICES];
 static int vfs_ndevices;
 /* Who gives FIFOs their pipes (vfs_register_fifo), or NULL: ENXIO. */
 static const struct vfs_fifo_ops *vfs_fifo;
+static void vfs_fifo_changed(struct vnode *vn);
 static const struct io_ops vfs_file_ops;
 cthread_mutex_t vfs_lock = CTHREAD_MUTEX_INITIALIZER;
 mach_port_t vfs_port_set = MACH_PORT_NULL;
@@ -59,6 +60,15 @@ void vfs_rele(struct vnode *vn)
 		vn->ops->inactive(vn);
 }
 
+/* vn's attributes changed: its file system keeps them, a FIFO's ends see them. */
+static int vfs_changed(struct vnode *vn)
+{
+	int rc = vn->ops->setattr != NULL ? vn->ops->setattr(vn) : 0;
+
+	vfs_fifo_changed(vn);
+	return rc;
+}
+
 void vfs_touch(struct vnode *vn, int which)
 {
 	struct vfs_time now;
@@ -70,8 +80,7 @@ void vfs_touch(struct vnode *vn, int which)
 		vn->mtime = now;
 	if (which & VFS_CTIME)
 		vn->ctime = now;
-	if (vn->ops->setattr != NULL)
-		vn->ops->setattr(vn);
+	vfs_changed(vn);
 }
 
 static int vfs_is_dot(const char *name, size_t len)
@@ -534,7 +543,7 @@ static int vfs_file_set_times(struct io_open *o, const struct io_times *times)
 	vfs_set_time(&vn->atime, times->atime_sec, times->atime_nsec, &now);
 	vfs_set_time(&vn->mtime, times->mtime_sec, times->mtime_nsec, &now);
 	vn->ctime = now;
-	return vn->ops->setattr != NULL ? vn->ops->setattr(vn) : 0;
+	return vfs_changed(vn);
 }
 
 static int vfs_file_chmod(struct io_open *o, uint32_t mode)
@@ -734,11 +743,26 @@ static int vfs_open_fifo(struct vnode *vn, int flags, const struct io_cred *cred
 	return rc;
 }
 
-/* vn may have lost its last name: a FIFO's pipe is no longer its file's. */
+/* FIFO vn's stat changed: its pipe's ends answer fstat with the new one. */
+static void vfs_fifo_changed(struct vnode *vn)
+{
+	struct io_stat st;
+
+	if (!VFS_ISFIFO(vn) || vfs_fifo == NULL)
+		return;
+	memset(&st, 0, sizeof(st));
+	vfs_fill_stat(vn, &st);
+	vfs_fifo->changed(vn->mount->dev, vn->ino, &st);
+}
+
+/* vn may have lost its last name: a FIFO's pipe is no longer its file's
+ * (its ends' fstat says nlink 0 first). */
 static void vfs_fifo_unlinked(struct vnode *vn)
 {
-	if (vn != NULL && VFS_ISFIFO(vn) && vn->nlink == 0 && vfs_fifo != NULL)
+	if (vn != NULL && VFS_ISFIFO(vn) && vn->nlink == 0 && vfs_fifo != NULL) {
+		vfs_fifo_changed(vn);
 		vfs_fifo->forget(vn->mount->dev, vn->ino);
+	}
 }
 
 /* /dev/null and /dev/zero: the memory devices (obj: the rdev). */

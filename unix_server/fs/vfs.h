@@ -202,11 +202,14 @@ int vfs_register_major(uint32_t major, vfs_devopen_t open);
  * unixpipe_fifo_forget in the single server).  A FIFO is known by its
  * file's (st_dev, inode); open: flags O_ACCMODE | O_NONBLOCK, st the
  * file's stat, *wait whether the end must wait for its other side;
- * forget: the file lost its last name.  Without them FIFOs open ENXIO.
+ * changed: the file's stat is st now (chmod, chown, times, links), what
+ * fstat of its open ends says; forget: the file lost its last name.
+ * Without them FIFOs open ENXIO.
  */
 struct vfs_fifo_ops {
 	int (*open)(uint64_t dev, uint64_t ino, int flags, const struct io_cred *cred, const struct io_stat *st,
 		    mach_port_t *port, mach_msg_type_name_t *poly, int *wait);
+	void (*changed)(uint64_t dev, uint64_t ino, const struct io_stat *st);
 	void (*forget)(uint64_t dev, uint64_t ino);
 };
 void vfs_register_fifo(const struct vfs_fifo_ops *ops);

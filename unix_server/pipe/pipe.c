@@ -43,7 +43,7 @@ struct pipe {
 	int fifo;      /* a FIFO's pipe: its stat is the file's */
 	uint64_t dev, fino;
 	uint64_t reader_opens, writer_opens;
-	struct io_stat st; /* the file's, as the last opener found it */
+	struct io_stat st; /* the file's, as the VFS last said it */
 	struct pipe *fifo_next;
 };
 
@@ -278,6 +278,25 @@ static struct pipe *pipe_new(void)
 	return p;
 }
 
+/* The listed FIFO of file (dev, ino), or NULL. */
+static struct pipe *pipe_fifo_find(uint64_t dev, uint64_t ino)
+{
+	struct pipe *p;
+
+	for (p = pipe_fifos; p != NULL; p = p->fifo_next)
+		if (p->dev == dev && p->fino == ino)
+			return p;
+	return NULL;
+}
+
+/* The file's stat, which its ends' fstat answers (the pipe's size is no file's). */
+static void pipe_fifo_stat(struct pipe *p, const struct io_stat *st)
+{
+	p->st = *st;
+	p->st.st_size = 0;
+	p->st.st_blocks = 0;
+}
+
 int unixpipe_fifo_open(uint64_t dev, uint64_t ino, int flags, const struct io_cred *cred, const struct io_stat *st,
 		       mach_port_t *port, mach_msg_type_name_t *poly, int *wait)
 {
@@ -287,9 +306,7 @@ int unixpipe_fifo_open(uint64_t dev, uint64_t ino, int flags, const struct io_cr
 
 	if (acc == IO_O_ACCMODE)
 		return LINUX_EINVAL;
-	for (p = pipe_fifos; p != NULL; p = p->fifo_next)
-		if (p->dev == dev && p->fino == ino)
-			break;
+	p = pipe_fifo_find(dev, ino);
 	/* Nobody to read what a writer that may not wait would write. */
 	if (acc == IO_O_WRONLY && nonblock && (p == NULL || p->readers == 0))
 		return LINUX_ENXIO;
@@ -312,9 +329,7 @@ int unixpipe_fifo_open(uint64_t dev, uint64_t ino, int flags, const struct io_cr
 		}
 		return LINUX_ENFILE;
 	}
-	p->st = *st;
-	p->st.st_size = 0;
-	p->st.st_blocks = 0;
+	pipe_fifo_stat(p, st);
 	if (pipe_reads(o)) {
 		p->readers++;
 		p->reader_opens++;
@@ -336,16 +351,20 @@ int unixpipe_fifo_open(uint64_t dev, uint64_t ino, int flags, const struct io_cr
 	return 0;
 }
 
+void unixpipe_fifo_changed(uint64_t dev, uint64_t ino, const struct io_stat *st)
+{
+	struct pipe *p = pipe_fifo_find(dev, ino);
+
+	if (p != NULL)
+		pipe_fifo_stat(p, st);
+}
+
 void unixpipe_fifo_forget(uint64_t dev, uint64_t ino)
 {
-	struct pipe *p;
+	struct pipe *p = pipe_fifo_find(dev, ino);
 
-	for (p = pipe_fifos; p != NULL; p = p->fifo_next) {
-		if (p->dev == dev && p->fino == ino) {
-			pipe_fifo_unlist(p);
-			return;
-		}
-	}
+	if (p != NULL)
+		pipe_fifo_unlist(p);
 }
 
 kern_return_t S_pipe_create(mach_port_t server, int flags, mach_port_t *readend, mach_msg_type_name_t *readend_poly,
