@@ -181,10 +181,13 @@ static void ranges(void)
 	close(fd);
 }
 
+/* Set right before an F_SETLKW that another process sees blocked (waits_blocked). */
+static volatile int *flags;
+
 /*
- * A child holds [0,1); the parent's F_SETLKW waits until the child
- * lets go: by F_UNLCK after the parent asks (how 'u'), by closing
- * another descriptor of the file ('c'), or by exiting ('x').
+ * A child holds [0,1); the parent's F_SETLKW waits until the child,
+ * once it has seen the parent wait, lets go: by F_UNLCK (how 'u'), by
+ * closing another descriptor of the file ('c'), or by exiting ('x').
  */
 static void released(char how)
 {
@@ -194,37 +197,38 @@ static void released(char how)
 	       how == 'u' ? "F_UNLCK" : how == 'c' ? "a close of another descriptor" : "the holder's exit");
 	pipe(s);
 	pipe(go);
+	flags[0] = 0;
 	fflush(stdout);
 	pid_t child = fork();
 	if (child == 0) {
 		int mine = fresh(O_RDWR);
 		close(s[0]);
+		close(go[1]);
 		lk(mine, SETLK64, F_WRLCK, SEEK_SET, 0, 1);
 		write(s[1], "l", 1);
-		char c;
-		read(go[0], &c, 1);
+		int waited = waits_blocked(getppid(), &flags[0]);
 		if (how == 'u')
 			lk(mine, SETLK64, F_UNLCK, SEEK_SET, 0, 1);
 		if (how == 'c')
 			close(fresh(O_RDONLY));
+		char c;
 		if (how != 'x')
 			read(go[0], &c, 1); /* stay until the parent has the lock */
-		_exit(0);
+		_exit(waited ? 0 : 1);
 	}
 	close(s[1]);
 	close(go[0]);
 	printf("child holds it: %c\n", status_byte(s[0]));
 	fd = fresh(O_RDWR);
 	result("F_SETLK", lk(fd, SETLK64, F_WRLCK, SEEK_SET, 0, 1));
-	write(go[1], "g", 1);
-	result("F_SETLKW", lk(fd, SETLKW64, F_WRLCK, SEEK_SET, 0, 1));
-	if (how != 'x') /* an exited child reads no more (SIGPIPE) */
-		write(go[1], "g", 1);
+	flags[0] = 1;
+	int r = lk(fd, SETLKW64, F_WRLCK, SEEK_SET, 0, 1);
+	result("F_SETLKW", r);
+	close(go[1]); /* the child may go */
 	waitpid(child, &st, 0);
-	show_status("child", st);
+	show_status("child (0: it saw the parent wait)", st);
 	close(fd);
 	close(s[0]);
-	close(go[1]);
 }
 
 static int held_fd;
@@ -329,6 +333,9 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/file", dir);
 	close(open(path, O_CREAT | O_RDWR, 0644));
 	ranges();
+	flags = waits_flags();
+	if (flags == NULL)
+		return 1;
 	released('u');
 	released('c');
 	released('x');
