@@ -3,7 +3,8 @@
  * rt_sigreturn), the mask (blocked signals stay pending, then arrive),
  * sigsuspend, SIGCHLD, a handler interrupting a blocking wait (EINTR)
  * and SA_RESTART, SA_RESETHAND, ignored signals, a fault caught by a
- * handler that jumps out.  Compared with the host's output.
+ * handler that jumps out, signals sent to a stopped child beyond its
+ * message queue.  Compared with the host's output.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +44,63 @@ static void sleep_ms(long ms)
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+/*
+ * Signals sent to a stopped child, more than its message port's queue
+ * holds on Ernst (the task is suspended: its signal thread cannot take
+ * them): every one is delivered after SIGCONT, as on Linux, where a
+ * standard signal sent again while pending coalesces but none is lost.
+ * The child waits for them, not for a time: SIGALRM only bounds a wait
+ * that would otherwise not end (a lost signal).
+ */
+static void stopped_flooded(void)
+{
+	static const int sigs[] = {SIGUSR1, SIGUSR2, SIGTERM, SIGALRM};
+	int ready[2], word[2], st;
+	char c;
+
+	if (pipe(ready) < 0 || pipe(word) < 0)
+		return;
+	pid_t p = fork();
+	if (p == 0) {
+		struct sigaction sa;
+		sigset_t mask, old;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = plain;
+		sigemptyset(&mask);
+		for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+			sigaction(sigs[i], &sa, NULL);
+			got[sigs[i]] = 0;
+			sigaddset(&mask, sigs[i]);
+		}
+		write(ready[1], "r", 1);
+		while (read(word[0], &c, 1) < 0 && errno == EINTR)
+			;
+		sigprocmask(SIG_BLOCK, &mask, &old);
+		alarm(10);
+		while (!(got[SIGUSR1] && got[SIGUSR2] && got[SIGTERM]) && !got[SIGALRM])
+			sigsuspend(&old);
+		printf("stopped child flooded, after SIGCONT: USR1 %s, USR2 %s, TERM %s\n",
+		       got[SIGUSR1] ? "got" : "lost", got[SIGUSR2] ? "got" : "lost", got[SIGTERM] ? "got" : "lost");
+		_exit(23);
+	}
+	read(ready[0], &c, 1);
+	kill(p, SIGSTOP);
+	waitpid(p, &st, WUNTRACED);
+	printf("flooded child: stopped %d\n", WIFSTOPPED(st));
+	for (int i = 0; i < 10; i++)
+		kill(p, SIGUSR1);
+	kill(p, SIGUSR2);
+	kill(p, SIGTERM);
+	kill(p, SIGCONT);
+	write(word[1], "w", 1);
+	waitpid(p, &st, 0);
+	printf("flooded child: exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	close(ready[0]);
+	close(ready[1]);
+	close(word[0]);
+	close(word[1]);
 }
 
 int main(void)
@@ -298,6 +356,7 @@ int main(void)
 	close(word[0]);
 	close(word[1]);
 	printf("after SIGCONT: exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	stopped_flooded();
 	printf("signals: done\n");
 	return 0;
 }

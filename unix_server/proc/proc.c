@@ -56,8 +56,9 @@ struct proc {
 	mach_port_t port;	/* our receive right: the process's identity */
 	task_t task;		/* send right */
 	mach_port_t msgport;	/* send right: proc_msg.defs, or null */
-	uint64_t pending;	/* signals waiting for a message port */
-	unsigned posted;	/* signals posted to msgport since it was set */
+	uint64_t pending;	/* signals its message port's queue did not take, or that had none */
+	mach_port_t sig_notify; /* send-once right: proc_msg_sig_pending at the next such signal, or null */
+	unsigned posted;	/* messages sent to msgport since it was set: posts, sig_notify's */
 	int status;		/* zombie: wait status */
 	mach_port_t wait_reply; /* a waiting proc_wait's reply (send-once), or null */
 	int wait_pid, wait_options;
@@ -265,26 +266,49 @@ static void interrupt_wait(struct proc *p)
 	p->wait_reply = MACH_PORT_NULL;
 }
 
-/* p's message port goes (its end, a new image's port), and with it the
- * right for its limits' news (a new image gives its own). */
-static void msgport_drop(struct proc *p)
+/* A right of ours, if any, goes; *port is null after. */
+static void right_drop(mach_port_t *port)
 {
-	if (MACH_PORT_VALID(p->msgport))
-		mach_port_deallocate(mach_task_self(), p->msgport);
-	p->msgport = MACH_PORT_NULL;
-	if (MACH_PORT_VALID(p->rlim_notify))
-		mach_port_deallocate(mach_task_self(), p->rlim_notify);
-	p->rlim_notify = MACH_PORT_NULL;
+	if (MACH_PORT_VALID(*port))
+		mach_port_deallocate(mach_task_self(), *port);
+	*port = MACH_PORT_NULL;
 }
 
+/* p's message port goes (its end, a new image's port), and with it the
+ * rights for its news (a new image gives its own). */
+static void msgport_drop(struct proc *p)
+{
+	right_drop(&p->msgport);
+	right_drop(&p->rlim_notify);
+	right_drop(&p->sig_notify);
+}
+
+/*
+ * Signal sig to p: posted to its message port with a zero timeout, so a
+ * process that does not listen cannot hold the service up.  A full
+ * queue (a stopped process's: its task is suspended; a burst) keeps the
+ * signal in p->pending, and the library is told on the send-once right
+ * it gave (proc_sig_pending), which the kernel queues however full the
+ * queue is; it takes the pending set with the next right.  With no right
+ * given (the news is on its way), that taking finds this one too.  The
+ * news counts as a post: a wait4's answer that follows it has the
+ * library take it, and with it the signals, before wait4 returns.
+ */
 static void post(struct proc *p, int sig, int sender)
 {
 	if (p->state != PROC_ALIVE)
 		return;
-	if (!MACH_PORT_VALID(p->msgport) || proc_msg_sig_post(p->msgport, sig, sender) != KERN_SUCCESS)
-		p->pending |= 1ull << (sig - 1);
-	else
+	if (MACH_PORT_VALID(p->msgport) && proc_msg_sig_post(p->msgport, sig, sender) == KERN_SUCCESS) {
 		p->posted++;
+	} else {
+		p->pending |= 1ull << (sig - 1);
+		mach_port_t notify = p->sig_notify;
+		p->sig_notify = MACH_PORT_NULL;
+		if (MACH_PORT_VALID(notify) && proc_msg_sig_pending(notify) == KERN_SUCCESS)
+			p->posted++;
+		else
+			right_drop(&notify); /* a dead name, or null */
+	}
 	interrupt_wait(p);
 }
 
@@ -1395,7 +1419,7 @@ static void rlimits_changed(struct proc *q)
 
 	q->rlim_notify = MACH_PORT_NULL;
 	if (MACH_PORT_VALID(notify) && proc_msg_rlimits(notify) != KERN_SUCCESS)
-		mach_port_deallocate(mach_task_self(), notify); /* a dead name */
+		right_drop(&notify); /* a dead name */
 }
 
 kern_return_t S_proc_getrlimits(mach_port_t port, proc_rlimits_t *limits)
@@ -1417,10 +1441,24 @@ kern_return_t S_proc_rlimits_notify(mach_port_t port, mach_port_t notify, proc_r
 			mach_port_deallocate(mach_task_self(), notify);
 		return LINUX_ESRCH;
 	}
-	if (MACH_PORT_VALID(p->rlim_notify))
-		mach_port_deallocate(mach_task_self(), p->rlim_notify);
+	right_drop(&p->rlim_notify);
 	p->rlim_notify = notify;
 	*limits = p->rlim;
+	return 0;
+}
+
+kern_return_t S_proc_sig_pending(mach_port_t port, mach_port_t notify, uint64_t *pending)
+{
+	struct proc *p = proc_by_port(port);
+
+	if (p == NULL) {
+		right_drop(&notify);
+		return LINUX_ESRCH;
+	}
+	right_drop(&p->sig_notify);
+	p->sig_notify = notify;
+	*pending = p->pending;
+	p->pending = 0;
 	return 0;
 }
 
