@@ -32,9 +32,8 @@
 #include "report.h"
 
 #define BAD ((void *)16) /* never mapped */
-#define DIR_PATH "/tmp/abi-test"
-#define FILE_PATH DIR_PATH "/file"
-#define LINK_PATH DIR_PATH "/link"
+#define FILE_PATH "file" /* in a scratch directory */
+#define LINK_PATH "link"
 #define FILE_BYTES 1234
 #define CHILDREN 3
 #define NS 1000000000LL /* nanoseconds a second */
@@ -65,7 +64,6 @@ static void legacy_stat(void)
 	int fd;
 
 	printf("sizeof struct stat64: %zu\n", sizeof(struct kstat64));
-	mkdir(DIR_PATH, 0755);
 	fd = open(FILE_PATH, O_CREAT | O_TRUNC | O_RDWR, 0640);
 	for (int i = 0; i < FILE_BYTES; i++)
 		write(fd, "x", 1);
@@ -90,7 +88,7 @@ static void legacy_stat(void)
 	r1 = syscall(SYS_fstat64, fd, &a);
 	r2 = syscall(SYS_fstatat64, AT_FDCWD, FILE_PATH, &b, 0);
 	same("fstat64 vs fstatat64", r1, &a, r2, &b);
-	result("stat64 of nothing", syscall(SYS_stat64, DIR_PATH "/none", &a));
+	result("stat64 of nothing", syscall(SYS_stat64, "none", &a));
 	result("stat64 to a bad buffer", syscall(SYS_stat64, FILE_PATH, BAD));
 	result("lstat64 of a bad path", syscall(SYS_lstat64, BAD, &a));
 	result("fstat64 of a closed fd", syscall(SYS_fstat64, 999, &a));
@@ -370,7 +368,7 @@ static void efault(void)
 	write(p[1], "abc", 3);
 	result("read into a bad buffer", syscall(SYS_read, p[0], BAD, 3));
 	result("fstat to a bad buffer", syscall(SYS_fstat64, p[0], BAD));
-	fd = open(DIR_PATH, O_RDONLY | O_DIRECTORY);
+	fd = open(".", O_RDONLY | O_DIRECTORY);
 	result("getdents64 into a bad buffer", syscall(SYS_getdents64, fd, BAD, 4096));
 	close(fd);
 	result("pipe2 to a bad pointer", syscall(SYS_pipe2, BAD, 0));
@@ -407,6 +405,8 @@ static void efault(void)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (scratch_enter("abi") < 0)
+		return 1;
 	legacy_stat();
 	legacy_waitpid();
 	legacy_time();
@@ -416,7 +416,7 @@ int main(void)
 	efault();
 	unlink(LINK_PATH);
 	unlink(FILE_PATH);
-	rmdir(DIR_PATH);
+	scratch_leave();
 	printf("abi: done\n");
 	return 0;
 }

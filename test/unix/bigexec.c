@@ -8,6 +8,7 @@
  * stuck.  On Ernst at -m 12 (test/unix/bigexec.sh) its pages come from
  * the file service's pager and, once written, the default pager.
  */
+#define _GNU_SOURCE
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,12 +19,13 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "report.h"
 
 #define BIGEXEC_MB 3
 #define PG 4096u
 #define TEXT_ADDR 0x08048000u
 #define DATA_ADDR 0x10000000u
-#define PROGRAM "/tmp/bigexec.elf"
+#define PROGRAM "./bigexec.elf" /* in a scratch directory */
 #define CHUNK_PAGES 16
 
 /*
@@ -123,6 +125,8 @@ int main(int argc, char **argv)
 	int status;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (scratch_enter("bigexec") < 0)
+		return 1;
 	if (make_program(mb * (1024 * 1024 / PG)) < 0 || stat(PROGRAM, &st) < 0) {
 		printf("cannot write %s: %s\n", PROGRAM, strerror(errno));
 		return 1;
@@ -143,5 +147,5 @@ int main(int argc, char **argv)
 	else
 		printf("it was killed by signal %d\n", WTERMSIG(status));
 	unlink(PROGRAM);
-	return 0;
+	return scratch_leave() < 0;
 }

@@ -2,9 +2,8 @@
 # and on Ernst's (the same binary): the outputs must be equal.  Nothing in
 # it may depend on the machine (no pids, hostnames, times of day).
 set -u
-d=/tmp/ernst-busybox-test
-rm -rf "$d"
-mkdir -p "$d" && cd "$d" || exit 1
+# A fresh directory: a fixed name would be shared by two runs at once.
+d=$(mktemp -d /tmp/ernst-busybox-XXXXXX) && cd "$d" || exit 1
 
 echo "== loops and arithmetic"
 for i in 1 2 3; do echo "for $i"; done

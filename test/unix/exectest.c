@@ -20,8 +20,9 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "report.h"
 
-#define SCRIPT "/tmp/exectest-script"
+#define SCRIPT "./exectest-script" /* in a scratch directory */
 /* The bound on a wait for what must come (the other process's byte):
  * only a hang reaches it, however loaded the machine. */
 #define MUST_COME_MS 60000
@@ -121,6 +122,8 @@ int main(int argc, char **argv)
 		exit(0);
 	}
 	printf("exec: start\n");
+	if (scratch_enter("exectest") < 0)
+		return 1;
 
 	/* Resource limits and the nice value survive execve (the process's). */
 	pid_t lp = fork();
@@ -237,5 +240,5 @@ int main(int argc, char **argv)
 	printf("the same with SIGPIPE's default: killed by %d\n", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 	vfork_exec();
 	printf("exec: done\n");
-	return 0;
+	return scratch_leave() < 0;
 }

@@ -157,16 +157,14 @@ static void cat(const char *path)
 
 int main(void)
 {
-	char dir[] = "/tmp/filesXXXXXX", cwd[4096], buf[8192];
+	char cwd[4096], buf[8192];
 	int fd, fd2, i;
 	struct stat st;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	umask(022);
-	if (mkdtemp(dir) == NULL || chdir(dir) < 0) {
-		perror("scratch directory");
+	if (scratch_enter("files") < 0)
 		return 1;
-	}
 
 	/* Files */
 	fd = open("f", O_RDWR | O_CREAT | O_EXCL, 0644);
@@ -264,7 +262,7 @@ int main(void)
 	result("open f/x", open("f/x", O_RDONLY));
 	result("chdir d/sub", chdir("d/sub"));
 	if (getcwd(cwd, sizeof(cwd)) != NULL)
-		printf("getcwd ends with [%s]\n", strrchr(cwd, '/') != NULL ? cwd + strlen(dir) : cwd);
+		printf("getcwd ends with [%s]\n", strrchr(cwd, '/') != NULL ? cwd + strlen(scratch_dir()) : cwd);
 	result("chdir ../..", chdir("../.."));
 	result("rmdir d/sub", rmdir("d/sub"));
 	show_stat("stat d", "d", 1);
@@ -384,7 +382,6 @@ int main(void)
 	unlink("loop2");
 	unlink("dangling");
 	unlink("nowhere");
-	chdir("/");
-	result("rmdir the scratch directory", rmdir(dir));
+	result("rmdir the scratch directory", scratch_leave());
 	return 0;
 }

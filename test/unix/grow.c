@@ -19,7 +19,7 @@
 
 #define RECORD 1000
 #define RECORDS 8389 /* a little over 8 MiB */
-#define PATH "/tmp/grow.test"
+#define PATH "grow.test" /* in a scratch directory */
 
 /* Record i: its number, then a byte pattern of it, RECORD bytes. */
 static void make_record(char *buf, unsigned i)
@@ -81,7 +81,8 @@ int main(void)
 	int fd, good = 1;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	unlink(PATH);
+	if (scratch_enter("grow") < 0)
+		return 1;
 	fd = open(PATH, O_RDWR | O_CREAT | O_APPEND, 0644);
 	result("open O_APPEND", fd < 0 ? -1 : 0);
 	if (fd < 0)
@@ -135,5 +136,5 @@ int main(void)
 												: "WRONG");
 	close(fd);
 	result("unlink", unlink(PATH));
-	return 0;
+	return scratch_leave() < 0;
 }

@@ -70,25 +70,18 @@ unix_status() {
 }
 # host_run OUT PROGRAM [ARGS]: PROGRAM on the host, its files 1 and 2 in
 # OUT; returns its status.  It starts as Ernst starts pid 1, whatever
-# the harness's umask and open files: umask 022, no file above 2 (one
-# the harness left open, a lock or a pipe, would take a number the
-# program opens or calls bad); file 0 is the caller's (unix_run's pid 1
-# has none: `host_run ... <&-`).  Where the host kernel cannot run i386
-# programs, scripts/setup has QEMU's user-mode emulator run them
-# (binfmt_misc); then OUT loses the emulator's own messages and gets
-# Linux's answer back where the emulator is known to give another
-# (test/unix/qemu-user.sed says which and why).
+# the harness left it (test/unix/fresh): every signal's action the
+# default and none blocked, umask 022, no file above 2; file 0 is the
+# caller's (unix_run's pid 1 has none: `host_run ... <&-`).  Where the
+# host kernel cannot run i386 programs, scripts/setup has QEMU's
+# user-mode emulator run them (binfmt_misc); then OUT loses the
+# emulator's own messages and gets Linux's answer back where the
+# emulator is known to give another (test/unix/qemu-user.sed says which
+# and why).
 host_run() {
 	local out=$1 st
 	shift
-	(
-		umask 022
-		for fd in /proc/$BASHPID/fd/*; do
-			fd=${fd##*/}
-			[ "$fd" -gt 2 ] && { exec {fd}>&-; } 2> /dev/null
-		done
-		exec "$@"
-	) > "$out.raw" 2>&1
+	test/unix/fresh "$@" > "$out.raw" 2>&1
 	st=$?
 	if grep -qx enabled /proc/sys/fs/binfmt_misc/qemu-i386 2> /dev/null; then
 		sed -f "$srcdir/test/unix/qemu-user.sed" "$out.raw"

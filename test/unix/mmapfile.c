@@ -24,8 +24,7 @@
 
 #include "report.h"
 
-#define DIR_ "/tmp/mmapfile"
-#define FILE_ DIR_ "/f"
+#define FILE_ "f" /* in a scratch directory */
 #define PG 4096
 #define FSIZE (3 * PG + 100)
 
@@ -188,7 +187,7 @@ static void protections(void)
 	pipe(fds);
 	m = mmap(NULL, PG, PROT_READ, MAP_SHARED, fds[0], 0);
 	result("mapping of a pipe", m == MAP_FAILED ? -1 : 0);
-	int d = open(DIR_, O_RDONLY | O_DIRECTORY);
+	int d = open(".", O_RDONLY | O_DIRECTORY);
 	m = mmap(NULL, PG, PROT_READ, MAP_SHARED, d, 0);
 	result("mapping of a directory", m == MAP_FAILED ? -1 : 0);
 	m = mmap(NULL, PG, PROT_READ, MAP_SHARED, 77, 0);
@@ -254,13 +253,13 @@ static void unmap_then_use(void)
 /* The file is unlinked while mapped: the mapping keeps it. */
 static void unlinked(void)
 {
-	int fd = open(DIR_ "/u", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	int fd = open("u", O_RDWR | O_CREAT | O_TRUNC, 0600);
 	char *m;
 
 	ftruncate(fd, PG);
 	m = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	close(fd);
-	result("unlink while mapped", unlink(DIR_ "/u"));
+	result("unlink while mapped", unlink("u"));
 	strcpy(m, "still here");
 	printf("unlinked mapping: %s\n", m);
 	munmap(m, PG);
@@ -275,7 +274,8 @@ int main(void)
 	sa.sa_handler = on_signal;
 	sigaction(SIGBUS, &sa, NULL);
 	sigaction(SIGSEGV, &sa, NULL);
-	mkdir(DIR_, 0755);
+	if (scratch_enter("mmapfile") < 0)
+		return 1;
 	make_file();
 	shared_and_private();
 	offsets_and_ends();
@@ -285,6 +285,6 @@ int main(void)
 	unmap_then_use();
 	unlinked();
 	unlink(FILE_);
-	result("rmdir", rmdir(DIR_));
+	result("rmdir", scratch_leave());
 	return 0;
 }

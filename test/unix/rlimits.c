@@ -31,12 +31,13 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "report.h"
 
 #define BAD ((void *)16)
 #define USER 54321
 #define NLIMITS 16
 #define MiB (1024 * 1024)
-#define TMPFILE "/tmp/rlimits.test"
+#define TMPFILE "rlimits.test" /* in a scratch directory */
 
 struct rlimit32 {
 	uint32_t cur, max;
@@ -44,14 +45,6 @@ struct rlimit32 {
 struct rlim64 {
 	uint64_t cur, max;
 };
-
-static void result(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s: -1 %s\n", what, strerrorname_np(errno));
-	else
-		printf("%s: %ld\n", what, r);
-}
 
 static long old_getrlimit(int res, void *r)
 {
@@ -657,6 +650,8 @@ int main(void)
 	/* A known nice to start from (the host's may run us niced: lower
 	 * than 0, or higher with the privilege to lower it). */
 	setpriority(PRIO_PROCESS, 0, 0);
+	if (scratch_enter("rlimits") < 0)
+		return 1;
 	part("bad input", bad_input);
 	part("values", values);
 	part("a normal user", as_user);
@@ -668,5 +663,5 @@ int main(void)
 	part("priorities", priorities);
 	part("root lowers nice", root_nice);
 	part("RLIMIT_CPU", cpu);
-	return 0;
+	return scratch_leave() < 0;
 }

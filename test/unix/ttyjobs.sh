@@ -9,8 +9,10 @@
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 expected=$srcdir/test/unix/ttyjobs.expected
+# script(1) runs the command with $SHELL: a service account's may be
+# nologin, which would leave the host's run out.
 if command -v script > /dev/null &&
-	host_run "$tmp/host.raw" script -qec 'exec test/unix/ttyjobs "$(tty)"' /dev/null < /dev/null; then
+	SHELL=/bin/sh host_run "$tmp/host.raw" script -qec 'exec test/unix/ttyjobs "$(tty)"' /dev/null < /dev/null; then
 	tr -d '\r' < "$tmp/host.raw" > "$tmp/host"
 	same_as "$expected" "$tmp/host" "ttyjobs on the host (under script) prints ttyjobs.expected"
 else
