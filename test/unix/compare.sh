@@ -5,8 +5,9 @@
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # pid 1 on Ernst is root: a user's run on the host gets other answers
-# where Linux asks for privilege (ptys: vhangup, /dev/pts's EPERM).
-[ "$(id -u)" = 0 ] || echo "# the host runs these as uid $(id -u), not root as Ernst's pid 1: ptys differs"
+# where Linux asks for privilege (ptys: vhangup, /dev/pts's EPERM;
+# rlimits: raising a hard limit, setuid to its user).
+[ "$(id -u)" = 0 ] || echo "# the host runs these as uid $(id -u), not root as Ernst's pid 1: ptys and rlimits differ"
 for t in ${COMPARE_ONLY:-procs signals memory exectest files pipes mmapfile grow ptys abi timers fifos flocks rlimits locks}; do
 	prog=test/unix/$t
 	host_run "$tmp/$t.host" "$prog" <&- # no file 0, as unix_run gives
