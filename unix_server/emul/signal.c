@@ -430,27 +430,19 @@ kern_return_t S_proc_msg_sig_post(mach_port_t port, int sig, int sender_pid)
 	return KERN_SUCCESS;
 }
 
-/* The signals our message port's queue could not take, which wait in
- * the proc service, and a send-once right to that port for the news of
- * the next ones (proc_sig_pending): taken at start-up and with each
- * news, so that none waits there for ever. */
-static void signals_left_take(void)
+/* Signals our queue could not take (a full one: we were stopped, or
+ * flooded) wait in the service: taken with the right for the next such
+ * news (proc_sig_pending; the first went with proc_set_msgport).  The
+ * news counts as a post (proc.defs' posted), taken once its signals are. */
+kern_return_t S_proc_msg_sig_pending(mach_port_t port)
 {
 	uint64_t set;
 
-	if (proc_sig_pending(emul.proc, emul.msgport, &set) != 0 || set == 0)
-		return;
-	__atomic_or_fetch(&emul.pending, set, __ATOMIC_SEQ_CST);
-	signal_kick();
-}
-
-/* Signals our queue could not take (a full one: we were stopped, or
- * flooded) wait in the service: taken with the next right.  The news
- * counts as a post (proc.defs' posted), taken once its signals are. */
-kern_return_t S_proc_msg_sig_pending(mach_port_t port)
-{
 	(void)port;
-	signals_left_take();
+	if (proc_sig_pending(emul.proc, emul.msgport, &set) == 0 && set != 0) {
+		__atomic_or_fetch(&emul.pending, set, __ATOMIC_SEQ_CST);
+		signal_kick();
+	}
 	__atomic_add_fetch(&emul.posts_taken, 1, __ATOMIC_SEQ_CST);
 	return KERN_SUCCESS;
 }
@@ -573,7 +565,6 @@ static boolean_t signal_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 static void *signal_thread(void *arg)
 {
 	(void)arg;
-	signals_left_take(); /* what came before our port, beyond its queue */
 	mach_msg_server(signal_demux, SIGNAL_MSG_MAX, emul.msgport);
 	return NULL;
 }
@@ -592,15 +583,13 @@ void emul_signal_init(void)
 	task_set_special_port(self, TASK_EXCEPTION_PORT, emul.msgport);
 	if (mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &emul.sleep_port) != KERN_SUCCESS)
 		emul_log("no sleep port: sleeps will fail\n");
-	/* The port first: the signal thread's first proc_sig_pending gives
-	 * the right the service keeps for it (a new port drops the last). */
-	emul.posts_taken = 0; /* proc counts the new port's posts from 0 too */
-	proc_set_msgport(emul.proc, emul.msgport);
 	if (cthread_create(&t, signal_thread, NULL) != KERN_SUCCESS) {
 		emul_log("no signal thread: signals will not arrive\n");
 		return;
 	}
 	cthread_detach(t);
+	emul.posts_taken = 0; /* proc counts the new port's posts from 0 too */
+	proc_set_msgport(emul.proc, emul.msgport, emul.msgport);
 }
 
 /* ---- the calls ---- */

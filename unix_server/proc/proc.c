@@ -763,17 +763,18 @@ kern_return_t S_proc_setsid(mach_port_t port, int *sid)
 	return 0;
 }
 
-kern_return_t S_proc_set_msgport(mach_port_t port, mach_port_t msgport)
+kern_return_t S_proc_set_msgport(mach_port_t port, mach_port_t msgport, mach_port_t sig_notify)
 {
 	struct proc *p = proc_by_port(port);
 
 	if (p == NULL) {
-		if (MACH_PORT_VALID(msgport))
-			mach_port_deallocate(mach_task_self(), msgport);
+		right_drop(&msgport);
+		right_drop(&sig_notify);
 		return LINUX_ESRCH;
 	}
 	msgport_drop(p);
 	p->msgport = msgport;
+	p->sig_notify = sig_notify; /* for the posts below too */
 	p->posted = 0; /* the library counts the new port's posts from 0 */
 	uint64_t pending = p->pending;
 	p->pending = 0;
