@@ -404,14 +404,8 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	umask(022);
-	if (argc > 1) {
-		snprintf(dir, sizeof(dir), "%s", argv[1]);
-		mkdir(dir, 0755);
-	} else {
-		snprintf(dir, sizeof(dir), "/tmp/fifosXXXXXX");
-		if (mkdtemp(dir) == NULL)
-			return 1;
-	}
+	if (work_dir(dir, sizeof(dir), argc > 1 ? argv[1] : NULL, "fifos") < 0)
+		return 1;
 	making();
 	nonblocking();
 	hangup();

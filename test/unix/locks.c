@@ -322,14 +322,8 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	parent_pid = getpid();
-	if (argc > 1) {
-		snprintf(dir, sizeof(dir), "%s", argv[1]);
-		mkdir(dir, 0755);
-	} else {
-		snprintf(dir, sizeof(dir), "/tmp/locksXXXXXX");
-		if (mkdtemp(dir) == NULL)
-			return 1;
-	}
+	if (work_dir(dir, sizeof(dir), argc > 1 ? argv[1] : NULL, "locks") < 0)
+		return 1;
 	snprintf(path, sizeof(path), "%s/file", dir);
 	close(open(path, O_CREAT | O_RDWR, 0644));
 	ranges();

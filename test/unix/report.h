@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 /* "what: r", or "what: -1 ENAME" when r < 0. */
 static inline void result(const char *what, long r)
@@ -41,6 +42,20 @@ static inline int scratch_enter(const char *name)
 		return -1;
 	}
 	return 0;
+}
+
+/* Where a program that keeps absolute paths works: the directory its
+ * argument names (made if need be: the disk runs give one), else a
+ * fresh /tmp/NAMEXXXXXX; its path in dir.  -1 if it cannot be made. */
+static inline int work_dir(char *dir, size_t size, const char *arg, const char *name)
+{
+	if (arg != NULL) {
+		snprintf(dir, size, "%s", arg);
+		mkdir(dir, 0755);
+		return 0;
+	}
+	snprintf(dir, size, "/tmp/%sXXXXXX", name);
+	return mkdtemp(dir) == NULL ? -1 : 0;
 }
 
 /* Back to /, and the scratch directory (emptied by the caller) removed. */
