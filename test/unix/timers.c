@@ -211,11 +211,13 @@ int main(void)
 	clock_t c1 = times(&t1);
 	printf("wait4: the child's user and system time, at least 0.3 s: %s\n",
 	       yes(w == p && seconds(ru.ru_utime) + seconds(ru.ru_stime) >= 0.3));
-	/* (Each of times' fields is rounded down to a tick: 0.3 s may show
-	 * as 29 ticks.) */
+	/* (Each of times' fields and its return are rounded down to a tick,
+	 * and CPU time is charged a tick at a time, so 0.3 s may show as 28
+	 * ticks: a difference of two readings loses up to one, a charge may
+	 * run up to one ahead of the clock.) */
 	printf("times: the children's grew by about as much: %s\n",
 	       yes((t1.tms_cutime + t1.tms_cstime) - (t0.tms_cutime + t0.tms_cstime) >= 28 * sysconf(_SC_CLK_TCK) / 100));
-	printf("times: the clock went forward: %s\n", yes(c1 - c0 >= 30 * sysconf(_SC_CLK_TCK) / 100));
+	printf("times: the clock went forward: %s\n", yes(c1 - c0 >= 28 * sysconf(_SC_CLK_TCK) / 100));
 	getrusage(RUSAGE_CHILDREN, &rc);
 	printf("getrusage(RUSAGE_CHILDREN) includes it: %s\n",
 	       yes(seconds(rc.ru_utime) + seconds(rc.ru_stime) >= seconds(ru.ru_utime) + seconds(ru.ru_stime)));
